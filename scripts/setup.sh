@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# Installs what CareCircle needs and is missing on a Debian machine, then builds the UI.
+#   setup.sh          what running the app needs
+#   setup.sh --test   also what the tests need (Xvfb, WebKitWebDriver, tauri-driver, pytest)
+# Idempotent: a second run installs nothing and rebuilds only what changed.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+want_test=false
+[ "${1:-}" = "--test" ] && want_test=true
+
+SUDO=""
+[ "$(id -u)" -ne 0 ] && SUDO="sudo"
+
+packages=(build-essential pkg-config libssl-dev libwebkit2gtk-4.1-dev libgtk-3-dev librsvg2-dev
+          libayatana-appindicator3-dev libxdo-dev file fonts-wqy-microhei xvfb xauth)
+if $want_test; then
+  packages+=(webkit2gtk-driver python3-venv imagemagick xdotool poppler-utils sqlite3)
+fi
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "== installing: ${missing[*]}"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq -o DPkg::Lock::Timeout=600 --no-install-recommends "${missing[@]}"
+fi
+
+for tool in cargo node npm; do
+  command -v "$tool" >/dev/null || { echo "CareCircle needs $tool (the Rust toolchain, Node 20 and npm) on PATH." >&2; exit 1; }
+done
+
+if $want_test; then
+  if ! command -v tauri-driver >/dev/null; then
+    echo "== installing tauri-driver"
+    cargo install tauri-driver --locked --quiet
+  fi
+  if [ ! -x tests/e2e/.venv/bin/pytest ] || [ tests/e2e/requirements.txt -nt tests/e2e/.venv/bin/pytest ]; then
+    echo "== preparing the end-to-end test environment"
+    python3 -m venv tests/e2e/.venv
+    tests/e2e/.venv/bin/pip install --quiet --disable-pip-version-check -r tests/e2e/requirements.txt
+    touch tests/e2e/.venv/bin/pytest
+  fi
+fi
+
+echo "== building the UI"
+(cd ui && { [ -d node_modules ] && [ node_modules/.package-lock.json -nt package-lock.json ] || npm ci --no-audit --no-fund --loglevel=error; } && npm run --silent build)

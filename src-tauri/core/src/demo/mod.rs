@@ -1,0 +1,512 @@
+//! The demo city: a synthetic but realistic Wuhai — 3 districts, 14 living circles, 83
+//! communities, 88 elder-service centres and stations, 25 childcare units — with staff,
+//! elderly clients and children in realistic proportions. Every demo row is marked
+//! `is_demo = 1`. `scale` multiplies the people (scale 10 is the city-scale benchmark:
+//! 60,000 clients, 5,000 children, 1,500 staff). The same seed gives the same city.
+
+mod city;
+mod names;
+
+use std::collections::HashMap;
+
+use chrono::{Datelike, Duration, Months, NaiveDate};
+use rand::rngs::StdRng;
+use rand::seq::IndexedRandom;
+use rand::{Rng, SeedableRng};
+use rusqlite::{params, Connection};
+use serde::Serialize;
+use ts_rs::TS;
+
+use crate::domain::account::{Action, Actor};
+use crate::domain::facility::{FacilityKind, Service};
+use crate::domain::resident_id::check_char;
+use crate::error::{CoreError, Result};
+use crate::services::audit::Entry;
+use crate::store::{now_utc, Db};
+
+pub const CLIENTS_PER_SCALE: usize = 6_000;
+pub const CHILDREN_PER_SCALE: usize = 500;
+pub const STAFF_PER_SCALE: usize = 150;
+pub const MAX_SCALE: u32 = 50;
+
+/// How far seeding has got, for a progress bar.
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct SeedProgress {
+    pub stage: String,
+    pub done: u64,
+    pub total: u64,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, TS)]
+#[ts(export)]
+pub struct SeedReport {
+    pub living_circles: u64,
+    pub communities: u64,
+    pub facilities: u64,
+    pub staff: u64,
+    pub clients: u64,
+    pub children: u64,
+}
+
+struct PlacedFacility {
+    id: i64,
+    kind: FacilityKind,
+    district_id: i64,
+    community_id: i64,
+    circle_index: usize,
+    stem: String,
+    classes: Vec<(i64, i64, i64)>, // (class id, min age months, max age months)
+}
+
+/// A living circle as seeded: its district, its id, and its communities (id, name stem).
+struct SeededCircle {
+    district_id: i64,
+    communities: Vec<(i64, String)>,
+}
+
+struct Seeder<'a> {
+    conn: &'a Connection,
+    rng: StdRng,
+    today: NaiveDate,
+    now: String,
+    id_counters: HashMap<(String, NaiveDate, bool), u32>,
+}
+
+#[derive(Clone, Copy, PartialEq)]
+enum Ethnicity {
+    Han,
+    Mongol,
+    Hui,
+    Manchu,
+}
+
+impl Ethnicity {
+    fn label(self) -> &'static str {
+        match self {
+            Ethnicity::Han => "汉族",
+            Ethnicity::Mongol => "蒙古族",
+            Ethnicity::Hui => "回族",
+            Ethnicity::Manchu => "满族",
+        }
+    }
+}
+
+#[derive(Clone, Copy)]
+enum Generation {
+    Elder,
+    Adult,
+    Child,
+}
+
+impl<'a> Seeder<'a> {
+    fn ethnicity(&mut self) -> Ethnicity {
+        // Wuhai is mostly Han, with Mongol, Hui and Manchu residents.
+        match self.rng.random_range(0..100) {
+            0..=85 => Ethnicity::Han,
+            86..=92 => Ethnicity::Mongol,
+            93..=97 => Ethnicity::Hui,
+            _ => Ethnicity::Manchu,
+        }
+    }
+
+    fn name(&mut self, ethnicity: Ethnicity, male: bool, generation: Generation) -> String {
+        let pick = |rng: &mut StdRng, pool: &[&'static str]| *pool.choose(rng).expect("pools are not empty");
+        if ethnicity == Ethnicity::Mongol {
+            return pick(&mut self.rng, if male { names::MONGOL_MALE } else { names::MONGOL_FEMALE }).to_string();
+        }
+        let surname = match ethnicity {
+            Ethnicity::Hui => pick(&mut self.rng, names::HUI_SURNAMES),
+            Ethnicity::Manchu => pick(&mut self.rng, names::MANCHU_SURNAMES),
+            _ => pick(&mut self.rng, names::HAN_SURNAMES),
+        };
+        let given = match (generation, male) {
+            (Generation::Elder, true) => names::ELDER_GIVEN_MALE,
+            (Generation::Elder, false) => names::ELDER_GIVEN_FEMALE,
+            (Generation::Adult, true) => names::ADULT_GIVEN_MALE,
+            (Generation::Adult, false) => names::ADULT_GIVEN_FEMALE,
+            (Generation::Child, true) => names::CHILD_GIVEN_MALE,
+            (Generation::Child, false) => names::CHILD_GIVEN_FEMALE,
+        };
+        format!("{surname}{}", pick(&mut self.rng, given))
+    }
+
+    fn phone(&mut self) -> String {
+        let second = *[3, 5, 7, 8, 9].choose(&mut self.rng).expect("not empty");
+        format!("1{second}{:09}", self.rng.random_range(0..1_000_000_000u32))
+    }
+
+    /// A valid GB 11643 number, unique within this seeding.
+    fn resident_id(&mut self, area: &str, birth: NaiveDate, male: bool) -> String {
+        let counter = self.id_counters.entry((area.to_string(), birth, male)).or_insert(0);
+        *counter += 1;
+        let seq = if male { *counter * 2 - 1 } else { *counter * 2 };
+        let first17 = format!("{area}{}{seq:03}", birth.format("%Y%m%d"));
+        format!("{first17}{}", check_char(first17.as_bytes()))
+    }
+
+    fn structure(&mut self, report: &mut SeedReport) -> Result<Vec<SeededCircle>> {
+        let mut circles = Vec::new();
+        for (district_id, stem, communities) in city::CIRCLES {
+            self.conn.execute(
+                "INSERT INTO living_circles (district_id, name, is_demo) VALUES (?1, ?2, 1)",
+                params![district_id, format!("{stem}一刻钟生活圈")],
+            )?;
+            let circle_id = self.conn.last_insert_rowid();
+            report.living_circles += 1;
+            let mut ids = Vec::new();
+            for stem in *communities {
+                let kind = if city::is_village(stem) { "village" } else { "community" };
+                self.conn.execute(
+                    "INSERT INTO communities (circle_id, name, kind, is_demo) VALUES (?1, ?2, ?3, 1)",
+                    params![circle_id, city::community_name(stem), kind],
+                )?;
+                ids.push((self.conn.last_insert_rowid(), stem.to_string()));
+                report.communities += 1;
+            }
+            circles.push(SeededCircle { district_id: *district_id, communities: ids });
+        }
+        Ok(circles)
+    }
+
+    fn address(&mut self, community_stem: &str) -> String {
+        if city::is_village(community_stem) {
+            format!("{community_stem}{}组{}号", self.rng.random_range(1..=8), self.rng.random_range(1..=60))
+        } else {
+            let street = *city::STREETS.choose(&mut self.rng).expect("not empty");
+            format!(
+                "{street}{}号{}栋{}单元{}室",
+                self.rng.random_range(1..=300),
+                self.rng.random_range(1..=20),
+                self.rng.random_range(1..=4),
+                self.rng.random_range(101..=602)
+            )
+        }
+    }
+
+    fn insert_facility(
+        &mut self,
+        kind: FacilityKind,
+        name: &str,
+        community: (i64, &str),
+        capacity: i64,
+    ) -> Result<i64> {
+        let (services, age_min, age_max, opens, closes, days) = match kind {
+            FacilityKind::Childcare => (0, Some(6), Some(72), "07:30", "17:30", 0b0011111),
+            FacilityKind::ElderCentre => (Service::to_bits(&Service::ALL), None, None, "08:00", "18:00", 0b1111111),
+            FacilityKind::ElderStation => (Service::to_bits(&Service::ALL), None, None, "08:30", "17:00", 0b0011111),
+        };
+        let address = self.address(community.1);
+        let phone = format!("0473-{}", self.rng.random_range(2_000_000..=3_999_999));
+        self.conn
+            .prepare_cached(
+                "INSERT INTO facilities (kind, name, community_id, address, phone, opens_at, closes_at, open_days, capacity,
+                                         services, age_min_months, age_max_months, is_demo, created_at, updated_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, 1, ?13, ?13)",
+            )?
+            .execute(params![kind.as_str(), name, community.0, address, phone, opens, closes, days, capacity, services, age_min, age_max, self.now])?;
+        Ok(self.conn.last_insert_rowid())
+    }
+
+    fn facilities(&mut self, circles: &[SeededCircle], report: &mut SeedReport) -> Result<Vec<PlacedFacility>> {
+        let mut placed = Vec::new();
+        let all: Vec<(usize, i64, i64, String)> = circles
+            .iter()
+            .enumerate()
+            .flat_map(|(ci, c)| c.communities.iter().map(move |(id, stem)| (ci, c.district_id, *id, stem.clone())))
+            .collect();
+        // One centre per living circle, in its first community.
+        for (ci, circle) in circles.iter().enumerate() {
+            let (community_id, stem) = &circle.communities[0];
+            let district = &circle.district_id;
+            let circle_stem = city::CIRCLES[ci].1;
+            let id = self.insert_facility(
+                FacilityKind::ElderCentre,
+                &format!("{circle_stem}养老服务中心"),
+                (*community_id, stem),
+                120,
+            )?;
+            placed.push(PlacedFacility {
+                id,
+                kind: FacilityKind::ElderCentre,
+                district_id: *district,
+                community_id: *community_id,
+                circle_index: ci,
+                stem: stem.clone(),
+                classes: vec![],
+            });
+        }
+        // 74 stations: every community but nine.
+        for (i, (ci, district, community_id, stem)) in all.iter().enumerate() {
+            if i % 9 == 4 {
+                continue;
+            }
+            let capacity = self.rng.random_range(3..=8) * 5;
+            let id = self.insert_facility(
+                FacilityKind::ElderStation,
+                &format!("{}养老服务站", city::community_name(stem)),
+                (*community_id, stem),
+                capacity,
+            )?;
+            placed.push(PlacedFacility {
+                id,
+                kind: FacilityKind::ElderStation,
+                district_id: *district,
+                community_id: *community_id,
+                circle_index: *ci,
+                stem: stem.clone(),
+                classes: vec![],
+            });
+        }
+        // 25 childcare units spread evenly over the communities.
+        const CLASSES: &[(&str, i64, i64)] =
+            &[("乳儿班", 6, 18), ("托班", 18, 36), ("小班", 36, 48), ("中班", 48, 60), ("大班", 60, 72)];
+        for k in 0..25 {
+            let (ci, district, community_id, stem) = &all[k * all.len() / 25 + 1];
+            let name = format!("{}托育园", stem.trim_end_matches('村'));
+            let id = self.insert_facility(FacilityKind::Childcare, &name, (*community_id, stem), 120)?;
+            let mut classes = Vec::new();
+            for (class, min, max) in CLASSES {
+                self.conn
+                    .execute("INSERT INTO child_classes (facility_id, name) VALUES (?1, ?2)", params![id, class])?;
+                classes.push((self.conn.last_insert_rowid(), *min, *max));
+            }
+            placed.push(PlacedFacility {
+                id,
+                kind: FacilityKind::Childcare,
+                district_id: *district,
+                community_id: *community_id,
+                circle_index: *ci,
+                stem: stem.clone(),
+                classes,
+            });
+        }
+        report.facilities = placed.len() as u64;
+        Ok(placed)
+    }
+
+    fn staff(&mut self, facilities: &[PlacedFacility], scale: u32, report: &mut SeedReport) -> Result<()> {
+        let mut stmt = self.conn.prepare_cached(
+            "INSERT INTO staff (facility_id, name, sex, job, phone, is_demo, created_at) VALUES (?1, ?2, ?3, ?4, ?5, 1, ?6)",
+        )?;
+        let target = (STAFF_PER_SCALE * scale as usize).max(facilities.len() * 2);
+        // Every facility has a manager and one front-line worker; the rest go where the
+        // work is, centres and childcare units taking more than stations.
+        let mut jobs: Vec<(i64, &str)> = Vec::with_capacity(target);
+        for f in facilities {
+            let front = if f.kind == FacilityKind::Childcare { "health_worker" } else { "front_desk" };
+            jobs.push((f.id, "manager"));
+            jobs.push((f.id, front));
+        }
+        let weighted: Vec<&PlacedFacility> = facilities
+            .iter()
+            .flat_map(|f| std::iter::repeat_n(f, if f.kind == FacilityKind::ElderStation { 1 } else { 3 }))
+            .collect();
+        while jobs.len() < target {
+            let f = weighted[jobs.len() % weighted.len()];
+            let roll = self.rng.random_range(0..10);
+            let job = if f.kind == FacilityKind::Childcare {
+                match roll {
+                    0..=6 => "teacher",
+                    7 => "health_worker",
+                    _ => "cook",
+                }
+            } else {
+                match roll {
+                    0..=5 => "caregiver",
+                    6..=7 => "nurse",
+                    8 => "cook",
+                    _ => "front_desk",
+                }
+            };
+            jobs.push((f.id, job));
+        }
+        for (facility_id, job) in jobs {
+            let male =
+                self.rng.random_bool(if matches!(job, "teacher" | "nurse" | "health_worker") { 0.1 } else { 0.35 });
+            let ethnicity = self.ethnicity();
+            let name = self.name(ethnicity, male, Generation::Adult);
+            let phone = self.phone();
+            stmt.execute(params![facility_id, name, if male { "M" } else { "F" }, job, phone, self.now])?;
+            report.staff += 1;
+        }
+        Ok(())
+    }
+
+    fn clients(
+        &mut self,
+        facilities: &[PlacedFacility],
+        circles: &[SeededCircle],
+        scale: u32,
+        report: &mut SeedReport,
+        progress: &mut dyn FnMut(SeedProgress),
+    ) -> Result<()> {
+        let elder: Vec<&PlacedFacility> = facilities
+            .iter()
+            .filter(|f| f.kind.is_elder())
+            .flat_map(|f| std::iter::repeat_n(f, if f.kind == FacilityKind::ElderCentre { 3 } else { 1 }))
+            .collect();
+        let total = CLIENTS_PER_SCALE * scale as usize;
+        let mut stmt = self.conn.prepare_cached(
+            "INSERT INTO clients (facility_id, community_id, name, sex, birth_date, id_number, ethnicity, phone, address,
+                                  status, is_demo, created_at, updated_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, 1, ?11, ?11)",
+        )?;
+        for i in 0..total {
+            let f = elder[self.rng.random_range(0..elder.len())];
+            // Most clients live in the facility's own community, the rest nearby.
+            let (community_id, stem) = if self.rng.random_bool(0.8) {
+                (f.community_id, f.stem.clone())
+            } else {
+                let others = &circles[f.circle_index].communities;
+                others[self.rng.random_range(0..others.len())].clone()
+            };
+            let male = self.rng.random_bool(0.45);
+            // Ages 60 to 99, weighted towards the young-old.
+            let age_years = 60 + (self.rng.random_range(0.0f64..1.0).powf(1.6) * 39.0) as i64;
+            let birthday = self.today.checked_sub_months(Months::new(age_years as u32 * 12)).expect("in range");
+            let birth = birthday - Duration::days(self.rng.random_range(0..=364));
+            let ethnicity = self.ethnicity();
+            let name = self.name(ethnicity, male, Generation::Elder);
+            let id_number = self.resident_id(city::area_code(f.district_id), birth, male);
+            let phone = self.phone();
+            let address = self.address(&stem);
+            let status = match self.rng.random_range(0..100) {
+                0..=93 => "active",
+                94..=96 => "suspended",
+                97..=98 => "moved",
+                _ => "deceased",
+            };
+            stmt.execute(params![
+                f.id,
+                community_id,
+                name,
+                if male { "M" } else { "F" },
+                birth.to_string(),
+                id_number,
+                ethnicity.label(),
+                phone,
+                address,
+                status,
+                self.now
+            ])?;
+            report.clients += 1;
+            if i % 2_000 == 0 {
+                progress(SeedProgress { stage: "clients".into(), done: i as u64, total: total as u64 });
+            }
+        }
+        Ok(())
+    }
+
+    fn children(&mut self, facilities: &[PlacedFacility], scale: u32, report: &mut SeedReport) -> Result<()> {
+        let units: Vec<&PlacedFacility> = facilities.iter().filter(|f| f.kind == FacilityKind::Childcare).collect();
+        let total = CHILDREN_PER_SCALE * scale as usize;
+        let mut stmt = self.conn.prepare_cached(
+            "INSERT INTO children (facility_id, class_id, name, sex, birth_date, id_number, ethnicity, enrolled_on,
+                                   is_demo, created_at, updated_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 1, ?9, ?9)",
+        )?;
+        for i in 0..total {
+            let unit = units[i % units.len()];
+            let age_days = self.rng.random_range(183..=(72 * 30));
+            let birth = self.today - Duration::days(age_days);
+            let age_months = i64::from(months_between(birth, self.today));
+            let class_id = unit.classes.iter().find(|(_, min, max)| (*min..*max).contains(&age_months)).map(|c| c.0);
+            let male = self.rng.random_bool(0.51);
+            let ethnicity = self.ethnicity();
+            let name = self.name(ethnicity, male, Generation::Child);
+            let id_number =
+                self.rng.random_bool(0.9).then(|| self.resident_id(city::area_code(unit.district_id), birth, male));
+            let enrolled = birth.max(self.today - Duration::days(self.rng.random_range(0..=700))) + Duration::days(183);
+            let enrolled = enrolled.min(self.today);
+            stmt.execute(params![
+                unit.id,
+                class_id,
+                name,
+                if male { "M" } else { "F" },
+                birth.to_string(),
+                id_number,
+                ethnicity.label(),
+                enrolled.to_string(),
+                self.now
+            ])?;
+            report.children += 1;
+        }
+        Ok(())
+    }
+}
+
+/// Whole months from `from` to `to`, as a child's age is counted.
+pub fn months_between(from: NaiveDate, to: NaiveDate) -> u32 {
+    let months = (to.year() - from.year()) * 12 + to.month() as i32 - from.month() as i32;
+    let months = if to.day() < from.day() { months - 1 } else { months };
+    months.max(0) as u32
+}
+
+/// True when the registry holds no living circle or facility yet.
+pub fn is_empty(db: &Db) -> Result<bool> {
+    db.read(|c| {
+        Ok(c.query_row(
+            "SELECT (SELECT count(*) FROM living_circles) + (SELECT count(*) FROM facilities) = 0",
+            [],
+            |r| r.get(0),
+        )?)
+    })
+}
+
+/// Loads the demo city into an empty database, in one transaction: it is all there or
+/// none of it is.
+pub fn seed(
+    db: &Db,
+    actor: &Actor,
+    scale: u32,
+    today: NaiveDate,
+    progress: &mut dyn FnMut(SeedProgress),
+) -> Result<SeedReport> {
+    actor.require(Action::Administer)?;
+    if scale == 0 || scale > MAX_SCALE {
+        return Err(crate::error::Invalid::new("demo.scale_range", "scale").with("max", MAX_SCALE).into());
+    }
+    db.write(|conn| {
+        let empty: bool = conn.query_row(
+            "SELECT (SELECT count(*) FROM living_circles) + (SELECT count(*) FROM facilities) = 0",
+            [],
+            |r| r.get(0),
+        )?;
+        if !empty {
+            return Err(CoreError::DemoNotEmpty);
+        }
+        let mut s = Seeder {
+            conn,
+            rng: StdRng::seed_from_u64(0x5775_6861_6900 + u64::from(scale)),
+            today,
+            now: now_utc(),
+            id_counters: HashMap::new(),
+        };
+        let mut report = SeedReport::default();
+        progress(SeedProgress { stage: "structure".into(), done: 0, total: 1 });
+        let circles = s.structure(&mut report)?;
+        let facilities = s.facilities(&circles, &mut report)?;
+        progress(SeedProgress { stage: "staff".into(), done: 0, total: 1 });
+        s.staff(&facilities, scale, &mut report)?;
+        s.clients(&facilities, &circles, scale, &mut report, progress)?;
+        progress(SeedProgress { stage: "children".into(), done: 0, total: 1 });
+        s.children(&facilities, scale, &mut report)?;
+        Entry::new("seed_demo", "database", "demo").after(&report).write(conn, actor)?;
+        progress(SeedProgress { stage: "done".into(), done: 1, total: 1 });
+        Ok(report)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn months_are_counted_as_for_a_child_s_age() {
+        let d = |y, m, dd| NaiveDate::from_ymd_opt(y, m, dd).unwrap();
+        assert_eq!(months_between(d(2024, 1, 31), d(2024, 2, 29)), 0);
+        assert_eq!(months_between(d(2024, 1, 15), d(2024, 2, 15)), 1);
+        assert_eq!(months_between(d(2020, 6, 1), d(2026, 5, 31)), 71);
+    }
+}

@@ -1,0 +1,7 @@
+//! Domain types that validate once, at the edge: after construction the core never
+//! re-checks a raw string.
+
+pub mod account;
+pub mod facility;
+pub mod resident_id;
+pub mod text;

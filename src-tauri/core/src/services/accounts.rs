@@ -1,0 +1,399 @@
+//! Accounts: the first-run city administrator, sign-in with argon2-hashed passwords and a
+//! lock after repeated failures, and account management scoped by role and facility.
+
+use std::sync::OnceLock;
+
+use argon2::password_hash::rand_core::OsRng;
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::Argon2;
+use chrono::{DateTime, Duration, Utc};
+use rusqlite::{params, Connection, OptionalExtension, Row};
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use super::audit::Entry;
+use crate::domain::account::{Action, Actor, Role};
+use crate::domain::text;
+use crate::error::{CoreError, Invalid, Result};
+use crate::store::{now_utc, Db};
+
+/// After this many wrong passwords in a row the account is locked for [`LOCK_MINUTES`].
+pub const MAX_FAILED_ATTEMPTS: i64 = 5;
+pub const LOCK_MINUTES: i64 = 5;
+pub const MIN_PASSWORD_CHARS: usize = 8;
+
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct NewAccount {
+    pub username: String,
+    pub display_name: String,
+    pub password: String,
+    pub role: Role,
+    /// Required for every role but the city administrator.
+    pub facility_id: Option<i64>,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct AccountSummary {
+    pub id: i64,
+    pub username: String,
+    pub display_name: String,
+    pub role: Role,
+    pub facility_id: Option<i64>,
+    pub facility_name: Option<String>,
+    pub active: bool,
+    pub last_sign_in_at: Option<String>,
+}
+
+impl AccountSummary {
+    fn from_row(r: &Row) -> rusqlite::Result<Self> {
+        let role: String = r.get("role")?;
+        Ok(AccountSummary {
+            id: r.get("id")?,
+            username: r.get("username")?,
+            display_name: r.get("display_name")?,
+            role: Role::parse(&role)
+                .map_err(|e| rusqlite::Error::InvalidColumnType(0, e.code.into(), rusqlite::types::Type::Text))?,
+            facility_id: r.get("facility_id")?,
+            facility_name: r.get("facility_name")?,
+            active: r.get("active")?,
+            last_sign_in_at: r.get("last_sign_in_at")?,
+        })
+    }
+}
+
+fn hash_password(password: &str) -> Result<String> {
+    let salt = SaltString::generate(&mut OsRng);
+    Argon2::default()
+        .hash_password(password.as_bytes(), &salt)
+        .map(|h| h.to_string())
+        .map_err(|_| CoreError::Invalid(Invalid::new("account.password_unusable", "password")))
+}
+
+fn verify_password(password: &str, stored: &str) -> bool {
+    PasswordHash::new(stored).is_ok_and(|h| Argon2::default().verify_password(password.as_bytes(), &h).is_ok())
+}
+
+/// A hash to verify against when the username does not exist, so that a wrong username
+/// takes as long as a wrong password and does not reveal which accounts exist.
+fn decoy_hash() -> &'static str {
+    static DECOY: OnceLock<String> = OnceLock::new();
+    DECOY.get_or_init(|| hash_password("decoy password").expect("hashing a constant works"))
+}
+
+fn valid_password(password: &str) -> Result<(), Invalid> {
+    let n = password.chars().count();
+    if n < MIN_PASSWORD_CHARS {
+        return Err(Invalid::new("account.password_short", "password").with("min", MIN_PASSWORD_CHARS));
+    }
+    if n > 128 {
+        return Err(Invalid::new("account.password_long", "password").with("max", 128));
+    }
+    Ok(())
+}
+
+fn valid_username(raw: &str) -> Result<String, Invalid> {
+    let name = raw.trim();
+    let n = name.chars().count();
+    if n < 2 {
+        return Err(Invalid::new("account.username_short", "username"));
+    }
+    if n > 32 || name.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return Err(Invalid::new("account.username_invalid", "username"));
+    }
+    Ok(name.to_string())
+}
+
+/// True until the city administrator has been created.
+pub fn needs_setup(db: &Db) -> Result<bool> {
+    db.read(|c| Ok(c.query_row("SELECT count(*) = 0 FROM accounts", [], |r| r.get(0))?))
+}
+
+/// The first-run step: creates the city administrator, once.
+pub fn set_up_city_admin(db: &Db, username: &str, display_name: &str, password: &str) -> Result<Actor> {
+    let username = valid_username(username)?;
+    let display_name = text::required_name(
+        display_name,
+        40,
+        "account.display_name_empty",
+        "account.display_name_too_long",
+        "display_name",
+    )?;
+    valid_password(password)?;
+    let hash = hash_password(password)?;
+    db.write(|c| {
+        let any: bool = c.query_row("SELECT count(*) > 0 FROM accounts", [], |r| r.get(0))?;
+        if any {
+            return Err(CoreError::AlreadySetUp);
+        }
+        let now = now_utc();
+        c.execute(
+            "INSERT INTO accounts (username, display_name, password_hash, role, facility_id, created_at, updated_at)
+             VALUES (?1, ?2, ?3, 'city_admin', NULL, ?4, ?4)",
+            params![username, display_name, hash, now],
+        )?;
+        let actor = Actor {
+            account_id: c.last_insert_rowid(),
+            username,
+            display_name,
+            role: Role::CityAdmin,
+            facility_id: None,
+        };
+        Entry::new("create", "account", actor.account_id).after(&actor).write(c, &actor)?;
+        Ok(actor)
+    })
+}
+
+struct StoredAccount {
+    actor: Actor,
+    hash: String,
+    active: bool,
+    failed_attempts: i64,
+    locked_until: Option<String>,
+}
+
+fn find_for_sign_in(c: &Connection, username: &str) -> Result<Option<StoredAccount>> {
+    Ok(c.prepare_cached(
+        "SELECT id, username, display_name, password_hash, role, facility_id, active, failed_attempts, locked_until
+         FROM accounts WHERE username = ?1",
+    )?
+    .query_row([username], |r| {
+        let role: String = r.get("role")?;
+        Ok(StoredAccount {
+            actor: Actor {
+                account_id: r.get("id")?,
+                username: r.get("username")?,
+                display_name: r.get("display_name")?,
+                role: Role::parse(&role).unwrap_or(Role::FrontDesk),
+                facility_id: r.get("facility_id")?,
+            },
+            hash: r.get("password_hash")?,
+            active: r.get("active")?,
+            failed_attempts: r.get("failed_attempts")?,
+            locked_until: r.get("locked_until")?,
+        })
+    })
+    .optional()?)
+}
+
+/// Checks the password and returns the signed-in account. Wrong username and wrong
+/// password get the same answer; the fifth wrong password in a row locks the account.
+pub fn sign_in(db: &Db, username: &str, password: &str) -> Result<Actor> {
+    sign_in_at(db, username, password, Utc::now())
+}
+
+pub fn sign_in_at(db: &Db, username: &str, password: &str, now: DateTime<Utc>) -> Result<Actor> {
+    let username = username.trim();
+    let stored = db.read(|c| find_for_sign_in(c, username))?;
+    let Some(account) = stored else {
+        verify_password(password, decoy_hash());
+        return Err(CoreError::BadCredentials);
+    };
+    if let Some(until) = account.locked_until.as_deref().and_then(|u| u.parse::<DateTime<Utc>>().ok()) {
+        if until > now {
+            return Err(CoreError::AccountLocked {
+                until: until
+                    .with_timezone(&chrono::FixedOffset::east_opt(8 * 3600).expect("UTC+8"))
+                    .format("%H:%M")
+                    .to_string(),
+            });
+        }
+    }
+    let good = verify_password(password, &account.hash);
+    let stamp = now.format("%Y-%m-%dT%H:%M:%SZ").to_string();
+    db.write(|c| {
+        let actor = &account.actor;
+        if !good {
+            let failed = account.failed_attempts + 1;
+            let lock = (failed >= MAX_FAILED_ATTEMPTS)
+                .then(|| (now + Duration::minutes(LOCK_MINUTES)).format("%Y-%m-%dT%H:%M:%SZ").to_string());
+            let failed = if lock.is_some() { 0 } else { failed };
+            c.execute(
+                "UPDATE accounts SET failed_attempts = ?1, locked_until = ?2 WHERE id = ?3",
+                params![failed, lock, actor.account_id],
+            )?;
+            Entry::new("sign_in_failed", "account", actor.account_id).facility(actor.facility_id).write(c, actor)?;
+            return Ok(());
+        }
+        if account.active {
+            c.execute(
+                "UPDATE accounts SET failed_attempts = 0, locked_until = NULL, last_sign_in_at = ?1 WHERE id = ?2",
+                params![stamp, actor.account_id],
+            )?;
+            Entry::new("sign_in", "account", actor.account_id).facility(actor.facility_id).write(c, actor)?;
+        }
+        Ok(())
+    })?;
+    match (good, account.active) {
+        (false, _) => Err(CoreError::BadCredentials),
+        (true, false) => Err(CoreError::AccountDisabled),
+        (true, true) => Ok(account.actor),
+    }
+}
+
+/// Which roles an actor may give: the city administrator any; a facility manager the
+/// front-line roles of their own facility.
+fn may_grant(actor: &Actor, role: Role, facility_id: Option<i64>) -> bool {
+    match actor.role {
+        Role::CityAdmin => true,
+        Role::FacilityManager => {
+            matches!(role, Role::FrontDesk | Role::Nurse | Role::Caregiver)
+                && facility_id.is_some()
+                && facility_id == actor.facility_id
+        }
+        _ => false,
+    }
+}
+
+pub fn create_account(db: &Db, actor: &Actor, new: &NewAccount) -> Result<AccountSummary> {
+    actor.require(Action::ManageAccounts)?;
+    let username = valid_username(&new.username)?;
+    let display_name = text::required_name(
+        &new.display_name,
+        40,
+        "account.display_name_empty",
+        "account.display_name_too_long",
+        "display_name",
+    )?;
+    valid_password(&new.password)?;
+    let facility_id = match (new.role, new.facility_id) {
+        (Role::CityAdmin, _) => None,
+        (_, Some(f)) => Some(f),
+        (_, None) => return Err(Invalid::new("account.facility_required", "facility_id").into()),
+    };
+    if !may_grant(actor, new.role, facility_id) {
+        return Err(CoreError::Forbidden);
+    }
+    let hash = hash_password(&new.password)?;
+    db.write(|c| {
+        if let Some(f) = facility_id {
+            let exists: bool = c.query_row("SELECT count(*) > 0 FROM facilities WHERE id = ?1", [f], |r| r.get(0))?;
+            if !exists {
+                return Err(Invalid::new("account.facility_unknown", "facility_id").into());
+            }
+        }
+        let taken: bool =
+            c.query_row("SELECT count(*) > 0 FROM accounts WHERE username = ?1", [&username], |r| r.get(0))?;
+        if taken {
+            return Err(CoreError::UsernameTaken(username.clone()));
+        }
+        let now = now_utc();
+        c.execute(
+            "INSERT INTO accounts (username, display_name, password_hash, role, facility_id, created_at, updated_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6)",
+            params![username, display_name, hash, new.role.as_str(), facility_id, now],
+        )?;
+        let summary = get_summary(c, c.last_insert_rowid())?;
+        Entry::new("create", "account", summary.id).facility(facility_id).after(&summary).write(c, actor)?;
+        Ok(summary)
+    })
+}
+
+fn get_summary(c: &Connection, id: i64) -> Result<AccountSummary> {
+    c.prepare_cached(
+        "SELECT a.*, f.name AS facility_name FROM accounts a LEFT JOIN facilities f ON f.id = a.facility_id WHERE a.id = ?1",
+    )?
+    .query_row([id], AccountSummary::from_row)
+    .optional()?
+    .ok_or(CoreError::NotFound { entity: "account", id: id.to_string() })
+}
+
+pub fn list_accounts(db: &Db, actor: &Actor) -> Result<Vec<AccountSummary>> {
+    actor.require(Action::ManageAccounts)?;
+    let scope = actor.facility_scope();
+    db.read(|c| {
+        let mut stmt = c.prepare_cached(
+            "SELECT a.*, f.name AS facility_name FROM accounts a LEFT JOIN facilities f ON f.id = a.facility_id
+             WHERE ?1 IS NULL OR a.facility_id = ?1 ORDER BY a.facility_id IS NOT NULL, f.name, a.username",
+        )?;
+        let rows = stmt.query_map([scope], AccountSummary::from_row)?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    })
+}
+
+/// Enables or disables an account. Nobody disables themselves (the last administrator
+/// would lock the city out).
+pub fn set_active(db: &Db, actor: &Actor, id: i64, active: bool) -> Result<AccountSummary> {
+    actor.require(Action::ManageAccounts)?;
+    if id == actor.account_id {
+        return Err(Invalid::new("account.not_self", "active").into());
+    }
+    db.write(|c| {
+        let before = get_summary(c, id)?;
+        if !may_grant(actor, before.role, before.facility_id) {
+            return Err(CoreError::Forbidden);
+        }
+        c.execute("UPDATE accounts SET active = ?1, updated_at = ?2 WHERE id = ?3", params![active, now_utc(), id])?;
+        let after = get_summary(c, id)?;
+        Entry::new("update", "account", id)
+            .facility(after.facility_id)
+            .before(&before)
+            .after(&after)
+            .write(c, actor)?;
+        Ok(after)
+    })
+}
+
+/// Sets a new password for someone else's account (a manager's reset) and unlocks it.
+pub fn reset_password(db: &Db, actor: &Actor, id: i64, password: &str) -> Result<()> {
+    actor.require(Action::ManageAccounts)?;
+    valid_password(password)?;
+    let hash = hash_password(password)?;
+    db.write(|c| {
+        let target = get_summary(c, id)?;
+        if !may_grant(actor, target.role, target.facility_id) {
+            return Err(CoreError::Forbidden);
+        }
+        c.execute(
+            "UPDATE accounts SET password_hash = ?1, failed_attempts = 0, locked_until = NULL, updated_at = ?2 WHERE id = ?3",
+            params![hash, now_utc(), id],
+        )?;
+        // The hash itself never goes into the log.
+        Entry::new("reset_password", "account", id).facility(target.facility_id).write(c, actor)
+    })
+}
+
+/// Changes one's own password, proving the old one first.
+pub fn change_own_password(db: &Db, actor: &Actor, old: &str, new: &str) -> Result<()> {
+    valid_password(new)?;
+    let stored: String = db.read(|c| {
+        Ok(c.query_row("SELECT password_hash FROM accounts WHERE id = ?1", [actor.account_id], |r| r.get(0))?)
+    })?;
+    if !verify_password(old, &stored) {
+        return Err(Invalid::new("account.old_password_wrong", "old_password").into());
+    }
+    let hash = hash_password(new)?;
+    db.write(|c| {
+        c.execute(
+            "UPDATE accounts SET password_hash = ?1, updated_at = ?2 WHERE id = ?3",
+            params![hash, now_utc(), actor.account_id],
+        )?;
+        Entry::new("change_password", "account", actor.account_id).facility(actor.facility_id).write(c, actor)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hashes_are_salted_and_verify() {
+        let a = hash_password("correct horse").unwrap();
+        let b = hash_password("correct horse").unwrap();
+        assert_ne!(a, b, "a fresh salt each time");
+        assert!(a.starts_with("$argon2id$"));
+        assert!(verify_password("correct horse", &a));
+        assert!(!verify_password("correct horsf", &a));
+        assert!(!verify_password("anything", "not a hash"));
+    }
+
+    #[test]
+    fn username_and_password_rules() {
+        assert!(valid_username(" 王芳 ").is_ok());
+        assert_eq!(valid_username("a").unwrap_err().code, "account.username_short");
+        assert_eq!(valid_username("a b").unwrap_err().code, "account.username_invalid");
+        assert_eq!(valid_password("1234567").unwrap_err().code, "account.password_short");
+        assert!(valid_password("12345678").is_ok());
+    }
+}

@@ -1,0 +1,6 @@
+//! The operations users perform, each taking the acting account and checking its role
+//! and facility scope before it reads or writes anything.
+
+pub mod accounts;
+pub mod audit;
+pub mod registry;

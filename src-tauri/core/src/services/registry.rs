@@ -1,0 +1,366 @@
+//! The city's structure (district → living circle → community) and its facilities:
+//! browsing, reading and editing, scoped to what the acting account may see.
+
+use rusqlite::{params, Connection, OptionalExtension, Row};
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use super::audit::Entry;
+use crate::domain::account::{Action, Actor};
+use crate::domain::facility::{
+    bits_to_days, ChildClass, Facility, FacilityFields, FacilityInput, FacilityKind, Service,
+};
+use crate::error::{CoreError, Invalid, Result};
+use crate::store::{now_utc, Db};
+
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct CommunityNode {
+    pub id: i64,
+    pub name: String,
+    /// "community" (社区) or "village" (村).
+    pub kind: String,
+    /// Facilities in it that the account may see.
+    pub facility_count: i64,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct CircleNode {
+    pub id: i64,
+    pub name: String,
+    pub communities: Vec<CommunityNode>,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct DistrictNode {
+    pub id: i64,
+    pub code: String,
+    pub name: String,
+    pub circles: Vec<CircleNode>,
+}
+
+/// Counts shown before sign-in (nothing personal) and on the home screen.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, TS)]
+#[ts(export)]
+pub struct CitySummary {
+    pub districts: i64,
+    pub living_circles: i64,
+    pub communities: i64,
+    pub elder_centres: i64,
+    pub elder_stations: i64,
+    pub childcare_units: i64,
+    pub clients: i64,
+    pub children: i64,
+    pub staff: i64,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct FacilitySummary {
+    pub id: i64,
+    pub kind: FacilityKind,
+    pub name: String,
+    pub district_name: String,
+    pub circle_id: i64,
+    pub circle_name: String,
+    pub community_id: i64,
+    pub community_name: String,
+    pub phone: Option<String>,
+    pub capacity: i64,
+    pub services: Vec<Service>,
+    pub is_demo: bool,
+}
+
+/// Narrows a facility list; every field is optional.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct FacilityFilter {
+    pub district_id: Option<i64>,
+    pub circle_id: Option<i64>,
+    pub community_id: Option<i64>,
+    pub kind: Option<FacilityKind>,
+}
+
+fn kind_from_row(r: &Row, column: &str) -> rusqlite::Result<FacilityKind> {
+    let s: String = r.get(column)?;
+    FacilityKind::parse(&s)
+        .ok_or_else(|| rusqlite::Error::InvalidColumnType(0, column.into(), rusqlite::types::Type::Text))
+}
+
+pub fn city_summary(db: &Db) -> Result<CitySummary> {
+    db.read(|c| {
+        Ok(c.query_row(
+            "SELECT (SELECT count(*) FROM districts), (SELECT count(*) FROM living_circles), (SELECT count(*) FROM communities),
+                    (SELECT count(*) FROM facilities WHERE kind = 'elder_centre'),
+                    (SELECT count(*) FROM facilities WHERE kind = 'elder_station'),
+                    (SELECT count(*) FROM facilities WHERE kind = 'childcare'),
+                    (SELECT count(*) FROM clients), (SELECT count(*) FROM children), (SELECT count(*) FROM staff)",
+            [],
+            |r| {
+                Ok(CitySummary {
+                    districts: r.get(0)?,
+                    living_circles: r.get(1)?,
+                    communities: r.get(2)?,
+                    elder_centres: r.get(3)?,
+                    elder_stations: r.get(4)?,
+                    childcare_units: r.get(5)?,
+                    clients: r.get(6)?,
+                    children: r.get(7)?,
+                    staff: r.get(8)?,
+                })
+            },
+        )?)
+    })
+}
+
+/// The whole structure, with each community's count of facilities the actor may see.
+pub fn city_tree(db: &Db, actor: &Actor) -> Result<Vec<DistrictNode>> {
+    actor.require(Action::ViewFacility)?;
+    let scope = actor.facility_scope();
+    db.read(|c| {
+        let mut districts: Vec<DistrictNode> = c
+            .prepare_cached("SELECT id, code, name FROM districts ORDER BY code")?
+            .query_map([], |r| {
+                Ok(DistrictNode { id: r.get(0)?, code: r.get(1)?, name: r.get(2)?, circles: Vec::new() })
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+        let mut stmt = c.prepare_cached(
+            "SELECT lc.district_id, lc.id AS circle_id, lc.name AS circle_name, co.id, co.name, co.kind,
+                    (SELECT count(*) FROM facilities f WHERE f.community_id = co.id AND (?1 IS NULL OR f.id = ?1)) AS n
+             FROM living_circles lc LEFT JOIN communities co ON co.circle_id = lc.id
+             ORDER BY lc.district_id, lc.id, co.id",
+        )?;
+        let mut rows = stmt.query([scope])?;
+        while let Some(r) = rows.next()? {
+            let district_id: i64 = r.get(0)?;
+            let circle_id: i64 = r.get(1)?;
+            let Some(district) = districts.iter_mut().find(|d| d.id == district_id) else { continue };
+            if district.circles.last().is_none_or(|lc| lc.id != circle_id) {
+                district.circles.push(CircleNode { id: circle_id, name: r.get(2)?, communities: Vec::new() });
+            }
+            if let Some(id) = r.get::<_, Option<i64>>(3)? {
+                let circle = district.circles.last_mut().expect("pushed above");
+                circle.communities.push(CommunityNode {
+                    id,
+                    name: r.get(4)?,
+                    kind: r.get(5)?,
+                    facility_count: r.get(6)?,
+                });
+            }
+        }
+        Ok(districts)
+    })
+}
+
+pub fn list_facilities(db: &Db, actor: &Actor, filter: &FacilityFilter) -> Result<Vec<FacilitySummary>> {
+    actor.require(Action::ViewFacility)?;
+    let scope = actor.facility_scope();
+    db.read(|c| {
+        let mut stmt = c.prepare_cached(
+            "SELECT f.id, f.kind, f.name, d.name AS district_name, lc.id AS circle_id, lc.name AS circle_name,
+                    co.id AS community_id, co.name AS community_name, f.phone, f.capacity, f.services, f.is_demo
+             FROM facilities f JOIN communities co ON co.id = f.community_id
+             JOIN living_circles lc ON lc.id = co.circle_id JOIN districts d ON d.id = lc.district_id
+             WHERE (?1 IS NULL OR f.id = ?1) AND (?2 IS NULL OR d.id = ?2) AND (?3 IS NULL OR lc.id = ?3)
+               AND (?4 IS NULL OR co.id = ?4) AND (?5 IS NULL OR f.kind = ?5)
+             ORDER BY d.code, lc.id, co.id, f.kind, f.name",
+        )?;
+        let rows = stmt.query_map(
+            params![
+                scope,
+                filter.district_id,
+                filter.circle_id,
+                filter.community_id,
+                filter.kind.map(FacilityKind::as_str)
+            ],
+            |r| {
+                Ok(FacilitySummary {
+                    id: r.get("id")?,
+                    kind: kind_from_row(r, "kind")?,
+                    name: r.get("name")?,
+                    district_name: r.get("district_name")?,
+                    circle_id: r.get("circle_id")?,
+                    circle_name: r.get("circle_name")?,
+                    community_id: r.get("community_id")?,
+                    community_name: r.get("community_name")?,
+                    phone: r.get("phone")?,
+                    capacity: r.get("capacity")?,
+                    services: Service::from_bits(r.get("services")?),
+                    is_demo: r.get("is_demo")?,
+                })
+            },
+        )?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    })
+}
+
+fn load_facility(c: &Connection, id: i64) -> Result<Facility> {
+    let mut facility = c
+        .prepare_cached(
+            "SELECT f.*, d.id AS district_id, d.name AS district_name, lc.id AS circle_id, lc.name AS circle_name,
+                    co.name AS community_name
+             FROM facilities f JOIN communities co ON co.id = f.community_id
+             JOIN living_circles lc ON lc.id = co.circle_id JOIN districts d ON d.id = lc.district_id
+             WHERE f.id = ?1",
+        )?
+        .query_row([id], |r| {
+            Ok(Facility {
+                id: r.get("id")?,
+                kind: kind_from_row(r, "kind")?,
+                name: r.get("name")?,
+                district_id: r.get("district_id")?,
+                district_name: r.get("district_name")?,
+                circle_id: r.get("circle_id")?,
+                circle_name: r.get("circle_name")?,
+                community_id: r.get("community_id")?,
+                community_name: r.get("community_name")?,
+                address: r.get("address")?,
+                phone: r.get("phone")?,
+                opens_at: r.get("opens_at")?,
+                closes_at: r.get("closes_at")?,
+                open_days: bits_to_days(r.get("open_days")?),
+                capacity: r.get("capacity")?,
+                services: Service::from_bits(r.get("services")?),
+                age_min_months: r.get("age_min_months")?,
+                age_max_months: r.get("age_max_months")?,
+                classes: Vec::new(),
+                is_demo: r.get("is_demo")?,
+                updated_at: r.get("updated_at")?,
+            })
+        })
+        .optional()?
+        .ok_or(CoreError::NotFound { entity: "facility", id: id.to_string() })?;
+    facility.classes = c
+        .prepare_cached("SELECT id, name FROM child_classes WHERE facility_id = ?1 ORDER BY id")?
+        .query_map([id], |r| Ok(ChildClass { id: r.get(0)?, name: r.get(1)? }))?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(facility)
+}
+
+pub fn get_facility(db: &Db, actor: &Actor, id: i64) -> Result<Facility> {
+    actor.require_at(Action::ViewFacility, id)?;
+    db.read(|c| load_facility(c, id))
+}
+
+fn require_community(c: &Connection, community_id: i64) -> Result<()> {
+    let exists: bool =
+        c.query_row("SELECT count(*) > 0 FROM communities WHERE id = ?1", [community_id], |r| r.get(0))?;
+    if exists {
+        Ok(())
+    } else {
+        Err(Invalid::new("facility.community_unknown", "community_id").with("id", community_id).into())
+    }
+}
+
+/// Brings the unit's classes in line with the form: renames kept ones, adds new ones and
+/// removes the ones left out (refused while a child is still in the class).
+fn sync_classes(c: &Connection, facility_id: i64, fields: &FacilityFields) -> Result<()> {
+    let kept: Vec<i64> = fields.classes.iter().filter_map(|k| k.id).collect();
+    let existing: Vec<(i64, String)> = c
+        .prepare_cached("SELECT id, name FROM child_classes WHERE facility_id = ?1")?
+        .query_map([facility_id], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    for (id, name) in existing.iter().filter(|(id, _)| !kept.contains(id)) {
+        let children: i64 =
+            c.query_row("SELECT count(*) FROM children WHERE class_id = ?1 AND left_on IS NULL", [id], |r| r.get(0))?;
+        if children > 0 {
+            return Err(Invalid::new("facility.class_has_children", "classes").with("name", name).into());
+        }
+        c.execute("UPDATE children SET class_id = NULL WHERE class_id = ?1", [id])?;
+        c.execute("DELETE FROM child_classes WHERE id = ?1", [id])?;
+    }
+    // Park kept classes under temporary names first so that swapping two names does not
+    // trip the unique (facility, name) constraint half-way.
+    for id in &kept {
+        if !existing.iter().any(|(e, _)| e == id) {
+            return Err(Invalid::new("facility.class_unknown", "classes").with("id", id).into());
+        }
+        c.execute("UPDATE child_classes SET name = '~' || id WHERE id = ?1", [id])?;
+    }
+    for class in &fields.classes {
+        match class.id {
+            Some(id) => c.execute("UPDATE child_classes SET name = ?1 WHERE id = ?2", params![class.name, id])?,
+            None => c.execute(
+                "INSERT INTO child_classes (facility_id, name) VALUES (?1, ?2)",
+                params![facility_id, class.name],
+            )?,
+        };
+    }
+    Ok(())
+}
+
+/// Saves the edit form. Validation failures and scope violations change nothing; a
+/// successful edit is audited with the record before and after.
+pub fn update_facility(db: &Db, actor: &Actor, id: i64, input: &FacilityInput) -> Result<Facility> {
+    actor.require_at(Action::EditFacility, id)?;
+    db.write(|c| {
+        let before = load_facility(c, id)?;
+        let fields = input.validate(before.kind)?;
+        require_community(c, fields.community_id)?;
+        c.prepare_cached(
+            "UPDATE facilities SET name = ?1, community_id = ?2, address = ?3, phone = ?4, opens_at = ?5, closes_at = ?6,
+                    open_days = ?7, capacity = ?8, services = ?9, age_min_months = ?10, age_max_months = ?11, updated_at = ?12
+             WHERE id = ?13",
+        )?
+        .execute(params![
+            fields.name,
+            fields.community_id,
+            fields.address,
+            fields.phone,
+            fields.opens_at,
+            fields.closes_at,
+            fields.open_days_bits,
+            fields.capacity,
+            fields.services_bits,
+            fields.age_min_months,
+            fields.age_max_months,
+            now_utc(),
+            id
+        ])?;
+        if before.kind == FacilityKind::Childcare {
+            sync_classes(c, id, &fields)?;
+        }
+        let after = load_facility(c, id)?;
+        Entry::new("update", "facility", id).facility(Some(id)).before(&before).after(&after).write(c, actor)?;
+        Ok(after)
+    })
+}
+
+/// Adds a facility to the registry (city administrator only).
+pub fn create_facility(db: &Db, actor: &Actor, kind: FacilityKind, input: &FacilityInput) -> Result<Facility> {
+    actor.require(Action::CreateFacility)?;
+    let fields = input.validate(kind)?;
+    db.write(|c| {
+        require_community(c, fields.community_id)?;
+        let now = now_utc();
+        c.prepare_cached(
+            "INSERT INTO facilities (kind, name, community_id, address, phone, opens_at, closes_at, open_days, capacity,
+                                     services, age_min_months, age_max_months, created_at, updated_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?13)",
+        )?
+        .execute(params![
+            kind.as_str(),
+            fields.name,
+            fields.community_id,
+            fields.address,
+            fields.phone,
+            fields.opens_at,
+            fields.closes_at,
+            fields.open_days_bits,
+            fields.capacity,
+            fields.services_bits,
+            fields.age_min_months,
+            fields.age_max_months,
+            now
+        ])?;
+        let id = c.last_insert_rowid();
+        if kind == FacilityKind::Childcare {
+            sync_classes(c, id, &fields)?;
+        }
+        let after = load_facility(c, id)?;
+        Entry::new("create", "facility", id).facility(Some(id)).after(&after).write(c, actor)?;
+        Ok(after)
+    })
+}

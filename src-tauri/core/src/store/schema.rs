@@ -1,0 +1,52 @@
+//! The one place for the schema. Each migration is a numbered SQL file; the schema
+//! version is SQLite's `user_version`. Migrations only go forward, and a database whose
+//! version is newer than this app knows is refused rather than misread.
+
+use rusqlite::Connection;
+use rusqlite_migration::{Migrations, M};
+
+use crate::error::{CoreError, Result};
+
+const STEPS: &[M<'static>] = &[M::up(include_str!("migrations/001_initial.sql"))];
+
+/// The schema version this build creates and understands.
+pub const LATEST_VERSION: i64 = STEPS.len() as i64;
+
+/// `PRAGMA application_id` of a CareCircle database ('CCRC').
+pub const APPLICATION_ID: i64 = 0x4343_5243;
+
+pub fn user_version(conn: &Connection) -> Result<i64> {
+    Ok(conn.pragma_query_value(None, "user_version", |r| r.get(0))?)
+}
+
+/// Refuses files that are not ours, or are from a newer CareCircle.
+pub fn check_compatible(conn: &Connection, path: &str) -> Result<()> {
+    let version = user_version(conn)?;
+    let app_id: i64 = conn.pragma_query_value(None, "application_id", |r| r.get(0))?;
+    let tables: i64 = conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get(0))?;
+    let ours = app_id == APPLICATION_ID || (version == 0 && app_id == 0 && tables == 0);
+    if !ours {
+        return Err(CoreError::NotADatabase { path: path.to_string() });
+    }
+    if version > LATEST_VERSION {
+        return Err(CoreError::DatabaseTooNew { found: version, supported: LATEST_VERSION });
+    }
+    Ok(())
+}
+
+/// Brings the database to [`LATEST_VERSION`], each migration in its own transaction.
+pub fn migrate(conn: &mut Connection, path: &str) -> Result<()> {
+    check_compatible(conn, path)?;
+    Migrations::from_slice(STEPS).to_latest(conn)?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn migrations_are_valid() {
+        Migrations::from_slice(STEPS).validate().unwrap();
+    }
+}

@@ -1,0 +1,171 @@
+//! The command-line tool: the same core as the app, printing JSON (or a table) for
+//! scripts. It acts as the system account: whoever can open the database file already
+//! holds all of its data. Its changes are audited as "system".
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use carecircle_core::demo;
+use carecircle_core::services::accounts::{self, NewAccount};
+use carecircle_core::services::registry::{self, FacilityFilter};
+use carecircle_core::{Actor, CoreError, Db, Locale, Role};
+use clap::{Parser, Subcommand};
+
+use crate::paths;
+
+#[derive(Parser)]
+#[command(
+    name = "carecircle-cli",
+    version,
+    about = "CareCircle 一刻钟颐养托育 — command-line tool",
+    propagate_version = true
+)]
+struct Cli {
+    /// The database file (default: the app's data folder, the same one the app opens).
+    #[arg(long, global = true, value_name = "PATH")]
+    db: Option<PathBuf>,
+    /// Language of messages: zh-CN or en (default: from LANG).
+    #[arg(long, global = true, value_name = "LANG")]
+    lang: Option<String>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Load the demo city into an empty database.
+    SeedDemo {
+        /// Multiply the people: 10 is the city-scale benchmark (60,000 clients).
+        #[arg(long, default_value_t = 1)]
+        scale: u32,
+    },
+    /// The registry's facilities.
+    Facilities {
+        #[command(subcommand)]
+        command: FacilitiesCommand,
+    },
+    /// Counts of districts, living circles, communities, facilities and people.
+    Summary,
+    /// Manage sign-in accounts.
+    Accounts {
+        #[command(subcommand)]
+        command: AccountsCommand,
+    },
+    /// Copy the database to PATH (SQLite online backup: consistent while the app runs).
+    Backup { path: PathBuf },
+    /// Replace the database with the backup at PATH; the current one is saved first.
+    Restore { path: PathBuf },
+}
+
+#[derive(Subcommand)]
+enum FacilitiesCommand {
+    /// List every facility.
+    List {
+        /// Print JSON instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Subcommand)]
+enum AccountsCommand {
+    /// Add an account; the password is read from standard input, never from arguments.
+    Add {
+        #[arg(long)]
+        username: String,
+        #[arg(long)]
+        display_name: String,
+        /// front_desk, nurse, caregiver, facility_manager or city_admin.
+        #[arg(long)]
+        role: String,
+        /// The facility the account belongs to (all roles but city_admin).
+        #[arg(long)]
+        facility: Option<i64>,
+    },
+    /// List accounts.
+    List,
+}
+
+fn read_password() -> Result<String, CoreError> {
+    let mut line = String::new();
+    std::io::stdin().read_line(&mut line)?;
+    Ok(line.trim_end_matches(['\r', '\n']).to_string())
+}
+
+fn print_json(value: &impl serde::Serialize) {
+    let mut out = std::io::stdout().lock();
+    let _ = serde_json::to_writer_pretty(&mut out, value);
+    let _ = writeln!(out);
+}
+
+fn run(cli: Cli) -> Result<(), CoreError> {
+    let db_path = cli.db.unwrap_or_else(paths::default_db_path);
+    let db = Db::open(&db_path)?;
+    let system = Actor::system();
+    match cli.command {
+        Command::SeedDemo { scale } => {
+            let today = chrono::Local::now().date_naive();
+            let mut last_stage = String::new();
+            let report = demo::seed(&db, &system, scale, today, &mut |p| {
+                if p.stage != last_stage {
+                    eprintln!("… {}", p.stage);
+                    last_stage = p.stage;
+                }
+            })?;
+            print_json(&report);
+        }
+        Command::Facilities { command: FacilitiesCommand::List { json } } => {
+            let list = registry::list_facilities(&db, &system, &FacilityFilter::default())?;
+            if json {
+                print_json(&list);
+            } else {
+                let mut out = std::io::stdout().lock();
+                for f in list {
+                    let _ = writeln!(
+                        out,
+                        "{}\t{}\t{}\t{}\t{}\t{}",
+                        f.id,
+                        f.kind.as_str(),
+                        f.name,
+                        f.district_name,
+                        f.circle_name,
+                        f.community_name
+                    );
+                }
+            }
+        }
+        Command::Accounts { command: AccountsCommand::Add { username, display_name, role, facility } } => {
+            let role = Role::parse(&role)?;
+            let password = read_password()?;
+            let new = NewAccount { username, display_name, password, role, facility_id: facility };
+            print_json(&accounts::create_account(&db, &system, &new)?);
+        }
+        Command::Accounts { command: AccountsCommand::List } => print_json(&accounts::list_accounts(&db, &system)?),
+        Command::Summary => print_json(&registry::city_summary(&db)?),
+        Command::Backup { path } => {
+            db.backup_to(&path)?;
+            print_json(&serde_json::json!({ "backup": path }));
+        }
+        Command::Restore { path } => {
+            let safety = paths::safety_backup_path(&db_path);
+            db.restore_from(&path, &safety)?;
+            print_json(&serde_json::json!({ "restored_from": path, "previous_saved_to": safety }));
+        }
+    }
+    Ok(())
+}
+
+/// Runs the CLI on the process's arguments; returns the exit code.
+pub fn main() -> i32 {
+    let cli = Cli::parse();
+    let locale =
+        cli.lang.clone().or_else(|| std::env::var("LANG").ok()).map(|t| Locale::from_tag(&t)).unwrap_or_default();
+    match run(cli) {
+        Ok(()) => 0,
+        Err(e) => {
+            let payload = e.to_payload(locale);
+            eprintln!("{}", payload.message);
+            1
+        }
+    }
+}

@@ -1,0 +1,90 @@
+use carecircle_core::demo::{self, SeedProgress};
+use carecircle_core::services::accounts::{self, AccountSummary, NewAccount};
+use carecircle_core::services::audit::{self, AuditRecord};
+use carecircle_core::{Actor, ErrorPayload};
+use tauri::ipc::Channel;
+use tauri::State;
+
+use crate::state::AppState;
+
+/// First run: creates the city administrator, signs them in and, if asked, loads the
+/// demo city.
+#[tauri::command]
+pub async fn set_up(
+    state: State<'_, AppState>,
+    username: String,
+    display_name: String,
+    password: String,
+    load_demo: bool,
+    on_progress: Channel<SeedProgress>,
+) -> Result<Actor, ErrorPayload> {
+    let actor = state
+        .with_db(move |db| {
+            let actor = accounts::set_up_city_admin(db, &username, &display_name, &password)?;
+            if load_demo && demo::is_empty(db)? {
+                let today = chrono::Local::now().date_naive();
+                demo::seed(db, &actor, 1, today, &mut |p| {
+                    let _ = on_progress.send(p);
+                })?;
+            }
+            Ok(actor)
+        })
+        .await?;
+    state.set_actor(Some(actor.clone()));
+    Ok(actor)
+}
+
+#[tauri::command]
+pub async fn sign_in(state: State<'_, AppState>, username: String, password: String) -> Result<Actor, ErrorPayload> {
+    let actor = state.with_db(move |db| accounts::sign_in(db, &username, &password)).await?;
+    state.set_actor(Some(actor.clone()));
+    Ok(actor)
+}
+
+#[tauri::command]
+pub fn sign_out(state: State<'_, AppState>) {
+    state.set_actor(None);
+}
+
+#[tauri::command]
+pub fn current_actor(state: State<'_, AppState>) -> Option<Actor> {
+    state.actor()
+}
+
+#[tauri::command]
+pub async fn password_change(
+    state: State<'_, AppState>,
+    old_password: String,
+    new_password: String,
+) -> Result<(), ErrorPayload> {
+    state.as_actor(move |db, actor| accounts::change_own_password(db, actor, &old_password, &new_password)).await
+}
+
+#[tauri::command]
+pub async fn accounts_list(state: State<'_, AppState>) -> Result<Vec<AccountSummary>, ErrorPayload> {
+    state.as_actor(accounts::list_accounts).await
+}
+
+#[tauri::command]
+pub async fn account_create(state: State<'_, AppState>, account: NewAccount) -> Result<AccountSummary, ErrorPayload> {
+    state.as_actor(move |db, actor| accounts::create_account(db, actor, &account)).await
+}
+
+#[tauri::command]
+pub async fn account_set_active(
+    state: State<'_, AppState>,
+    id: i64,
+    active: bool,
+) -> Result<AccountSummary, ErrorPayload> {
+    state.as_actor(move |db, actor| accounts::set_active(db, actor, id, active)).await
+}
+
+#[tauri::command]
+pub async fn account_reset_password(state: State<'_, AppState>, id: i64, password: String) -> Result<(), ErrorPayload> {
+    state.as_actor(move |db, actor| accounts::reset_password(db, actor, id, &password)).await
+}
+
+#[tauri::command]
+pub async fn audit_recent(state: State<'_, AppState>, limit: u32) -> Result<Vec<AuditRecord>, ErrorPayload> {
+    state.as_actor(move |db, actor| audit::recent(db, actor, limit)).await
+}

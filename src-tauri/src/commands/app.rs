@@ -1,0 +1,82 @@
+use std::io::Write;
+
+use carecircle_core::demo::{self, SeedProgress, SeedReport};
+use carecircle_core::services::registry::{self, CitySummary};
+use carecircle_core::{ErrorPayload, Locale};
+use serde::Serialize;
+use tauri::ipc::Channel;
+use tauri::State;
+
+use crate::state::AppState;
+
+#[derive(Serialize)]
+pub struct AppInfo {
+    version: &'static str,
+    db_path: String,
+    /// Set when the database could not be opened (too new, not ours…): the UI shows it.
+    open_error: Option<ErrorPayload>,
+    needs_setup: bool,
+    registry_empty: bool,
+    summary: CitySummary,
+}
+
+/// What the first screen needs, before anyone signs in. Holds nothing personal.
+#[tauri::command]
+pub async fn app_info(state: State<'_, AppState>) -> Result<AppInfo, ErrorPayload> {
+    let version = env!("CARGO_PKG_VERSION");
+    let db_path = state.db_path().display().to_string();
+    if let Some(open_error) = state.open_error() {
+        return Ok(AppInfo {
+            version,
+            db_path,
+            open_error: Some(open_error),
+            needs_setup: false,
+            registry_empty: true,
+            summary: CitySummary::default(),
+        });
+    }
+    let (needs_setup, registry_empty, summary) = state
+        .with_db(|db| {
+            Ok((
+                carecircle_core::services::accounts::needs_setup(db)?,
+                demo::is_empty(db)?,
+                registry::city_summary(db)?,
+            ))
+        })
+        .await?;
+    Ok(AppInfo { version, db_path, open_error: None, needs_setup, registry_empty, summary })
+}
+
+/// The UI calls this once its first screen shows data. With CARECIRCLE_BENCH_READY set,
+/// the time since launch is printed for the start-up benchmark.
+#[tauri::command]
+pub fn app_ready(state: State<'_, AppState>) {
+    if std::env::var_os("CARECIRCLE_BENCH_READY").is_some() {
+        let ms = state.started.elapsed().as_secs_f64() * 1000.0;
+        let mut out = std::io::stdout().lock();
+        let _ = writeln!(out, "ready_ms={ms:.1}");
+        let _ = out.flush();
+    }
+}
+
+#[tauri::command]
+pub fn set_locale(state: State<'_, AppState>, locale: Locale) {
+    state.set_locale(locale);
+}
+
+/// Loads the demo city (city administrator, empty database), reporting progress.
+#[tauri::command]
+pub async fn demo_seed(
+    state: State<'_, AppState>,
+    scale: u32,
+    on_progress: Channel<SeedProgress>,
+) -> Result<SeedReport, ErrorPayload> {
+    state
+        .as_actor(move |db, actor| {
+            let today = chrono::Local::now().date_naive();
+            demo::seed(db, actor, scale, today, &mut |p| {
+                let _ = on_progress.send(p);
+            })
+        })
+        .await
+}

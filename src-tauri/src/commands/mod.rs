@@ -1,0 +1,34 @@
+//! Tauri commands: each a few lines that take the arguments, call the core as the
+//! signed-in account off the UI thread, and return data or an `{code, message}` error.
+
+pub mod accounts;
+pub mod app;
+pub mod registry;
+
+/// Every command the webview may call (each also granted in capabilities/).
+#[macro_export]
+macro_rules! all_commands {
+    () => {
+        tauri::generate_handler![
+            $crate::commands::app::app_info,
+            $crate::commands::app::app_ready,
+            $crate::commands::app::set_locale,
+            $crate::commands::app::demo_seed,
+            $crate::commands::accounts::set_up,
+            $crate::commands::accounts::sign_in,
+            $crate::commands::accounts::sign_out,
+            $crate::commands::accounts::current_actor,
+            $crate::commands::accounts::password_change,
+            $crate::commands::accounts::accounts_list,
+            $crate::commands::accounts::account_create,
+            $crate::commands::accounts::account_set_active,
+            $crate::commands::accounts::account_reset_password,
+            $crate::commands::accounts::audit_recent,
+            $crate::commands::registry::city_tree,
+            $crate::commands::registry::facilities_list,
+            $crate::commands::registry::facility_get,
+            $crate::commands::registry::facility_update,
+            $crate::commands::registry::facility_create,
+        ]
+    };
+}

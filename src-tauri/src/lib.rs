@@ -1,0 +1,31 @@
+//! The CareCircle desktop app: the Tauri shell (window, state, commands) and the CLI,
+//! both thin adapters over `carecircle-core`.
+
+pub mod cli;
+pub mod commands;
+pub mod paths;
+pub mod state;
+
+use std::path::PathBuf;
+use std::time::Instant;
+
+pub use state::AppState;
+
+pub struct GuiOptions {
+    pub db: Option<PathBuf>,
+    pub started: Instant,
+}
+
+/// Registers every command on a builder; the app and the command tests share it.
+pub fn with_commands<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
+    builder.invoke_handler(all_commands!())
+}
+
+pub fn run(options: GuiOptions) {
+    let db_path = options.db.unwrap_or_else(paths::default_db_path);
+    let state = AppState::open(db_path, options.started);
+    with_commands(tauri::Builder::default())
+        .manage(state)
+        .run(tauri::generate_context!())
+        .expect("the CareCircle window could not start");
+}

@@ -1,0 +1,81 @@
+//! The app's state between commands: the open database (or why it could not be opened),
+//! the signed-in account and the UI language. Free of Tauri so it can be tested alone.
+
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+use std::time::Instant;
+
+use carecircle_core::{Actor, CoreError, Db, ErrorPayload, Locale};
+
+pub struct AppState {
+    db: Result<Arc<Db>, Arc<CoreError>>,
+    db_path: PathBuf,
+    session: Mutex<Option<Actor>>,
+    locale: Mutex<Locale>,
+    pub started: Instant,
+}
+
+/// A panic or cancellation inside a blocking task: report it as an ordinary error.
+fn task_failed(locale: Locale, e: impl std::fmt::Display) -> ErrorPayload {
+    CoreError::Io(std::io::Error::other(e.to_string())).to_payload(locale)
+}
+
+impl AppState {
+    pub fn open(db_path: PathBuf, started: Instant) -> AppState {
+        let db = Db::open(&db_path).map(Arc::new).map_err(Arc::new);
+        AppState { db, db_path, session: Mutex::new(None), locale: Mutex::new(Locale::default()), started }
+    }
+
+    pub fn db_path(&self) -> &PathBuf {
+        &self.db_path
+    }
+
+    pub fn locale(&self) -> Locale {
+        *self.locale.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    pub fn set_locale(&self, locale: Locale) {
+        *self.locale.lock().unwrap_or_else(|e| e.into_inner()) = locale;
+    }
+
+    pub fn actor(&self) -> Option<Actor> {
+        self.session.lock().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+
+    pub fn set_actor(&self, actor: Option<Actor>) {
+        *self.session.lock().unwrap_or_else(|e| e.into_inner()) = actor;
+    }
+
+    /// Why the database could not be opened, if it could not.
+    pub fn open_error(&self) -> Option<ErrorPayload> {
+        self.db.as_ref().err().map(|e| e.to_payload(self.locale()))
+    }
+
+    pub fn db(&self) -> Result<Arc<Db>, ErrorPayload> {
+        self.db.clone().map_err(|e| e.to_payload(self.locale()))
+    }
+
+    /// Runs `f` off the UI thread on the database, without needing a session.
+    pub async fn with_db<T, F>(&self, f: F) -> Result<T, ErrorPayload>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Db) -> carecircle_core::Result<T> + Send + 'static,
+    {
+        let locale = self.locale();
+        let db = self.db()?;
+        tauri::async_runtime::spawn_blocking(move || f(&db))
+            .await
+            .map_err(|e| task_failed(locale, e))?
+            .map_err(|e| e.to_payload(locale))
+    }
+
+    /// Runs `f` off the UI thread as the signed-in account; refuses when nobody is.
+    pub async fn as_actor<T, F>(&self, f: F) -> Result<T, ErrorPayload>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Db, &Actor) -> carecircle_core::Result<T> + Send + 'static,
+    {
+        let actor = self.actor().ok_or_else(|| CoreError::NotSignedIn.to_payload(self.locale()))?;
+        self.with_db(move |db| f(db, &actor)).await
+    }
+}

@@ -1,0 +1,131 @@
+//! Accounts: the first-run administrator, sign-in, lockout, and who may manage whom.
+
+mod common;
+
+use carecircle_core::services::accounts::{self, NewAccount, MAX_FAILED_ATTEMPTS};
+use carecircle_core::{CoreError, Role};
+use chrono::{Duration, Utc};
+
+#[test]
+fn the_city_administrator_is_created_once() {
+    let t = common::temp_db();
+    assert!(accounts::needs_setup(&t.db).unwrap());
+    let admin = accounts::set_up_city_admin(&t.db, "admin", "市管理员", "admin-pass-1").unwrap();
+    assert_eq!((admin.role, admin.facility_id), (Role::CityAdmin, None));
+    assert!(!accounts::needs_setup(&t.db).unwrap());
+    assert!(matches!(accounts::set_up_city_admin(&t.db, "second", "x", "another-pass"), Err(CoreError::AlreadySetUp)));
+    assert_eq!(common::count(&t.db, "SELECT count(*) FROM accounts"), 1);
+}
+
+#[test]
+fn passwords_are_stored_only_as_argon2_hashes() {
+    let t = common::temp_db();
+    accounts::set_up_city_admin(&t.db, "admin", "市管理员", "admin-pass-1").unwrap();
+    let hash: String = t.db.read(|c| Ok(c.query_row("SELECT password_hash FROM accounts", [], |r| r.get(0))?)).unwrap();
+    assert!(hash.starts_with("$argon2id$") && !hash.contains("admin-pass-1"));
+    let audit: String = t
+        .db
+        .read(|c| Ok(c.query_row("SELECT group_concat(coalesce(after_json,'')) FROM audit_log", [], |r| r.get(0))?))
+        .unwrap();
+    assert!(
+        !audit.contains("argon2") && !audit.contains("admin-pass-1"),
+        "neither the password nor its hash is logged"
+    );
+}
+
+#[test]
+fn wrong_password_and_unknown_user_get_the_same_answer() {
+    let t = common::temp_db();
+    accounts::set_up_city_admin(&t.db, "admin", "市管理员", "admin-pass-1").unwrap();
+    assert!(matches!(accounts::sign_in(&t.db, "admin", "wrong-pass"), Err(CoreError::BadCredentials)));
+    assert!(matches!(accounts::sign_in(&t.db, "nobody", "wrong-pass"), Err(CoreError::BadCredentials)));
+    assert!(accounts::sign_in(&t.db, "ADMIN", "admin-pass-1").is_ok(), "usernames are case-insensitive");
+    assert_eq!(common::count(&t.db, "SELECT count(*) FROM audit_log WHERE action = 'sign_in_failed'"), 1);
+}
+
+#[test]
+fn five_wrong_passwords_lock_the_account_for_five_minutes() {
+    let t = common::temp_db();
+    accounts::set_up_city_admin(&t.db, "admin", "市管理员", "admin-pass-1").unwrap();
+    let now = Utc::now();
+    for _ in 0..MAX_FAILED_ATTEMPTS {
+        assert!(matches!(accounts::sign_in_at(&t.db, "admin", "bad-password", now), Err(CoreError::BadCredentials)));
+    }
+    assert!(matches!(accounts::sign_in_at(&t.db, "admin", "admin-pass-1", now), Err(CoreError::AccountLocked { .. })));
+    assert!(
+        accounts::sign_in_at(&t.db, "admin", "admin-pass-1", now + Duration::minutes(6)).is_ok(),
+        "the lock expires"
+    );
+}
+
+#[test]
+fn a_manager_creates_front_line_accounts_for_their_own_facility_only() {
+    let (t, admin) = common::seeded();
+    let (mine, other) = common::two_elder_facilities(&t.db);
+    let manager = common::account(&t.db, &admin, "zhanzhang", Role::FacilityManager, Some(mine));
+    let new = |username: &str, role, facility_id| NewAccount {
+        username: username.into(),
+        display_name: "王芳".into(),
+        password: "password-1".into(),
+        role,
+        facility_id,
+    };
+    assert!(accounts::create_account(&t.db, &manager, &new("qiantai", Role::FrontDesk, Some(mine))).is_ok());
+    assert!(matches!(
+        accounts::create_account(&t.db, &manager, &new("x1", Role::FrontDesk, Some(other))),
+        Err(CoreError::Forbidden)
+    ));
+    assert!(matches!(
+        accounts::create_account(&t.db, &manager, &new("x2", Role::CityAdmin, None)),
+        Err(CoreError::Forbidden)
+    ));
+    let listed = accounts::list_accounts(&t.db, &manager).unwrap();
+    assert!(listed.iter().all(|a| a.facility_id == Some(mine)), "a manager lists only their facility's accounts");
+    let clerk = accounts::sign_in(&t.db, "qiantai", "password-1").unwrap();
+    assert!(matches!(accounts::list_accounts(&t.db, &clerk), Err(CoreError::Forbidden)));
+}
+
+#[test]
+fn account_rules_give_clear_errors_and_write_nothing() {
+    let (t, admin) = common::seeded();
+    let before = common::count(&t.db, "SELECT count(*) FROM accounts");
+    let base = NewAccount {
+        username: "nurse1".into(),
+        display_name: "护士".into(),
+        password: "password-1".into(),
+        role: Role::Nurse,
+        facility_id: Some(1),
+    };
+    let code = |r: Result<_, CoreError>| r.err().map(|e| e.code_and_params().0);
+    assert_eq!(
+        code(accounts::create_account(&t.db, &admin, &NewAccount { password: "short".into(), ..base.clone() })),
+        Some("account.password_short")
+    );
+    assert_eq!(
+        code(accounts::create_account(&t.db, &admin, &NewAccount { facility_id: None, ..base.clone() })),
+        Some("account.facility_required")
+    );
+    assert_eq!(
+        code(accounts::create_account(&t.db, &admin, &NewAccount { facility_id: Some(9999), ..base.clone() })),
+        Some("account.facility_unknown")
+    );
+    assert_eq!(
+        code(accounts::create_account(&t.db, &admin, &NewAccount { username: "ADMIN".into(), ..base.clone() })),
+        Some("account.username_taken")
+    );
+    assert_eq!(common::count(&t.db, "SELECT count(*) FROM accounts"), before);
+}
+
+#[test]
+fn disabled_accounts_cannot_sign_in_and_nobody_disables_themselves() {
+    let (t, admin) = common::seeded();
+    let nurse = common::account(&t.db, &admin, "nurse1", Role::Nurse, Some(1));
+    accounts::set_active(&t.db, &admin, nurse.account_id, false).unwrap();
+    assert!(matches!(accounts::sign_in(&t.db, "nurse1", "password-1"), Err(CoreError::AccountDisabled)));
+    assert!(accounts::set_active(&t.db, &admin, admin.account_id, false).is_err());
+    accounts::reset_password(&t.db, &admin, nurse.account_id, "new-password-2").unwrap();
+    accounts::set_active(&t.db, &admin, nurse.account_id, true).unwrap();
+    assert!(accounts::sign_in(&t.db, "nurse1", "new-password-2").is_ok());
+    accounts::change_own_password(&t.db, &nurse, "new-password-2", "third-password").unwrap();
+    assert!(accounts::change_own_password(&t.db, &nurse, "wrong-old", "fourth-password").is_err());
+}

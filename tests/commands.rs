@@ -1,0 +1,159 @@
+//! The Tauri commands, driven through the real invoke handler on a mock runtime (no
+//! display needed): scope is enforced in Rust whatever the UI does, and errors cross the
+//! IPC edge as `{code, message}` in the UI language.
+
+mod common;
+
+use std::time::Instant;
+
+use carecircle::AppState;
+use carecircle_core::services::accounts;
+use carecircle_core::Role;
+use serde_json::{json, Value};
+use tauri::test::{get_ipc_response, mock_builder, mock_context, noop_assets, MockRuntime, INVOKE_KEY};
+use tauri::webview::InvokeRequest;
+use tauri::WebviewWindow;
+
+struct Harness {
+    _app: tauri::App<MockRuntime>,
+    window: WebviewWindow<MockRuntime>,
+}
+
+fn harness(db_path: &std::path::Path) -> Harness {
+    let app = carecircle::with_commands(mock_builder())
+        .manage(AppState::open(db_path.to_path_buf(), Instant::now()))
+        .build(mock_context(noop_assets()))
+        .expect("mock app");
+    let window = tauri::WebviewWindowBuilder::new(&app, "main", Default::default()).build().unwrap();
+    Harness { _app: app, window }
+}
+
+impl Harness {
+    fn invoke(&self, cmd: &str, args: Value) -> Result<Value, Value> {
+        get_ipc_response(
+            &self.window,
+            InvokeRequest {
+                cmd: cmd.into(),
+                callback: tauri::ipc::CallbackFn(0),
+                error: tauri::ipc::CallbackFn(1),
+                url: "tauri://localhost".parse().unwrap(),
+                body: tauri::ipc::InvokeBody::Json(args),
+                headers: Default::default(),
+                invoke_key: INVOKE_KEY.to_string(),
+            },
+        )
+        .map(|body| body.deserialize::<Value>().unwrap())
+    }
+}
+
+/// A seeded database with a front-desk account at the first centre; returns its
+/// facility, another centre's id and the harness.
+fn front_desk_world() -> (common::TestDb, Harness, i64, i64) {
+    let (t, admin) = common::seeded();
+    let (mine, other) = common::two_elder_facilities(&t.db);
+    common::account(&t.db, &admin, "qiantai", Role::FrontDesk, Some(mine));
+    let h = harness(t.db.path());
+    h.invoke("sign_in", json!({"username": "qiantai", "password": "password-1"})).expect("front desk signs in");
+    (t, h, mine, other)
+}
+
+#[test]
+fn nothing_but_app_info_answers_before_sign_in() {
+    let (t, _) = common::seeded();
+    let h = harness(t.db.path());
+    let info = h.invoke("app_info", json!({})).unwrap();
+    assert_eq!(info["summary"]["living_circles"], 14);
+    assert_eq!(info["needs_setup"], false);
+    let err = h.invoke("facilities_list", json!({"filter": {}})).unwrap_err();
+    assert_eq!(err["code"], "auth.not_signed_in");
+}
+
+#[test]
+fn a_wrong_password_is_refused_with_a_message_in_the_ui_language() {
+    let (t, _) = common::seeded();
+    let h = harness(t.db.path());
+    let err = h.invoke("sign_in", json!({"username": "admin", "password": "nope-nope"})).unwrap_err();
+    assert_eq!(err["code"], "auth.bad_credentials");
+    assert_eq!(err["message"], "用户名或密码不正确。");
+    h.invoke("set_locale", json!({"locale": "en"})).unwrap();
+    let err = h.invoke("sign_in", json!({"username": "admin", "password": "nope-nope"})).unwrap_err();
+    assert_eq!(err["message"], "Wrong username or password.");
+    assert_eq!(h.invoke("current_actor", json!({})).unwrap(), Value::Null);
+}
+
+#[test]
+fn front_desk_cannot_read_another_centre_through_the_commands() {
+    let (_t, h, mine, other) = front_desk_world();
+    let listed = h.invoke("facilities_list", json!({"filter": {}})).unwrap();
+    let ids: Vec<i64> = listed.as_array().unwrap().iter().map(|f| f["id"].as_i64().unwrap()).collect();
+    assert_eq!(ids, vec![mine]);
+    assert!(h.invoke("facility_get", json!({"id": mine})).is_ok());
+    let err = h.invoke("facility_get", json!({"id": other})).unwrap_err();
+    assert_eq!(err["code"], "auth.forbidden");
+    assert!(err["message"].as_str().unwrap().contains("无权"));
+}
+
+#[test]
+fn front_desk_cannot_change_any_centre_through_the_commands() {
+    let (t, h, mine, other) = front_desk_world();
+    for id in [mine, other] {
+        let mut form = h.invoke("facility_get", json!({"id": mine})).unwrap();
+        form["name"] = json!("被改掉的名字");
+        form["classes"] = json!([]);
+        let err = h.invoke("facility_update", json!({"id": id, "input": form})).unwrap_err();
+        assert_eq!(err["code"], "auth.forbidden", "facility {id}");
+    }
+    assert_eq!(common::count(&t.db, "SELECT count(*) FROM facilities WHERE name = '被改掉的名字'"), 0);
+    for (cmd, args) in [("accounts_list", json!({})), ("audit_recent", json!({"limit": 10}))] {
+        assert_eq!(h.invoke(cmd, args).unwrap_err()["code"], "auth.forbidden", "{cmd}");
+    }
+}
+
+#[test]
+fn a_manager_saves_through_the_commands_and_bad_input_names_its_field() {
+    let (t, admin) = common::seeded();
+    let (mine, _) = common::two_elder_facilities(&t.db);
+    common::account(&t.db, &admin, "zhanzhang", Role::FacilityManager, Some(mine));
+    let h = harness(t.db.path());
+    h.invoke("sign_in", json!({"username": "zhanzhang", "password": "password-1"})).unwrap();
+    let mut form = h.invoke("facility_get", json!({"id": mine})).unwrap();
+    form["classes"] = json!([]);
+    form["capacity"] = json!(-3);
+    let err = h.invoke("facility_update", json!({"id": mine, "input": form.clone()})).unwrap_err();
+    assert_eq!((err["code"].as_str(), err["field"].as_str()), (Some("facility.capacity_negative"), Some("capacity")));
+    form["capacity"] = json!(90);
+    let saved = h.invoke("facility_update", json!({"id": mine, "input": form})).unwrap();
+    assert_eq!(saved["capacity"], 90);
+    h.invoke("sign_out", json!({})).unwrap();
+    assert_eq!(h.invoke("facility_get", json!({"id": mine})).unwrap_err()["code"], "auth.not_signed_in");
+    let _ = accounts::needs_setup(&t.db);
+}
+
+#[test]
+fn first_run_creates_the_administrator_and_loads_the_demo_city() {
+    let t = common::temp_db();
+    let h = harness(t.db.path());
+    let info = h.invoke("app_info", json!({})).unwrap();
+    assert_eq!((info["needs_setup"].as_bool(), info["registry_empty"].as_bool()), (Some(true), Some(true)));
+    // A Channel argument arrives from the webview as a callback id.
+    let actor = h
+        .invoke("set_up", json!({"username": "admin", "displayName": "市管理员", "password": "admin-pass-1", "loadDemo": true, "onProgress": "__CHANNEL__:7"}))
+        .unwrap();
+    assert_eq!(actor["role"], "city_admin");
+    let info = h.invoke("app_info", json!({})).unwrap();
+    assert_eq!(info["summary"]["childcare_units"], 25);
+    let again = h.invoke("set_up", json!({"username": "x2", "displayName": "x", "password": "another-pass", "loadDemo": false, "onProgress": "__CHANNEL__:8"}));
+    assert_eq!(again.unwrap_err()["code"], "auth.already_set_up");
+}
+
+#[test]
+fn an_unreadable_database_is_reported_not_crashed_on() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("newer.db");
+    drop(carecircle_core::Db::open(&path).unwrap());
+    rusqlite::Connection::open(&path).unwrap().pragma_update(None, "user_version", 99).unwrap();
+    let h = harness(&path);
+    let info = h.invoke("app_info", json!({})).unwrap();
+    assert_eq!(info["open_error"]["code"], "db.too_new");
+    assert_eq!(h.invoke("sign_in", json!({"username": "a", "password": "b"})).unwrap_err()["code"], "db.too_new");
+}

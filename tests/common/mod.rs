@@ -1,0 +1,62 @@
+//! Helpers shared by the integration tests: each test builds its own temporary database.
+#![allow(dead_code)]
+
+use carecircle_core::demo;
+use carecircle_core::services::accounts::{self, NewAccount};
+use carecircle_core::{Actor, Db, Role};
+use chrono::NaiveDate;
+use tempfile::TempDir;
+
+pub struct TestDb {
+    pub db: Db,
+    pub dir: TempDir,
+}
+
+pub fn temp_db() -> TestDb {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let db = Db::open(dir.path().join("carecircle.db")).expect("open fresh db");
+    TestDb { db, dir }
+}
+
+pub fn today() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2026, 11, 29).unwrap()
+}
+
+/// A fresh database with the demo city (scale 1) and a city administrator.
+pub fn seeded() -> (TestDb, Actor) {
+    let t = temp_db();
+    let admin = accounts::set_up_city_admin(&t.db, "admin", "市管理员", "admin-pass-1").expect("set up");
+    demo::seed(&t.db, &admin, 1, today(), &mut |_| {}).expect("seed demo");
+    (t, admin)
+}
+
+/// Creates an account and signs it in, returning the actor.
+pub fn account(db: &Db, admin: &Actor, username: &str, role: Role, facility_id: Option<i64>) -> Actor {
+    accounts::create_account(
+        db,
+        admin,
+        &NewAccount {
+            username: username.into(),
+            display_name: username.into(),
+            password: "password-1".into(),
+            role,
+            facility_id,
+        },
+    )
+    .expect("create account");
+    accounts::sign_in(db, username, "password-1").expect("sign in")
+}
+
+pub fn count(db: &Db, sql: &str) -> i64 {
+    db.read(|c| Ok(c.query_row(sql, [], |r| r.get(0))?)).expect(sql)
+}
+
+/// Two facilities of a kind, for cross-facility checks.
+pub fn two_elder_facilities(db: &Db) -> (i64, i64) {
+    db.read(|c| {
+        let mut stmt = c.prepare("SELECT id FROM facilities WHERE kind = 'elder_centre' ORDER BY id LIMIT 2")?;
+        let ids: Vec<i64> = stmt.query_map([], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
+        Ok((ids[0], ids[1]))
+    })
+    .unwrap()
+}

@@ -1,0 +1,148 @@
+"""End-to-end fixtures: the real CareCircle binary, driven through tauri-driver and
+WebKitWebDriver under Xvfb (scripts/test.sh starts Xvfb). Each test gets its own database
+and its own data folders, so runs never touch the user's files or each other."""
+
+import os
+import shutil
+import socket
+import subprocess
+import tempfile
+import time
+from pathlib import Path
+
+import pytest
+from selenium import webdriver
+from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.common.options import ArgOptions
+from selenium.webdriver.support import expected_conditions as EC
+from selenium.webdriver.support.ui import WebDriverWait
+
+APP = os.environ.get("CARECIRCLE_APP", "target/debug/carecircle")
+CLI = os.environ.get("CARECIRCLE_CLI", "target/debug/carecircle-cli")
+OUT = Path(__file__).parent / "out"
+ADMIN_PASSWORD = "admin-pass-1"
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_for_port(port, timeout=30):
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        with socket.socket() as s:
+            if s.connect_ex(("127.0.0.1", port)) == 0:
+                return
+        time.sleep(0.1)
+    raise RuntimeError(f"tauri-driver did not open port {port}")
+
+
+@pytest.fixture(scope="session")
+def driver_url():
+    """One tauri-driver for the session, with its own HOME so WebKit's caches stay in a temp folder."""
+    home = tempfile.mkdtemp(prefix="carecircle-e2e-home-")
+    port, native = free_port(), free_port()
+    env = dict(os.environ, HOME=home, XDG_DATA_HOME=f"{home}/data", XDG_CACHE_HOME=f"{home}/cache", XDG_CONFIG_HOME=f"{home}/config")
+    proc = subprocess.Popen(["tauri-driver", "--port", str(port), "--native-port", str(native)], env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        wait_for_port(port)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        shutil.rmtree(home, ignore_errors=True)
+
+
+def cli(db, *args, stdin=None):
+    out = subprocess.run([CLI, "--db", str(db), *args], input=stdin, capture_output=True, text=True, timeout=300)
+    assert out.returncode == 0, out.stderr
+    return out.stdout
+
+
+@pytest.fixture
+def empty_db(tmp_path):
+    return tmp_path / "carecircle.db"
+
+
+@pytest.fixture
+def demo_db(tmp_path):
+    """The demo city with a city administrator `admin`."""
+    db = tmp_path / "carecircle.db"
+    cli(db, "seed-demo")
+    cli(db, "accounts", "add", "--username", "admin", "--display-name", "市管理员", "--role", "city_admin",
+        stdin=ADMIN_PASSWORD + "\n")
+    return db
+
+
+class App:
+    """One running CareCircle window and helpers that act as a user would."""
+
+    def __init__(self, url, db, name):
+        options = ArgOptions()
+        options.set_capability("browserName", "wry")
+        options.set_capability("tauri:options", {"application": str(Path(APP).resolve()), "args": ["--db", str(db)]})
+        self.name = name
+        self.driver = webdriver.Remote(command_executor=url, options=options)
+        self.wait = WebDriverWait(self.driver, 20)
+
+    def el(self, testid):
+        return self.wait.until(EC.visibility_of_element_located((By.CSS_SELECTOR, f'[data-testid="{testid}"]')))
+
+    def click(self, testid):
+        self.wait.until(EC.element_to_be_clickable((By.CSS_SELECTOR, f'[data-testid="{testid}"]'))).click()
+
+    def type(self, testid, text, clear=True):
+        field = self.el(testid)
+        if clear:
+            # Select-all and delete, as a person would: clear() does not fire Vue's input event.
+            field.click()
+            field.send_keys(Keys.CONTROL + "a")
+            field.send_keys(Keys.DELETE)
+        field.send_keys(text)
+
+    def text_of(self, testid):
+        return self.el(testid).text
+
+    def wait_text(self, testid, fragment):
+        self.wait.until(EC.text_to_be_present_in_element((By.CSS_SELECTOR, f'[data-testid="{testid}"]'), fragment))
+        return self.text_of(testid)
+
+    def sign_in(self, username="admin", password=ADMIN_PASSWORD):
+        self.type("signin-username", username)
+        self.type("signin-password", password)
+        self.click("signin-submit")
+
+    def screenshot(self, label):
+        OUT.mkdir(exist_ok=True)
+        self.driver.save_screenshot(str(OUT / f"{self.name}-{label}.png"))
+
+    def quit(self):
+        try:
+            self.screenshot("last")
+        finally:
+            self.driver.quit()
+
+
+@pytest.fixture
+def launch(driver_url, request):
+    """launch(db) starts the app on db; every app started is closed after the test."""
+    apps = []
+
+    def start(db):
+        app = App(driver_url, db, f"{request.node.name}-{len(apps)}")
+        apps.append(app)
+        return app
+
+    yield start
+    for app in apps:
+        try:
+            app.quit()
+        except Exception:
+            pass
