@@ -1,0 +1,24 @@
+// Who is signed in, and what the UI offers them. The backend enforces every rule; this
+// only hides buttons a role cannot use.
+import { computed, ref } from 'vue'
+import type { Actor } from '../bindings/Actor'
+import type { Role } from '../bindings/Role'
+
+export const actor = ref<Actor | null>(null)
+
+export const isCityAdmin = computed(() => actor.value?.role === 'city_admin')
+export const canManageAccounts = computed(() => actor.value?.role === 'city_admin' || actor.value?.role === 'facility_manager')
+export const canCreateFacility = isCityAdmin
+
+export function canEditFacility(facilityId: number): boolean {
+  const a = actor.value
+  if (!a) return false
+  return a.role === 'city_admin' || (a.role === 'facility_manager' && a.facility_id === facilityId)
+}
+
+/** Roles the signed-in person may give a new account. */
+export const assignableRoles = computed<Role[]>(() => {
+  if (actor.value?.role === 'city_admin') return ['front_desk', 'nurse', 'caregiver', 'facility_manager', 'city_admin']
+  if (actor.value?.role === 'facility_manager') return ['front_desk', 'nurse', 'caregiver']
+  return []
+})
