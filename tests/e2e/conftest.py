@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 from selenium import webdriver
+from selenium.common.exceptions import (ElementClickInterceptedException, ElementNotInteractableException,
+                                        NoSuchElementException, StaleElementReferenceException)
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.common.options import ArgOptions
@@ -40,9 +42,10 @@ def wait_for_port(port, timeout=30):
     raise RuntimeError(f"tauri-driver did not open port {port}")
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture
 def driver_url():
-    """One tauri-driver for the session, with its own HOME so WebKit's caches stay in a temp folder."""
+    """A tauri-driver per test, with its own HOME: WebKit's caches and local storage (where the
+    language choice is remembered) stay in a temp folder and never leak from one test to the next."""
     home = tempfile.mkdtemp(prefix="carecircle-e2e-home-")
     port, native = free_port(), free_port()
     env = dict(os.environ, HOME=home, XDG_DATA_HOME=f"{home}/data", XDG_CACHE_HOME=f"{home}/cache", XDG_CONFIG_HOME=f"{home}/config")
@@ -96,7 +99,18 @@ class App:
         return self.wait.until(EC.visibility_of_element_located((By.CSS_SELECTOR, f'[data-testid="{testid}"]')))
 
     def click(self, testid):
-        self.wait.until(EC.element_to_be_clickable((By.CSS_SELECTOR, f'[data-testid="{testid}"]'))).click()
+        """Clicks as soon as nothing covers the element (a loading mask may for a moment)."""
+        locator = (By.CSS_SELECTOR, f'[data-testid="{testid}"]')
+
+        def clicked(driver):
+            try:
+                driver.find_element(*locator).click()
+                return True
+            except (ElementClickInterceptedException, ElementNotInteractableException, NoSuchElementException,
+                    StaleElementReferenceException):
+                return False
+
+        self.wait.until(clicked)
 
     def type(self, testid, text, clear=True):
         field = self.el(testid)
@@ -105,7 +119,8 @@ class App:
             field.click()
             field.send_keys(Keys.CONTROL + "a")
             field.send_keys(Keys.DELETE)
-        field.send_keys(text)
+        if text:
+            field.send_keys(text)
 
     def text_of(self, testid):
         return self.el(testid).text
