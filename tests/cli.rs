@@ -15,7 +15,7 @@ fn run_ok(args: &[&str]) -> String {
 #[test]
 fn help_lists_every_subcommand() {
     let help = run_ok(&["--help"]);
-    for sub in ["seed-demo", "facilities", "summary", "backup", "restore"] {
+    for sub in ["seed-demo", "facilities", "summary", "backup", "restore", "id-check", "search"] {
         assert!(help.contains(sub), "--help mentions {sub}:\n{help}");
     }
 }
@@ -57,4 +57,48 @@ fn errors_are_told_in_the_user_s_language_with_a_failing_exit_code() {
     let english = cli().args(["--db", db, "--lang", "en", "restore", "/nonexistent/file.db"]).output().unwrap();
     assert!(!english.status.success());
     assert!(String::from_utf8_lossy(&english.stderr).contains("not a CareCircle database"));
+}
+
+#[test]
+fn id_check_prints_what_the_number_says_or_why_it_is_wrong() {
+    let ok: serde_json::Value = serde_json::from_str(&run_ok(&["id-check", "11010519491231002X"])).unwrap();
+    assert_eq!(ok["valid"], true);
+    assert_eq!(ok["birth_date"], "1949-12-31");
+    assert_eq!(ok["sex"], "female");
+    assert_eq!(ok["area_code"], "110105");
+    let male: serde_json::Value = serde_json::from_str(&run_ok(&["id-check", "440524188001010014"])).unwrap();
+    assert_eq!((male["valid"].as_bool(), male["sex"].as_str()), (Some(true), Some("male")));
+    let bad: serde_json::Value =
+        serde_json::from_str(&run_ok(&["--lang", "zh-CN", "id-check", "110105194912310021"])).unwrap();
+    assert_eq!(bad["valid"], false);
+    assert_eq!(bad["code"], "id.check_char");
+    assert!(bad["error"].as_str().unwrap().contains("校验位"), "{bad}");
+    assert!(bad["birth_date"].is_null());
+}
+
+#[test]
+fn search_finds_by_pinyin_initials_and_id_tail() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("city.db");
+    let db = db.to_str().unwrap();
+    run_ok(&["--db", db, "seed-demo"]);
+    let (name, tail): (String, String) = {
+        let c = rusqlite::Connection::open(db).unwrap();
+        c.query_row(
+            "SELECT name, substr(id_number, 15) FROM clients WHERE id_number IS NOT NULL ORDER BY id LIMIT 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap()
+    };
+    let by_name: Vec<serde_json::Value> =
+        serde_json::from_str(&run_ok(&["--db", db, "search", &name, "--kind", "client"])).unwrap();
+    assert!(by_name.iter().all(|h| h["kind"] == "client"));
+    assert_eq!(by_name[0]["name"], name.as_str(), "an exact name comes first");
+    let by_tail: Vec<serde_json::Value> =
+        serde_json::from_str(&run_ok(&["--db", db, "search", &tail, "--limit", "100"])).unwrap();
+    assert!(by_tail.iter().any(|h| h["name"] == name.as_str() && h["matched_by"] == "id_number"), "{tail}");
+    let out = cli().args(["--db", db, "--lang", "en", "search", "x", "--kind", "janitor"]).output().unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("Unknown kind"));
 }

@@ -6,8 +6,13 @@ use std::io::Write;
 use std::path::PathBuf;
 
 use carecircle_core::demo;
+use carecircle_core::domain::person::PersonKind;
+use carecircle_core::domain::resident_id::ResidentId;
+use carecircle_core::error::Invalid;
 use carecircle_core::services::accounts::{self, NewAccount};
+use carecircle_core::services::frontdesk::today_local;
 use carecircle_core::services::registry::{self, FacilityFilter};
+use carecircle_core::services::search::{self, SearchCache};
 use carecircle_core::{Actor, CoreError, Db, Locale, Role};
 use clap::{Parser, Subcommand};
 
@@ -55,6 +60,17 @@ enum Command {
     Backup { path: PathBuf },
     /// Replace the database with the backup at PATH; the current one is saved first.
     Restore { path: PathBuf },
+    /// Check a resident ID number (GB 11643): validity, birth date, sex, area code. No database needed.
+    IdCheck { id: String },
+    /// Find people by name, pinyin, initials, the last 4+ digits of the ID number, or phone.
+    Search {
+        text: String,
+        /// Only this kind: client, child or staff.
+        #[arg(long)]
+        kind: Option<String>,
+        #[arg(long, default_value_t = 20)]
+        limit: usize,
+    },
 }
 
 #[derive(Subcommand)]
@@ -98,7 +114,36 @@ fn print_json(value: &impl serde::Serialize) {
     let _ = writeln!(out);
 }
 
-fn run(cli: Cli) -> Result<(), CoreError> {
+/// What `id-check` prints: the fields scripts need, and the reason in the user's language.
+fn id_check(raw: &str, locale: Locale) -> serde_json::Value {
+    match ResidentId::parse(raw, today_local()) {
+        Ok(id) => serde_json::json!({
+            "valid": true,
+            "error": null,
+            "code": null,
+            "birth_date": id.birth_date().to_string(),
+            "sex": id.sex(),
+            "area_code": id.area_code(),
+        }),
+        Err(e) => {
+            let payload = CoreError::from(e).to_payload(locale);
+            serde_json::json!({
+                "valid": false,
+                "error": payload.message,
+                "code": payload.code,
+                "birth_date": null,
+                "sex": null,
+                "area_code": null,
+            })
+        }
+    }
+}
+
+fn run(cli: Cli, locale: Locale) -> Result<(), CoreError> {
+    if let Command::IdCheck { id } = &cli.command {
+        print_json(&id_check(id, locale));
+        return Ok(());
+    }
     let db_path = cli.db.unwrap_or_else(paths::default_db_path);
     let db = Db::open(&db_path)?;
     let system = Actor::system();
@@ -151,6 +196,16 @@ fn run(cli: Cli) -> Result<(), CoreError> {
             db.restore_from(&path, &safety)?;
             print_json(&serde_json::json!({ "restored_from": path, "previous_saved_to": safety }));
         }
+        Command::IdCheck { .. } => unreachable!("handled before the database is opened"),
+        Command::Search { text, kind, limit } => {
+            let kinds = match kind.as_deref() {
+                None => Vec::new(),
+                Some(k) => vec![PersonKind::parse(k)
+                    .ok_or_else(|| CoreError::from(Invalid::new("search.kind_unknown", "kind").with("kind", k)))?],
+            };
+            let cache = SearchCache::new();
+            print_json(&search::search(&db, &system, &cache, &text, &kinds, limit, today_local())?);
+        }
     }
     Ok(())
 }
@@ -160,7 +215,7 @@ pub fn main() -> i32 {
     let cli = Cli::parse();
     let locale =
         cli.lang.clone().or_else(|| std::env::var("LANG").ok()).map(|t| Locale::from_tag(&t)).unwrap_or_default();
-    match run(cli) {
+    match run(cli, locale) {
         Ok(()) => 0,
         Err(e) => {
             let payload = e.to_payload(locale);

@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
+use carecircle_core::services::search::SearchCache;
 use carecircle_core::{Actor, CoreError, Db, ErrorPayload, Locale};
 
 pub struct AppState {
@@ -12,6 +13,8 @@ pub struct AppState {
     db_path: PathBuf,
     session: Mutex<Option<Actor>>,
     locale: Mutex<Locale>,
+    /// The front desk's search index, shared by every search and rebuilt only after changes.
+    pub search: Arc<SearchCache>,
     pub started: Instant,
 }
 
@@ -23,7 +26,14 @@ fn task_failed(locale: Locale, e: impl std::fmt::Display) -> ErrorPayload {
 impl AppState {
     pub fn open(db_path: PathBuf, started: Instant) -> AppState {
         let db = Db::open(&db_path).map(Arc::new).map_err(Arc::new);
-        AppState { db, db_path, session: Mutex::new(None), locale: Mutex::new(Locale::default()), started }
+        AppState {
+            db,
+            db_path,
+            session: Mutex::new(None),
+            locale: Mutex::new(Locale::default()),
+            search: Arc::new(SearchCache::new()),
+            started,
+        }
     }
 
     pub fn db_path(&self) -> &PathBuf {
@@ -44,6 +54,18 @@ impl AppState {
 
     pub fn set_actor(&self, actor: Option<Actor>) {
         *self.session.lock().unwrap_or_else(|e| e.into_inner()) = actor;
+    }
+
+    /// Builds the search index in the background, so the desk's first keystroke after
+    /// signing in does not wait for it.
+    pub fn warm_search(&self) {
+        if let Ok(db) = self.db() {
+            let cache = self.search.clone();
+            tauri::async_runtime::spawn_blocking(move || {
+                // A failure here surfaces again, with its message, on the first real search.
+                let _ = cache.index(&db);
+            });
+        }
     }
 
     /// Why the database could not be opened, if it could not.

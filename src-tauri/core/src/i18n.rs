@@ -104,6 +104,40 @@ mod tests {
         assert!(only_zh.is_empty() && only_en.is_empty(), "zh only: {only_zh:?}; en only: {only_en:?}");
     }
 
+    /// Every validation error code in the core's sources (`Invalid::new` calls) has a message in both
+    /// languages: a rule without one would show the clerk a bare code.
+    #[test]
+    fn every_error_code_in_the_sources_has_a_message() {
+        fn walk(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+            for entry in std::fs::read_dir(dir).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_dir() {
+                    walk(&path, out);
+                } else if path.extension().is_some_and(|e| e == "rs") {
+                    out.push(path);
+                }
+            }
+        }
+        let mut files = Vec::new();
+        walk(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src"), &mut files);
+        let mut missing = Vec::new();
+        let mut seen = 0;
+        for file in files {
+            let source = std::fs::read_to_string(&file).unwrap();
+            for piece in source.split("Invalid::new(\"").skip(1) {
+                let code = piece.split('"').next().unwrap();
+                seen += 1;
+                for locale in [Locale::ZhCn, Locale::En] {
+                    if lookup(locale, &format!("errors.{code}")).is_none() {
+                        missing.push(format!("{code} ({locale:?}) in {}", file.display()));
+                    }
+                }
+            }
+        }
+        assert!(seen > 50, "the scan found the error codes ({seen})");
+        assert!(missing.is_empty(), "error codes without a message: {missing:#?}");
+    }
+
     #[test]
     fn fills_named_placeholders() {
         assert_eq!(fill("{a} and {b}", &[("a", "1".into()), ("b", "2".into())]), "1 and 2");

@@ -38,6 +38,7 @@ pub async fn set_up(
 pub async fn sign_in(state: State<'_, AppState>, username: String, password: String) -> Result<Actor, ErrorPayload> {
     let actor = state.with_db(move |db| accounts::sign_in(db, &username, &password)).await?;
     state.set_actor(Some(actor.clone()));
+    state.warm_search();
     Ok(actor)
 }
 

@@ -3,6 +3,8 @@
 
 pub mod accounts;
 pub mod app;
+pub mod frontdesk;
+pub mod people;
 pub mod registry;
 
 /// Every command the webview may call (each also granted in capabilities/).
@@ -29,6 +31,27 @@ macro_rules! all_commands {
             $crate::commands::registry::facility_get,
             $crate::commands::registry::facility_update,
             $crate::commands::registry::facility_create,
+            $crate::commands::people::clients_list,
+            $crate::commands::people::client_get,
+            $crate::commands::people::client_create,
+            $crate::commands::people::client_update,
+            $crate::commands::people::client_set_status,
+            $crate::commands::people::children_list,
+            $crate::commands::people::child_get,
+            $crate::commands::people::child_create,
+            $crate::commands::people::child_update,
+            $crate::commands::people::staff_list,
+            $crate::commands::people::staff_get,
+            $crate::commands::people::staff_create,
+            $crate::commands::people::staff_update,
+            $crate::commands::people::id_reveal,
+            $crate::commands::people::assessment_form,
+            $crate::commands::people::assessment_add,
+            $crate::commands::people::assessments_list,
+            $crate::commands::people::people_search,
+            $crate::commands::frontdesk::check_in,
+            $crate::commands::frontdesk::check_out,
+            $crate::commands::frontdesk::board_today,
         ]
     };
 }

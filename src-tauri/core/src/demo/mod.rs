@@ -92,6 +92,13 @@ impl Ethnicity {
     }
 }
 
+struct CareDetails {
+    living_situation: &'static str,
+    chronic_conditions: String,
+    diet_needs: String,
+    allergies: String,
+}
+
 #[derive(Clone, Copy)]
 enum Generation {
     Elder,
@@ -333,6 +340,57 @@ impl<'a> Seeder<'a> {
         Ok(())
     }
 
+    /// Chronic conditions in roughly the proportions of China's older population, and the
+    /// diet needs and living situations that go with them.
+    fn care_details(&mut self, ethnicity: Ethnicity, age: i64) -> CareDetails {
+        let mut conditions = Vec::new();
+        for (code, p) in [
+            ("hypertension", 0.45),
+            ("diabetes", 0.2),
+            ("coronary_heart_disease", 0.12),
+            ("stroke", 0.06),
+            ("copd", 0.05),
+            ("arthritis", 0.15),
+            ("osteoporosis", 0.1),
+            ("dementia", if age >= 80 { 0.12 } else { 0.03 }),
+        ] {
+            if self.rng.random_bool(p) {
+                conditions.push(code);
+            }
+        }
+        let mut diet = Vec::new();
+        if conditions.contains(&"hypertension") && self.rng.random_bool(0.7) {
+            diet.push("low_salt");
+        }
+        if conditions.contains(&"diabetes") {
+            diet.push("low_sugar");
+        }
+        if age >= 85 && self.rng.random_bool(0.5) {
+            diet.push("soft");
+        }
+        if ethnicity == Ethnicity::Hui {
+            diet.push("halal");
+        }
+        if self.rng.random_bool(0.03) {
+            diet.push("vegetarian");
+        }
+        let allergies = if self.rng.random_bool(0.05) {
+            let pick = ["青霉素", "花生", "海鲜", "牛奶", "磺胺类药物"][self.rng.random_range(0..5)];
+            format!("[\"{pick}\"]")
+        } else {
+            "[]".to_string()
+        };
+        let living_situation = match self.rng.random_range(0..100) {
+            0..=17 => "alone",
+            18..=59 => "with_spouse",
+            60..=89 => "with_children",
+            90..=95 => "with_others",
+            _ => "institution",
+        };
+        let list = |items: &[&str]| serde_json::to_string(items).expect("strings serialise");
+        CareDetails { living_situation, chronic_conditions: list(&conditions), diet_needs: list(&diet), allergies }
+    }
+
     fn clients(
         &mut self,
         facilities: &[PlacedFacility],
@@ -349,8 +407,12 @@ impl<'a> Seeder<'a> {
         let total = CLIENTS_PER_SCALE * scale as usize;
         let mut stmt = self.conn.prepare_cached(
             "INSERT INTO clients (facility_id, community_id, name, sex, birth_date, id_number, ethnicity, phone, address,
-                                  status, is_demo, created_at, updated_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, 1, ?11, ?11)",
+                                  status, living_situation, chronic_conditions, diet_needs, allergies, consent_on,
+                                  consent_by, is_demo, created_at, updated_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, 1, ?17, ?17)",
+        )?;
+        let mut contact = self.conn.prepare_cached(
+            "INSERT INTO client_contacts (client_id, position, name, relation, phone) VALUES (?1, 0, ?2, ?3, ?4)",
         )?;
         for i in 0..total {
             let f = elder[self.rng.random_range(0..elder.len())];
@@ -377,6 +439,8 @@ impl<'a> Seeder<'a> {
                 97..=98 => "moved",
                 _ => "deceased",
             };
+            let care = self.care_details(ethnicity, age_years);
+            let consent = self.rng.random_bool(0.9).then(|| self.today.to_string());
             stmt.execute(params![
                 f.id,
                 community_id,
@@ -388,8 +452,22 @@ impl<'a> Seeder<'a> {
                 phone,
                 address,
                 status,
+                care.living_situation,
+                care.chronic_conditions,
+                care.diet_needs,
+                care.allergies,
+                consent,
+                consent.as_ref().map(|_| "演示数据"),
                 self.now
             ])?;
+            let client_id = self.conn.last_insert_rowid();
+            if care.living_situation != "institution" && self.rng.random_bool(0.75) {
+                // An adult child as the emergency contact, usually sharing the surname.
+                let son = self.rng.random_bool(0.5);
+                let relative = self.name(ethnicity, son, Generation::Adult);
+                let phone = self.phone();
+                contact.execute(params![client_id, relative, if son { "儿子" } else { "女儿" }, phone])?;
+            }
             report.clients += 1;
             if i % 2_000 == 0 {
                 progress(SeedProgress { stage: "clients".into(), done: i as u64, total: total as u64 });
@@ -403,8 +481,12 @@ impl<'a> Seeder<'a> {
         let total = CHILDREN_PER_SCALE * scale as usize;
         let mut stmt = self.conn.prepare_cached(
             "INSERT INTO children (facility_id, class_id, name, sex, birth_date, id_number, ethnicity, enrolled_on,
-                                   is_demo, created_at, updated_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 1, ?9, ?9)",
+                                   allergies, diet_needs, consent_on, consent_by, is_demo, created_at, updated_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, 1, ?13, ?13)",
+        )?;
+        let mut contact = self.conn.prepare_cached(
+            "INSERT INTO child_contacts (child_id, position, name, relation, phone, is_guardian, may_pick_up, id_tail)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
         )?;
         for i in 0..total {
             let unit = units[i % units.len()];
@@ -419,6 +501,13 @@ impl<'a> Seeder<'a> {
                 self.rng.random_bool(0.9).then(|| self.resident_id(city::area_code(unit.district_id), birth, male));
             let enrolled = birth.max(self.today - Duration::days(self.rng.random_range(0..=700))) + Duration::days(183);
             let enrolled = enrolled.min(self.today);
+            let allergies = if self.rng.random_bool(0.08) {
+                let pick = ["鸡蛋", "牛奶", "花生", "虾", "芒果"][self.rng.random_range(0..5)];
+                format!("[\"{pick}\"]")
+            } else {
+                "[]".to_string()
+            };
+            let diet = if ethnicity == Ethnicity::Hui { r#"["halal"]"# } else { "[]" };
             stmt.execute(params![
                 unit.id,
                 class_id,
@@ -428,8 +517,25 @@ impl<'a> Seeder<'a> {
                 id_number,
                 ethnicity.label(),
                 enrolled.to_string(),
+                allergies,
+                diet,
+                enrolled.to_string(),
+                "演示数据",
                 self.now
             ])?;
+            let child_id = self.conn.last_insert_rowid();
+            // Both parents are guardians and may pick up; often a grandparent may too.
+            let mut people = vec![(true, "父亲", true), (false, "母亲", true)];
+            if self.rng.random_bool(0.4) {
+                people.push((self.rng.random_bool(0.5), "祖父母", false));
+            }
+            for (position, (male, relation, guardian)) in people.into_iter().enumerate() {
+                let generation = if guardian { Generation::Adult } else { Generation::Elder };
+                let name = self.name(ethnicity, male, generation);
+                let phone = self.phone();
+                let tail = format!("{:04}", self.rng.random_range(0..10_000));
+                contact.execute(params![child_id, position as i64, name, relation, phone, guardian, true, tail])?;
+            }
             report.children += 1;
         }
         Ok(())

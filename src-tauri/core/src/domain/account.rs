@@ -54,6 +54,18 @@ pub enum Action {
     ViewAudit,
     /// Load the demo city, back up and restore: whole-database operations.
     Administer,
+    /// See clients, children and staff of a facility.
+    ViewPeople,
+    /// Register and change clients and children (front desk, nurses, managers).
+    EditPeople,
+    /// Register and change staff records.
+    EditStaff,
+    /// See a full resident ID number; every reveal is audited.
+    RevealId,
+    /// Record a capability assessment.
+    Assess,
+    /// Check people in and out at the door.
+    CheckInOut,
 }
 
 impl Action {
@@ -65,6 +77,10 @@ impl Action {
                 matches!(role, FacilityManager | CityAdmin)
             }
             Action::CreateFacility | Action::Administer => role == CityAdmin,
+            Action::ViewPeople | Action::CheckInOut => true,
+            Action::EditPeople => matches!(role, FrontDesk | Nurse | FacilityManager | CityAdmin),
+            Action::EditStaff => matches!(role, FacilityManager | CityAdmin),
+            Action::RevealId | Action::Assess => matches!(role, Nurse | FacilityManager | CityAdmin),
         }
     }
 }

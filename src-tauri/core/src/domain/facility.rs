@@ -172,7 +172,7 @@ pub fn bits_to_days(bits: i64) -> Vec<u8> {
     (1..=7u8).filter(|d| bits & (1 << (d - 1)) != 0).collect()
 }
 
-fn time_of_day(raw: &str, field: &'static str) -> Result<String, Invalid> {
+pub(crate) fn time_of_day(raw: &str, field: &'static str) -> Result<String, Invalid> {
     NaiveTime::parse_from_str(raw.trim(), "%H:%M")
         .map(|t| t.format("%H:%M").to_string())
         .map_err(|_| Invalid::new("facility.time_invalid", field).with("value", raw))

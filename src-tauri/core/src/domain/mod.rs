@@ -2,6 +2,8 @@
 //! re-checks a raw string.
 
 pub mod account;
+pub mod assessment;
 pub mod facility;
+pub mod person;
 pub mod resident_id;
 pub mod text;

@@ -5,15 +5,17 @@
 use std::fmt;
 
 use chrono::NaiveDate;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
 
 use crate::error::Invalid;
 
 const WEIGHTS: [u32; 17] = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
 const CHECK_CHARS: &[u8; 11] = b"10X98765432";
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]
+#[ts(export)]
 pub enum Sex {
     Male,
     Female,
@@ -24,6 +26,15 @@ impl Sex {
         match self {
             Sex::Male => "M",
             Sex::Female => "F",
+        }
+    }
+
+    /// The stored letter back to a value; anything else is not a sex we store.
+    pub fn from_db(s: &str) -> Option<Sex> {
+        match s {
+            "M" => Some(Sex::Male),
+            "F" => Some(Sex::Female),
+            _ => None,
         }
     }
 }

@@ -2,5 +2,9 @@
 //! and facility scope before it reads or writes anything.
 
 pub mod accounts;
+pub mod assessments;
 pub mod audit;
+pub mod frontdesk;
+pub mod people;
 pub mod registry;
+pub mod search;

@@ -7,7 +7,8 @@ use rusqlite_migration::{Migrations, M};
 
 use crate::error::{CoreError, Result};
 
-const STEPS: &[M<'static>] = &[M::up(include_str!("migrations/001_initial.sql"))];
+const STEPS: &[M<'static>] =
+    &[M::up(include_str!("migrations/001_initial.sql")), M::up(include_str!("migrations/002_people.sql"))];
 
 /// The schema version this build creates and understands.
 pub const LATEST_VERSION: i64 = STEPS.len() as i64;

@@ -1,0 +1,92 @@
+//! Capability assessments (GB/T 42195-2022) of elderly clients: every assessment is kept
+//! with its date and assessor; the client's record shows the latest level.
+
+use chrono::NaiveDate;
+use rusqlite::{params, Row};
+use serde::Serialize;
+use ts_rs::TS;
+
+use super::audit::Entry;
+use crate::domain::account::{Action, Actor};
+use crate::domain::assessment::{AssessmentInput, AssessmentScores};
+use crate::domain::person::PersonKind;
+use crate::error::Result;
+use crate::store::{now_utc, Db};
+
+/// One stored assessment: the scores as filled in, with who assessed and when.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[ts(export)]
+pub struct AssessmentRecord {
+    pub id: i64,
+    pub client_id: i64,
+    pub assessor_name: String,
+    pub scores: AssessmentScores,
+    pub created_at: String,
+}
+
+impl AssessmentRecord {
+    fn from_row(r: &Row) -> rusqlite::Result<AssessmentRecord> {
+        let json: String = r.get("scores_json")?;
+        let scores = serde_json::from_str(&json)
+            .map_err(|e| rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, Box::new(e)))?;
+        Ok(AssessmentRecord {
+            id: r.get("id")?,
+            client_id: r.get("client_id")?,
+            assessor_name: r.get("assessor_name")?,
+            scores,
+            created_at: r.get("created_at")?,
+        })
+    }
+}
+
+/// Records an assessment for a client of the assessor's facility.
+pub fn add(
+    db: &Db,
+    actor: &Actor,
+    client_id: i64,
+    input: &AssessmentInput,
+    today: NaiveDate,
+) -> Result<AssessmentRecord> {
+    actor.require(Action::Assess)?;
+    let scores = input.validate(today)?;
+    db.write(|c| {
+        let facility_id = super::people::facility_of(c, PersonKind::Client, client_id)?;
+        actor.require_at(Action::Assess, facility_id)?;
+        c.prepare_cached(
+            "INSERT INTO assessments (client_id, assessed_on, assessor_id, assessor_name, scores_json, total,
+                                      preliminary_level, level, notes, created_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+        )?
+        .execute(params![
+            client_id,
+            scores.assessed_on,
+            actor.account_id,
+            actor.display_name,
+            serde_json::to_string(&scores).expect("scores serialise"),
+            scores.total,
+            scores.preliminary_level.as_number(),
+            scores.level.as_number(),
+            scores.notes,
+            now_utc(),
+        ])?;
+        let id = c.last_insert_rowid();
+        let record =
+            c.prepare_cached("SELECT * FROM assessments WHERE id = ?1")?.query_row([id], AssessmentRecord::from_row)?;
+        Entry::new("create", "assessment", id).facility(Some(facility_id)).after(&record).write(c, actor)?;
+        Ok(record)
+    })
+}
+
+/// Every assessment of a client, newest first.
+pub fn list(db: &Db, actor: &Actor, client_id: i64) -> Result<Vec<AssessmentRecord>> {
+    actor.require(Action::ViewPeople)?;
+    db.read(|c| {
+        let facility_id = super::people::facility_of(c, PersonKind::Client, client_id)?;
+        actor.require_at(Action::ViewPeople, facility_id)?;
+        let rows = c
+            .prepare_cached("SELECT * FROM assessments WHERE client_id = ?1 ORDER BY assessed_on DESC, id DESC")?
+            .query_map([client_id], AssessmentRecord::from_row)?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(rows)
+    })
+}

@@ -1,0 +1,362 @@
+//! Children (幼儿) of the integrated childcare units, with their guardians and authorised
+//! pick-up persons. Contacts are never deleted, only retired, so that a past pick-up
+//! still names the person who took the child.
+
+use chrono::NaiveDate;
+use rusqlite::{params, Connection, OptionalExtension, Row};
+use serde::Serialize;
+use ts_rs::TS;
+
+use super::{ensure_id_free, facility_kind, facility_of, json_list, parse_list, ListQuery, Page};
+use crate::domain::account::{Action, Actor};
+use crate::domain::facility::FacilityKind;
+use crate::domain::person::{ChildFields, ChildInput, DietNeed, PersonKind};
+use crate::domain::resident_id::{mask, Sex};
+use crate::error::{CoreError, Invalid, Result};
+use crate::services::audit::Entry;
+use crate::store::{now_utc, Db};
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[ts(export)]
+pub struct ChildContact {
+    pub id: i64,
+    pub name: String,
+    pub relation: String,
+    pub phone: String,
+    pub is_guardian: bool,
+    pub may_pick_up: bool,
+    pub id_tail: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[ts(export)]
+pub struct ChildSummary {
+    pub id: i64,
+    pub name: String,
+    pub sex: Sex,
+    pub age_months: u32,
+    pub facility_id: i64,
+    pub facility_name: String,
+    pub class_name: Option<String>,
+    pub enrolled_on: String,
+    pub left_on: Option<String>,
+    pub allergies: Vec<String>,
+    pub is_demo: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[ts(export)]
+pub struct Child {
+    pub id: i64,
+    pub name: String,
+    pub sex: Sex,
+    pub birth_date: String,
+    pub age_months: u32,
+    pub id_masked: Option<String>,
+    pub ethnicity: String,
+    pub facility_id: i64,
+    pub facility_name: String,
+    pub class_id: Option<i64>,
+    pub class_name: Option<String>,
+    pub enrolled_on: String,
+    pub left_on: Option<String>,
+    pub allergies: Vec<String>,
+    pub diet_needs: Vec<DietNeed>,
+    /// Current guardians and pick-up persons (retired ones are not shown).
+    pub contacts: Vec<ChildContact>,
+    pub consent_on: Option<String>,
+    pub consent_by: Option<String>,
+    pub notes: Option<String>,
+    pub is_demo: bool,
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+/// Whole months from `birth` to `on`: how childcare counts a small child's age.
+pub fn months_between(birth: NaiveDate, on: NaiveDate) -> u32 {
+    use chrono::Datelike;
+    let mut months = (on.year() - birth.year()) * 12 + on.month() as i32 - birth.month() as i32;
+    if on.day() < birth.day() {
+        months -= 1;
+    }
+    months.max(0) as u32
+}
+
+fn bad_column(column: &str) -> rusqlite::Error {
+    rusqlite::Error::InvalidColumnType(0, column.into(), rusqlite::types::Type::Text)
+}
+
+fn birth_of(r: &Row) -> rusqlite::Result<NaiveDate> {
+    let raw: String = r.get("birth_date")?;
+    NaiveDate::parse_from_str(&raw, "%Y-%m-%d").map_err(|_| bad_column("birth_date"))
+}
+
+fn sex_of(r: &Row) -> rusqlite::Result<Sex> {
+    Sex::from_db(&r.get::<_, String>("sex")?).ok_or_else(|| bad_column("sex"))
+}
+
+pub(crate) fn load_contacts(c: &Connection, child_id: i64) -> Result<Vec<ChildContact>> {
+    Ok(c.prepare_cached(
+        "SELECT id, name, relation, phone, is_guardian, may_pick_up, id_tail FROM child_contacts
+         WHERE child_id = ?1 AND active = 1 ORDER BY position",
+    )?
+    .query_map([child_id], |r| {
+        Ok(ChildContact {
+            id: r.get(0)?,
+            name: r.get(1)?,
+            relation: r.get(2)?,
+            phone: r.get(3)?,
+            is_guardian: r.get(4)?,
+            may_pick_up: r.get(5)?,
+            id_tail: r.get(6)?,
+        })
+    })?
+    .collect::<rusqlite::Result<_>>()?)
+}
+
+fn load_child(c: &Connection, id: i64, today: NaiveDate) -> Result<Child> {
+    let mut child = c
+        .prepare_cached(
+            "SELECT ch.*, f.name AS facility_name, cc.name AS class_name
+             FROM children ch JOIN facilities f ON f.id = ch.facility_id LEFT JOIN child_classes cc ON cc.id = ch.class_id
+             WHERE ch.id = ?1",
+        )?
+        .query_row([id], |r| {
+            let birth = birth_of(r)?;
+            Ok(Child {
+                id: r.get("id")?,
+                name: r.get("name")?,
+                sex: sex_of(r)?,
+                birth_date: birth.to_string(),
+                age_months: months_between(birth, today),
+                id_masked: r.get::<_, Option<String>>("id_number")?.as_deref().map(mask),
+                ethnicity: r.get("ethnicity")?,
+                facility_id: r.get("facility_id")?,
+                facility_name: r.get("facility_name")?,
+                class_id: r.get("class_id")?,
+                class_name: r.get("class_name")?,
+                enrolled_on: r.get("enrolled_on")?,
+                left_on: r.get("left_on")?,
+                allergies: parse_list(&r.get::<_, String>("allergies")?),
+                diet_needs: parse_list(&r.get::<_, String>("diet_needs")?),
+                contacts: Vec::new(),
+                consent_on: r.get("consent_on")?,
+                consent_by: r.get("consent_by")?,
+                notes: r.get("notes")?,
+                is_demo: r.get("is_demo")?,
+                created_at: r.get("created_at")?,
+                updated_at: r.get("updated_at")?,
+            })
+        })
+        .optional()?
+        .ok_or(CoreError::NotFound { entity: "child", id: id.to_string() })?;
+    child.contacts = load_contacts(c, id)?;
+    Ok(child)
+}
+
+/// Opens a child's record; the view is audited (all data of a child under 14 is sensitive).
+pub fn get_child(db: &Db, actor: &Actor, id: i64, today: NaiveDate) -> Result<Child> {
+    actor.require(Action::ViewPeople)?;
+    db.write(|c| {
+        let facility_id = facility_of(c, PersonKind::Child, id)?;
+        actor.require_at(Action::ViewPeople, facility_id)?;
+        let child = load_child(c, id, today)?;
+        Entry::new("view", "child", id).facility(Some(facility_id)).write(c, actor)?;
+        Ok(child)
+    })
+}
+
+pub fn list_children(db: &Db, actor: &Actor, query: &ListQuery, today: NaiveDate) -> Result<Page<ChildSummary>> {
+    let facility = query.facility(actor)?;
+    db.read(|c| {
+        let total: i64 = c
+            .prepare_cached("SELECT count(*) FROM children WHERE (?1 IS NULL OR facility_id = ?1) AND (?2 OR left_on IS NULL)")?
+            .query_row(params![facility, query.include_inactive], |r| r.get(0))?;
+        let mut stmt = c.prepare_cached(
+            "SELECT ch.id, ch.name, ch.sex, ch.birth_date, ch.facility_id, f.name AS facility_name, cc.name AS class_name,
+                    ch.enrolled_on, ch.left_on, ch.allergies, ch.is_demo
+             FROM children ch JOIN facilities f ON f.id = ch.facility_id LEFT JOIN child_classes cc ON cc.id = ch.class_id
+             WHERE (?1 IS NULL OR ch.facility_id = ?1) AND (?2 OR ch.left_on IS NULL)
+             ORDER BY cc.name, ch.name, ch.id LIMIT ?3 OFFSET ?4",
+        )?;
+        let rows = stmt.query_map(params![facility, query.include_inactive, query.limit(), query.offset()], |r| {
+            Ok(ChildSummary {
+                id: r.get("id")?,
+                name: r.get("name")?,
+                sex: sex_of(r)?,
+                age_months: months_between(birth_of(r)?, today),
+                facility_id: r.get("facility_id")?,
+                facility_name: r.get("facility_name")?,
+                class_name: r.get("class_name")?,
+                enrolled_on: r.get("enrolled_on")?,
+                left_on: r.get("left_on")?,
+                allergies: parse_list(&r.get::<_, String>("allergies")?),
+                is_demo: r.get("is_demo")?,
+            })
+        })?;
+        Ok(Page { total, rows: rows.collect::<rusqlite::Result<_>>()? })
+    })
+}
+
+fn check_references(c: &Connection, fields: &ChildFields, except: Option<i64>) -> Result<()> {
+    if facility_kind(c, fields.facility_id)? != FacilityKind::Childcare {
+        return Err(Invalid::new("child.facility_not_childcare", "facility_id").into());
+    }
+    if let Some(class_id) = fields.class_id {
+        let in_facility: bool = c.query_row(
+            "SELECT count(*) > 0 FROM child_classes WHERE id = ?1 AND facility_id = ?2",
+            params![class_id, fields.facility_id],
+            |r| r.get(0),
+        )?;
+        if !in_facility {
+            return Err(Invalid::new("child.class_unknown", "class_id").into());
+        }
+    }
+    ensure_id_free(c, fields.identity.id_number.as_ref(), except.map(|id| (PersonKind::Child, id)))
+}
+
+/// Brings the contacts in line with the form: kept ones (by id) are updated, new ones
+/// added, the ones left out retired.
+fn sync_contacts(c: &Connection, child_id: i64, fields: &ChildFields) -> Result<()> {
+    let existing: Vec<i64> = c
+        .prepare_cached("SELECT id FROM child_contacts WHERE child_id = ?1 AND active = 1")?
+        .query_map([child_id], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    for id in fields.contacts.iter().filter_map(|k| k.id) {
+        if !existing.contains(&id) {
+            return Err(Invalid::new("contact.unknown", "contacts").with("id", id).into());
+        }
+    }
+    for id in existing.iter().filter(|id| !fields.contacts.iter().any(|k| k.id == Some(**id))) {
+        c.execute("UPDATE child_contacts SET active = 0 WHERE id = ?1", [id])?;
+    }
+    for (position, k) in fields.contacts.iter().enumerate() {
+        match k.id {
+            Some(id) => c.execute(
+                "UPDATE child_contacts SET position = ?1, name = ?2, relation = ?3, phone = ?4, is_guardian = ?5,
+                        may_pick_up = ?6, id_tail = ?7 WHERE id = ?8",
+                params![position as i64, k.name, k.relation, k.phone, k.is_guardian, k.may_pick_up, k.id_tail, id],
+            )?,
+            None => c.execute(
+                "INSERT INTO child_contacts (child_id, position, name, relation, phone, is_guardian, may_pick_up, id_tail)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                params![child_id, position as i64, k.name, k.relation, k.phone, k.is_guardian, k.may_pick_up, k.id_tail],
+            )?,
+        };
+    }
+    Ok(())
+}
+
+fn consent(
+    fields: &ChildFields,
+    before: Option<&Child>,
+    actor: &Actor,
+    today: NaiveDate,
+) -> (Option<String>, Option<String>) {
+    match (fields.consent, before.and_then(|b| b.consent_on.clone())) {
+        (true, Some(on)) => (Some(on), before.and_then(|b| b.consent_by.clone())),
+        (true, None) => (Some(today.to_string()), Some(actor.display_name.clone())),
+        (false, _) => (None, None),
+    }
+}
+
+pub fn create_child(db: &Db, actor: &Actor, input: &ChildInput, today: NaiveDate) -> Result<Child> {
+    actor.require(Action::EditPeople)?;
+    let fields = input.validate(today)?;
+    actor.require_at(Action::EditPeople, fields.facility_id)?;
+    db.write(|c| {
+        check_references(c, &fields, None)?;
+        let now = now_utc();
+        let (consent_on, consent_by) = consent(&fields, None, actor, today);
+        c.prepare_cached(
+            "INSERT INTO children (facility_id, class_id, name, sex, birth_date, id_number, ethnicity, enrolled_on, left_on,
+                                   allergies, diet_needs, consent_on, consent_by, notes, created_at, updated_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?15)",
+        )?
+        .execute(params![
+            fields.facility_id,
+            fields.class_id,
+            fields.name,
+            fields.identity.sex.as_str(),
+            fields.identity.birth_date.to_string(),
+            fields.identity.id_number.as_ref().map(|id| id.as_str().to_string()),
+            fields.ethnicity,
+            fields.enrolled_on.to_string(),
+            fields.left_on.map(|d| d.to_string()),
+            json_list(&fields.allergies),
+            json_list(&fields.diet_needs),
+            consent_on,
+            consent_by,
+            fields.notes,
+            now,
+        ])?;
+        let id = c.last_insert_rowid();
+        sync_contacts(c, id, &fields)?;
+        let after = load_child(c, id, today)?;
+        Entry::new("create", "child", id).facility(Some(fields.facility_id)).after(&after).write(c, actor)?;
+        Ok(after)
+    })
+}
+
+pub fn update_child(db: &Db, actor: &Actor, id: i64, input: &ChildInput, today: NaiveDate) -> Result<Child> {
+    actor.require(Action::EditPeople)?;
+    db.write(|c| {
+        let facility_before = facility_of(c, PersonKind::Child, id)?;
+        actor.require_at(Action::EditPeople, facility_before)?;
+        let mut input = input.clone();
+        if input.identity.id_number.as_deref().is_none_or(|s| s.trim().is_empty()) {
+            input.identity.id_number =
+                c.query_row("SELECT id_number FROM children WHERE id = ?1", [id], |r| r.get(0))?;
+        }
+        let fields = input.validate(today)?;
+        actor.require_at(Action::EditPeople, fields.facility_id)?;
+        check_references(c, &fields, Some(id))?;
+        let before = load_child(c, id, today)?;
+        let (consent_on, consent_by) = consent(&fields, Some(&before), actor, today);
+        c.prepare_cached(
+            "UPDATE children SET facility_id = ?1, class_id = ?2, name = ?3, sex = ?4, birth_date = ?5, id_number = ?6,
+                    ethnicity = ?7, enrolled_on = ?8, left_on = ?9, allergies = ?10, diet_needs = ?11, consent_on = ?12,
+                    consent_by = ?13, notes = ?14, updated_at = ?15
+             WHERE id = ?16",
+        )?
+        .execute(params![
+            fields.facility_id,
+            fields.class_id,
+            fields.name,
+            fields.identity.sex.as_str(),
+            fields.identity.birth_date.to_string(),
+            fields.identity.id_number.as_ref().map(|id| id.as_str().to_string()),
+            fields.ethnicity,
+            fields.enrolled_on.to_string(),
+            fields.left_on.map(|d| d.to_string()),
+            json_list(&fields.allergies),
+            json_list(&fields.diet_needs),
+            consent_on,
+            consent_by,
+            fields.notes,
+            now_utc(),
+            id,
+        ])?;
+        sync_contacts(c, id, &fields)?;
+        let after = load_child(c, id, today)?;
+        Entry::new("update", "child", id)
+            .facility(Some(fields.facility_id))
+            .before(&before)
+            .after(&after)
+            .write(c, actor)?;
+        Ok(after)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn months_count_whole_months() {
+        let d = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
+        assert_eq!(months_between(d(2024, 1, 31), d(2024, 2, 29)), 0);
+        assert_eq!(months_between(d(2024, 1, 15), d(2024, 2, 15)), 1);
+        assert_eq!(months_between(d(2023, 5, 1), d(2026, 11, 29)), 42);
+    }
+}

@@ -1,0 +1,374 @@
+//! Elderly clients (服务对象): registration, the record, status changes. A moved or
+//! deceased client is kept, never deleted.
+
+use chrono::NaiveDate;
+use rusqlite::{params, Connection, OptionalExtension, Row};
+use serde::Serialize;
+use ts_rs::TS;
+
+use super::{ensure_id_free, facility_kind, facility_of, json_list, parse_list, require_community, ListQuery, Page};
+use crate::domain::account::{Action, Actor};
+use crate::domain::person::{
+    age_on, ChronicCondition, ClientFields, ClientInput, ClientStatus, DietNeed, LivingSituation, PersonKind,
+};
+use crate::domain::resident_id::{mask, Sex};
+use crate::error::{CoreError, Invalid, Result};
+use crate::services::audit::Entry;
+use crate::store::{now_utc, Db};
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[ts(export)]
+pub struct Contact {
+    pub name: String,
+    pub relation: String,
+    pub phone: String,
+}
+
+/// The latest capability assessment, as the client's record shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[ts(export)]
+pub struct AssessmentSummary {
+    pub id: i64,
+    pub assessed_on: String,
+    pub total: i64,
+    /// 0 intact … 4 total loss of capability (GB/T 42195-2022).
+    pub level: u8,
+    pub assessor_name: String,
+}
+
+/// A row of the client list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[ts(export)]
+pub struct ClientSummary {
+    pub id: i64,
+    pub name: String,
+    pub sex: Sex,
+    pub age: u32,
+    pub id_masked: Option<String>,
+    pub phone: Option<String>,
+    pub facility_id: i64,
+    pub facility_name: String,
+    pub community_name: String,
+    pub status: ClientStatus,
+    pub diet_needs: Vec<DietNeed>,
+    pub allergies: Vec<String>,
+    pub care_level: Option<u8>,
+    pub is_demo: bool,
+}
+
+/// The client's record. The ID number is masked; [`super::reveal_id_number`] shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[ts(export)]
+pub struct Client {
+    pub id: i64,
+    pub name: String,
+    pub sex: Sex,
+    pub birth_date: String,
+    pub age: u32,
+    pub id_masked: Option<String>,
+    pub ethnicity: String,
+    pub phone: Option<String>,
+    pub facility_id: i64,
+    pub facility_name: String,
+    pub community_id: i64,
+    pub community_name: String,
+    pub address: Option<String>,
+    pub living_situation: LivingSituation,
+    pub chronic_conditions: Vec<ChronicCondition>,
+    pub diet_needs: Vec<DietNeed>,
+    pub allergies: Vec<String>,
+    pub contacts: Vec<Contact>,
+    pub consent_on: Option<String>,
+    pub consent_by: Option<String>,
+    pub status: ClientStatus,
+    pub status_since: Option<String>,
+    pub notes: Option<String>,
+    pub latest_assessment: Option<AssessmentSummary>,
+    pub is_demo: bool,
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+fn bad_column(column: &str) -> rusqlite::Error {
+    rusqlite::Error::InvalidColumnType(0, column.into(), rusqlite::types::Type::Text)
+}
+
+fn sex_of(r: &Row) -> rusqlite::Result<Sex> {
+    Sex::from_db(&r.get::<_, String>("sex")?).ok_or_else(|| bad_column("sex"))
+}
+
+fn status_of(r: &Row) -> rusqlite::Result<ClientStatus> {
+    ClientStatus::parse(&r.get::<_, String>("status")?).ok_or_else(|| bad_column("status"))
+}
+
+fn birth_of(r: &Row) -> rusqlite::Result<NaiveDate> {
+    let raw: String = r.get("birth_date")?;
+    NaiveDate::parse_from_str(&raw, "%Y-%m-%d").map_err(|_| bad_column("birth_date"))
+}
+
+fn load_client(c: &Connection, id: i64, today: NaiveDate) -> Result<Client> {
+    let mut client = c
+        .prepare_cached(
+            "SELECT cl.*, f.name AS facility_name, co.name AS community_name
+             FROM clients cl JOIN facilities f ON f.id = cl.facility_id JOIN communities co ON co.id = cl.community_id
+             WHERE cl.id = ?1",
+        )?
+        .query_row([id], |r| {
+            let birth = birth_of(r)?;
+            Ok(Client {
+                id: r.get("id")?,
+                name: r.get("name")?,
+                sex: sex_of(r)?,
+                birth_date: birth.to_string(),
+                age: age_on(birth, today),
+                id_masked: r.get::<_, Option<String>>("id_number")?.as_deref().map(mask),
+                ethnicity: r.get("ethnicity")?,
+                phone: r.get("phone")?,
+                facility_id: r.get("facility_id")?,
+                facility_name: r.get("facility_name")?,
+                community_id: r.get("community_id")?,
+                community_name: r.get("community_name")?,
+                address: r.get("address")?,
+                living_situation: LivingSituation::parse(&r.get::<_, String>("living_situation")?)
+                    .ok_or_else(|| bad_column("living_situation"))?,
+                chronic_conditions: parse_list(&r.get::<_, String>("chronic_conditions")?),
+                diet_needs: parse_list(&r.get::<_, String>("diet_needs")?),
+                allergies: parse_list(&r.get::<_, String>("allergies")?),
+                contacts: Vec::new(),
+                consent_on: r.get("consent_on")?,
+                consent_by: r.get("consent_by")?,
+                status: status_of(r)?,
+                status_since: r.get("status_since")?,
+                notes: r.get("notes")?,
+                latest_assessment: None,
+                is_demo: r.get("is_demo")?,
+                created_at: r.get("created_at")?,
+                updated_at: r.get("updated_at")?,
+            })
+        })
+        .optional()?
+        .ok_or(CoreError::NotFound { entity: "client", id: id.to_string() })?;
+    client.contacts = c
+        .prepare_cached("SELECT name, relation, phone FROM client_contacts WHERE client_id = ?1 ORDER BY position")?
+        .query_map([id], |r| Ok(Contact { name: r.get(0)?, relation: r.get(1)?, phone: r.get(2)? }))?
+        .collect::<rusqlite::Result<_>>()?;
+    client.latest_assessment = c
+        .prepare_cached(
+            "SELECT id, assessed_on, total, level, assessor_name FROM assessments WHERE client_id = ?1
+             ORDER BY assessed_on DESC, id DESC LIMIT 1",
+        )?
+        .query_row([id], |r| {
+            Ok(AssessmentSummary {
+                id: r.get(0)?,
+                assessed_on: r.get(1)?,
+                total: r.get(2)?,
+                level: r.get(3)?,
+                assessor_name: r.get(4)?,
+            })
+        })
+        .optional()?;
+    Ok(client)
+}
+
+/// Opens a client's record; the view itself is audited.
+pub fn get_client(db: &Db, actor: &Actor, id: i64, today: NaiveDate) -> Result<Client> {
+    actor.require(Action::ViewPeople)?;
+    db.write(|c| {
+        let facility_id = facility_of(c, PersonKind::Client, id)?;
+        actor.require_at(Action::ViewPeople, facility_id)?;
+        let client = load_client(c, id, today)?;
+        Entry::new("view", "client", id).facility(Some(facility_id)).write(c, actor)?;
+        Ok(client)
+    })
+}
+
+pub fn list_clients(db: &Db, actor: &Actor, query: &ListQuery, today: NaiveDate) -> Result<Page<ClientSummary>> {
+    let facility = query.facility(actor)?;
+    db.read(|c| {
+        let total: i64 = c
+            .prepare_cached(
+                "SELECT count(*) FROM clients WHERE (?1 IS NULL OR facility_id = ?1)
+                   AND (?2 OR status IN ('active', 'suspended'))",
+            )?
+            .query_row(params![facility, query.include_inactive], |r| r.get(0))?;
+        let mut stmt = c.prepare_cached(
+            "SELECT cl.id, cl.name, cl.sex, cl.birth_date, cl.id_number, cl.phone, cl.facility_id, f.name AS facility_name,
+                    co.name AS community_name, cl.status, cl.diet_needs, cl.allergies, cl.is_demo,
+                    (SELECT level FROM assessments a WHERE a.client_id = cl.id
+                     ORDER BY assessed_on DESC, a.id DESC LIMIT 1) AS care_level
+             FROM clients cl JOIN facilities f ON f.id = cl.facility_id JOIN communities co ON co.id = cl.community_id
+             WHERE (?1 IS NULL OR cl.facility_id = ?1) AND (?2 OR cl.status IN ('active', 'suspended'))
+             ORDER BY cl.name, cl.id LIMIT ?3 OFFSET ?4",
+        )?;
+        let rows = stmt.query_map(params![facility, query.include_inactive, query.limit(), query.offset()], |r| {
+            let birth = birth_of(r)?;
+            Ok(ClientSummary {
+                id: r.get("id")?,
+                name: r.get("name")?,
+                sex: sex_of(r)?,
+                age: age_on(birth, today),
+                id_masked: r.get::<_, Option<String>>("id_number")?.as_deref().map(mask),
+                phone: r.get("phone")?,
+                facility_id: r.get("facility_id")?,
+                facility_name: r.get("facility_name")?,
+                community_name: r.get("community_name")?,
+                status: status_of(r)?,
+                diet_needs: parse_list(&r.get::<_, String>("diet_needs")?),
+                allergies: parse_list(&r.get::<_, String>("allergies")?),
+                care_level: r.get("care_level")?,
+                is_demo: r.get("is_demo")?,
+            })
+        })?;
+        Ok(Page { total, rows: rows.collect::<rusqlite::Result<_>>()? })
+    })
+}
+
+/// Checks what only the database can tell: the facility takes elderly clients, the
+/// community exists, the ID number is nobody else's.
+fn check_references(c: &Connection, fields: &ClientFields, except: Option<i64>) -> Result<()> {
+    if !facility_kind(c, fields.facility_id)?.is_elder() {
+        return Err(Invalid::new("client.facility_not_elder", "facility_id").into());
+    }
+    require_community(c, fields.community_id)?;
+    ensure_id_free(c, fields.identity.id_number.as_ref(), except.map(|id| (PersonKind::Client, id)))
+}
+
+fn write_contacts(c: &Connection, client_id: i64, fields: &ClientFields) -> Result<()> {
+    c.execute("DELETE FROM client_contacts WHERE client_id = ?1", [client_id])?;
+    let mut insert = c.prepare_cached(
+        "INSERT INTO client_contacts (client_id, position, name, relation, phone) VALUES (?1, ?2, ?3, ?4, ?5)",
+    )?;
+    for (i, contact) in fields.contacts.iter().enumerate() {
+        insert.execute(params![client_id, i as i64, contact.name, contact.relation, contact.phone])?;
+    }
+    Ok(())
+}
+
+/// Registers a client. Bad input, a facility outside the actor's scope or an ID number
+/// already on file changes nothing.
+pub fn create_client(db: &Db, actor: &Actor, input: &ClientInput, today: NaiveDate) -> Result<Client> {
+    actor.require(Action::EditPeople)?;
+    let fields = input.validate(today)?;
+    actor.require_at(Action::EditPeople, fields.facility_id)?;
+    db.write(|c| {
+        check_references(c, &fields, None)?;
+        let now = now_utc();
+        let (consent_on, consent_by) =
+            if fields.consent { (Some(today.to_string()), Some(actor.display_name.clone())) } else { (None, None) };
+        c.prepare_cached(
+            "INSERT INTO clients (facility_id, community_id, name, sex, birth_date, id_number, ethnicity, phone, address,
+                                  status, living_situation, chronic_conditions, diet_needs, allergies, consent_on,
+                                  consent_by, notes, created_at, updated_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 'active', ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?17)",
+        )?
+        .execute(params![
+            fields.facility_id,
+            fields.community_id,
+            fields.name,
+            fields.identity.sex.as_str(),
+            fields.identity.birth_date.to_string(),
+            fields.identity.id_number.as_ref().map(|id| id.as_str().to_string()),
+            fields.ethnicity,
+            fields.phone,
+            fields.address,
+            fields.living_situation.as_str(),
+            json_list(&fields.chronic_conditions),
+            json_list(&fields.diet_needs),
+            json_list(&fields.allergies),
+            consent_on,
+            consent_by,
+            fields.notes,
+            now,
+        ])?;
+        let id = c.last_insert_rowid();
+        write_contacts(c, id, &fields)?;
+        let after = load_client(c, id, today)?;
+        Entry::new("create", "client", id).facility(Some(fields.facility_id)).after(&after).write(c, actor)?;
+        Ok(after)
+    })
+}
+
+/// Saves the client form. Without an ID number in the form, the one on file is kept (the
+/// form never holds the full number); moving a client to another facility needs rights
+/// at both.
+pub fn update_client(db: &Db, actor: &Actor, id: i64, input: &ClientInput, today: NaiveDate) -> Result<Client> {
+    actor.require(Action::EditPeople)?;
+    db.write(|c| {
+        let facility_before = facility_of(c, PersonKind::Client, id)?;
+        actor.require_at(Action::EditPeople, facility_before)?;
+        let mut input = input.clone();
+        if input.identity.id_number.as_deref().is_none_or(|s| s.trim().is_empty()) {
+            input.identity.id_number =
+                c.query_row("SELECT id_number FROM clients WHERE id = ?1", [id], |r| r.get(0))?;
+        }
+        let fields = input.validate(today)?;
+        actor.require_at(Action::EditPeople, fields.facility_id)?;
+        check_references(c, &fields, Some(id))?;
+        let before = load_client(c, id, today)?;
+        // Consent keeps its original date while it stands; withdrawing it clears it.
+        let (consent_on, consent_by) = match (fields.consent, &before.consent_on) {
+            (true, Some(on)) => (Some(on.clone()), before.consent_by.clone()),
+            (true, None) => (Some(today.to_string()), Some(actor.display_name.clone())),
+            (false, _) => (None, None),
+        };
+        c.prepare_cached(
+            "UPDATE clients SET facility_id = ?1, community_id = ?2, name = ?3, sex = ?4, birth_date = ?5, id_number = ?6,
+                    ethnicity = ?7, phone = ?8, address = ?9, living_situation = ?10, chronic_conditions = ?11,
+                    diet_needs = ?12, allergies = ?13, consent_on = ?14, consent_by = ?15, notes = ?16, updated_at = ?17
+             WHERE id = ?18",
+        )?
+        .execute(params![
+            fields.facility_id,
+            fields.community_id,
+            fields.name,
+            fields.identity.sex.as_str(),
+            fields.identity.birth_date.to_string(),
+            fields.identity.id_number.as_ref().map(|id| id.as_str().to_string()),
+            fields.ethnicity,
+            fields.phone,
+            fields.address,
+            fields.living_situation.as_str(),
+            json_list(&fields.chronic_conditions),
+            json_list(&fields.diet_needs),
+            json_list(&fields.allergies),
+            consent_on,
+            consent_by,
+            fields.notes,
+            now_utc(),
+            id,
+        ])?;
+        write_contacts(c, id, &fields)?;
+        let after = load_client(c, id, today)?;
+        Entry::new("update", "client", id).facility(Some(fields.facility_id)).before(&before).after(&after).write(c, actor)?;
+        Ok(after)
+    })
+}
+
+/// Suspends, reactivates, or records a move or a death. A client who moved or died is
+/// checked out if still in; the record stays.
+pub fn set_client_status(db: &Db, actor: &Actor, id: i64, status: ClientStatus, today: NaiveDate) -> Result<Client> {
+    actor.require(Action::EditPeople)?;
+    db.write(|c| {
+        let facility_id = facility_of(c, PersonKind::Client, id)?;
+        actor.require_at(Action::EditPeople, facility_id)?;
+        let before = load_client(c, id, today)?;
+        if before.status == status {
+            return Ok(before);
+        }
+        let now = now_utc();
+        c.execute(
+            "UPDATE clients SET status = ?1, status_since = ?2, updated_at = ?3 WHERE id = ?4",
+            params![status.as_str(), today.to_string(), now, id],
+        )?;
+        if matches!(status, ClientStatus::Moved | ClientStatus::Deceased) {
+            c.execute(
+                "UPDATE attendance SET out_at = ?1, out_by = ?2
+                 WHERE person_kind = 'client' AND person_id = ?3 AND out_at IS NULL",
+                params![now, actor.account_id, id],
+            )?;
+        }
+        let after = load_client(c, id, today)?;
+        Entry::new("status", "client", id).facility(Some(facility_id)).before(&before).after(&after).write(c, actor)?;
+        Ok(after)
+    })
+}

@@ -1,0 +1,177 @@
+//! Staff records: who works where, with which qualifications and hours. Managers keep
+//! them; everyone in the facility may read them.
+
+use chrono::NaiveDate;
+use rusqlite::{params, Connection, OptionalExtension, Row};
+use serde::Serialize;
+use ts_rs::TS;
+
+use super::{ensure_id_free, facility_kind, facility_of, json_list, parse_list, ListQuery, Page};
+use crate::domain::account::{Action, Actor};
+use crate::domain::facility::bits_to_days;
+use crate::domain::person::{PersonKind, Skill, StaffFields, StaffInput, StaffJob};
+use crate::domain::resident_id::{mask, Sex};
+use crate::error::{CoreError, Result};
+use crate::services::audit::Entry;
+use crate::store::{now_utc, Db};
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[ts(export)]
+pub struct Staff {
+    pub id: i64,
+    pub name: String,
+    pub sex: Sex,
+    pub id_masked: Option<String>,
+    pub job: StaffJob,
+    pub facility_id: i64,
+    pub facility_name: String,
+    pub phone: Option<String>,
+    pub skills: Vec<Skill>,
+    pub work_starts: String,
+    pub work_ends: String,
+    pub work_days: Vec<u8>,
+    pub active: bool,
+    pub is_demo: bool,
+}
+
+fn bad_column(column: &str) -> rusqlite::Error {
+    rusqlite::Error::InvalidColumnType(0, column.into(), rusqlite::types::Type::Text)
+}
+
+impl Staff {
+    fn from_row(r: &Row) -> rusqlite::Result<Staff> {
+        Ok(Staff {
+            id: r.get("id")?,
+            name: r.get("name")?,
+            sex: Sex::from_db(&r.get::<_, String>("sex")?).ok_or_else(|| bad_column("sex"))?,
+            id_masked: r.get::<_, Option<String>>("id_number")?.as_deref().map(mask),
+            job: StaffJob::parse(&r.get::<_, String>("job")?).ok_or_else(|| bad_column("job"))?,
+            facility_id: r.get("facility_id")?,
+            facility_name: r.get("facility_name")?,
+            phone: r.get("phone")?,
+            skills: parse_list(&r.get::<_, String>("skills")?),
+            work_starts: r.get("work_starts")?,
+            work_ends: r.get("work_ends")?,
+            work_days: bits_to_days(r.get("work_days")?),
+            active: r.get("active")?,
+            is_demo: r.get("is_demo")?,
+        })
+    }
+}
+
+const SELECT: &str = "SELECT s.*, f.name AS facility_name FROM staff s JOIN facilities f ON f.id = s.facility_id";
+
+fn load_staff(c: &Connection, id: i64) -> Result<Staff> {
+    c.prepare_cached(&format!("{SELECT} WHERE s.id = ?1"))?
+        .query_row([id], Staff::from_row)
+        .optional()?
+        .ok_or(CoreError::NotFound { entity: "staff", id: id.to_string() })
+}
+
+pub fn get_staff(db: &Db, actor: &Actor, id: i64) -> Result<Staff> {
+    actor.require(Action::ViewPeople)?;
+    db.write(|c| {
+        let facility_id = facility_of(c, PersonKind::Staff, id)?;
+        actor.require_at(Action::ViewPeople, facility_id)?;
+        let staff = load_staff(c, id)?;
+        Entry::new("view", "staff", id).facility(Some(facility_id)).write(c, actor)?;
+        Ok(staff)
+    })
+}
+
+pub fn list_staff(db: &Db, actor: &Actor, query: &ListQuery) -> Result<Page<Staff>> {
+    let facility = query.facility(actor)?;
+    db.read(|c| {
+        let total: i64 = c
+            .prepare_cached("SELECT count(*) FROM staff WHERE (?1 IS NULL OR facility_id = ?1) AND (?2 OR active = 1)")?
+            .query_row(params![facility, query.include_inactive], |r| r.get(0))?;
+        let mut stmt = c.prepare_cached(&format!(
+            "{SELECT} WHERE (?1 IS NULL OR s.facility_id = ?1) AND (?2 OR s.active = 1)
+             ORDER BY s.job, s.name, s.id LIMIT ?3 OFFSET ?4"
+        ))?;
+        let rows =
+            stmt.query_map(params![facility, query.include_inactive, query.limit(), query.offset()], Staff::from_row)?;
+        Ok(Page { total, rows: rows.collect::<rusqlite::Result<_>>()? })
+    })
+}
+
+fn check_references(c: &Connection, fields: &StaffFields, except: Option<i64>) -> Result<()> {
+    facility_kind(c, fields.facility_id)?;
+    ensure_id_free(c, fields.id_number.as_ref(), except.map(|id| (PersonKind::Staff, id)))
+}
+
+pub fn create_staff(db: &Db, actor: &Actor, input: &StaffInput, today: NaiveDate) -> Result<Staff> {
+    actor.require(Action::EditStaff)?;
+    let fields = input.validate(today)?;
+    actor.require_at(Action::EditStaff, fields.facility_id)?;
+    db.write(|c| {
+        check_references(c, &fields, None)?;
+        let now = now_utc();
+        c.prepare_cached(
+            "INSERT INTO staff (facility_id, name, sex, job, phone, id_number, skills, work_starts, work_ends, work_days,
+                                active, created_at, updated_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?12)",
+        )?
+        .execute(params![
+            fields.facility_id,
+            fields.name,
+            fields.sex.as_str(),
+            fields.job.as_str(),
+            fields.phone,
+            fields.id_number.as_ref().map(|id| id.as_str().to_string()),
+            json_list(&fields.skills),
+            fields.work_starts,
+            fields.work_ends,
+            fields.work_days_bits,
+            fields.active,
+            now,
+        ])?;
+        let id = c.last_insert_rowid();
+        let after = load_staff(c, id)?;
+        Entry::new("create", "staff", id).facility(Some(fields.facility_id)).after(&after).write(c, actor)?;
+        Ok(after)
+    })
+}
+
+pub fn update_staff(db: &Db, actor: &Actor, id: i64, input: &StaffInput, today: NaiveDate) -> Result<Staff> {
+    actor.require(Action::EditStaff)?;
+    db.write(|c| {
+        let facility_before = facility_of(c, PersonKind::Staff, id)?;
+        actor.require_at(Action::EditStaff, facility_before)?;
+        let mut input = input.clone();
+        if input.id_number.as_deref().is_none_or(|s| s.trim().is_empty()) {
+            input.id_number = c.query_row("SELECT id_number FROM staff WHERE id = ?1", [id], |r| r.get(0))?;
+        }
+        let fields = input.validate(today)?;
+        actor.require_at(Action::EditStaff, fields.facility_id)?;
+        check_references(c, &fields, Some(id))?;
+        let before = load_staff(c, id)?;
+        c.prepare_cached(
+            "UPDATE staff SET facility_id = ?1, name = ?2, sex = ?3, job = ?4, phone = ?5, id_number = ?6, skills = ?7,
+                    work_starts = ?8, work_ends = ?9, work_days = ?10, active = ?11, updated_at = ?12
+             WHERE id = ?13",
+        )?
+        .execute(params![
+            fields.facility_id,
+            fields.name,
+            fields.sex.as_str(),
+            fields.job.as_str(),
+            fields.phone,
+            fields.id_number.as_ref().map(|id| id.as_str().to_string()),
+            json_list(&fields.skills),
+            fields.work_starts,
+            fields.work_ends,
+            fields.work_days_bits,
+            fields.active,
+            now_utc(),
+            id,
+        ])?;
+        let after = load_staff(c, id)?;
+        Entry::new("update", "staff", id)
+            .facility(Some(fields.facility_id))
+            .before(&before)
+            .after(&after)
+            .write(c, actor)?;
+        Ok(after)
+    })
+}

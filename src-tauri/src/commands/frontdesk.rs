@@ -1,0 +1,29 @@
+//! The front desk: check-in, check-out with the pick-up check, the day's board.
+
+use carecircle_core::domain::person::PersonKind;
+use carecircle_core::services::frontdesk::{self, today_local, Board, BoardEntry, PickUp};
+use carecircle_core::ErrorPayload;
+use chrono::Utc;
+use tauri::State;
+
+use crate::state::AppState;
+
+#[tauri::command]
+pub async fn check_in(state: State<'_, AppState>, kind: PersonKind, id: i64) -> Result<BoardEntry, ErrorPayload> {
+    state.as_actor(move |db, actor| frontdesk::check_in(db, actor, kind, id, Utc::now())).await
+}
+
+#[tauri::command]
+pub async fn check_out(
+    state: State<'_, AppState>,
+    kind: PersonKind,
+    id: i64,
+    pickup: Option<PickUp>,
+) -> Result<BoardEntry, ErrorPayload> {
+    state.as_actor(move |db, actor| frontdesk::check_out(db, actor, kind, id, pickup.as_ref(), Utc::now())).await
+}
+
+#[tauri::command]
+pub async fn board_today(state: State<'_, AppState>, facility_id: i64) -> Result<Board, ErrorPayload> {
+    state.as_actor(move |db, actor| frontdesk::board(db, actor, facility_id, today_local())).await
+}

@@ -1,0 +1,120 @@
+//! Clients, children and staff: lists, records, forms, ID reveal, assessments.
+
+use carecircle_core::domain::assessment::{AssessmentForm, AssessmentInput};
+use carecircle_core::domain::person::{ChildInput, ClientInput, ClientStatus, PersonKind, StaffInput};
+use carecircle_core::services::assessments::{self, AssessmentRecord};
+use carecircle_core::services::frontdesk::today_local;
+use carecircle_core::services::people::{self, Child, ChildSummary, Client, ClientSummary, ListQuery, Page, Staff};
+use carecircle_core::services::search::{self, PersonHit};
+use carecircle_core::ErrorPayload;
+use tauri::State;
+
+use crate::state::AppState;
+
+#[tauri::command]
+pub async fn clients_list(state: State<'_, AppState>, query: ListQuery) -> Result<Page<ClientSummary>, ErrorPayload> {
+    state.as_actor(move |db, actor| people::list_clients(db, actor, &query, today_local())).await
+}
+
+#[tauri::command]
+pub async fn client_get(state: State<'_, AppState>, id: i64) -> Result<Client, ErrorPayload> {
+    state.as_actor(move |db, actor| people::get_client(db, actor, id, today_local())).await
+}
+
+#[tauri::command]
+pub async fn client_create(state: State<'_, AppState>, input: ClientInput) -> Result<Client, ErrorPayload> {
+    state.as_actor(move |db, actor| people::create_client(db, actor, &input, today_local())).await
+}
+
+#[tauri::command]
+pub async fn client_update(state: State<'_, AppState>, id: i64, input: ClientInput) -> Result<Client, ErrorPayload> {
+    state.as_actor(move |db, actor| people::update_client(db, actor, id, &input, today_local())).await
+}
+
+#[tauri::command]
+pub async fn client_set_status(
+    state: State<'_, AppState>,
+    id: i64,
+    status: ClientStatus,
+) -> Result<Client, ErrorPayload> {
+    state.as_actor(move |db, actor| people::set_client_status(db, actor, id, status, today_local())).await
+}
+
+#[tauri::command]
+pub async fn children_list(state: State<'_, AppState>, query: ListQuery) -> Result<Page<ChildSummary>, ErrorPayload> {
+    state.as_actor(move |db, actor| people::list_children(db, actor, &query, today_local())).await
+}
+
+#[tauri::command]
+pub async fn child_get(state: State<'_, AppState>, id: i64) -> Result<Child, ErrorPayload> {
+    state.as_actor(move |db, actor| people::get_child(db, actor, id, today_local())).await
+}
+
+#[tauri::command]
+pub async fn child_create(state: State<'_, AppState>, input: ChildInput) -> Result<Child, ErrorPayload> {
+    state.as_actor(move |db, actor| people::create_child(db, actor, &input, today_local())).await
+}
+
+#[tauri::command]
+pub async fn child_update(state: State<'_, AppState>, id: i64, input: ChildInput) -> Result<Child, ErrorPayload> {
+    state.as_actor(move |db, actor| people::update_child(db, actor, id, &input, today_local())).await
+}
+
+#[tauri::command]
+pub async fn staff_list(state: State<'_, AppState>, query: ListQuery) -> Result<Page<Staff>, ErrorPayload> {
+    state.as_actor(move |db, actor| people::list_staff(db, actor, &query)).await
+}
+
+#[tauri::command]
+pub async fn staff_get(state: State<'_, AppState>, id: i64) -> Result<Staff, ErrorPayload> {
+    state.as_actor(move |db, actor| people::get_staff(db, actor, id)).await
+}
+
+#[tauri::command]
+pub async fn staff_create(state: State<'_, AppState>, input: StaffInput) -> Result<Staff, ErrorPayload> {
+    state.as_actor(move |db, actor| people::create_staff(db, actor, &input, today_local())).await
+}
+
+#[tauri::command]
+pub async fn staff_update(state: State<'_, AppState>, id: i64, input: StaffInput) -> Result<Staff, ErrorPayload> {
+    state.as_actor(move |db, actor| people::update_staff(db, actor, id, &input, today_local())).await
+}
+
+#[tauri::command]
+pub async fn id_reveal(state: State<'_, AppState>, kind: PersonKind, id: i64) -> Result<Option<String>, ErrorPayload> {
+    state.as_actor(move |db, actor| people::reveal_id_number(db, actor, kind, id)).await
+}
+
+#[tauri::command]
+pub fn assessment_form() -> AssessmentForm {
+    carecircle_core::domain::assessment::form()
+}
+
+#[tauri::command]
+pub async fn assessment_add(
+    state: State<'_, AppState>,
+    client_id: i64,
+    input: AssessmentInput,
+) -> Result<AssessmentRecord, ErrorPayload> {
+    state.as_actor(move |db, actor| assessments::add(db, actor, client_id, &input, today_local())).await
+}
+
+#[tauri::command]
+pub async fn assessments_list(
+    state: State<'_, AppState>,
+    client_id: i64,
+) -> Result<Vec<AssessmentRecord>, ErrorPayload> {
+    state.as_actor(move |db, actor| assessments::list(db, actor, client_id)).await
+}
+
+/// The front desk's search box: name, pinyin, initials, ID tail or phone.
+#[tauri::command]
+pub async fn people_search(
+    state: State<'_, AppState>,
+    text: String,
+    kinds: Vec<PersonKind>,
+    limit: usize,
+) -> Result<Vec<PersonHit>, ErrorPayload> {
+    let cache = state.search.clone();
+    state.as_actor(move |db, actor| search::search(db, actor, &cache, &text, &kinds, limit, today_local())).await
+}

@@ -1,0 +1,348 @@
+//! People: registering clients, children and staff with the identity rules, facility
+//! scope, masking, audited views and reveals.
+
+mod common;
+
+use carecircle_core::domain::person::{
+    ChildContactInput, ChildInput, ClientInput, ClientStatus, ContactInput, DietNeed, IdentityInput, LivingSituation,
+    PersonKind, Skill, StaffInput, StaffJob,
+};
+use carecircle_core::domain::resident_id::{check_char, Sex};
+use carecircle_core::services::people::{self, ListQuery};
+use carecircle_core::{CoreError, Db, Role};
+
+fn invalid(e: CoreError) -> (&'static str, &'static str) {
+    match e {
+        CoreError::Invalid(v) => (v.code, v.field),
+        other => panic!("expected a validation error, got {other:?}"),
+    }
+}
+
+/// A valid ID number for a birth date and sequence (odd = male), with its check character.
+fn id_number(area: &str, birth: &str, seq: &str) -> String {
+    let mut s = format!("{area}{birth}{seq}");
+    s.push(check_char(s.as_bytes()));
+    s
+}
+
+fn community_of(db: &Db, facility_id: i64) -> i64 {
+    db.read(|c| Ok(c.query_row("SELECT community_id FROM facilities WHERE id = ?1", [facility_id], |r| r.get(0))?))
+        .unwrap()
+}
+
+fn childcare_unit(db: &Db) -> (i64, i64) {
+    db.read(|c| {
+        Ok(c.query_row(
+            "SELECT f.id, cc.id FROM facilities f JOIN child_classes cc ON cc.facility_id = f.id
+             WHERE f.kind = 'childcare' ORDER BY f.id, cc.id LIMIT 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )?)
+    })
+    .unwrap()
+}
+
+fn client_form(db: &Db, facility_id: i64, id: &str) -> ClientInput {
+    ClientInput {
+        name: "巴特尔".into(),
+        identity: IdentityInput { id_number: Some(id.into()), sex: None, birth_date: None },
+        ethnicity: "蒙古族".into(),
+        phone: Some("13947301234".into()),
+        facility_id,
+        community_id: community_of(db, facility_id),
+        address: Some("海勃湾区新华街 12 号".into()),
+        living_situation: LivingSituation::WithSpouse,
+        chronic_conditions: vec![],
+        diet_needs: vec![DietNeed::LowSalt, DietNeed::Halal],
+        allergies: vec!["青霉素".into()],
+        contacts: vec![ContactInput {
+            name: "乌日娜".into(), relation: "女儿".into(), phone: "13804730000".into()
+        }],
+        consent: true,
+        notes: None,
+    }
+}
+
+fn child_form(facility_id: i64, class_id: i64) -> ChildInput {
+    ChildInput {
+        name: "马小雨".into(),
+        identity: IdentityInput { id_number: None, sex: Some(Sex::Female), birth_date: Some("2023-03-08".into()) },
+        ethnicity: "回族".into(),
+        facility_id,
+        class_id: Some(class_id),
+        enrolled_on: "2025-09-01".into(),
+        left_on: None,
+        allergies: vec!["鸡蛋".into()],
+        diet_needs: vec![DietNeed::Halal],
+        contacts: vec![
+            ChildContactInput {
+                id: None,
+                name: "马建国".into(),
+                relation: "父亲".into(),
+                phone: "13904731111".into(),
+                is_guardian: true,
+                may_pick_up: true,
+                id_tail: Some("0031".into()),
+            },
+            ChildContactInput {
+                id: None,
+                name: "李秀英".into(),
+                relation: "邻居".into(),
+                phone: "13904732222".into(),
+                is_guardian: false,
+                may_pick_up: false,
+                id_tail: None,
+            },
+        ],
+        consent: true,
+        notes: None,
+    }
+}
+
+#[test]
+fn a_client_is_registered_with_identity_from_the_id_number() {
+    let (t, admin) = common::seeded();
+    let (centre, _) = common::two_elder_facilities(&t.db);
+    let id = id_number("150302", "19520314", "001");
+    let client = people::create_client(&t.db, &admin, &client_form(&t.db, centre, &id), common::today()).unwrap();
+    assert_eq!(client.sex, Sex::Male);
+    assert_eq!(client.birth_date, "1952-03-14");
+    assert_eq!(client.age, 74);
+    assert_eq!(client.id_masked.as_deref(), Some(format!("150302********{}", &id[14..]).as_str()));
+    assert_eq!(client.diet_needs, vec![DietNeed::LowSalt, DietNeed::Halal]);
+    assert_eq!(client.contacts.len(), 1);
+    assert_eq!(client.consent_on.as_deref(), Some("2026-11-29"));
+    assert_eq!(client.consent_by.as_deref(), Some("市管理员"));
+    let audited = common::count(
+        &t.db,
+        &format!(
+            "SELECT count(*) FROM audit_log WHERE entity = 'client' AND entity_id = '{}' AND action = 'create'",
+            client.id
+        ),
+    );
+    assert_eq!(audited, 1);
+    // The audit record never holds the full number.
+    let leaked = common::count(&t.db, &format!("SELECT count(*) FROM audit_log WHERE after_json LIKE '%{id}%'"));
+    assert_eq!(leaked, 0);
+}
+
+#[test]
+fn bad_identity_is_refused_and_nothing_is_written() {
+    let (t, admin) = common::seeded();
+    let (centre, _) = common::two_elder_facilities(&t.db);
+    let before = common::count(&t.db, "SELECT count(*) FROM clients");
+    let mut form = client_form(&t.db, centre, "150302195203140011");
+    assert_eq!(invalid(people::create_client(&t.db, &admin, &form, common::today()).unwrap_err()).0, "id.check_char");
+    form.identity.id_number = Some(id_number("150302", "19520314", "001"));
+    form.identity.sex = Some(Sex::Female);
+    assert_eq!(
+        invalid(people::create_client(&t.db, &admin, &form, common::today()).unwrap_err()),
+        ("person.sex_mismatch", "sex")
+    );
+    form.identity.sex = None;
+    form.identity.birth_date = Some("1952-03-15".into());
+    assert_eq!(
+        invalid(people::create_client(&t.db, &admin, &form, common::today()).unwrap_err()),
+        ("person.birth_mismatch", "birth_date")
+    );
+    form.identity.birth_date = None;
+    form.community_id = 99_999;
+    assert_eq!(
+        invalid(people::create_client(&t.db, &admin, &form, common::today()).unwrap_err()).0,
+        "person.community_unknown"
+    );
+    assert_eq!(common::count(&t.db, "SELECT count(*) FROM clients"), before, "nothing was written");
+}
+
+#[test]
+fn the_same_id_cannot_belong_to_two_people() {
+    let (t, admin) = common::seeded();
+    let (a, b) = common::two_elder_facilities(&t.db);
+    let id = id_number("150303", "19450101", "002");
+    let first = people::create_client(&t.db, &admin, &client_form(&t.db, a, &id), common::today()).unwrap();
+    let e = people::create_client(&t.db, &admin, &client_form(&t.db, b, &id), common::today()).unwrap_err();
+    assert_eq!(invalid(e), ("person.id_taken", "id_number"));
+    // …nor a staff member's.
+    let staff = StaffInput {
+        name: "巴特尔".into(),
+        sex: Sex::Female,
+        id_number: Some(id.to_lowercase()),
+        job: StaffJob::Caregiver,
+        facility_id: b,
+        phone: None,
+        skills: vec![Skill::CaregiverCertificate],
+        work_starts: "08:00".into(),
+        work_ends: "17:00".into(),
+        work_days: vec![1, 2, 3, 4, 5],
+        active: true,
+    };
+    assert_eq!(invalid(people::create_staff(&t.db, &admin, &staff, common::today()).unwrap_err()).0, "person.id_taken");
+    // Saving the same person again with their own number is fine.
+    let again = people::update_client(&t.db, &admin, first.id, &client_form(&t.db, a, &id), common::today()).unwrap();
+    assert_eq!(again.id_masked, first.id_masked);
+}
+
+#[test]
+fn the_form_without_an_id_keeps_the_one_on_file() {
+    let (t, admin) = common::seeded();
+    let (a, _) = common::two_elder_facilities(&t.db);
+    let id = id_number("150304", "19400707", "011");
+    let client = people::create_client(&t.db, &admin, &client_form(&t.db, a, &id), common::today()).unwrap();
+    let mut form = client_form(&t.db, a, &id);
+    form.identity.id_number = None;
+    form.name = "巴特尔（改）".into();
+    let saved = people::update_client(&t.db, &admin, client.id, &form, common::today()).unwrap();
+    assert_eq!(saved.id_masked, client.id_masked);
+    assert_eq!(saved.consent_on, client.consent_on, "consent keeps its first date");
+    assert_eq!(
+        people::reveal_id_number(&t.db, &admin, PersonKind::Client, client.id).unwrap().as_deref(),
+        Some(id.as_str())
+    );
+}
+
+#[test]
+fn front_desk_sees_masked_ids_only_and_reveals_are_audited() {
+    let (t, admin) = common::seeded();
+    let (a, b) = common::two_elder_facilities(&t.db);
+    let id = id_number("150302", "19500505", "021");
+    let client = people::create_client(&t.db, &admin, &client_form(&t.db, a, &id), common::today()).unwrap();
+    let desk = common::account(&t.db, &admin, "desk", Role::FrontDesk, Some(a));
+    assert!(matches!(people::reveal_id_number(&t.db, &desk, PersonKind::Client, client.id), Err(CoreError::Forbidden)));
+    let nurse_elsewhere = common::account(&t.db, &admin, "nurse-b", Role::Nurse, Some(b));
+    assert!(matches!(
+        people::reveal_id_number(&t.db, &nurse_elsewhere, PersonKind::Client, client.id),
+        Err(CoreError::Forbidden)
+    ));
+    let nurse = common::account(&t.db, &admin, "nurse-a", Role::Nurse, Some(a));
+    assert_eq!(people::reveal_id_number(&t.db, &nurse, PersonKind::Client, client.id).unwrap(), Some(id));
+    let reveals =
+        common::count(&t.db, "SELECT count(*) FROM audit_log WHERE action = 'reveal_id' AND username = 'nurse-a'");
+    assert_eq!(reveals, 1);
+    // Opening the record is audited as a view.
+    people::get_client(&t.db, &desk, client.id, common::today()).unwrap();
+    assert_eq!(common::count(&t.db, "SELECT count(*) FROM audit_log WHERE action = 'view' AND username = 'desk'"), 1);
+}
+
+#[test]
+fn front_desk_of_one_centre_cannot_touch_another_centres_people() {
+    let (t, admin) = common::seeded();
+    let (a, b) = common::two_elder_facilities(&t.db);
+    let desk = common::account(&t.db, &admin, "desk", Role::FrontDesk, Some(a));
+    let other = people::create_client(
+        &t.db,
+        &admin,
+        &client_form(&t.db, b, &id_number("150302", "19480808", "031")),
+        common::today(),
+    )
+    .unwrap();
+    assert!(matches!(people::get_client(&t.db, &desk, other.id, common::today()), Err(CoreError::Forbidden)));
+    let form = client_form(&t.db, b, &id_number("150302", "19480808", "041"));
+    assert!(matches!(people::create_client(&t.db, &desk, &form, common::today()), Err(CoreError::Forbidden)));
+    assert!(matches!(people::update_client(&t.db, &desk, other.id, &form, common::today()), Err(CoreError::Forbidden)));
+    let query = ListQuery { facility_id: Some(b), limit: 50, ..Default::default() };
+    assert!(matches!(people::list_clients(&t.db, &desk, &query, common::today()), Err(CoreError::Forbidden)));
+    // Unscoped, the desk gets its own centre's clients only.
+    let own =
+        people::list_clients(&t.db, &desk, &ListQuery { limit: 500, ..Default::default() }, common::today()).unwrap();
+    assert!(own.total > 0 && own.rows.iter().all(|c| c.facility_id == a));
+    // Staff records are kept by managers, not the front desk.
+    let staff = people::list_staff(&t.db, &desk, &ListQuery { limit: 1, ..Default::default() }).unwrap();
+    let s = people::get_staff(&t.db, &desk, staff.rows[0].id).unwrap();
+    assert!(matches!(
+        people::update_staff(
+            &t.db,
+            &desk,
+            s.id,
+            &StaffInput {
+                name: s.name.clone(),
+                sex: s.sex,
+                id_number: None,
+                job: s.job,
+                facility_id: s.facility_id,
+                phone: None,
+                skills: vec![],
+                work_starts: "08:00".into(),
+                work_ends: "17:00".into(),
+                work_days: vec![1],
+                active: true
+            },
+            common::today()
+        ),
+        Err(CoreError::Forbidden)
+    ));
+}
+
+#[test]
+fn a_deceased_client_is_kept_and_leaves_the_active_list() {
+    let (t, admin) = common::seeded();
+    let (a, _) = common::two_elder_facilities(&t.db);
+    let client = people::create_client(
+        &t.db,
+        &admin,
+        &client_form(&t.db, a, &id_number("150302", "19300101", "051")),
+        common::today(),
+    )
+    .unwrap();
+    let active = |include_inactive| {
+        people::list_clients(
+            &t.db,
+            &admin,
+            &ListQuery { facility_id: Some(a), include_inactive, limit: 500, offset: 0 },
+            common::today(),
+        )
+        .unwrap()
+    };
+    let before = active(false).total;
+    let after = people::set_client_status(&t.db, &admin, client.id, ClientStatus::Deceased, common::today()).unwrap();
+    assert_eq!(after.status, ClientStatus::Deceased);
+    assert_eq!(after.status_since.as_deref(), Some("2026-11-29"));
+    assert_eq!(active(false).total, before - 1);
+    assert!(active(true).total > active(false).total, "the deceased client is still listed with the inactive ones");
+    assert_eq!(common::count(&t.db, &format!("SELECT count(*) FROM clients WHERE id = {}", client.id)), 1);
+}
+
+#[test]
+fn children_need_a_guardian_and_a_childcare_unit() {
+    let (t, admin) = common::seeded();
+    let (unit, class) = childcare_unit(&t.db);
+    let child = people::create_child(&t.db, &admin, &child_form(unit, class), common::today()).unwrap();
+    assert_eq!(child.age_months, 44);
+    assert_eq!(child.contacts.len(), 2);
+    assert!(child.class_name.is_some());
+    let (centre, _) = common::two_elder_facilities(&t.db);
+    let mut wrong = child_form(centre, class);
+    wrong.name = "别的孩子".into();
+    assert_eq!(
+        invalid(people::create_child(&t.db, &admin, &wrong, common::today()).unwrap_err()).0,
+        "child.facility_not_childcare"
+    );
+    let mut no_guardian = child_form(unit, class);
+    for c in &mut no_guardian.contacts {
+        c.is_guardian = false;
+    }
+    assert_eq!(
+        invalid(people::create_child(&t.db, &admin, &no_guardian, common::today()).unwrap_err()).0,
+        "child.guardian_required"
+    );
+
+    // Removing a contact retires it (past pick-ups still name them); editing keeps ids.
+    let mut form = child_form(unit, class);
+    form.contacts = vec![ChildContactInput { id: Some(child.contacts[0].id), ..form.contacts[0].clone() }];
+    form.contacts[0].phone = "13904739999".into();
+    let saved = people::update_child(&t.db, &admin, child.id, &form, common::today()).unwrap();
+    assert_eq!(saved.contacts.len(), 1);
+    assert_eq!(saved.contacts[0].id, child.contacts[0].id);
+    assert_eq!(saved.contacts[0].phone, "13904739999");
+    assert_eq!(common::count(&t.db, &format!("SELECT count(*) FROM child_contacts WHERE child_id = {}", child.id)), 2);
+}
+
+#[test]
+fn demo_people_read_back_through_the_lists() {
+    let (t, admin) = common::seeded();
+    let page =
+        people::list_children(&t.db, &admin, &ListQuery { limit: 20, ..Default::default() }, common::today()).unwrap();
+    assert_eq!(page.total, 500);
+    assert_eq!(page.rows.len(), 20);
+    let staff = people::list_staff(&t.db, &admin, &ListQuery { limit: 500, ..Default::default() }).unwrap();
+    assert!(staff.total >= 150);
+}
