@@ -41,6 +41,10 @@ const COMMANDS: &[&str] = &[
     "check_in",
     "check_out",
     "board_today",
+    "roster_template",
+    "roster_export",
+    "roster_preview",
+    "roster_commit",
 ];
 
 fn main() {

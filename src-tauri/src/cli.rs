@@ -9,6 +9,7 @@ use carecircle_core::demo;
 use carecircle_core::domain::person::PersonKind;
 use carecircle_core::domain::resident_id::ResidentId;
 use carecircle_core::error::Invalid;
+use carecircle_core::roster::{self, RosterKind};
 use carecircle_core::services::accounts::{self, NewAccount};
 use carecircle_core::services::frontdesk::today_local;
 use carecircle_core::services::registry::{self, FacilityFilter};
@@ -71,6 +72,41 @@ enum Command {
         #[arg(long, default_value_t = 20)]
         limit: usize,
     },
+    /// Check a roster (.xlsx or .csv, UTF-8 or GBK) row by row; with --commit, import its valid rows.
+    Import {
+        file: PathBuf,
+        /// clients, children or staff.
+        #[arg(long, default_value = "clients")]
+        kind: String,
+        /// The facility for rows that name none.
+        #[arg(long)]
+        facility: Option<i64>,
+        /// Write the valid rows (in one transaction). Without it nothing is written.
+        #[arg(long)]
+        commit: bool,
+    },
+    /// Write a list (clients, children or staff) to an .xlsx file.
+    Export {
+        kind: String,
+        #[arg(long, value_name = "PATH")]
+        out: PathBuf,
+        /// Only this facility.
+        #[arg(long)]
+        facility: Option<i64>,
+        /// Also moved and deceased clients, children who left, staff no longer working.
+        #[arg(long)]
+        all: bool,
+    },
+    /// Write the blank roster template (clients, children or staff) to an .xlsx file.
+    Template {
+        kind: String,
+        #[arg(long, value_name = "PATH")]
+        out: PathBuf,
+    },
+}
+
+fn roster_kind(raw: &str) -> Result<RosterKind, CoreError> {
+    RosterKind::parse(raw).ok_or_else(|| Invalid::new("search.kind_unknown", "kind").with("kind", raw).into())
 }
 
 #[derive(Subcommand)]
@@ -140,9 +176,17 @@ fn id_check(raw: &str, locale: Locale) -> serde_json::Value {
 }
 
 fn run(cli: Cli, locale: Locale) -> Result<(), CoreError> {
-    if let Command::IdCheck { id } = &cli.command {
-        print_json(&id_check(id, locale));
-        return Ok(());
+    match &cli.command {
+        Command::IdCheck { id } => {
+            print_json(&id_check(id, locale));
+            return Ok(());
+        }
+        Command::Template { kind, out } => {
+            std::fs::write(out, roster::template(roster_kind(kind)?)?)?;
+            print_json(&serde_json::json!({ "template": out }));
+            return Ok(());
+        }
+        _ => {}
     }
     let db_path = cli.db.unwrap_or_else(paths::default_db_path);
     let db = Db::open(&db_path)?;
@@ -196,7 +240,17 @@ fn run(cli: Cli, locale: Locale) -> Result<(), CoreError> {
             db.restore_from(&path, &safety)?;
             print_json(&serde_json::json!({ "restored_from": path, "previous_saved_to": safety }));
         }
-        Command::IdCheck { .. } => unreachable!("handled before the database is opened"),
+        Command::IdCheck { .. } | Command::Template { .. } => unreachable!("handled before the database is opened"),
+        Command::Import { file, kind, facility, commit } => {
+            let kind = roster_kind(&kind)?;
+            let bytes = std::fs::read(&file)?;
+            let name = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+            let run = if commit { roster::commit } else { roster::preview };
+            print_json(&run(&db, &system, kind, facility, &name, &bytes, today_local(), locale)?);
+        }
+        Command::Export { kind, out, facility, all } => {
+            print_json(&roster::export(&db, &system, roster_kind(&kind)?, facility, all, &out)?);
+        }
         Command::Search { text, kind, limit } => {
             let kinds = match kind.as_deref() {
                 None => Vec::new(),

@@ -22,3 +22,26 @@ pub fn safety_backup_path(db: &std::path::Path) -> PathBuf {
     let dir = db.parent().map(|p| p.join("backups")).unwrap_or_else(|| PathBuf::from("backups"));
     dir.join(format!("before-restore-{stamp}.db"))
 }
+
+/// Where exports and templates are saved: the user's Downloads folder (下载), where a clerk
+/// looks for a file the app made; the app's data folder when there is none. The
+/// `CARECIRCLE_EXPORT_DIR` variable overrides it (tests, shared PCs).
+pub fn export_dir() -> PathBuf {
+    if let Some(dir) = std::env::var_os("CARECIRCLE_EXPORT_DIR") {
+        return PathBuf::from(dir);
+    }
+    dirs::download_dir().or_else(dirs::home_dir).unwrap_or_else(data_dir)
+}
+
+/// A file name that says what it is and when it was made, never overwriting an earlier one.
+pub fn export_path(title: &str) -> PathBuf {
+    let stamp = chrono::Local::now().format("%Y-%m-%d_%H%M%S");
+    let dir = export_dir();
+    let mut path = dir.join(format!("{title}_{stamp}.xlsx"));
+    let mut n = 2;
+    while path.exists() {
+        path = dir.join(format!("{title}_{stamp}_{n}.xlsx"));
+        n += 1;
+    }
+    path
+}

@@ -7,6 +7,7 @@ pub mod demo;
 pub mod domain;
 pub mod error;
 pub mod i18n;
+pub mod roster;
 pub mod search;
 pub mod services;
 pub mod store;

@@ -6,6 +6,7 @@ pub mod app;
 pub mod frontdesk;
 pub mod people;
 pub mod registry;
+pub mod roster;
 
 /// Every command the webview may call (each also granted in capabilities/).
 #[macro_export]
@@ -52,6 +53,10 @@ macro_rules! all_commands {
             $crate::commands::frontdesk::check_in,
             $crate::commands::frontdesk::check_out,
             $crate::commands::frontdesk::board_today,
+            $crate::commands::roster::roster_template,
+            $crate::commands::roster::roster_export,
+            $crate::commands::roster::roster_preview,
+            $crate::commands::roster::roster_commit,
         ]
     };
 }

@@ -260,15 +260,11 @@ fn consent(
     }
 }
 
-pub fn create_child(db: &Db, actor: &Actor, input: &ChildInput, today: NaiveDate) -> Result<Child> {
-    actor.require(Action::EditPeople)?;
-    let fields = input.validate(today)?;
-    actor.require_at(Action::EditPeople, fields.facility_id)?;
-    db.write(|c| {
-        check_references(c, &fields, None)?;
-        let now = now_utc();
-        let (consent_on, consent_by) = consent(&fields, None, actor, today);
-        c.prepare_cached(
+/// Inserts a validated, checked child with their contacts (no audit: the caller writes it).
+pub(crate) fn insert_child(c: &Connection, actor: &Actor, fields: &ChildFields, today: NaiveDate) -> Result<i64> {
+    let now = now_utc();
+    let (consent_on, consent_by) = consent(fields, None, actor, today);
+    c.prepare_cached(
             "INSERT INTO children (facility_id, class_id, name, sex, birth_date, id_number, ethnicity, enrolled_on, left_on,
                                    allergies, diet_needs, consent_on, consent_by, notes, created_at, updated_at)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?15)",
@@ -290,8 +286,18 @@ pub fn create_child(db: &Db, actor: &Actor, input: &ChildInput, today: NaiveDate
             fields.notes,
             now,
         ])?;
-        let id = c.last_insert_rowid();
-        sync_contacts(c, id, &fields)?;
+    let id = c.last_insert_rowid();
+    sync_contacts(c, id, fields)?;
+    Ok(id)
+}
+
+pub fn create_child(db: &Db, actor: &Actor, input: &ChildInput, today: NaiveDate) -> Result<Child> {
+    actor.require(Action::EditPeople)?;
+    let fields = input.validate(today)?;
+    actor.require_at(Action::EditPeople, fields.facility_id)?;
+    db.write(|c| {
+        check_references(c, &fields, None)?;
+        let id = insert_child(c, actor, &fields, today)?;
         let after = load_child(c, id, today)?;
         Entry::new("create", "child", id).facility(Some(fields.facility_id)).after(&after).write(c, actor)?;
         Ok(after)

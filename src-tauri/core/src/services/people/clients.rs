@@ -244,6 +244,41 @@ fn write_contacts(c: &Connection, client_id: i64, fields: &ClientFields) -> Resu
     Ok(())
 }
 
+/// Inserts a validated, checked client with their contacts (no audit: the caller writes it).
+pub(crate) fn insert_client(c: &Connection, actor: &Actor, fields: &ClientFields, today: NaiveDate) -> Result<i64> {
+    let now = now_utc();
+    let (consent_on, consent_by) =
+        if fields.consent { (Some(today.to_string()), Some(actor.display_name.clone())) } else { (None, None) };
+    c.prepare_cached(
+        "INSERT INTO clients (facility_id, community_id, name, sex, birth_date, id_number, ethnicity, phone, address,
+                                  status, living_situation, chronic_conditions, diet_needs, allergies, consent_on,
+                                  consent_by, notes, created_at, updated_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 'active', ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?17)",
+    )?
+    .execute(params![
+        fields.facility_id,
+        fields.community_id,
+        fields.name,
+        fields.identity.sex.as_str(),
+        fields.identity.birth_date.to_string(),
+        fields.identity.id_number.as_ref().map(|id| id.as_str().to_string()),
+        fields.ethnicity,
+        fields.phone,
+        fields.address,
+        fields.living_situation.as_str(),
+        json_list(&fields.chronic_conditions),
+        json_list(&fields.diet_needs),
+        json_list(&fields.allergies),
+        consent_on,
+        consent_by,
+        fields.notes,
+        now,
+    ])?;
+    let id = c.last_insert_rowid();
+    write_contacts(c, id, fields)?;
+    Ok(id)
+}
+
 /// Registers a client. Bad input, a facility outside the actor's scope or an ID number
 /// already on file changes nothing.
 pub fn create_client(db: &Db, actor: &Actor, input: &ClientInput, today: NaiveDate) -> Result<Client> {
@@ -252,36 +287,7 @@ pub fn create_client(db: &Db, actor: &Actor, input: &ClientInput, today: NaiveDa
     actor.require_at(Action::EditPeople, fields.facility_id)?;
     db.write(|c| {
         check_references(c, &fields, None)?;
-        let now = now_utc();
-        let (consent_on, consent_by) =
-            if fields.consent { (Some(today.to_string()), Some(actor.display_name.clone())) } else { (None, None) };
-        c.prepare_cached(
-            "INSERT INTO clients (facility_id, community_id, name, sex, birth_date, id_number, ethnicity, phone, address,
-                                  status, living_situation, chronic_conditions, diet_needs, allergies, consent_on,
-                                  consent_by, notes, created_at, updated_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 'active', ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?17)",
-        )?
-        .execute(params![
-            fields.facility_id,
-            fields.community_id,
-            fields.name,
-            fields.identity.sex.as_str(),
-            fields.identity.birth_date.to_string(),
-            fields.identity.id_number.as_ref().map(|id| id.as_str().to_string()),
-            fields.ethnicity,
-            fields.phone,
-            fields.address,
-            fields.living_situation.as_str(),
-            json_list(&fields.chronic_conditions),
-            json_list(&fields.diet_needs),
-            json_list(&fields.allergies),
-            consent_on,
-            consent_by,
-            fields.notes,
-            now,
-        ])?;
-        let id = c.last_insert_rowid();
-        write_contacts(c, id, &fields)?;
+        let id = insert_client(c, actor, &fields, today)?;
         let after = load_client(c, id, today)?;
         Entry::new("create", "client", id).facility(Some(fields.facility_id)).after(&after).write(c, actor)?;
         Ok(after)

@@ -6,6 +6,10 @@ mod children;
 mod clients;
 mod staff;
 
+pub(crate) use children::insert_child;
+pub(crate) use clients::insert_client;
+pub(crate) use staff::insert_staff;
+
 pub use children::{
     create_child, get_child, list_children, months_between, update_child, Child, ChildContact, ChildSummary,
 };

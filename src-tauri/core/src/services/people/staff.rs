@@ -100,33 +100,38 @@ fn check_references(c: &Connection, fields: &StaffFields, except: Option<i64>) -
     ensure_id_free(c, fields.id_number.as_ref(), except.map(|id| (PersonKind::Staff, id)))
 }
 
+/// Inserts a validated, checked staff record (no audit: the caller writes it).
+pub(crate) fn insert_staff(c: &Connection, fields: &StaffFields) -> Result<i64> {
+    let now = now_utc();
+    c.prepare_cached(
+        "INSERT INTO staff (facility_id, name, sex, job, phone, id_number, skills, work_starts, work_ends, work_days,
+                                active, created_at, updated_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?12)",
+    )?
+    .execute(params![
+        fields.facility_id,
+        fields.name,
+        fields.sex.as_str(),
+        fields.job.as_str(),
+        fields.phone,
+        fields.id_number.as_ref().map(|id| id.as_str().to_string()),
+        json_list(&fields.skills),
+        fields.work_starts,
+        fields.work_ends,
+        fields.work_days_bits,
+        fields.active,
+        now,
+    ])?;
+    Ok(c.last_insert_rowid())
+}
+
 pub fn create_staff(db: &Db, actor: &Actor, input: &StaffInput, today: NaiveDate) -> Result<Staff> {
     actor.require(Action::EditStaff)?;
     let fields = input.validate(today)?;
     actor.require_at(Action::EditStaff, fields.facility_id)?;
     db.write(|c| {
         check_references(c, &fields, None)?;
-        let now = now_utc();
-        c.prepare_cached(
-            "INSERT INTO staff (facility_id, name, sex, job, phone, id_number, skills, work_starts, work_ends, work_days,
-                                active, created_at, updated_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?12)",
-        )?
-        .execute(params![
-            fields.facility_id,
-            fields.name,
-            fields.sex.as_str(),
-            fields.job.as_str(),
-            fields.phone,
-            fields.id_number.as_ref().map(|id| id.as_str().to_string()),
-            json_list(&fields.skills),
-            fields.work_starts,
-            fields.work_ends,
-            fields.work_days_bits,
-            fields.active,
-            now,
-        ])?;
-        let id = c.last_insert_rowid();
+        let id = insert_staff(c, &fields)?;
         let after = load_staff(c, id)?;
         Entry::new("create", "staff", id).facility(Some(fields.facility_id)).after(&after).write(c, actor)?;
         Ok(after)

@@ -1,0 +1,67 @@
+//! Excel rosters: the template, import (preview, then commit on confirm), export. Files
+//! the app writes go to the Downloads folder; the UI shows where.
+
+use carecircle_core::roster::{self, ExportReport, ImportReport, RosterKind};
+use carecircle_core::services::frontdesk::today_local;
+use carecircle_core::ErrorPayload;
+use tauri::State;
+
+use crate::paths;
+use crate::state::AppState;
+
+#[tauri::command]
+pub async fn roster_template(state: State<'_, AppState>, kind: RosterKind) -> Result<ExportReport, ErrorPayload> {
+    state
+        .as_actor(move |_, _| {
+            let path = paths::export_path(&format!("{}模板", kind.title()));
+            if let Some(dir) = path.parent() {
+                std::fs::create_dir_all(dir)?;
+            }
+            std::fs::write(&path, roster::template(kind)?)?;
+            Ok(ExportReport { path: path.display().to_string(), rows: 0 })
+        })
+        .await
+}
+
+#[tauri::command]
+pub async fn roster_export(
+    state: State<'_, AppState>,
+    kind: RosterKind,
+    facility_id: Option<i64>,
+    include_inactive: bool,
+) -> Result<ExportReport, ErrorPayload> {
+    let path = paths::export_path(kind.title());
+    state.as_actor(move |db, actor| roster::export(db, actor, kind, facility_id, include_inactive, &path)).await
+}
+
+#[tauri::command]
+pub async fn roster_preview(
+    state: State<'_, AppState>,
+    kind: RosterKind,
+    facility_id: Option<i64>,
+    file_name: String,
+    bytes: Vec<u8>,
+) -> Result<ImportReport, ErrorPayload> {
+    let locale = state.locale();
+    state
+        .as_actor(move |db, actor| {
+            roster::preview(db, actor, kind, facility_id, &file_name, &bytes, today_local(), locale)
+        })
+        .await
+}
+
+#[tauri::command]
+pub async fn roster_commit(
+    state: State<'_, AppState>,
+    kind: RosterKind,
+    facility_id: Option<i64>,
+    file_name: String,
+    bytes: Vec<u8>,
+) -> Result<ImportReport, ErrorPayload> {
+    let locale = state.locale();
+    state
+        .as_actor(move |db, actor| {
+            roster::commit(db, actor, kind, facility_id, &file_name, &bytes, today_local(), locale)
+        })
+        .await
+}
