@@ -24,4 +24,5 @@ echo "== end-to-end tests"
 # cargo test built both binaries (integration tests need them) with the UI embedded.
 export CARECIRCLE_APP="$CARGO_TARGET_DIR/debug/carecircle"
 export CARECIRCLE_CLI="$CARGO_TARGET_DIR/debug/carecircle-cli"
-xvfb-run -a -s "-screen 0 1280x800x24" tests/e2e/.venv/bin/pytest -q tests/e2e
+# A hung WebDriver call must not eat the CI budget: the whole suite gets 30 minutes.
+timeout --kill-after=30 1800 xvfb-run -a -s "-screen 0 1280x800x24" tests/e2e/.venv/bin/pytest -q tests/e2e

@@ -84,6 +84,18 @@ fn a_child_goes_home_only_with_an_authorised_adult_and_refusals_are_logged() {
         "frontdesk.pickup_refused"
     );
     assert_eq!(invalid(out(PickUp::default()).unwrap_err()), "frontdesk.pickup_required");
+    // Another child's mother is not this child's: refused too.
+    let someone_elses: i64 =
+        t.db.read(|c| {
+            Ok(c.query_row(
+                "SELECT id FROM child_contacts WHERE child_id != ?1 AND may_pick_up = 1 LIMIT 1",
+                [child],
+                |r| r.get(0),
+            )?)
+        })
+        .unwrap();
+    let refused = out(PickUp { contact_id: Some(someone_elses), other_name: None });
+    assert_eq!(invalid(refused.unwrap_err()), "frontdesk.pickup_refused");
     let refusals: Vec<String> =
         t.db.read(|c| {
             let mut stmt = c.prepare("SELECT after_json FROM audit_log WHERE action = 'pickup_refused' ORDER BY id")?;
@@ -91,7 +103,7 @@ fn a_child_goes_home_only_with_an_authorised_adult_and_refusals_are_logged() {
             Ok(rows)
         })
         .unwrap();
-    assert_eq!(refusals.len(), 2, "both refusals are on record: {refusals:?}");
+    assert_eq!(refusals.len(), 3, "every refusal is on record: {refusals:?}");
     assert!(refusals[0].contains("张三") && refusals[1].contains("王阿姨"));
     let board = frontdesk::board(&t.db, &desk, unit, "2026-11-30".parse().unwrap()).unwrap();
     assert_eq!(board.present, 1, "the child is still in after the refusals");

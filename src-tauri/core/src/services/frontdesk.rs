@@ -121,7 +121,8 @@ fn admissible(c: &Connection, kind: PersonKind, id: i64, day: NaiveDate) -> Resu
                 .query_row([id], |r| Ok((r.get(0)?, r.get(1)?)))
                 .optional()?
                 .ok_or(CoreError::NotFound { entity: "child", id: id.to_string() })?;
-            if left_on.is_some_and(|l| l.as_str() <= day.to_string().as_str()) {
+            // The leaving date is the child's last day: from the day after, no check-in.
+            if left_on.is_some_and(|l| l.as_str() < day.to_string().as_str()) {
                 return Err(Invalid::new("frontdesk.child_left", "person_id").into());
             }
             Ok(facility_id)
@@ -181,21 +182,24 @@ pub fn check_out(
         let mut picked_up = (None, None);
         if kind == PersonKind::Child {
             let pickup = pickup.ok_or_else(|| Invalid::new("frontdesk.pickup_required", "pickup"))?;
+            // (contact id, name, belongs to this child and may pick up now)
             let contact: Option<(i64, String, bool)> = match pickup.contact_id {
                 Some(id) => c
                     .prepare_cached(
-                        "SELECT id, name, may_pick_up FROM child_contacts WHERE id = ?1 AND child_id = ?2 AND active = 1",
+                        "SELECT id, name, child_id = ?2 AND active = 1 AND may_pick_up = 1 FROM child_contacts WHERE id = ?1",
                     )?
                     .query_row(params![id, person_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
                     .optional()?,
                 None => None,
             };
-            match contact {
-                Some((id, name, true)) => picked_up = (Some(id), Some(name)),
-                other => {
-                    let who = match other {
-                        Some((_, name, _)) => name,
-                        None => text::optional_text(pickup.other_name.as_deref(), 60, "pickup")?
+            match (contact, pickup.contact_id) {
+                (Some((id, name, true)), _) => picked_up = (Some(id), Some(name)),
+                (found, contact_id) => {
+                    let who = match (found, contact_id) {
+                        (Some((_, name, _)), _) => name,
+                        // An id that names nobody: refuse it all the same, and say so.
+                        (None, Some(id)) => format!("#{id}"),
+                        (None, None) => text::optional_text(pickup.other_name.as_deref(), 60, "pickup")?
                             .ok_or_else(|| Invalid::new("frontdesk.pickup_required", "pickup"))?,
                     };
                     Entry::new("pickup_refused", "child", person_id)
