@@ -25,11 +25,5 @@ export default defineConfig({
     // WebView2 on Windows 10/11 and WebKitGTK 2.4x on UOS/Kylin.
     target: ['es2021', 'chrome100', 'safari14'],
     chunkSizeWarningLimit: 800,
-    rollupOptions: {
-      // dayjs (Element Plus's date pickers, unused here) assigns Dayjs.prototype.valueOf at
-      // load, which throws under tauri.conf.json's freezePrototype. Letting Rollup drop it
-      // when nothing imports a date picker keeps it out of the bundle.
-      treeshake: { moduleSideEffects: (id) => !/[\\/]node_modules[\\/]dayjs[\\/]/.test(id) },
-    },
   },
 })

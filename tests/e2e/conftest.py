@@ -17,6 +17,8 @@ from selenium.common.exceptions import (ElementClickInterceptedException, Elemen
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.common.options import ArgOptions
+from selenium.webdriver.remote.client_config import ClientConfig
+from selenium.webdriver.remote.file_detector import UselessFileDetector
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import WebDriverWait
 
@@ -43,12 +45,19 @@ def wait_for_port(port, timeout=30):
 
 
 @pytest.fixture
-def driver_url():
+def export_dir(tmp_path):
+    """Where the app saves exports and templates during the test (CARECIRCLE_EXPORT_DIR)."""
+    return tmp_path / "exports"
+
+
+@pytest.fixture
+def driver_url(export_dir):
     """A tauri-driver per test, with its own HOME: WebKit's caches and local storage (where the
     language choice is remembered) stay in a temp folder and never leak from one test to the next."""
     home = tempfile.mkdtemp(prefix="carecircle-e2e-home-")
     port, native = free_port(), free_port()
-    env = dict(os.environ, HOME=home, XDG_DATA_HOME=f"{home}/data", XDG_CACHE_HOME=f"{home}/cache", XDG_CONFIG_HOME=f"{home}/config")
+    env = dict(os.environ, HOME=home, XDG_DATA_HOME=f"{home}/data", XDG_CACHE_HOME=f"{home}/cache",
+               XDG_CONFIG_HOME=f"{home}/config", CARECIRCLE_EXPORT_DIR=str(export_dir))
     proc = subprocess.Popen(["tauri-driver", "--port", str(port), "--native-port", str(native)], env=env,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
@@ -92,7 +101,12 @@ class App:
         options.set_capability("browserName", "wry")
         options.set_capability("tauri:options", {"application": str(Path(APP).resolve()), "args": ["--db", str(db)]})
         self.name = name
-        self.driver = webdriver.Remote(command_executor=url, options=options)
+        # Any single WebDriver call that takes longer than this has hung: fail the test, not CI.
+        config = ClientConfig(remote_server_addr=url, timeout=120)
+        self.driver = webdriver.Remote(command_executor=url, options=options, client_config=config)
+        # The app runs on this machine: a file input takes a local path as typed, with no
+        # upload through the Selenium Grid endpoint (which WebKitWebDriver does not have).
+        self.driver.file_detector = UselessFileDetector()
         self.wait = WebDriverWait(self.driver, 20)
 
     def el(self, testid):
@@ -133,6 +147,30 @@ class App:
         self.type("signin-username", username)
         self.type("signin-password", password)
         self.click("signin-submit")
+
+    def inner_text(self, testid):
+        """The rendered text of an element, by the page's own reckoning. WebKitWebDriver's
+        element text leaves out some table cells that are plainly on screen."""
+        self.el(testid)
+        return self.driver.execute_script(
+            "return document.querySelector(arguments[0]).innerText", f'[data-testid="{testid}"]')
+
+    def wait_inner_text(self, testid, fragment):
+        self.wait.until(lambda d: fragment in self.inner_text(testid))
+        return self.inner_text(testid)
+
+    def field_error(self, testid):
+        """The message Element Plus shows under the form item that holds `testid`."""
+        xpath = (f'//*[@data-testid="{testid}"]/ancestor::div[contains(concat(" ", @class, " "), " el-form-item ")][1]'
+                 '//div[contains(@class, "el-form-item__error")]')
+        return self.wait.until(EC.visibility_of_element_located((By.XPATH, xpath))).text
+
+    def focused_testid(self):
+        return self.driver.switch_to.active_element.get_attribute("data-testid")
+
+    def keys(self, *keys):
+        """Keys pressed wherever the focus is, as a person at the keyboard would."""
+        self.driver.switch_to.active_element.send_keys(*keys)
 
     def screenshot(self, label):
         OUT.mkdir(exist_ok=True)

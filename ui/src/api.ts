@@ -3,7 +3,19 @@
 import { invoke, Channel } from '@tauri-apps/api/core'
 import type { AccountSummary } from './bindings/AccountSummary'
 import type { Actor } from './bindings/Actor'
+import type { AssessmentForm } from './bindings/AssessmentForm'
+import type { AssessmentInput } from './bindings/AssessmentInput'
+import type { AssessmentRecord } from './bindings/AssessmentRecord'
 import type { AuditRecord } from './bindings/AuditRecord'
+import type { Board } from './bindings/Board'
+import type { BoardEntry } from './bindings/BoardEntry'
+import type { Child } from './bindings/Child'
+import type { ChildInput } from './bindings/ChildInput'
+import type { ChildSummary } from './bindings/ChildSummary'
+import type { Client } from './bindings/Client'
+import type { ClientInput } from './bindings/ClientInput'
+import type { ClientStatus } from './bindings/ClientStatus'
+import type { ClientSummary } from './bindings/ClientSummary'
 import type { CitySummary } from './bindings/CitySummary'
 import type { DistrictNode } from './bindings/DistrictNode'
 import type { ErrorPayload } from './bindings/ErrorPayload'
@@ -12,10 +24,20 @@ import type { FacilityFilter } from './bindings/FacilityFilter'
 import type { FacilityInput } from './bindings/FacilityInput'
 import type { FacilityKind } from './bindings/FacilityKind'
 import type { FacilitySummary } from './bindings/FacilitySummary'
+import type { ListQuery } from './bindings/ListQuery'
 import type { Locale } from './bindings/Locale'
 import type { NewAccount } from './bindings/NewAccount'
+import type { Page } from './bindings/Page'
+import type { PersonHit } from './bindings/PersonHit'
+import type { PersonKind } from './bindings/PersonKind'
+import type { PickUp } from './bindings/PickUp'
+import type { ExportReport } from './bindings/ExportReport'
+import type { ImportReport } from './bindings/ImportReport'
+import type { RosterKind } from './bindings/RosterKind'
 import type { SeedProgress } from './bindings/SeedProgress'
 import type { SeedReport } from './bindings/SeedReport'
+import type { Staff } from './bindings/Staff'
+import type { StaffInput } from './bindings/StaffInput'
 
 export interface AppInfo {
   version: string
@@ -76,4 +98,46 @@ export const api = {
   accountSetActive: (id: number, active: boolean) => call<AccountSummary>('account_set_active', { id, active }),
   accountResetPassword: (id: number, password: string) => call<void>('account_reset_password', { id, password }),
   auditRecent: (limit: number) => call<AuditRecord[]>('audit_recent', { limit }),
+
+  clientsList: (query: ListQuery) => call<Page<ClientSummary>>('clients_list', { query }),
+  /** Audited: every call is a view of the person's record. */
+  clientGet: (id: number) => call<Client>('client_get', { id }),
+  clientCreate: (input: ClientInput) => call<Client>('client_create', { input }),
+  /** An empty `identity.id_number` keeps the number on file. */
+  clientUpdate: (id: number, input: ClientInput) => call<Client>('client_update', { id, input }),
+  clientSetStatus: (id: number, status: ClientStatus) => call<Client>('client_set_status', { id, status }),
+  childrenList: (query: ListQuery) => call<Page<ChildSummary>>('children_list', { query }),
+  childGet: (id: number) => call<Child>('child_get', { id }),
+  childCreate: (input: ChildInput) => call<Child>('child_create', { input }),
+  /** Contacts keep their id to be updated; contacts left out are retired. */
+  childUpdate: (id: number, input: ChildInput) => call<Child>('child_update', { id, input }),
+  staffList: (query: ListQuery) => call<Page<Staff>>('staff_list', { query }),
+  staffGet: (id: number) => call<Staff>('staff_get', { id }),
+  staffCreate: (input: StaffInput) => call<Staff>('staff_create', { input }),
+  staffUpdate: (id: number, input: StaffInput) => call<Staff>('staff_update', { id, input }),
+  /** The full ID number (nurses, managers and the city office only; audited). */
+  idReveal: (kind: PersonKind, id: number) => call<string | null>('id_reveal', { kind, id }),
+
+  assessmentForm: () => call<AssessmentForm>('assessment_form'),
+  assessmentAdd: (clientId: number, input: AssessmentInput) => call<AssessmentRecord>('assessment_add', { clientId, input }),
+  assessmentsList: (clientId: number) => call<AssessmentRecord[]>('assessments_list', { clientId }),
+
+  /** Name in any script, full pinyin, initials, the last 4+ digits of an ID number, a phone. */
+  peopleSearch: (text: string, kinds: PersonKind[], limit: number) => call<PersonHit[]>('people_search', { text, kinds, limit }),
+  checkIn: (kind: PersonKind, id: number) => call<BoardEntry>('check_in', { kind, id }),
+  /** For a child, `pickup` names who collects them; anyone not authorised is refused. */
+  checkOut: (kind: PersonKind, id: number, pickup: PickUp | null) => call<BoardEntry>('check_out', { kind, id, pickup }),
+  boardToday: (facilityId: number) => call<Board>('board_today', { facilityId }),
+
+  /** Saves the blank roster template to the Downloads folder. */
+  rosterTemplate: (kind: RosterKind) => call<ExportReport>('roster_template', { kind }),
+  /** Saves the list (all the account may see, or one facility) to the Downloads folder. */
+  rosterExport: (kind: RosterKind, facilityId: number | null, includeInactive: boolean) =>
+    call<ExportReport>('roster_export', { kind, facilityId, includeInactive }),
+  /** Checks every row and writes nothing. */
+  rosterPreview: (kind: RosterKind, facilityId: number | null, fileName: string, bytes: number[]) =>
+    call<ImportReport>('roster_preview', { kind, facilityId, fileName, bytes }),
+  /** Checks again and imports the valid rows in one transaction. */
+  rosterCommit: (kind: RosterKind, facilityId: number | null, fileName: string, bytes: number[]) =>
+    call<ImportReport>('roster_commit', { kind, facilityId, fileName, bytes }),
 }

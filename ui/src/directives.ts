@@ -7,3 +7,17 @@ export const vFocus: Directive<HTMLElement> = {
     requestAnimationFrame(() => (target ?? el).focus())
   },
 }
+
+/**
+ * v-input-testid="'client-birth-date'" on an element wrapping a widget that does not pass
+ * data-* attributes down (date pickers, cascaders): the test id goes on its input, where a
+ * person would click and type.
+ */
+export const vInputTestid: Directive<HTMLElement, string> = {
+  mounted(el, { value }) {
+    el.querySelector('input')?.setAttribute('data-testid', value)
+  },
+  updated(el, { value }) {
+    el.querySelector('input')?.setAttribute('data-testid', value)
+  },
+}

@@ -4,7 +4,7 @@ import { createRouter, createWebHashHistory } from 'vue-router'
 import OpenError from './views/OpenError.vue'
 import FirstRun from './views/FirstRun.vue'
 import SignIn from './views/SignIn.vue'
-import { actor, canManageAccounts } from './composables/session'
+import { actor, canManageAccounts, landingRoute } from './composables/session'
 import { info, start } from './composables/startup'
 
 declare module 'vue-router' {
@@ -27,6 +27,14 @@ export const router = createRouter({
       component: () => import('./views/AppShell.vue'),
       children: [
         { path: '', name: 'home', component: () => import('./views/Home.vue') },
+        { path: 'desk', name: 'desk', component: () => import('./views/FrontDesk.vue') },
+        { path: 'people', name: 'people', component: () => import('./views/People.vue') },
+        { path: 'people/client/new', name: 'client-new', component: () => import('./views/ClientPage.vue') },
+        { path: 'people/client/:id(\\d+)', name: 'client', component: () => import('./views/ClientPage.vue') },
+        { path: 'people/child/new', name: 'child-new', component: () => import('./views/ChildPage.vue') },
+        { path: 'people/child/:id(\\d+)', name: 'child', component: () => import('./views/ChildPage.vue') },
+        { path: 'people/staff/new', name: 'staff-new', component: () => import('./views/StaffPage.vue') },
+        { path: 'people/staff/:id(\\d+)', name: 'staff', component: () => import('./views/StaffPage.vue') },
         { path: 'registry', name: 'registry', component: () => import('./views/Registry.vue') },
         { path: 'facility/new', name: 'facility-new', component: () => import('./views/FacilityPage.vue') },
         { path: 'facility/:id(\\d+)', name: 'facility', component: () => import('./views/FacilityPage.vue') },
@@ -43,8 +51,8 @@ router.beforeEach(async (to) => {
   const state = info.value
   if (state?.open_error) return to.name === 'open-error' || { name: 'open-error' }
   if (state?.needs_setup) return to.name === 'setup' || { name: 'setup' }
-  if (to.name === 'open-error' || to.name === 'setup') return { name: actor.value ? 'home' : 'sign-in' }
-  if (to.meta.public) return actor.value ? { name: 'home' } : true
+  if (to.name === 'open-error' || to.name === 'setup') return actor.value ? landingRoute() : { name: 'sign-in' }
+  if (to.meta.public) return actor.value ? landingRoute() : true
   if (!actor.value) return { name: 'sign-in' }
   if (to.meta.managers && !canManageAccounts.value) return { name: 'home' }
   return true

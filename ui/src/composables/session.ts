@@ -10,6 +10,18 @@ export const isCityAdmin = computed(() => actor.value?.role === 'city_admin')
 export const canManageAccounts = computed(() => actor.value?.role === 'city_admin' || actor.value?.role === 'facility_manager')
 export const canCreateFacility = isCityAdmin
 
+/** Registers and edits clients and children (not staff). */
+export const canEditPeople = computed(() => !!actor.value && actor.value.role !== 'caregiver')
+export const canEditStaff = canManageAccounts
+/** May see a full ID number for a moment (nurses, managers, the city office). */
+export const canRevealId = computed(() => ['nurse', 'facility_manager', 'city_admin'].includes(actor.value?.role ?? ''))
+export const canAssess = canRevealId
+
+/** The first screen after signing in: the front desk works at the desk. */
+export function landingRoute(): { name: string } {
+  return { name: actor.value?.role === 'front_desk' ? 'desk' : 'home' }
+}
+
 export function canEditFacility(facilityId: number): boolean {
   const a = actor.value
   if (!a) return false

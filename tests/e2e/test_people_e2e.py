@@ -1,0 +1,101 @@
+"""People: a nurse registers an elderly client. A mistyped ID number is refused at the field
+with nothing written; the corrected one is saved and shows masked, revealed on request;
+then a capability assessment gives the level, adjusted for a diagnosed dementia."""
+
+import sqlite3
+
+from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.support import expected_conditions as EC
+
+from conftest import cli
+
+NURSE_PASSWORD = "nurse-pass-1"
+NAME = "乌云其木格"
+ASSESSMENT_ITEMS = [
+    "eating", "grooming", "bathing", "dressing_upper", "dressing_lower", "urinary_continence", "bowel_continence",
+    "toileting", "bed_positioning", "bed_chair_transfer", "walking", "stairs", "time_orientation", "place_orientation",
+    "person_orientation", "memory", "comprehension", "expression", "aggression", "depression", "consciousness",
+    "vision", "hearing", "daily_affairs", "transport", "social_interaction",
+]
+
+
+def resident_id(first17):
+    weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
+    return first17 + "10X98765432"[sum(int(d) * w for d, w in zip(first17, weights)) % 11]
+
+
+def clients_named(db, name):
+    with sqlite3.connect(db) as c:
+        return c.execute("SELECT id, id_number, ethnicity, allergies FROM clients WHERE name = ?", (name,)).fetchall()
+
+
+def test_register_a_client_refuse_a_wrong_id_then_assess(launch, demo_db):
+    with sqlite3.connect(demo_db) as c:
+        centre_id = c.execute("SELECT id FROM facilities WHERE kind = 'elder_centre' ORDER BY id LIMIT 1").fetchone()[0]
+    cli(demo_db, "accounts", "add", "--username", "nurse", "--display-name", "护士小高", "--role", "nurse",
+        "--facility", str(centre_id), stdin=NURSE_PASSWORD + "\n")
+    good = resident_id("15030219480612246")  # born 1948-06-12, 17th digit even: a woman
+    bad = good[:17] + ("0" if good[17] != "0" else "1")
+
+    app = launch(demo_db)
+    app.sign_in("nurse", NURSE_PASSWORD)
+    app.click("nav-people")
+    app.el("people-tab-client")
+    assert "共" in app.wait_text("people-total", "人")
+    app.screenshot("list")
+
+    app.click("client-new")
+    app.type("client-name", NAME)
+    app.type("client-id-number", bad)
+    # The check character is caught as it is typed...
+    assert "校验位不对" in app.text_of("client-id-hint")
+    app.click("client-ethnicity")
+    app.keys("蒙古")
+    app.wait.until(EC.visibility_of_element_located(
+        (By.XPATH, '//li[contains(@class, "el-select-dropdown__item")][normalize-space() = "蒙古族"]')))
+    app.keys(Keys.ENTER)
+    app.type("client-allergies", "青霉素")
+    app.keys(Keys.ENTER)
+    app.click("client-save")
+    # ...and refused by Rust on save, at the field, with nothing written.
+    assert "校验位不对" in app.field_error("client-id-number")
+    assert "校验位不对" in app.text_of("client-error")
+    assert clients_named(demo_db, NAME) == []
+    app.screenshot("refused")
+
+    app.type("client-id-number", good)
+    assert "1948-06-12" in app.wait_text("client-id-hint", "女")
+    app.click("client-save")
+    assert app.wait_text("person-title", NAME)
+    masked = good[:6] + "*" * 8 + good[-4:]
+    assert app.wait_text("id-number", masked) == masked
+    [(client_id, stored_id, ethnicity, allergies)] = clients_named(demo_db, NAME)
+    assert stored_id == good and ethnicity == "蒙古族" and "青霉素" in allergies
+    assert "青霉素" in app.text_of("client-allergies-view")
+    app.screenshot("record")
+
+    # A nurse may see the full number for a moment; the look is audited.
+    app.click("id-reveal")
+    assert app.wait_text("id-number", good) == good
+    with sqlite3.connect(demo_db) as c:
+        assert c.execute("SELECT count(*) FROM audit_log WHERE action = 'reveal_id' AND entity = 'client' AND entity_id = ?",
+                         (str(client_id),)).fetchone()[0] == 1
+
+    # Capability assessment: every item at its best, but a diagnosed dementia → one level worse.
+    app.click("assessment-new")
+    for key in ASSESSMENT_ITEMS:
+        app.el(f"assessment-{key}-0")
+        options = app.driver.find_elements(By.CSS_SELECTOR, f'[data-testid^="assessment-{key}-"]')
+        app.click(options[-1].get_attribute("data-testid"))
+    assert app.wait_text("assessment-total", "90")
+    app.click("assessment-dementia")
+    app.screenshot("assessment")
+    app.click("assessment-save")
+    result = app.wait_text("assessment-result", "轻度失能")
+    assert "加重一级" in result and "能力完好" in result
+    app.screenshot("assessment-result")
+    app.click("assessment-done")
+    assert "轻度失能" in app.wait_text("client-care-level", "轻度失能")
+    with sqlite3.connect(demo_db) as c:
+        assert c.execute("SELECT total, level FROM assessments WHERE client_id = ?", (client_id,)).fetchone() == (90, 1)

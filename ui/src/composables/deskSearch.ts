@@ -1,0 +1,80 @@
+// The desk's one search box: results as you type (debounced), a selected row moved with
+// the arrow keys, and `settle()` so Enter pressed right after typing acts on the results
+// for what was typed, never on stale ones.
+import { computed, ref, watch } from 'vue'
+import { api } from '../api'
+import type { PersonHit } from '../bindings/PersonHit'
+import type { PersonKind } from '../bindings/PersonKind'
+
+const DEBOUNCE_MS = 120
+
+export function useDeskSearch(kinds: PersonKind[], limit: number, onError: (e: unknown) => void) {
+  const text = ref('')
+  const hits = ref<PersonHit[]>([])
+  const selected = ref(0)
+  /** The text the rows shown were found for. */
+  const shownFor = ref('')
+  let timer: ReturnType<typeof setTimeout> | undefined
+  let sequence = 0
+  let pending: Promise<void> = Promise.resolve()
+
+  async function run() {
+    const mine = ++sequence
+    const query = text.value.trim()
+    if (!query) {
+      hits.value = []
+      selected.value = 0
+      shownFor.value = ''
+      return
+    }
+    try {
+      const found = await api.peopleSearch(query, kinds, limit)
+      if (mine !== sequence) return
+      // People who check in come first; staff (found, but never checked in here) after them.
+      shownFor.value = query
+      hits.value = [...found.filter((h) => h.kind !== 'staff'), ...found.filter((h) => h.kind === 'staff')]
+      selected.value = 0
+    } catch (e) {
+      if (mine === sequence) onError(e)
+    }
+  }
+
+  watch(text, () => {
+    clearTimeout(timer)
+    timer = undefined
+    if (!text.value.trim()) {
+      sequence++
+      hits.value = []
+      selected.value = 0
+      shownFor.value = ''
+      return
+    }
+    timer = setTimeout(() => {
+      timer = undefined
+      pending = run()
+    }, DEBOUNCE_MS)
+  })
+
+  /** Waits for the results of what is typed now (running the search at once if it waits). */
+  async function settle() {
+    if (timer !== undefined) {
+      clearTimeout(timer)
+      timer = undefined
+      pending = run()
+    }
+    await pending
+  }
+
+  function move(delta: number) {
+    if (!hits.value.length) return
+    selected.value = (selected.value + delta + hits.value.length) % hits.value.length
+  }
+
+  function clear() {
+    text.value = ''
+  }
+
+  const current = computed<PersonHit | null>(() => hits.value[selected.value] ?? null)
+
+  return { text, hits, selected, shownFor, current, settle, move, clear }
+}
