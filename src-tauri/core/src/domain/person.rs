@@ -226,18 +226,23 @@ pub struct ContactInput {
     pub phone: String,
 }
 
+/// A contact's name, relation and phone, as every kind of contact needs them.
+fn contact_basics(name: &str, relation: &str, phone: &str) -> Result<(String, String, String), Invalid> {
+    Ok((
+        text::required_name(name, MAX_NAME, "contact.name_empty", "person.name_too_long", "contacts")?,
+        text::required_name(relation, 20, "contact.relation_empty", "text.too_long", "contacts")?,
+        text::phone(Some(phone), "contacts")?.ok_or_else(|| Invalid::new("contact.phone_empty", "contacts"))?,
+    ))
+}
+
 fn contacts(raw: &[ContactInput]) -> Result<Vec<ContactInput>, Invalid> {
     if raw.len() > MAX_CONTACTS {
         return Err(Invalid::new("person.too_many", "contacts").with("max", MAX_CONTACTS));
     }
     raw.iter()
         .map(|c| {
-            Ok(ContactInput {
-                name: text::required_name(&c.name, MAX_NAME, "contact.name_empty", "person.name_too_long", "contacts")?,
-                relation: text::required_name(&c.relation, 20, "contact.relation_empty", "text.too_long", "contacts")?,
-                phone: text::phone(Some(&c.phone), "contacts")?
-                    .ok_or_else(|| Invalid::new("contact.phone_empty", "contacts"))?,
-            })
+            let (name, relation, phone) = contact_basics(&c.name, &c.relation, &c.phone)?;
+            Ok(ContactInput { name, relation, phone })
         })
         .collect()
 }
@@ -340,12 +345,12 @@ fn child_contacts(raw: &[ChildContactInput]) -> Result<Vec<ChildContactInput>, I
     let out = raw
         .iter()
         .map(|c| {
+            let (name, relation, phone) = contact_basics(&c.name, &c.relation, &c.phone)?;
             Ok(ChildContactInput {
                 id: c.id,
-                name: text::required_name(&c.name, MAX_NAME, "contact.name_empty", "person.name_too_long", "contacts")?,
-                relation: text::required_name(&c.relation, 20, "contact.relation_empty", "text.too_long", "contacts")?,
-                phone: text::phone(Some(&c.phone), "contacts")?
-                    .ok_or_else(|| Invalid::new("contact.phone_empty", "contacts"))?,
+                name,
+                relation,
+                phone,
                 is_guardian: c.is_guardian,
                 may_pick_up: c.may_pick_up,
                 id_tail: id_tail(c.id_tail.as_deref())?,

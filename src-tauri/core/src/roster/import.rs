@@ -425,6 +425,16 @@ enum Valid {
     Staff(Box<StaffFields>),
 }
 
+impl Valid {
+    fn id_number(&self) -> Option<&str> {
+        match self {
+            Valid::Client(f) => f.identity.id_number.as_ref().map(|i| i.as_str()),
+            Valid::Child(f) => f.identity.id_number.as_ref().map(|i| i.as_str()),
+            Valid::Staff(f) => f.id_number.as_ref().map(|i| i.as_str()),
+        }
+    }
+}
+
 struct Analysis {
     report: ImportReport,
     valid: Vec<(usize, Valid)>,
@@ -461,46 +471,32 @@ fn analyse(
         }
         let mut errors = Vec::new();
         let mut p = Problems { kind, locale, errors: &mut errors };
-        let outcome: Option<(Valid, Option<String>)> = match kind {
-            RosterKind::Clients => {
-                let input = client_input(&row, &ctx, default_facility, actor, &mut p);
-                match input.validate(today) {
-                    Ok(f) => {
-                        let id = f.identity.id_number.as_ref().map(|i| i.as_str().to_string());
-                        Some((Valid::Client(Box::new(f)), id))
-                    }
-                    Err(e) => {
-                        p.invalid(&e);
-                        None
-                    }
-                }
+        // None: the row could not even become a form (a staff row without sex or job, already
+        // reported); otherwise the form's own verdict.
+        let validated: Option<std::result::Result<Valid, Invalid>> = match kind {
+            RosterKind::Clients => Some(
+                client_input(&row, &ctx, default_facility, actor, &mut p)
+                    .validate(today)
+                    .map(|f| Valid::Client(Box::new(f))),
+            ),
+            RosterKind::Children => Some(
+                child_input(&row, &ctx, default_facility, actor, &mut p)
+                    .validate(today)
+                    .map(|f| Valid::Child(Box::new(f))),
+            ),
+            RosterKind::Staff => staff_input(&row, &ctx, default_facility, actor, &mut p)
+                .map(|input| input.validate(today).map(|f| Valid::Staff(Box::new(f)))),
+        };
+        let outcome = match validated {
+            Some(Ok(fields)) => {
+                let id = fields.id_number().map(str::to_string);
+                Some((fields, id))
             }
-            RosterKind::Children => {
-                let input = child_input(&row, &ctx, default_facility, actor, &mut p);
-                match input.validate(today) {
-                    Ok(f) => {
-                        let id = f.identity.id_number.as_ref().map(|i| i.as_str().to_string());
-                        Some((Valid::Child(Box::new(f)), id))
-                    }
-                    Err(e) => {
-                        p.invalid(&e);
-                        None
-                    }
-                }
+            Some(Err(e)) => {
+                p.invalid(&e);
+                None
             }
-            RosterKind::Staff => match staff_input(&row, &ctx, default_facility, actor, &mut p) {
-                Some(input) => match input.validate(today) {
-                    Ok(f) => {
-                        let id = f.id_number.as_ref().map(|i| i.as_str().to_string());
-                        Some((Valid::Staff(Box::new(f)), id))
-                    }
-                    Err(e) => {
-                        p.invalid(&e);
-                        None
-                    }
-                },
-                None => None,
-            },
+            None => None,
         };
         let mut id_masked = None;
         if let Some((_, Some(id))) = &outcome {

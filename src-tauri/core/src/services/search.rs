@@ -55,63 +55,52 @@ fn split_phones(joined: Option<String>) -> Vec<String> {
     joined.map(|j| j.split(',').map(str::to_string).collect()).unwrap_or_default()
 }
 
+/// Reads one kind of person; each query yields (id, facility, name, ID number, active, phones).
+fn push_records(c: &Connection, kind: PersonKind, sql: &str, records: &mut Vec<PersonRecord>) -> Result<()> {
+    let mut stmt = c.prepare(sql)?;
+    let rows = stmt.query_map([], |r| {
+        Ok(PersonRecord {
+            kind,
+            id: r.get(0)?,
+            facility_id: r.get(1)?,
+            name: r.get(2)?,
+            id_number: r.get(3)?,
+            active: r.get(4)?,
+            phones: split_phones(r.get(5)?),
+        })
+    })?;
+    for row in rows {
+        records.push(row?);
+    }
+    Ok(())
+}
+
 fn load_records(c: &Connection) -> Result<Vec<PersonRecord>> {
     let mut records = Vec::new();
     // A client is also found by an emergency contact's phone, a child by a guardian's:
     // callers often give the relative's number.
-    let mut clients = c.prepare(
+    push_records(
+        c,
+        PersonKind::Client,
         "SELECT cl.id, cl.facility_id, cl.name, cl.id_number, cl.status IN ('active', 'suspended'),
                 concat_ws(',', cl.phone, (SELECT group_concat(phone) FROM client_contacts WHERE client_id = cl.id))
          FROM clients cl",
+        &mut records,
     )?;
-    let rows = clients.query_map([], |r| {
-        Ok(PersonRecord {
-            kind: PersonKind::Client,
-            id: r.get(0)?,
-            facility_id: r.get(1)?,
-            name: r.get(2)?,
-            id_number: r.get(3)?,
-            active: r.get(4)?,
-            phones: split_phones(r.get(5)?),
-        })
-    })?;
-    for row in rows {
-        records.push(row?);
-    }
-    let mut children = c.prepare(
+    push_records(
+        c,
+        PersonKind::Child,
         "SELECT ch.id, ch.facility_id, ch.name, ch.id_number, ch.left_on IS NULL,
                 (SELECT group_concat(phone) FROM child_contacts WHERE child_id = ch.id AND active = 1)
          FROM children ch",
+        &mut records,
     )?;
-    let rows = children.query_map([], |r| {
-        Ok(PersonRecord {
-            kind: PersonKind::Child,
-            id: r.get(0)?,
-            facility_id: r.get(1)?,
-            name: r.get(2)?,
-            id_number: r.get(3)?,
-            active: r.get(4)?,
-            phones: split_phones(r.get(5)?),
-        })
-    })?;
-    for row in rows {
-        records.push(row?);
-    }
-    let mut staff = c.prepare("SELECT id, facility_id, name, id_number, active, phone FROM staff")?;
-    let rows = staff.query_map([], |r| {
-        Ok(PersonRecord {
-            kind: PersonKind::Staff,
-            id: r.get(0)?,
-            facility_id: r.get(1)?,
-            name: r.get(2)?,
-            id_number: r.get(3)?,
-            active: r.get(4)?,
-            phones: split_phones(r.get(5)?),
-        })
-    })?;
-    for row in rows {
-        records.push(row?);
-    }
+    push_records(
+        c,
+        PersonKind::Staff,
+        "SELECT id, facility_id, name, id_number, active, phone FROM staff",
+        &mut records,
+    )?;
     Ok(records)
 }
 
