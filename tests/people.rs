@@ -346,3 +346,17 @@ fn demo_people_read_back_through_the_lists() {
     let staff = people::list_staff(&t.db, &admin, &ListQuery { limit: 500, ..Default::default() }).unwrap();
     assert!(staff.total >= 150);
 }
+
+#[test]
+fn lists_read_in_pinyin_order() {
+    let (t, admin) = common::seeded();
+    let (a, _) = common::two_elder_facilities(&t.db);
+    let query = ListQuery { facility_id: Some(a), limit: 500, ..Default::default() };
+    let page = people::list_clients(&t.db, &admin, &query, common::today()).unwrap();
+    let keys: Vec<String> = page.rows.iter().map(|c| carecircle_core::search::sort_key(&c.name)).collect();
+    assert!(keys.len() > 20);
+    assert!(keys.windows(2).all(|w| w[0] <= w[1]), "sorted by pinyin: {:?}", &page.rows[..5]);
+    // 丁 (ding) before 王 (wang), whatever their code points say.
+    let first_letters: String = keys.iter().filter_map(|k| k.chars().next()).collect();
+    assert!(first_letters.find('d') < first_letters.find('w') || first_letters.find('d').is_none());
+}

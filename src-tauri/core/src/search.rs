@@ -476,6 +476,53 @@ impl NumberQuery {
     }
 }
 
+/// The key lists sort people by, as Chinese readers expect: the pinyin of each character
+/// (its first reading) separated by spaces, so that 丁 (ding) comes before 王 (wang) and 李
+/// (li) before 李明 (li ming); characters without a reading (Latin, Mongolian script) sort
+/// as themselves, after the letters.
+pub fn sort_key(name: &str) -> String {
+    use pinyin::ToPinyin;
+    let mut key = String::with_capacity(name.len() * 3);
+    for (i, c) in name.trim().chars().enumerate() {
+        if !key.is_empty() {
+            key.push(' ');
+        }
+        // A surname is read its own way: 曾 is zeng, not ceng; 单 is shan, not dan.
+        let surname = if i == 0 { SURNAME_READINGS.iter().find(|(s, _)| *s == c).map(|(_, r)| *r) } else { None };
+        match (surname, c.to_pinyin()) {
+            (Some(reading), _) => key.push_str(reading),
+            (None, Some(p)) => key.push_str(p.plain()),
+            (None, None) => key.extend(c.to_lowercase()),
+        }
+    }
+    key
+}
+
+/// Surnames whose reading differs from the character's first (most common) reading.
+const SURNAME_READINGS: &[(char, &str)] = &[
+    ('曾', "zeng"),
+    ('单', "shan"),
+    ('解', "xie"),
+    ('仇', "qiu"),
+    ('区', "ou"),
+    ('查', "zha"),
+    ('朴', "piao"),
+    ('盖', "ge"),
+    ('覃', "qin"),
+    ('乐', "yue"),
+    ('缪', "miao"),
+    ('翟', "zhai"),
+    ('曲', "qu"),
+    ('种', "chong"),
+    ('柏', "bai"),
+    ('秘', "bi"),
+    ('宿', "su"),
+    ('薄', "bo"),
+    ('尉', "yu"),
+    ('长', "zhang"),
+    ('召', "shao"),
+];
+
 /// Adds a character's distinct readings, in plain ASCII, to `readings`. The pinyin data
 /// writes ü (吕 lü) and ê; IMEs type v for ü and many people type u, so both are kept.
 fn intern_readings(c: char, readings: &mut Vec<&'static str>) -> Option<Syllable> {
@@ -872,6 +919,16 @@ mod tests {
         for limit in [1, 5, 20, 64, 300] {
             assert_eq!(index.query("z", None, &[], limit), all[..limit], "limit {limit}");
         }
+    }
+
+    #[test]
+    fn sort_keys_follow_pinyin_order() {
+        let mut names = vec!["王芳", "丁一", "李明", "李", "阿拉坦仓", "Anna", "张三"];
+        names.sort_by_key(|n| sort_key(n));
+        assert_eq!(names, ["阿拉坦仓", "Anna", "丁一", "李", "李明", "王芳", "张三"]);
+        assert_eq!(sort_key("吕秀英"), "lü xiu ying");
+        assert_eq!(sort_key("曾国藩"), "zeng guo fan", "a surname's own reading");
+        assert_eq!(sort_key("单田芳"), "shan tian fang");
     }
 
     #[test]

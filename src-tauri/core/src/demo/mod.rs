@@ -7,6 +7,7 @@
 mod city;
 mod names;
 
+use crate::search::sort_key;
 use std::collections::HashMap;
 
 use chrono::{Datelike, Duration, Months, NaiveDate};
@@ -294,7 +295,8 @@ impl<'a> Seeder<'a> {
 
     fn staff(&mut self, facilities: &[PlacedFacility], scale: u32, report: &mut SeedReport) -> Result<()> {
         let mut stmt = self.conn.prepare_cached(
-            "INSERT INTO staff (facility_id, name, sex, job, phone, is_demo, created_at) VALUES (?1, ?2, ?3, ?4, ?5, 1, ?6)",
+            "INSERT INTO staff (facility_id, name, sex, job, phone, is_demo, created_at, name_key)
+             VALUES (?1, ?2, ?3, ?4, ?5, 1, ?6, ?7)",
         )?;
         let target = (STAFF_PER_SCALE * scale as usize).max(facilities.len() * 2);
         // Every facility has a manager and one front-line worker; the rest go where the
@@ -334,7 +336,8 @@ impl<'a> Seeder<'a> {
             let ethnicity = self.ethnicity();
             let name = self.name(ethnicity, male, Generation::Adult);
             let phone = self.phone();
-            stmt.execute(params![facility_id, name, if male { "M" } else { "F" }, job, phone, self.now])?;
+            let key = sort_key(&name);
+            stmt.execute(params![facility_id, name, if male { "M" } else { "F" }, job, phone, self.now, key])?;
             report.staff += 1;
         }
         Ok(())
@@ -408,8 +411,8 @@ impl<'a> Seeder<'a> {
         let mut stmt = self.conn.prepare_cached(
             "INSERT INTO clients (facility_id, community_id, name, sex, birth_date, id_number, ethnicity, phone, address,
                                   status, living_situation, chronic_conditions, diet_needs, allergies, consent_on,
-                                  consent_by, is_demo, created_at, updated_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, 1, ?17, ?17)",
+                                  consent_by, is_demo, created_at, updated_at, name_key)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, 1, ?17, ?17, ?18)",
         )?;
         let mut contact = self.conn.prepare_cached(
             "INSERT INTO client_contacts (client_id, position, name, relation, phone) VALUES (?1, 0, ?2, ?3, ?4)",
@@ -458,7 +461,8 @@ impl<'a> Seeder<'a> {
                 care.allergies,
                 consent,
                 consent.as_ref().map(|_| "演示数据"),
-                self.now
+                self.now,
+                sort_key(&name),
             ])?;
             let client_id = self.conn.last_insert_rowid();
             if care.living_situation != "institution" && self.rng.random_bool(0.75) {
@@ -481,8 +485,8 @@ impl<'a> Seeder<'a> {
         let total = CHILDREN_PER_SCALE * scale as usize;
         let mut stmt = self.conn.prepare_cached(
             "INSERT INTO children (facility_id, class_id, name, sex, birth_date, id_number, ethnicity, enrolled_on,
-                                   allergies, diet_needs, consent_on, consent_by, is_demo, created_at, updated_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, 1, ?13, ?13)",
+                                   allergies, diet_needs, consent_on, consent_by, is_demo, created_at, updated_at, name_key)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, 1, ?13, ?13, ?14)",
         )?;
         let mut contact = self.conn.prepare_cached(
             "INSERT INTO child_contacts (child_id, position, name, relation, phone, is_guardian, may_pick_up, id_tail)
@@ -521,7 +525,8 @@ impl<'a> Seeder<'a> {
                 diet,
                 enrolled.to_string(),
                 "演示数据",
-                self.now
+                self.now,
+                sort_key(&name),
             ])?;
             let child_id = self.conn.last_insert_rowid();
             // Both parents are guardians and may pick up; often a grandparent may too.

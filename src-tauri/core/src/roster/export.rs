@@ -248,7 +248,7 @@ fn query(kind: RosterKind) -> (&'static str, RowFn) {
              FROM clients cl JOIN facilities f ON f.id = cl.facility_id JOIN communities co ON co.id = cl.community_id
              LEFT JOIN client_contacts cc ON cc.client_id = cl.id AND cc.position = 0
              WHERE (?1 IS NULL OR cl.facility_id = ?1) AND (?2 OR cl.status IN ('active', 'suspended'))
-             ORDER BY f.id, cl.name, cl.id",
+             ORDER BY f.id, cl.name_key, cl.id",
             client_row,
         ),
         RosterKind::Children => (
@@ -261,13 +261,13 @@ fn query(kind: RosterKind) -> (&'static str, RowFn) {
              LEFT JOIN child_contacts p ON p.id = (SELECT id FROM child_contacts WHERE child_id = ch.id AND active = 1
                                                    AND id != g.id AND may_pick_up = 1 ORDER BY position LIMIT 1)
              WHERE (?1 IS NULL OR ch.facility_id = ?1) AND (?2 OR ch.left_on IS NULL)
-             ORDER BY f.id, k.name, ch.name, ch.id",
+             ORDER BY f.id, k.name, ch.name_key, ch.id",
             child_row,
         ),
         RosterKind::Staff => (
             "SELECT s.*, f.name AS facility_name FROM staff s JOIN facilities f ON f.id = s.facility_id
              WHERE (?1 IS NULL OR s.facility_id = ?1) AND (?2 OR s.active = 1)
-             ORDER BY f.id, s.job, s.name, s.id",
+             ORDER BY f.id, s.job, s.name_key, s.id",
             staff_row,
         ),
     }

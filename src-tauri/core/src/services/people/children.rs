@@ -13,6 +13,7 @@ use crate::domain::facility::FacilityKind;
 use crate::domain::person::{ChildFields, ChildInput, DietNeed, PersonKind};
 use crate::domain::resident_id::{mask, Sex};
 use crate::error::{CoreError, Invalid, Result};
+use crate::search::sort_key;
 use crate::services::audit::Entry;
 use crate::store::{now_utc, Db};
 
@@ -177,7 +178,7 @@ pub fn list_children(db: &Db, actor: &Actor, query: &ListQuery, today: NaiveDate
                     ch.enrolled_on, ch.left_on, ch.allergies, ch.is_demo
              FROM children ch JOIN facilities f ON f.id = ch.facility_id LEFT JOIN child_classes cc ON cc.id = ch.class_id
              WHERE (?1 IS NULL OR ch.facility_id = ?1) AND (?2 OR ch.left_on IS NULL)
-             ORDER BY cc.name, ch.name, ch.id LIMIT ?3 OFFSET ?4",
+             ORDER BY cc.name, ch.name_key, ch.id LIMIT ?3 OFFSET ?4",
         )?;
         let rows = stmt.query_map(params![facility, query.include_inactive, query.limit(), query.offset()], |r| {
             Ok(ChildSummary {
@@ -266,8 +267,8 @@ pub(crate) fn insert_child(c: &Connection, actor: &Actor, fields: &ChildFields, 
     let (consent_on, consent_by) = consent(fields, None, actor, today);
     c.prepare_cached(
             "INSERT INTO children (facility_id, class_id, name, sex, birth_date, id_number, ethnicity, enrolled_on, left_on,
-                                   allergies, diet_needs, consent_on, consent_by, notes, created_at, updated_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?15)",
+                                   allergies, diet_needs, consent_on, consent_by, notes, created_at, updated_at, name_key)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?15, ?16)",
         )?
         .execute(params![
             fields.facility_id,
@@ -285,6 +286,7 @@ pub(crate) fn insert_child(c: &Connection, actor: &Actor, fields: &ChildFields, 
             consent_by,
             fields.notes,
             now,
+            sort_key(&fields.name),
         ])?;
     let id = c.last_insert_rowid();
     sync_contacts(c, id, fields)?;
@@ -322,7 +324,7 @@ pub fn update_child(db: &Db, actor: &Actor, id: i64, input: &ChildInput, today: 
         c.prepare_cached(
             "UPDATE children SET facility_id = ?1, class_id = ?2, name = ?3, sex = ?4, birth_date = ?5, id_number = ?6,
                     ethnicity = ?7, enrolled_on = ?8, left_on = ?9, allergies = ?10, diet_needs = ?11, consent_on = ?12,
-                    consent_by = ?13, notes = ?14, updated_at = ?15
+                    consent_by = ?13, notes = ?14, updated_at = ?15, name_key = ?17
              WHERE id = ?16",
         )?
         .execute(params![
@@ -342,6 +344,7 @@ pub fn update_child(db: &Db, actor: &Actor, id: i64, input: &ChildInput, today: 
             fields.notes,
             now_utc(),
             id,
+            sort_key(&fields.name),
         ])?;
         sync_contacts(c, id, &fields)?;
         let after = load_child(c, id, today)?;

@@ -13,6 +13,7 @@ use crate::domain::person::{
 };
 use crate::domain::resident_id::{mask, Sex};
 use crate::error::{CoreError, Invalid, Result};
+use crate::search::sort_key;
 use crate::services::audit::Entry;
 use crate::store::{now_utc, Db};
 
@@ -198,7 +199,7 @@ pub fn list_clients(db: &Db, actor: &Actor, query: &ListQuery, today: NaiveDate)
                      ORDER BY assessed_on DESC, a.id DESC LIMIT 1) AS care_level
              FROM clients cl JOIN facilities f ON f.id = cl.facility_id JOIN communities co ON co.id = cl.community_id
              WHERE (?1 IS NULL OR cl.facility_id = ?1) AND (?2 OR cl.status IN ('active', 'suspended'))
-             ORDER BY cl.name, cl.id LIMIT ?3 OFFSET ?4",
+             ORDER BY cl.name_key, cl.id LIMIT ?3 OFFSET ?4",
         )?;
         let rows = stmt.query_map(params![facility, query.include_inactive, query.limit(), query.offset()], |r| {
             let birth = birth_of(r)?;
@@ -252,8 +253,8 @@ pub(crate) fn insert_client(c: &Connection, actor: &Actor, fields: &ClientFields
     c.prepare_cached(
         "INSERT INTO clients (facility_id, community_id, name, sex, birth_date, id_number, ethnicity, phone, address,
                                   status, living_situation, chronic_conditions, diet_needs, allergies, consent_on,
-                                  consent_by, notes, created_at, updated_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 'active', ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?17)",
+                                  consent_by, notes, created_at, updated_at, name_key)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 'active', ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?17, ?18)",
     )?
     .execute(params![
         fields.facility_id,
@@ -273,6 +274,7 @@ pub(crate) fn insert_client(c: &Connection, actor: &Actor, fields: &ClientFields
         consent_by,
         fields.notes,
         now,
+        sort_key(&fields.name),
     ])?;
     let id = c.last_insert_rowid();
     write_contacts(c, id, fields)?;
@@ -320,7 +322,8 @@ pub fn update_client(db: &Db, actor: &Actor, id: i64, input: &ClientInput, today
         c.prepare_cached(
             "UPDATE clients SET facility_id = ?1, community_id = ?2, name = ?3, sex = ?4, birth_date = ?5, id_number = ?6,
                     ethnicity = ?7, phone = ?8, address = ?9, living_situation = ?10, chronic_conditions = ?11,
-                    diet_needs = ?12, allergies = ?13, consent_on = ?14, consent_by = ?15, notes = ?16, updated_at = ?17
+                    diet_needs = ?12, allergies = ?13, consent_on = ?14, consent_by = ?15, notes = ?16, updated_at = ?17,
+                    name_key = ?19
              WHERE id = ?18",
         )?
         .execute(params![
@@ -342,6 +345,7 @@ pub fn update_client(db: &Db, actor: &Actor, id: i64, input: &ClientInput, today
             fields.notes,
             now_utc(),
             id,
+            sort_key(&fields.name),
         ])?;
         write_contacts(c, id, &fields)?;
         let after = load_client(c, id, today)?;

@@ -12,6 +12,7 @@ use crate::domain::facility::bits_to_days;
 use crate::domain::person::{PersonKind, Skill, StaffFields, StaffInput, StaffJob};
 use crate::domain::resident_id::{mask, Sex};
 use crate::error::{CoreError, Result};
+use crate::search::sort_key;
 use crate::services::audit::Entry;
 use crate::store::{now_utc, Db};
 
@@ -87,7 +88,7 @@ pub fn list_staff(db: &Db, actor: &Actor, query: &ListQuery) -> Result<Page<Staf
             .query_row(params![facility, query.include_inactive], |r| r.get(0))?;
         let mut stmt = c.prepare_cached(&format!(
             "{SELECT} WHERE (?1 IS NULL OR s.facility_id = ?1) AND (?2 OR s.active = 1)
-             ORDER BY s.job, s.name, s.id LIMIT ?3 OFFSET ?4"
+             ORDER BY s.job, s.name_key, s.id LIMIT ?3 OFFSET ?4"
         ))?;
         let rows =
             stmt.query_map(params![facility, query.include_inactive, query.limit(), query.offset()], Staff::from_row)?;
@@ -105,8 +106,8 @@ pub(crate) fn insert_staff(c: &Connection, fields: &StaffFields) -> Result<i64> 
     let now = now_utc();
     c.prepare_cached(
         "INSERT INTO staff (facility_id, name, sex, job, phone, id_number, skills, work_starts, work_ends, work_days,
-                                active, created_at, updated_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?12)",
+                                active, created_at, updated_at, name_key)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?12, ?13)",
     )?
     .execute(params![
         fields.facility_id,
@@ -121,6 +122,7 @@ pub(crate) fn insert_staff(c: &Connection, fields: &StaffFields) -> Result<i64> 
         fields.work_days_bits,
         fields.active,
         now,
+        sort_key(&fields.name),
     ])?;
     Ok(c.last_insert_rowid())
 }
@@ -153,7 +155,7 @@ pub fn update_staff(db: &Db, actor: &Actor, id: i64, input: &StaffInput, today: 
         let before = load_staff(c, id)?;
         c.prepare_cached(
             "UPDATE staff SET facility_id = ?1, name = ?2, sex = ?3, job = ?4, phone = ?5, id_number = ?6, skills = ?7,
-                    work_starts = ?8, work_ends = ?9, work_days = ?10, active = ?11, updated_at = ?12
+                    work_starts = ?8, work_ends = ?9, work_days = ?10, active = ?11, updated_at = ?12, name_key = ?14
              WHERE id = ?13",
         )?
         .execute(params![
@@ -170,6 +172,7 @@ pub fn update_staff(db: &Db, actor: &Actor, id: i64, input: &StaffInput, today: 
             fields.active,
             now_utc(),
             id,
+            sort_key(&fields.name),
         ])?;
         let after = load_staff(c, id)?;
         Entry::new("update", "staff", id)
