@@ -68,8 +68,9 @@ fn id_check_prints_what_the_number_says_or_why_it_is_wrong() {
     assert_eq!(ok["area_code"], "110105");
     let male: serde_json::Value = serde_json::from_str(&run_ok(&["id-check", "440524188001010014"])).unwrap();
     assert_eq!((male["valid"].as_bool(), male["sex"].as_str()), (Some(true), Some("male")));
-    let bad: serde_json::Value =
-        serde_json::from_str(&run_ok(&["--lang", "zh-CN", "id-check", "110105194912310021"])).unwrap();
+    let out = cli().args(["--lang", "zh-CN", "id-check", "110105194912310021"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2), "an invalid number exits 2");
+    let bad: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(bad["valid"], false);
     assert_eq!(bad["code"], "id.check_char");
     assert!(bad["error"].as_str().unwrap().contains("校验位"), "{bad}");

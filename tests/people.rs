@@ -360,3 +360,82 @@ fn lists_read_in_pinyin_order() {
     let first_letters: String = keys.iter().filter_map(|k| k.chars().next()).collect();
     assert!(first_letters.find('d') < first_letters.find('w') || first_letters.find('d').is_none());
 }
+
+#[test]
+fn an_id_on_file_elsewhere_is_refused_without_naming_the_holder() {
+    let (t, admin) = common::seeded();
+    let (a, b) = common::two_elder_facilities(&t.db);
+    let id = id_number("150302", "19440404", "061");
+    people::create_client(&t.db, &admin, &client_form(&t.db, b, &id), common::today()).unwrap();
+    let nurse = common::account(&t.db, &admin, "nurse-a", Role::Nurse, Some(a));
+    let e = people::create_client(&t.db, &nurse, &client_form(&t.db, a, &id), common::today()).unwrap_err();
+    let CoreError::Invalid(v) = e else { panic!("expected a validation error") };
+    assert_eq!(v.code, "person.id_taken_elsewhere");
+    assert!(v.params.is_empty(), "no name of a person the nurse may not see: {:?}", v.params);
+}
+
+#[test]
+fn only_a_manager_changes_who_may_collect_a_child() {
+    let (t, admin) = common::seeded();
+    let (unit, class) = childcare_unit(&t.db);
+    let desk = common::account(&t.db, &admin, "desk", Role::FrontDesk, Some(unit));
+    assert_eq!(
+        invalid(people::create_child(&t.db, &desk, &child_form(unit, class), common::today()).unwrap_err()).0,
+        "child.contacts_manager_only"
+    );
+    let manager = common::account(&t.db, &admin, "mgr", Role::FacilityManager, Some(unit));
+    let child = people::create_child(&t.db, &manager, &child_form(unit, class), common::today()).unwrap();
+    // The desk may correct allergies, but not add someone who may take the child.
+    let mut form = child_form(unit, class);
+    for (k, c) in form.contacts.iter_mut().zip(&child.contacts) {
+        k.id = Some(c.id);
+    }
+    form.allergies = vec!["鸡蛋".into(), "牛奶".into()];
+    people::update_child(&t.db, &desk, child.id, &form, common::today()).unwrap();
+    form.contacts[1].may_pick_up = true;
+    assert_eq!(
+        invalid(people::update_child(&t.db, &desk, child.id, &form, common::today()).unwrap_err()).0,
+        "child.contacts_manager_only"
+    );
+    people::update_child(&t.db, &manager, child.id, &form, common::today()).unwrap();
+}
+
+#[test]
+fn a_child_outside_the_units_age_range_is_refused() {
+    let (t, admin) = common::seeded();
+    let (unit, class) = childcare_unit(&t.db);
+    let (min, _): (i64, i64) =
+        t.db.read(|c| {
+            Ok(c.query_row("SELECT age_min_months, age_max_months FROM facilities WHERE id = ?1", [unit], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })?)
+        })
+        .unwrap();
+    let mut form = child_form(unit, class);
+    form.identity.birth_date = Some("2025-08-25".into()); // days old at enrolment on 2025-09-01
+    let e = people::create_child(&t.db, &admin, &form, common::today()).unwrap_err();
+    assert_eq!(
+        invalid(e).0,
+        if min > 0 { "child.age_outside_unit" } else { unreachable!("demo units start above 0 months") }
+    );
+}
+
+#[test]
+fn the_desk_cannot_bring_back_a_deceased_client() {
+    let (t, admin) = common::seeded();
+    let (a, _) = common::two_elder_facilities(&t.db);
+    let client = people::create_client(
+        &t.db,
+        &admin,
+        &client_form(&t.db, a, &id_number("150302", "19300303", "071")),
+        common::today(),
+    )
+    .unwrap();
+    people::set_client_status(&t.db, &admin, client.id, ClientStatus::Deceased, common::today()).unwrap();
+    let desk = common::account(&t.db, &admin, "desk", Role::FrontDesk, Some(a));
+    let e = people::set_client_status(&t.db, &desk, client.id, ClientStatus::Active, common::today()).unwrap_err();
+    assert_eq!(invalid(e).0, "client.reinstate_manager_only");
+    let manager = common::account(&t.db, &admin, "mgr", Role::FacilityManager, Some(a));
+    let back = people::set_client_status(&t.db, &manager, client.id, ClientStatus::Active, common::today()).unwrap();
+    assert_eq!(back.status, ClientStatus::Active);
+}

@@ -196,3 +196,20 @@ fn the_city_admin_adds_a_facility() {
         Err(CoreError::Forbidden)
     ));
 }
+
+#[test]
+fn two_facilities_cannot_share_a_name() {
+    let (t, admin) = common::seeded();
+    let (a, b) = common::two_elder_facilities(&t.db);
+    let first = registry::get_facility(&t.db, &admin, a).unwrap();
+    let second = registry::get_facility(&t.db, &admin, b).unwrap();
+    let mut form = form_of(&second);
+    form.name = first.name.clone();
+    assert_eq!(invalid_code(registry::update_facility(&t.db, &admin, b, &form).unwrap_err()), "facility.name_taken");
+    assert_eq!(
+        invalid_code(registry::create_facility(&t.db, &admin, FacilityKind::ElderStation, &form).unwrap_err()),
+        "facility.name_taken"
+    );
+    // Saving a facility under its own name is fine.
+    registry::update_facility(&t.db, &admin, a, &form_of(&first)).unwrap();
+}

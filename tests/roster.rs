@@ -197,6 +197,13 @@ fn a_gbk_csv_of_children_imports_with_guardians() {
         common::count(&t.db, &format!("SELECT count(*) FROM child_contacts WHERE child_id = {id} AND may_pick_up = 1")),
         2
     );
+    // The same file again: the child has no ID number, but the same name and birth date at
+    // the same unit is caught as a repeat, and nothing is imported twice.
+    let again =
+        roster::commit(&t.db, &admin, RosterKind::Children, None, "幼儿.csv", &gbk, common::today(), Locale::ZhCn)
+            .unwrap();
+    assert_eq!(again.imported, 0);
+    assert_eq!(again.rows[0].errors[0].code, "import.possible_duplicate");
 }
 
 #[test]

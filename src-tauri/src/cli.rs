@@ -61,7 +61,7 @@ enum Command {
     Backup { path: PathBuf },
     /// Replace the database with the backup at PATH; the current one is saved first.
     Restore { path: PathBuf },
-    /// Check a resident ID number (GB 11643): validity, birth date, sex, area code. No database needed.
+    /// Check a resident ID number (GB 11643): validity, birth date, sex, area code; exits 2 when invalid.
     IdCheck { id: String },
     /// Find people by name, pinyin, initials, the last 4+ digits of the ID number, or phone.
     Search {
@@ -178,7 +178,12 @@ fn id_check(raw: &str, locale: Locale) -> serde_json::Value {
 fn run(cli: Cli, locale: Locale) -> Result<(), CoreError> {
     match &cli.command {
         Command::IdCheck { id } => {
-            print_json(&id_check(id, locale));
+            let verdict = id_check(id, locale);
+            print_json(&verdict);
+            // Scripts can branch on the exit code as well as on "valid".
+            if verdict["valid"] == false {
+                std::process::exit(2);
+            }
             return Ok(());
         }
         Command::Template { kind, out } => {

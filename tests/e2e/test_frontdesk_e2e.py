@@ -143,9 +143,14 @@ def test_a_client_found_by_id_tail_checks_in_with_f2_and_out_with_f3(launch, dem
     app.wait.until(lambda d: board_present(app) == "1")
     assert "在站" in app.text_of("desk-board")
 
-    # A client goes home without a pick-up check: F3 checks them out at once.
+    # A tired clerk presses Enter again: that must not check the client out.
     row = find_and_select(app, id_number[-4:], "client", client_id)
     app.wait.until(lambda d: "已签到" in row.text)
+    app.keys(Keys.ENTER)
+    assert "按 F3" in app.inner_text("desk-error")
+    assert board_present(app) == "1"
+
+    # A client goes home without a pick-up check: F3 checks them out at once.
     app.keys(Keys.F3)
     app.wait.until(lambda d: app.text_of("desk-board-left") == "1")
     assert board_present(app) == "0" and name in app.inner_text("desk-board")

@@ -57,6 +57,8 @@ def test_register_a_client_refuse_a_wrong_id_then_assess(launch, demo_db):
     app.keys(Keys.ENTER)
     app.type("client-allergies", "青霉素")
     app.keys(Keys.ENTER)
+    # She consents to the processing of her health data: without it, no assessment.
+    app.click("client-consent")
     app.click("client-save")
     # ...and refused by Rust on save, at the field, with nothing written.
     assert "校验位不对" in app.field_error("client-id-number")

@@ -8,3 +8,11 @@ export const peopleSelection = reactive({
   includeInactive: false,
   page: { client: 1, child: 1, staff: 1 } as Record<PersonKind, number>,
 })
+
+/** On sign-out: the next person at this PC starts from their own defaults. */
+export function resetPeopleSelection() {
+  peopleSelection.tab = null
+  peopleSelection.facilityId = null
+  peopleSelection.includeInactive = false
+  peopleSelection.page = { client: 1, child: 1, staff: 1 }
+}

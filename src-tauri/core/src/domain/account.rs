@@ -66,6 +66,10 @@ pub enum Action {
     Assess,
     /// Check people in and out at the door.
     CheckInOut,
+    /// Decide who may collect a child (guardians, pick-up persons), and so enrol children.
+    ManagePickup,
+    /// Bring back a client recorded as moved or deceased: correcting the record.
+    ReinstateClient,
 }
 
 impl Action {
@@ -81,6 +85,7 @@ impl Action {
             Action::EditPeople => matches!(role, FrontDesk | Nurse | FacilityManager | CityAdmin),
             Action::EditStaff => matches!(role, FacilityManager | CityAdmin),
             Action::RevealId | Action::Assess => matches!(role, Nurse | FacilityManager | CityAdmin),
+            Action::ManagePickup | Action::ReinstateClient => matches!(role, FacilityManager | CityAdmin),
         }
     }
 }

@@ -96,7 +96,10 @@ pub const WORK_DAYS: &str = "工作日";
 pub const ACTIVE: &str = "在职";
 
 const ID_HINT: &str = "18 位，请设为文本格式；有身份证号时性别和出生日期可不填";
+const STAFF_ID_HINT: &str = "18 位，请设为文本格式；可不填";
 const DATE_HINT: &str = "如 1952-03-14";
+const CHILD_BIRTH_HINT: &str = "如 2023-06-01";
+const ENROL_HINT: &str = "如 2025-09-01";
 const FACILITY_HINT: &str = "机构全称；不填则导入到所选机构";
 
 pub const CLIENT_COLUMNS: &[Column] = &[
@@ -124,12 +127,12 @@ pub const CHILD_COLUMNS: &[Column] = &[
     col(NAME, "name", true, ""),
     col(ID_NUMBER, "id_number", false, ID_HINT),
     col(SEX, "sex", false, "男 / 女"),
-    col(BIRTH_DATE, "birth_date", false, DATE_HINT),
+    col(BIRTH_DATE, "birth_date", false, CHILD_BIRTH_HINT),
     col(ETHNICITY, "ethnicity", true, "如 汉族、蒙古族、回族"),
     col(FACILITY, "facility_id", false, FACILITY_HINT),
     col(CLASS, "class_id", false, "该机构的班级名称"),
-    col(ENROLLED, "enrolled_on", true, DATE_HINT),
-    col(LEFT, "left_on", false, DATE_HINT),
+    col(ENROLLED, "enrolled_on", true, ENROL_HINT),
+    col(LEFT, "left_on", false, ENROL_HINT),
     col(ALLERGIES, "allergies", false, "多项用顿号分隔，如 鸡蛋、花生"),
     col(DIETS, "diet_needs", false, "清真、素食 等"),
     col(GUARDIAN_NAME, "contacts", true, ""),
@@ -147,7 +150,7 @@ pub const CHILD_COLUMNS: &[Column] = &[
 pub const STAFF_COLUMNS: &[Column] = &[
     col(NAME, "name", true, ""),
     col(SEX, "sex", true, "男 / 女"),
-    col(ID_NUMBER, "id_number", false, ID_HINT),
+    col(ID_NUMBER, "id_number", false, STAFF_ID_HINT),
     col(JOB, "job", true, "负责人 / 前台 / 护士 / 保健员 / 护理员 / 厨师 / 保育教师"),
     col(FACILITY, "facility_id", false, FACILITY_HINT),
     col(PHONE, "phone", false, ""),

@@ -23,7 +23,7 @@ use crate::domain::resident_id::mask;
 use crate::error::{Invalid, Result};
 use crate::i18n::{self, Locale};
 use crate::services::audit::Entry;
-use crate::services::people::{insert_child, insert_client, insert_staff};
+use crate::services::people::{id_taken, insert_child, insert_client, insert_staff, months_between};
 use crate::store::Db;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
@@ -64,8 +64,13 @@ struct Context {
     facilities: HashMap<String, (i64, FacilityKind)>,
     communities: HashMap<String, Vec<i64>>,
     classes: HashMap<(i64, String), i64>,
-    /// Every ID number on file, with the name it belongs to.
-    taken_ids: HashMap<String, String>,
+    /// Every ID number on file, with the name and facility it belongs to.
+    taken_ids: HashMap<String, (String, i64)>,
+    /// (facility, name, birth date) of everyone on file: a row without an ID number that
+    /// matches one is most likely the same person imported again.
+    known_people: HashSet<(i64, String, String)>,
+    /// A childcare unit's age range in months.
+    age_ranges: HashMap<i64, (i64, i64)>,
 }
 
 impl Context {
@@ -92,15 +97,31 @@ impl Context {
         }
         let mut taken_ids = HashMap::new();
         let mut stmt = c.prepare(
-            "SELECT id_number, name FROM clients WHERE id_number IS NOT NULL
-             UNION ALL SELECT id_number, name FROM children WHERE id_number IS NOT NULL
-             UNION ALL SELECT id_number, name FROM staff WHERE id_number IS NOT NULL",
+            "SELECT id_number, name, facility_id FROM clients WHERE id_number IS NOT NULL
+             UNION ALL SELECT id_number, name, facility_id FROM children WHERE id_number IS NOT NULL
+             UNION ALL SELECT id_number, name, facility_id FROM staff WHERE id_number IS NOT NULL",
         )?;
-        for row in stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))? {
-            let (id, name) = row?;
-            taken_ids.insert(id, name);
+        for row in stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, i64>(2)?)))? {
+            let (id, name, facility) = row?;
+            taken_ids.insert(id, (name, facility));
         }
-        Ok(Context { facilities, communities, classes, taken_ids })
+        let mut known_people = HashSet::new();
+        let mut stmt = c.prepare(
+            "SELECT facility_id, name, birth_date FROM clients UNION ALL SELECT facility_id, name, birth_date FROM children",
+        )?;
+        for row in stmt.query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?)))? {
+            known_people.insert(row?);
+        }
+        let mut age_ranges = HashMap::new();
+        let mut stmt = c.prepare(
+            "SELECT id, age_min_months, age_max_months FROM facilities
+             WHERE age_min_months IS NOT NULL AND age_max_months IS NOT NULL",
+        )?;
+        for row in stmt.query_map([], |r| Ok((r.get::<_, i64>(0)?, (r.get::<_, i64>(1)?, r.get::<_, i64>(2)?))))? {
+            let (id, range) = row?;
+            age_ranges.insert(id, range);
+        }
+        Ok(Context { facilities, communities, classes, taken_ids, known_people, age_ranges })
     }
 }
 
@@ -227,7 +248,9 @@ fn yes_no(row: &Row, header: &str, default: bool, p: &mut Problems) -> bool {
 /// The ID number cell, refused when Excel stored it as a number: its last digits are gone.
 fn id_number(row: &Row, p: &mut Problems) -> Option<String> {
     let cell = row.cell(col::ID_NUMBER)?;
-    if cell.numeric && cell.text.len() > 15 {
+    // A CSV saved from Excel writes such a number as 1.50302E+17.
+    let scientific = cell.text.contains(['E', 'e']) && cell.text.contains('+') && cell.text.contains('.');
+    if (cell.numeric && cell.text.len() > 15) || scientific {
         p.add(col::ID_NUMBER, "import.id_as_number", &[]);
         return None;
     }
@@ -426,6 +449,15 @@ enum Valid {
 }
 
 impl Valid {
+    /// (facility, name, birth date) of a client or child, for spotting a repeat import.
+    fn identity_key(&self) -> Option<(i64, String, String)> {
+        match self {
+            Valid::Client(f) => Some((f.facility_id, f.name.clone(), f.identity.birth_date.to_string())),
+            Valid::Child(f) => Some((f.facility_id, f.name.clone(), f.identity.birth_date.to_string())),
+            Valid::Staff(_) => None,
+        }
+    }
+
     fn id_number(&self) -> Option<&str> {
         match self {
             Valid::Client(f) => f.identity.id_number.as_ref().map(|i| i.as_str()),
@@ -462,6 +494,7 @@ fn analyse(
 ) -> Result<Analysis> {
     let ctx = Context::load(c)?;
     let mut seen_ids: HashMap<String, usize> = HashMap::new();
+    let mut seen_people: HashSet<(i64, String, String)> = HashSet::new();
     let mut rows = Vec::with_capacity(table.rows.len());
     let mut valid = Vec::new();
     for (row_number, cells) in &table.rows {
@@ -501,12 +534,33 @@ fn analyse(
         let mut id_masked = None;
         if let Some((_, Some(id))) = &outcome {
             id_masked = Some(mask(id));
-            if let Some(name) = ctx.taken_ids.get(id) {
-                p.add(col::ID_NUMBER, "person.id_taken", &[("name", name.clone())]);
+            if let Some((name, facility)) = ctx.taken_ids.get(id) {
+                p.invalid(&id_taken(actor, name, *facility));
             } else if let Some(first) = seen_ids.get(id) {
                 p.add(col::ID_NUMBER, "import.duplicate_in_file", &[("row", first.to_string())]);
             } else {
                 seen_ids.insert(id.clone(), *row_number);
+            }
+        }
+        if let Some((fields, None)) = &outcome {
+            // Without an ID number, the same name and birth date at the same facility is
+            // almost surely the same person: refuse rather than register them twice.
+            if let Some(key) = fields.identity_key() {
+                if ctx.known_people.contains(&key) || !seen_people.insert(key) {
+                    p.add(col::NAME, "import.possible_duplicate", &[]);
+                }
+            }
+        }
+        if let Some((Valid::Child(f), _)) = &outcome {
+            if let Some((min, max)) = ctx.age_ranges.get(&f.facility_id) {
+                let months = i64::from(months_between(f.identity.birth_date, f.enrolled_on));
+                if months < *min || months > *max {
+                    p.add(
+                        col::BIRTH_DATE,
+                        "child.age_outside_unit",
+                        &[("months", months.to_string()), ("min", min.to_string()), ("max", max.to_string())],
+                    );
+                }
             }
         }
         if let Some((fields, _)) = outcome.filter(|_| errors.is_empty()) {
@@ -529,7 +583,9 @@ fn analyse(
 fn required_action(kind: RosterKind) -> Action {
     match kind {
         RosterKind::Staff => Action::EditStaff,
-        _ => Action::EditPeople,
+        // A children's roster names who may collect each child.
+        RosterKind::Children => Action::ManagePickup,
+        RosterKind::Clients => Action::EditPeople,
     }
 }
 

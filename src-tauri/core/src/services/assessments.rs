@@ -10,7 +10,7 @@ use super::audit::Entry;
 use crate::domain::account::{Action, Actor};
 use crate::domain::assessment::{AssessmentInput, AssessmentScores};
 use crate::domain::person::PersonKind;
-use crate::error::Result;
+use crate::error::{Invalid, Result};
 use crate::store::{now_utc, Db};
 
 /// One stored assessment: the scores as filled in, with who assessed and when.
@@ -52,6 +52,17 @@ pub fn add(
     db.write(|c| {
         let facility_id = super::people::facility_of(c, PersonKind::Client, client_id)?;
         actor.require_at(Action::Assess, facility_id)?;
+        // Health data is processed only with the client's separate consent on file (PIPL).
+        let (birth, consent): (String, Option<String>) =
+            c.query_row("SELECT birth_date, consent_on FROM clients WHERE id = ?1", [client_id], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })?;
+        if consent.is_none() {
+            return Err(Invalid::new("assessment.consent_required", "assessed_on").into());
+        }
+        if scores.assessed_on < birth {
+            return Err(Invalid::new("assessment.date_before_birth", "assessed_on").with("date", birth).into());
+        }
         c.prepare_cached(
             "INSERT INTO assessments (client_id, assessed_on, assessor_id, assessor_name, scores_json, total,
                                       preliminary_level, level, notes, created_at)

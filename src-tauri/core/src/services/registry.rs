@@ -244,6 +244,20 @@ pub fn get_facility(db: &Db, actor: &Actor, id: i64) -> Result<Facility> {
     db.read(|c| load_facility(c, id))
 }
 
+/// Two facilities with one name cannot be told apart in a roster or a report.
+fn require_unique_name(c: &Connection, name: &str, except: Option<i64>) -> Result<()> {
+    let taken: bool = c.query_row(
+        "SELECT count(*) > 0 FROM facilities WHERE name = ?1 AND (?2 IS NULL OR id != ?2)",
+        params![name, except],
+        |r| r.get(0),
+    )?;
+    if taken {
+        Err(Invalid::new("facility.name_taken", "name").with("name", name).into())
+    } else {
+        Ok(())
+    }
+}
+
 fn require_community(c: &Connection, community_id: i64) -> Result<()> {
     let exists: bool =
         c.query_row("SELECT count(*) > 0 FROM communities WHERE id = ?1", [community_id], |r| r.get(0))?;
@@ -298,6 +312,7 @@ pub fn update_facility(db: &Db, actor: &Actor, id: i64, input: &FacilityInput) -
     db.write(|c| {
         let before = load_facility(c, id)?;
         let fields = input.validate(before.kind)?;
+        require_unique_name(c, &fields.name, Some(id))?;
         require_community(c, fields.community_id)?;
         c.prepare_cached(
             "UPDATE facilities SET name = ?1, community_id = ?2, address = ?3, phone = ?4, opens_at = ?5, closes_at = ?6,
@@ -333,6 +348,7 @@ pub fn create_facility(db: &Db, actor: &Actor, kind: FacilityKind, input: &Facil
     actor.require(Action::CreateFacility)?;
     let fields = input.validate(kind)?;
     db.write(|c| {
+        require_unique_name(c, &fields.name, None)?;
         require_community(c, fields.community_id)?;
         let now = now_utc();
         c.prepare_cached(

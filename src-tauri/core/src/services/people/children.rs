@@ -199,9 +199,25 @@ pub fn list_children(db: &Db, actor: &Actor, query: &ListQuery, today: NaiveDate
     })
 }
 
-fn check_references(c: &Connection, fields: &ChildFields, except: Option<i64>) -> Result<()> {
+fn check_references(c: &Connection, actor: &Actor, fields: &ChildFields, except: Option<i64>) -> Result<()> {
     if facility_kind(c, fields.facility_id)? != FacilityKind::Childcare {
         return Err(Invalid::new("child.facility_not_childcare", "facility_id").into());
+    }
+    // The unit takes children of a set age range, counted at enrolment.
+    let (min, max): (Option<i64>, Option<i64>) = c.query_row(
+        "SELECT age_min_months, age_max_months FROM facilities WHERE id = ?1",
+        [fields.facility_id],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )?;
+    let months = i64::from(months_between(fields.identity.birth_date, fields.enrolled_on));
+    if let (Some(min), Some(max)) = (min, max) {
+        if months < min || months > max {
+            return Err(Invalid::new("child.age_outside_unit", "birth_date")
+                .with("months", months)
+                .with("min", min)
+                .with("max", max)
+                .into());
+        }
     }
     if let Some(class_id) = fields.class_id {
         let in_facility: bool = c.query_row(
@@ -213,7 +229,7 @@ fn check_references(c: &Connection, fields: &ChildFields, except: Option<i64>) -
             return Err(Invalid::new("child.class_unknown", "class_id").into());
         }
     }
-    ensure_id_free(c, fields.identity.id_number.as_ref(), except.map(|id| (PersonKind::Child, id)))
+    ensure_id_free(c, actor, fields.identity.id_number.as_ref(), except.map(|id| (PersonKind::Child, id)))
 }
 
 /// Brings the contacts in line with the form: kept ones (by id) are updated, new ones
@@ -293,12 +309,31 @@ pub(crate) fn insert_child(c: &Connection, actor: &Actor, fields: &ChildFields, 
     Ok(id)
 }
 
+/// Only a unit's manager decides who may collect a child: the desk that hands children
+/// over must not be able to add a name to that list.
+fn require_pickup_rights(actor: &Actor, facility_id: i64) -> Result<()> {
+    if actor.require_at(Action::ManagePickup, facility_id).is_err() {
+        return Err(Invalid::new("child.contacts_manager_only", "contacts").into());
+    }
+    Ok(())
+}
+
+/// The contacts as they bear on a hand-over, for telling whether an edit changes them.
+fn pickup_terms(
+    contacts: impl Iterator<Item = (Option<i64>, String, String, String, bool, bool, Option<String>)>,
+) -> Vec<String> {
+    let mut terms: Vec<String> = contacts.map(|c| format!("{c:?}")).collect();
+    terms.sort();
+    terms
+}
+
 pub fn create_child(db: &Db, actor: &Actor, input: &ChildInput, today: NaiveDate) -> Result<Child> {
     actor.require(Action::EditPeople)?;
     let fields = input.validate(today)?;
     actor.require_at(Action::EditPeople, fields.facility_id)?;
+    require_pickup_rights(actor, fields.facility_id)?;
     db.write(|c| {
-        check_references(c, &fields, None)?;
+        check_references(c, actor, &fields, None)?;
         let id = insert_child(c, actor, &fields, today)?;
         let after = load_child(c, id, today)?;
         Entry::new("create", "child", id).facility(Some(fields.facility_id)).after(&after).write(c, actor)?;
@@ -318,8 +353,25 @@ pub fn update_child(db: &Db, actor: &Actor, id: i64, input: &ChildInput, today: 
         }
         let fields = input.validate(today)?;
         actor.require_at(Action::EditPeople, fields.facility_id)?;
-        check_references(c, &fields, Some(id))?;
+        check_references(c, actor, &fields, Some(id))?;
         let before = load_child(c, id, today)?;
+        let old = pickup_terms(before.contacts.iter().map(|k| {
+            (
+                Some(k.id),
+                k.name.clone(),
+                k.relation.clone(),
+                k.phone.clone(),
+                k.is_guardian,
+                k.may_pick_up,
+                k.id_tail.clone(),
+            )
+        }));
+        let new = pickup_terms(fields.contacts.iter().map(|k| {
+            (k.id, k.name.clone(), k.relation.clone(), k.phone.clone(), k.is_guardian, k.may_pick_up, k.id_tail.clone())
+        }));
+        if old != new {
+            require_pickup_rights(actor, fields.facility_id)?;
+        }
         let (consent_on, consent_by) = consent(&fields, Some(&before), actor, today);
         c.prepare_cached(
             "UPDATE children SET facility_id = ?1, class_id = ?2, name = ?3, sex = ?4, birth_date = ?5, id_number = ?6,

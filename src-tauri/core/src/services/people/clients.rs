@@ -226,12 +226,12 @@ pub fn list_clients(db: &Db, actor: &Actor, query: &ListQuery, today: NaiveDate)
 
 /// Checks what only the database can tell: the facility takes elderly clients, the
 /// community exists, the ID number is nobody else's.
-fn check_references(c: &Connection, fields: &ClientFields, except: Option<i64>) -> Result<()> {
+fn check_references(c: &Connection, actor: &Actor, fields: &ClientFields, except: Option<i64>) -> Result<()> {
     if !facility_kind(c, fields.facility_id)?.is_elder() {
         return Err(Invalid::new("client.facility_not_elder", "facility_id").into());
     }
     require_community(c, fields.community_id)?;
-    ensure_id_free(c, fields.identity.id_number.as_ref(), except.map(|id| (PersonKind::Client, id)))
+    ensure_id_free(c, actor, fields.identity.id_number.as_ref(), except.map(|id| (PersonKind::Client, id)))
 }
 
 fn write_contacts(c: &Connection, client_id: i64, fields: &ClientFields) -> Result<()> {
@@ -288,7 +288,7 @@ pub fn create_client(db: &Db, actor: &Actor, input: &ClientInput, today: NaiveDa
     let fields = input.validate(today)?;
     actor.require_at(Action::EditPeople, fields.facility_id)?;
     db.write(|c| {
-        check_references(c, &fields, None)?;
+        check_references(c, actor, &fields, None)?;
         let id = insert_client(c, actor, &fields, today)?;
         let after = load_client(c, id, today)?;
         Entry::new("create", "client", id).facility(Some(fields.facility_id)).after(&after).write(c, actor)?;
@@ -311,7 +311,7 @@ pub fn update_client(db: &Db, actor: &Actor, id: i64, input: &ClientInput, today
         }
         let fields = input.validate(today)?;
         actor.require_at(Action::EditPeople, fields.facility_id)?;
-        check_references(c, &fields, Some(id))?;
+        check_references(c, actor, &fields, Some(id))?;
         let before = load_client(c, id, today)?;
         // Consent keeps its original date while it stands; withdrawing it clears it.
         let (consent_on, consent_by) = match (fields.consent, &before.consent_on) {
@@ -364,6 +364,10 @@ pub fn set_client_status(db: &Db, actor: &Actor, id: i64, status: ClientStatus, 
         let before = load_client(c, id, today)?;
         if before.status == status {
             return Ok(before);
+        }
+        let gone = matches!(before.status, ClientStatus::Moved | ClientStatus::Deceased);
+        if gone && actor.require_at(Action::ReinstateClient, facility_id).is_err() {
+            return Err(Invalid::new("client.reinstate_manager_only", "status").into());
         }
         let now = now_utc();
         c.execute(

@@ -89,22 +89,36 @@ fn parse_list<T: for<'de> Deserialize<'de>>(raw: &str) -> Vec<T> {
 
 /// Refuses an ID number already registered to someone else: the same ID cannot belong to
 /// two people, whatever list they are in.
-fn ensure_id_free(c: &Connection, id: Option<&ResidentId>, except: Option<(PersonKind, i64)>) -> Result<()> {
+/// The message for an ID number already on file: it names the holder only to someone who
+/// may see the holder's facility; anyone else learns only that the number is taken.
+pub(crate) fn id_taken(actor: &Actor, holder_name: &str, holder_facility: i64) -> Invalid {
+    if actor.require_at(Action::ViewPeople, holder_facility).is_ok() {
+        Invalid::new("person.id_taken", "id_number").with("name", holder_name)
+    } else {
+        Invalid::new("person.id_taken_elsewhere", "id_number")
+    }
+}
+
+fn ensure_id_free(
+    c: &Connection,
+    actor: &Actor,
+    id: Option<&ResidentId>,
+    except: Option<(PersonKind, i64)>,
+) -> Result<()> {
     let Some(id) = id else { return Ok(()) };
     let mut stmt = c.prepare_cached(
-        "SELECT 'client', id, name FROM clients WHERE id_number = ?1
-         UNION ALL SELECT 'child', id, name FROM children WHERE id_number = ?1
-         UNION ALL SELECT 'staff', id, name FROM staff WHERE id_number = ?1",
+        "SELECT 'client', id, name, facility_id FROM clients WHERE id_number = ?1
+         UNION ALL SELECT 'child', id, name, facility_id FROM children WHERE id_number = ?1
+         UNION ALL SELECT 'staff', id, name, facility_id FROM staff WHERE id_number = ?1",
     )?;
-    let holders = stmt.query_map([id.as_str()], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?, r.get(2)?)))?;
+    let holders = stmt.query_map([id.as_str()], |r| {
+        Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?, r.get::<_, String>(2)?, r.get::<_, i64>(3)?))
+    })?;
     for holder in holders {
-        let (kind, other, name): (String, i64, String) = holder?;
+        let (kind, other, name, facility) = holder?;
         let kind = PersonKind::parse(&kind).expect("the query names only known kinds");
         if except != Some((kind, other)) {
-            return Err(Invalid::new("person.id_taken", "id_number")
-                .with("name", name)
-                .with("kind", kind.as_str())
-                .into());
+            return Err(id_taken(actor, &name, facility).into());
         }
     }
     Ok(())

@@ -96,9 +96,9 @@ pub fn list_staff(db: &Db, actor: &Actor, query: &ListQuery) -> Result<Page<Staf
     })
 }
 
-fn check_references(c: &Connection, fields: &StaffFields, except: Option<i64>) -> Result<()> {
+fn check_references(c: &Connection, actor: &Actor, fields: &StaffFields, except: Option<i64>) -> Result<()> {
     facility_kind(c, fields.facility_id)?;
-    ensure_id_free(c, fields.id_number.as_ref(), except.map(|id| (PersonKind::Staff, id)))
+    ensure_id_free(c, actor, fields.id_number.as_ref(), except.map(|id| (PersonKind::Staff, id)))
 }
 
 /// Inserts a validated, checked staff record (no audit: the caller writes it).
@@ -132,7 +132,7 @@ pub fn create_staff(db: &Db, actor: &Actor, input: &StaffInput, today: NaiveDate
     let fields = input.validate(today)?;
     actor.require_at(Action::EditStaff, fields.facility_id)?;
     db.write(|c| {
-        check_references(c, &fields, None)?;
+        check_references(c, actor, &fields, None)?;
         let id = insert_staff(c, &fields)?;
         let after = load_staff(c, id)?;
         Entry::new("create", "staff", id).facility(Some(fields.facility_id)).after(&after).write(c, actor)?;
@@ -151,7 +151,7 @@ pub fn update_staff(db: &Db, actor: &Actor, id: i64, input: &StaffInput, today: 
         }
         let fields = input.validate(today)?;
         actor.require_at(Action::EditStaff, fields.facility_id)?;
-        check_references(c, &fields, Some(id))?;
+        check_references(c, actor, &fields, Some(id))?;
         let before = load_staff(c, id)?;
         c.prepare_cached(
             "UPDATE staff SET facility_id = ?1, name = ?2, sex = ?3, job = ?4, phone = ?5, id_number = ?6, skills = ?7,
