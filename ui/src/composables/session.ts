@@ -13,6 +13,8 @@ export const canCreateFacility = isCityAdmin
 /** Registers and edits clients and children (not staff). */
 export const canEditPeople = computed(() => !!actor.value && actor.value.role !== 'caregiver')
 export const canEditStaff = canManageAccounts
+/** Enrolling a child names who may collect them: the unit's manager decides that. */
+export const canManagePickup = canManageAccounts
 /** May see a full ID number for a moment (nurses, managers, the city office). */
 export const canRevealId = computed(() => ['nurse', 'facility_manager', 'city_admin'].includes(actor.value?.role ?? ''))
 export const canAssess = canRevealId
