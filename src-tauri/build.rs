@@ -41,6 +41,8 @@ const COMMANDS: &[&str] = &[
     "check_in",
     "check_out",
     "board_today",
+    "board_export",
+    "facilities_export",
     "roster_template",
     "roster_export",
     "roster_preview",

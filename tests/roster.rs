@@ -316,3 +316,37 @@ fn exports_read_back_with_ids_masked_for_the_front_desk() {
         Err(CoreError::Forbidden)
     ));
 }
+
+#[test]
+fn the_facility_list_and_the_days_board_export_too() {
+    use carecircle_core::domain::person::PersonKind;
+    use carecircle_core::services::{frontdesk, registry};
+    let (t, admin) = common::seeded();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("机构.xlsx");
+    let report = registry::export_facilities(&t.db, &admin, &Default::default(), &path).unwrap();
+    assert_eq!(report.rows, 113);
+    let table = table::read("x.xlsx", &std::fs::read(&path).unwrap()).unwrap();
+    assert_eq!(table.headers[0], "名称");
+    assert!(table.rows.iter().any(|(_, r)| r[1].text == "托幼一体化服务机构"));
+    assert!(table.rows.iter().any(|(_, r)| r[7].text == "医养康护餐乐"));
+
+    let (centre, _) = common::two_elder_facilities(&t.db);
+    let client: i64 =
+        t.db.read(|c| {
+            Ok(c.query_row(
+                "SELECT id FROM clients WHERE facility_id = ?1 AND status = 'active' LIMIT 1",
+                [centre],
+                |r| r.get(0),
+            )?)
+        })
+        .unwrap();
+    let now: chrono::DateTime<chrono::Utc> = "2026-11-29T01:05:00Z".parse().unwrap();
+    frontdesk::check_in(&t.db, &admin, PersonKind::Client, client, now).unwrap();
+    let path = dir.path().join("签到.xlsx");
+    let report = frontdesk::export_board(&t.db, &admin, centre, frontdesk::local_day(now), &path).unwrap();
+    assert_eq!(report.rows, 1);
+    let table = table::read("x.xlsx", &std::fs::read(&path).unwrap()).unwrap();
+    assert_eq!(table.rows[0].1[3].text, "09:05", "check-in time in Wuhai time");
+    assert_eq!(common::count(&t.db, "SELECT count(*) FROM audit_log WHERE action = 'export'"), 2);
+}

@@ -2,6 +2,7 @@
 and find the change kept."""
 
 import sqlite3
+import zipfile
 
 from selenium.webdriver.common.by import By
 
@@ -22,7 +23,7 @@ def open_facility(app, district_id, circle_id, facility_id):
     app.click(f"facility-open-{facility_id}")
 
 
-def test_browse_edit_restart_and_the_change_is_kept(launch, demo_db):
+def test_browse_edit_restart_and_the_change_is_kept(launch, demo_db, export_dir):
     district_id, circle_id, centre_id, old_name = first_circle_and_centre(demo_db)
     app = launch(demo_db)
     app.sign_in()
@@ -55,6 +56,14 @@ def test_browse_edit_restart_and_the_change_is_kept(launch, demo_db):
     again = launch(demo_db)
     again.sign_in()
     again.el("current-user")
+    open_facility(again, district_id, circle_id, centre_id)
+    assert again.wait_text("facility-title", "新华养老服务中心（示范）")
+    # The circle's list exports to Excel with the new name in it.
+    again.click("nav-registry")
+    again.click("registry-export")
+    again.wait.until(lambda d: export_dir.exists() and any(export_dir.glob("机构名单_*.xlsx")))
+    with zipfile.ZipFile(next(export_dir.glob("机构名单_*.xlsx"))) as z:
+        assert "新华养老服务中心（示范）" in z.read("xl/sharedStrings.xml").decode("utf-8")
     open_facility(again, district_id, circle_id, centre_id)
     assert again.wait_text("facility-title", "新华养老服务中心（示范）")
     page = again.driver.find_element(By.TAG_NAME, "body").text

@@ -129,6 +129,10 @@ export const api = {
   checkOut: (kind: PersonKind, id: number, pickup: PickUp | null) => call<BoardEntry>('check_out', { kind, id, pickup }),
   boardToday: (facilityId: number) => call<Board>('board_today', { facilityId }),
 
+  /** Saves the facility list (as filtered) to the Downloads folder. */
+  facilitiesExport: (filter: FacilityFilter) => call<ExportReport>('facilities_export', { filter }),
+  /** Saves today's board of a facility to the Downloads folder. */
+  boardExport: (facilityId: number) => call<ExportReport>('board_export', { facilityId }),
   /** Saves the blank roster template to the Downloads folder. */
   rosterTemplate: (kind: RosterKind) => call<ExportReport>('roster_template', { kind }),
   /** Saves the list (all the account may see, or one facility) to the Downloads folder. */

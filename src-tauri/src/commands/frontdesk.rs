@@ -27,3 +27,12 @@ pub async fn check_out(
 pub async fn board_today(state: State<'_, AppState>, facility_id: i64) -> Result<Board, ErrorPayload> {
     state.as_actor(move |db, actor| frontdesk::board(db, actor, facility_id, today_local())).await
 }
+
+#[tauri::command]
+pub async fn board_export(
+    state: State<'_, AppState>,
+    facility_id: i64,
+) -> Result<carecircle_core::roster::ExportReport, ErrorPayload> {
+    let path = crate::paths::export_path("今日签到");
+    state.as_actor(move |db, actor| frontdesk::export_board(db, actor, facility_id, today_local(), &path)).await
+}

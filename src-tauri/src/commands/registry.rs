@@ -40,3 +40,12 @@ pub async fn facility_create(
 ) -> Result<Facility, ErrorPayload> {
     state.as_actor(move |db, actor| registry::create_facility(db, actor, kind, &input)).await
 }
+
+#[tauri::command]
+pub async fn facilities_export(
+    state: State<'_, AppState>,
+    filter: FacilityFilter,
+) -> Result<carecircle_core::roster::ExportReport, ErrorPayload> {
+    let path = crate::paths::export_path("机构名单");
+    state.as_actor(move |db, actor| registry::export_facilities(db, actor, &filter, &path)).await
+}

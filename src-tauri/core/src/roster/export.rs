@@ -136,6 +136,36 @@ pub fn template(kind: RosterKind) -> Result<Vec<u8>> {
     build().map_err(xlsx_error)
 }
 
+/// Writes one sheet of text cells under the given headers to `path`, beside then renamed,
+/// so a half-written file never carries the final name. Every list export goes through it.
+pub fn write_table(path: &Path, sheet_name: &str, columns: &[Column], rows: &[Vec<String>]) -> Result<()> {
+    let mut book = Workbook::new();
+    let write = |book: &mut Workbook| -> std::result::Result<(), XlsxError> {
+        let sheet = book.add_worksheet();
+        sheet.set_name(sheet_name)?;
+        write_headers(sheet, columns)?;
+        for (i, row) in rows.iter().enumerate() {
+            for (j, value) in row.iter().enumerate() {
+                sheet.write_string((i + 1) as u32, j as u16, value)?;
+            }
+        }
+        Ok(())
+    };
+    write(&mut book).map_err(xlsx_error)?;
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir)?;
+    }
+    let partial = path.with_extension("xlsx.part");
+    book.save(&partial).map_err(xlsx_error)?;
+    std::fs::rename(&partial, path)?;
+    Ok(())
+}
+
+/// A plain column for list exports: a header, nothing to validate.
+pub const fn plain(header: &'static str) -> Column {
+    Column { header, field: "", required: false, hint: "" }
+}
+
 /// What an export wrote.
 #[derive(Debug, Clone, Serialize, TS)]
 #[ts(export)]
@@ -314,29 +344,10 @@ pub fn export(
             .write(c, actor)?;
         Ok(rows)
     })?;
-    let mut book = Workbook::new();
-    let write = |book: &mut Workbook| -> std::result::Result<(), XlsxError> {
-        let sheet = book.add_worksheet();
-        sheet.set_name(kind.title())?;
-        let mut columns: Vec<Column> = kind.columns().to_vec();
-        if kind == RosterKind::Clients {
-            columns.push(Column { header: "状态", field: "status", required: false, hint: "" });
-        }
-        write_headers(sheet, &columns)?;
-        for (i, row) in rows.iter().enumerate() {
-            for (j, value) in row.iter().enumerate() {
-                sheet.write_string((i + 1) as u32, j as u16, value)?;
-            }
-        }
-        Ok(())
-    };
-    write(&mut book).map_err(xlsx_error)?;
-    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir)?;
+    let mut columns: Vec<Column> = kind.columns().to_vec();
+    if kind == RosterKind::Clients {
+        columns.push(Column { header: "状态", field: "status", required: false, hint: "" });
     }
-    // Write beside, then rename: a half-written file never carries the final name.
-    let partial = path.with_extension("xlsx.part");
-    book.save(&partial).map_err(xlsx_error)?;
-    std::fs::rename(&partial, path)?;
+    write_table(path, kind.title(), &columns, &rows)?;
     Ok(ExportReport { path: path.display().to_string(), rows: rows.len() })
 }

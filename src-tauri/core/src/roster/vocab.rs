@@ -3,7 +3,8 @@
 //! read them from here, so a file exported today imports tomorrow. Each code also
 //! accepts its English code, so a file made by a script imports too.
 
-use crate::domain::person::{ChronicCondition, ClientStatus, DietNeed, LivingSituation, Skill, StaffJob};
+use crate::domain::facility::{FacilityKind, Service};
+use crate::domain::person::{ChronicCondition, ClientStatus, DietNeed, LivingSituation, PersonKind, Skill, StaffJob};
 use crate::domain::resident_id::Sex;
 
 pub const SEXES: &[(Sex, &str)] = &[(Sex::Male, "男"), (Sex::Female, "女")];
@@ -66,6 +67,25 @@ pub const SKILLS: &[(Skill, &str)] = &[
     (Skill::SocialWorker, "社会工作者证"),
     (Skill::Driver, "驾驶证"),
 ];
+
+pub const FACILITY_KINDS: &[(FacilityKind, &str)] = &[
+    (FacilityKind::ElderCentre, "养老服务中心"),
+    (FacilityKind::ElderStation, "养老服务站"),
+    (FacilityKind::Childcare, "托幼一体化服务机构"),
+];
+
+/// 医养康护餐乐, one character a service.
+pub const SERVICES: &[(Service, &str)] = &[
+    (Service::Medical, "医"),
+    (Service::DailyCare, "养"),
+    (Service::Rehabilitation, "康"),
+    (Service::Nursing, "护"),
+    (Service::Meals, "餐"),
+    (Service::Recreation, "乐"),
+];
+
+pub const PERSON_KINDS: &[(PersonKind, &str)] =
+    &[(PersonKind::Client, "服务对象"), (PersonKind::Child, "幼儿"), (PersonKind::Staff, "工作人员")];
 
 pub const WEEKDAYS: &[(u8, &str)] = &[(1, "一"), (2, "二"), (3, "三"), (4, "四"), (5, "五"), (6, "六"), (7, "日")];
 

@@ -12,7 +12,10 @@ use crate::domain::account::{Action, Actor};
 use crate::domain::person::{ClientStatus, PersonKind};
 use crate::domain::text;
 use crate::error::{CoreError, Invalid, Result};
+use crate::roster::export::{plain, write_table};
+use crate::roster::{vocab, ExportReport};
 use crate::store::Db;
+use std::path::Path;
 
 /// Wuhai keeps China Standard Time all year (no daylight saving).
 pub fn local_offset() -> FixedOffset {
@@ -238,6 +241,39 @@ pub fn board(db: &Db, actor: &Actor, facility_id: i64, day: NaiveDate) -> Result
         let present = entries.iter().filter(|e| e.out_at.is_none()).count() as i64;
         Ok(Board { facility_id, day: day.to_string(), present, left: entries.len() as i64 - present, entries })
     })
+}
+
+/// Writes the day's board to an .xlsx at `path`, times in Wuhai time; audited.
+pub fn export_board(db: &Db, actor: &Actor, facility_id: i64, day: NaiveDate, path: &Path) -> Result<ExportReport> {
+    let board = board(db, actor, facility_id, day)?;
+    let local = |utc: &str| {
+        DateTime::parse_from_rfc3339(utc)
+            .map(|t| t.with_timezone(&local_offset()).format("%H:%M").to_string())
+            .unwrap_or_else(|_| utc.to_string())
+    };
+    let columns = [plain("姓名"), plain("类别"), plain("班级"), plain("签到"), plain("签退"), plain("接走人")];
+    let rows: Vec<Vec<String>> = board
+        .entries
+        .iter()
+        .map(|e| {
+            vec![
+                e.name.clone(),
+                vocab::label(vocab::PERSON_KINDS, e.kind).to_string(),
+                e.group.clone().unwrap_or_default(),
+                local(&e.in_at),
+                e.out_at.as_deref().map(local).unwrap_or_default(),
+                e.picked_up_name.clone().unwrap_or_default(),
+            ]
+        })
+        .collect();
+    write_table(path, &format!("{} 签到", board.day), &columns, &rows)?;
+    db.write(|c| {
+        Entry::new("export", "board", path.display())
+            .facility(Some(facility_id))
+            .after(&serde_json::json!({ "day": board.day, "rows": rows.len() }))
+            .write(c, actor)
+    })?;
+    Ok(ExportReport { path: path.display().to_string(), rows: rows.len() })
 }
 
 #[cfg(test)]

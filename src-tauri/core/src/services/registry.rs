@@ -11,7 +11,10 @@ use crate::domain::facility::{
     bits_to_days, ChildClass, Facility, FacilityFields, FacilityInput, FacilityKind, Service,
 };
 use crate::error::{CoreError, Invalid, Result};
+use crate::roster::export::{plain, write_table};
+use crate::roster::{vocab, ExportReport};
 use crate::store::{now_utc, Db};
+use std::path::Path;
 
 #[derive(Debug, Clone, Serialize, TS)]
 #[ts(export)]
@@ -341,6 +344,44 @@ pub fn update_facility(db: &Db, actor: &Actor, id: i64, input: &FacilityInput) -
         Entry::new("update", "facility", id).facility(Some(id)).before(&before).after(&after).write(c, actor)?;
         Ok(after)
     })
+}
+
+/// Writes the facility list (as filtered) to an .xlsx at `path`; audited.
+pub fn export_facilities(db: &Db, actor: &Actor, filter: &FacilityFilter, path: &Path) -> Result<ExportReport> {
+    let list = list_facilities(db, actor, filter)?;
+    let columns = [
+        plain("名称"),
+        plain("类型"),
+        plain("区"),
+        plain("一刻钟生活圈"),
+        plain("社区/村"),
+        plain("床位/托位数"),
+        plain("电话"),
+        plain("服务项目"),
+    ];
+    let rows: Vec<Vec<String>> = list
+        .iter()
+        .map(|f| {
+            vec![
+                f.name.clone(),
+                vocab::label(vocab::FACILITY_KINDS, f.kind).to_string(),
+                f.district_name.clone(),
+                f.circle_name.clone(),
+                f.community_name.clone(),
+                f.capacity.to_string(),
+                f.phone.clone().unwrap_or_default(),
+                f.services.iter().map(|s| vocab::label(vocab::SERVICES, *s)).collect::<String>(),
+            ]
+        })
+        .collect();
+    write_table(path, "机构名单", &columns, &rows)?;
+    db.write(|c| {
+        Entry::new("export", "facilities", path.display())
+            .facility(actor.facility_scope())
+            .after(&serde_json::json!({ "rows": rows.len() }))
+            .write(c, actor)
+    })?;
+    Ok(ExportReport { path: path.display().to_string(), rows: rows.len() })
 }
 
 /// Adds a facility to the registry (city administrator only).
