@@ -103,3 +103,18 @@ fn search_finds_by_pinyin_initials_and_id_tail() {
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("Unknown kind"));
 }
+
+#[test]
+fn vitals_reads_each_value_or_refuses_an_entry_error() {
+    let out: serde_json::Value =
+        serde_json::from_str(&run_ok(&["vitals", "--sbp", "185", "--dbp", "112", "--glucose-random", "11.1"])).unwrap();
+    let findings = out["findings"].as_array().unwrap();
+    assert_eq!(findings[0]["class"], "urgent");
+    assert_eq!(findings[0]["value"], "185/112");
+    assert_eq!(findings[1]["class"], "raised");
+    let refused = cli().args(["--lang", "en", "vitals", "--temp", "29.5"]).output().unwrap();
+    assert_eq!(refused.status.code(), Some(2));
+    let body: serde_json::Value = serde_json::from_slice(&refused.stdout).unwrap();
+    assert_eq!((body["code"].as_str(), body["field"].as_str()), (Some("vitals.implausible"), Some("temperature")));
+    assert!(body["error"].as_str().unwrap().contains("plausible"));
+}

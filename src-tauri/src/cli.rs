@@ -7,7 +7,8 @@ use std::path::PathBuf;
 
 use carecircle_core::demo;
 use carecircle_core::domain::person::PersonKind;
-use carecircle_core::domain::resident_id::ResidentId;
+use carecircle_core::domain::resident_id::{ResidentId, Sex};
+use carecircle_core::domain::vitals::VitalsInput;
 use carecircle_core::error::Invalid;
 use carecircle_core::roster::{self, RosterKind};
 use carecircle_core::services::accounts::{self, NewAccount};
@@ -96,6 +97,36 @@ enum Command {
         /// Also moved and deceased clients, children who left, staff no longer working.
         #[arg(long)]
         all: bool,
+    },
+    /// Read vital signs against the national rules: each value's class, or why it was refused (exit 2).
+    Vitals {
+        /// Systolic blood pressure, mmHg (with --dbp).
+        #[arg(long)]
+        sbp: Option<u16>,
+        /// Diastolic blood pressure, mmHg (with --sbp).
+        #[arg(long)]
+        dbp: Option<u16>,
+        #[arg(long, value_name = "MMOL_L", conflicts_with = "glucose_random")]
+        glucose_fasting: Option<f64>,
+        #[arg(long, value_name = "MMOL_L")]
+        glucose_random: Option<f64>,
+        /// Temperature, °C.
+        #[arg(long)]
+        temp: Option<f64>,
+        #[arg(long, value_name = "BPM")]
+        heart_rate: Option<u16>,
+        #[arg(long, value_name = "KG", requires = "height")]
+        weight: Option<f64>,
+        #[arg(long, value_name = "CM", requires = "weight")]
+        height: Option<f64>,
+        #[arg(long, value_name = "CM", requires = "sex")]
+        waist: Option<f64>,
+        /// M or F (for the waist).
+        #[arg(long)]
+        sex: Option<String>,
+        /// Oxygen saturation, %.
+        #[arg(long)]
+        spo2: Option<u8>,
     },
     /// Write the blank roster template (clients, children or staff) to an .xlsx file.
     Template {
@@ -186,6 +217,59 @@ fn run(cli: Cli, locale: Locale) -> Result<(), CoreError> {
             }
             return Ok(());
         }
+        Command::Vitals {
+            sbp,
+            dbp,
+            glucose_fasting,
+            glucose_random,
+            temp,
+            heart_rate,
+            weight,
+            height,
+            waist,
+            sex,
+            spo2,
+        } => {
+            let sex = match sex.as_deref().map(str::to_ascii_uppercase).as_deref() {
+                None => None,
+                Some("M") => Some(Sex::Male),
+                Some("F") => Some(Sex::Female),
+                Some(other) => return Err(Invalid::new("vitals.sex_unknown", "sex").with("value", other).into()),
+            };
+            let input = VitalsInput {
+                systolic: *sbp,
+                diastolic: *dbp,
+                heart_rate: *heart_rate,
+                glucose_fasting: *glucose_fasting,
+                glucose_random: *glucose_random,
+                temperature: *temp,
+                weight_kg: *weight,
+                height_cm: *height,
+                waist_cm: *waist,
+                spo2: *spo2,
+                sex,
+            };
+            match input.classify() {
+                Ok(findings) => {
+                    let rows: Vec<serde_json::Value> = findings
+                        .iter()
+                        .map(|f| {
+                            let label = carecircle_core::i18n::lookup(locale, &format!("vitals.{}", f.code));
+                            serde_json::json!({ "measure": f.measure, "value": f.value, "class": f.level, "code": f.code, "label": label })
+                        })
+                        .collect();
+                    print_json(&serde_json::json!({ "valid": true, "findings": rows }));
+                }
+                Err(e) => {
+                    let payload = CoreError::from(e).to_payload(locale);
+                    print_json(
+                        &serde_json::json!({ "valid": false, "error": payload.message, "code": payload.code, "field": payload.field }),
+                    );
+                    std::process::exit(2);
+                }
+            }
+            return Ok(());
+        }
         Command::Template { kind, out } => {
             std::fs::write(out, roster::template(roster_kind(kind)?)?)?;
             print_json(&serde_json::json!({ "template": out }));
@@ -245,7 +329,9 @@ fn run(cli: Cli, locale: Locale) -> Result<(), CoreError> {
             db.restore_from(&path, &safety)?;
             print_json(&serde_json::json!({ "restored_from": path, "previous_saved_to": safety }));
         }
-        Command::IdCheck { .. } | Command::Template { .. } => unreachable!("handled before the database is opened"),
+        Command::IdCheck { .. } | Command::Template { .. } | Command::Vitals { .. } => {
+            unreachable!("handled before the database is opened")
+        }
         Command::Import { file, kind, facility, commit } => {
             let kind = roster_kind(&kind)?;
             let bytes = std::fs::read(&file)?;

@@ -7,3 +7,4 @@ pub mod facility;
 pub mod person;
 pub mod resident_id;
 pub mod text;
+pub mod vitals;
