@@ -11,6 +11,7 @@ import time
 from pathlib import Path
 
 import pytest
+from urllib3.exceptions import MaxRetryError, ProtocolError
 from selenium import webdriver
 from selenium.common.exceptions import (ElementClickInterceptedException, ElementNotInteractableException,
                                         NoSuchElementException, StaleElementReferenceException)
@@ -62,6 +63,9 @@ def driver_url(export_dir):
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         wait_for_port(port)
+        # tauri-driver listens before the WebKitWebDriver it starts does; a session asked
+        # for in between is dropped. Wait for both.
+        wait_for_port(native)
         yield f"http://127.0.0.1:{port}"
     finally:
         proc.terminate()
@@ -103,11 +107,22 @@ class App:
         self.name = name
         # Any single WebDriver call that takes longer than this has hung: fail the test, not CI.
         config = ClientConfig(remote_server_addr=url, timeout=120)
-        self.driver = webdriver.Remote(command_executor=url, options=options, client_config=config)
+        self.driver = self._session(url, options, config)
         # The app runs on this machine: a file input takes a local path as typed, with no
         # upload through the Selenium Grid endpoint (which WebKitWebDriver does not have).
         self.driver.file_detector = UselessFileDetector()
         self.wait = WebDriverWait(self.driver, 20)
+
+    @staticmethod
+    def _session(url, options, config, attempts=3):
+        """A new session; a connection dropped while the drivers start up is retried."""
+        for attempt in range(attempts):
+            try:
+                return webdriver.Remote(command_executor=url, options=options, client_config=config)
+            except (ProtocolError, ConnectionError, MaxRetryError):
+                if attempt == attempts - 1:
+                    raise
+                time.sleep(2)
 
     def el(self, testid):
         return self.wait.until(EC.visibility_of_element_located((By.CSS_SELECTOR, f'[data-testid="{testid}"]')))
