@@ -5,6 +5,7 @@ pub mod accounts;
 pub mod assessments;
 pub mod audit;
 pub mod frontdesk;
+pub mod health;
 pub mod people;
 pub mod registry;
 pub mod search;

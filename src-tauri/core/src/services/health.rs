@@ -1,0 +1,243 @@
+//! Nurses' checkups of elderly clients: each value read against the national rules and
+//! stored with its reading; an urgent reading goes on the facility's alert list at once and
+//! stays there until someone records what was done.
+
+use chrono::{DateTime, Utc};
+use rusqlite::{params, Row};
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use super::audit::Entry;
+use crate::domain::account::{Action, Actor};
+use crate::domain::person::PersonKind;
+use crate::domain::resident_id::Sex;
+use crate::domain::text;
+use crate::domain::vitals::{Finding, Level, VitalsInput};
+use crate::error::{CoreError, Invalid, Result};
+use crate::store::{now_utc, Db};
+
+/// The checkup form: the values (any subset) and a note.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct CheckupInput {
+    pub vitals: VitalsInput,
+    pub notes: Option<String>,
+}
+
+/// A stored checkup with every reading.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[ts(export)]
+pub struct Checkup {
+    pub id: i64,
+    pub client_id: i64,
+    pub taken_at: String,
+    pub recorded_by_name: String,
+    pub vitals: VitalsInput,
+    pub findings: Vec<Finding>,
+    pub worst_level: Level,
+    pub notes: Option<String>,
+}
+
+/// An urgent reading waiting for someone to act on it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[ts(export)]
+pub struct Alert {
+    pub id: i64,
+    pub client_id: i64,
+    pub client_name: String,
+    pub checkup_id: i64,
+    /// The reading's code (`bp.urgent`, `glucose.low`, …), words under `vitals.` in i18n.
+    pub code: String,
+    pub value: String,
+    pub raised_at: String,
+}
+
+fn level_str(level: Level) -> &'static str {
+    match level {
+        Level::Normal => "normal",
+        Level::HighNormal => "high_normal",
+        Level::Raised => "raised",
+        Level::Urgent => "urgent",
+    }
+}
+
+fn stamp(at: DateTime<Utc>) -> String {
+    at.format("%Y-%m-%dT%H:%M:%SZ").to_string()
+}
+
+impl Checkup {
+    fn from_row(r: &Row) -> rusqlite::Result<Checkup> {
+        let findings: Vec<Finding> =
+            serde_json::from_str::<Vec<serde_json::Value>>(&r.get::<_, String>("findings_json")?)
+                .unwrap_or_default()
+                .into_iter()
+                .filter_map(|v| {
+                    Some(Finding {
+                        measure: serde_json::from_value(v.get("measure")?.clone()).ok()?,
+                        level: serde_json::from_value(v.get("level")?.clone()).ok()?,
+                        code: v.get("code")?.as_str()?.to_string(),
+                        value: v.get("value")?.as_str()?.to_string(),
+                    })
+                })
+                .collect();
+        let worst = findings.iter().map(|f| f.level).max().unwrap_or(Level::Normal);
+        Ok(Checkup {
+            id: r.get("id")?,
+            client_id: r.get("client_id")?,
+            taken_at: r.get("taken_at")?,
+            recorded_by_name: r.get("recorded_by_name")?,
+            vitals: VitalsInput {
+                systolic: r.get("systolic")?,
+                diastolic: r.get("diastolic")?,
+                heart_rate: r.get("heart_rate")?,
+                glucose_fasting: r.get("glucose_fasting")?,
+                glucose_random: r.get("glucose_random")?,
+                temperature: r.get("temperature")?,
+                weight_kg: r.get("weight_kg")?,
+                height_cm: r.get("height_cm")?,
+                waist_cm: r.get("waist_cm")?,
+                spo2: r.get("spo2")?,
+                sex: None,
+            },
+            findings,
+            worst_level: worst,
+            notes: r.get("notes")?,
+        })
+    }
+}
+
+/// Records a checkup for a client of the nurse's facility. Entry errors change nothing;
+/// urgent readings are put on the alert list in the same transaction.
+pub fn record_checkup(
+    db: &Db,
+    actor: &Actor,
+    client_id: i64,
+    input: &CheckupInput,
+    now: DateTime<Utc>,
+) -> Result<Checkup> {
+    actor.require(Action::Assess)?;
+    if input.vitals == VitalsInput::default() {
+        return Err(Invalid::new("checkup.empty", "vitals").into());
+    }
+    let notes = text::optional_text(input.notes.as_deref(), 500, "notes")?;
+    db.write(|c| {
+        let facility_id = super::people::facility_of(c, PersonKind::Client, client_id)?;
+        actor.require_at(Action::Assess, facility_id)?;
+        let (sex, consent): (String, Option<String>) =
+            c.query_row("SELECT sex, consent_on FROM clients WHERE id = ?1", [client_id], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        // Health data is processed only with the client's separate consent on file (PIPL).
+        if consent.is_none() {
+            return Err(Invalid::new("assessment.consent_required", "vitals").into());
+        }
+        // The client's sex is on file: the nurse need not enter it to read the waist.
+        let mut vitals = input.vitals.clone();
+        vitals.sex = vitals.sex.or(Sex::from_db(&sex));
+        let findings = vitals.classify()?;
+        let worst = findings.iter().map(|f| f.level).max().unwrap_or(Level::Normal);
+        let v = &vitals;
+        c.prepare_cached(
+            "INSERT INTO checkups (client_id, facility_id, taken_at, recorded_by, recorded_by_name, systolic, diastolic,
+                                   heart_rate, glucose_fasting, glucose_random, temperature, weight_kg, height_cm,
+                                   waist_cm, spo2, worst_level, findings_json, notes, created_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)",
+        )?
+        .execute(params![
+            client_id,
+            facility_id,
+            stamp(now),
+            actor.account_id,
+            actor.display_name,
+            v.systolic,
+            v.diastolic,
+            v.heart_rate,
+            v.glucose_fasting,
+            v.glucose_random,
+            v.temperature,
+            v.weight_kg,
+            v.height_cm,
+            v.waist_cm,
+            v.spo2,
+            level_str(worst),
+            serde_json::to_string(&findings).expect("findings serialise"),
+            notes,
+            now_utc(),
+        ])?;
+        let id = c.last_insert_rowid();
+        let mut alert = c.prepare_cached(
+            "INSERT INTO alerts (facility_id, client_id, checkup_id, code, value, raised_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        )?;
+        for f in findings.iter().filter(|f| f.level == Level::Urgent) {
+            alert.execute(params![facility_id, client_id, id, f.code, f.value, stamp(now)])?;
+        }
+        let checkup = c.prepare_cached("SELECT * FROM checkups WHERE id = ?1")?.query_row([id], Checkup::from_row)?;
+        Entry::new("create", "checkup", id).facility(Some(facility_id)).after(&checkup).write(c, actor)?;
+        Ok(checkup)
+    })
+}
+
+/// A client's checkups, newest first.
+pub fn checkups(db: &Db, actor: &Actor, client_id: i64) -> Result<Vec<Checkup>> {
+    actor.require(Action::ViewPeople)?;
+    db.read(|c| {
+        let facility_id = super::people::facility_of(c, PersonKind::Client, client_id)?;
+        actor.require_at(Action::ViewPeople, facility_id)?;
+        Ok(c.prepare_cached("SELECT * FROM checkups WHERE client_id = ?1 ORDER BY taken_at DESC, id DESC")?
+            .query_map([client_id], Checkup::from_row)?
+            .collect::<rusqlite::Result<_>>()?)
+    })
+}
+
+/// The facility's urgent readings nobody has handled yet, oldest first.
+pub fn open_alerts(db: &Db, actor: &Actor, facility_id: i64) -> Result<Vec<Alert>> {
+    actor.require_at(Action::ViewPeople, facility_id)?;
+    db.read(|c| {
+        Ok(c.prepare_cached(
+            "SELECT a.id, a.client_id, cl.name, a.checkup_id, a.code, a.value, a.raised_at
+             FROM alerts a JOIN clients cl ON cl.id = a.client_id
+             WHERE a.facility_id = ?1 AND a.handled_at IS NULL ORDER BY a.raised_at, a.id",
+        )?
+        .query_map([facility_id], |r| {
+            Ok(Alert {
+                id: r.get(0)?,
+                client_id: r.get(1)?,
+                client_name: r.get(2)?,
+                checkup_id: r.get(3)?,
+                code: r.get(4)?,
+                value: r.get(5)?,
+                raised_at: r.get(6)?,
+            })
+        })?
+        .collect::<rusqlite::Result<_>>()?)
+    })
+}
+
+/// Records what was done about an alert (referred, rechecked, family told) and takes it off the list.
+pub fn handle_alert(db: &Db, actor: &Actor, alert_id: i64, note: &str, now: DateTime<Utc>) -> Result<()> {
+    actor.require(Action::Assess)?;
+    let note =
+        text::optional_text(Some(note), 500, "note")?.ok_or_else(|| Invalid::new("alert.note_required", "note"))?;
+    db.write(|c| {
+        let (facility_id, handled): (i64, Option<String>) = c
+            .query_row("SELECT facility_id, handled_at FROM alerts WHERE id = ?1", [alert_id], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })
+            .map_err(|e| match e {
+                rusqlite::Error::QueryReturnedNoRows => {
+                    CoreError::NotFound { entity: "alert", id: alert_id.to_string() }
+                }
+                other => other.into(),
+            })?;
+        actor.require_at(Action::Assess, facility_id)?;
+        if handled.is_some() {
+            return Err(Invalid::new("alert.already_handled", "note").into());
+        }
+        c.execute(
+            "UPDATE alerts SET handled_at = ?1, handled_by = ?2, handled_note = ?3 WHERE id = ?4",
+            params![stamp(now), actor.display_name, note, alert_id],
+        )?;
+        Entry::new("handle", "alert", alert_id)
+            .facility(Some(facility_id))
+            .after(&serde_json::json!({ "note": note }))
+            .write(c, actor)
+    })
+}
