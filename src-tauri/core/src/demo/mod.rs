@@ -7,10 +7,11 @@
 mod city;
 mod names;
 
+use crate::domain::person::months_between;
 use crate::search::sort_key;
 use std::collections::HashMap;
 
-use chrono::{Datelike, Duration, Months, NaiveDate};
+use chrono::{Duration, Months, NaiveDate};
 use rand::rngs::StdRng;
 use rand::seq::IndexedRandom;
 use rand::{Rng, SeedableRng};
@@ -545,13 +546,6 @@ impl<'a> Seeder<'a> {
         }
         Ok(())
     }
-}
-
-/// Whole months from `from` to `to`, as a child's age is counted.
-pub fn months_between(from: NaiveDate, to: NaiveDate) -> u32 {
-    let months = (to.year() - from.year()) * 12 + to.month() as i32 - from.month() as i32;
-    let months = if to.day() < from.day() { months - 1 } else { months };
-    months.max(0) as u32
 }
 
 /// True when the registry holds no living circle or facility yet.

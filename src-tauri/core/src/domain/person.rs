@@ -144,6 +144,15 @@ pub fn parse_date(raw: &str, field: &'static str) -> Result<NaiveDate, Invalid> 
         .map_err(|_| Invalid::new("date.invalid", field).with("value", raw))
 }
 
+/// Whole months from `birth` to `on`: how childcare counts a small child's age.
+pub fn months_between(birth: NaiveDate, on: NaiveDate) -> u32 {
+    let mut months = (on.year() - birth.year()) * 12 + on.month() as i32 - birth.month() as i32;
+    if on.day() < birth.day() {
+        months -= 1;
+    }
+    months.max(0) as u32
+}
+
 /// Whole years between `birth` and `on`.
 pub fn age_on(birth: NaiveDate, on: NaiveDate) -> u32 {
     let mut years = on.year() - birth.year();
@@ -672,6 +681,14 @@ mod tests {
         assert_eq!(s.validate(today()).unwrap().work_days_bits, 31);
         let s = StaffInput { work_ends: "07:00".into(), ..s };
         assert_eq!(s.validate(today()).unwrap_err().code, "staff.hours_order");
+    }
+
+    #[test]
+    fn months_count_whole_months() {
+        let d = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
+        assert_eq!(months_between(d(2024, 1, 31), d(2024, 2, 29)), 0);
+        assert_eq!(months_between(d(2024, 1, 15), d(2024, 2, 15)), 1);
+        assert_eq!(months_between(d(2023, 5, 1), d(2026, 11, 29)), 42);
     }
 
     #[test]

@@ -18,6 +18,7 @@ use crate::domain::person::{ChronicCondition, ClientStatus, DietNeed, LivingSitu
 use crate::domain::resident_id::{mask, Sex};
 use crate::error::{CoreError, Result};
 use crate::services::audit::Entry;
+use crate::services::people::parse_list;
 use crate::store::Db;
 
 fn xlsx_error(e: XlsxError) -> CoreError {
@@ -175,16 +176,11 @@ pub struct ExportReport {
 }
 
 fn labels<T: PartialEq + Copy + for<'de> serde::Deserialize<'de>>(raw: &str, table: &[(T, &'static str)]) -> String {
-    let values: Vec<T> = serde_json::from_str::<Vec<serde_json::Value>>(raw)
-        .unwrap_or_default()
-        .into_iter()
-        .filter_map(|v| serde_json::from_value(v).ok())
-        .collect();
-    values.into_iter().map(|v| vocab::label(table, v)).collect::<Vec<_>>().join("、")
+    parse_list::<T>(raw).into_iter().map(|v| vocab::label(table, v)).collect::<Vec<_>>().join("、")
 }
 
 fn plain_list(raw: &str) -> String {
-    serde_json::from_str::<Vec<String>>(raw).unwrap_or_default().join("、")
+    parse_list::<String>(raw).join("、")
 }
 
 fn sex_label(code: &str) -> &'static str {

@@ -15,6 +15,7 @@ use super::table::{self, Cell, Table};
 use super::vocab;
 use crate::domain::account::{Action, Actor};
 use crate::domain::facility::FacilityKind;
+use crate::domain::person::months_between;
 use crate::domain::person::{
     ChildContactInput, ChildFields, ChildInput, ChronicCondition, ClientFields, ClientInput, ContactInput, DietNeed,
     IdentityInput, LivingSituation, Skill, StaffFields, StaffInput, StaffJob,
@@ -23,7 +24,7 @@ use crate::domain::resident_id::mask;
 use crate::error::{Invalid, Result};
 use crate::i18n::{self, Locale};
 use crate::services::audit::Entry;
-use crate::services::people::{id_taken, insert_child, insert_client, insert_staff, months_between};
+use crate::services::people::{id_taken, insert_child, insert_client, insert_staff};
 use crate::store::Db;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
@@ -62,6 +63,7 @@ pub struct ImportReport {
 /// What is known of the database before the rows are checked, loaded once per import.
 struct Context {
     facilities: HashMap<String, (i64, FacilityKind)>,
+    kinds: HashMap<i64, FacilityKind>,
     communities: HashMap<String, Vec<i64>>,
     classes: HashMap<(i64, String), i64>,
     /// Every ID number on file, with the name and facility it belongs to.
@@ -121,7 +123,8 @@ impl Context {
             let (id, range) = row?;
             age_ranges.insert(id, range);
         }
-        Ok(Context { facilities, communities, classes, taken_ids, known_people, age_ranges })
+        let kinds = facilities.values().copied().collect();
+        Ok(Context { facilities, kinds, communities, classes, taken_ids, known_people, age_ranges })
     }
 }
 
@@ -299,7 +302,7 @@ fn facility(
 }
 
 fn facility_kind(ctx: &Context, id: i64) -> Option<FacilityKind> {
-    ctx.facilities.values().find(|(f, _)| *f == id).map(|(_, k)| *k)
+    ctx.kinds.get(&id).copied()
 }
 
 fn client_input(row: &Row, ctx: &Context, default: Option<i64>, actor: &Actor, p: &mut Problems) -> ClientInput {

@@ -14,7 +14,7 @@ use crate::domain::text;
 use crate::error::{CoreError, Invalid, Result};
 use crate::roster::export::{plain, write_table};
 use crate::roster::{vocab, ExportReport};
-use crate::store::Db;
+use crate::store::{utc_stamp, Db};
 use std::path::Path;
 
 /// Wuhai keeps China Standard Time all year (no daylight saving).
@@ -30,10 +30,6 @@ pub fn local_day(at: DateTime<Utc>) -> NaiveDate {
 /// Today in Wuhai, by the machine's clock.
 pub fn today_local() -> NaiveDate {
     local_day(Utc::now())
-}
-
-fn stamp(at: DateTime<Utc>) -> String {
-    at.format("%Y-%m-%dT%H:%M:%SZ").to_string()
 }
 
 /// Who collects a child: one of the child's registered contacts, or someone else by name
@@ -154,7 +150,7 @@ pub fn check_in(db: &Db, actor: &Actor, kind: PersonKind, person_id: i64, now: D
         c.prepare_cached(
             "INSERT INTO attendance (facility_id, person_kind, person_id, day, in_at, in_by) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
         )?
-        .execute(params![facility_id, kind.as_str(), person_id, day.to_string(), stamp(now), actor.account_id])?;
+        .execute(params![facility_id, kind.as_str(), person_id, day.to_string(), utc_stamp(now), actor.account_id])?;
         let entry = load_entry(c, c.last_insert_rowid())?;
         Entry::new("check_in", kind.as_str(), person_id).facility(Some(facility_id)).after(&entry).write(c, actor)?;
         Ok(entry)
@@ -216,7 +212,7 @@ pub fn check_out(
         c.prepare_cached(
             "UPDATE attendance SET out_at = ?1, out_by = ?2, picked_up_by = ?3, picked_up_name = ?4 WHERE id = ?5",
         )?
-        .execute(params![stamp(now), actor.account_id, picked_up.0, picked_up.1, stay])?;
+        .execute(params![utc_stamp(now), actor.account_id, picked_up.0, picked_up.1, stay])?;
         let entry = load_entry(c, stay)?;
         Entry::new("check_out", kind.as_str(), person_id).facility(Some(facility_id)).after(&entry).write(c, actor)?;
         Ok(Handover::Done(entry))

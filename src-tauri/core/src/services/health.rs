@@ -14,7 +14,7 @@ use crate::domain::resident_id::Sex;
 use crate::domain::text;
 use crate::domain::vitals::{Finding, Level, VitalsInput};
 use crate::error::{CoreError, Invalid, Result};
-use crate::store::{now_utc, Db};
+use crate::store::{now_utc, utc_stamp, Db};
 
 /// The checkup form: the values (any subset) and a note.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, TS)]
@@ -61,10 +61,6 @@ fn level_str(level: Level) -> &'static str {
     }
 }
 
-fn stamp(at: DateTime<Utc>) -> String {
-    at.format("%Y-%m-%dT%H:%M:%SZ").to_string()
-}
-
 impl Checkup {
     fn from_row(r: &Row) -> rusqlite::Result<Checkup> {
         let findings: Vec<Finding> =
@@ -80,7 +76,9 @@ impl Checkup {
                     })
                 })
                 .collect();
-        let worst = findings.iter().map(|f| f.level).max().unwrap_or(Level::Normal);
+        let worst: String = r.get("worst_level")?;
+        let worst = serde_json::from_value(serde_json::Value::String(worst))
+            .map_err(|e| rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, Box::new(e)))?;
         Ok(Checkup {
             id: r.get("id")?,
             client_id: r.get("client_id")?,
@@ -144,7 +142,7 @@ pub fn record_checkup(
         .execute(params![
             client_id,
             facility_id,
-            stamp(now),
+            utc_stamp(now),
             actor.account_id,
             actor.display_name,
             v.systolic,
@@ -167,7 +165,7 @@ pub fn record_checkup(
             "INSERT INTO alerts (facility_id, client_id, checkup_id, code, value, raised_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
         )?;
         for f in findings.iter().filter(|f| f.level == Level::Urgent) {
-            alert.execute(params![facility_id, client_id, id, f.code, f.value, stamp(now)])?;
+            alert.execute(params![facility_id, client_id, id, f.code, f.value, utc_stamp(now)])?;
         }
         let checkup = c.prepare_cached("SELECT * FROM checkups WHERE id = ?1")?.query_row([id], Checkup::from_row)?;
         Entry::new("create", "checkup", id).facility(Some(facility_id)).after(&checkup).write(c, actor)?;
@@ -233,7 +231,7 @@ pub fn handle_alert(db: &Db, actor: &Actor, alert_id: i64, note: &str, now: Date
         }
         c.execute(
             "UPDATE alerts SET handled_at = ?1, handled_by = ?2, handled_note = ?3 WHERE id = ?4",
-            params![stamp(now), actor.display_name, note, alert_id],
+            params![utc_stamp(now), actor.display_name, note, alert_id],
         )?;
         Entry::new("handle", "alert", alert_id)
             .facility(Some(facility_id))

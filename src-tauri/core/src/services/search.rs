@@ -11,11 +11,11 @@ use serde::Serialize;
 use ts_rs::TS;
 
 use crate::domain::account::{Action, Actor};
+use crate::domain::person::months_between;
 use crate::domain::person::{age_on, PersonKind};
 use crate::domain::resident_id::{mask, Sex};
 use crate::error::Result;
 use crate::search::{MatchedBy, PersonRecord, SearchIndex};
-use crate::services::people::months_between;
 use crate::store::Db;
 
 /// One result row: enough to recognise the person and act (open, check in or out).

@@ -6,7 +6,12 @@ pub mod schema;
 
 pub use db::Db;
 
-/// Now, as stored: UTC, ISO-8601 with seconds.
+/// An instant as stored: UTC, ISO-8601 with seconds.
+pub fn utc_stamp(at: chrono::DateTime<chrono::Utc>) -> String {
+    at.format("%Y-%m-%dT%H:%M:%SZ").to_string()
+}
+
+/// Now, as stored.
 pub fn now_utc() -> String {
-    chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string()
+    utc_stamp(chrono::Utc::now())
 }

@@ -3,19 +3,21 @@
 //! still names the person who took the child.
 
 use chrono::NaiveDate;
-use rusqlite::{params, Connection, OptionalExtension, Row};
+use rusqlite::{params, Connection, OptionalExtension};
 use serde::Serialize;
 use ts_rs::TS;
 
-use super::{ensure_id_free, facility_kind, facility_of, json_list, parse_list, ListQuery, Page};
+use super::{
+    birth_of, ensure_id_free, facility_kind, facility_of, json_list, parse_list, sex_of, FormRow, ListQuery, Page,
+};
 use crate::domain::account::{Action, Actor};
 use crate::domain::facility::FacilityKind;
-use crate::domain::person::{ChildFields, ChildInput, DietNeed, PersonKind};
+use crate::domain::person::{months_between, ChildFields, ChildInput, DietNeed, PersonKind};
 use crate::domain::resident_id::{mask, Sex};
 use crate::error::{CoreError, Invalid, Result};
 use crate::search::sort_key;
 use crate::services::audit::Entry;
-use crate::store::{now_utc, Db};
+use crate::store::Db;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 #[ts(export)]
@@ -71,29 +73,6 @@ pub struct Child {
     pub is_demo: bool,
     pub created_at: String,
     pub updated_at: String,
-}
-
-/// Whole months from `birth` to `on`: how childcare counts a small child's age.
-pub fn months_between(birth: NaiveDate, on: NaiveDate) -> u32 {
-    use chrono::Datelike;
-    let mut months = (on.year() - birth.year()) * 12 + on.month() as i32 - birth.month() as i32;
-    if on.day() < birth.day() {
-        months -= 1;
-    }
-    months.max(0) as u32
-}
-
-fn bad_column(column: &str) -> rusqlite::Error {
-    rusqlite::Error::InvalidColumnType(0, column.into(), rusqlite::types::Type::Text)
-}
-
-fn birth_of(r: &Row) -> rusqlite::Result<NaiveDate> {
-    let raw: String = r.get("birth_date")?;
-    NaiveDate::parse_from_str(&raw, "%Y-%m-%d").map_err(|_| bad_column("birth_date"))
-}
-
-fn sex_of(r: &Row) -> rusqlite::Result<Sex> {
-    Sex::from_db(&r.get::<_, String>("sex")?).ok_or_else(|| bad_column("sex"))
 }
 
 pub(crate) fn load_contacts(c: &Connection, child_id: i64) -> Result<Vec<ChildContact>> {
@@ -277,34 +256,34 @@ fn consent(
     }
 }
 
+/// The child's columns, as both the INSERT and the UPDATE write them.
+fn child_row(fields: &ChildFields, consent_on: Option<String>, consent_by: Option<String>) -> FormRow {
+    FormRow::new(
+        "children",
+        vec![
+            ("facility_id", fields.facility_id.into()),
+            ("class_id", fields.class_id.into()),
+            ("name", fields.name.clone().into()),
+            ("sex", fields.identity.sex.as_str().to_string().into()),
+            ("birth_date", fields.identity.birth_date.to_string().into()),
+            ("id_number", fields.identity.id_number.as_ref().map(|id| id.as_str().to_string()).into()),
+            ("ethnicity", fields.ethnicity.clone().into()),
+            ("enrolled_on", fields.enrolled_on.to_string().into()),
+            ("left_on", fields.left_on.map(|d| d.to_string()).into()),
+            ("allergies", json_list(&fields.allergies).into()),
+            ("diet_needs", json_list(&fields.diet_needs).into()),
+            ("consent_on", consent_on.into()),
+            ("consent_by", consent_by.into()),
+            ("notes", fields.notes.clone().into()),
+            ("name_key", sort_key(&fields.name).into()),
+        ],
+    )
+}
+
 /// Inserts a validated, checked child with their contacts (no audit: the caller writes it).
 pub(crate) fn insert_child(c: &Connection, actor: &Actor, fields: &ChildFields, today: NaiveDate) -> Result<i64> {
-    let now = now_utc();
     let (consent_on, consent_by) = consent(fields, None, actor, today);
-    c.prepare_cached(
-            "INSERT INTO children (facility_id, class_id, name, sex, birth_date, id_number, ethnicity, enrolled_on, left_on,
-                                   allergies, diet_needs, consent_on, consent_by, notes, created_at, updated_at, name_key)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?15, ?16)",
-        )?
-        .execute(params![
-            fields.facility_id,
-            fields.class_id,
-            fields.name,
-            fields.identity.sex.as_str(),
-            fields.identity.birth_date.to_string(),
-            fields.identity.id_number.as_ref().map(|id| id.as_str().to_string()),
-            fields.ethnicity,
-            fields.enrolled_on.to_string(),
-            fields.left_on.map(|d| d.to_string()),
-            json_list(&fields.allergies),
-            json_list(&fields.diet_needs),
-            consent_on,
-            consent_by,
-            fields.notes,
-            now,
-            sort_key(&fields.name),
-        ])?;
-    let id = c.last_insert_rowid();
+    let id = child_row(fields, consent_on, consent_by).insert(c)?;
     sync_contacts(c, id, fields)?;
     Ok(id)
 }
@@ -373,31 +352,7 @@ pub fn update_child(db: &Db, actor: &Actor, id: i64, input: &ChildInput, today: 
             require_pickup_rights(actor, fields.facility_id)?;
         }
         let (consent_on, consent_by) = consent(&fields, Some(&before), actor, today);
-        c.prepare_cached(
-            "UPDATE children SET facility_id = ?1, class_id = ?2, name = ?3, sex = ?4, birth_date = ?5, id_number = ?6,
-                    ethnicity = ?7, enrolled_on = ?8, left_on = ?9, allergies = ?10, diet_needs = ?11, consent_on = ?12,
-                    consent_by = ?13, notes = ?14, updated_at = ?15, name_key = ?17
-             WHERE id = ?16",
-        )?
-        .execute(params![
-            fields.facility_id,
-            fields.class_id,
-            fields.name,
-            fields.identity.sex.as_str(),
-            fields.identity.birth_date.to_string(),
-            fields.identity.id_number.as_ref().map(|id| id.as_str().to_string()),
-            fields.ethnicity,
-            fields.enrolled_on.to_string(),
-            fields.left_on.map(|d| d.to_string()),
-            json_list(&fields.allergies),
-            json_list(&fields.diet_needs),
-            consent_on,
-            consent_by,
-            fields.notes,
-            now_utc(),
-            id,
-            sort_key(&fields.name),
-        ])?;
+        child_row(&fields, consent_on, consent_by).update(c, id)?;
         sync_contacts(c, id, &fields)?;
         let after = load_child(c, id, today)?;
         Entry::new("update", "child", id)
@@ -407,17 +362,4 @@ pub fn update_child(db: &Db, actor: &Actor, id: i64, input: &ChildInput, today: 
             .write(c, actor)?;
         Ok(after)
     })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn months_count_whole_months() {
-        let d = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
-        assert_eq!(months_between(d(2024, 1, 31), d(2024, 2, 29)), 0);
-        assert_eq!(months_between(d(2024, 1, 15), d(2024, 2, 15)), 1);
-        assert_eq!(months_between(d(2023, 5, 1), d(2026, 11, 29)), 42);
-    }
 }

@@ -6,7 +6,10 @@ use rusqlite::{params, Connection, OptionalExtension, Row};
 use serde::Serialize;
 use ts_rs::TS;
 
-use super::{ensure_id_free, facility_kind, facility_of, json_list, parse_list, require_community, ListQuery, Page};
+use super::{
+    bad_column, birth_of, ensure_id_free, facility_kind, facility_of, json_list, parse_list, require_community, sex_of,
+    FormRow, ListQuery, Page,
+};
 use crate::domain::account::{Action, Actor};
 use crate::domain::person::{
     age_on, ChronicCondition, ClientFields, ClientInput, ClientStatus, DietNeed, LivingSituation, PersonKind,
@@ -90,21 +93,8 @@ pub struct Client {
     pub updated_at: String,
 }
 
-fn bad_column(column: &str) -> rusqlite::Error {
-    rusqlite::Error::InvalidColumnType(0, column.into(), rusqlite::types::Type::Text)
-}
-
-fn sex_of(r: &Row) -> rusqlite::Result<Sex> {
-    Sex::from_db(&r.get::<_, String>("sex")?).ok_or_else(|| bad_column("sex"))
-}
-
 fn status_of(r: &Row) -> rusqlite::Result<ClientStatus> {
     ClientStatus::parse(&r.get::<_, String>("status")?).ok_or_else(|| bad_column("status"))
-}
-
-fn birth_of(r: &Row) -> rusqlite::Result<NaiveDate> {
-    let raw: String = r.get("birth_date")?;
-    NaiveDate::parse_from_str(&raw, "%Y-%m-%d").map_err(|_| bad_column("birth_date"))
 }
 
 fn load_client(c: &Connection, id: i64, today: NaiveDate) -> Result<Client> {
@@ -245,38 +235,37 @@ fn write_contacts(c: &Connection, client_id: i64, fields: &ClientFields) -> Resu
     Ok(())
 }
 
+/// The client's columns, as both the INSERT and the UPDATE write them.
+fn client_row(fields: &ClientFields, consent_on: Option<String>, consent_by: Option<String>) -> FormRow {
+    FormRow::new(
+        "clients",
+        vec![
+            ("facility_id", fields.facility_id.into()),
+            ("community_id", fields.community_id.into()),
+            ("name", fields.name.clone().into()),
+            ("sex", fields.identity.sex.as_str().to_string().into()),
+            ("birth_date", fields.identity.birth_date.to_string().into()),
+            ("id_number", fields.identity.id_number.as_ref().map(|id| id.as_str().to_string()).into()),
+            ("ethnicity", fields.ethnicity.clone().into()),
+            ("phone", fields.phone.clone().into()),
+            ("address", fields.address.clone().into()),
+            ("living_situation", fields.living_situation.as_str().to_string().into()),
+            ("chronic_conditions", json_list(&fields.chronic_conditions).into()),
+            ("diet_needs", json_list(&fields.diet_needs).into()),
+            ("allergies", json_list(&fields.allergies).into()),
+            ("consent_on", consent_on.into()),
+            ("consent_by", consent_by.into()),
+            ("notes", fields.notes.clone().into()),
+            ("name_key", sort_key(&fields.name).into()),
+        ],
+    )
+}
+
 /// Inserts a validated, checked client with their contacts (no audit: the caller writes it).
 pub(crate) fn insert_client(c: &Connection, actor: &Actor, fields: &ClientFields, today: NaiveDate) -> Result<i64> {
-    let now = now_utc();
     let (consent_on, consent_by) =
         if fields.consent { (Some(today.to_string()), Some(actor.display_name.clone())) } else { (None, None) };
-    c.prepare_cached(
-        "INSERT INTO clients (facility_id, community_id, name, sex, birth_date, id_number, ethnicity, phone, address,
-                                  status, living_situation, chronic_conditions, diet_needs, allergies, consent_on,
-                                  consent_by, notes, created_at, updated_at, name_key)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 'active', ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?17, ?18)",
-    )?
-    .execute(params![
-        fields.facility_id,
-        fields.community_id,
-        fields.name,
-        fields.identity.sex.as_str(),
-        fields.identity.birth_date.to_string(),
-        fields.identity.id_number.as_ref().map(|id| id.as_str().to_string()),
-        fields.ethnicity,
-        fields.phone,
-        fields.address,
-        fields.living_situation.as_str(),
-        json_list(&fields.chronic_conditions),
-        json_list(&fields.diet_needs),
-        json_list(&fields.allergies),
-        consent_on,
-        consent_by,
-        fields.notes,
-        now,
-        sort_key(&fields.name),
-    ])?;
-    let id = c.last_insert_rowid();
+    let id = client_row(fields, consent_on, consent_by).insert(c)?;
     write_contacts(c, id, fields)?;
     Ok(id)
 }
@@ -319,37 +308,14 @@ pub fn update_client(db: &Db, actor: &Actor, id: i64, input: &ClientInput, today
             (true, None) => (Some(today.to_string()), Some(actor.display_name.clone())),
             (false, _) => (None, None),
         };
-        c.prepare_cached(
-            "UPDATE clients SET facility_id = ?1, community_id = ?2, name = ?3, sex = ?4, birth_date = ?5, id_number = ?6,
-                    ethnicity = ?7, phone = ?8, address = ?9, living_situation = ?10, chronic_conditions = ?11,
-                    diet_needs = ?12, allergies = ?13, consent_on = ?14, consent_by = ?15, notes = ?16, updated_at = ?17,
-                    name_key = ?19
-             WHERE id = ?18",
-        )?
-        .execute(params![
-            fields.facility_id,
-            fields.community_id,
-            fields.name,
-            fields.identity.sex.as_str(),
-            fields.identity.birth_date.to_string(),
-            fields.identity.id_number.as_ref().map(|id| id.as_str().to_string()),
-            fields.ethnicity,
-            fields.phone,
-            fields.address,
-            fields.living_situation.as_str(),
-            json_list(&fields.chronic_conditions),
-            json_list(&fields.diet_needs),
-            json_list(&fields.allergies),
-            consent_on,
-            consent_by,
-            fields.notes,
-            now_utc(),
-            id,
-            sort_key(&fields.name),
-        ])?;
+        client_row(&fields, consent_on, consent_by).update(c, id)?;
         write_contacts(c, id, &fields)?;
         let after = load_client(c, id, today)?;
-        Entry::new("update", "client", id).facility(Some(fields.facility_id)).before(&before).after(&after).write(c, actor)?;
+        Entry::new("update", "client", id)
+            .facility(Some(fields.facility_id))
+            .before(&before)
+            .after(&after)
+            .write(c, actor)?;
         Ok(after)
     })
 }

@@ -10,16 +10,16 @@ pub(crate) use children::insert_child;
 pub(crate) use clients::insert_client;
 pub(crate) use staff::insert_staff;
 
-pub use children::{
-    create_child, get_child, list_children, months_between, update_child, Child, ChildContact, ChildSummary,
-};
+pub use children::{create_child, get_child, list_children, update_child, Child, ChildContact, ChildSummary};
 pub use clients::{
     create_client, get_client, list_clients, set_client_status, update_client, AssessmentSummary, Client,
     ClientSummary, Contact,
 };
 pub use staff::{create_staff, get_staff, list_staff, update_staff, Staff};
 
-use rusqlite::{params, Connection, OptionalExtension};
+use chrono::NaiveDate;
+use rusqlite::types::Value;
+use rusqlite::{params, params_from_iter, Connection, OptionalExtension, Row};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
@@ -27,9 +27,9 @@ use super::audit::Entry;
 use crate::domain::account::{Action, Actor};
 use crate::domain::facility::FacilityKind;
 use crate::domain::person::PersonKind;
-use crate::domain::resident_id::ResidentId;
+use crate::domain::resident_id::{ResidentId, Sex};
 use crate::error::{CoreError, Invalid, Result};
-use crate::store::Db;
+use crate::store::{now_utc, Db};
 
 /// One page of a list, with the count of all rows that match.
 #[derive(Debug, Clone, Serialize, TS)]
@@ -74,11 +74,71 @@ impl ListQuery {
     }
 }
 
+/// A person's form as table columns and values. The INSERT and the UPDATE are both built
+/// from this one list, so the two can never write different columns.
+pub(crate) struct FormRow {
+    table: &'static str,
+    columns: Vec<(&'static str, Value)>,
+}
+
+impl FormRow {
+    fn new(table: &'static str, columns: Vec<(&'static str, Value)>) -> FormRow {
+        FormRow { table, columns }
+    }
+
+    fn values(&self) -> impl Iterator<Item = Value> + '_ {
+        self.columns.iter().map(|(_, v)| v.clone())
+    }
+
+    /// Inserts the row, stamped as created and updated now; returns its id.
+    fn insert(&self, c: &Connection) -> Result<i64> {
+        let n = self.columns.len();
+        let names: Vec<&str> = self.columns.iter().map(|(name, _)| *name).collect();
+        let slots: Vec<String> = (1..=n).map(|i| format!("?{i}")).collect();
+        // Column names come from this module's constants, never from input.
+        let sql = format!(
+            "INSERT INTO {} ({}, created_at, updated_at) VALUES ({}, ?{t}, ?{t})",
+            self.table,
+            names.join(", "),
+            slots.join(", "),
+            t = n + 1
+        );
+        c.prepare_cached(&sql)?.execute(params_from_iter(self.values().chain([Value::from(now_utc())])))?;
+        Ok(c.last_insert_rowid())
+    }
+
+    /// Writes the row over record `id`, stamped as updated now.
+    fn update(&self, c: &Connection, id: i64) -> Result<()> {
+        let n = self.columns.len();
+        let sets: Vec<String> =
+            self.columns.iter().enumerate().map(|(i, (name, _))| format!("{name} = ?{}", i + 1)).collect();
+        let sql =
+            format!("UPDATE {} SET {}, updated_at = ?{} WHERE id = ?{}", self.table, sets.join(", "), n + 1, n + 2);
+        c.prepare_cached(&sql)?
+            .execute(params_from_iter(self.values().chain([Value::from(now_utc()), Value::from(id)])))?;
+        Ok(())
+    }
+}
+
+/// A stored value that is not one the app writes (a hand edit, a newer app).
+fn bad_column(column: &str) -> rusqlite::Error {
+    rusqlite::Error::InvalidColumnType(0, column.into(), rusqlite::types::Type::Text)
+}
+
+fn sex_of(r: &Row) -> rusqlite::Result<Sex> {
+    Sex::from_db(&r.get::<_, String>("sex")?).ok_or_else(|| bad_column("sex"))
+}
+
+fn birth_of(r: &Row) -> rusqlite::Result<NaiveDate> {
+    let raw: String = r.get("birth_date")?;
+    NaiveDate::parse_from_str(&raw, "%Y-%m-%d").map_err(|_| bad_column("birth_date"))
+}
+
 fn json_list<T: Serialize>(items: &[T]) -> String {
     serde_json::to_string(items).expect("a list of codes or strings always serialises")
 }
 
-fn parse_list<T: for<'de> Deserialize<'de>>(raw: &str) -> Vec<T> {
+pub(crate) fn parse_list<T: for<'de> Deserialize<'de>>(raw: &str) -> Vec<T> {
     // Unknown codes (from a newer app, or hand edits) are dropped rather than failing the read.
     serde_json::from_str::<Vec<serde_json::Value>>(raw)
         .unwrap_or_default()

@@ -6,7 +6,7 @@ use rusqlite::{params, Connection, OptionalExtension, Row};
 use serde::Serialize;
 use ts_rs::TS;
 
-use super::{ensure_id_free, facility_kind, facility_of, json_list, parse_list, ListQuery, Page};
+use super::{bad_column, ensure_id_free, facility_kind, facility_of, json_list, parse_list, FormRow, ListQuery, Page};
 use crate::domain::account::{Action, Actor};
 use crate::domain::facility::bits_to_days;
 use crate::domain::person::{PersonKind, Skill, StaffFields, StaffInput, StaffJob};
@@ -14,7 +14,7 @@ use crate::domain::resident_id::{mask, Sex};
 use crate::error::{CoreError, Result};
 use crate::search::sort_key;
 use crate::services::audit::Entry;
-use crate::store::{now_utc, Db};
+use crate::store::Db;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 #[ts(export)]
@@ -33,10 +33,6 @@ pub struct Staff {
     pub work_days: Vec<u8>,
     pub active: bool,
     pub is_demo: bool,
-}
-
-fn bad_column(column: &str) -> rusqlite::Error {
-    rusqlite::Error::InvalidColumnType(0, column.into(), rusqlite::types::Type::Text)
 }
 
 impl Staff {
@@ -101,30 +97,30 @@ fn check_references(c: &Connection, actor: &Actor, fields: &StaffFields, except:
     ensure_id_free(c, actor, fields.id_number.as_ref(), except.map(|id| (PersonKind::Staff, id)))
 }
 
+/// The staff record's columns, as both the INSERT and the UPDATE write them.
+fn staff_row(fields: &StaffFields) -> FormRow {
+    FormRow::new(
+        "staff",
+        vec![
+            ("facility_id", fields.facility_id.into()),
+            ("name", fields.name.clone().into()),
+            ("sex", fields.sex.as_str().to_string().into()),
+            ("job", fields.job.as_str().to_string().into()),
+            ("phone", fields.phone.clone().into()),
+            ("id_number", fields.id_number.as_ref().map(|id| id.as_str().to_string()).into()),
+            ("skills", json_list(&fields.skills).into()),
+            ("work_starts", fields.work_starts.clone().into()),
+            ("work_ends", fields.work_ends.clone().into()),
+            ("work_days", fields.work_days_bits.into()),
+            ("active", fields.active.into()),
+            ("name_key", sort_key(&fields.name).into()),
+        ],
+    )
+}
+
 /// Inserts a validated, checked staff record (no audit: the caller writes it).
 pub(crate) fn insert_staff(c: &Connection, fields: &StaffFields) -> Result<i64> {
-    let now = now_utc();
-    c.prepare_cached(
-        "INSERT INTO staff (facility_id, name, sex, job, phone, id_number, skills, work_starts, work_ends, work_days,
-                                active, created_at, updated_at, name_key)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?12, ?13)",
-    )?
-    .execute(params![
-        fields.facility_id,
-        fields.name,
-        fields.sex.as_str(),
-        fields.job.as_str(),
-        fields.phone,
-        fields.id_number.as_ref().map(|id| id.as_str().to_string()),
-        json_list(&fields.skills),
-        fields.work_starts,
-        fields.work_ends,
-        fields.work_days_bits,
-        fields.active,
-        now,
-        sort_key(&fields.name),
-    ])?;
-    Ok(c.last_insert_rowid())
+    staff_row(fields).insert(c)
 }
 
 pub fn create_staff(db: &Db, actor: &Actor, input: &StaffInput, today: NaiveDate) -> Result<Staff> {
@@ -153,27 +149,7 @@ pub fn update_staff(db: &Db, actor: &Actor, id: i64, input: &StaffInput, today: 
         actor.require_at(Action::EditStaff, fields.facility_id)?;
         check_references(c, actor, &fields, Some(id))?;
         let before = load_staff(c, id)?;
-        c.prepare_cached(
-            "UPDATE staff SET facility_id = ?1, name = ?2, sex = ?3, job = ?4, phone = ?5, id_number = ?6, skills = ?7,
-                    work_starts = ?8, work_ends = ?9, work_days = ?10, active = ?11, updated_at = ?12, name_key = ?14
-             WHERE id = ?13",
-        )?
-        .execute(params![
-            fields.facility_id,
-            fields.name,
-            fields.sex.as_str(),
-            fields.job.as_str(),
-            fields.phone,
-            fields.id_number.as_ref().map(|id| id.as_str().to_string()),
-            json_list(&fields.skills),
-            fields.work_starts,
-            fields.work_ends,
-            fields.work_days_bits,
-            fields.active,
-            now_utc(),
-            id,
-            sort_key(&fields.name),
-        ])?;
+        staff_row(&fields).update(c, id)?;
         let after = load_staff(c, id)?;
         Entry::new("update", "staff", id)
             .facility(Some(fields.facility_id))
