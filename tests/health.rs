@@ -3,6 +3,7 @@
 
 mod common;
 
+use carecircle_core::domain::followup::{DueReason, Purpose};
 use carecircle_core::domain::vitals::{Level, VitalsInput};
 use carecircle_core::services::health::{self, CheckupInput};
 use carecircle_core::{CoreError, Role};
@@ -20,7 +21,7 @@ fn code(e: CoreError) -> &'static str {
 }
 
 fn bp(s: u16, d: u16) -> CheckupInput {
-    CheckupInput { vitals: VitalsInput { systolic: Some(s), diastolic: Some(d), ..Default::default() }, notes: None }
+    CheckupInput { vitals: VitalsInput { systolic: Some(s), diastolic: Some(d), ..Default::default() }, ..Default::default() }
 }
 
 #[test]
@@ -96,7 +97,69 @@ fn entry_errors_consent_and_roles_are_checked_before_anything_is_written() {
     assert!(matches!(health::record_checkup(&t.db, &desk, with, &bp(120, 80), now), Err(CoreError::Forbidden)));
     assert_eq!(common::count(&t.db, "SELECT count(*) FROM checkups"), 0, "nothing was written");
     // The waist is read with the sex on file.
-    let waist = CheckupInput { vitals: VitalsInput { waist_cm: Some(95.0), ..Default::default() }, notes: None };
+    let waist = CheckupInput { vitals: VitalsInput { waist_cm: Some(95.0), ..Default::default() }, ..Default::default() };
     let read = health::record_checkup(&t.db, &nurse, with, &waist, now).unwrap();
     assert_eq!(read.findings[0].code, "waist.central_obesity");
+}
+
+#[test]
+fn follow_ups_are_planned_from_readings_and_satisfied_by_the_next_checkup() {
+    let (t, admin) = common::seeded();
+    let (centre, _) = common::two_elder_facilities(&t.db);
+    // A hypertensive client of 70 with no checkups yet.
+    let client: i64 = t
+        .db
+        .write(|c| {
+            let id: i64 = c.query_row(
+                "SELECT id FROM clients WHERE facility_id = ?1 AND consent_on IS NOT NULL AND status = 'active' LIMIT 1",
+                [centre],
+                |r| r.get(0),
+            )?;
+            c.execute("DELETE FROM alerts WHERE client_id = ?1", [id])?;
+            c.execute("DELETE FROM checkups WHERE client_id = ?1", [id])?;
+            c.execute(
+                "UPDATE clients SET chronic_conditions = '[\"hypertension\"]', birth_date = '1956-05-01',
+                                    created_at = '2026-01-10T02:00:00Z' WHERE id = ?1",
+                [id],
+            )?;
+            Ok(id)
+        })
+        .unwrap();
+    let nurse = common::account(&t.db, &admin, "nurse", Role::Nurse, Some(centre));
+    let other_nurse = common::account(&t.db, &admin, "nurse2", Role::Nurse, Some(centre));
+    let today = "2026-11-29".parse().unwrap();
+    let mine = |nurse_id: Option<i64>| {
+        health::due_follow_ups(&t.db, &nurse, centre, nurse_id, today, 14)
+            .unwrap()
+            .into_iter()
+            .filter(|d| d.client_id == client)
+            .map(|d| (d.reason, d.due_on.to_string(), d.overdue))
+            .collect::<Vec<_>>()
+    };
+    // Never checked: the control and the annual check are due since registration.
+    assert_eq!(
+        mine(None),
+        vec![
+            (DueReason::HypertensionControl, "2026-01-10".into(), true),
+            (DueReason::AnnualCheck, "2026-01-10".into(), true),
+        ]
+    );
+    let annual = CheckupInput { purpose: Purpose::Annual, ..bp(152, 88) };
+    let taken = health::record_checkup(&t.db, &nurse, client, &annual, at("2026-11-25T01:00:00Z")).unwrap();
+    assert_eq!(taken.purpose, Purpose::Annual);
+    // 152/88 is uncontrolled: back within two weeks, by the nurse who took it.
+    let due = health::due_follow_ups(&t.db, &nurse, centre, Some(nurse.account_id), today, 14).unwrap();
+    let due: Vec<_> = due.into_iter().filter(|d| d.client_id == client).collect();
+    assert_eq!(due.len(), 1);
+    assert_eq!((due[0].reason, due[0].due_on.to_string()), (DueReason::BpUncontrolled, "2026-12-09".into()));
+    assert_eq!(due[0].nurse_name.as_deref(), Some("nurse"));
+    assert!(mine(Some(other_nurse.account_id)).is_empty(), "not on another nurse's list");
+    // Controlled at the follow-up: the next control is in 3 months, beyond the list's horizon.
+    let follow = CheckupInput { purpose: Purpose::FollowUp, ..bp(132, 82) };
+    health::record_checkup(&t.db, &nurse, client, &follow, at("2026-12-05T01:00:00Z")).unwrap();
+    assert!(mine(None).is_empty());
+    let later = health::due_follow_ups(&t.db, &nurse, centre, None, today, 120).unwrap();
+    assert!(later.iter().any(|d| d.client_id == client
+        && d.reason == DueReason::HypertensionControl
+        && d.due_on.to_string() == "2027-03-05"));
 }

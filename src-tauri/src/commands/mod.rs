@@ -4,6 +4,7 @@
 pub mod accounts;
 pub mod app;
 pub mod frontdesk;
+pub mod health;
 pub mod people;
 pub mod registry;
 pub mod roster;
@@ -59,6 +60,12 @@ macro_rules! all_commands {
             $crate::commands::roster::roster_export,
             $crate::commands::roster::roster_preview,
             $crate::commands::roster::roster_commit,
+            $crate::commands::health::vitals_classify,
+            $crate::commands::health::checkup_record,
+            $crate::commands::health::checkups_list,
+            $crate::commands::health::alerts_open,
+            $crate::commands::health::alert_handle,
+            $crate::commands::health::follow_ups_due,
         ]
     };
 }

@@ -39,7 +39,7 @@ pub enum Measure {
 }
 
 /// One value's reading: the level and a code naming why (an i18n key under `vitals.`).
-#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 #[ts(export)]
 pub struct Finding {
     pub measure: Measure,

@@ -2,7 +2,9 @@
 //! stored with its reading; an urgent reading goes on the facility's alert list at once and
 //! stays there until someone records what was done.
 
-use chrono::{DateTime, Utc};
+use std::collections::HashMap;
+
+use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::{params, Row};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
@@ -11,8 +13,10 @@ use super::audit::Entry;
 use crate::domain::account::{Action, Actor};
 use crate::domain::person::PersonKind;
 use crate::domain::resident_id::Sex;
+use crate::domain::followup::{self, ClientFacts, DueReason, PastCheckup, Purpose};
 use crate::domain::text;
-use crate::domain::vitals::{Finding, Level, VitalsInput};
+use crate::domain::vitals::{Finding, Level, Measure, VitalsInput};
+use super::frontdesk::local_day;
 use crate::error::{CoreError, Invalid, Result};
 use crate::store::{now_utc, utc_stamp, Db};
 
@@ -21,6 +25,9 @@ use crate::store::{now_utc, utc_stamp, Db};
 #[ts(export)]
 pub struct CheckupInput {
     pub vitals: VitalsInput,
+    /// Why it was taken; a follow-up or the yearly check satisfies what was due.
+    #[serde(default)]
+    pub purpose: Purpose,
     pub notes: Option<String>,
 }
 
@@ -31,6 +38,7 @@ pub struct Checkup {
     pub id: i64,
     pub client_id: i64,
     pub taken_at: String,
+    pub purpose: Purpose,
     pub recorded_by_name: String,
     pub vitals: VitalsInput,
     pub findings: Vec<Finding>,
@@ -63,19 +71,7 @@ fn level_str(level: Level) -> &'static str {
 
 impl Checkup {
     fn from_row(r: &Row) -> rusqlite::Result<Checkup> {
-        let findings: Vec<Finding> =
-            serde_json::from_str::<Vec<serde_json::Value>>(&r.get::<_, String>("findings_json")?)
-                .unwrap_or_default()
-                .into_iter()
-                .filter_map(|v| {
-                    Some(Finding {
-                        measure: serde_json::from_value(v.get("measure")?.clone()).ok()?,
-                        level: serde_json::from_value(v.get("level")?.clone()).ok()?,
-                        code: v.get("code")?.as_str()?.to_string(),
-                        value: v.get("value")?.as_str()?.to_string(),
-                    })
-                })
-                .collect();
+        let findings: Vec<Finding> = serde_json::from_str(&r.get::<_, String>("findings_json")?).unwrap_or_default();
         let worst: String = r.get("worst_level")?;
         let worst = serde_json::from_value(serde_json::Value::String(worst))
             .map_err(|e| rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, Box::new(e)))?;
@@ -83,6 +79,7 @@ impl Checkup {
             id: r.get("id")?,
             client_id: r.get("client_id")?,
             taken_at: r.get("taken_at")?,
+            purpose: Purpose::from_db(&r.get::<_, String>("purpose")?),
             recorded_by_name: r.get("recorded_by_name")?,
             vitals: VitalsInput {
                 systolic: r.get("systolic")?,
@@ -136,8 +133,8 @@ pub fn record_checkup(
         c.prepare_cached(
             "INSERT INTO checkups (client_id, facility_id, taken_at, recorded_by, recorded_by_name, systolic, diastolic,
                                    heart_rate, glucose_fasting, glucose_random, temperature, weight_kg, height_cm,
-                                   waist_cm, spo2, worst_level, findings_json, notes, created_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)",
+                                   waist_cm, spo2, worst_level, findings_json, notes, created_at, purpose)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20)",
         )?
         .execute(params![
             client_id,
@@ -159,6 +156,7 @@ pub fn record_checkup(
             serde_json::to_string(&findings).expect("findings serialise"),
             notes,
             now_utc(),
+            input.purpose.as_str(),
         ])?;
         let id = c.last_insert_rowid();
         let mut alert = c.prepare_cached(
@@ -238,4 +236,106 @@ pub fn handle_alert(db: &Db, actor: &Actor, alert_id: i64, note: &str, now: Date
             .after(&serde_json::json!({ "note": note }))
             .write(c, actor)
     })
+}
+
+/// A follow-up on a facility's due list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[ts(export)]
+pub struct DueFollowUp {
+    pub client_id: i64,
+    pub client_name: String,
+    pub reason: DueReason,
+    #[ts(type = "string")]
+    pub due_on: NaiveDate,
+    pub overdue: bool,
+    /// The reading or check it follows, if any.
+    #[ts(type = "string | null")]
+    pub last_on: Option<NaiveDate>,
+    /// The nurse who took the client's latest checkup: the one who follows up.
+    pub nurse_id: Option<i64>,
+    pub nurse_name: Option<String>,
+}
+
+/// Follow-ups of the facility's active clients that are overdue or due within
+/// `horizon_days`, overdue first, then by due day; optionally only one nurse's clients.
+pub fn due_follow_ups(
+    db: &Db,
+    actor: &Actor,
+    facility_id: i64,
+    nurse_id: Option<i64>,
+    today: NaiveDate,
+    horizon_days: u32,
+) -> Result<Vec<DueFollowUp>> {
+    actor.require_at(Action::ViewPeople, facility_id)?;
+    let horizon = today + chrono::Days::new(u64::from(horizon_days.min(366)));
+    db.read(|c| {
+        let mut history: HashMap<i64, Vec<PastCheckup>> = HashMap::new();
+        let mut last_nurse: HashMap<i64, (String, i64, String)> = HashMap::new();
+        let mut rows = c.prepare_cached(
+            "SELECT client_id, taken_at, purpose, findings_json, recorded_by, recorded_by_name
+             FROM checkups WHERE facility_id = ?1",
+        )?;
+        let mut rows = rows.query([facility_id])?;
+        while let Some(r) = rows.next()? {
+            let client_id: i64 = r.get(0)?;
+            let taken_at: String = r.get(1)?;
+            let Some(day) = parse_stamp(&taken_at).map(local_day) else { continue };
+            let findings: Vec<Finding> = serde_json::from_str(&r.get::<_, String>(3)?).unwrap_or_default();
+            let level_of = |m: Measure| findings.iter().find(|f| f.measure == m).map(|f| f.level);
+            history.entry(client_id).or_default().push(PastCheckup {
+                day,
+                purpose: Purpose::from_db(&r.get::<_, String>(2)?),
+                bp: level_of(Measure::BloodPressure),
+                fasting_glucose: level_of(Measure::GlucoseFasting),
+            });
+            let nurse = last_nurse.entry(client_id).or_insert_with(|| (String::new(), 0, String::new()));
+            if taken_at > nurse.0 {
+                *nurse = (taken_at, r.get(4)?, r.get(5)?);
+            }
+        }
+        let mut out = Vec::new();
+        let mut clients = c.prepare_cached(
+            "SELECT id, name, birth_date, chronic_conditions, created_at FROM clients
+             WHERE facility_id = ?1 AND status = 'active'",
+        )?;
+        let mut clients = clients.query([facility_id])?;
+        while let Some(r) = clients.next()? {
+            let client_id: i64 = r.get(0)?;
+            let nurse = last_nurse.get(&client_id);
+            if nurse_id.is_some() && nurse.map(|n| n.1) != nurse_id {
+                continue;
+            }
+            let Ok(birth_date) = r.get::<_, String>(2)?.parse::<NaiveDate>() else { continue };
+            let conditions: Vec<String> = serde_json::from_str(&r.get::<_, String>(3)?).unwrap_or_default();
+            let registered_on = parse_stamp(&r.get::<_, String>(4)?).map(local_day).unwrap_or(today);
+            let facts = ClientFacts {
+                birth_date,
+                hypertension: conditions.iter().any(|c| c == "hypertension"),
+                diabetes: conditions.iter().any(|c| c == "diabetes"),
+                registered_on,
+            };
+            let empty = Vec::new();
+            for due in followup::plan(&facts, history.get(&client_id).unwrap_or(&empty), today) {
+                if due.due_on > horizon {
+                    continue;
+                }
+                out.push(DueFollowUp {
+                    client_id,
+                    client_name: r.get(1)?,
+                    reason: due.reason,
+                    due_on: due.due_on,
+                    overdue: due.due_on < today,
+                    last_on: due.last_on,
+                    nurse_id: nurse.map(|n| n.1),
+                    nurse_name: nurse.map(|n| n.2.clone()),
+                });
+            }
+        }
+        out.sort_by(|a, b| (!a.overdue, a.due_on, &a.client_name).cmp(&(!b.overdue, b.due_on, &b.client_name)));
+        Ok(out)
+    })
+}
+
+fn parse_stamp(s: &str) -> Option<DateTime<Utc>> {
+    DateTime::parse_from_rfc3339(s).ok().map(|t| t.with_timezone(&Utc))
 }

@@ -12,6 +12,7 @@ const STEPS: &[M<'static>] = &[
     M::up(include_str!("migrations/002_people.sql")),
     M::up(include_str!("migrations/003_name_keys.sql")),
     M::up(include_str!("migrations/004_checkups.sql")),
+    M::up(include_str!("migrations/005_checkup_purpose.sql")),
 ];
 
 /// The schema version this build creates and understands.
