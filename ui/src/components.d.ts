@@ -16,6 +16,7 @@ declare module 'vue' {
     AssessmentEntry: typeof import('./components/assessment/AssessmentEntry.vue')['default']
     AssessmentResult: typeof import('./components/assessment/AssessmentResult.vue')['default']
     AssessmentSection: typeof import('./components/assessment/AssessmentSection.vue')['default']
+    CheckupEntry: typeof import('./components/health/CheckupEntry.vue')['default']
     ChildContactRows: typeof import('./components/people/ChildContactRows.vue')['default']
     ChildForm: typeof import('./components/people/ChildForm.vue')['default']
     ChildTable: typeof import('./components/people/ChildTable.vue')['default']
@@ -75,9 +76,11 @@ declare module 'vue' {
     FacilityForm: typeof import('./components/FacilityForm.vue')['default']
     FacilitySelect: typeof import('./components/people/FacilitySelect.vue')['default']
     FacilityView: typeof import('./components/FacilityView.vue')['default']
+    HealthSection: typeof import('./components/health/HealthSection.vue')['default']
     IdentityFields: typeof import('./components/people/IdentityFields.vue')['default']
     KindTag: typeof import('./components/KindTag.vue')['default']
     LanguageSwitch: typeof import('./components/LanguageSwitch.vue')['default']
+    LevelTag: typeof import('./components/health/LevelTag.vue')['default']
     MaskedId: typeof import('./components/people/MaskedId.vue')['default']
     PersonKindTag: typeof import('./components/people/PersonKindTag.vue')['default']
     PickupDialog: typeof import('./components/desk/PickupDialog.vue')['default']
@@ -90,6 +93,7 @@ declare module 'vue' {
     StaffForm: typeof import('./components/people/StaffForm.vue')['default']
     StaffTable: typeof import('./components/people/StaffTable.vue')['default']
     StaffView: typeof import('./components/people/StaffView.vue')['default']
+    VitalsTrend: typeof import('./components/health/VitalsTrend.vue')['default']
   }
   export interface GlobalDirectives {
     vLoading: typeof import('element-plus/es')['ElLoadingDirective']
