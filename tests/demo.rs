@@ -91,3 +91,83 @@ fn scale_multiplies_people_not_places() {
     assert_eq!(report.children, 2 * demo::CHILDREN_PER_SCALE as u64);
     assert_eq!(common::count(&t.db, "SELECT count(*) FROM audit_log WHERE action = 'seed_demo'"), 1);
 }
+
+#[test]
+fn a_year_of_checkups_read_by_the_rules_with_a_plausible_share_abnormal() {
+    use carecircle_core::domain::vitals::VitalsInput;
+    use carecircle_core::services::health;
+
+    let (t, admin) = common::seeded();
+    let db = &t.db;
+    let total = common::count(db, "SELECT count(*) FROM checkups");
+    assert!(total > 15_000, "{total} checkups for 6,000 clients");
+    // Within the last year, never in the future, only of active consenting clients.
+    assert_eq!(
+        common::count(
+            db,
+            "SELECT count(*) FROM checkups WHERE taken_at < '2025-11-28' OR taken_at > '2026-11-29T23:59:59Z'"
+        ),
+        0
+    );
+    assert_eq!(
+        common::count(
+            db,
+            "SELECT count(*) FROM checkups c JOIN clients k ON k.id = c.client_id WHERE k.consent_on IS NULL OR k.consent_on > substr(c.taken_at, 1, 10)"
+        ),
+        0
+    );
+    // Blood pressure of hypertensive clients: mostly controlled, a real tail raised, urgent rare.
+    let share = |level_sql: &str| {
+        common::count(db, &format!(
+            "SELECT count(*) FROM checkups c JOIN clients k ON k.id = c.client_id
+             WHERE k.chronic_conditions LIKE '%hypertension%' AND c.systolic IS NOT NULL AND ({level_sql})"
+        )) as f64
+            / common::count(db, "SELECT count(*) FROM checkups c JOIN clients k ON k.id = c.client_id WHERE k.chronic_conditions LIKE '%hypertension%' AND c.systolic IS NOT NULL") as f64
+    };
+    let raised = share("c.systolic >= 140 OR c.diastolic >= 90");
+    let urgent = share("c.systolic >= 180 OR c.diastolic >= 110");
+    assert!((0.15..0.5).contains(&raised), "raised share {raised:.2}");
+    assert!(urgent > 0.0 && urgent < 0.02, "urgent share {urgent:.4}");
+    // Every stored reading is what the rules say of its values.
+    let stored: Vec<(VitalsInput, String)> = db
+        .read(|c| {
+            let mut stmt = c.prepare(
+                "SELECT systolic, diastolic, heart_rate, glucose_fasting, temperature, weight_kg, height_cm, spo2, worst_level
+                 FROM checkups WHERE waist_cm IS NULL ORDER BY id LIMIT 2000",
+            )?;
+            let rows = stmt.query_map([], |r| {
+                Ok((
+                    VitalsInput {
+                        systolic: r.get(0)?,
+                        diastolic: r.get(1)?,
+                        heart_rate: r.get(2)?,
+                        glucose_fasting: r.get(3)?,
+                        temperature: r.get(4)?,
+                        weight_kg: r.get(5)?,
+                        height_cm: r.get(6)?,
+                        spo2: r.get(7)?,
+                        ..Default::default()
+                    },
+                    r.get(8)?,
+                ))
+            })?;
+            Ok(rows.collect::<rusqlite::Result<_>>()?)
+        })
+        .unwrap();
+    for (v, worst) in &stored {
+        let read = v.classify().unwrap().iter().map(|f| f.level).max().unwrap();
+        assert_eq!(read.as_str(), worst, "{v:?}");
+    }
+    // Urgent readings raised alerts; only the last week's are still open.
+    assert_eq!(
+        common::count(db, "SELECT count(*) FROM checkups WHERE worst_level = 'urgent'"),
+        common::count(db, "SELECT count(DISTINCT checkup_id) FROM alerts")
+    );
+    assert_eq!(common::count(db, "SELECT count(*) FROM alerts WHERE handled_at IS NULL AND raised_at < '2026-11-21'"), 0);
+    // A facility's follow-up list has work on it, but not everyone is overdue.
+    let (centre, _) = common::two_elder_facilities(db);
+    let due = health::due_follow_ups(db, &admin, centre, None, common::today(), 14).unwrap();
+    let overdue = due.iter().filter(|d| d.overdue).count();
+    let active = common::count(db, &format!("SELECT count(*) FROM clients WHERE facility_id = {centre} AND status = 'active'"));
+    assert!(overdue > 0 && (overdue as i64) < active / 2, "{overdue} overdue of {active} clients");
+}

@@ -5,6 +5,7 @@
 //! 60,000 clients, 5,000 children, 1,500 staff). The same seed gives the same city.
 
 mod city;
+mod health;
 mod names;
 
 use crate::domain::person::months_between;
@@ -49,6 +50,7 @@ pub struct SeedReport {
     pub staff: u64,
     pub clients: u64,
     pub children: u64,
+    pub checkups: u64,
 }
 
 struct PlacedFacility {
@@ -444,7 +446,9 @@ impl<'a> Seeder<'a> {
                 _ => "deceased",
             };
             let care = self.care_details(ethnicity, age_years);
-            let consent = self.rng.random_bool(0.9).then(|| self.today.to_string());
+            // Consent was given on registering, a year or more ago: the year of checkups follows it.
+            let consent =
+                self.rng.random_bool(0.9).then(|| (self.today - Duration::days(self.rng.random_range(380..1500))).to_string());
             stmt.execute(params![
                 f.id,
                 community_id,
@@ -597,6 +601,8 @@ pub fn seed(
         s.clients(&facilities, &circles, scale, &mut report, progress)?;
         progress(SeedProgress { stage: "children".into(), done: 0, total: 1 });
         s.children(&facilities, scale, &mut report)?;
+        progress(SeedProgress { stage: "checkups".into(), done: 0, total: 1 });
+        report.checkups = s.checkups(progress)?;
         Entry::new("seed_demo", "database", "demo").after(&report).write(conn, actor)?;
         progress(SeedProgress { stage: "done".into(), done: 1, total: 1 });
         Ok(report)

@@ -23,6 +23,18 @@ pub enum Level {
     Urgent,
 }
 
+impl Level {
+    /// As stored (the serde name).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Level::Normal => "normal",
+            Level::HighNormal => "high_normal",
+            Level::Raised => "raised",
+            Level::Urgent => "urgent",
+        }
+    }
+}
+
 /// What was measured.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]

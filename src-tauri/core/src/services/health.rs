@@ -60,15 +60,6 @@ pub struct Alert {
     pub raised_at: String,
 }
 
-fn level_str(level: Level) -> &'static str {
-    match level {
-        Level::Normal => "normal",
-        Level::HighNormal => "high_normal",
-        Level::Raised => "raised",
-        Level::Urgent => "urgent",
-    }
-}
-
 impl Checkup {
     fn from_row(r: &Row) -> rusqlite::Result<Checkup> {
         let findings: Vec<Finding> = serde_json::from_str(&r.get::<_, String>("findings_json")?).unwrap_or_default();
@@ -152,7 +143,7 @@ pub fn record_checkup(
             v.height_cm,
             v.waist_cm,
             v.spo2,
-            level_str(worst),
+            worst.as_str(),
             serde_json::to_string(&findings).expect("findings serialise"),
             notes,
             now_utc(),
@@ -256,7 +247,8 @@ pub struct DueFollowUp {
     pub nurse_name: Option<String>,
 }
 
-/// Follow-ups of the facility's active clients that are overdue or due within
+/// Follow-ups of the facility's active clients (with consent to health data on file: without
+/// it nothing can be recorded) that are overdue or due within
 /// `horizon_days`, overdue first, then by due day; optionally only one nurse's clients.
 pub fn due_follow_ups(
     db: &Db,
@@ -296,7 +288,7 @@ pub fn due_follow_ups(
         let mut out = Vec::new();
         let mut clients = c.prepare_cached(
             "SELECT id, name, birth_date, chronic_conditions, created_at FROM clients
-             WHERE facility_id = ?1 AND status = 'active'",
+             WHERE facility_id = ?1 AND status = 'active' AND consent_on IS NOT NULL",
         )?;
         let mut clients = clients.query([facility_id])?;
         while let Some(r) = clients.next()? {
