@@ -6,6 +6,7 @@ use std::io::Write;
 use std::path::PathBuf;
 
 use carecircle_core::demo;
+use carecircle_core::domain::growth::{self, GrowthInput};
 use carecircle_core::domain::person::PersonKind;
 use carecircle_core::domain::resident_id::{ResidentId, Sex};
 use carecircle_core::domain::vitals::VitalsInput;
@@ -127,6 +128,24 @@ enum Command {
         /// Oxygen saturation, %.
         #[arg(long)]
         spo2: Option<u8>,
+    },
+    /// Read a child's growth against the WHO Child Growth Standards: each indicator's z-score and
+    /// class, or why the input was refused (exit 2).
+    Growth {
+        /// M or F.
+        #[arg(long)]
+        sex: Option<String>,
+        /// Age on the day measured, 0–1856.
+        #[arg(long)]
+        age_days: u32,
+        #[arg(long, value_name = "KG")]
+        weight: Option<f64>,
+        /// Length lying (under 2 years) or height standing, cm.
+        #[arg(long, value_name = "CM")]
+        height: Option<f64>,
+        /// Head circumference, cm.
+        #[arg(long, value_name = "CM")]
+        head: Option<f64>,
     },
     /// Write the blank roster template (clients, children or staff) to an .xlsx file.
     Template {
@@ -270,6 +289,44 @@ fn run(cli: Cli, locale: Locale) -> Result<(), CoreError> {
             }
             return Ok(());
         }
+        Command::Growth { sex, age_days, weight, height, head } => {
+            // An unknown sex is refused like any other input: JSON and exit 2.
+            let sex = match sex.as_deref().map(str::to_ascii_uppercase).as_deref() {
+                None => Ok(None),
+                Some("M") => Ok(Some(Sex::Male)),
+                Some("F") => Ok(Some(Sex::Female)),
+                Some(other) => Err(Invalid::new("growth.sex_unknown", "sex").with("value", other)),
+            };
+            let scores = sex.and_then(|sex| {
+                growth::assess(&GrowthInput {
+                    sex,
+                    age_days: *age_days,
+                    weight_kg: *weight,
+                    height_cm: *height,
+                    head_cm: *head,
+                })
+            });
+            match scores {
+                Ok(scores) => {
+                    let rows: Vec<serde_json::Value> = scores
+                        .iter()
+                        .map(|s| {
+                            let label = carecircle_core::i18n::lookup(locale, &format!("growth.{}", s.code));
+                            serde_json::json!({ "indicator": s.indicator, "z": s.z, "class": s.class, "code": s.code, "label": label })
+                        })
+                        .collect();
+                    print_json(&serde_json::json!({ "valid": true, "zscores": rows }));
+                }
+                Err(e) => {
+                    let payload = CoreError::from(e).to_payload(locale);
+                    print_json(
+                        &serde_json::json!({ "valid": false, "error": payload.message, "code": payload.code, "field": payload.field }),
+                    );
+                    std::process::exit(2);
+                }
+            }
+            return Ok(());
+        }
         Command::Template { kind, out } => {
             std::fs::write(out, roster::template(roster_kind(kind)?)?)?;
             print_json(&serde_json::json!({ "template": out }));
@@ -329,7 +386,7 @@ fn run(cli: Cli, locale: Locale) -> Result<(), CoreError> {
             db.restore_from(&path, &safety)?;
             print_json(&serde_json::json!({ "restored_from": path, "previous_saved_to": safety }));
         }
-        Command::IdCheck { .. } | Command::Template { .. } | Command::Vitals { .. } => {
+        Command::IdCheck { .. } | Command::Template { .. } | Command::Vitals { .. } | Command::Growth { .. } => {
             unreachable!("handled before the database is opened")
         }
         Command::Import { file, kind, facility, commit } => {

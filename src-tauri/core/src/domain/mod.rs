@@ -5,6 +5,7 @@ pub mod account;
 pub mod assessment;
 pub mod facility;
 pub mod followup;
+pub mod growth;
 pub mod person;
 pub mod resident_id;
 pub mod text;
