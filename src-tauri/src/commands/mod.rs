@@ -3,6 +3,7 @@
 
 pub mod accounts;
 pub mod app;
+pub mod child_health;
 pub mod frontdesk;
 pub mod health;
 pub mod people;
@@ -66,6 +67,16 @@ macro_rules! all_commands {
             $crate::commands::health::alerts_open,
             $crate::commands::health::alert_handle,
             $crate::commands::health::follow_ups_due,
+            $crate::commands::child_health::class_sheet,
+            $crate::commands::child_health::class_checks_record,
+            $crate::commands::child_health::check_guardian_told,
+            $crate::commands::child_health::medicines_today,
+            $crate::commands::child_health::medicine_add,
+            $crate::commands::child_health::medicine_dose_give,
+            $crate::commands::child_health::growth_record,
+            $crate::commands::child_health::growth_history,
+            $crate::commands::child_health::growth_due,
+            $crate::commands::child_health::growth_curves,
         ]
     };
 }

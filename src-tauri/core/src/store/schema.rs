@@ -13,6 +13,7 @@ const STEPS: &[M<'static>] = &[
     M::up(include_str!("migrations/003_name_keys.sql")),
     M::up(include_str!("migrations/004_checkups.sql")),
     M::up(include_str!("migrations/005_checkup_purpose.sql")),
+    M::up(include_str!("migrations/006_child_health.sql")),
 ];
 
 /// The schema version this build creates and understands.
