@@ -43,6 +43,21 @@ import type { SeedProgress } from './bindings/SeedProgress'
 import type { SeedReport } from './bindings/SeedReport'
 import type { Staff } from './bindings/Staff'
 import type { StaffInput } from './bindings/StaffInput'
+import type { ClassSheet } from './bindings/ClassSheet'
+import type { CheckSession } from './bindings/CheckSession'
+import type { MorningCheck } from './bindings/MorningCheck'
+import type { MorningCheckInput } from './bindings/MorningCheckInput'
+import type { MedicineDay } from './bindings/MedicineDay'
+import type { MedicineInput } from './bindings/MedicineInput'
+import type { MedicineOrder } from './bindings/MedicineOrder'
+import type { MedicineDose } from './bindings/MedicineDose'
+import type { DoseInput } from './bindings/DoseInput'
+import type { GrowthMeasurement } from './bindings/GrowthMeasurement'
+import type { GrowthMeasurementInput } from './bindings/GrowthMeasurementInput'
+import type { DueCheck } from './bindings/DueCheck'
+import type { Curve } from './bindings/Curve'
+import type { Indicator } from './bindings/Indicator'
+import type { Sex } from './bindings/Sex'
 import type { VitalsInput } from './bindings/VitalsInput'
 
 export interface AppInfo {
@@ -162,4 +177,21 @@ export const api = {
   /** Overdue first; `nurseId` keeps only the clients whose last checkup that nurse took. */
   followUpsDue: (facilityId: number, nurseId: number | null, horizonDays: number) =>
     call<DueFollowUp[]>('follow_ups_due', { facilityId, nurseId, horizonDays }),
+
+  /** Today's morning or noon check sheet of a class (all classes when `className` is null). */
+  classSheet: (facilityId: number, className: string | null, session: CheckSession) =>
+    call<ClassSheet>('class_sheet', { facilityId, className, session }),
+  /** The whole class in one step: one bad row refuses all, naming the child. */
+  classChecksRecord: (facilityId: number, session: CheckSession, rows: MorningCheckInput[]) =>
+    call<MorningCheck[]>('class_checks_record', { facilityId, session, rows }),
+  checkGuardianTold: (checkId: number) => call<MorningCheck>('check_guardian_told', { checkId }),
+  medicinesToday: (facilityId: number) => call<MedicineDay[]>('medicines_today', { facilityId }),
+  medicineAdd: (childId: number, input: MedicineInput) => call<MedicineOrder>('medicine_add', { childId, input }),
+  medicineDoseGive: (medicineId: number, input: DoseInput) => call<MedicineDose>('medicine_dose_give', { medicineId, input }),
+  growthRecord: (childId: number, input: GrowthMeasurementInput) => call<GrowthMeasurement>('growth_record', { childId, input }),
+  /** Oldest first; audited as a view of the child's health record. */
+  growthHistory: (childId: number) => call<GrowthMeasurement[]>('growth_history', { childId }),
+  growthDue: (facilityId: number) => call<DueCheck[]>('growth_due', { facilityId }),
+  /** WHO curves at −3…+3 SD; for weight-for-length the table follows the age (length under 2, height from 2). */
+  growthCurves: (indicator: Indicator, sex: Sex, ageDays: number) => call<Curve[]>('growth_curves', { indicator, sex, ageDays }),
 }
