@@ -3,6 +3,7 @@ child has 38.2 °C: sending her home without the guardian told is refused (namin
 nothing is written; with the guardian told, the whole class is saved in one step."""
 
 import sqlite3
+import time
 from datetime import datetime, timedelta, timezone
 
 from selenium.webdriver.common.by import By
@@ -84,3 +85,21 @@ def test_health_worker_records_a_class_morning_check_with_one_feverish_child(lau
     assert by_child[sick_id] == ("morning", 38.2, 1, "send_home", 1, "保健员小李")
     assert by_child[well_id] == ("morning", 36.5, 0, "none", 0, "保健员小李")
     assert all(r[2] == 0 and r[3] == "none" for child, r in by_child.items() if child != sick_id)
+
+    # From the sheet to the child's page: a measurement, read against the WHO standards.
+    app.click(f"check-open-{sick_id}")
+    app.wait_text("person-title", sick_name)
+    app.click("growth-new")
+    app.type("growth-weight", "11.6")
+    app.type("growth-height", "86.0")
+    app.click("growth-save")
+    listed = app.wait_inner_text("growth-list", "11.6")
+    assert "年龄别体重" in listed
+    app.el("growth-chart")
+    app.driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", app.el("growth-chart"))
+    time.sleep(1)  # the chart draws itself in over a moment
+    app.screenshot("growth-chart")
+    with sqlite3.connect(demo_db) as c:
+        weight, zscores = c.execute("SELECT weight_kg, zscores_json FROM growth_measurements WHERE child_id = ? "
+                                    "ORDER BY id DESC LIMIT 1", (sick_id,)).fetchone()
+    assert weight == 11.6 and "weight_for_age" in zscores

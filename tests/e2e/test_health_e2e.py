@@ -3,6 +3,7 @@
 the nurse records what was done and the alert leaves the list."""
 
 import sqlite3
+import time
 
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
@@ -15,9 +16,12 @@ NURSE_PASSWORD = "nurse-pass-1"
 def test_nurse_logs_an_urgent_blood_pressure_and_handles_the_alert(launch, demo_db):
     with sqlite3.connect(demo_db) as c:
         centre = c.execute("SELECT id FROM facilities WHERE kind = 'elder_centre' ORDER BY id LIMIT 1").fetchone()[0]
-        # The first client of the list; she has consented to the processing of her health data.
+        # Of the first clients of the list, the one with the longest history (the demo's year
+        # of checkups); she has consented to the processing of her health data.
         client, name = c.execute(
-            "SELECT id, name FROM clients WHERE facility_id = ? AND status = 'active' ORDER BY name_key, id LIMIT 1",
+            "SELECT id, name FROM (SELECT id, name FROM clients WHERE facility_id = ? AND status = 'active' "
+            "ORDER BY name_key, id LIMIT 10) AS k "
+            "ORDER BY (SELECT count(*) FROM checkups WHERE client_id = k.id AND systolic IS NOT NULL) DESC, id LIMIT 1",
             (centre,)).fetchone()
         c.execute("UPDATE clients SET consent_on = coalesce(consent_on, '2026-01-05'), consent_by = 'admin' WHERE id = ?",
                   (client,))
@@ -52,6 +56,9 @@ def test_nurse_logs_an_urgent_blood_pressure_and_handles_the_alert(launch, demo_
     app.click("checkup-save")
     app.wait_text("checkup-list", "185/112")
     assert app.driver.find_elements(By.CSS_SELECTOR, '[data-testid="checkup-list"] [data-level="urgent"]')
+    # The year's readings over the rule bands, the new one last.
+    app.driver.execute_script("arguments[0].scrollIntoView({block: 'start'})", app.el("trend-bp"))
+    time.sleep(1)  # the lines draw themselves in over a moment
     app.screenshot("client-health")
 
     app.click("nav-health")
