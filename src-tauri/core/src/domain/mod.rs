@@ -6,6 +6,7 @@ pub mod assessment;
 pub mod facility;
 pub mod followup;
 pub mod growth;
+pub mod meals;
 pub mod person;
 pub mod resident_id;
 pub mod text;

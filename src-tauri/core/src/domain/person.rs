@@ -44,6 +44,8 @@ macro_rules! code_enum {
         }
     };
 }
+/// For other domain modules' code lists (meals' allergens, …).
+pub(crate) use code_enum;
 
 code_enum! {
     /// The three kinds of people in the registry.

@@ -7,6 +7,7 @@ pub mod audit;
 pub mod child_health;
 pub mod frontdesk;
 pub mod health;
+pub mod meals;
 pub mod people;
 pub mod registry;
 pub mod search;

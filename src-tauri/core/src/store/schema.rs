@@ -14,6 +14,7 @@ const STEPS: &[M<'static>] = &[
     M::up(include_str!("migrations/004_checkups.sql")),
     M::up(include_str!("migrations/005_checkup_purpose.sql")),
     M::up(include_str!("migrations/006_child_health.sql")),
+    M::up(include_str!("migrations/007_meals.sql")),
 ];
 
 /// The schema version this build creates and understands.
