@@ -70,6 +70,14 @@ pub enum Action {
     ManagePickup,
     /// Bring back a client recorded as moved or deceased: correcting the record.
     ReinstateClient,
+    /// Keep the dish library and build and publish the weekly menus.
+    ManageMenus,
+    /// Book and cancel meals, set standing orders, confirm diet warnings.
+    BookMeals,
+    /// Record meals served or delivered, and the food samples kept.
+    ServeMeals,
+    /// Set the city's meal subsidy per category.
+    SetSubsidyRates,
 }
 
 impl Action {
@@ -85,7 +93,12 @@ impl Action {
             Action::EditPeople => matches!(role, FrontDesk | Nurse | FacilityManager | CityAdmin),
             Action::EditStaff => matches!(role, FacilityManager | CityAdmin),
             Action::RevealId | Action::Assess => matches!(role, Nurse | FacilityManager | CityAdmin),
-            Action::ManagePickup | Action::ReinstateClient => matches!(role, FacilityManager | CityAdmin),
+            Action::ManagePickup | Action::ReinstateClient | Action::ManageMenus => {
+                matches!(role, FacilityManager | CityAdmin)
+            }
+            Action::BookMeals => matches!(role, FrontDesk | Nurse | FacilityManager | CityAdmin),
+            Action::ServeMeals => true,
+            Action::SetSubsidyRates => role == CityAdmin,
         }
     }
 }
