@@ -249,12 +249,7 @@ fn run(cli: Cli, locale: Locale) -> Result<(), CoreError> {
             sex,
             spo2,
         } => {
-            let sex = match sex.as_deref().map(str::to_ascii_uppercase).as_deref() {
-                None => None,
-                Some("M") => Some(Sex::Male),
-                Some("F") => Some(Sex::Female),
-                Some(other) => return Err(Invalid::new("vitals.sex_unknown", "sex").with("value", other).into()),
-            };
+            let sex = parse_sex(sex.as_deref(), "vitals.sex_unknown").unwrap_or_else(|e| refuse(locale, e));
             let input = VitalsInput {
                 systolic: *sbp,
                 diastolic: *dbp,
@@ -279,32 +274,18 @@ fn run(cli: Cli, locale: Locale) -> Result<(), CoreError> {
                         .collect();
                     print_json(&serde_json::json!({ "valid": true, "findings": rows }));
                 }
-                Err(e) => {
-                    let payload = CoreError::from(e).to_payload(locale);
-                    print_json(
-                        &serde_json::json!({ "valid": false, "error": payload.message, "code": payload.code, "field": payload.field }),
-                    );
-                    std::process::exit(2);
-                }
+                Err(e) => refuse(locale, e),
             }
             return Ok(());
         }
         Command::Growth { sex, age_days, weight, height, head } => {
-            // An unknown sex is refused like any other input: JSON and exit 2.
-            let sex = match sex.as_deref().map(str::to_ascii_uppercase).as_deref() {
-                None => Ok(None),
-                Some("M") => Ok(Some(Sex::Male)),
-                Some("F") => Ok(Some(Sex::Female)),
-                Some(other) => Err(Invalid::new("growth.sex_unknown", "sex").with("value", other)),
-            };
-            let scores = sex.and_then(|sex| {
-                growth::assess(&GrowthInput {
-                    sex,
-                    age_days: *age_days,
-                    weight_kg: *weight,
-                    height_cm: *height,
-                    head_cm: *head,
-                })
+            let sex = parse_sex(sex.as_deref(), "growth.sex_unknown").unwrap_or_else(|e| refuse(locale, e));
+            let scores = growth::assess(&GrowthInput {
+                sex,
+                age_days: *age_days,
+                weight_kg: *weight,
+                height_cm: *height,
+                head_cm: *head,
             });
             match scores {
                 Ok(scores) => {
@@ -317,13 +298,7 @@ fn run(cli: Cli, locale: Locale) -> Result<(), CoreError> {
                         .collect();
                     print_json(&serde_json::json!({ "valid": true, "zscores": rows }));
                 }
-                Err(e) => {
-                    let payload = CoreError::from(e).to_payload(locale);
-                    print_json(
-                        &serde_json::json!({ "valid": false, "error": payload.message, "code": payload.code, "field": payload.field }),
-                    );
-                    std::process::exit(2);
-                }
+                Err(e) => refuse(locale, e),
             }
             return Ok(());
         }
@@ -425,4 +400,21 @@ pub fn main() -> i32 {
             1
         }
     }
+}
+
+/// `M` or `F` (either case) as typed on the command line; anything else is refused with `code`.
+fn parse_sex(typed: Option<&str>, code: &'static str) -> Result<Option<Sex>, Invalid> {
+    match typed.map(str::to_ascii_uppercase).as_deref() {
+        None => Ok(None),
+        Some("M") => Ok(Some(Sex::Male)),
+        Some("F") => Ok(Some(Sex::Female)),
+        Some(other) => Err(Invalid::new(code, "sex").with("value", other)),
+    }
+}
+
+/// A value checker's refusal, for scripts: the reason as JSON, and exit code 2.
+fn refuse(locale: Locale, e: Invalid) -> ! {
+    let payload = CoreError::from(e).to_payload(locale);
+    print_json(&serde_json::json!({ "valid": false, "error": payload.message, "code": payload.code, "field": payload.field }));
+    std::process::exit(2);
 }
