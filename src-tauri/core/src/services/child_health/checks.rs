@@ -1,0 +1,506 @@
+//! The morning and noon checks of a class (一摸二看三问四查): the sheet of who is in and
+//! how each child was found, recorded and corrected on the day, and the guardian told.
+
+use std::collections::{HashMap, HashSet};
+
+use chrono::{DateTime, NaiveDate, Utc};
+use rusqlite::{params, Connection, OptionalExtension, Row};
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use super::{bad_column, date_of};
+use crate::domain::account::{Action, Actor};
+use crate::domain::person::{months_between, PersonKind};
+use crate::domain::resident_id::Sex;
+use crate::domain::text;
+use crate::error::{CoreError, Invalid, Result};
+use crate::services::audit::Entry;
+use crate::services::frontdesk::local_day;
+use crate::services::people::facility_of;
+use crate::store::{utc_stamp, Db};
+
+/// A temperature at or above this is fever (一摸).
+pub const FEVER_FROM_C: f64 = 37.3;
+/// A reading outside this range is an entry error (a thermometer misread), not a finding.
+pub const TEMPERATURE_RANGE_C: (f64, f64) = (34.0, 42.5);
+
+stored_enum! {
+    /// 晨检 on arrival, 午检 after the midday rest.
+    CheckSession { #[default] Morning = "morning", Noon = "noon" }
+}
+
+stored_enum! {
+    /// What was done about a child with fever or symptoms.
+    CheckAction { #[default] None = "none", Observe = "observe", Isolate = "isolate", SendHome = "send_home" }
+}
+
+/// The signs looked for (二看, 三问); fever is read from the temperature.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct CheckSigns {
+    pub poor_spirits: bool,
+    pub red_throat: bool,
+    pub rash: bool,
+    pub poor_eating: bool,
+    pub poor_sleep: bool,
+    pub abnormal_stools: bool,
+}
+
+impl CheckSigns {
+    pub fn any(&self) -> bool {
+        self.poor_spirits || self.red_throat || self.rash || self.poor_eating || self.poor_sleep || self.abnormal_stools
+    }
+}
+
+/// One child's row of the class sheet as the health worker fills it in.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct MorningCheckInput {
+    pub child_id: i64,
+    /// °C as read; none when not measured.
+    pub temperature: Option<f64>,
+    pub signs: CheckSigns,
+    /// The unsafe object found on the child (四查), if any.
+    pub unsafe_item: Option<String>,
+    pub note: Option<String>,
+    pub action: CheckAction,
+    /// The guardian has been told; required to isolate a child or send them home.
+    pub guardian_told: bool,
+}
+
+/// A stored morning or noon check.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[ts(export)]
+pub struct MorningCheck {
+    pub id: i64,
+    pub child_id: i64,
+    pub facility_id: i64,
+    pub day: String,
+    pub session: CheckSession,
+    pub temperature: Option<f64>,
+    /// Temperature ≥ 37.3 °C.
+    pub fever: bool,
+    pub signs: CheckSigns,
+    pub unsafe_item: Option<String>,
+    pub note: Option<String>,
+    /// Fever or any sign: the child needs watching.
+    pub abnormal: bool,
+    pub action: CheckAction,
+    /// UTC instant the guardian was told, and the staff member who recorded it.
+    pub guardian_told_at: Option<String>,
+    pub guardian_told_by: Option<String>,
+    pub checked_by_name: String,
+    pub checked_at: String,
+}
+
+impl MorningCheck {
+    fn from_row(r: &Row) -> rusqlite::Result<MorningCheck> {
+        let signs = CheckSigns {
+            poor_spirits: r.get("poor_spirits")?,
+            red_throat: r.get("red_throat")?,
+            rash: r.get("rash")?,
+            poor_eating: r.get("poor_eating")?,
+            poor_sleep: r.get("poor_sleep")?,
+            abnormal_stools: r.get("abnormal_stools")?,
+        };
+        let fever: bool = r.get("fever")?;
+        Ok(MorningCheck {
+            id: r.get("id")?,
+            child_id: r.get("child_id")?,
+            facility_id: r.get("facility_id")?,
+            day: r.get("day")?,
+            session: CheckSession::from_row(r, "session")?,
+            temperature: r.get("temperature")?,
+            fever,
+            signs,
+            unsafe_item: r.get("unsafe_item")?,
+            note: r.get("note")?,
+            abnormal: fever || signs.any(),
+            action: CheckAction::from_row(r, "action")?,
+            guardian_told_at: r.get("guardian_told_at")?,
+            guardian_told_by: r.get("guardian_told_by")?,
+            checked_by_name: r.get("checked_by_name")?,
+            checked_at: r.get("checked_at")?,
+        })
+    }
+}
+
+/// One child on the class sheet: in today or not, and their check of the session if done.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[ts(export)]
+pub struct ClassSheetRow {
+    pub child_id: i64,
+    pub name: String,
+    pub sex: Sex,
+    pub age_months: u32,
+    pub class_name: Option<String>,
+    /// Checked in at the desk that day.
+    pub present: bool,
+    /// Came that day and has already been collected.
+    pub checked_out: bool,
+    pub check: Option<MorningCheck>,
+}
+
+/// A class (or the whole unit) for one day's morning or noon check.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[ts(export)]
+pub struct ClassSheet {
+    pub facility_id: i64,
+    pub day: String,
+    pub session: CheckSession,
+    /// The class shown; none = every child of the unit.
+    pub class_name: Option<String>,
+    /// The unit's classes, to choose from.
+    pub classes: Vec<String>,
+    /// Children present first, then in name order.
+    pub rows: Vec<ClassSheetRow>,
+    pub present: u32,
+    pub checked: u32,
+    pub abnormal: u32,
+}
+
+/// A check after the rules, ready to store.
+struct CheckValues {
+    child_id: i64,
+    temperature: Option<f64>,
+    fever: bool,
+    signs: CheckSigns,
+    unsafe_item: Option<String>,
+    note: Option<String>,
+    action: CheckAction,
+    guardian_told: bool,
+}
+
+fn validate_check(input: &MorningCheckInput) -> Result<CheckValues, Invalid> {
+    let (min, max) = TEMPERATURE_RANGE_C;
+    if let Some(t) = input.temperature {
+        if !t.is_finite() || !(min..=max).contains(&t) {
+            return Err(Invalid::new("morning_check.temperature_implausible", "temperature")
+                .with("value", t)
+                .with("min", min)
+                .with("max", max));
+        }
+    }
+    let fever = input.temperature.is_some_and(|t| t >= FEVER_FROM_C);
+    let unsafe_item = text::optional_text(input.unsafe_item.as_deref(), 100, "unsafe_item")?;
+    let note = text::optional_text(input.note.as_deref(), 500, "note")?;
+    if (fever || input.signs.any()) && input.action == CheckAction::None {
+        return Err(Invalid::new("morning_check.action_required", "action"));
+    }
+    if matches!(input.action, CheckAction::Isolate | CheckAction::SendHome) && !input.guardian_told {
+        return Err(Invalid::new("morning_check.guardian_required", "guardian_told"));
+    }
+    Ok(CheckValues {
+        child_id: input.child_id,
+        temperature: input.temperature,
+        fever,
+        signs: input.signs,
+        unsafe_item,
+        note,
+        action: input.action,
+        guardian_told: input.guardian_told,
+    })
+}
+
+/// The child's name if they belong to `facility_id` and are enrolled on `day`. A child of
+/// another unit is named only by id: the actor may not see who they are.
+fn enrolled_child(c: &Connection, facility_id: i64, child_id: i64, day: NaiveDate) -> Result<String> {
+    let found: Option<(i64, String, String, Option<String>)> = c
+        .prepare_cached("SELECT facility_id, name, enrolled_on, left_on FROM children WHERE id = ?1")?
+        .query_row([child_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+        .optional()?;
+    let Some((_, name, enrolled_on, left_on)) = found.filter(|f| f.0 == facility_id) else {
+        return Err(Invalid::new("morning_check.child_not_here", "child_id")
+            .with("child", format!("#{child_id}"))
+            .with("child_id", child_id)
+            .into());
+    };
+    let day = day.to_string();
+    if enrolled_on > day || left_on.is_some_and(|l| l < day) {
+        return Err(Invalid::new("morning_check.child_not_enrolled", "child_id")
+            .with("child", &name)
+            .with("child_id", child_id)
+            .into());
+    }
+    Ok(name)
+}
+
+fn load_check(c: &Connection, child_id: i64, day: NaiveDate, session: CheckSession) -> Result<Option<MorningCheck>> {
+    Ok(c.prepare_cached("SELECT * FROM child_checks WHERE child_id = ?1 AND day = ?2 AND session = ?3")?
+        .query_row(params![child_id, day.to_string(), session.as_str()], MorningCheck::from_row)
+        .optional()?)
+}
+
+/// Writes one validated check over whatever that child had for the day and session.
+fn upsert_check(
+    c: &Connection,
+    actor: &Actor,
+    facility_id: i64,
+    day: NaiveDate,
+    session: CheckSession,
+    v: &CheckValues,
+    now: DateTime<Utc>,
+) -> Result<MorningCheck> {
+    let before = load_check(c, v.child_id, day, session)?;
+    // A guardian told earlier keeps the time they were told; unticking clears it.
+    let told = match (v.guardian_told, &before) {
+        (false, _) => (None, None),
+        (true, Some(b)) if b.guardian_told_at.is_some() => (b.guardian_told_at.clone(), b.guardian_told_by.clone()),
+        (true, _) => (Some(utc_stamp(now)), Some(actor.display_name.clone())),
+    };
+    let id: i64 = c
+        .prepare_cached(
+            "INSERT INTO child_checks (child_id, facility_id, day, session, temperature, fever, poor_spirits, red_throat,
+                                       rash, poor_eating, poor_sleep, abnormal_stools, unsafe_item, note, action,
+                                       guardian_told_at, guardian_told_by, checked_by, checked_by_name, checked_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20)
+             ON CONFLICT (child_id, day, session) DO UPDATE SET
+                (facility_id, temperature, fever, poor_spirits, red_throat, rash, poor_eating, poor_sleep, abnormal_stools,
+                 unsafe_item, note, action, guardian_told_at, guardian_told_by, checked_by, checked_by_name, checked_at)
+              = (excluded.facility_id, excluded.temperature, excluded.fever, excluded.poor_spirits, excluded.red_throat,
+                 excluded.rash, excluded.poor_eating, excluded.poor_sleep, excluded.abnormal_stools, excluded.unsafe_item,
+                 excluded.note, excluded.action, excluded.guardian_told_at, excluded.guardian_told_by,
+                 excluded.checked_by, excluded.checked_by_name, excluded.checked_at)
+             RETURNING id",
+        )?
+        .query_row(
+            params![
+                v.child_id,
+                facility_id,
+                day.to_string(),
+                session.as_str(),
+                v.temperature,
+                v.fever,
+                v.signs.poor_spirits,
+                v.signs.red_throat,
+                v.signs.rash,
+                v.signs.poor_eating,
+                v.signs.poor_sleep,
+                v.signs.abnormal_stools,
+                v.unsafe_item,
+                v.note,
+                v.action.as_str(),
+                told.0,
+                told.1,
+                actor.account_id,
+                actor.display_name,
+                utc_stamp(now),
+            ],
+            |r| r.get(0),
+        )?;
+    let after =
+        c.prepare_cached("SELECT * FROM child_checks WHERE id = ?1")?.query_row([id], MorningCheck::from_row)?;
+    let mut entry = Entry::new(if before.is_some() { "update" } else { "create" }, "child_check", id)
+        .facility(Some(facility_id))
+        .after(&after);
+    if let Some(before) = &before {
+        entry = entry.before(before);
+    }
+    entry.write(c, actor)?;
+    Ok(after)
+}
+
+/// The morning or noon check sheet of one class (or of the whole unit when `class_name` is
+/// none): every child enrolled that day, whether they are in, and their check if done.
+pub fn class_sheet(
+    db: &Db,
+    actor: &Actor,
+    facility_id: i64,
+    class_name: Option<&str>,
+    day: NaiveDate,
+    session: CheckSession,
+) -> Result<ClassSheet> {
+    actor.require_at(Action::ViewPeople, facility_id)?;
+    let class_name = class_name.map(str::trim).filter(|n| !n.is_empty());
+    db.read(|c| {
+        let classes: Vec<String> = c
+            .prepare_cached("SELECT name FROM child_classes WHERE facility_id = ?1 ORDER BY id")?
+            .query_map([facility_id], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        if let Some(name) = class_name.filter(|n| !classes.iter().any(|k| k == n)) {
+            return Err(Invalid::new("morning_check.class_unknown", "class_name").with("name", name).into());
+        }
+        let mut checks: HashMap<i64, MorningCheck> = c
+            .prepare_cached("SELECT * FROM child_checks WHERE facility_id = ?1 AND day = ?2 AND session = ?3")?
+            .query_map(params![facility_id, day.to_string(), session.as_str()], MorningCheck::from_row)?
+            .map(|r| r.map(|k| (k.child_id, k)))
+            .collect::<rusqlite::Result<_>>()?;
+        // In that day: a stay begun that day, or one still open from before (as the desk's board counts).
+        let rows: Vec<ClassSheetRow> = c
+            .prepare_cached(
+                "SELECT ch.id, ch.name, ch.sex, ch.birth_date, cc.name AS class_name,
+                        att.person_id IS NOT NULL AS present, coalesce(att.open, 1) = 0 AS checked_out
+                 FROM children ch
+                 LEFT JOIN child_classes cc ON cc.id = ch.class_id
+                 LEFT JOIN (SELECT person_id, sum(out_at IS NULL) AS open FROM attendance
+                            WHERE facility_id = ?1 AND person_kind = 'child'
+                              AND (day = ?2 OR (out_at IS NULL AND day < ?2))
+                            GROUP BY person_id) att ON att.person_id = ch.id
+                 WHERE ch.facility_id = ?1 AND ch.enrolled_on <= ?2 AND (ch.left_on IS NULL OR ch.left_on >= ?2)
+                   AND (?3 IS NULL OR cc.name = ?3)
+                 ORDER BY present DESC, ch.name_key, ch.id",
+            )?
+            .query_map(params![facility_id, day.to_string(), class_name], |r| {
+                Ok(ClassSheetRow {
+                    child_id: r.get("id")?,
+                    name: r.get("name")?,
+                    sex: Sex::from_db(&r.get::<_, String>("sex")?).ok_or_else(|| bad_column("sex"))?,
+                    age_months: months_between(date_of(r, "birth_date")?, day),
+                    class_name: r.get("class_name")?,
+                    present: r.get("present")?,
+                    checked_out: r.get("checked_out")?,
+                    check: None,
+                })
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+        let rows: Vec<ClassSheetRow> =
+            rows.into_iter().map(|row| ClassSheetRow { check: checks.remove(&row.child_id), ..row }).collect();
+        let count = |f: &dyn Fn(&ClassSheetRow) -> bool| rows.iter().filter(|r| f(r)).count() as u32;
+        Ok(ClassSheet {
+            facility_id,
+            day: day.to_string(),
+            session,
+            class_name: class_name.map(str::to_string),
+            classes,
+            present: count(&|r| r.present),
+            checked: count(&|r| r.check.is_some()),
+            abnormal: count(&|r| r.check.as_ref().is_some_and(|k| k.abnormal)),
+            rows,
+        })
+    })
+}
+
+/// Records the checks of a class in one go. Every row is checked first: one bad row
+/// refuses the whole call, naming its child (`child`, `child_id` params), and nothing is
+/// written. A child already checked this session is corrected in place (audited as an
+/// update). Checks are taken and corrected on their own day only.
+pub fn record_checks(
+    db: &Db,
+    actor: &Actor,
+    facility_id: i64,
+    day: NaiveDate,
+    session: CheckSession,
+    rows: &[MorningCheckInput],
+    now: DateTime<Utc>,
+) -> Result<Vec<MorningCheck>> {
+    actor.require_at(Action::Assess, facility_id)?;
+    if rows.is_empty() {
+        return Err(Invalid::new("morning_check.empty", "rows").into());
+    }
+    if day != local_day(now) {
+        return Err(Invalid::new("morning_check.not_today", "day").with("day", day).into());
+    }
+    db.write(|c| {
+        let mut seen = HashSet::new();
+        let mut valid = Vec::with_capacity(rows.len());
+        for input in rows {
+            let name = enrolled_child(c, facility_id, input.child_id, day)?;
+            let named = |e: Invalid| e.with("child", &name).with("child_id", input.child_id);
+            if !seen.insert(input.child_id) {
+                return Err(named(Invalid::new("morning_check.duplicate_child", "child_id")).into());
+            }
+            valid.push(validate_check(input).map_err(named)?);
+        }
+        valid.iter().map(|v| upsert_check(c, actor, facility_id, day, session, v, now)).collect()
+    })
+}
+
+fn check_by_id(c: &Connection, check_id: i64) -> Result<MorningCheck> {
+    c.prepare_cached("SELECT * FROM child_checks WHERE id = ?1")?
+        .query_row([check_id], MorningCheck::from_row)
+        .optional()?
+        .ok_or(CoreError::NotFound { entity: "child_check", id: check_id.to_string() })
+}
+
+/// Records that the guardian of a checked child has been told (say, of a child kept under
+/// observation who got worse). Telling twice keeps the first time.
+pub fn set_guardian_told(db: &Db, actor: &Actor, check_id: i64, now: DateTime<Utc>) -> Result<MorningCheck> {
+    actor.require(Action::Assess)?;
+    db.write(|c| {
+        let before = check_by_id(c, check_id)?;
+        actor.require_at(Action::Assess, before.facility_id)?;
+        if before.guardian_told_at.is_some() {
+            return Ok(before);
+        }
+        c.prepare_cached("UPDATE child_checks SET guardian_told_at = ?1, guardian_told_by = ?2 WHERE id = ?3")?
+            .execute(params![utc_stamp(now), actor.display_name, check_id])?;
+        let after = check_by_id(c, check_id)?;
+        Entry::new("guardian_told", "child_check", check_id)
+            .facility(Some(after.facility_id))
+            .before(&before)
+            .after(&after)
+            .write(c, actor)?;
+        Ok(after)
+    })
+}
+
+/// One child's checks from `from` to `to` (inclusive), newest first; the view is audited.
+pub fn checks_for_child(
+    db: &Db,
+    actor: &Actor,
+    child_id: i64,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<Vec<MorningCheck>> {
+    actor.require(Action::ViewPeople)?;
+    db.write(|c| {
+        let facility_id = facility_of(c, PersonKind::Child, child_id)?;
+        actor.require_at(Action::ViewPeople, facility_id)?;
+        let checks = c
+            .prepare_cached(
+                "SELECT * FROM child_checks WHERE child_id = ?1 AND day BETWEEN ?2 AND ?3
+                 ORDER BY day DESC, session DESC",
+            )?
+            .query_map(params![child_id, from.to_string(), to.to_string()], MorningCheck::from_row)?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        Entry::new("view", "child_checks", child_id)
+            .facility(Some(facility_id))
+            .after(&serde_json::json!({ "from": from, "to": to }))
+            .write(c, actor)?;
+        Ok(checks)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn input(temperature: Option<f64>, action: CheckAction, told: bool) -> MorningCheckInput {
+        MorningCheckInput { child_id: 1, temperature, action, guardian_told: told, ..Default::default() }
+    }
+
+    #[test]
+    fn fever_starts_at_37_3_and_needs_an_action() {
+        assert!(!validate_check(&input(Some(37.2), CheckAction::None, false)).unwrap().fever);
+        assert_eq!(
+            validate_check(&input(Some(37.3), CheckAction::None, false)).err().map(|e| e.code),
+            Some("morning_check.action_required")
+        );
+        assert!(validate_check(&input(Some(37.3), CheckAction::Observe, false)).unwrap().fever);
+        let rash = MorningCheckInput { signs: CheckSigns { rash: true, ..Default::default() }, ..Default::default() };
+        assert_eq!(validate_check(&rash).err().map(|e| e.field), Some("action"));
+        let pocket = MorningCheckInput { unsafe_item: Some("纽扣电池".into()), ..Default::default() };
+        assert!(validate_check(&pocket).is_ok(), "an object taken away is logged, the child needs no action");
+    }
+
+    #[test]
+    fn sending_home_or_isolating_needs_the_guardian_told() {
+        for action in [CheckAction::Isolate, CheckAction::SendHome] {
+            assert_eq!(
+                validate_check(&input(Some(38.5), action, false)).err().map(|e| e.code),
+                Some("morning_check.guardian_required")
+            );
+            assert!(validate_check(&input(Some(38.5), action, true)).is_ok());
+        }
+    }
+
+    #[test]
+    fn a_thermometer_misread_is_refused() {
+        for t in [33.9, 42.6, f64::NAN] {
+            let e = validate_check(&input(Some(t), CheckAction::Observe, false)).err().unwrap();
+            assert_eq!((e.code, e.field), ("morning_check.temperature_implausible", "temperature"));
+        }
+        assert!(validate_check(&input(Some(34.0), CheckAction::None, false)).is_ok());
+        assert!(validate_check(&input(Some(42.5), CheckAction::Observe, false)).is_ok());
+    }
+}
