@@ -168,3 +168,29 @@ fn follow_ups_are_planned_from_readings_and_satisfied_by_the_next_checkup() {
         && d.reason == DueReason::HypertensionControl
         && d.due_on.to_string() == "2027-03-05"));
 }
+
+#[test]
+fn a_form_with_only_the_sex_on_it_is_empty() {
+    let (t, admin) = common::seeded();
+    let (centre, _) = common::two_elder_facilities(&t.db);
+    let client: i64 = t
+        .db
+        .read(|c| {
+            Ok(c.query_row(
+                "SELECT id FROM clients WHERE facility_id = ?1 AND consent_on IS NOT NULL AND status = 'active' LIMIT 1",
+                [centre],
+                |r| r.get(0),
+            )?)
+        })
+        .unwrap();
+    let nurse = common::account(&t.db, &admin, "nurse", Role::Nurse, Some(centre));
+    let before = common::count(&t.db, "SELECT count(*) FROM checkups");
+    let sex_only = CheckupInput {
+        vitals: VitalsInput { sex: Some(carecircle_core::domain::resident_id::Sex::Female), ..Default::default() },
+        purpose: Purpose::Annual,
+        notes: Some("nothing measured".into()),
+    };
+    let err = health::record_checkup(&t.db, &nurse, client, &sex_only, at("2026-11-29T02:00:00Z")).unwrap_err();
+    assert_eq!(code(err), "checkup.empty");
+    assert_eq!(common::count(&t.db, "SELECT count(*) FROM checkups"), before);
+}

@@ -67,9 +67,11 @@ def test_nurse_logs_an_urgent_blood_pressure_and_handles_the_alert(launch, demo_
     app.screenshot("alert-list")
 
     app.click("alert-handle")
-    box = app.wait.until(EC.visibility_of_element_located((By.CSS_SELECTOR, ".alert-handle-box textarea")))
-    box.send_keys("已电话通知家属，送市人民医院")
-    app.driver.find_element(By.CSS_SELECTOR, ".alert-handle-box .el-button--primary").click()
+    # An empty note is refused in the dialog, which stays open for the note.
+    app.click("alert-confirm")
+    app.wait.until(EC.visibility_of_element_located((By.CSS_SELECTOR, ".alert-handle-box .el-alert")))
+    app.type("alert-note", "已电话通知家属，送市人民医院")
+    app.click("alert-confirm")
     app.wait_text("alert-list", "暂无待处理的危急值")
 
     with sqlite3.connect(demo_db) as c:

@@ -28,3 +28,19 @@ export function todayIso(): string {
   const d = new Date()
   return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`
 }
+
+/**
+ * A number as typed on a Chinese keyboard: full-width digits (１２０), a full-width or
+ * ideographic point (．。) or a comma (， ,) for the decimal point. `null` when empty,
+ * `NaN` when it is not a plain decimal number (letters, 0x41, 1e3, two points).
+ */
+export function parseTypedNumber(raw: string): number | null {
+  const text = raw
+    .trim()
+    .replace(/[\uFF10-\uFF19]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 0xff10 + 48))
+    .replace(/[．。，,]/g, '.')
+    .replace(/^[＋+]/, '')
+    .replace(/^－/, '-')
+  if (!text) return null
+  return /^-?(\d+(\.\d*)?|\.\d+)$/.test(text) ? Number(text) : Number.NaN
+}

@@ -21,6 +21,12 @@ export function loadFacilities(): Promise<FacilitySummary[]> {
   return loading
 }
 
+/** Forget the list: the next account may see other facilities (called on signing out). */
+export function resetFacilities() {
+  facilities.value = []
+  loading = null
+}
+
 /** Which facilities may hold each kind of person. */
 export const KINDS_FOR: Record<PersonKind, FacilityKind[]> = {
   client: ['elder_centre', 'elder_station'],

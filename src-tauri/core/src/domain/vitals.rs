@@ -116,6 +116,11 @@ pub fn bmi(weight_kg: f64, height_cm: f64) -> f64 {
 }
 
 impl VitalsInput {
+    /// At least one value was measured (the sex is context, not a measurement).
+    pub fn has_measurement(&self) -> bool {
+        *self != VitalsInput { sex: self.sex, ..Default::default() }
+    }
+
     /// Refuses entry errors; with none, reads every value given.
     pub fn classify(&self) -> Result<Vec<Finding>, Invalid> {
         self.check_plausible()?;

@@ -102,7 +102,8 @@ pub fn record_checkup(
     now: DateTime<Utc>,
 ) -> Result<Checkup> {
     actor.require(Action::Assess)?;
-    if input.vitals == VitalsInput::default() {
+    // The sex alone (sent with every form, to read the waist) is not a measurement.
+    if !input.vitals.has_measurement() {
         return Err(Invalid::new("checkup.empty", "vitals").into());
     }
     let notes = text::optional_text(input.notes.as_deref(), 500, "notes")?;
