@@ -4,6 +4,10 @@
 //! Whether a person may be served a dish is decided in one place, `domain::meals::clashes`;
 //! this module reads the facts it needs the same way for every caller.
 
+pub mod childcare;
+pub mod dishes;
+pub mod menus;
+
 use chrono::NaiveDate;
 use rusqlite::{params, Connection, OptionalExtension, Row};
 
