@@ -171,3 +171,177 @@ fn a_year_of_checkups_read_by_the_rules_with_a_plausible_share_abnormal() {
     let active = common::count(db, &format!("SELECT count(*) FROM clients WHERE facility_id = {centre} AND status = 'active'"));
     assert!(overdue > 0 && (overdue as i64) < active / 2, "{overdue} overdue of {active} clients");
 }
+
+#[test]
+fn a_year_of_childcare_health_records() {
+    use carecircle_core::domain::growth::{self, GrowthInput};
+    use carecircle_core::domain::resident_id::Sex;
+    use carecircle_core::services::child_health;
+
+    let (t, admin) = common::seeded();
+    let db = &t.db;
+    let children = demo::CHILDREN_PER_SCALE as i64;
+    // A morning check of every child in on each school day since enrolment; noon for a month.
+    let morning = common::count(db, "SELECT count(*) FROM child_checks WHERE session = 'morning'");
+    assert!((children * 40..children * 230).contains(&morning), "{morning} morning checks for {children} children");
+    let noon = common::count(db, "SELECT count(*) FROM child_checks WHERE session = 'noon'");
+    assert!(noon > 0 && noon < morning / 4, "{noon} noon checks");
+    assert_eq!(common::count(db, "SELECT count(*) FROM child_checks WHERE session = 'noon' AND day < '2026-10-30'"), 0);
+    assert_eq!(
+        common::count(db, "SELECT count(*) FROM child_checks WHERE day >= '2026-11-29'"),
+        0,
+        "today is left to the user"
+    );
+    // Never at a weekend, in the Spring Festival fortnight, or before the child was enrolled.
+    assert_eq!(common::count(db, "SELECT count(*) FROM child_checks WHERE strftime('%w', day) IN ('0', '6')"), 0);
+    assert_eq!(
+        common::count(db, "SELECT count(*) FROM child_checks WHERE day BETWEEN '2026-02-14' AND '2026-02-28'"),
+        0
+    );
+    assert_eq!(
+        common::count(
+            db,
+            "SELECT count(*) FROM child_checks k JOIN children c ON c.id = k.child_id
+             WHERE k.day < c.enrolled_on OR k.day > coalesce(c.left_on, '9999') OR k.facility_id != c.facility_id"
+        ),
+        0
+    );
+    // Stored as the service stores them: fever from the thermometer, an action for every
+    // finding, the guardian told of every child isolated or sent home.
+    assert_eq!(common::count(db, "SELECT count(*) FROM child_checks WHERE fever != (temperature >= 37.3)"), 0);
+    assert_eq!(
+        common::count(
+            db,
+            "SELECT count(*) FROM child_checks WHERE action = 'none'
+             AND (fever OR poor_spirits OR red_throat OR rash OR poor_eating OR poor_sleep OR abnormal_stools)"
+        ),
+        0
+    );
+    assert_eq!(
+        common::count(
+            db,
+            "SELECT count(*) FROM child_checks WHERE action IN ('isolate', 'send_home') AND guardian_told_at IS NULL"
+        ),
+        0
+    );
+    assert!(
+        common::count(db, "SELECT count(*) FROM child_checks WHERE temperature >= 38.0 AND action = 'send_home'") > 0
+    );
+    let checks = morning + noon;
+    let fever = common::count(db, "SELECT count(*) FROM child_checks WHERE fever") as f64 / checks as f64;
+    assert!((0.002..0.03).contains(&fever), "fever share {fever:.4}");
+    let signs = common::count(
+        db,
+        "SELECT count(*) FROM child_checks
+         WHERE poor_spirits OR red_throat OR rash OR poor_eating OR poor_sleep OR abnormal_stools",
+    ) as f64
+        / checks as f64;
+    assert!((0.005..0.04).contains(&signs), "share with signs {signs:.4}");
+    assert!(common::count(db, "SELECT count(*) FROM child_checks WHERE unsafe_item IS NOT NULL") > 0);
+    // Checked by the unit's own health workers.
+    assert_eq!(
+        common::count(
+            db,
+            "SELECT count(*) FROM child_checks k WHERE NOT EXISTS (SELECT 1 FROM staff s
+             WHERE s.facility_id = k.facility_id AND s.job = 'health_worker' AND s.name = k.checked_by_name)"
+        ),
+        0
+    );
+
+    // Growth: every child has an entry examination; the stored z-scores are what the
+    // standards give for the stored values, as `record_growth` would have stored them.
+    assert_eq!(
+        common::count(db, "SELECT count(DISTINCT child_id) FROM growth_measurements WHERE purpose = 'entry'"),
+        children
+    );
+    assert!(common::count(db, "SELECT count(*) FROM growth_measurements WHERE purpose = 'periodic'") > children / 5);
+    assert!(common::count(db, "SELECT count(*) FROM growth_measurements WHERE purpose = 'routine'") > 0);
+    type Row = (u32, Option<f64>, Option<f64>, Option<f64>, String, String);
+    let sample: Vec<Row> = db
+        .read(|c| {
+            let mut stmt = c.prepare(
+                "SELECT g.age_days, g.weight_kg, g.height_cm, g.head_cm, g.zscores_json, ch.sex
+                 FROM growth_measurements g JOIN children ch ON ch.id = g.child_id ORDER BY g.id LIMIT 500",
+            )?;
+            let rows =
+                stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?)))?;
+            Ok(rows.collect::<rusqlite::Result<_>>()?)
+        })
+        .unwrap();
+    assert_eq!(sample.len(), 500);
+    for (age_days, weight_kg, height_cm, head_cm, stored, sex) in &sample {
+        let expected = if *age_days > growth::MAX_AGE_DAYS {
+            Vec::new()
+        } else {
+            let input = GrowthInput {
+                sex: Sex::from_db(sex),
+                age_days: *age_days,
+                weight_kg: *weight_kg,
+                height_cm: *height_cm,
+                head_cm: *head_cm,
+            };
+            growth::assess(&input).unwrap_or_else(|e| panic!("{input:?} refused: {e:?}"))
+        };
+        assert_eq!(stored, &serde_json::to_string(&expected).unwrap(), "age {age_days} days");
+    }
+    let z_below = |indicator: &str, z: f64| {
+        let sql = format!(
+            "SELECT count(*) FROM growth_measurements g, json_each(g.zscores_json) j
+             WHERE json_extract(j.value, '$.indicator') = '{indicator}' AND json_extract(j.value, '$.z') < {z}"
+        );
+        common::count(db, &sql) as f64 / common::count(db, &sql.replace(&format!("< {z}"), "IS NOT NULL")) as f64
+    };
+    let underweight = z_below("weight_for_age", -2.0);
+    assert!((0.005..0.10).contains(&underweight), "underweight share {underweight:.4}");
+    let stunted = z_below("length_for_age", -2.0);
+    assert!(stunted > 0.0 && stunted < 0.10, "stunted share {stunted:.4}");
+    // The due list has work on it, but most children are examined on time.
+    let units: Vec<i64> = db
+        .read(|c| {
+            let mut stmt = c.prepare("SELECT id FROM facilities WHERE kind = 'childcare' ORDER BY id")?;
+            let ids = stmt.query_map([], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
+            Ok(ids)
+        })
+        .unwrap();
+    let mut overdue = 0;
+    for unit in &units {
+        let due = child_health::growth_due(db, &admin, *unit, common::today()).unwrap();
+        let late = due.iter().filter(|d| d.overdue).count() as i64;
+        let enrolled = common::count(db, &format!("SELECT count(*) FROM children WHERE facility_id = {unit}"));
+        assert!(late * 2 < enrolled, "unit {unit}: {late} of {enrolled} overdue");
+        overdue += late;
+    }
+    assert!((children / 100..children / 5).contains(&overdue), "{overdue} of {children} children overdue");
+
+    // Medicine from home: a few courses per unit a month, signed by a guardian of the child,
+    // never more doses on a day than ordered, and only within the course.
+    let medicines = common::count(db, "SELECT count(*) FROM child_medicines");
+    assert!((25 * 12..25 * 12 * 10).contains(&medicines), "{medicines} courses of medicine");
+    assert_eq!(
+        common::count(
+            db,
+            "SELECT count(*) FROM child_medicines m WHERE NOT EXISTS (SELECT 1 FROM child_contacts c
+             WHERE c.child_id = m.child_id AND c.is_guardian AND c.name = m.guardian_name)"
+        ),
+        0
+    );
+    assert!(common::count(db, "SELECT count(*) FROM child_medicine_doses") > medicines);
+    assert_eq!(
+        common::count(
+            db,
+            "SELECT count(*) FROM (SELECT d.medicine_id, d.day, count(*) AS n, m.times_per_day
+                                   FROM child_medicine_doses d JOIN child_medicines m ON m.id = d.medicine_id
+                                   GROUP BY d.medicine_id, d.day)
+             WHERE n > times_per_day"
+        ),
+        0
+    );
+    assert_eq!(
+        common::count(
+            db,
+            "SELECT count(*) FROM child_medicine_doses d JOIN child_medicines m ON m.id = d.medicine_id
+             WHERE d.day < m.from_day OR d.day > m.to_day"
+        ),
+        0
+    );
+}

@@ -4,6 +4,7 @@
 //! `is_demo = 1`. `scale` multiplies the people (scale 10 is the city-scale benchmark:
 //! 60,000 clients, 5,000 children, 1,500 staff). The same seed gives the same city.
 
+mod child_health;
 mod city;
 mod health;
 mod names;
@@ -51,6 +52,10 @@ pub struct SeedReport {
     pub clients: u64,
     pub children: u64,
     pub checkups: u64,
+    pub child_checks: u64,
+    pub growth_measurements: u64,
+    pub medicines: u64,
+    pub medicine_doses: u64,
 }
 
 struct PlacedFacility {
@@ -603,6 +608,8 @@ pub fn seed(
         s.children(&facilities, scale, &mut report)?;
         progress(SeedProgress { stage: "checkups".into(), done: 0, total: 1 });
         report.checkups = s.checkups(progress)?;
+        progress(SeedProgress { stage: "child_health".into(), done: 0, total: 1 });
+        s.child_health(&mut report, progress)?;
         Entry::new("seed_demo", "database", "demo").after(&report).write(conn, actor)?;
         progress(SeedProgress { stage: "done".into(), done: 1, total: 1 });
         Ok(report)
