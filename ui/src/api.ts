@@ -43,6 +43,16 @@ import type { SeedProgress } from './bindings/SeedProgress'
 import type { SeedReport } from './bindings/SeedReport'
 import type { Staff } from './bindings/Staff'
 import type { StaffInput } from './bindings/StaffInput'
+import type { Dish } from './bindings/Dish'
+import type { DishInput } from './bindings/DishInput'
+import type { Menu } from './bindings/Menu'
+import type { MenuCopy } from './bindings/MenuCopy'
+import type { MenuItemInput } from './bindings/MenuItemInput'
+import type { MenuWeek } from './bindings/MenuWeek'
+import type { Meal } from './bindings/Meal'
+import type { AllergyList } from './bindings/AllergyList'
+import type { SampleSlot } from './bindings/SampleSlot'
+import type { FoodSample } from './bindings/FoodSample'
 import type { ClassSheet } from './bindings/ClassSheet'
 import type { CheckSession } from './bindings/CheckSession'
 import type { MorningCheck } from './bindings/MorningCheck'
@@ -194,4 +204,24 @@ export const api = {
   growthDue: (facilityId: number) => call<DueCheck[]>('growth_due', { facilityId }),
   /** WHO curves at −3…+3 SD; for weight-for-length the table follows the age (length under 2, height from 2). */
   growthCurves: (indicator: Indicator, sex: Sex, ageDays: number) => call<Curve[]>('growth_curves', { indicator, sex, ageDays }),
+
+  dishesList: (facilityId: number, includeRetired: boolean) => call<Dish[]>('dishes_list', { facilityId, includeRetired }),
+  dishCreate: (facilityId: number, input: DishInput) => call<Dish>('dish_create', { facilityId, input }),
+  dishUpdate: (dishId: number, input: DishInput) => call<Dish>('dish_update', { dishId, input }),
+  /** Retire (never delete) or bring back a dish. */
+  dishSetActive: (dishId: number, active: boolean) => call<Dish>('dish_set_active', { dishId, active }),
+  menuWeeks: (facilityId: number) => call<MenuWeek[]>('menu_weeks', { facilityId }),
+  /** The week (a Monday) of the facility, made as an empty draft the first time. */
+  menuOpen: (facilityId: number, weekStart: string) => call<Menu>('menu_open', { facilityId, weekStart }),
+  /** Replaces the dishes of one meal of one day. */
+  menuSetMeal: (menuId: number, day: string, meal: Meal, items: MenuItemInput[]) => call<Menu>('menu_set_meal', { menuId, day, meal, items }),
+  menuCopyWeek: (facilityId: number, fromWeek: string, toWeek: string, replace: boolean) =>
+    call<MenuCopy>('menu_copy_week', { facilityId, fromWeek, toWeek, replace }),
+  menuPublish: (menuId: number) => call<Menu>('menu_publish', { menuId }),
+  allergyList: (facilityId: number, day: string) => call<AllergyList>('allergy_list', { facilityId, day }),
+  allergyListExport: (facilityId: number, day: string) => call<ExportReport>('allergy_list_export', { facilityId, day }),
+  samplesForDay: (facilityId: number, day: string) => call<SampleSlot[]>('samples_for_day', { facilityId, day }),
+  sampleRecord: (facilityId: number, day: string, meal: Meal, dishId: number, grams: number) =>
+    call<FoodSample>('sample_record', { facilityId, day, meal, dishId, grams }),
+  sampleDiscard: (sampleId: number) => call<FoodSample>('sample_discard', { sampleId }),
 }

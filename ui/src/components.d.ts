@@ -12,6 +12,7 @@ export {}
 declare module 'vue' {
   export interface GlobalComponents {
     AccountDialog: typeof import('./components/AccountDialog.vue')['default']
+    AllergyList: typeof import('./components/meals/AllergyList.vue')['default']
     AllergyTags: typeof import('./components/people/AllergyTags.vue')['default']
     AssessmentEntry: typeof import('./components/assessment/AssessmentEntry.vue')['default']
     AssessmentResult: typeof import('./components/assessment/AssessmentResult.vue')['default']
@@ -32,11 +33,13 @@ declare module 'vue' {
     DeskBoard: typeof import('./components/desk/DeskBoard.vue')['default']
     DeskHit: typeof import('./components/desk/DeskHit.vue')['default']
     DietTags: typeof import('./components/people/DietTags.vue')['default']
+    DishLibrary: typeof import('./components/meals/DishLibrary.vue')['default']
     DistrictChart: typeof import('./components/DistrictChart.vue')['default']
     ElAlert: typeof import('element-plus/es')['ElAlert']
     ElAside: typeof import('element-plus/es')['ElAside']
     ElBadge: typeof import('element-plus/es')['ElBadge']
     ElButton: typeof import('element-plus/es')['ElButton']
+    ElButtonGroup: typeof import('element-plus/es')['ElButtonGroup']
     ElCard: typeof import('element-plus/es')['ElCard']
     ElCascader: typeof import('element-plus/es')['ElCascader']
     ElCheckbox: typeof import('element-plus/es')['ElCheckbox']
@@ -79,6 +82,7 @@ declare module 'vue' {
     FacilityForm: typeof import('./components/FacilityForm.vue')['default']
     FacilitySelect: typeof import('./components/people/FacilitySelect.vue')['default']
     FacilityView: typeof import('./components/FacilityView.vue')['default']
+    FoodSamples: typeof import('./components/meals/FoodSamples.vue')['default']
     GrowthChart: typeof import('./components/health/GrowthChart.vue')['default']
     GrowthSection: typeof import('./components/health/GrowthSection.vue')['default']
     HealthSection: typeof import('./components/health/HealthSection.vue')['default']
@@ -100,6 +104,7 @@ declare module 'vue' {
     StaffTable: typeof import('./components/people/StaffTable.vue')['default']
     StaffView: typeof import('./components/people/StaffView.vue')['default']
     VitalsTrend: typeof import('./components/health/VitalsTrend.vue')['default']
+    WeekMenu: typeof import('./components/meals/WeekMenu.vue')['default']
   }
   export interface GlobalDirectives {
     vLoading: typeof import('element-plus/es')['ElLoadingDirective']

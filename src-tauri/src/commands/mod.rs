@@ -6,6 +6,7 @@ pub mod app;
 pub mod child_health;
 pub mod frontdesk;
 pub mod health;
+pub mod meals;
 pub mod people;
 pub mod registry;
 pub mod roster;
@@ -77,6 +78,20 @@ macro_rules! all_commands {
             $crate::commands::child_health::growth_history,
             $crate::commands::child_health::growth_due,
             $crate::commands::child_health::growth_curves,
+            $crate::commands::meals::dishes_list,
+            $crate::commands::meals::dish_create,
+            $crate::commands::meals::dish_update,
+            $crate::commands::meals::dish_set_active,
+            $crate::commands::meals::menu_weeks,
+            $crate::commands::meals::menu_open,
+            $crate::commands::meals::menu_set_meal,
+            $crate::commands::meals::menu_copy_week,
+            $crate::commands::meals::menu_publish,
+            $crate::commands::meals::allergy_list,
+            $crate::commands::meals::allergy_list_export,
+            $crate::commands::meals::samples_for_day,
+            $crate::commands::meals::sample_record,
+            $crate::commands::meals::sample_discard,
         ]
     };
 }

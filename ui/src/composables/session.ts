@@ -36,3 +36,8 @@ export const assignableRoles = computed<Role[]>(() => {
   if (actor.value?.role === 'facility_manager') return ['front_desk', 'nurse', 'caregiver']
   return []
 })
+
+/** Keeps the dish library and builds and publishes the menus (managers, the city office). */
+export const canManageMenus = canManageAccounts
+/** Books and cancels meals (front desk, nurses, managers). */
+export const canBookMeals = computed(() => ['front_desk', 'nurse', 'facility_manager', 'city_admin'].includes(actor.value?.role ?? ''))
