@@ -14,6 +14,7 @@ use carecircle_core::error::Invalid;
 use carecircle_core::roster::{self, RosterKind};
 use carecircle_core::services::accounts::{self, NewAccount};
 use carecircle_core::services::frontdesk::today_local;
+use carecircle_core::services::meals::subsidy;
 use carecircle_core::services::registry::{self, FacilityFilter};
 use carecircle_core::services::search::{self, SearchCache};
 use carecircle_core::{Actor, CoreError, Db, Locale, Role};
@@ -152,6 +153,25 @@ enum Command {
         kind: String,
         #[arg(long, value_name = "PATH")]
         out: PathBuf,
+    },
+    /// The city's meal subsidy (助餐补贴) per meal served, by client category.
+    Subsidy {
+        #[command(subcommand)]
+        command: SubsidyCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum SubsidyCommand {
+    /// The amount per meal of every category, in fen.
+    List,
+    /// Set one category's amount per meal, for meals served from now on.
+    Set {
+        /// standard, aged_80, low_income, extreme_poverty or disabled.
+        #[arg(long)]
+        category: String,
+        #[arg(long)]
+        fen: i64,
     },
 }
 
@@ -373,6 +393,10 @@ fn run(cli: Cli, locale: Locale) -> Result<(), CoreError> {
         }
         Command::Export { kind, out, facility, all } => {
             print_json(&roster::export(&db, &system, roster_kind(&kind)?, facility, all, &out)?);
+        }
+        Command::Subsidy { command: SubsidyCommand::List } => print_json(&subsidy::subsidy_rates(&db, &system)?),
+        Command::Subsidy { command: SubsidyCommand::Set { category, fen } } => {
+            print_json(&subsidy::set_subsidy_rate(&db, &system, subsidy::parse_category(&category)?, fen)?);
         }
         Command::Search { text, kind, limit } => {
             let kinds = match kind.as_deref() {

@@ -1,9 +1,11 @@
 //! Meals: what a dish holds and suits, and whether a person may be served it. The rules
 //! (DESIGN.md): a dish that holds something the person is allergic to is refused unless a
 //! safe substitute is chosen; a dish that does not suit their diet (sugary for a diabetic,
-//! not halal for a Muslim client, …) is a warning someone must confirm; a child under one
-//! year gets no added salt or sugar. The same check runs on booking, on the day's list and
-//! at serving, so it lives here, once.
+//! not halal for a Muslim client, not vegetarian) is a warning someone must confirm; a
+//! child under one year gets no added salt or sugar. Low-salt, soft and minced are not
+//! warnings: the kitchen prepares the portion that way (a diet variant on its count
+//! sheet). The same check runs on booking, on the day's list and at serving, so it lives
+//! here, once.
 
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
@@ -162,16 +164,30 @@ pub fn clashes(eater: &EaterFacts, dish: &DishFacts) -> Vec<Clash> {
     if eater.age_months.is_some_and(|m| m < 12) && (dish.added_salt || dish.added_sugar) {
         out.push(Clash::InfantSaltSugar);
     }
-    for need in &eater.diet_needs {
-        let suits = dish.suits.contains(need)
-            // Low-sugar is about added sugar; a dish without any suits a diabetic diet.
-            || (*need == DietNeed::LowSugar && !dish.added_sugar)
-            || (*need == DietNeed::LowSalt && !dish.added_salt);
-        if !suits {
+    for need in eater.diet_needs.iter().filter(|n| !PREPARED.contains(n)) {
+        if !suits(dish, *need) {
             out.push(Clash::Diet { need: *need });
         }
     }
     out
+}
+
+/// Diets the kitchen meets by preparing the portion (less salt, cooked soft, minced): a
+/// variant on the count sheet, never a warning.
+pub const PREPARED: [DietNeed; 3] = [DietNeed::LowSalt, DietNeed::Soft, DietNeed::Minced];
+
+/// The dish as it is suits the diet: tagged so, or (for low-sugar and low-salt) made
+/// without added sugar or salt.
+fn suits(dish: &DishFacts, need: DietNeed) -> bool {
+    dish.suits.contains(&need)
+        || (need == DietNeed::LowSugar && !dish.added_sugar)
+        || (need == DietNeed::LowSalt && !dish.added_salt)
+}
+
+/// How the kitchen must prepare this portion for this eater (low-salt, soft, minced), in
+/// the order of [`PREPARED`]; empty for the standard portion.
+pub fn variant(eater: &EaterFacts, dish: &DishFacts) -> Vec<DietNeed> {
+    PREPARED.into_iter().filter(|n| eater.diet_needs.contains(n) && !suits(dish, *n)).collect()
 }
 
 #[cfg(test)]
@@ -224,12 +240,31 @@ mod tests {
     #[test]
     fn diets_that_do_not_suit_are_warnings() {
         let sweet = dish(&[], &[DietNeed::Soft], true, true);
-        let c = clashes(&eater(&[], &[DietNeed::LowSugar, DietNeed::Halal, DietNeed::Soft], None), &sweet);
-        assert_eq!(c, vec![Clash::Diet { need: DietNeed::LowSugar }, Clash::Diet { need: DietNeed::Halal }]);
+        let c = clashes(&eater(&[], &[DietNeed::LowSugar, DietNeed::Halal, DietNeed::Vegetarian], None), &sweet);
+        assert_eq!(
+            c,
+            vec![
+                Clash::Diet { need: DietNeed::LowSugar },
+                Clash::Diet { need: DietNeed::Halal },
+                Clash::Diet { need: DietNeed::Vegetarian }
+            ]
+        );
         assert!(c.iter().all(|x| !x.refuses()));
-        // No added sugar or salt suits low-sugar and low-salt diets without a tag.
-        let plain = dish(&[], &[], false, false);
-        assert!(clashes(&eater(&[], &[DietNeed::LowSugar, DietNeed::LowSalt], None), &plain).is_empty());
+        // No added sugar suits a low-sugar diet without a tag; a halal tag suits halal.
+        let plain = dish(&[], &[DietNeed::Halal], false, false);
+        assert!(clashes(&eater(&[], &[DietNeed::LowSugar, DietNeed::Halal], None), &plain).is_empty());
+    }
+
+    #[test]
+    fn low_salt_soft_and_minced_are_prepared_not_warned() {
+        let salted = dish(&[], &[DietNeed::Soft], true, false);
+        let needs = eater(&[], &[DietNeed::Minced, DietNeed::LowSalt, DietNeed::Soft], None);
+        assert!(clashes(&needs, &salted).is_empty());
+        // Soft already: only less salt and mincing to prepare, in the kitchen's order.
+        assert_eq!(variant(&needs, &salted), vec![DietNeed::LowSalt, DietNeed::Minced]);
+        // Unsalted suits low-salt as it is.
+        assert_eq!(variant(&needs, &dish(&[], &[], false, false)), vec![DietNeed::Soft, DietNeed::Minced]);
+        assert!(variant(&eater(&[], &[DietNeed::Halal], None), &salted).is_empty());
     }
 
     #[test]

@@ -4,9 +4,13 @@
 //! Whether a person may be served a dish is decided in one place, `domain::meals::clashes`;
 //! this module reads the facts it needs the same way for every caller.
 
+pub mod bookings;
 pub mod childcare;
 pub mod dishes;
+pub mod kitchen;
 pub mod menus;
+pub mod standing;
+pub mod subsidy;
 
 use chrono::NaiveDate;
 use rusqlite::{params, Connection, OptionalExtension, Row};

@@ -347,6 +347,9 @@ pub fn set_client_status(db: &Db, actor: &Actor, id: i64, status: ClientStatus, 
                 params![now, actor.account_id, id],
             )?;
         }
+        // Suspended, moved or dead: standing meal orders stop and bookings not yet served
+        // are cancelled, in this same transaction. Reinstating restarts nothing.
+        crate::services::meals::standing::stop_for_client_status(c, actor, id, facility_id, status, today, &now)?;
         let after = load_client(c, id, today)?;
         Entry::new("status", "client", id).facility(Some(facility_id)).before(&before).after(&after).write(c, actor)?;
         Ok(after)

@@ -1,0 +1,756 @@
+//! Meal bookings at the elder centres (老年助餐): a client books days and meals, to eat at
+//! the centre or to have delivered; cancels until the meal's cut-off; is served. Every
+//! booking and every serving runs the one safety rule, `domain::meals::clashes`, against the
+//! facility's published menu for that day and meal.
+//!
+//! Decisions worth knowing:
+//! - A booking is for the client's own facility, by someone who may book meals there
+//!   (`Action::BookMeals`), for an active client, for today or later (a same-day booking
+//!   after the cancellation cut-off is allowed: a walk-in can usually still be fed, while a
+//!   cancelled portion is already cooked).
+//! - A request (several days × several meals) is all or nothing: every day and meal needs a
+//!   published menu, no meal may already be booked, and no dish may clash with an allergy of
+//!   the client unless a substitute is chosen for it. Otherwise nothing is written and the
+//!   error names the day, the dish and the allergy.
+//! - A substitute replaces its dish wherever the dish is on the requested meals; it must be
+//!   an active dish of the same facility that does not itself clash, and it must replace a
+//!   dish that is on at least one of them (a choice that applies nowhere is a mistake). A
+//!   substitute may also be chosen for a dish that merely does not suit a diet.
+//! - A dish that does not suit a diet (sugary for a diabetic, not halal…) is a warning: the
+//!   request comes back as [`BookingOutcome::NeedsConfirmation`] with every warning and
+//!   nothing written; sent again with `confirm_diet`, the bookings that carry warnings
+//!   record who confirmed them and when.
+//! - Cancellation closes at [`cancel_cutoff`]: breakfast at 18:00 the day before, lunch at
+//!   09:30 and dinner at 14:00 the same day, Beijing time, when the kitchen orders and
+//!   starts cooking. A served booking is never cancelled.
+//! - Serving re-runs the check against the menu as it is now (a menu changed after the
+//!   booking may now clash): an allergy clash without a substitute refuses; diet warnings
+//!   the booking never had confirmed must be confirmed by whoever serves (a confirmation
+//!   given at booking stands for the booking: the table keeps who and when, not which
+//!   warnings). A delivery counts as served when it is handed over at the door. Serving is
+//!   recorded on the meal's day or later (a clerk catching up), never ahead. The subsidy
+//!   that applies is fixed then (see `subsidy`).
+
+use std::collections::{HashMap, HashSet};
+
+use chrono::{DateTime, Days, NaiveDate, NaiveTime, TimeZone, Utc};
+use rusqlite::{params, Connection, OptionalExtension, Row};
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use super::{client_eater, dish_facts, meal_dishes, subsidy};
+use crate::domain::account::{Action, Actor};
+use crate::domain::meals::{clashes, variant, Clash, DishFacts, EaterFacts, Meal, MealMode};
+use crate::domain::person::{code_enum, ClientStatus, DietNeed, PersonKind};
+use crate::domain::text;
+use crate::error::{CoreError, Invalid, Result};
+use crate::services::audit::Entry;
+use crate::services::frontdesk::{local_day, local_offset};
+use crate::services::people::facility_of;
+use crate::store::{utc_stamp, Db};
+
+/// The most days one request may book (a month and a bit): a longer run is a standing order.
+pub const MAX_DAYS_PER_REQUEST: usize = 62;
+
+code_enum! {
+    BookingStatus { Booked = "booked", Cancelled = "cancelled", Served = "served" }
+}
+
+/// A dish the client gets instead of one on the menu.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct SubstituteChoice {
+    pub dish_id: i64,
+    pub substitute_dish_id: i64,
+}
+
+/// The booking form: days × meals for one client.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct BookingRequest {
+    pub client_id: i64,
+    /// The days to book ("2026-11-30"); the UI expands a from–to range into its days.
+    #[ts(type = "string[]")]
+    pub days: Vec<NaiveDate>,
+    pub meals: Vec<Meal>,
+    pub mode: MealMode,
+    #[serde(default)]
+    pub substitutes: Vec<SubstituteChoice>,
+    /// The clerk has seen the diet warnings and confirms them.
+    #[serde(default)]
+    pub confirm_diet: bool,
+}
+
+/// A dish that does not suit one of the client's diets, on one day's meal.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[ts(export)]
+pub struct DietWarning {
+    #[ts(type = "string")]
+    pub day: NaiveDate,
+    pub meal: Meal,
+    /// The dish as served (the substitute, if one was chosen).
+    pub dish_id: i64,
+    pub dish_name: String,
+    pub need: DietNeed,
+}
+
+/// A substitute recorded on a booking.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[ts(export)]
+pub struct Substitution {
+    pub dish_id: i64,
+    pub dish_name: String,
+    pub substitute_dish_id: i64,
+    pub substitute_name: String,
+    pub chosen_by_name: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[ts(export)]
+pub struct Booking {
+    pub id: i64,
+    pub client_id: i64,
+    pub client_name: String,
+    pub facility_id: i64,
+    #[ts(type = "string")]
+    pub day: NaiveDate,
+    pub meal: Meal,
+    pub mode: MealMode,
+    pub status: BookingStatus,
+    /// Made by this standing order, if any.
+    pub standing_order_id: Option<i64>,
+    pub diet_confirmed_by: Option<String>,
+    pub diet_confirmed_at: Option<String>,
+    pub substitutions: Vec<Substitution>,
+    pub cancelled_at: Option<String>,
+    pub cancelled_by_name: Option<String>,
+    pub cancel_reason: Option<String>,
+    pub served_at: Option<String>,
+    pub served_by_name: Option<String>,
+    /// Fixed when served: `subsidy::SubsidyCategory` code and amount.
+    pub subsidy_category: Option<String>,
+    pub subsidy_fen: Option<i64>,
+    pub created_by_name: String,
+    pub created_at: String,
+}
+
+/// What a booking request did.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(tag = "outcome", rename_all = "snake_case")]
+#[ts(export)]
+pub enum BookingOutcome {
+    /// Nothing was written: show the warnings, and send the request again with
+    /// `confirm_diet` if the clerk confirms them.
+    NeedsConfirmation {
+        warnings: Vec<DietWarning>,
+    },
+    Booked {
+        bookings: Vec<Booking>,
+    },
+}
+
+/// What serving did.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(tag = "outcome", rename_all = "snake_case")]
+#[ts(export)]
+pub enum ServeOutcome {
+    /// Nothing was written: the dishes as they are now do not suit a diet and nobody has
+    /// confirmed that; serve again with `confirm_diet` to confirm.
+    NeedsConfirmation { warnings: Vec<DietWarning> },
+    /// The warnings that stand (already confirmed) are shown again to whoever serves.
+    Served { booking: Box<Booking>, warnings: Vec<DietWarning> },
+}
+
+impl Booking {
+    fn from_row(r: &Row) -> rusqlite::Result<Booking> {
+        let bad = |col: &str| {
+            rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, format!("bad {col}").into())
+        };
+        Ok(Booking {
+            id: r.get("id")?,
+            client_id: r.get("client_id")?,
+            client_name: r.get("client_name")?,
+            facility_id: r.get("facility_id")?,
+            day: r.get::<_, String>("day")?.parse().map_err(|_| bad("day"))?,
+            meal: Meal::parse(&r.get::<_, String>("meal")?).ok_or_else(|| bad("meal"))?,
+            mode: MealMode::parse(&r.get::<_, String>("mode")?).ok_or_else(|| bad("mode"))?,
+            status: BookingStatus::parse(&r.get::<_, String>("status")?).ok_or_else(|| bad("status"))?,
+            standing_order_id: r.get("standing_order_id")?,
+            diet_confirmed_by: r.get("diet_confirmed_by")?,
+            diet_confirmed_at: r.get("diet_confirmed_at")?,
+            substitutions: Vec::new(),
+            cancelled_at: r.get("cancelled_at")?,
+            cancelled_by_name: r.get("cancelled_by_name")?,
+            cancel_reason: r.get("cancel_reason")?,
+            served_at: r.get("served_at")?,
+            served_by_name: r.get("served_by_name")?,
+            subsidy_category: r.get("subsidy_category")?,
+            subsidy_fen: r.get("subsidy_fen")?,
+            created_by_name: r.get("created_by_name")?,
+            created_at: r.get("created_at")?,
+        })
+    }
+}
+
+const BOOKING_SELECT: &str =
+    "SELECT b.*, cl.name AS client_name FROM bookings b JOIN clients cl ON cl.id = b.client_id";
+
+pub(crate) fn load_booking(c: &Connection, id: i64) -> Result<Booking> {
+    let mut booking = c
+        .prepare_cached(&format!("{BOOKING_SELECT} WHERE b.id = ?1"))?
+        .query_row([id], Booking::from_row)
+        .optional()?
+        .ok_or(CoreError::NotFound { entity: "booking", id: id.to_string() })?;
+    booking.substitutions = substitutions_of(c, id)?;
+    Ok(booking)
+}
+
+fn substitutions_of(c: &Connection, booking_id: i64) -> Result<Vec<Substitution>> {
+    Ok(c.prepare_cached(
+        "SELECT s.dish_id, d.name, s.substitute_dish_id, sd.name, s.chosen_by_name
+         FROM booking_substitutions s JOIN dishes d ON d.id = s.dish_id JOIN dishes sd ON sd.id = s.substitute_dish_id
+         WHERE s.booking_id = ?1 ORDER BY s.dish_id",
+    )?
+    .query_map([booking_id], |r| {
+        Ok(Substitution {
+            dish_id: r.get(0)?,
+            dish_name: r.get(1)?,
+            substitute_dish_id: r.get(2)?,
+            substitute_name: r.get(3)?,
+            chosen_by_name: r.get(4)?,
+        })
+    })?
+    .collect::<rusqlite::Result<_>>()?)
+}
+
+fn load_bookings(c: &Connection, sql_where: &str, args: impl rusqlite::Params) -> Result<Vec<Booking>> {
+    let mut stmt = c.prepare_cached(&format!("{BOOKING_SELECT} {sql_where}"))?;
+    let mut out: Vec<Booking> = stmt.query_map(args, Booking::from_row)?.collect::<rusqlite::Result<_>>()?;
+    for b in &mut out {
+        b.substitutions = substitutions_of(c, b.id)?;
+    }
+    Ok(out)
+}
+
+// ---------------------------------------------------------------------------------------
+// The safety check, shared by booking, standing orders, serving and the kitchen sheet.
+
+/// A dish as the kitchen's records know it.
+#[derive(Debug, Clone)]
+pub(crate) struct KnownDish {
+    pub facility_id: i64,
+    pub active: bool,
+    pub facts: DishFacts,
+}
+
+/// Dishes read once per operation.
+#[derive(Default)]
+pub(crate) struct DishCache {
+    known: HashMap<i64, Option<KnownDish>>,
+}
+
+impl DishCache {
+    pub(crate) fn get(&mut self, c: &Connection, id: i64) -> Result<Option<&KnownDish>> {
+        if let std::collections::hash_map::Entry::Vacant(slot) = self.known.entry(id) {
+            let dish = c
+                .prepare_cached("SELECT * FROM dishes WHERE id = ?1")?
+                .query_row([id], |r| {
+                    Ok(KnownDish {
+                        facility_id: r.get("facility_id")?,
+                        active: r.get("active")?,
+                        facts: dish_facts(r)?,
+                    })
+                })
+                .optional()?;
+            slot.insert(dish);
+        }
+        Ok(self.known[&id].as_ref())
+    }
+}
+
+/// One dish of a meal as one client gets it: the menu's dish or the substitute chosen for
+/// it, with every reason it may not simply be served to them.
+#[derive(Debug, Clone)]
+pub(crate) struct Plate {
+    pub menu_dish_id: i64,
+    pub menu_dish_name: String,
+    pub dish_id: i64,
+    pub dish_name: String,
+    pub clashes: Vec<Clash>,
+    /// How the kitchen prepares it for this eater (low-salt, soft, minced).
+    pub variant: Vec<DietNeed>,
+}
+
+impl Plate {
+    pub(crate) fn is_substitute(&self) -> bool {
+        self.dish_id != self.menu_dish_id
+    }
+
+    /// The first allergy (or other refusal) that forbids this plate.
+    pub(crate) fn refusal(&self) -> Option<&Clash> {
+        self.clashes.iter().find(|c| c.refuses())
+    }
+
+    /// The variant the kitchen prepares (low-salt, soft, minced; empty: the standard portion).
+    pub(crate) fn diet_needs(&self) -> Vec<DietNeed> {
+        self.variant.clone()
+    }
+
+    /// The diets this plate does not suit and cannot be prepared for (low-sugar, halal,
+    /// vegetarian): the warnings someone must confirm.
+    pub(crate) fn warned_diets(&self) -> Vec<DietNeed> {
+        self.clashes.iter().filter_map(|c| if let Clash::Diet { need } = c { Some(*need) } else { None }).collect()
+    }
+}
+
+/// The plates of one meal for one eater, substitutes (menu dish → substitute) applied.
+/// Substitute dishes must already be known to `dishes`.
+pub(crate) fn plates(
+    c: &Connection,
+    dishes: &mut DishCache,
+    menu: &[(i64, DishFacts)],
+    eater: &EaterFacts,
+    substitutes: &HashMap<i64, i64>,
+) -> Result<Vec<Plate>> {
+    let mut out = Vec::with_capacity(menu.len());
+    for (menu_dish_id, menu_facts) in menu {
+        let (dish_id, facts) = match substitutes.get(menu_dish_id) {
+            Some(&sub) => match dishes.get(c, sub)? {
+                Some(known) => (sub, known.facts.clone()),
+                None => (*menu_dish_id, menu_facts.clone()),
+            },
+            None => (*menu_dish_id, menu_facts.clone()),
+        };
+        out.push(Plate {
+            menu_dish_id: *menu_dish_id,
+            menu_dish_name: menu_facts.name.clone(),
+            dish_id,
+            dish_name: facts.name.clone(),
+            clashes: clashes(eater, &facts),
+            variant: variant(eater, &facts),
+        });
+    }
+    Ok(out)
+}
+
+/// The allergy named by a refusing clash, for messages.
+pub(crate) fn refusal_text(clash: &Clash) -> String {
+    match clash {
+        Clash::Allergy { allergy } => allergy.clone(),
+        Clash::InfantSaltSugar => "salt/sugar".into(),
+        Clash::Diet { need } => need.as_str().into(),
+    }
+}
+
+fn diet_warnings(day: NaiveDate, meal: Meal, plates: &[Plate]) -> Vec<DietWarning> {
+    plates
+        .iter()
+        .flat_map(|p| {
+            p.warned_diets().into_iter().map(move |need| DietWarning {
+                day,
+                meal,
+                dish_id: p.dish_id,
+                dish_name: p.dish_name.clone(),
+                need,
+            })
+        })
+        .collect()
+}
+
+/// The substitutes of a booking, menu dish → substitute dish.
+pub(crate) fn substitute_map(c: &Connection, booking_id: i64) -> Result<HashMap<i64, i64>> {
+    Ok(c.prepare_cached("SELECT dish_id, substitute_dish_id FROM booking_substitutions WHERE booking_id = ?1")?
+        .query_map([booking_id], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<rusqlite::Result<_>>()?)
+}
+
+// ---------------------------------------------------------------------------------------
+// Booking.
+
+pub(crate) fn require_active_client(c: &Connection, client_id: i64) -> Result<()> {
+    let status: String = c.query_row("SELECT status FROM clients WHERE id = ?1", [client_id], |r| r.get(0))?;
+    if status == ClientStatus::Active.as_str() {
+        Ok(())
+    } else {
+        Err(Invalid::new("booking.client_not_active", "client_id").with("status", status).into())
+    }
+}
+
+fn booked_already(c: &Connection, client_id: i64, day: NaiveDate, meal: Meal) -> Result<bool> {
+    Ok(c.prepare_cached(
+        "SELECT count(*) > 0 FROM bookings WHERE client_id = ?1 AND day = ?2 AND meal = ?3 AND status != 'cancelled'",
+    )?
+    .query_row(params![client_id, day.to_string(), meal.as_str()], |r| r.get(0))?)
+}
+
+impl BookingRequest {
+    /// The days, sorted and without repeats, each today or later.
+    fn checked_days(&self, today: NaiveDate) -> Result<Vec<NaiveDate>, Invalid> {
+        let mut days = self.days.clone();
+        days.sort();
+        days.dedup();
+        if days.is_empty() {
+            return Err(Invalid::new("booking.no_days", "days"));
+        }
+        if days.len() > MAX_DAYS_PER_REQUEST {
+            return Err(Invalid::new("booking.too_many_days", "days").with("max", MAX_DAYS_PER_REQUEST));
+        }
+        if days[0] < today {
+            return Err(Invalid::new("booking.day_past", "days").with("day", days[0]));
+        }
+        Ok(days)
+    }
+
+    fn checked_meals(&self) -> Result<Vec<Meal>, Invalid> {
+        let mut meals = self.meals.clone();
+        meals.sort();
+        meals.dedup();
+        if meals.is_empty() {
+            return Err(Invalid::new("booking.no_meals", "meals"));
+        }
+        Ok(meals)
+    }
+}
+
+/// Checks the chosen substitutes: each an active dish of the facility, one per menu dish.
+fn checked_substitutes(
+    c: &Connection,
+    dishes: &mut DishCache,
+    facility_id: i64,
+    choices: &[SubstituteChoice],
+) -> Result<HashMap<i64, i64>> {
+    let mut out = HashMap::new();
+    for choice in choices {
+        let usable =
+            dishes.get(c, choice.substitute_dish_id)?.is_some_and(|d| d.facility_id == facility_id && d.active);
+        if !usable || choice.substitute_dish_id == choice.dish_id {
+            return Err(Invalid::new("booking.substitute_unknown", "substitutes")
+                .with("id", choice.substitute_dish_id)
+                .into());
+        }
+        if out.insert(choice.dish_id, choice.substitute_dish_id).is_some() {
+            return Err(Invalid::new("booking.substitute_twice", "substitutes").with("id", choice.dish_id).into());
+        }
+    }
+    Ok(out)
+}
+
+/// Refuses a meal whose plates clash with an allergy: a menu dish without a substitute, or
+/// a substitute that itself clashes.
+fn refuse_unsafe(day: NaiveDate, plates: &[Plate]) -> Result<(), Invalid> {
+    for p in plates {
+        if let Some(clash) = p.refusal() {
+            let invalid = if p.is_substitute() {
+                Invalid::new("booking.substitute_clashes", "substitutes")
+            } else {
+                Invalid::new("booking.allergy_clash", "substitutes")
+            };
+            return Err(invalid
+                .with("day", day)
+                .with("dish", &p.dish_name)
+                .with("dish_id", p.dish_id)
+                .with("allergy", refusal_text(clash)));
+        }
+    }
+    Ok(())
+}
+
+/// A booking about to be written, its safety already checked.
+pub(crate) struct NewBooking<'a> {
+    pub client_id: i64,
+    pub facility_id: i64,
+    pub day: NaiveDate,
+    pub meal: Meal,
+    pub mode: MealMode,
+    pub standing_order_id: Option<i64>,
+    /// When the actor confirmed its diet warnings (none when it has none, or nobody did).
+    pub diet_confirmed_at: Option<&'a str>,
+    pub plates: &'a [Plate],
+}
+
+impl NewBooking<'_> {
+    /// Inserts the booking with its substitutes (no audit: the caller writes it).
+    pub(crate) fn insert(&self, c: &Connection, actor: &Actor, now: &str) -> Result<i64> {
+        c.prepare_cached(
+            "INSERT INTO bookings (client_id, facility_id, day, meal, mode, standing_order_id, diet_confirmed_by,
+                                   diet_confirmed_at, created_by_name, created_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+        )?
+        .execute(params![
+            self.client_id,
+            self.facility_id,
+            self.day.to_string(),
+            self.meal.as_str(),
+            self.mode.as_str(),
+            self.standing_order_id,
+            self.diet_confirmed_at.map(|_| actor.display_name.as_str()),
+            self.diet_confirmed_at,
+            actor.display_name,
+            now,
+        ])?;
+        let id = c.last_insert_rowid();
+        let mut sub = c.prepare_cached(
+            "INSERT INTO booking_substitutions (booking_id, dish_id, substitute_dish_id, chosen_by_name)
+             VALUES (?1, ?2, ?3, ?4)",
+        )?;
+        for p in self.plates.iter().filter(|p| p.is_substitute()) {
+            sub.execute(params![id, p.menu_dish_id, p.dish_id, actor.display_name])?;
+        }
+        Ok(id)
+    }
+}
+
+/// Books meals for a client: all of the request or none of it (see the module's notes).
+pub fn book(db: &Db, actor: &Actor, request: &BookingRequest, now: DateTime<Utc>) -> Result<BookingOutcome> {
+    actor.require(Action::BookMeals)?;
+    let days = request.checked_days(local_day(now))?;
+    let meals = request.checked_meals()?;
+    db.write(|c| {
+        let client_id = request.client_id;
+        let facility_id = facility_of(c, PersonKind::Client, client_id)?;
+        actor.require_at(Action::BookMeals, facility_id)?;
+        require_active_client(c, client_id)?;
+        let eater = client_eater(c, client_id)?;
+        let mut dishes = DishCache::default();
+        let substitutes = checked_substitutes(c, &mut dishes, facility_id, &request.substitutes)?;
+        let mut replaced = HashSet::new();
+        let mut planned = Vec::new();
+        let mut warnings = Vec::new();
+        for &day in &days {
+            for &meal in &meals {
+                let menu = meal_dishes(c, facility_id, day, meal)?;
+                if menu.is_empty() {
+                    return Err(Invalid::new("booking.no_menu", "days")
+                        .with("day", day)
+                        .with("meal", meal.as_str())
+                        .into());
+                }
+                if booked_already(c, client_id, day, meal)? {
+                    return Err(Invalid::new("booking.already_booked", "days")
+                        .with("day", day)
+                        .with("meal", meal.as_str())
+                        .into());
+                }
+                let plates = plates(c, &mut dishes, &menu, &eater, &substitutes)?;
+                refuse_unsafe(day, &plates)?;
+                replaced.extend(plates.iter().filter(|p| p.is_substitute()).map(|p| p.menu_dish_id));
+                let meal_warnings = diet_warnings(day, meal, &plates);
+                let has_warnings = !meal_warnings.is_empty();
+                warnings.extend(meal_warnings);
+                planned.push((day, meal, plates, has_warnings));
+            }
+        }
+        if let Some(unused) = substitutes.keys().find(|d| !replaced.contains(*d)) {
+            return Err(Invalid::new("booking.substitute_not_on_menu", "substitutes").with("id", unused).into());
+        }
+        if !warnings.is_empty() && !request.confirm_diet {
+            return Ok(BookingOutcome::NeedsConfirmation { warnings });
+        }
+        let stamp = utc_stamp(now);
+        let mut bookings = Vec::with_capacity(planned.len());
+        for (day, meal, plates, has_warnings) in planned {
+            let id = NewBooking {
+                client_id,
+                facility_id,
+                day,
+                meal,
+                mode: request.mode,
+                standing_order_id: None,
+                diet_confirmed_at: has_warnings.then_some(stamp.as_str()),
+                plates: &plates,
+            }
+            .insert(c, actor, &stamp)?;
+            let booking = load_booking(c, id)?;
+            Entry::new("create", "booking", id).facility(Some(facility_id)).after(&booking).write(c, actor)?;
+            bookings.push(booking);
+        }
+        Ok(BookingOutcome::Booked { bookings })
+    })
+}
+
+// ---------------------------------------------------------------------------------------
+// Cancelling.
+
+/// When cancelling a meal closes, Beijing time: breakfast at 18:00 the day before, lunch at
+/// 09:30 and dinner at 14:00 the same day.
+pub fn cancel_cutoff(day: NaiveDate, meal: Meal) -> DateTime<Utc> {
+    let (days_before, hour, minute) = match meal {
+        Meal::Breakfast => (1, 18, 0),
+        Meal::Lunch => (0, 9, 30),
+        Meal::Dinner => (0, 14, 0),
+    };
+    let on = day - Days::new(days_before);
+    let time = NaiveTime::from_hms_opt(hour, minute, 0).expect("a valid time of day");
+    local_offset()
+        .from_local_datetime(&on.and_time(time))
+        .single()
+        .expect("a fixed offset has no gaps")
+        .with_timezone(&Utc)
+}
+
+fn cutoff_text(at: DateTime<Utc>) -> String {
+    at.with_timezone(&local_offset()).format("%Y-%m-%d %H:%M").to_string()
+}
+
+/// Cancels a booking before its meal's cut-off. Audited.
+pub fn cancel(db: &Db, actor: &Actor, booking_id: i64, reason: Option<&str>, now: DateTime<Utc>) -> Result<Booking> {
+    actor.require(Action::BookMeals)?;
+    let reason = text::optional_text(reason, 200, "reason")?;
+    db.write(|c| {
+        let before = load_booking(c, booking_id)?;
+        actor.require_at(Action::BookMeals, before.facility_id)?;
+        match before.status {
+            BookingStatus::Served => return Err(Invalid::new("booking.already_served", "booking").into()),
+            BookingStatus::Cancelled => return Err(Invalid::new("booking.already_cancelled", "booking").into()),
+            BookingStatus::Booked => {}
+        }
+        let cutoff = cancel_cutoff(before.day, before.meal);
+        if now >= cutoff {
+            return Err(Invalid::new("booking.cancel_too_late", "booking").with("cutoff", cutoff_text(cutoff)).into());
+        }
+        c.prepare_cached(
+            "UPDATE bookings SET status = 'cancelled', cancelled_at = ?1, cancelled_by_name = ?2, cancel_reason = ?3
+             WHERE id = ?4",
+        )?
+        .execute(params![utc_stamp(now), actor.display_name, reason, booking_id])?;
+        let after = load_booking(c, booking_id)?;
+        Entry::new("cancel", "booking", booking_id)
+            .facility(Some(after.facility_id))
+            .before(&before)
+            .after(&after)
+            .write(c, actor)?;
+        Ok(after)
+    })
+}
+
+/// Cancels every booking of the client not yet served from `today` on, whatever the
+/// cut-off: a client suspended, moved or dead will not eat them. Returns their ids; the
+/// caller audits.
+pub(crate) fn cancel_upcoming_for_client(
+    c: &Connection,
+    actor: &Actor,
+    client_id: i64,
+    today: NaiveDate,
+    reason: &str,
+    now: &str,
+) -> Result<Vec<i64>> {
+    let ids: Vec<i64> = c
+        .prepare_cached("SELECT id FROM bookings WHERE client_id = ?1 AND status = 'booked' AND day >= ?2 ORDER BY id")?
+        .query_map(params![client_id, today.to_string()], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    let mut cancel = c.prepare_cached(
+        "UPDATE bookings SET status = 'cancelled', cancelled_at = ?1, cancelled_by_name = ?2, cancel_reason = ?3
+         WHERE id = ?4",
+    )?;
+    for id in &ids {
+        cancel.execute(params![now, actor.display_name, reason, id])?;
+    }
+    Ok(ids)
+}
+
+// ---------------------------------------------------------------------------------------
+// Serving.
+
+/// Records a booking as served (or a delivery as handed over), after checking its dishes
+/// again against the menu as it is now. Fixes the subsidy that applies. Audited.
+pub fn serve(db: &Db, actor: &Actor, booking_id: i64, confirm_diet: bool, now: DateTime<Utc>) -> Result<ServeOutcome> {
+    actor.require(Action::ServeMeals)?;
+    db.write(|c| {
+        let before = load_booking(c, booking_id)?;
+        actor.require_at(Action::ServeMeals, before.facility_id)?;
+        match before.status {
+            BookingStatus::Served => return Err(Invalid::new("serving.already_served", "booking").into()),
+            BookingStatus::Cancelled => return Err(Invalid::new("serving.cancelled", "booking").into()),
+            BookingStatus::Booked => {}
+        }
+        if before.day > local_day(now) {
+            return Err(Invalid::new("serving.future_day", "booking").with("day", before.day).into());
+        }
+        let menu = meal_dishes(c, before.facility_id, before.day, before.meal)?;
+        if menu.is_empty() {
+            return Err(Invalid::new("serving.no_menu", "booking").with("day", before.day).into());
+        }
+        let eater = client_eater(c, before.client_id)?;
+        let mut dishes = DishCache::default();
+        let plates = plates(c, &mut dishes, &menu, &eater, &substitute_map(c, booking_id)?)?;
+        if let Some(p) = plates.iter().find(|p| p.refusal().is_some()) {
+            return Err(Invalid::new("serving.allergy_clash", "booking")
+                .with("dish", &p.dish_name)
+                .with("dish_id", p.dish_id)
+                .with("allergy", refusal_text(p.refusal().expect("found above")))
+                .into());
+        }
+        let warnings = diet_warnings(before.day, before.meal, &plates);
+        let confirmed = before.diet_confirmed_by.is_some();
+        if !warnings.is_empty() && !confirmed && !confirm_diet {
+            return Ok(ServeOutcome::NeedsConfirmation { warnings });
+        }
+        let stamp = utc_stamp(now);
+        if !warnings.is_empty() && !confirmed {
+            c.prepare_cached("UPDATE bookings SET diet_confirmed_by = ?1, diet_confirmed_at = ?2 WHERE id = ?3")?
+                .execute(params![actor.display_name, stamp, booking_id])?;
+        }
+        let (category, fen) = subsidy::subsidy_for(c, before.client_id, before.day)?;
+        c.prepare_cached(
+            "UPDATE bookings SET status = 'served', served_at = ?1, served_by_name = ?2, subsidy_category = ?3,
+                                 subsidy_fen = ?4
+             WHERE id = ?5",
+        )?
+        .execute(params![stamp, actor.display_name, category.as_str(), fen, booking_id])?;
+        let booking = load_booking(c, booking_id)?;
+        Entry::new("serve", "booking", booking_id)
+            .facility(Some(booking.facility_id))
+            .before(&before)
+            .after(&booking)
+            .write(c, actor)?;
+        Ok(ServeOutcome::Served { booking: Box::new(booking), warnings })
+    })
+}
+
+// ---------------------------------------------------------------------------------------
+// Lists.
+
+/// A client's bookings (every status) from `from` to `to`, by day and meal. The view of a
+/// person's record is audited.
+pub fn client_bookings(db: &Db, actor: &Actor, client_id: i64, from: NaiveDate, to: NaiveDate) -> Result<Vec<Booking>> {
+    actor.require(Action::ViewPeople)?;
+    db.write(|c| {
+        let facility_id = facility_of(c, PersonKind::Client, client_id)?;
+        actor.require_at(Action::ViewPeople, facility_id)?;
+        let out = load_bookings(
+            c,
+            "WHERE b.client_id = ?1 AND b.day BETWEEN ?2 AND ?3
+             ORDER BY b.day, CASE b.meal WHEN 'breakfast' THEN 0 WHEN 'lunch' THEN 1 ELSE 2 END, b.id",
+            params![client_id, from.to_string(), to.to_string()],
+        )?;
+        Entry::new("view", "client_bookings", client_id).facility(Some(facility_id)).write(c, actor)?;
+        Ok(out)
+    })
+}
+
+/// The serving list: one meal's bookings at a facility (not the cancelled ones), by name.
+pub fn meal_bookings(db: &Db, actor: &Actor, facility_id: i64, day: NaiveDate, meal: Meal) -> Result<Vec<Booking>> {
+    actor.require_at(Action::ServeMeals, facility_id)?;
+    db.read(|c| {
+        load_bookings(
+            c,
+            "WHERE b.facility_id = ?1 AND b.day = ?2 AND b.meal = ?3 AND b.status != 'cancelled'
+             ORDER BY cl.name_key, b.id",
+            params![facility_id, day.to_string(), meal.as_str()],
+        )
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cut_offs_are_beijing_times() {
+        let day = NaiveDate::from_ymd_opt(2026, 11, 30).unwrap();
+        assert_eq!(utc_stamp(cancel_cutoff(day, Meal::Breakfast)), "2026-11-29T10:00:00Z", "18:00 the day before");
+        assert_eq!(utc_stamp(cancel_cutoff(day, Meal::Lunch)), "2026-11-30T01:30:00Z", "09:30 the same day");
+        assert_eq!(utc_stamp(cancel_cutoff(day, Meal::Dinner)), "2026-11-30T06:00:00Z", "14:00 the same day");
+        assert_eq!(cutoff_text(cancel_cutoff(day, Meal::Lunch)), "2026-11-30 09:30");
+    }
+}

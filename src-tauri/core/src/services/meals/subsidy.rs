@@ -1,0 +1,347 @@
+//! The meal subsidy (助餐补贴) and the month's meal totals.
+//!
+//! Decisions worth knowing:
+//! - The city sets an amount per meal served for each client category (`subsidy_rates`,
+//!   `Action::SetSubsidyRates`: the city office). Amounts are whole fen.
+//! - The category of a meal is the client's `subsidy_category` (standard, low income,
+//!   extreme poverty, disabled), except that a standard client aged 80 or over on the day of
+//!   the meal counts as `aged_80` — the city's rule as modelled here. Categories are not
+//!   combined: a low-income client of 85 gets the low-income amount.
+//! - The category and amount are fixed on the booking when it is served, so a later change
+//!   of rate or of the client's category never rewrites a past month.
+//! - Month totals count the meals of the month by status: `booked` is every meal not
+//!   cancelled (so it includes the served ones; booked − served were not, or not yet,
+//!   eaten), `served` and `cancelled`. By diet need uses the client's diet needs as
+//!   recorded now (bookings keep no copy). The subsidy sums the served meals' fixed amounts.
+
+use std::collections::HashMap;
+
+use chrono::{Datelike, NaiveDate};
+use rusqlite::{params, Connection};
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use crate::domain::account::{Action, Actor};
+use crate::domain::meals::{Meal, MealMode};
+use crate::domain::person::{age_on, DietNeed};
+use crate::error::{CoreError, Invalid, Result};
+use crate::services::audit::Entry;
+use crate::services::people::parse_list;
+use crate::store::Db;
+
+/// ¥100 a meal: far above any subsidy, low enough to catch yuan typed as fen×100.
+pub const MAX_FEN_PER_MEAL: i64 = 10_000;
+
+/// The age from which a standard client's meals count as `aged_80`.
+pub const AGED_SUBSIDY_FROM: u32 = 80;
+
+/// Whom a meal's subsidy is paid for. (Written out rather than with `code_enum!`: serde's
+/// snake_case would spell `Aged80` "aged80", not the stored "aged_80".)
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub enum SubsidyCategory {
+    #[serde(rename = "standard")]
+    Standard,
+    #[serde(rename = "aged_80")]
+    Aged80,
+    #[serde(rename = "low_income")]
+    LowIncome,
+    #[serde(rename = "extreme_poverty")]
+    ExtremePoverty,
+    #[serde(rename = "disabled")]
+    Disabled,
+}
+
+impl SubsidyCategory {
+    pub const ALL: &'static [SubsidyCategory] = &[
+        SubsidyCategory::Standard,
+        SubsidyCategory::Aged80,
+        SubsidyCategory::LowIncome,
+        SubsidyCategory::ExtremePoverty,
+        SubsidyCategory::Disabled,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SubsidyCategory::Standard => "standard",
+            SubsidyCategory::Aged80 => "aged_80",
+            SubsidyCategory::LowIncome => "low_income",
+            SubsidyCategory::ExtremePoverty => "extreme_poverty",
+            SubsidyCategory::Disabled => "disabled",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<SubsidyCategory> {
+        SubsidyCategory::ALL.iter().copied().find(|c| c.as_str() == s)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[ts(export)]
+pub struct SubsidyRate {
+    pub category: SubsidyCategory,
+    pub fen_per_meal: i64,
+}
+
+/// The city's subsidy per meal, by category.
+pub fn subsidy_rates(db: &Db, actor: &Actor) -> Result<Vec<SubsidyRate>> {
+    actor.require(Action::ViewFacility)?;
+    db.read(|c| {
+        let mut stmt = c.prepare_cached("SELECT category, fen_per_meal FROM subsidy_rates")?;
+        let mut rates: Vec<SubsidyRate> = stmt
+            .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get(1)?)))?
+            .filter_map(|row| match row {
+                Ok((code, fen)) => {
+                    SubsidyCategory::parse(&code).map(|category| Ok(SubsidyRate { category, fen_per_meal: fen }))
+                }
+                Err(e) => Some(Err(e)),
+            })
+            .collect::<rusqlite::Result<_>>()?;
+        rates.sort_by_key(|r| r.category);
+        Ok(rates)
+    })
+}
+
+/// Sets the subsidy per meal of one category, for meals served from now on. Audited.
+pub fn set_subsidy_rate(db: &Db, actor: &Actor, category: SubsidyCategory, fen_per_meal: i64) -> Result<SubsidyRate> {
+    actor.require(Action::SetSubsidyRates)?;
+    if !(0..=MAX_FEN_PER_MEAL).contains(&fen_per_meal) {
+        return Err(Invalid::new("subsidy.fen_range", "fen_per_meal").with("max", MAX_FEN_PER_MEAL).into());
+    }
+    db.write(|c| {
+        let before = rate_of(c, category)?;
+        c.execute(
+            "INSERT INTO subsidy_rates (category, fen_per_meal) VALUES (?1, ?2)
+             ON CONFLICT (category) DO UPDATE SET fen_per_meal = excluded.fen_per_meal",
+            params![category.as_str(), fen_per_meal],
+        )?;
+        let after = SubsidyRate { category, fen_per_meal };
+        Entry::new("set", "subsidy_rate", category.as_str())
+            .before(&SubsidyRate { category, fen_per_meal: before })
+            .after(&after)
+            .write(c, actor)?;
+        Ok(after)
+    })
+}
+
+fn rate_of(c: &Connection, category: SubsidyCategory) -> Result<i64> {
+    Ok(c.prepare_cached("SELECT coalesce(max(fen_per_meal), 0) FROM subsidy_rates WHERE category = ?1")?
+        .query_row([category.as_str()], |r| r.get(0))?)
+}
+
+/// The category a meal falls in: the client's own, or `aged_80` for a standard client of
+/// 80 or more on the day.
+pub fn category_on(recorded: SubsidyCategory, birth_date: NaiveDate, day: NaiveDate) -> SubsidyCategory {
+    if recorded == SubsidyCategory::Standard && age_on(birth_date, day) >= AGED_SUBSIDY_FROM {
+        SubsidyCategory::Aged80
+    } else {
+        recorded
+    }
+}
+
+/// The category and amount of one client's meal on `day`, at today's rates.
+pub(crate) fn subsidy_for(c: &Connection, client_id: i64, day: NaiveDate) -> Result<(SubsidyCategory, i64)> {
+    let (recorded, birth): (String, String) = c
+        .prepare_cached("SELECT subsidy_category, birth_date FROM clients WHERE id = ?1")?
+        .query_row([client_id], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    let recorded = SubsidyCategory::parse(&recorded).unwrap_or(SubsidyCategory::Standard);
+    let category = match birth.parse::<NaiveDate>() {
+        Ok(birth) => category_on(recorded, birth, day),
+        Err(_) => recorded,
+    };
+    Ok((category, rate_of(c, category)?))
+}
+
+// ---------------------------------------------------------------------------------------
+// Month totals.
+
+/// Meals by status.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, TS)]
+#[ts(export)]
+pub struct Tally {
+    /// Every meal not cancelled, the served ones included.
+    pub booked: i64,
+    pub served: i64,
+    pub cancelled: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[ts(export)]
+pub struct MealTally {
+    pub meal: Meal,
+    pub counts: Tally,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[ts(export)]
+pub struct ModeTally {
+    pub mode: MealMode,
+    pub counts: Tally,
+}
+
+/// Meals of clients with a diet need (a client with two needs counts under both).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[ts(export)]
+pub struct DietTally {
+    pub need: DietNeed,
+    pub counts: Tally,
+}
+
+/// The subsidy of the served meals of one category.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[ts(export)]
+pub struct CategoryTotal {
+    pub category: SubsidyCategory,
+    pub meals: i64,
+    pub fen: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[ts(export)]
+pub struct MonthTotals {
+    /// None: the whole city.
+    pub facility_id: Option<i64>,
+    pub year: i32,
+    pub month: u32,
+    pub all: Tally,
+    pub by_meal: Vec<MealTally>,
+    pub by_mode: Vec<ModeTally>,
+    pub by_diet: Vec<DietTally>,
+    pub subsidy_fen: i64,
+    pub by_category: Vec<CategoryTotal>,
+}
+
+const MONTH_SQL_FACILITY: &str = "SELECT client_id, meal, mode, status, subsidy_category, subsidy_fen FROM bookings
+     WHERE facility_id = ?1 AND day >= ?2 AND day < ?3";
+
+const MONTH_SQL_CITY: &str = "SELECT client_id, meal, mode, status, subsidy_category, subsidy_fen FROM bookings
+     WHERE ?1 IS NULL AND facility_id IN (SELECT id FROM facilities) AND day >= ?2 AND day < ?3";
+
+/// A text column read in place, without a copy.
+fn text<'r>(r: &'r rusqlite::Row, i: usize) -> rusqlite::Result<&'r str> {
+    r.get_ref(i)?
+        .as_str()
+        .map_err(|e| rusqlite::Error::FromSqlConversionFailure(i, rusqlite::types::Type::Text, Box::new(e)))
+}
+
+fn add(t: &mut Tally, status: &str, n: i64) {
+    match status {
+        "served" => {
+            t.served += n;
+            t.booked += n;
+        }
+        "cancelled" => t.cancelled += n,
+        _ => t.booked += n,
+    }
+}
+
+/// The month's meals of one facility, or of the city (`None`, city administrators only).
+pub fn month_totals(db: &Db, actor: &Actor, facility_id: Option<i64>, year: i32, month: u32) -> Result<MonthTotals> {
+    match facility_id {
+        Some(f) => actor.require_at(Action::ViewPeople, f)?,
+        None if actor.is_city_wide() => {}
+        None => return Err(CoreError::Forbidden),
+    }
+    let first = NaiveDate::from_ymd_opt(year, month, 1)
+        .ok_or_else(|| Invalid::new("subsidy.month_invalid", "month").with("month", format!("{year}-{month}")))?;
+    let next = first.checked_add_months(chrono::Months::new(1)).expect("a month after a valid month");
+    let (from, to) = (first.to_string(), next.to_string());
+    db.read(|c| {
+        let mut out = MonthTotals {
+            facility_id,
+            year: first.year(),
+            month: first.month(),
+            all: Tally::default(),
+            by_meal: Meal::ALL.iter().map(|&meal| MealTally { meal, counts: Tally::default() }).collect(),
+            by_mode: MealMode::ALL.iter().map(|&mode| ModeTally { mode, counts: Tally::default() }).collect(),
+            by_diet: DietNeed::ALL.iter().map(|&need| DietTally { need, counts: Tally::default() }).collect(),
+            subsidy_fen: 0,
+            by_category: Vec::new(),
+        };
+        // One pass over the month's bookings, tallied here; the city's form walks the
+        // (facility, day) index facility by facility rather than every month ever booked.
+        let sql = match facility_id {
+            Some(_) => MONTH_SQL_FACILITY,
+            None => MONTH_SQL_CITY,
+        };
+        let mut per_client: HashMap<i64, Tally> = HashMap::new();
+        let mut stmt = c.prepare_cached(sql)?;
+        let mut rows = stmt.query(params![facility_id, from, to])?;
+        while let Some(r) = rows.next()? {
+            let status = text(r, 3)?;
+            add(&mut out.all, status, 1);
+            add(per_client.entry(r.get(0)?).or_default(), status, 1);
+            let meal = text(r, 1)?;
+            if let Some(t) = out.by_meal.iter_mut().find(|t| t.meal.as_str() == meal) {
+                add(&mut t.counts, status, 1);
+            }
+            let mode = text(r, 2)?;
+            if let Some(t) = out.by_mode.iter_mut().find(|t| t.mode.as_str() == mode) {
+                add(&mut t.counts, status, 1);
+            }
+            if status != "served" {
+                continue;
+            }
+            let category =
+                r.get_ref(4)?.as_str().ok().and_then(SubsidyCategory::parse).unwrap_or(SubsidyCategory::Standard);
+            let fen: i64 = r.get::<_, Option<i64>>(5)?.unwrap_or(0);
+            out.subsidy_fen += fen;
+            match out.by_category.iter_mut().find(|t| t.category == category) {
+                Some(t) => {
+                    t.meals += 1;
+                    t.fen += fen;
+                }
+                None => out.by_category.push(CategoryTotal { category, meals: 1, fen }),
+            }
+        }
+        // Diet needs as recorded on the clients now; most clients have none.
+        let mut clients = c.prepare_cached(match facility_id {
+            Some(_) => "SELECT id, diet_needs FROM clients WHERE facility_id = ?1 AND diet_needs != '[]'",
+            None => "SELECT id, diet_needs FROM clients WHERE ?1 IS NULL AND diet_needs != '[]'",
+        })?;
+        let mut clients = clients.query(params![facility_id])?;
+        while let Some(r) = clients.next()? {
+            let Some(tally) = per_client.get(&r.get::<_, i64>(0)?) else { continue };
+            let needs: Vec<DietNeed> = parse_list(text(r, 1)?);
+            for t in out.by_diet.iter_mut().filter(|t| needs.contains(&t.need)) {
+                t.counts.booked += tally.booked;
+                t.counts.served += tally.served;
+                t.counts.cancelled += tally.cancelled;
+            }
+        }
+        out.by_category.sort_by_key(|t| t.category);
+        Ok(out)
+    })
+}
+
+/// Parses a category code from a form or the command line.
+pub fn parse_category(raw: &str) -> Result<SubsidyCategory, Invalid> {
+    SubsidyCategory::parse(raw.trim())
+        .ok_or_else(|| Invalid::new("subsidy.category_unknown", "category").with("category", raw))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_standard_client_of_80_counts_as_aged_80_and_other_categories_stand() {
+        let birth = NaiveDate::from_ymd_opt(1946, 12, 1).unwrap();
+        let before = NaiveDate::from_ymd_opt(2026, 11, 30).unwrap();
+        let on = NaiveDate::from_ymd_opt(2026, 12, 1).unwrap();
+        assert_eq!(
+            category_on(SubsidyCategory::Standard, birth, before),
+            SubsidyCategory::Standard,
+            "79 the day before"
+        );
+        assert_eq!(category_on(SubsidyCategory::Standard, birth, on), SubsidyCategory::Aged80, "80 on the birthday");
+        assert_eq!(category_on(SubsidyCategory::LowIncome, birth, on), SubsidyCategory::LowIncome, "not combined");
+    }
+
+    #[test]
+    fn categories_serialise_as_stored() {
+        for c in SubsidyCategory::ALL {
+            assert_eq!(serde_json::to_value(c).unwrap(), serde_json::json!(c.as_str()));
+        }
+    }
+}
