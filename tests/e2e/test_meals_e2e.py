@@ -1,4 +1,6 @@
-"""Meals: a manager builds next week's menu from the dish library and publishes it."""
+"""Meals: a manager builds a week's menu from the dish library and publishes it; a clerk
+books a diabetic client, the sugary dish raises a warning she confirms, and the kitchen
+sheet counts the booking."""
 
 import sqlite3
 from datetime import date, timedelta
@@ -10,6 +12,7 @@ from selenium.webdriver.support import expected_conditions as EC
 from conftest import cli
 
 MANAGER_PASSWORD = "manager-pass-1"
+DESK_PASSWORD = "desk-pass-1"
 
 
 def no_open_dropdown(driver):
@@ -27,13 +30,20 @@ def add_dish(app, name, ingredients, sugar=False):
     app.wait_inner_text("dish-list", name)
 
 
-def test_manager_builds_and_publishes_next_week_s_menu(launch, demo_db):
+def choose(app, text):
+    app.wait.until(EC.element_to_be_clickable(
+        (By.XPATH, f'//li[contains(@class, "el-select-dropdown__item")][contains(normalize-space(), "{text}")]'))).click()
+    app.wait.until(no_open_dropdown)
+
+
+def test_a_menu_is_built_a_diabetic_client_booked_and_the_kitchen_counts_it(launch, demo_db):
     with sqlite3.connect(demo_db) as c:
         centre = c.execute("SELECT id FROM facilities WHERE kind = 'elder_centre' ORDER BY id LIMIT 1").fetchone()[0]
     cli(demo_db, "accounts", "add", "--username", "manager", "--display-name", "站长老王", "--role", "facility_manager",
         "--facility", str(centre), stdin=MANAGER_PASSWORD + "\n")
     today = date.today()
-    monday = today - timedelta(days=today.weekday()) + timedelta(days=7)
+    # Two weeks ahead: a week the demo has not planned yet.
+    monday = today - timedelta(days=today.weekday()) + timedelta(days=14)
 
     app = launch(demo_db)
     app.sign_in("manager", MANAGER_PASSWORD)
@@ -44,6 +54,7 @@ def test_manager_builds_and_publishes_next_week_s_menu(launch, demo_db):
     add_dish(app, "小米粥", "小米")
 
     app.click("tab-menu")
+    app.click("menu-next")
     app.click("menu-next")
     app.wait_text("menu-week", monday.isoformat())
     app.click(f"menu-cell-{monday.isoformat()}-lunch")
@@ -65,3 +76,44 @@ def test_manager_builds_and_publishes_next_week_s_menu(launch, demo_db):
             (centre, monday.isoformat())).fetchone()
     assert status == "published"
     assert set(items.split("、")) == {"红烧肉", "清炒时蔬"}
+
+    # The front desk books a diabetic client for that Monday's lunch.
+    with sqlite3.connect(demo_db) as c:
+        client, name = c.execute(
+            "SELECT id, name FROM clients WHERE facility_id = ? AND status = 'active' AND diet_needs LIKE '%low_sugar%' "
+            "AND allergies = '[]' ORDER BY id LIMIT 1", (centre,)).fetchone()
+        pork = c.execute("SELECT id FROM dishes WHERE facility_id = ? AND name = '红烧肉'", (centre,)).fetchone()[0]
+    cli(demo_db, "accounts", "add", "--username", "desk", "--display-name", "前台小张", "--role", "front_desk",
+        "--facility", str(centre), stdin=DESK_PASSWORD + "\n")
+    app.click("sign-out")
+    app.sign_in("desk", DESK_PASSWORD)
+    app.click("nav-meals")
+    app.click("book-client")
+    app.keys(name)
+    choose(app, name)
+    app.type("book-from", monday.isoformat())
+    app.keys(Keys.ENTER)
+    app.type("book-to", monday.isoformat())
+    app.keys(Keys.ENTER)
+    app.click("book-submit")
+    warnings = app.wait_inner_text("book-warnings", "红烧肉")
+    assert "含添加糖" in warnings and "清炒时蔬" not in warnings
+    app.screenshot("diet-warning")
+    with sqlite3.connect(demo_db) as c:
+        assert c.execute("SELECT count(*) FROM bookings WHERE client_id = ? AND day = ?",
+                         (client, monday.isoformat())).fetchone()[0] == 0, "nothing booked before confirming"
+    app.click("book-confirm")
+    app.wait_inner_text("book-list", monday.isoformat())
+
+    app.click("tab-kitchen")
+    app.type("kitchen-day", monday.isoformat())
+    app.keys(Keys.ENTER)
+    app.driver.find_element(By.XPATH, '//*[@data-testid="kitchen-meal"]//label[normalize-space() = "午餐"]').click()
+    app.wait_text("kitchen-total", "共 1 份预订")
+    assert app.text_of(f"kitchen-count-{pork}") == "1"
+    app.screenshot("kitchen-sheet")
+
+    with sqlite3.connect(demo_db) as c:
+        row = c.execute("SELECT meal, mode, status, diet_confirmed_by FROM bookings WHERE client_id = ? AND day = ?",
+                        (client, monday.isoformat())).fetchone()
+    assert row == ("lunch", "dine_in", "booked", "前台小张")

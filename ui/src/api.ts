@@ -43,6 +43,15 @@ import type { SeedProgress } from './bindings/SeedProgress'
 import type { SeedReport } from './bindings/SeedReport'
 import type { Staff } from './bindings/Staff'
 import type { StaffInput } from './bindings/StaffInput'
+import type { Booking } from './bindings/Booking'
+import type { BookingOutcome } from './bindings/BookingOutcome'
+import type { BookingRequest } from './bindings/BookingRequest'
+import type { ServeOutcome } from './bindings/ServeOutcome'
+import type { StandingOrder } from './bindings/StandingOrder'
+import type { StandingOrderInput } from './bindings/StandingOrderInput'
+import type { MaterializeReport } from './bindings/MaterializeReport'
+import type { KitchenSheet } from './bindings/KitchenSheet'
+import type { MonthTotals } from './bindings/MonthTotals'
 import type { Dish } from './bindings/Dish'
 import type { DishInput } from './bindings/DishInput'
 import type { Menu } from './bindings/Menu'
@@ -224,4 +233,20 @@ export const api = {
   sampleRecord: (facilityId: number, day: string, meal: Meal, dishId: number, grams: number) =>
     call<FoodSample>('sample_record', { facilityId, day, meal, dishId, grams }),
   sampleDiscard: (sampleId: number) => call<FoodSample>('sample_discard', { sampleId }),
+
+  /** All or nothing; diet warnings come back as `needs_confirmation` and nothing is written. */
+  mealBook: (request: BookingRequest) => call<BookingOutcome>('meal_book', { request }),
+  bookingCancel: (bookingId: number, reason: string | null) => call<Booking>('booking_cancel', { bookingId, reason }),
+  bookingServe: (bookingId: number, confirmDiet: boolean) => call<ServeOutcome>('booking_serve', { bookingId, confirmDiet }),
+  clientBookings: (clientId: number, from: string, to: string) => call<Booking[]>('client_bookings', { clientId, from, to }),
+  mealBookings: (facilityId: number, day: string, meal: Meal) => call<Booking[]>('meal_bookings', { facilityId, day, meal }),
+  standingOrderCreate: (input: StandingOrderInput) => call<StandingOrder>('standing_order_create', { input }),
+  standingOrderStop: (orderId: number, reason: string | null) => call<StandingOrder>('standing_order_stop', { orderId, reason }),
+  standingOrders: (facilityId: number, clientId: number | null, includeStopped: boolean) =>
+    call<StandingOrder[]>('standing_orders', { facilityId, clientId, includeStopped }),
+  standingMaterialize: (facilityId: number, through: string) => call<MaterializeReport>('standing_materialize', { facilityId, through }),
+  kitchenSheet: (facilityId: number, day: string, meal: Meal) => call<KitchenSheet>('kitchen_sheet', { facilityId, day, meal }),
+  kitchenSheetExport: (facilityId: number, day: string, meal: Meal) => call<ExportReport>('kitchen_sheet_export', { facilityId, day, meal }),
+  /** One facility, or the whole city (null; the city office only). */
+  mealMonthTotals: (facilityId: number | null, year: number, month: number) => call<MonthTotals>('meal_month_totals', { facilityId, year, month }),
 }

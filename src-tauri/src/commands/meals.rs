@@ -1,12 +1,17 @@
-//! Meals: the dish library, weekly menus, the children's allergy list and food samples.
+//! Meals: the dish library, weekly menus, the children's allergy list and food samples;
+//! at the elder centres bookings, standing orders, serving, the kitchen sheet and the month.
 //! Days travel as "YYYY-MM-DD" and are parsed here, so a bad one is an ordinary refusal.
 
 use carecircle_core::domain::meals::Meal;
 use carecircle_core::domain::person::parse_date;
 use carecircle_core::roster::ExportReport;
+use carecircle_core::services::meals::bookings::{self, Booking, BookingOutcome, BookingRequest, ServeOutcome};
 use carecircle_core::services::meals::childcare::{self, AllergyList, FoodSample, SampleSlot};
 use carecircle_core::services::meals::dishes::{self, Dish, DishInput};
+use carecircle_core::services::meals::kitchen::{self, KitchenSheet};
 use carecircle_core::services::meals::menus::{self, Menu, MenuCopy, MenuItemInput, MenuWeek};
+use carecircle_core::services::meals::standing::{self, MaterializeReport, StandingOrder, StandingOrderInput};
+use carecircle_core::services::meals::subsidy::{self, MonthTotals};
 use carecircle_core::ErrorPayload;
 use chrono::Utc;
 use tauri::State;
@@ -144,4 +149,143 @@ pub async fn sample_record(
 #[tauri::command]
 pub async fn sample_discard(state: State<'_, AppState>, sample_id: i64) -> Result<FoodSample, ErrorPayload> {
     state.as_actor(move |db, actor| childcare::discard_sample(db, actor, sample_id, Utc::now())).await
+}
+
+// ---- elder centres: bookings, standing orders, serving, the kitchen, the month ----
+
+/// All or nothing; diet warnings come back to confirm before anything is written.
+#[tauri::command]
+pub async fn meal_book(state: State<'_, AppState>, request: BookingRequest) -> Result<BookingOutcome, ErrorPayload> {
+    state.as_actor(move |db, actor| bookings::book(db, actor, &request, Utc::now())).await
+}
+
+#[tauri::command]
+pub async fn booking_cancel(
+    state: State<'_, AppState>,
+    booking_id: i64,
+    reason: Option<String>,
+) -> Result<Booking, ErrorPayload> {
+    state.as_actor(move |db, actor| bookings::cancel(db, actor, booking_id, reason.as_deref(), Utc::now())).await
+}
+
+/// Checks again against the menu as it is now, then records the meal served.
+#[tauri::command]
+pub async fn booking_serve(
+    state: State<'_, AppState>,
+    booking_id: i64,
+    confirm_diet: bool,
+) -> Result<ServeOutcome, ErrorPayload> {
+    state.as_actor(move |db, actor| bookings::serve(db, actor, booking_id, confirm_diet, Utc::now())).await
+}
+
+/// A client's bookings between two days (audited: a view of the person's record).
+#[tauri::command]
+pub async fn client_bookings(
+    state: State<'_, AppState>,
+    client_id: i64,
+    from: String,
+    to: String,
+) -> Result<Vec<Booking>, ErrorPayload> {
+    state
+        .as_actor(move |db, actor| {
+            bookings::client_bookings(db, actor, client_id, parse_date(&from, "from")?, parse_date(&to, "to")?)
+        })
+        .await
+}
+
+/// Who is booked for one meal: the serving list.
+#[tauri::command]
+pub async fn meal_bookings(
+    state: State<'_, AppState>,
+    facility_id: i64,
+    day: String,
+    meal: Meal,
+) -> Result<Vec<Booking>, ErrorPayload> {
+    state
+        .as_actor(move |db, actor| bookings::meal_bookings(db, actor, facility_id, parse_date(&day, "day")?, meal))
+        .await
+}
+
+#[tauri::command]
+pub async fn standing_order_create(
+    state: State<'_, AppState>,
+    input: StandingOrderInput,
+) -> Result<StandingOrder, ErrorPayload> {
+    state.as_actor(move |db, actor| standing::create_standing_order(db, actor, &input, Utc::now())).await
+}
+
+#[tauri::command]
+pub async fn standing_order_stop(
+    state: State<'_, AppState>,
+    order_id: i64,
+    reason: Option<String>,
+) -> Result<StandingOrder, ErrorPayload> {
+    state
+        .as_actor(move |db, actor| standing::stop_standing_order(db, actor, order_id, reason.as_deref(), Utc::now()))
+        .await
+}
+
+#[tauri::command]
+pub async fn standing_orders(
+    state: State<'_, AppState>,
+    facility_id: i64,
+    client_id: Option<i64>,
+    include_stopped: bool,
+) -> Result<Vec<StandingOrder>, ErrorPayload> {
+    state
+        .as_actor(move |db, actor| standing::standing_orders(db, actor, facility_id, client_id, include_stopped))
+        .await
+}
+
+/// Turns the facility's standing orders into bookings through `through` (published days only).
+#[tauri::command]
+pub async fn standing_materialize(
+    state: State<'_, AppState>,
+    facility_id: i64,
+    through: String,
+) -> Result<MaterializeReport, ErrorPayload> {
+    state
+        .as_actor(move |db, actor| {
+            standing::materialize(db, actor, facility_id, parse_date(&through, "through")?, Utc::now())
+        })
+        .await
+}
+
+#[tauri::command]
+pub async fn kitchen_sheet(
+    state: State<'_, AppState>,
+    facility_id: i64,
+    day: String,
+    meal: Meal,
+) -> Result<KitchenSheet, ErrorPayload> {
+    state
+        .as_actor(move |db, actor| kitchen::kitchen_sheet(db, actor, facility_id, parse_date(&day, "day")?, meal))
+        .await
+}
+
+/// Saves the printable sheet (counts, deliveries by address, warnings) to the Downloads folder.
+#[tauri::command]
+pub async fn kitchen_sheet_export(
+    state: State<'_, AppState>,
+    facility_id: i64,
+    day: String,
+    meal: Meal,
+) -> Result<ExportReport, ErrorPayload> {
+    let path = crate::paths::export_path("备餐单");
+    state
+        .as_actor(move |db, actor| {
+            kitchen::export_kitchen_sheet(db, actor, facility_id, parse_date(&day, "day")?, meal, &path)
+        })
+        .await
+}
+
+/// One facility's month, or (no facility, city office) the whole city's.
+#[tauri::command]
+pub async fn meal_month_totals(
+    state: State<'_, AppState>,
+    facility_id: Option<i64>,
+    year: i32,
+    month: u32,
+) -> Result<MonthTotals, ErrorPayload> {
+    state.as_actor(move |db, actor| subsidy::month_totals(db, actor, facility_id, year, month)).await
 }

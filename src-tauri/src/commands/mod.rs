@@ -92,6 +92,18 @@ macro_rules! all_commands {
             $crate::commands::meals::samples_for_day,
             $crate::commands::meals::sample_record,
             $crate::commands::meals::sample_discard,
+            $crate::commands::meals::meal_book,
+            $crate::commands::meals::booking_cancel,
+            $crate::commands::meals::booking_serve,
+            $crate::commands::meals::client_bookings,
+            $crate::commands::meals::meal_bookings,
+            $crate::commands::meals::standing_order_create,
+            $crate::commands::meals::standing_order_stop,
+            $crate::commands::meals::standing_orders,
+            $crate::commands::meals::standing_materialize,
+            $crate::commands::meals::kitchen_sheet,
+            $crate::commands::meals::kitchen_sheet_export,
+            $crate::commands::meals::meal_month_totals,
         ]
     };
 }
