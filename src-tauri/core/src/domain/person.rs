@@ -23,13 +23,18 @@ pub const CLIENT_MIN_AGE: u32 = 60;
 /// Integrated childcare units take children up to school age; 7 leaves room for late starters.
 pub const CHILD_MAX_AGE_AT_ENROLMENT: u32 = 7;
 
+/// An enum stored and sent as a code (`"low_salt"`): the code list, `as_str`, `parse`, and a
+/// row reader that refuses a code the app never writes. Outer attributes (docs, an extra
+/// `#[derive(Default)]`) and variant attributes (`#[default]`) pass through.
 macro_rules! code_enum {
-    ($(#[$meta:meta])* $name:ident { $($variant:ident = $code:literal),+ $(,)? }) => {
+    ($(#[$meta:meta])* $name:ident { $($(#[$vmeta:meta])* $variant:ident = $code:literal),+ $(,)? }) => {
         $(#[$meta])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, TS)]
-        #[serde(rename_all = "snake_case")]
+        #[derive(
+            Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash,
+            ::serde::Serialize, ::serde::Deserialize, ::ts_rs::TS
+        )]
         #[ts(export)]
-        pub enum $name { $($variant),+ }
+        pub enum $name { $($(#[$vmeta])* #[serde(rename = $code)] $variant),+ }
 
         impl $name {
             pub const ALL: &'static [$name] = &[$($name::$variant),+];
@@ -40,6 +45,15 @@ macro_rules! code_enum {
 
             pub fn parse(s: &str) -> Option<$name> {
                 $name::ALL.iter().copied().find(|v| v.as_str() == s)
+            }
+
+            /// Reads the code in `column`; a code the app never writes (a hand edit, a newer
+            /// app) is a column error, not a panic.
+            #[allow(dead_code)]
+            pub(crate) fn from_row(r: &::rusqlite::Row, column: &str) -> ::rusqlite::Result<$name> {
+                $name::parse(&r.get::<_, String>(column)?).ok_or_else(|| {
+                    ::rusqlite::Error::InvalidColumnType(0, column.into(), ::rusqlite::types::Type::Text)
+                })
             }
         }
     };

@@ -10,7 +10,7 @@ use ts_rs::TS;
 
 use super::{bad_column, date_of};
 use crate::domain::account::{Action, Actor};
-use crate::domain::person::{months_between, PersonKind};
+use crate::domain::person::{code_enum, months_between, PersonKind};
 use crate::domain::resident_id::Sex;
 use crate::domain::text;
 use crate::error::{CoreError, Invalid, Result};
@@ -24,13 +24,15 @@ pub const FEVER_FROM_C: f64 = 37.3;
 /// A reading outside this range is an entry error (a thermometer misread), not a finding.
 pub const TEMPERATURE_RANGE_C: (f64, f64) = (34.0, 42.5);
 
-stored_enum! {
+code_enum! {
     /// 晨检 on arrival, 午检 after the midday rest.
+    #[derive(Default)]
     CheckSession { #[default] Morning = "morning", Noon = "noon" }
 }
 
-stored_enum! {
+code_enum! {
     /// What was done about a child with fever or symptoms.
+    #[derive(Default)]
     CheckAction { #[default] None = "none", Observe = "observe", Isolate = "isolate", SendHome = "send_home" }
 }
 

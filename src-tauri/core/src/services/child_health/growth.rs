@@ -9,7 +9,7 @@ use ts_rs::TS;
 use super::date_of;
 use crate::domain::account::{Action, Actor};
 use crate::domain::growth::{self, GrowthClass, GrowthInput, Indicator, ZScore};
-use crate::domain::person::{months_between, parse_date, PersonKind};
+use crate::domain::person::{code_enum, months_between, parse_date, PersonKind};
 use crate::domain::resident_id::Sex;
 use crate::domain::text;
 use crate::error::{Invalid, Result};
@@ -17,9 +17,10 @@ use crate::services::audit::Entry;
 use crate::services::people::{facility_of, parse_list};
 use crate::store::{now_utc, Db};
 
-stored_enum! {
+code_enum! {
     /// Why a child was measured. Entry and periodic examinations satisfy the schedule;
     /// a routine weighing in class does not (it is not a physical examination).
+    #[derive(Default)]
     GrowthPurpose { Entry = "entry", Periodic = "periodic", #[default] Routine = "routine" }
 }
 

@@ -32,34 +32,6 @@
 use chrono::NaiveDate;
 use rusqlite::Row;
 
-/// An enum stored as its snake_case code. Defined before the submodules so they can use it;
-/// paths are spelled out so an invocation needs nothing in scope.
-macro_rules! stored_enum {
-    ($(#[$meta:meta])* $name:ident { $($(#[$vmeta:meta])* $variant:ident = $code:literal),+ $(,)? }) => {
-        $(#[$meta])*
-        #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize, ts_rs::TS)]
-        #[ts(export)]
-        pub enum $name { $($(#[$vmeta])* #[serde(rename = $code)] $variant),+ }
-
-        impl $name {
-            pub const ALL: &'static [$name] = &[$($name::$variant),+];
-
-            pub fn as_str(self) -> &'static str {
-                match self { $($name::$variant => $code),+ }
-            }
-
-            pub fn parse(s: &str) -> Option<$name> {
-                $name::ALL.iter().copied().find(|v| v.as_str() == s)
-            }
-
-            fn from_row(r: &rusqlite::Row, column: &str) -> rusqlite::Result<$name> {
-                $name::parse(&r.get::<_, String>(column)?)
-                    .ok_or_else(|| $crate::services::child_health::bad_column(column))
-            }
-        }
-    };
-}
-
 mod checks;
 mod due;
 mod growth;

@@ -18,12 +18,12 @@ use std::collections::HashMap;
 
 use chrono::{Datelike, NaiveDate};
 use rusqlite::{params, Connection};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use ts_rs::TS;
 
 use crate::domain::account::{Action, Actor};
 use crate::domain::meals::{Meal, MealMode};
-use crate::domain::person::{age_on, DietNeed};
+use crate::domain::person::{age_on, code_enum, DietNeed};
 use crate::error::{CoreError, Invalid, Result};
 use crate::services::audit::Entry;
 use crate::services::people::parse_list;
@@ -35,44 +35,14 @@ pub const MAX_FEN_PER_MEAL: i64 = 10_000;
 /// The age from which a standard client's meals count as `aged_80`.
 pub const AGED_SUBSIDY_FROM: u32 = 80;
 
-/// Whom a meal's subsidy is paid for. (Written out rather than with `code_enum!`: serde's
-/// snake_case would spell `Aged80` "aged80", not the stored "aged_80".)
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, TS)]
-#[ts(export)]
-pub enum SubsidyCategory {
-    #[serde(rename = "standard")]
-    Standard,
-    #[serde(rename = "aged_80")]
-    Aged80,
-    #[serde(rename = "low_income")]
-    LowIncome,
-    #[serde(rename = "extreme_poverty")]
-    ExtremePoverty,
-    #[serde(rename = "disabled")]
-    Disabled,
-}
-
-impl SubsidyCategory {
-    pub const ALL: &'static [SubsidyCategory] = &[
-        SubsidyCategory::Standard,
-        SubsidyCategory::Aged80,
-        SubsidyCategory::LowIncome,
-        SubsidyCategory::ExtremePoverty,
-        SubsidyCategory::Disabled,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            SubsidyCategory::Standard => "standard",
-            SubsidyCategory::Aged80 => "aged_80",
-            SubsidyCategory::LowIncome => "low_income",
-            SubsidyCategory::ExtremePoverty => "extreme_poverty",
-            SubsidyCategory::Disabled => "disabled",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<SubsidyCategory> {
-        SubsidyCategory::ALL.iter().copied().find(|c| c.as_str() == s)
+code_enum! {
+    /// Whom a meal's subsidy is paid for.
+    SubsidyCategory {
+        Standard = "standard",
+        Aged80 = "aged_80",
+        LowIncome = "low_income",
+        ExtremePoverty = "extreme_poverty",
+        Disabled = "disabled",
     }
 }
 
