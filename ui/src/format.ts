@@ -44,3 +44,18 @@ export function parseTypedNumber(raw: string): number | null {
   if (!text) return null
   return /^-?(\d+(\.\d*)?|\.\d+)$/.test(text) ? Number(text) : Number.NaN
 }
+
+/** A child's age in whole months as people say it: "23 月龄" under two, "4岁3个月" after. */
+export function formatAgeMonths(months: number, t: (key: string, params?: Record<string, unknown>) => string): string {
+  if (months < 24) return t('common.ageMonths', { n: months })
+  const years = Math.floor(months / 12)
+  const rest = months % 12
+  return rest ? t('common.ageYearsMonths', { y: years, m: rest }) : t('common.ageYears', { y: years })
+}
+
+/** A reading's value with its unit, from the reading's code (`bp.urgent` → mmHg). */
+export function readingWithUnit(code: string, value: string): string {
+  const unit: Record<string, string> = { bp: 'mmHg', glucose: 'mmol/L', spo2: '%', temp: '°C', hr: '/min' }
+  const u = unit[code.split('.')[0]]
+  return u ? `${value} ${u}` : value
+}
