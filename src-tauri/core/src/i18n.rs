@@ -61,10 +61,15 @@ pub fn error_message(locale: Locale, code: &str, params: &[(&str, String)]) -> S
     let params: Vec<(&str, String)> = params
         .iter()
         .map(|(k, v)| {
-            let v = if *k == "entity" {
-                lookup(locale, &format!("entities.{v}")).map(str::to_string).unwrap_or_else(|| v.clone())
-            } else {
-                v.clone()
+            // Codes that stand for words are said in the user's language.
+            let words = match *k {
+                "entity" => Some("entities"),
+                "meal" => Some("meals.meals"),
+                _ => None,
+            };
+            let v = match words {
+                Some(group) => lookup(locale, &format!("{group}.{v}")).map(str::to_string).unwrap_or_else(|| v.clone()),
+                None => v.clone(),
             };
             (*k, v)
         })

@@ -68,6 +68,18 @@ const ALLERGY_WORDS: &[(&str, &[Allergen])] = &[
     ("黄豆", &[Allergen::Soy]),
     ("豆制品", &[Allergen::Soy]),
     ("芝麻", &[Allergen::Sesame]),
+    ("豆腐", &[Allergen::Soy]),
+    ("豆浆", &[Allergen::Soy]),
+    ("腐竹", &[Allergen::Soy]),
+    ("酱油", &[Allergen::Soy, Allergen::Wheat]),
+    ("面粉", &[Allergen::Wheat]),
+    ("面条", &[Allergen::Wheat]),
+    ("馒头", &[Allergen::Wheat]),
+    ("花卷", &[Allergen::Wheat]),
+    ("包子", &[Allergen::Wheat]),
+    ("饺子", &[Allergen::Wheat]),
+    ("馄饨", &[Allergen::Wheat]),
+    ("烩面", &[Allergen::Wheat]),
     ("milk", &[Allergen::Milk]),
     ("dairy", &[Allergen::Milk]),
     ("egg", &[Allergen::Egg]),
@@ -148,13 +160,16 @@ impl Clash {
 pub fn clashes(eater: &EaterFacts, dish: &DishFacts) -> Vec<Clash> {
     let mut out = Vec::new();
     let written = format!("{} {}", dish.name, dish.ingredients).to_lowercase();
+    let in_words = allergens_named(&written);
     for allergy in &eater.allergies {
         let allergy = allergy.trim();
         if allergy.is_empty() {
             continue;
         }
         let named = allergens_named(allergy);
-        let by_allergen = named.iter().any(|a| dish.allergens.contains(a));
+        // What the kitchen ticked, and what its own words name (酸奶 holds milk even when
+        // nobody ticked it): a forgotten tick must not put an allergen on someone's plate.
+        let by_allergen = named.iter().any(|a| dish.allergens.contains(a) || in_words.contains(a));
         // An allergy with no listed allergen (芒果) is looked for in what the kitchen wrote.
         let by_words = named.is_empty() && written.contains(&allergy.to_lowercase());
         if by_allergen || by_words {
@@ -227,6 +242,16 @@ mod tests {
         assert_eq!(c, vec![Clash::Allergy { allergy: "大豆".into() }]);
         assert!(c[0].refuses());
         assert!(clashes(&eater(&["花生", "青霉素"], &[], None), &soy_sauce).is_empty());
+    }
+
+    #[test]
+    fn an_allergen_the_words_name_counts_even_unticked() {
+        let yogurt = DishFacts { name: "酸奶".into(), ingredients: "酸奶".into(), ..Default::default() };
+        assert_eq!(clashes(&eater(&["牛奶"], &[], None), &yogurt), vec![Clash::Allergy { allergy: "牛奶".into() }]);
+        let shrimp_tofu = DishFacts { name: "虾仁豆腐".into(), ..Default::default() };
+        assert!(clashes(&eater(&["海鲜"], &[], None), &shrimp_tofu)[0].refuses());
+        assert!(clashes(&eater(&["大豆"], &[], None), &shrimp_tofu)[0].refuses());
+        assert!(clashes(&eater(&["花生"], &[], None), &shrimp_tofu).is_empty());
     }
 
     #[test]

@@ -572,6 +572,11 @@ pub fn copy_week(
             None => create_menu_row(c, actor, facility_id, to)?,
         };
         let published = menu_row(c, target_id)?.status == MenuStatus::Published;
+        // A published week is what people have booked and the kitchen buys for: replacing it
+        // wholesale would leave bookings pointing at meals that are gone. Change it meal by meal.
+        if published && !replaced.is_empty() {
+            return Err(Invalid::new("menu.copy_over_published", "to_week").with("week", to).into());
+        }
         c.prepare_cached("DELETE FROM menu_items WHERE menu_id = ?1")?.execute([target_id])?;
         let shift = Days::new(((to - from).num_days()).unsigned_abs());
         let mut left_out: Vec<String> = Vec::new();
