@@ -283,7 +283,7 @@ pub fn list_dishes(db: &Db, actor: &Actor, facility_id: i64, include_retired: bo
     actor.require_at(Action::ViewPeople, facility_id)?;
     db.read(|c| {
         Ok(c.prepare_cached(
-            "SELECT * FROM dishes WHERE facility_id = ?1 AND (?2 OR active = 1) ORDER BY active DESC, name, id",
+            "SELECT * FROM dishes WHERE facility_id = ?1 AND (?2 OR active = 1) ORDER BY active DESC, pinyin_key(name), id",
         )?
         .query_map(params![facility_id, include_retired], Dish::from_row)?
         .collect::<rusqlite::Result<_>>()?)
