@@ -345,3 +345,352 @@ fn a_year_of_childcare_health_records() {
         0
     );
 }
+
+#[test]
+fn a_year_of_meals() {
+    use std::collections::HashMap;
+
+    use carecircle_core::domain::meals::{clashes, Clash, DishFacts, EaterFacts, Meal};
+    use carecircle_core::services::meals::subsidy::{self, SubsidyCategory};
+    use carecircle_core::services::meals::{kitchen, menus, standing};
+    use chrono::{DateTime, NaiveDate, Utc};
+
+    let (t, admin) = common::seeded();
+    let db = &t.db;
+    let count = |sql: &str| common::count(db, sql);
+    let day = |s: &str| s.parse::<NaiveDate>().unwrap();
+    let rows = |sql: &str| -> Vec<Vec<rusqlite::types::Value>> {
+        db.read(|c| {
+            let mut stmt = c.prepare(sql)?;
+            let width = stmt.column_count();
+            let rows = stmt.query_map([], |r| (0..width).map(|i| r.get(i)).collect())?;
+            Ok(rows.collect::<rusqlite::Result<_>>()?)
+        })
+        .unwrap()
+    };
+    let text = |v: &rusqlite::types::Value| match v {
+        rusqlite::types::Value::Text(s) => s.clone(),
+        other => panic!("expected text, got {other:?}"),
+    };
+    let int = |v: &rusqlite::types::Value| match v {
+        rusqlite::types::Value::Integer(i) => *i,
+        other => panic!("expected an integer, got {other:?}"),
+    };
+
+    // Every facility has a library of 18–30 dishes and a published menu for every week of the
+    // year, this one and the next (units skip the weeks they were closed), 2–4 dishes a meal
+    // on weekdays.
+    assert_eq!(
+        count(
+            "SELECT count(*) FROM facilities f
+             WHERE (SELECT count(*) FROM dishes d WHERE d.facility_id = f.id AND d.is_demo) NOT BETWEEN 18 AND 30"
+        ),
+        0
+    );
+    assert_eq!(count("SELECT count(*) FROM menus WHERE status != 'published' OR published_at IS NULL"), 0);
+    assert_eq!(
+        count(
+            "SELECT count(*) FROM facilities f WHERE f.kind != 'childcare'
+             AND (SELECT count(*) FROM menus m WHERE m.facility_id = f.id AND m.week_start BETWEEN '2025-11-24' AND '2026-11-30') != 54"
+        ),
+        0
+    );
+    assert_eq!(
+        count(
+            "SELECT count(*) FROM facilities f WHERE f.kind = 'childcare'
+             AND (SELECT count(*) FROM menus m WHERE m.facility_id = f.id) NOT BETWEEN 44 AND 54"
+        ),
+        0
+    );
+    assert_eq!(
+        count("SELECT count(*) FROM (SELECT count(*) AS n FROM menu_items GROUP BY menu_id, day, meal) WHERE n NOT BETWEEN 2 AND 4"),
+        0
+    );
+    assert_eq!(count("SELECT count(*) FROM menu_items WHERE strftime('%w', day) IN ('0', '6')"), 0);
+    assert_eq!(count("SELECT count(*) FROM menu_items WHERE day BETWEEN '2026-02-16' AND '2026-02-27' AND menu_id IN (SELECT m.id FROM menus m JOIN facilities f ON f.id = m.facility_id WHERE f.kind = 'childcare')"), 0, "units are closed for the Spring Festival");
+    // Grams by age at the units only, and never for under-ones of a salted or sweetened dish.
+    assert_eq!(
+        count(
+            "SELECT count(*) FROM menu_items i JOIN menus m ON m.id = i.menu_id JOIN facilities f ON f.id = m.facility_id
+             WHERE (f.kind = 'childcare') != (i.grams_json IS NOT NULL)"
+        ),
+        0
+    );
+    assert_eq!(
+        count(
+            "SELECT count(*) FROM menu_items i JOIN dishes d ON d.id = i.dish_id
+             WHERE json_extract(i.grams_json, '$.under_1') IS NOT NULL AND (d.added_salt OR d.added_sugar)"
+        ),
+        0
+    );
+    assert!(count("SELECT count(*) FROM menu_items WHERE json_extract(grams_json, '$.under_1') > 0") > 0);
+    // A unit's quantity-specified menu changes every 1–2 weeks; a centre's is never last week's.
+    let units: Vec<i64> =
+        rows("SELECT id FROM facilities WHERE kind = 'childcare' ORDER BY id").iter().map(|r| int(&r[0])).collect();
+    for unit in &units {
+        for week in ["2026-11-23", "2026-11-30"] {
+            let menu = menus::menu_for_week(db, &admin, *unit, day(week)).unwrap().expect("published");
+            assert!(!menu.change_due && menu.weeks_unchanged <= 2, "unit {unit}, week {week}");
+            assert!(menu.items.iter().all(|i| i.grams.is_some()));
+        }
+    }
+    let (centre, _) = common::two_elder_facilities(db);
+    assert_eq!(menus::menu_for_week(db, &admin, centre, day("2026-11-23")).unwrap().unwrap().weeks_unchanged, 1);
+
+    // Standing orders for 10–25 % of clients; a quarter's bookings, served before today and
+    // booked from today on; mostly lunch, some delivered.
+    let clients = demo::CLIENTS_PER_SCALE as i64;
+    let ordering = count("SELECT count(DISTINCT client_id) FROM standing_orders");
+    assert!((clients / 10..clients / 4).contains(&ordering), "{ordering} clients with standing orders");
+    assert_eq!(
+        count(
+            "SELECT count(*) FROM standing_orders o JOIN clients c ON c.id = o.client_id
+             WHERE c.status != 'active' AND o.stopped_on IS NULL"
+        ),
+        0,
+        "a client no longer active has no open order"
+    );
+    let bookings = count("SELECT count(*) FROM bookings");
+    assert!((clients * 4..clients * 20).contains(&bookings), "{bookings} bookings");
+    assert_eq!(
+        count("SELECT count(*) FROM bookings WHERE day >= '2026-11-29' AND status != 'booked'"),
+        0,
+        "today on is the user's"
+    );
+    assert!(count("SELECT count(*) FROM bookings WHERE day BETWEEN '2026-11-30' AND '2026-12-04'") > clients / 20);
+    let past = count("SELECT count(*) FROM bookings WHERE day < '2026-11-29'");
+    let served = count("SELECT count(*) FROM bookings WHERE status = 'served'");
+    let cancelled = count("SELECT count(*) FROM bookings WHERE status = 'cancelled'");
+    assert!(
+        served as f64 > 0.95 * past as f64 && cancelled > 0 && cancelled < past / 20,
+        "{served} served, {cancelled} cancelled of {past}"
+    );
+    let lunch = count("SELECT count(*) FROM bookings WHERE meal = 'lunch'");
+    let delivered = count("SELECT count(*) FROM bookings WHERE mode = 'delivery'");
+    assert!(lunch > bookings * 4 / 5 && delivered > bookings / 10 && delivered < bookings / 2);
+    // Served at meal time on the day (lunch 11:10–12:30 in Wuhai), by someone, with the
+    // subsidy fixed; cancelled before the cut-off by someone, with a reason.
+    assert_eq!(
+        count(
+            "SELECT count(*) FROM bookings WHERE status = 'served' AND meal = 'lunch'
+             AND (served_at NOT BETWEEN day || 'T03:10:00Z' AND day || 'T04:30:00Z' OR served_by_name IS NULL
+                  OR subsidy_category IS NULL OR subsidy_fen IS NULL)"
+        ),
+        0
+    );
+    assert_eq!(
+        count(
+            "SELECT count(*) FROM bookings WHERE status = 'cancelled'
+             AND (cancelled_by_name IS NULL OR cancel_reason IS NULL OR cancelled_at <= created_at)"
+        ),
+        0
+    );
+    assert_eq!(
+        count(
+            "SELECT count(*) FROM bookings WHERE status = 'cancelled' AND meal = 'lunch'
+             AND cancel_reason NOT LIKE 'client_%' AND cancelled_at >= day || 'T01:30:00Z'"
+        ),
+        0,
+        "cancelled before the 09:30 cut-off unless the client's status changed"
+    );
+    // Bookings only of active clients: from the day an order stopped none is eaten.
+    assert_eq!(
+        count(
+            "SELECT count(*) FROM bookings b JOIN standing_orders o ON o.id = b.standing_order_id
+             WHERE o.stopped_on IS NOT NULL AND b.day > o.stopped_on AND b.status != 'cancelled'"
+        ),
+        0
+    );
+    assert_eq!(
+        count(
+            "SELECT count(*) FROM bookings b JOIN clients c ON c.id = b.client_id
+             WHERE c.status != 'active' AND b.day >= '2026-11-29' AND b.status != 'cancelled'"
+        ),
+        0
+    );
+    // Every booking's day has a published menu for its meal.
+    assert_eq!(
+        count(
+            "SELECT count(*) FROM bookings b WHERE NOT EXISTS (
+                 SELECT 1 FROM menus m JOIN menu_items i ON i.menu_id = m.id
+                 WHERE m.facility_id = b.facility_id AND m.week_start = date(b.day, '-6 days', 'weekday 1')
+                   AND m.status = 'published' AND i.day = b.day AND i.meal = b.meal)"
+        ),
+        0
+    );
+
+    // The rules, with the services' own check: no plate clashes with the client's allergy (a
+    // substitute of the facility's instead, for a dish on that meal), and every diet warning
+    // confirmed — by the clerk at booking or whoever served; only bookings `materialize`
+    // made and nobody has served yet keep theirs open, as the service leaves them.
+    let parse = |raw: &str| serde_json::from_str::<Vec<serde_json::Value>>(raw).unwrap();
+    let mut dishes: HashMap<i64, (i64, DishFacts)> = HashMap::new();
+    for r in rows("SELECT id, facility_id, name, ingredients, allergens, suits, added_salt, added_sugar FROM dishes") {
+        let facts = DishFacts {
+            name: text(&r[2]),
+            ingredients: text(&r[3]),
+            allergens: serde_json::from_str(&text(&r[4])).unwrap(),
+            suits: serde_json::from_str(&text(&r[5])).unwrap(),
+            added_salt: int(&r[6]) == 1,
+            added_sugar: int(&r[7]) == 1,
+        };
+        dishes.insert(int(&r[0]), (int(&r[1]), facts));
+    }
+    // Clients with the same allergies and diets are checked once per dish.
+    let mut profiles: HashMap<(String, String), usize> = HashMap::new();
+    let mut eaters: HashMap<i64, (usize, EaterFacts)> = HashMap::new();
+    for r in rows("SELECT id, allergies, diet_needs FROM clients") {
+        let (allergies, diets) = (text(&r[1]), text(&r[2]));
+        let eater = EaterFacts {
+            allergies: parse(&allergies).iter().filter_map(|v| v.as_str().map(String::from)).collect(),
+            diet_needs: serde_json::from_str(&diets).unwrap(),
+            age_months: None,
+        };
+        let next = profiles.len();
+        let profile = *profiles.entry((allergies, diets)).or_insert(next);
+        eaters.insert(int(&r[0]), (profile, eater));
+    }
+    let mut on_menu: HashMap<(i64, String, String), Vec<i64>> = HashMap::new();
+    for r in rows(
+        "SELECT m.facility_id, i.day, i.meal, i.dish_id FROM menu_items i JOIN menus m ON m.id = i.menu_id
+         WHERE m.status = 'published' AND i.day >= (SELECT min(day) FROM bookings) ORDER BY i.position",
+    ) {
+        on_menu.entry((int(&r[0]), text(&r[1]), text(&r[2]))).or_default().push(int(&r[3]));
+    }
+    let mut substitutes: HashMap<i64, HashMap<i64, i64>> = HashMap::new();
+    for r in rows("SELECT booking_id, dish_id, substitute_dish_id FROM booking_substitutions") {
+        substitutes.entry(int(&r[0])).or_default().insert(int(&r[1]), int(&r[2]));
+    }
+    assert!(!substitutes.is_empty(), "allergic, halal and vegetarian clients get substitutes");
+    let mut verdicts: HashMap<(usize, i64), Vec<Clash>> = HashMap::new();
+    let none = HashMap::new();
+    let (mut warned, mut left_open) = (0, 0);
+    for r in rows(
+        "SELECT id, client_id, facility_id, day, meal, status, diet_confirmed_by IS NOT NULL, standing_order_id IS NOT NULL
+         FROM bookings WHERE status != 'cancelled'",
+    ) {
+        let (id, client, facility) = (int(&r[0]), int(&r[1]), int(&r[2]));
+        let menu = &on_menu[&(facility, text(&r[3]), text(&r[4]))];
+        let subs = substitutes.get(&id).unwrap_or(&none);
+        for (replaced, substitute) in subs {
+            assert!(menu.contains(replaced), "booking {id} replaces a dish not on its meal");
+            assert_eq!(dishes[substitute].0, facility, "booking {id}: a substitute of its own facility");
+        }
+        let (profile, eater) = &eaters[&client];
+        let mut warns = false;
+        for dish in menu {
+            let plate = *subs.get(dish).unwrap_or(dish);
+            let found = verdicts.entry((*profile, plate)).or_insert_with(|| clashes(eater, &dishes[&plate].1));
+            assert!(!found.iter().any(Clash::refuses), "booking {id}: {} clashes with {:?}", dishes[&plate].1.name, eater.allergies);
+            warns |= found.iter().any(|c| matches!(c, Clash::Diet { .. }));
+        }
+        let (status, confirmed, materialized) = (text(&r[5]), int(&r[6]) == 1, int(&r[7]) == 1);
+        if warns {
+            warned += 1;
+            if !confirmed {
+                assert!(status == "booked" && materialized, "booking {id} ({status}) has diet warnings nobody confirmed");
+                left_open += 1;
+            }
+        }
+    }
+    assert!(warned > bookings / 50 && left_open < warned / 4, "{warned} bookings with diet warnings, {left_open} open");
+
+    // The subsidy of each served meal is what the rates give the client's category that day.
+    let rates: HashMap<SubsidyCategory, i64> =
+        subsidy::subsidy_rates(db, &admin).unwrap().into_iter().map(|r| (r.category, r.fen_per_meal)).collect();
+    let mut by_category: HashMap<SubsidyCategory, i64> = HashMap::new();
+    for r in rows(
+        "SELECT b.day, b.subsidy_category, b.subsidy_fen, c.subsidy_category, c.birth_date
+         FROM bookings b JOIN clients c ON c.id = b.client_id WHERE b.status = 'served'",
+    ) {
+        let recorded = SubsidyCategory::parse(&text(&r[3])).unwrap();
+        let expected = subsidy::category_on(recorded, day(&text(&r[4])), day(&text(&r[0])));
+        assert_eq!((text(&r[1]), int(&r[2])), (expected.as_str().to_string(), rates[&expected]));
+        *by_category.entry(expected).or_default() += 1;
+    }
+    assert!(by_category.len() == SubsidyCategory::ALL.len(), "every category is served: {by_category:?}");
+
+    // Food samples: every dish of the centres' and units' meals before today but about 1 in
+    // 100, at least 100 g, kept 48 hours, thrown away after that (today's left to the user).
+    let samples = count("SELECT count(*) FROM food_samples");
+    let expected = count(
+        "SELECT count(*) FROM menu_items i JOIN menus m ON m.id = i.menu_id JOIN facilities f ON f.id = m.facility_id
+         WHERE f.kind != 'elder_station' AND i.day < '2026-11-29'",
+    );
+    assert!(samples <= expected && samples * 1000 > expected * 975, "{samples} samples of {expected} dishes");
+    assert_eq!(
+        count(
+            "SELECT count(*) FROM food_samples s WHERE s.grams < 100 OR s.day >= '2026-11-29'
+             OR s.discard_after != strftime('%Y-%m-%dT%H:%M:%SZ', s.sampled_at, '+48 hours')
+             OR s.discarded_at < s.discard_after OR s.discarded_at >= '2026-11-28T16:00:00Z'
+             OR substr(s.sampled_at, 1, 10) NOT IN (s.day, date(s.day, '-1 day'))"
+        ),
+        0
+    );
+    assert_eq!(
+        count(
+            "SELECT count(*) FROM food_samples s WHERE NOT EXISTS (
+                 SELECT 1 FROM menus m JOIN menu_items i ON i.menu_id = m.id
+                 WHERE m.facility_id = s.facility_id AND m.week_start = date(s.day, '-6 days', 'weekday 1')
+                   AND m.status = 'published' AND i.day = s.day AND i.meal = s.meal AND i.dish_id = s.dish_id)"
+        ),
+        0,
+        "only dishes on the day's menu are sampled"
+    );
+    // Kept no longer than needed: at the centres, open every day, none is left past its 48
+    // hours but Saturday's (thrown away today); at the units the weekend's wait for Monday.
+    assert_eq!(
+        count(
+            "SELECT count(*) FROM food_samples s JOIN facilities f ON f.id = s.facility_id
+             WHERE s.discarded_at IS NULL
+               AND s.discard_after < CASE f.kind WHEN 'elder_centre' THEN '2026-11-28T16:00:00Z' ELSE '2026-11-27T16:00:00Z' END"
+        ),
+        0
+    );
+
+    // The kitchen sheet of the busiest centre lunch of the last month adds up.
+    let busiest = &rows(
+        "SELECT b.facility_id, b.day, count(*) FROM bookings b JOIN facilities f ON f.id = b.facility_id
+         WHERE f.kind = 'elder_centre' AND b.meal = 'lunch' AND b.status != 'cancelled' AND b.day BETWEEN '2026-10-29' AND '2026-11-28'
+         GROUP BY 1, 2 ORDER BY 3 DESC, 1, 2 LIMIT 1",
+    )[0];
+    let (facility, on) = (int(&busiest[0]), day(&text(&busiest[1])));
+    let sheet = kitchen::kitchen_sheet(db, &admin, facility, on, Meal::Lunch).unwrap();
+    assert_eq!(i64::from(sheet.bookings), int(&busiest[2]));
+    assert!(sheet.bookings >= 10, "a busy centre: {} lunches", sheet.bookings);
+    assert_eq!(sheet.dine_in + sheet.delivery, sheet.bookings);
+    assert!(sheet.blocked.is_empty(), "no plate clashes with an allergy");
+    for w in &sheet.unconfirmed {
+        let sql = format!(
+            "SELECT count(*) FROM bookings WHERE id = {} AND status = 'booked' AND standing_order_id IS NOT NULL",
+            w.booking_id
+        );
+        assert_eq!(count(&sql), 1, "only a meal nobody served keeps the warning `materialize` left open");
+    }
+    assert_eq!(sheet.deliveries.len() as u32, sheet.delivery);
+    for d in &sheet.dishes {
+        assert_eq!(d.dine_in + d.delivery, d.total, "{}", d.name);
+        assert_eq!(d.variants.iter().map(|v| v.total).sum::<u32>(), d.total, "{}: variants add up", d.name);
+        if d.on_menu {
+            let replaced = count(&format!(
+                "SELECT count(*) FROM booking_substitutions s JOIN bookings b ON b.id = s.booking_id
+                 WHERE b.facility_id = {facility} AND b.day = '{on}' AND b.meal = 'lunch' AND b.status != 'cancelled'
+                   AND s.dish_id = {}",
+                d.dish_id
+            ));
+            assert_eq!(i64::from(d.total) + replaced, i64::from(sheet.bookings), "{}: everyone's plate", d.name);
+        }
+    }
+    // Next week's orders are already booked: `materialize` finds nothing more to book.
+    let now = DateTime::parse_from_rfc3339("2026-11-29T02:00:00Z").unwrap().with_timezone(&Utc);
+    let again = standing::materialize(db, &admin, facility, day("2026-12-06"), now).unwrap();
+    assert_eq!(again.booked, 0);
+    assert!(kitchen::kitchen_sheet(db, &admin, facility, day("2026-11-30"), Meal::Lunch).unwrap().bookings > 0);
+
+    // Last month's totals: meals served, with the subsidy.
+    let month = subsidy::month_totals(db, &admin, None, 2026, 10).unwrap();
+    assert!(month.all.served > clients && month.subsidy_fen > 0, "{:?}", month.all);
+    assert!(month.all.cancelled > 0 && month.all.booked >= month.all.served);
+    let centre_month = subsidy::month_totals(db, &admin, Some(facility), 2026, 10).unwrap();
+    assert!(centre_month.all.served > 100);
+}

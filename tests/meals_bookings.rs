@@ -3,7 +3,8 @@
 //! the kitchen's counts; the month's totals and subsidies.
 //!
 //! Dishes and menus are written here with plain SQL (the dish and menu services are
-//! someone else's), in March 2027, far from anything the demo city seeds.
+//! someone else's), in March 2027, far from anything the demo city seeds; the centre under
+//! test has its seeded meals cleared first (its standing orders would book March too).
 
 mod common;
 
@@ -120,10 +121,34 @@ fn client(db: &Db, facility: i64, nth: i64, spec: &ClientSpec) -> i64 {
     .unwrap()
 }
 
-/// The demo city, its first elder centre and a front-desk clerk there.
+/// The demo city seeds a year of meals at every facility; these tests build a facility's
+/// library, menus and bookings from nothing, so they first clear what was seeded there.
+fn without_demo_meals(db: &Db, facilities: &[i64]) {
+    const CLEAR: &[&str] = &[
+        "DELETE FROM food_samples WHERE facility_id = ?1",
+        "DELETE FROM booking_substitutions WHERE booking_id IN (SELECT id FROM bookings WHERE facility_id = ?1)",
+        "DELETE FROM bookings WHERE facility_id = ?1",
+        "DELETE FROM standing_orders WHERE facility_id = ?1",
+        "DELETE FROM menu_items WHERE menu_id IN (SELECT id FROM menus WHERE facility_id = ?1)",
+        "DELETE FROM menus WHERE facility_id = ?1",
+        "DELETE FROM dishes WHERE facility_id = ?1",
+    ];
+    db.write(|c| {
+        for id in facilities {
+            for sql in CLEAR {
+                c.execute(sql, [id])?;
+            }
+        }
+        Ok(())
+    })
+    .unwrap();
+}
+
+/// The demo city, its first elder centre (without its seeded meals) and a front-desk clerk there.
 fn setup() -> (TestDb, Actor, i64, Actor) {
     let (t, admin) = common::seeded();
     let (centre, _) = common::two_elder_facilities(&t.db);
+    without_demo_meals(&t.db, &[centre]);
     let desk = common::account(&t.db, &admin, "desk", Role::FrontDesk, Some(centre));
     (t, admin, centre, desk)
 }

@@ -7,6 +7,7 @@
 mod child_health;
 mod city;
 mod health;
+mod meals;
 mod names;
 
 use crate::domain::person::months_between;
@@ -56,6 +57,11 @@ pub struct SeedReport {
     pub growth_measurements: u64,
     pub medicines: u64,
     pub medicine_doses: u64,
+    pub dishes: u64,
+    pub menus: u64,
+    pub bookings: u64,
+    pub meals_served: u64,
+    pub food_samples: u64,
 }
 
 struct PlacedFacility {
@@ -610,6 +616,8 @@ pub fn seed(
         report.checkups = s.checkups(progress)?;
         progress(SeedProgress { stage: "child_health".into(), done: 0, total: 1 });
         s.child_health(&mut report, progress)?;
+        progress(SeedProgress { stage: "meals".into(), done: 0, total: 1 });
+        s.meals(scale, &mut report, progress)?;
         Entry::new("seed_demo", "database", "demo").after(&report).write(conn, actor)?;
         progress(SeedProgress { stage: "done".into(), done: 1, total: 1 });
         Ok(report)
