@@ -49,9 +49,9 @@ def test_a_menu_is_built_a_diabetic_client_booked_and_the_kitchen_counts_it(laun
     app.sign_in("manager", MANAGER_PASSWORD)
     app.click("nav-meals")
     app.click("tab-dishes")
-    add_dish(app, "红烧肉", "五花肉、冰糖、酱油", sugar=True)
-    add_dish(app, "清炒时蔬", "油菜、蒜")
-    add_dish(app, "小米粥", "小米")
+    add_dish(app, "冰糖肘子", "猪肘、冰糖、葱姜", sugar=True)
+    add_dish(app, "素炒三丝", "土豆、胡萝卜、青椒")
+    add_dish(app, "荞面疙瘩汤", "荞麦面、番茄")
 
     app.click("tab-menu")
     app.click("menu-next")
@@ -59,12 +59,12 @@ def test_a_menu_is_built_a_diabetic_client_booked_and_the_kitchen_counts_it(laun
     app.wait_text("menu-week", monday.isoformat())
     app.click(f"menu-cell-{monday.isoformat()}-lunch")
     app.el("menu-dishes").click()
-    for name in ["红烧肉", "清炒时蔬"]:
+    for name in ["冰糖肘子", "素炒三丝"]:
         app.wait.until(EC.element_to_be_clickable(
             (By.XPATH, f'//li[contains(@class, "el-select-dropdown__item")][normalize-space() = "{name}"]'))).click()
     app.keys(Keys.ESCAPE)
     app.click("menu-meal-save")
-    app.wait_inner_text(f"menu-cell-{monday.isoformat()}-lunch", "红烧肉")
+    app.wait_inner_text(f"menu-cell-{monday.isoformat()}-lunch", "冰糖肘子")
     app.click("menu-publish")
     app.wait_text("menu-status", "已发布")
     app.screenshot("week-menu")
@@ -75,14 +75,14 @@ def test_a_menu_is_built_a_diabetic_client_booked_and_the_kitchen_counts_it(laun
             "JOIN dishes d ON d.id = i.dish_id WHERE m.facility_id = ? AND m.week_start = ? AND i.meal = 'lunch'",
             (centre, monday.isoformat())).fetchone()
     assert status == "published"
-    assert set(items.split("、")) == {"红烧肉", "清炒时蔬"}
+    assert set(items.split("、")) == {"冰糖肘子", "素炒三丝"}
 
     # The front desk books a diabetic client for that Monday's lunch.
     with sqlite3.connect(demo_db) as c:
         client, name = c.execute(
             "SELECT id, name FROM clients WHERE facility_id = ? AND status = 'active' AND diet_needs LIKE '%low_sugar%' "
             "AND allergies = '[]' ORDER BY id LIMIT 1", (centre,)).fetchone()
-        pork = c.execute("SELECT id FROM dishes WHERE facility_id = ? AND name = '红烧肉'", (centre,)).fetchone()[0]
+        pork = c.execute("SELECT id FROM dishes WHERE facility_id = ? AND name = '冰糖肘子'", (centre,)).fetchone()[0]
     cli(demo_db, "accounts", "add", "--username", "desk", "--display-name", "前台小张", "--role", "front_desk",
         "--facility", str(centre), stdin=DESK_PASSWORD + "\n")
     app.click("sign-out")
@@ -96,8 +96,8 @@ def test_a_menu_is_built_a_diabetic_client_booked_and_the_kitchen_counts_it(laun
     app.type("book-to", monday.isoformat())
     app.keys(Keys.ENTER)
     app.click("book-submit")
-    warnings = app.wait_inner_text("book-warnings", "红烧肉")
-    assert "含添加糖" in warnings and "清炒时蔬" not in warnings
+    warnings = app.wait_inner_text("book-warnings", "冰糖肘子")
+    assert "含添加糖" in warnings and "素炒三丝" not in warnings
     app.screenshot("diet-warning")
     with sqlite3.connect(demo_db) as c:
         assert c.execute("SELECT count(*) FROM bookings WHERE client_id = ? AND day = ?",
