@@ -764,4 +764,6 @@ fn month_totals_count_meals_and_the_subsidy_by_category() {
     assert!(city.all.served >= 5);
     assert!(matches!(subsidy::month_totals(&t.db, &desk, None, 2027, 3), Err(CoreError::Forbidden)));
     assert_eq!(invalid(subsidy::month_totals(&t.db, &admin, None, 2027, 13).unwrap_err()).0, "subsidy.month_invalid");
+    let last = chrono::Datelike::year(&NaiveDate::MAX);
+    assert_eq!(invalid(subsidy::month_totals(&t.db, &admin, None, last, 12).unwrap_err()).0, "subsidy.month_invalid");
 }

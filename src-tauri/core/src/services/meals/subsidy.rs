@@ -212,9 +212,10 @@ pub fn month_totals(db: &Db, actor: &Actor, facility_id: Option<i64>, year: i32,
         None if actor.is_city_wide() => {}
         None => return Err(CoreError::Forbidden),
     }
-    let first = NaiveDate::from_ymd_opt(year, month, 1)
-        .ok_or_else(|| Invalid::new("subsidy.month_invalid", "month").with("month", format!("{year}-{month}")))?;
-    let next = first.checked_add_months(chrono::Months::new(1)).expect("a month after a valid month");
+    let invalid = || Invalid::new("subsidy.month_invalid", "month").with("month", format!("{year}-{month}"));
+    let first = NaiveDate::from_ymd_opt(year, month, 1).ok_or_else(invalid)?;
+    // The last month chrono can hold has no month after it: refused like any bad month.
+    let next = first.checked_add_months(chrono::Months::new(1)).ok_or_else(invalid)?;
     let (from, to) = (first.to_string(), next.to_string());
     db.read(|c| {
         let mut out = MonthTotals {
