@@ -121,34 +121,12 @@ fn client(db: &Db, facility: i64, nth: i64, spec: &ClientSpec) -> i64 {
     .unwrap()
 }
 
-/// The demo city seeds a year of meals at every facility; these tests build a facility's
-/// library, menus and bookings from nothing, so they first clear what was seeded there.
-fn without_demo_meals(db: &Db, facilities: &[i64]) {
-    const CLEAR: &[&str] = &[
-        "DELETE FROM food_samples WHERE facility_id = ?1",
-        "DELETE FROM booking_substitutions WHERE booking_id IN (SELECT id FROM bookings WHERE facility_id = ?1)",
-        "DELETE FROM bookings WHERE facility_id = ?1",
-        "DELETE FROM standing_orders WHERE facility_id = ?1",
-        "DELETE FROM menu_items WHERE menu_id IN (SELECT id FROM menus WHERE facility_id = ?1)",
-        "DELETE FROM menus WHERE facility_id = ?1",
-        "DELETE FROM dishes WHERE facility_id = ?1",
-    ];
-    db.write(|c| {
-        for id in facilities {
-            for sql in CLEAR {
-                c.execute(sql, [id])?;
-            }
-        }
-        Ok(())
-    })
-    .unwrap();
-}
 
 /// The demo city, its first elder centre (without its seeded meals) and a front-desk clerk there.
 fn setup() -> (TestDb, Actor, i64, Actor) {
     let (t, admin) = common::seeded();
     let (centre, _) = common::two_elder_facilities(&t.db);
-    without_demo_meals(&t.db, &[centre]);
+    common::without_demo_meals(&t.db, &[centre]);
     let desk = common::account(&t.db, &admin, "desk", Role::FrontDesk, Some(centre));
     (t, admin, centre, desk)
 }

@@ -72,28 +72,6 @@ fn weighed(items: &[(i64, GramsByAge)]) -> Vec<MenuItemInput> {
     items.iter().map(|&(dish_id, g)| MenuItemInput { dish_id, grams: Some(g) }).collect()
 }
 
-/// The demo city seeds a year of meals at every facility; these tests build a facility's
-/// library, menus and bookings from nothing, so they first clear what was seeded there.
-fn without_demo_meals(db: &Db, facilities: &[i64]) {
-    const CLEAR: &[&str] = &[
-        "DELETE FROM food_samples WHERE facility_id = ?1",
-        "DELETE FROM booking_substitutions WHERE booking_id IN (SELECT id FROM bookings WHERE facility_id = ?1)",
-        "DELETE FROM bookings WHERE facility_id = ?1",
-        "DELETE FROM standing_orders WHERE facility_id = ?1",
-        "DELETE FROM menu_items WHERE menu_id IN (SELECT id FROM menus WHERE facility_id = ?1)",
-        "DELETE FROM menus WHERE facility_id = ?1",
-        "DELETE FROM dishes WHERE facility_id = ?1",
-    ];
-    db.write(|c| {
-        for id in facilities {
-            for sql in CLEAR {
-                c.execute(sql, [id])?;
-            }
-        }
-        Ok(())
-    })
-    .unwrap();
-}
 
 fn count(db: &Db, sql: &str, id: i64) -> i64 {
     db.read(|c| Ok(c.query_row(sql, [id], |r| r.get(0))?)).unwrap()
@@ -103,7 +81,7 @@ fn count(db: &Db, sql: &str, id: i64) -> i64 {
 fn dishes_are_validated_and_unique_per_facility() {
     let (t, admin) = common::seeded();
     let (centre, other) = common::two_elder_facilities(&t.db);
-    without_demo_meals(&t.db, &[centre, other]);
+    common::without_demo_meals(&t.db, &[centre, other]);
     let create = |facility, input: &DishInput| dishes::create_dish(&t.db, &admin, facility, input);
 
     let refused = |input: DishInput| code(create(centre, &input).unwrap_err());
@@ -155,7 +133,7 @@ fn dishes_are_validated_and_unique_per_facility() {
 fn only_the_facilitys_managers_edit_dishes() {
     let (t, admin) = common::seeded();
     let (centre, other) = common::two_elder_facilities(&t.db);
-    without_demo_meals(&t.db, &[centre, other]);
+    common::without_demo_meals(&t.db, &[centre, other]);
     let desk = common::account(&t.db, &admin, "desk", Role::FrontDesk, Some(centre));
     let manager = common::account(&t.db, &admin, "manager", Role::FacilityManager, Some(centre));
     let elsewhere = common::account(&t.db, &admin, "elsewhere", Role::FacilityManager, Some(other));
@@ -180,7 +158,7 @@ fn only_the_facilitys_managers_edit_dishes() {
 fn a_week_is_built_copied_to_the_next_and_published() {
     let (t, admin) = common::seeded();
     let (centre, other) = common::two_elder_facilities(&t.db);
-    without_demo_meals(&t.db, &[centre, other]);
+    common::without_demo_meals(&t.db, &[centre, other]);
     let manager = common::account(&t.db, &admin, "manager", Role::FacilityManager, Some(centre));
     let porridge = dish(&t.db, &manager, centre, "小米粥", &[], false);
     let fish = dish(&t.db, &manager, centre, "清蒸鱼", &[Allergen::Fish], true);
@@ -286,7 +264,7 @@ fn a_week_is_built_copied_to_the_next_and_published() {
 fn childcare_menus_need_grams_and_no_salt_or_sugar_under_one() {
     let (t, admin) = common::seeded();
     let (unit, _) = first_of(&t.db, "childcare");
-    without_demo_meals(&t.db, &[unit]);
+    common::without_demo_meals(&t.db, &[unit]);
     let manager = common::account(&t.db, &admin, "manager", Role::FacilityManager, Some(unit));
     let mash = dish(&t.db, &manager, unit, "南瓜泥", &[], false);
     let salted = dish(&t.db, &manager, unit, "肉末豆腐", &[Allergen::Soy], true);
@@ -369,7 +347,7 @@ fn child(db: &Db, admin: &Actor, unit: i64, name: &str, born: &str, allergies: &
 fn the_allergy_list_names_each_child_needing_a_substitute() {
     let (t, admin) = common::seeded();
     let (unit, _) = first_of(&t.db, "childcare");
-    without_demo_meals(&t.db, &[unit]);
+    common::without_demo_meals(&t.db, &[unit]);
     let (centre, _) = common::two_elder_facilities(&t.db);
     let manager = common::account(&t.db, &admin, "manager", Role::FacilityManager, Some(unit));
     let allergic = child(&t.db, &admin, unit, "巴特尔", "2023-05-10", &["鸡蛋"], None);
@@ -449,7 +427,7 @@ fn the_allergy_list_names_each_child_needing_a_substitute() {
 fn every_dish_of_every_meal_is_sampled_and_kept_48_hours() {
     let (t, admin) = common::seeded();
     let (unit, other) = first_of(&t.db, "childcare");
-    without_demo_meals(&t.db, &[unit]);
+    common::without_demo_meals(&t.db, &[unit]);
     let manager = common::account(&t.db, &admin, "manager", Role::FacilityManager, Some(unit));
     let cook = common::account(&t.db, &admin, "cook", Role::Caregiver, Some(unit));
     let stranger = common::account(&t.db, &admin, "stranger", Role::Caregiver, Some(other));

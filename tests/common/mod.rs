@@ -60,3 +60,26 @@ pub fn two_elder_facilities(db: &Db) -> (i64, i64) {
     })
     .unwrap()
 }
+
+/// The demo city seeds a year of meals at every facility; these tests build a facility's
+/// library, menus and bookings from nothing, so they first clear what was seeded there.
+pub fn without_demo_meals(db: &Db, facilities: &[i64]) {
+    const CLEAR: &[&str] = &[
+        "DELETE FROM food_samples WHERE facility_id = ?1",
+        "DELETE FROM booking_substitutions WHERE booking_id IN (SELECT id FROM bookings WHERE facility_id = ?1)",
+        "DELETE FROM bookings WHERE facility_id = ?1",
+        "DELETE FROM standing_orders WHERE facility_id = ?1",
+        "DELETE FROM menu_items WHERE menu_id IN (SELECT id FROM menus WHERE facility_id = ?1)",
+        "DELETE FROM menus WHERE facility_id = ?1",
+        "DELETE FROM dishes WHERE facility_id = ?1",
+    ];
+    db.write(|c| {
+        for id in facilities {
+            for sql in CLEAR {
+                c.execute(sql, [id])?;
+            }
+        }
+        Ok(())
+    })
+    .unwrap();
+}

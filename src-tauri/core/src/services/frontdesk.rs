@@ -14,7 +14,7 @@ use crate::domain::text;
 use crate::error::{CoreError, Invalid, Result};
 use crate::roster::export::{plain, write_table};
 use crate::roster::{vocab, ExportReport};
-use crate::store::{utc_stamp, Db};
+use crate::store::{parse_utc_stamp, utc_stamp, Db};
 use std::path::Path;
 
 /// Wuhai keeps China Standard Time all year (no daylight saving).
@@ -243,9 +243,9 @@ pub fn board(db: &Db, actor: &Actor, facility_id: i64, day: NaiveDate) -> Result
 pub fn export_board(db: &Db, actor: &Actor, facility_id: i64, day: NaiveDate, path: &Path) -> Result<ExportReport> {
     let board = board(db, actor, facility_id, day)?;
     let local = |utc: &str| {
-        DateTime::parse_from_rfc3339(utc)
+        parse_utc_stamp(utc)
             .map(|t| t.with_timezone(&local_offset()).format("%H:%M").to_string())
-            .unwrap_or_else(|_| utc.to_string())
+            .unwrap_or_else(|| utc.to_string())
     };
     let columns = [plain("姓名"), plain("类别"), plain("班级"), plain("签到"), plain("签退"), plain("接走人")];
     let rows: Vec<Vec<String>> = board

@@ -18,7 +18,7 @@ use crate::domain::text;
 use crate::domain::vitals::{Finding, Level, Measure, VitalsInput};
 use super::frontdesk::local_day;
 use crate::error::{CoreError, Invalid, Result};
-use crate::store::{now_utc, utc_stamp, Db};
+use crate::store::{now_utc, parse_utc_stamp, utc_stamp, Db};
 
 /// The checkup form: the values (any subset) and a note.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, TS)]
@@ -272,7 +272,7 @@ pub fn due_follow_ups(
         while let Some(r) = rows.next()? {
             let client_id: i64 = r.get(0)?;
             let taken_at: String = r.get(1)?;
-            let Some(day) = parse_stamp(&taken_at).map(local_day) else { continue };
+            let Some(day) = parse_utc_stamp(&taken_at).map(local_day) else { continue };
             let findings: Vec<Finding> = serde_json::from_str(&r.get::<_, String>(3)?).unwrap_or_default();
             let level_of = |m: Measure| findings.iter().find(|f| f.measure == m).map(|f| f.level);
             history.entry(client_id).or_default().push(PastCheckup {
@@ -300,7 +300,7 @@ pub fn due_follow_ups(
             }
             let Ok(birth_date) = r.get::<_, String>(2)?.parse::<NaiveDate>() else { continue };
             let conditions: Vec<String> = serde_json::from_str(&r.get::<_, String>(3)?).unwrap_or_default();
-            let registered_on = parse_stamp(&r.get::<_, String>(4)?).map(local_day).unwrap_or(today);
+            let registered_on = parse_utc_stamp(&r.get::<_, String>(4)?).map(local_day).unwrap_or(today);
             let facts = ClientFacts {
                 birth_date,
                 hypertension: conditions.iter().any(|c| c == "hypertension"),
@@ -327,8 +327,4 @@ pub fn due_follow_ups(
         out.sort_by(|a, b| (!a.overdue, a.due_on, &a.client_name).cmp(&(!b.overdue, b.due_on, &b.client_name)));
         Ok(out)
     })
-}
-
-fn parse_stamp(s: &str) -> Option<DateTime<Utc>> {
-    DateTime::parse_from_rfc3339(s).ok().map(|t| t.with_timezone(&Utc))
 }

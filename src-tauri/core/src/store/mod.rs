@@ -11,6 +11,11 @@ pub fn utc_stamp(at: chrono::DateTime<chrono::Utc>) -> String {
     at.format("%Y-%m-%dT%H:%M:%SZ").to_string()
 }
 
+/// A stored instant read back; `None` for text the app never writes.
+pub fn parse_utc_stamp(stored: &str) -> Option<chrono::DateTime<chrono::Utc>> {
+    chrono::DateTime::parse_from_rfc3339(stored).ok().map(|t| t.with_timezone(&chrono::Utc))
+}
+
 /// Now, as stored.
 pub fn now_utc() -> String {
     utc_stamp(chrono::Utc::now())

@@ -41,7 +41,7 @@ use crate::roster::export::{plain, write_table};
 use crate::roster::{vocab, ExportReport};
 use crate::services::audit::Entry;
 use crate::services::frontdesk::{local_day, local_offset};
-use crate::store::{utc_stamp, Db};
+use crate::store::{parse_utc_stamp, utc_stamp, Db};
 
 /// 留样: at least 100 g of each dish.
 pub const SAMPLE_MIN_GRAMS: f64 = 100.0;
@@ -358,9 +358,7 @@ pub fn discard_sample(db: &Db, actor: &Actor, sample_id: i64, now: DateTime<Utc>
         if before.discarded_at.is_some() {
             return Err(Invalid::new("sample.already_discarded", "sample_id").with("dish", &before.dish_name).into());
         }
-        let until = DateTime::parse_from_rfc3339(&before.discard_after)
-            .map_err(|_| bad_column("discard_after"))?
-            .with_timezone(&Utc);
+        let until = parse_utc_stamp(&before.discard_after).ok_or_else(|| bad_column("discard_after"))?;
         if now < until {
             return Err(Invalid::new("sample.kept_48h", "sample_id")
                 .with("dish", &before.dish_name)
