@@ -83,3 +83,25 @@ pub fn without_demo_meals(db: &Db, facilities: &[i64]) {
     })
     .unwrap();
 }
+
+/// The demo city seeds care plans and a year of visits at every elder facility; these
+/// tests build a facility's plans and weeks from nothing, so they first clear what was
+/// seeded there.
+pub fn without_demo_visits(db: &Db, facilities: &[i64]) {
+    const CLEAR: &[&str] = &[
+        "UPDATE visits SET makes_up_for = NULL WHERE facility_id = ?1",
+        "DELETE FROM visits WHERE facility_id = ?1",
+        "DELETE FROM visit_series WHERE facility_id = ?1",
+        "DELETE FROM care_plan_items WHERE facility_id = ?1",
+        "DELETE FROM staff_leave WHERE staff_id IN (SELECT id FROM staff WHERE facility_id = ?1)",
+    ];
+    db.write(|c| {
+        for id in facilities {
+            for sql in CLEAR {
+                c.execute(sql, [id])?;
+            }
+        }
+        Ok(())
+    })
+    .unwrap();
+}

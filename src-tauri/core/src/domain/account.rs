@@ -78,6 +78,14 @@ pub enum Action {
     ServeMeals,
     /// Set the city's meal subsidy per category.
     SetSubsidyRates,
+    /// Write clients' care plans and staff leave.
+    ManageCarePlans,
+    /// Put visits in the week, move and cancel them (the desk books visits too).
+    ScheduleVisits,
+    /// Run the automatic weekly scheduler; make a visit weekly.
+    PlanSchedules,
+    /// Record a visit done, missed or refused (a caregiver only their own).
+    RecordVisits,
 }
 
 impl Action {
@@ -99,6 +107,10 @@ impl Action {
             Action::BookMeals => matches!(role, FrontDesk | Nurse | FacilityManager | CityAdmin),
             Action::ServeMeals => true,
             Action::SetSubsidyRates => role == CityAdmin,
+            Action::ManageCarePlans => matches!(role, Nurse | FacilityManager | CityAdmin),
+            Action::ScheduleVisits => matches!(role, FrontDesk | Nurse | FacilityManager | CityAdmin),
+            Action::PlanSchedules => matches!(role, FacilityManager | CityAdmin),
+            Action::RecordVisits => true,
         }
     }
 }

@@ -67,6 +67,22 @@ impl Service {
         1 << (self as u8)
     }
 
+    /// The stored code, as serde writes it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Service::Medical => "medical",
+            Service::DailyCare => "daily_care",
+            Service::Rehabilitation => "rehabilitation",
+            Service::Nursing => "nursing",
+            Service::Meals => "meals",
+            Service::Recreation => "recreation",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Service> {
+        Service::ALL.into_iter().find(|v| v.as_str() == s)
+    }
+
     /// The set as stored in the database: one bit per service.
     pub fn to_bits(services: &[Service]) -> i64 {
         services.iter().fold(0, |acc, s| acc | s.bit())

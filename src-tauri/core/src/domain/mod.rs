@@ -10,4 +10,5 @@ pub mod meals;
 pub mod person;
 pub mod resident_id;
 pub mod text;
+pub mod visits;
 pub mod vitals;

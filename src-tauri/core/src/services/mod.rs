@@ -11,3 +11,4 @@ pub mod meals;
 pub mod people;
 pub mod registry;
 pub mod search;
+pub mod visits;

@@ -15,6 +15,7 @@ const STEPS: &[M<'static>] = &[
     M::up(include_str!("migrations/005_checkup_purpose.sql")),
     M::up(include_str!("migrations/006_child_health.sql")),
     M::up(include_str!("migrations/007_meals.sql")),
+    M::up(include_str!("migrations/008_visits.sql")),
 ];
 
 /// The schema version this build creates and understands.

@@ -121,7 +121,7 @@ impl FormRow {
 }
 
 /// A stored value that is not one the app writes (a hand edit, a newer app).
-fn bad_column(column: &str) -> rusqlite::Error {
+pub(crate) fn bad_column(column: &str) -> rusqlite::Error {
     rusqlite::Error::InvalidColumnType(0, column.into(), rusqlite::types::Type::Text)
 }
 

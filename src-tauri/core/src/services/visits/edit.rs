@@ -1,0 +1,270 @@
+//! Putting visits in the week by hand: a visit of a plan item, moving one (a drag on the
+//! week view), cancelling one, and weekly series.
+//!
+//! Decisions worth knowing:
+//! - Only planned visits move or cancel, and never into the past; a visit placed or moved
+//!   by hand is locked, so the scheduler plans around it.
+//! - A conflict does not refuse a move: the week view shows it and says why (a manager may
+//!   knowingly ask someone to stay late). A staff member of another facility, or one no
+//!   longer working, is refused.
+//! - A series is made from a visit ("every Tuesday at 09:00 with 王芳"). Moving or
+//!   cancelling one occurrence changes that row only; ending the series cancels its
+//!   occurrences after its last day (a new time is a new series from that day).
+
+use chrono::{Datelike, NaiveDate};
+use rusqlite::{params, Connection, OptionalExtension};
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use super::plans::load_item;
+use super::{load_visit, Visit};
+use crate::domain::account::{Action, Actor};
+use crate::domain::visits::{parse_clock, VisitSource, VisitStatus};
+use crate::error::{CoreError, Invalid, Result};
+use crate::services::audit::Entry;
+use crate::services::frontdesk::today_local;
+use crate::store::{now_utc, Db};
+
+/// A visit placed by hand, or a missed one made up.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct NewVisit {
+    pub plan_item_id: i64,
+    #[ts(type = "string")]
+    pub day: NaiveDate,
+    /// "HH:MM".
+    pub start: String,
+    pub staff_id: Option<i64>,
+}
+
+/// Where a drag (or the move form) puts a visit.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct VisitMove {
+    #[ts(type = "string")]
+    pub day: NaiveDate,
+    pub start: String,
+    pub staff_id: Option<i64>,
+}
+
+/// A row about to be written to `visits`.
+pub(crate) struct VisitRow {
+    pub facility_id: i64,
+    pub client_id: i64,
+    pub plan_item_id: i64,
+    pub staff_id: Option<i64>,
+    pub day: NaiveDate,
+    pub start_min: u32,
+    pub duration_min: u32,
+    pub place: &'static str,
+    pub source: VisitSource,
+    pub locked: bool,
+    pub makes_up_for: Option<i64>,
+}
+
+pub(crate) fn insert_visit(c: &Connection, row: &VisitRow) -> Result<i64> {
+    c.prepare_cached(
+        "INSERT INTO visits (facility_id, client_id, plan_item_id, staff_id, day, start_min, duration_min, place,
+             source, locked, makes_up_for, status, created_at, updated_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, 'planned', ?12, ?12)",
+    )?
+    .execute(params![
+        row.facility_id,
+        row.client_id,
+        row.plan_item_id,
+        row.staff_id,
+        row.day.to_string(),
+        row.start_min,
+        row.duration_min,
+        row.place,
+        row.source.as_str(),
+        row.locked,
+        row.makes_up_for,
+        now_utc(),
+    ])?;
+    Ok(c.last_insert_rowid())
+}
+
+/// A day and start the visit can take: not in the past, ending by midnight.
+fn slot(day: NaiveDate, start: &str, duration_min: u32) -> Result<u32, Invalid> {
+    if day < today_local() {
+        return Err(Invalid::new("visit.day_past", "day").with("day", day));
+    }
+    let start_min = parse_clock(start, "start")?;
+    if start_min + duration_min > 24 * 60 {
+        return Err(Invalid::new("visit.past_midnight", "start"));
+    }
+    Ok(start_min)
+}
+
+/// The staff member exists, works at `facility_id` and is active.
+fn require_staff_at(c: &Connection, staff_id: i64, facility_id: i64) -> Result<()> {
+    let row: Option<(i64, bool)> = c
+        .prepare_cached("SELECT facility_id, active FROM staff WHERE id = ?1")?
+        .query_row([staff_id], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()?;
+    match row {
+        None => Err(CoreError::NotFound { entity: "staff", id: staff_id.to_string() }),
+        Some((f, true)) if f == facility_id => Ok(()),
+        Some(_) => Err(Invalid::new("visit.staff_not_here", "staff_id").into()),
+    }
+}
+
+pub fn create_visit(db: &Db, actor: &Actor, input: &NewVisit) -> Result<Visit> {
+    actor.require(Action::ScheduleVisits)?;
+    db.write(|c| add_visit(c, actor, input, None))
+}
+
+pub(crate) fn add_visit(c: &Connection, actor: &Actor, input: &NewVisit, makes_up_for: Option<i64>) -> Result<Visit> {
+    let item = load_item(c, input.plan_item_id)?;
+    actor.require_at(Action::ScheduleVisits, item.facility_id)?;
+    super::require_elder_client(c, item.client_id)?;
+    let start_min = slot(input.day, &input.start, item.duration_min)?;
+    if input.day < item.starts_on || item.ends_on.is_some_and(|end| input.day > end) {
+        return Err(Invalid::new("visit.outside_plan", "day").with("day", input.day).into());
+    }
+    if let Some(s) = input.staff_id {
+        require_staff_at(c, s, item.facility_id)?;
+    }
+    let id = insert_visit(
+        c,
+        &VisitRow {
+            facility_id: item.facility_id,
+            client_id: item.client_id,
+            plan_item_id: item.id,
+            staff_id: input.staff_id,
+            day: input.day,
+            start_min,
+            duration_min: item.duration_min,
+            place: item.place.as_str(),
+            source: VisitSource::Manual,
+            locked: true,
+            makes_up_for,
+        },
+    )?;
+    let visit = load_visit(c, id)?;
+    Entry::new("create", "visit", id).facility(Some(visit.facility_id)).after(&visit).write(c, actor)?;
+    Ok(visit)
+}
+
+/// A planned visit of the actor's facility, for a change.
+fn planned_visit(c: &Connection, actor: &Actor, id: i64, action: Action) -> Result<Visit> {
+    let visit = load_visit(c, id)?;
+    actor.require_at(action, visit.facility_id)?;
+    if visit.status != VisitStatus::Planned {
+        return Err(Invalid::new("visit.not_planned", "status").with("status", visit.status.as_str()).into());
+    }
+    Ok(visit)
+}
+
+pub fn move_visit(db: &Db, actor: &Actor, id: i64, to: &VisitMove) -> Result<Visit> {
+    actor.require(Action::ScheduleVisits)?;
+    db.write(|c| {
+        let before = planned_visit(c, actor, id, Action::ScheduleVisits)?;
+        if before.day < today_local() {
+            return Err(Invalid::new("visit.day_past", "day").with("day", before.day).into());
+        }
+        let start_min = slot(to.day, &to.start, before.duration_min)?;
+        if let Some(s) = to.staff_id {
+            require_staff_at(c, s, before.facility_id)?;
+        }
+        c.prepare_cached(
+            "UPDATE visits SET day = ?2, start_min = ?3, staff_id = ?4, locked = 1, updated_at = ?5 WHERE id = ?1",
+        )?
+        .execute(params![id, to.day.to_string(), start_min, to.staff_id, now_utc()])?;
+        let after = load_visit(c, id)?;
+        Entry::new("move", "visit", id).facility(Some(after.facility_id)).before(&before).after(&after).write(c, actor)?;
+        Ok(after)
+    })
+}
+
+/// Cancels one planned visit (one occurrence of a series: the rest stay).
+pub fn cancel_visit(db: &Db, actor: &Actor, id: i64) -> Result<Visit> {
+    actor.require(Action::ScheduleVisits)?;
+    db.write(|c| {
+        let before = planned_visit(c, actor, id, Action::ScheduleVisits)?;
+        c.execute("UPDATE visits SET status = 'cancelled', locked = 1, updated_at = ?2 WHERE id = ?1", params![id, now_utc()])?;
+        let after = load_visit(c, id)?;
+        Entry::new("cancel", "visit", id).facility(Some(after.facility_id)).before(&before).after(&after).write(c, actor)?;
+        Ok(after)
+    })
+}
+
+/// Makes a planned visit weekly: the same weekday, time and staff member from its day on.
+pub fn make_weekly(db: &Db, actor: &Actor, id: i64) -> Result<Visit> {
+    actor.require(Action::PlanSchedules)?;
+    db.write(|c| {
+        let before = planned_visit(c, actor, id, Action::PlanSchedules)?;
+        if before.series_id.is_some() {
+            return Err(Invalid::new("visit.already_weekly", "series_id").into());
+        }
+        let now = now_utc();
+        c.prepare_cached(
+            "INSERT INTO visit_series (facility_id, plan_item_id, client_id, staff_id, weekday, start_min, duration_min,
+                 from_day, created_at, updated_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9)",
+        )?
+        .execute(params![
+            before.facility_id,
+            before.plan_item_id,
+            before.client_id,
+            before.staff_id,
+            before.day.weekday().number_from_monday(),
+            before.start_min,
+            before.duration_min,
+            before.day.to_string(),
+            now,
+        ])?;
+        let series_id = c.last_insert_rowid();
+        c.execute(
+            "UPDATE visits SET series_id = ?2, series_day = day, source = 'series', locked = 0, updated_at = ?3
+              WHERE id = ?1",
+            params![id, series_id, now],
+        )?;
+        let after = load_visit(c, id)?;
+        Entry::new("create", "visit_series", series_id).facility(Some(after.facility_id)).after(&after).write(c, actor)?;
+        Ok(after)
+    })
+}
+
+/// Ends a series after `last_day`: its later occurrences not yet recorded are cancelled.
+pub fn end_series(db: &Db, actor: &Actor, series_id: i64, last_day: NaiveDate) -> Result<()> {
+    actor.require(Action::PlanSchedules)?;
+    db.write(|c| {
+        let (facility_id, from_day): (i64, String) = c
+            .prepare_cached("SELECT facility_id, from_day FROM visit_series WHERE id = ?1")?
+            .query_row([series_id], |r| Ok((r.get(0)?, r.get(1)?)))
+            .optional()?
+            .ok_or(CoreError::NotFound { entity: "visit_series", id: series_id.to_string() })?;
+        actor.require_at(Action::PlanSchedules, facility_id)?;
+        let last = last_day.to_string();
+        if last < from_day {
+            return Err(Invalid::new("visit.series_ends_before_start", "until_day").into());
+        }
+        let now = now_utc();
+        c.execute("UPDATE visit_series SET until_day = ?2, updated_at = ?3 WHERE id = ?1", params![series_id, last, now])?;
+        c.execute(
+            "UPDATE visits SET status = 'cancelled', updated_at = ?3
+              WHERE series_id = ?1 AND day > ?2 AND status = 'planned'",
+            params![series_id, last, now],
+        )?;
+        Entry::new("end", "visit_series", series_id)
+            .facility(Some(facility_id))
+            .after(&serde_json::json!({ "until_day": last }))
+            .write(c, actor)?;
+        Ok(())
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_slot_must_be_today_or_later_and_end_by_midnight() {
+        let today = today_local();
+        assert_eq!(slot(today, "09:00", 60).unwrap(), 540);
+        assert_eq!(slot(today, "23:30", 60).unwrap_err().code, "visit.past_midnight");
+        assert_eq!(slot(today.pred_opt().unwrap(), "09:00", 60).unwrap_err().code, "visit.day_past");
+    }
+}

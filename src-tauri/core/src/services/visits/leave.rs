@@ -1,0 +1,114 @@
+//! Staff leave: days a staff member is away. The week view greys them, the conflict rules
+//! flag visits on them, and the scheduler gives them no work. Kept by managers
+//! (`Action::EditStaff`), read by anyone at the facility; removing a leave is audited like
+//! adding one.
+
+use chrono::NaiveDate;
+use rusqlite::{params, Connection, OptionalExtension, Row};
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use super::opt_day;
+use crate::domain::account::{Action, Actor};
+use crate::domain::person::PersonKind;
+use crate::domain::text;
+use crate::error::{CoreError, Invalid, Result};
+use crate::services::audit::Entry;
+use crate::services::people::{bad_column as bad, facility_of};
+use crate::store::{now_utc, Db};
+
+pub const LEAVE_REASON_MAX: usize = 60;
+/// A year: longer absences are a change of the staff record (inactive), not leave.
+pub const LEAVE_MAX_DAYS: i64 = 366;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct LeaveInput {
+    pub staff_id: i64,
+    #[ts(type = "string")]
+    pub from: NaiveDate,
+    #[ts(type = "string")]
+    pub to: NaiveDate,
+    pub reason: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[ts(export)]
+pub struct Leave {
+    pub id: i64,
+    pub staff_id: i64,
+    #[ts(type = "string")]
+    pub from: NaiveDate,
+    #[ts(type = "string")]
+    pub to: NaiveDate,
+    pub reason: Option<String>,
+}
+
+impl Leave {
+    fn from_row(r: &Row) -> rusqlite::Result<Leave> {
+        Ok(Leave {
+            id: r.get("id")?,
+            staff_id: r.get("staff_id")?,
+            from: opt_day(r, "from_day")?.ok_or_else(|| bad("from_day"))?,
+            to: opt_day(r, "to_day")?.ok_or_else(|| bad("to_day"))?,
+            reason: r.get("reason")?,
+        })
+    }
+}
+
+fn load_leave(c: &Connection, id: i64) -> Result<Leave> {
+    c.prepare_cached("SELECT * FROM staff_leave WHERE id = ?1")?
+        .query_row([id], Leave::from_row)
+        .optional()?
+        .ok_or(CoreError::NotFound { entity: "leave", id: id.to_string() })
+}
+
+pub fn list_leave(db: &Db, actor: &Actor, staff_id: i64) -> Result<Vec<Leave>> {
+    actor.require(Action::ViewPeople)?;
+    db.read(|c| {
+        actor.require_at(Action::ViewPeople, facility_of(c, PersonKind::Staff, staff_id)?)?;
+        Ok(c.prepare_cached("SELECT * FROM staff_leave WHERE staff_id = ?1 ORDER BY from_day DESC")?
+            .query_map([staff_id], Leave::from_row)?
+            .collect::<rusqlite::Result<Vec<_>>>()?)
+    })
+}
+
+pub fn add_leave(db: &Db, actor: &Actor, input: &LeaveInput) -> Result<Leave> {
+    actor.require(Action::EditStaff)?;
+    if input.to < input.from {
+        return Err(Invalid::new("leave.ends_before_start", "to").into());
+    }
+    if (input.to - input.from).num_days() >= LEAVE_MAX_DAYS {
+        return Err(Invalid::new("leave.too_long", "to").with("days", LEAVE_MAX_DAYS).into());
+    }
+    let reason = text::optional_text(input.reason.as_deref(), LEAVE_REASON_MAX, "reason")?;
+    db.write(|c| {
+        let facility_id = facility_of(c, PersonKind::Staff, input.staff_id)?;
+        actor.require_at(Action::EditStaff, facility_id)?;
+        let overlapping: bool = c
+            .prepare_cached("SELECT count(*) > 0 FROM staff_leave WHERE staff_id = ?1 AND from_day <= ?3 AND to_day >= ?2")?
+            .query_row(params![input.staff_id, input.from.to_string(), input.to.to_string()], |r| r.get(0))?;
+        if overlapping {
+            return Err(Invalid::new("leave.overlaps", "from").into());
+        }
+        c.prepare_cached(
+            "INSERT INTO staff_leave (staff_id, from_day, to_day, reason, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+        )?
+        .execute(params![input.staff_id, input.from.to_string(), input.to.to_string(), reason, now_utc()])?;
+        let leave = load_leave(c, c.last_insert_rowid())?;
+        Entry::new("create", "leave", leave.id).facility(Some(facility_id)).after(&leave).write(c, actor)?;
+        Ok(leave)
+    })
+}
+
+pub fn remove_leave(db: &Db, actor: &Actor, id: i64) -> Result<()> {
+    actor.require(Action::EditStaff)?;
+    db.write(|c| {
+        let leave = load_leave(c, id)?;
+        let facility_id = facility_of(c, PersonKind::Staff, leave.staff_id)?;
+        actor.require_at(Action::EditStaff, facility_id)?;
+        c.execute("DELETE FROM staff_leave WHERE id = ?1", [id])?;
+        Entry::new("delete", "leave", id).facility(Some(facility_id)).before(&leave).write(c, actor)?;
+        Ok(())
+    })
+}

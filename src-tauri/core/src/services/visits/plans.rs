@@ -1,0 +1,376 @@
+//! Care plans: the services a client is to receive each week (a home visit for bathing, a
+//! rehabilitation session at the centre, a medication check…), each with visits a week,
+//! duration, preferred days and time window, the skill it needs and where it happens.
+//!
+//! Decisions worth knowing:
+//! - A plan item is never deleted: visits point at it. It is ended on a day; its planned
+//!   visits after that day are cancelled and its weekly series stop, in the same
+//!   transaction.
+//! - The client's latest capability level suggests the plan's weekly minutes
+//!   (`domain::visits::suggested_weekly_minutes`); the manager decides, so a plan outside
+//!   the suggestion is allowed and shown as such.
+//! - At most two visits a day on the preferred days (morning and evening care); the window
+//!   must hold the whole visit.
+//! - Writing plans is `Action::ManageCarePlans` (nurses, managers) at the client's
+//!   facility; reading them is `ViewPeople`. Every change is audited.
+
+use chrono::NaiveDate;
+use rusqlite::{params, Connection, OptionalExtension, Row};
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use super::{opt_day, require_elder_client};
+use crate::services::people::bad_column as bad;
+use crate::domain::account::{Action, Actor};
+use crate::domain::facility::{bits_to_days, days_to_bits, Service};
+use crate::domain::person::{PersonKind, Skill};
+use crate::domain::text;
+use crate::domain::visits::{clock, parse_clock, suggested_weekly_minutes, CarePlace};
+use crate::error::{CoreError, Invalid, Result};
+use crate::services::audit::Entry;
+use crate::services::frontdesk::today_local;
+use crate::services::people::facility_of;
+use crate::store::{now_utc, Db};
+
+pub const PLAN_TITLE_MAX: usize = 40;
+pub const PLAN_NOTE_MAX: usize = 200;
+
+/// The plan item form.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct PlanItemInput {
+    pub client_id: i64,
+    pub service: Service,
+    /// What is done, e.g. "上门助浴".
+    pub title: String,
+    pub visits_per_week: u32,
+    pub duration_min: u32,
+    /// 1 Monday … 7 Sunday.
+    pub preferred_days: Vec<u8>,
+    /// "HH:MM": the visit takes place between these times.
+    pub window_start: String,
+    pub window_end: String,
+    pub skill: Option<Skill>,
+    pub place: CarePlace,
+    #[ts(type = "string")]
+    pub starts_on: NaiveDate,
+    #[ts(type = "string | null")]
+    pub ends_on: Option<NaiveDate>,
+    pub note: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[ts(export)]
+pub struct PlanItem {
+    pub id: i64,
+    pub client_id: i64,
+    pub facility_id: i64,
+    pub service: Service,
+    pub title: String,
+    pub visits_per_week: u32,
+    pub duration_min: u32,
+    pub preferred_days: Vec<u8>,
+    pub window_start: String,
+    pub window_end: String,
+    pub skill: Option<Skill>,
+    pub place: CarePlace,
+    #[ts(type = "string")]
+    pub starts_on: NaiveDate,
+    #[ts(type = "string | null")]
+    pub ends_on: Option<NaiveDate>,
+    pub note: Option<String>,
+    /// Not ended before today.
+    pub active: bool,
+}
+
+impl PlanItem {
+    pub(crate) fn from_row(r: &Row) -> rusqlite::Result<PlanItem> {
+        let ends_on = opt_day(r, "ends_on")?;
+        let skill: Option<String> = r.get("skill")?;
+        Ok(PlanItem {
+            id: r.get("id")?,
+            client_id: r.get("client_id")?,
+            facility_id: r.get("facility_id")?,
+            service: Service::parse(&r.get::<_, String>("service")?).ok_or_else(|| bad("service"))?,
+            title: r.get("title")?,
+            visits_per_week: r.get("visits_per_week")?,
+            duration_min: r.get("duration_min")?,
+            preferred_days: bits_to_days(r.get("preferred_days")?),
+            window_start: clock(r.get("window_start")?),
+            window_end: clock(r.get("window_end")?),
+            skill: skill.map(|s| Skill::parse(&s).ok_or_else(|| bad("skill"))).transpose()?,
+            place: CarePlace::from_row(r, "place")?,
+            starts_on: opt_day(r, "starts_on")?.ok_or_else(|| bad("starts_on"))?,
+            ends_on,
+            note: r.get("note")?,
+            active: ends_on.is_none_or(|d| d >= today_local()),
+        })
+    }
+}
+
+/// A client's plan as the care-plan page shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[ts(export)]
+pub struct CarePlan {
+    pub client_id: i64,
+    /// The latest capability level (0–4), if assessed.
+    pub level: Option<u8>,
+    /// Weekly visit minutes the level suggests.
+    pub suggested_min_low: Option<u32>,
+    pub suggested_min_high: Option<u32>,
+    /// Weekly minutes of the active items.
+    pub planned_min: u32,
+    pub items: Vec<PlanItem>,
+}
+
+/// A plan item after the rules, ready to store.
+struct PlanFields {
+    service: Service,
+    title: String,
+    visits_per_week: u32,
+    duration_min: u32,
+    preferred_days: i64,
+    window_start: u32,
+    window_end: u32,
+    skill: Option<Skill>,
+    place: CarePlace,
+    starts_on: NaiveDate,
+    ends_on: Option<NaiveDate>,
+    note: Option<String>,
+}
+
+impl PlanItemInput {
+    fn validate(&self) -> Result<PlanFields, Invalid> {
+        let title = text::required_name(&self.title, PLAN_TITLE_MAX, "plan.title_empty", "plan.title_too_long", "title")?;
+        if !(1..=14).contains(&self.visits_per_week) {
+            return Err(Invalid::new("plan.visits_per_week", "visits_per_week").with("max", 14));
+        }
+        if !(5..=240).contains(&self.duration_min) {
+            return Err(Invalid::new("plan.duration", "duration_min").with("min", 5).with("max", 240));
+        }
+        let mut days = self.preferred_days.clone();
+        days.sort_unstable();
+        days.dedup();
+        if days.is_empty() || days.iter().any(|d| !(1..=7).contains(d)) {
+            return Err(Invalid::new("plan.days_empty", "preferred_days"));
+        }
+        if self.visits_per_week as usize > days.len() * 2 {
+            return Err(Invalid::new("plan.too_many_for_days", "visits_per_week").with("days", days.len()));
+        }
+        let window_start = parse_clock(&self.window_start, "window_start")?;
+        let window_end = parse_clock(&self.window_end, "window_end")?;
+        if window_end < window_start + self.duration_min {
+            return Err(Invalid::new("plan.window_too_short", "window_end").with("minutes", self.duration_min));
+        }
+        if self.ends_on.is_some_and(|end| end < self.starts_on) {
+            return Err(Invalid::new("plan.ends_before_start", "ends_on"));
+        }
+        Ok(PlanFields {
+            service: self.service,
+            title,
+            visits_per_week: self.visits_per_week,
+            duration_min: self.duration_min,
+            preferred_days: days_to_bits(&days),
+            window_start,
+            window_end,
+            skill: self.skill,
+            place: self.place,
+            starts_on: self.starts_on,
+            ends_on: self.ends_on,
+            note: text::optional_text(self.note.as_deref(), PLAN_NOTE_MAX, "note")?,
+        })
+    }
+}
+
+pub(crate) fn load_item(c: &Connection, id: i64) -> Result<PlanItem> {
+    c.prepare_cached("SELECT * FROM care_plan_items WHERE id = ?1")?
+        .query_row([id], PlanItem::from_row)
+        .optional()?
+        .ok_or(CoreError::NotFound { entity: "plan_item", id: id.to_string() })
+}
+
+pub fn care_plan(db: &Db, actor: &Actor, client_id: i64) -> Result<CarePlan> {
+    actor.require(Action::ViewPeople)?;
+    db.read(|c| {
+        let facility_id = facility_of(c, PersonKind::Client, client_id)?;
+        actor.require_at(Action::ViewPeople, facility_id)?;
+        let items = c
+            .prepare_cached("SELECT * FROM care_plan_items WHERE client_id = ?1 ORDER BY ends_on IS NOT NULL, id")?
+            .query_map([client_id], PlanItem::from_row)?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        let level: Option<u8> = c
+            .prepare_cached("SELECT level FROM assessments WHERE client_id = ?1 ORDER BY assessed_on DESC, id DESC LIMIT 1")?
+            .query_row([client_id], |r| r.get(0))
+            .optional()?;
+        let suggested = level.map(suggested_weekly_minutes);
+        let planned_min = items.iter().filter(|i| i.active).map(|i| i.visits_per_week * i.duration_min).sum();
+        Ok(CarePlan {
+            client_id,
+            level,
+            suggested_min_low: suggested.map(|s| s.0),
+            suggested_min_high: suggested.map(|s| s.1),
+            planned_min,
+            items,
+        })
+    })
+}
+
+pub fn create_plan_item(db: &Db, actor: &Actor, input: &PlanItemInput) -> Result<PlanItem> {
+    actor.require(Action::ManageCarePlans)?;
+    let f = input.validate()?;
+    db.write(|c| {
+        let facility_id = require_elder_client(c, input.client_id)?;
+        actor.require_at(Action::ManageCarePlans, facility_id)?;
+        let now = now_utc();
+        c.prepare_cached(
+            "INSERT INTO care_plan_items (client_id, facility_id, service, title, visits_per_week, duration_min,
+                 preferred_days, window_start, window_end, skill, place, starts_on, ends_on, note, created_at, updated_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?15)",
+        )?
+        .execute(params![
+            input.client_id,
+            facility_id,
+            f.service.as_str(),
+            f.title,
+            f.visits_per_week,
+            f.duration_min,
+            f.preferred_days,
+            f.window_start,
+            f.window_end,
+            f.skill.map(Skill::as_str),
+            f.place.as_str(),
+            f.starts_on.to_string(),
+            f.ends_on.map(|d| d.to_string()),
+            f.note,
+            now,
+        ])?;
+        let item = load_item(c, c.last_insert_rowid())?;
+        Entry::new("create", "plan_item", item.id).facility(Some(facility_id)).after(&item).write(c, actor)?;
+        Ok(item)
+    })
+}
+
+/// Changes an item. Visits already in a week keep their day and time; the next planning
+/// follows the new item.
+pub fn update_plan_item(db: &Db, actor: &Actor, id: i64, input: &PlanItemInput) -> Result<PlanItem> {
+    actor.require(Action::ManageCarePlans)?;
+    let f = input.validate()?;
+    db.write(|c| {
+        let before = load_item(c, id)?;
+        actor.require_at(Action::ManageCarePlans, before.facility_id)?;
+        if before.client_id != input.client_id {
+            return Err(Invalid::new("plan.client_changed", "client_id").into());
+        }
+        c.prepare_cached(
+            "UPDATE care_plan_items SET service = ?2, title = ?3, visits_per_week = ?4, duration_min = ?5,
+                 preferred_days = ?6, window_start = ?7, window_end = ?8, skill = ?9, place = ?10, starts_on = ?11,
+                 ends_on = ?12, note = ?13, updated_at = ?14
+             WHERE id = ?1",
+        )?
+        .execute(params![
+            id,
+            f.service.as_str(),
+            f.title,
+            f.visits_per_week,
+            f.duration_min,
+            f.preferred_days,
+            f.window_start,
+            f.window_end,
+            f.skill.map(Skill::as_str),
+            f.place.as_str(),
+            f.starts_on.to_string(),
+            f.ends_on.map(|d| d.to_string()),
+            f.note,
+            now_utc(),
+        ])?;
+        if let Some(end) = f.ends_on {
+            stop_after(c, id, end)?;
+        }
+        let item = load_item(c, id)?;
+        Entry::new("update", "plan_item", id).facility(Some(item.facility_id)).before(&before).after(&item).write(c, actor)?;
+        Ok(item)
+    })
+}
+
+/// Ends an item on `last_day`: later planned visits are cancelled, its series stop.
+pub fn end_plan_item(db: &Db, actor: &Actor, id: i64, last_day: NaiveDate) -> Result<PlanItem> {
+    actor.require(Action::ManageCarePlans)?;
+    db.write(|c| {
+        let before = load_item(c, id)?;
+        actor.require_at(Action::ManageCarePlans, before.facility_id)?;
+        if last_day < before.starts_on {
+            return Err(Invalid::new("plan.ends_before_start", "ends_on").into());
+        }
+        c.execute(
+            "UPDATE care_plan_items SET ends_on = ?2, updated_at = ?3 WHERE id = ?1",
+            params![id, last_day.to_string(), now_utc()],
+        )?;
+        stop_after(c, id, last_day)?;
+        let item = load_item(c, id)?;
+        Entry::new("end", "plan_item", id).facility(Some(item.facility_id)).before(&before).after(&item).write(c, actor)?;
+        Ok(item)
+    })
+}
+
+/// Nothing of an ended item is planned after its last day.
+fn stop_after(c: &Connection, item_id: i64, last_day: NaiveDate) -> Result<()> {
+    let day = last_day.to_string();
+    c.execute(
+        "UPDATE visits SET status = 'cancelled', updated_at = ?3
+          WHERE plan_item_id = ?1 AND day > ?2 AND status = 'planned'",
+        params![item_id, day, now_utc()],
+    )?;
+    c.execute(
+        "UPDATE visit_series SET until_day = ?2, updated_at = ?3
+          WHERE plan_item_id = ?1 AND (until_day IS NULL OR until_day > ?2)",
+        params![item_id, day, now_utc()],
+    )?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn input() -> PlanItemInput {
+        PlanItemInput {
+            client_id: 1,
+            service: Service::DailyCare,
+            title: "上门助浴".into(),
+            visits_per_week: 2,
+            duration_min: 60,
+            preferred_days: vec![2, 4],
+            window_start: "09:00".into(),
+            window_end: "11:30".into(),
+            skill: Some(Skill::CaregiverCertificate),
+            place: CarePlace::Home,
+            starts_on: "2026-12-01".parse().unwrap(),
+            ends_on: None,
+            note: None,
+        }
+    }
+
+    fn refusal(i: PlanItemInput) -> &'static str {
+        i.validate().err().map(|e| e.code).unwrap_or("accepted")
+    }
+
+    #[test]
+    fn a_plain_item_is_accepted() {
+        let f = input().validate().unwrap();
+        assert_eq!((f.window_start, f.window_end, f.preferred_days), (540, 690, 0b1010));
+    }
+
+    #[test]
+    fn bad_items_are_refused_with_their_rule() {
+        assert_eq!(refusal(PlanItemInput { title: "  ".into(), ..input() }), "plan.title_empty");
+        assert_eq!(refusal(PlanItemInput { visits_per_week: 0, ..input() }), "plan.visits_per_week");
+        assert_eq!(refusal(PlanItemInput { duration_min: 600, ..input() }), "plan.duration");
+        assert_eq!(refusal(PlanItemInput { preferred_days: vec![], ..input() }), "plan.days_empty");
+        assert_eq!(refusal(PlanItemInput { preferred_days: vec![8], ..input() }), "plan.days_empty");
+        assert_eq!(refusal(PlanItemInput { visits_per_week: 5, ..input() }), "plan.too_many_for_days");
+        assert_eq!(refusal(PlanItemInput { window_end: "09:30".into(), ..input() }), "plan.window_too_short");
+        assert_eq!(refusal(PlanItemInput { window_start: "9点".into(), ..input() }), "visit.time_invalid");
+        let before = Some("2026-11-01".parse().unwrap());
+        assert_eq!(refusal(PlanItemInput { ends_on: before, ..input() }), "plan.ends_before_start");
+    }
+}

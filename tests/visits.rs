@@ -1,0 +1,339 @@
+//! Care visits on the demo city: care plans, every kind of conflict the week view explains,
+//! weekly series with exceptions, recording outcomes (a caregiver only their own), making
+//! up a missed visit, and leave. The scheduler has its own file (tests/visit_planner.rs).
+//!
+//! Each test takes the demo's first elder centre, clears the visits and plans the demo
+//! seeded there, and adds two staff members of its own with known hours and skills, and
+//! two clients' homes 1 km apart. Days are counted from the real today (the services
+//! refuse the past), in the weeks after it.
+
+mod common;
+
+use carecircle_core::domain::facility::Service;
+use carecircle_core::domain::person::Skill;
+use carecircle_core::domain::visits::{CarePlace, ConflictKind, GeoPoint, VisitReason, VisitStatus};
+use carecircle_core::services::frontdesk::today_local;
+use carecircle_core::services::visits::edit::{self, NewVisit, VisitMove};
+use carecircle_core::services::visits::leave::{self, LeaveInput};
+use carecircle_core::services::visits::location;
+use carecircle_core::services::visits::plans::{self, PlanItemInput};
+use carecircle_core::services::visits::record::{self, VisitOutcome};
+use carecircle_core::services::visits::{week, week_of};
+use carecircle_core::{Actor, CoreError, Db, Role};
+use chrono::{Days, NaiveDate};
+use common::{count, TestDb};
+
+const CENTRE_AT: GeoPoint = GeoPoint { lat: 39.6550, lon: 106.7940 };
+
+struct Setup {
+    t: TestDb,
+    admin: Actor,
+    centre: i64,
+    /// Works Monday–Friday 08:00–17:00, caregiver certificate only.
+    carer: i64,
+    /// Nurse, Monday–Friday 08:00–12:00.
+    nurse: i64,
+    clients: [i64; 2],
+    /// Monday of next week.
+    monday: NaiveDate,
+}
+
+fn staff(db: &Db, facility: i64, name: &str, job: &str, skills: &str, ends: &str) -> i64 {
+    db.write(|c| {
+        c.execute(
+            "INSERT INTO staff (facility_id, name, sex, job, skills, work_starts, work_ends, work_days, created_at)
+             VALUES (?1, ?2, 'F', ?3, ?4, '08:00', ?5, 31, '2026-01-01T00:00:00Z')",
+            rusqlite::params![facility, name, job, skills, ends],
+        )?;
+        Ok(c.last_insert_rowid())
+    })
+    .unwrap()
+}
+
+fn setup() -> Setup {
+    let (t, admin) = common::seeded();
+    let (centre, _) = common::two_elder_facilities(&t.db);
+    common::without_demo_visits(&t.db, &[centre]);
+    let carer = staff(&t.db, centre, "测试护理员", "caregiver", r#"["caregiver_certificate"]"#, "17:00");
+    let nurse = staff(&t.db, centre, "测试护士", "nurse", r#"["nurse_licence"]"#, "12:00");
+    let ids: Vec<i64> = t
+        .db
+        .read(|c| {
+            let mut s = c.prepare("SELECT id FROM clients WHERE facility_id = ?1 AND status = 'active' ORDER BY id LIMIT 2")?;
+            let ids = s.query_map([centre], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
+            Ok(ids)
+        })
+        .unwrap();
+    location::set_facility_location(&t.db, &admin, centre, Some(CENTRE_AT)).unwrap();
+    location::set_home_location(&t.db, &admin, ids[0], Some(CENTRE_AT.offset(0.0, 500.0))).unwrap();
+    location::set_home_location(&t.db, &admin, ids[1], Some(CENTRE_AT.offset(1000.0, 500.0))).unwrap();
+    let monday = week_of(today_local()) + Days::new(7);
+    Setup { t, admin, centre, carer, nurse, clients: [ids[0], ids[1]], monday }
+}
+
+fn item(client_id: i64, title: &str, skill: Option<Skill>) -> PlanItemInput {
+    PlanItemInput {
+        client_id,
+        service: Service::DailyCare,
+        title: title.into(),
+        visits_per_week: 2,
+        duration_min: 60,
+        preferred_days: vec![1, 2, 3, 4, 5],
+        window_start: "08:00".into(),
+        window_end: "17:00".into(),
+        skill,
+        place: CarePlace::Home,
+        starts_on: today_local(),
+        ends_on: None,
+        note: None,
+    }
+}
+
+fn invalid(e: CoreError) -> &'static str {
+    match e {
+        CoreError::Invalid(v) => v.code,
+        other => panic!("expected a refusal, got {other:?}"),
+    }
+}
+
+impl Setup {
+    fn db(&self) -> &Db {
+        &self.t.db
+    }
+
+    fn plan(&self, client: usize, title: &str, skill: Option<Skill>) -> i64 {
+        plans::create_plan_item(self.db(), &self.admin, &item(self.clients[client], title, skill)).unwrap().id
+    }
+
+    fn visit(&self, item: i64, day: NaiveDate, start: &str, staff: i64) -> i64 {
+        let input = NewVisit { plan_item_id: item, day, start: start.into(), staff_id: Some(staff) };
+        edit::create_visit(self.db(), &self.admin, &input).unwrap().id
+    }
+
+    fn conflicts(&self, monday: NaiveDate) -> Vec<(ConflictKind, Vec<i64>)> {
+        let w = week::week(self.db(), &self.admin, self.centre, monday).unwrap();
+        w.conflicts.into_iter().map(|c| (c.kind, c.visit_ids)).collect()
+    }
+}
+
+#[test]
+fn plan_items_are_checked_scoped_and_suggested_by_level() {
+    let s = setup();
+    let nurse = common::account(s.db(), &s.admin, "nurse1", Role::Nurse, Some(s.centre));
+    let desk = common::account(s.db(), &s.admin, "desk1", Role::FrontDesk, Some(s.centre));
+    let made = plans::create_plan_item(s.db(), &nurse, &item(s.clients[0], "上门助浴", None)).unwrap();
+    assert_eq!((made.visits_per_week, made.window_start.as_str()), (2, "08:00"));
+    assert!(matches!(
+        plans::create_plan_item(s.db(), &desk, &item(s.clients[0], "陪伴", None)),
+        Err(CoreError::Forbidden)
+    ));
+    let before = count(s.db(), "SELECT count(*) FROM care_plan_items");
+    let bad = PlanItemInput { window_end: "08:30".into(), ..item(s.clients[0], "助浴", None) };
+    assert_eq!(invalid(plans::create_plan_item(s.db(), &nurse, &bad).unwrap_err()), "plan.window_too_short");
+    assert_eq!(count(s.db(), "SELECT count(*) FROM care_plan_items"), before, "nothing written");
+
+    // The plan shows the planned minutes against what the capability level suggests.
+    s.db()
+        .write(|c| {
+            c.execute(
+                "INSERT INTO assessments (client_id, assessed_on, assessor_id, assessor_name, scores_json, total,
+                     preliminary_level, level, created_at)
+                 VALUES (?1, '2099-01-01', 1, 'x', '{}', 50, 2, 2, '2026-01-01T00:00:00Z')",
+                [s.clients[0]],
+            )?;
+            Ok(())
+        })
+        .unwrap();
+    let plan = plans::care_plan(s.db(), &desk, s.clients[0]).unwrap();
+    assert_eq!((plan.level, plan.planned_min), (Some(2), 120));
+    assert_eq!((plan.suggested_min_low, plan.suggested_min_high), (Some(180), Some(360)));
+}
+
+#[test]
+fn every_conflict_kind_is_found_and_explained() {
+    let s = setup();
+    let m = s.monday;
+    let bath = s.plan(0, "上门助浴", None);
+    let other_home = s.plan(1, "陪伴聊天", None);
+    let meds = s.plan(0, "用药检查", Some(Skill::NurseLicence));
+    assert!(s.conflicts(m).is_empty());
+
+    // Monday: two visits at once.
+    let a = s.visit(bath, m, "09:00", s.carer);
+    let b = s.visit(other_home, m, "09:30", s.carer);
+    // Tuesday: homes 1 km apart (1000 × 1.3 / 80 → 17 min) with 10 minutes between.
+    let t = m + Days::new(1);
+    let c1 = s.visit(bath, t, "09:00", s.carer);
+    let c2 = s.visit(other_home, t, "10:10", s.carer);
+    // Wednesday: the nurse works until 12:00; a visit at 11:30 runs past it.
+    let late = s.visit(meds, m + Days::new(2), "11:30", s.nurse);
+    // Thursday: a nursing visit given to the caregiver.
+    let unskilled = s.visit(meds, m + Days::new(3), "09:00", s.carer);
+    // Saturday: the caregiver works Monday to Friday.
+    let saturday = s.visit(bath, m + Days::new(5), "09:00", s.carer);
+
+    let found = s.conflicts(m);
+    let has = |kind: ConflictKind, ids: &[i64]| found.iter().any(|(k, v)| *k == kind && v == ids);
+    assert!(has(ConflictKind::DoubleBooked, &[a, b]), "{found:?}");
+    assert!(has(ConflictKind::NoWalkTime, &[c1, c2]), "{found:?}");
+    assert!(has(ConflictKind::OutsideHours, &[late]), "{found:?}");
+    assert!(has(ConflictKind::MissingSkill, &[unskilled]), "{found:?}");
+    assert!(has(ConflictKind::NotWorkingDay, &[saturday]), "{found:?}");
+    assert_eq!(found.len(), 5, "nothing else: {found:?}");
+
+    let w = week::week(s.db(), &s.admin, s.centre, m).unwrap();
+    let walk = w.conflicts.iter().find(|c| c.kind == ConflictKind::NoWalkTime).unwrap();
+    assert_eq!((walk.walk_min, walk.gap_min, walk.estimated), (Some(17), Some(10), false));
+
+    // Leave on Monday turns that day's visits into leave conflicts.
+    leave::add_leave(s.db(), &s.admin, &LeaveInput { staff_id: s.carer, from: m, to: m, reason: Some("病假".into()) })
+        .unwrap();
+    let found = s.conflicts(m);
+    assert!(found.iter().any(|(k, v)| *k == ConflictKind::OnLeave && v == &[a]), "{found:?}");
+    let w = week::week(s.db(), &s.admin, s.centre, m).unwrap();
+    assert_eq!(w.staff.iter().find(|x| x.id == s.carer).unwrap().leave_days, vec![m]);
+    // Overlapping leave is refused; moving a visit away from the clash clears it.
+    let again = LeaveInput { staff_id: s.carer, from: m, to: m + Days::new(1), reason: None };
+    assert_eq!(invalid(leave::add_leave(s.db(), &s.admin, &again).unwrap_err()), "leave.overlaps");
+    edit::move_visit(s.db(), &s.admin, c2, &VisitMove { day: t, start: "10:30".into(), staff_id: Some(s.carer) }).unwrap();
+    assert!(!s.conflicts(m).iter().any(|(k, _)| *k == ConflictKind::NoWalkTime));
+}
+
+#[test]
+fn a_home_without_coordinates_is_an_estimated_fifteen_minutes() {
+    let s = setup();
+    location::set_home_location(s.db(), &s.admin, s.clients[1], None).unwrap();
+    let (a, b) = (s.plan(0, "助浴", None), s.plan(1, "陪伴", None));
+    s.visit(a, s.monday, "09:00", s.carer);
+    s.visit(b, s.monday, "10:10", s.carer);
+    let w = week::week(s.db(), &s.admin, s.centre, s.monday).unwrap();
+    let walk = &w.conflicts[0];
+    assert_eq!((walk.kind, walk.walk_min, walk.estimated), (ConflictKind::NoWalkTime, Some(15), true));
+    assert_eq!(
+        invalid(location::set_home_location(s.db(), &s.admin, s.clients[1], Some(GeoPoint { lat: 106.79, lon: 39.65 })).unwrap_err()),
+        "location.out_of_range"
+    );
+}
+
+#[test]
+fn a_weekly_series_keeps_its_rest_when_one_occurrence_moves_or_is_cancelled() {
+    let s = setup();
+    let m = s.monday;
+    let bath = s.plan(0, "上门助浴", None);
+    let tuesday = m + Days::new(1);
+    let first = s.visit(bath, tuesday, "09:00", s.carer);
+    let weekly = edit::make_weekly(s.db(), &s.admin, first).unwrap();
+    let series = weekly.series_id.expect("a series");
+    assert_eq!(invalid(edit::make_weekly(s.db(), &s.admin, first).unwrap_err()), "visit.already_weekly");
+
+    let occurrence = |monday: NaiveDate| {
+        let w = week::week(s.db(), &s.admin, s.centre, monday).unwrap();
+        w.visits.into_iter().filter(|v| v.series_id == Some(series)).collect::<Vec<_>>()
+    };
+    // Opening the next weeks writes their occurrences: Tuesday 09:00 with the caregiver.
+    let w2 = occurrence(m + Days::new(7));
+    assert_eq!(w2.len(), 1);
+    assert_eq!((w2[0].day, w2[0].start_min, w2[0].staff_id), (tuesday + Days::new(7), 540, Some(s.carer)));
+    // Moving week 2's to Wednesday 14:00 is an exception: week 3 stays on Tuesday.
+    let moved = edit::move_visit(
+        s.db(),
+        &s.admin,
+        w2[0].id,
+        &VisitMove { day: tuesday + Days::new(8), start: "14:00".into(), staff_id: Some(s.carer) },
+    )
+    .unwrap();
+    assert!(moved.moved && moved.locked);
+    let w3 = occurrence(m + Days::new(14));
+    assert_eq!((w3[0].day, w3[0].start_min, w3[0].moved), (tuesday + Days::new(14), 540, false));
+    // Re-opening week 2 does not write a second occurrence for its usual Tuesday.
+    assert_eq!(occurrence(m + Days::new(7)).len(), 1);
+    // Cancelling week 3's keeps week 4's.
+    edit::cancel_visit(s.db(), &s.admin, w3[0].id).unwrap();
+    assert_eq!(occurrence(m + Days::new(14))[0].status, VisitStatus::Cancelled);
+    assert_eq!(occurrence(m + Days::new(21))[0].status, VisitStatus::Planned);
+    // Ending the series after week 4 cancels what it wrote later and writes nothing more.
+    let w5 = occurrence(m + Days::new(28));
+    edit::end_series(s.db(), &s.admin, series, tuesday + Days::new(21)).unwrap();
+    assert_eq!(occurrence(m + Days::new(28))[0].id, w5[0].id);
+    assert_eq!(occurrence(m + Days::new(28))[0].status, VisitStatus::Cancelled);
+    assert!(occurrence(m + Days::new(35)).is_empty());
+}
+
+#[test]
+fn visits_are_recorded_by_their_caregiver_and_missed_ones_made_up() {
+    let s = setup();
+    let today = today_local();
+    let bath = s.plan(0, "上门助浴", None);
+    let todays = s.visit(bath, today, "08:00", s.carer);
+    let future = s.visit(bath, today + Days::new(2), "09:00", s.carer);
+
+    let mine = common::account(s.db(), &s.admin, "carer1", Role::Caregiver, Some(s.centre));
+    let theirs = common::account(s.db(), &s.admin, "carer2", Role::Caregiver, Some(s.centre));
+    s.db()
+        .write(|c| {
+            c.execute("UPDATE accounts SET staff_id = ?1 WHERE username = 'carer1'", [s.carer])?;
+            c.execute("UPDATE accounts SET staff_id = ?1 WHERE username = 'carer2'", [s.nurse])?;
+            Ok(())
+        })
+        .unwrap();
+    let done = VisitOutcome {
+        status: VisitStatus::Done,
+        start: Some("08:05".into()),
+        end: Some("09:00".into()),
+        reason: None,
+        note: Some("洗澡顺利".into()),
+    };
+    assert_eq!(invalid(record::record_visit(s.db(), &theirs, todays, &done).unwrap_err()), "visit.not_yours");
+    assert_eq!(invalid(record::record_visit(s.db(), &mine, future, &done).unwrap_err()), "visit.in_future");
+    let missed_no_reason = VisitOutcome { status: VisitStatus::Missed, start: None, end: None, reason: None, note: None };
+    assert_eq!(
+        invalid(record::record_visit(s.db(), &mine, todays, &missed_no_reason).unwrap_err()),
+        "visit.reason_required"
+    );
+    assert_eq!(count(s.db(), "SELECT count(*) FROM visits WHERE status != 'planned'"), 0, "nothing written");
+
+    let v = record::record_visit(s.db(), &mine, todays, &done).unwrap();
+    assert_eq!((v.status, v.done_start_min, v.done_end_min), (VisitStatus::Done, Some(485), Some(540)));
+    assert_eq!(v.recorded_by_name.as_deref(), Some("carer1"));
+    assert_eq!(invalid(record::record_visit(s.db(), &mine, todays, &done).unwrap_err()), "visit.recorded_already");
+    // The manager corrects it to missed; the audit keeps both.
+    let missed = VisitOutcome { reason: Some(VisitReason::InHospital), ..missed_no_reason };
+    let v = record::record_visit(s.db(), &s.admin, todays, &missed).unwrap();
+    assert_eq!((v.status, v.done_start_min), (VisitStatus::Missed, None));
+    assert_eq!(count(s.db(), &format!("SELECT count(*) FROM audit_log WHERE entity = 'visit' AND entity_id = '{todays}' AND action IN ('record', 'correct')")), 2);
+
+    // Made up once, on another day; the second make-up is refused.
+    let makeup = record::make_up(s.db(), &s.admin, todays, today + Days::new(1), "15:00", Some(s.carer)).unwrap();
+    assert_eq!(makeup.makes_up_for, Some(todays));
+    assert!(week::week(s.db(), &s.admin, s.centre, week_of(today)).unwrap().visits.iter().any(|v| v.id == todays && v.made_up));
+    assert_eq!(
+        invalid(record::make_up(s.db(), &s.admin, todays, today + Days::new(1), "16:00", None).unwrap_err()),
+        "visit.made_up_already"
+    );
+    assert_eq!(invalid(record::make_up(s.db(), &s.admin, future, today, "16:00", None).unwrap_err()), "visit.not_missed");
+}
+
+#[test]
+fn the_past_other_facilities_and_ended_plans_are_refused() {
+    let s = setup();
+    let (_, elsewhere) = common::two_elder_facilities(s.db());
+    let stranger = staff(s.db(), elsewhere, "别处护理员", "caregiver", "[]", "17:00");
+    let bath = s.plan(0, "上门助浴", None);
+    let yesterday = today_local() - Days::new(1);
+    let past = NewVisit { plan_item_id: bath, day: yesterday, start: "09:00".into(), staff_id: None };
+    assert_eq!(invalid(edit::create_visit(s.db(), &s.admin, &past).unwrap_err()), "visit.day_past");
+    let away = NewVisit { plan_item_id: bath, day: s.monday, start: "09:00".into(), staff_id: Some(stranger) };
+    assert_eq!(invalid(edit::create_visit(s.db(), &s.admin, &away).unwrap_err()), "visit.staff_not_here");
+    let v = s.visit(bath, s.monday, "09:00", s.carer);
+    let back = VisitMove { day: yesterday, start: "09:00".into(), staff_id: Some(s.carer) };
+    assert_eq!(invalid(edit::move_visit(s.db(), &s.admin, v, &back).unwrap_err()), "visit.day_past");
+    let late = VisitMove { day: s.monday, start: "23:30".into(), staff_id: None };
+    assert_eq!(invalid(edit::move_visit(s.db(), &s.admin, v, &late).unwrap_err()), "visit.past_midnight");
+
+    // Ending the plan item this week cancels next week's visit.
+    plans::end_plan_item(s.db(), &s.admin, bath, today_local()).unwrap();
+    let w = week::week(s.db(), &s.admin, s.centre, s.monday).unwrap();
+    assert_eq!(w.visits.iter().find(|x| x.id == v).unwrap().status, VisitStatus::Cancelled);
+    let after = NewVisit { plan_item_id: bath, day: s.monday, start: "10:00".into(), staff_id: None };
+    assert_eq!(invalid(edit::create_visit(s.db(), &s.admin, &after).unwrap_err()), "visit.outside_plan");
+}
