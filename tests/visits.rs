@@ -12,6 +12,7 @@ mod common;
 use carecircle_core::domain::facility::Service;
 use carecircle_core::domain::person::Skill;
 use carecircle_core::domain::visits::{CarePlace, ConflictKind, GeoPoint, VisitReason, VisitStatus};
+use carecircle_core::services::accounts;
 use carecircle_core::services::frontdesk::today_local;
 use carecircle_core::services::visits::edit::{self, NewVisit, VisitMove};
 use carecircle_core::services::visits::leave::{self, LeaveInput};
@@ -269,13 +270,11 @@ fn visits_are_recorded_by_their_caregiver_and_missed_ones_made_up() {
 
     let mine = common::account(s.db(), &s.admin, "carer1", Role::Caregiver, Some(s.centre));
     let theirs = common::account(s.db(), &s.admin, "carer2", Role::Caregiver, Some(s.centre));
-    s.db()
-        .write(|c| {
-            c.execute("UPDATE accounts SET staff_id = ?1 WHERE username = 'carer1'", [s.carer])?;
-            c.execute("UPDATE accounts SET staff_id = ?1 WHERE username = 'carer2'", [s.nurse])?;
-            Ok(())
-        })
-        .unwrap();
+    accounts::link_staff(s.db(), &s.admin, mine.account_id, Some(s.carer)).unwrap();
+    accounts::link_staff(s.db(), &s.admin, theirs.account_id, Some(s.nurse)).unwrap();
+    // One staff record, one account; and only a staff member of the account's facility.
+    let code = invalid(accounts::link_staff(s.db(), &s.admin, theirs.account_id, Some(s.carer)).unwrap_err());
+    assert_eq!(code, "account.staff_linked");
     let done = VisitOutcome {
         status: VisitStatus::Done,
         start: Some("08:05".into()),

@@ -72,6 +72,15 @@ pub async fn account_create(state: State<'_, AppState>, account: NewAccount) -> 
 }
 
 #[tauri::command]
+pub async fn account_link_staff(
+    state: State<'_, AppState>,
+    id: i64,
+    staff_id: Option<i64>,
+) -> Result<AccountSummary, ErrorPayload> {
+    state.as_actor(move |db, actor| accounts::link_staff(db, actor, id, staff_id)).await
+}
+
+#[tauri::command]
 pub async fn account_set_active(
     state: State<'_, AppState>,
     id: i64,

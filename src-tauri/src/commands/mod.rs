@@ -10,6 +10,7 @@ pub mod meals;
 pub mod people;
 pub mod registry;
 pub mod roster;
+pub mod visits;
 
 /// Every command the webview may call (each also granted in capabilities/).
 #[macro_export]
@@ -28,6 +29,7 @@ macro_rules! all_commands {
             $crate::commands::accounts::accounts_list,
             $crate::commands::accounts::account_create,
             $crate::commands::accounts::account_set_active,
+            $crate::commands::accounts::account_link_staff,
             $crate::commands::accounts::account_reset_password,
             $crate::commands::accounts::audit_recent,
             $crate::commands::registry::city_tree,
@@ -104,6 +106,23 @@ macro_rules! all_commands {
             $crate::commands::meals::kitchen_sheet,
             $crate::commands::meals::kitchen_sheet_export,
             $crate::commands::meals::meal_month_totals,
+            $crate::commands::visits::care_plan,
+            $crate::commands::visits::plan_item_create,
+            $crate::commands::visits::plan_item_update,
+            $crate::commands::visits::plan_item_end,
+            $crate::commands::visits::home_location,
+            $crate::commands::visits::home_location_set,
+            $crate::commands::visits::leave_list,
+            $crate::commands::visits::leave_add,
+            $crate::commands::visits::leave_remove,
+            $crate::commands::visits::visits_week,
+            $crate::commands::visits::visit_create,
+            $crate::commands::visits::visit_move,
+            $crate::commands::visits::visit_cancel,
+            $crate::commands::visits::visit_make_weekly,
+            $crate::commands::visits::visit_series_end,
+            $crate::commands::visits::visit_record,
+            $crate::commands::visits::visit_make_up,
         ]
     };
 }

@@ -44,6 +44,9 @@ pub struct AccountSummary {
     pub facility_name: Option<String>,
     pub active: bool,
     pub last_sign_in_at: Option<String>,
+    /// The staff record this account is (a caregiver records their own visits).
+    pub staff_id: Option<i64>,
+    pub staff_name: Option<String>,
 }
 
 impl AccountSummary {
@@ -59,6 +62,8 @@ impl AccountSummary {
             facility_name: r.get("facility_name")?,
             active: r.get("active")?,
             last_sign_in_at: r.get("last_sign_in_at")?,
+            staff_id: r.get("staff_id")?,
+            staff_name: r.get("staff_name")?,
         })
     }
 }
@@ -292,7 +297,8 @@ pub fn create_account(db: &Db, actor: &Actor, new: &NewAccount) -> Result<Accoun
 
 fn get_summary(c: &Connection, id: i64) -> Result<AccountSummary> {
     c.prepare_cached(
-        "SELECT a.*, f.name AS facility_name FROM accounts a LEFT JOIN facilities f ON f.id = a.facility_id WHERE a.id = ?1",
+        "SELECT a.*, f.name AS facility_name, s.name AS staff_name FROM accounts a
+             LEFT JOIN facilities f ON f.id = a.facility_id LEFT JOIN staff s ON s.id = a.staff_id WHERE a.id = ?1",
     )?
     .query_row([id], AccountSummary::from_row)
     .optional()?
@@ -304,7 +310,8 @@ pub fn list_accounts(db: &Db, actor: &Actor) -> Result<Vec<AccountSummary>> {
     let scope = actor.facility_scope();
     db.read(|c| {
         let mut stmt = c.prepare_cached(
-            "SELECT a.*, f.name AS facility_name FROM accounts a LEFT JOIN facilities f ON f.id = a.facility_id
+            "SELECT a.*, f.name AS facility_name, s.name AS staff_name FROM accounts a
+             LEFT JOIN facilities f ON f.id = a.facility_id LEFT JOIN staff s ON s.id = a.staff_id
              WHERE ?1 IS NULL OR a.facility_id = ?1 ORDER BY a.facility_id IS NOT NULL, f.name, a.username",
         )?;
         let rows = stmt.query_map([scope], AccountSummary::from_row)?;
@@ -331,6 +338,37 @@ pub fn set_active(db: &Db, actor: &Actor, id: i64, active: bool) -> Result<Accou
             .before(&before)
             .after(&after)
             .write(c, actor)?;
+        Ok(after)
+    })
+}
+
+/// Says which staff record an account is (or none): a caregiver signed in records the
+/// visits of that staff member. The staff member must work at the account's facility.
+pub fn link_staff(db: &Db, actor: &Actor, id: i64, staff_id: Option<i64>) -> Result<AccountSummary> {
+    actor.require(Action::ManageAccounts)?;
+    db.write(|c| {
+        let before = get_summary(c, id)?;
+        if !may_grant(actor, before.role, before.facility_id) {
+            return Err(CoreError::Forbidden);
+        }
+        if let Some(s) = staff_id {
+            let at: Option<i64> =
+                c.query_row("SELECT facility_id FROM staff WHERE id = ?1", [s], |r| r.get(0)).optional()?;
+            if at.is_none() || at != before.facility_id {
+                return Err(Invalid::new("account.staff_elsewhere", "staff_id").into());
+            }
+            let taken: bool = c.query_row(
+                "SELECT count(*) > 0 FROM accounts WHERE staff_id = ?1 AND id != ?2",
+                params![s, id],
+                |r| r.get(0),
+            )?;
+            if taken {
+                return Err(Invalid::new("account.staff_linked", "staff_id").into());
+            }
+        }
+        c.execute("UPDATE accounts SET staff_id = ?1, updated_at = ?2 WHERE id = ?3", params![staff_id, now_utc(), id])?;
+        let after = get_summary(c, id)?;
+        Entry::new("update", "account", id).facility(after.facility_id).before(&before).after(&after).write(c, actor)?;
         Ok(after)
     })
 }
