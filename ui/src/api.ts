@@ -78,6 +78,17 @@ import type { Curve } from './bindings/Curve'
 import type { Indicator } from './bindings/Indicator'
 import type { Sex } from './bindings/Sex'
 import type { VitalsInput } from './bindings/VitalsInput'
+import type { CarePlan } from './bindings/CarePlan'
+import type { PlanItem } from './bindings/PlanItem'
+import type { PlanItemInput } from './bindings/PlanItemInput'
+import type { GeoPoint } from './bindings/GeoPoint'
+import type { Leave } from './bindings/Leave'
+import type { LeaveInput } from './bindings/LeaveInput'
+import type { Week } from './bindings/Week'
+import type { Visit } from './bindings/Visit'
+import type { NewVisit } from './bindings/NewVisit'
+import type { VisitMove } from './bindings/VisitMove'
+import type { VisitOutcome } from './bindings/VisitOutcome'
 
 export interface AppInfo {
   version: string
@@ -136,6 +147,8 @@ export const api = {
   accountsList: () => call<AccountSummary[]>('accounts_list'),
   accountCreate: (account: NewAccount) => call<AccountSummary>('account_create', { account }),
   accountSetActive: (id: number, active: boolean) => call<AccountSummary>('account_set_active', { id, active }),
+  /** Which staff record the account is (a caregiver records that staff member's visits). */
+  accountLinkStaff: (id: number, staffId: number | null) => call<AccountSummary>('account_link_staff', { id, staffId }),
   accountResetPassword: (id: number, password: string) => call<void>('account_reset_password', { id, password }),
   auditRecent: (limit: number) => call<AuditRecord[]>('audit_recent', { limit }),
 
@@ -249,4 +262,25 @@ export const api = {
   kitchenSheetExport: (facilityId: number, day: string, meal: Meal) => call<ExportReport>('kitchen_sheet_export', { facilityId, day, meal }),
   /** One facility, or the whole city (null; the city office only). */
   mealMonthTotals: (facilityId: number | null, year: number, month: number) => call<MonthTotals>('meal_month_totals', { facilityId, year, month }),
+
+  carePlan: (clientId: number) => call<CarePlan>('care_plan', { clientId }),
+  planItemCreate: (input: PlanItemInput) => call<PlanItem>('plan_item_create', { input }),
+  planItemUpdate: (itemId: number, input: PlanItemInput) => call<PlanItem>('plan_item_update', { itemId, input }),
+  /** Ends an item on `lastDay`: its later planned visits are cancelled, its weekly series stop. */
+  planItemEnd: (itemId: number, lastDay: string) => call<PlanItem>('plan_item_end', { itemId, lastDay }),
+  homeLocation: (clientId: number) => call<GeoPoint | null>('home_location', { clientId }),
+  homeLocationSet: (clientId: number, point: GeoPoint | null) => call<void>('home_location_set', { clientId, point }),
+  leaveList: (staffId: number) => call<Leave[]>('leave_list', { staffId }),
+  leaveAdd: (input: LeaveInput) => call<Leave>('leave_add', { input }),
+  leaveRemove: (leaveId: number) => call<void>('leave_remove', { leaveId }),
+  /** The week from Monday `weekStart`, with its conflicts; weekly series are written in from today on. */
+  visitsWeek: (facilityId: number, weekStart: string) => call<Week>('visits_week', { facilityId, weekStart }),
+  visitCreate: (input: NewVisit) => call<Visit>('visit_create', { input }),
+  visitMove: (visitId: number, to: VisitMove) => call<Visit>('visit_move', { visitId, to }),
+  visitCancel: (visitId: number) => call<Visit>('visit_cancel', { visitId }),
+  visitMakeWeekly: (visitId: number) => call<Visit>('visit_make_weekly', { visitId }),
+  visitSeriesEnd: (seriesId: number, lastDay: string) => call<void>('visit_series_end', { seriesId, lastDay }),
+  visitRecord: (visitId: number, outcome: VisitOutcome) => call<Visit>('visit_record', { visitId, outcome }),
+  visitMakeUp: (visitId: number, day: string, start: string, staffId: number | null) =>
+    call<Visit>('visit_make_up', { visitId, day, start, staffId }),
 }
