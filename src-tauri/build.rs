@@ -91,6 +91,7 @@ const COMMANDS: &[&str] = &[
     "roster_preview",
     "roster_commit",
     "care_plan",
+    "facility_plan_items",
     "plan_item_create",
     "plan_item_update",
     "plan_item_end",

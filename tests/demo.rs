@@ -694,3 +694,71 @@ fn a_year_of_meals() {
     let centre_month = subsidy::month_totals(db, &admin, Some(facility), 2026, 10).unwrap();
     assert!(centre_month.all.served > 100);
 }
+
+#[test]
+fn a_year_of_care_visits() {
+    use carecircle_core::domain::visits::ConflictKind;
+    use carecircle_core::services::visits::{week, week_of};
+    use chrono::Days;
+
+    let (t, admin) = common::seeded();
+    let db = &t.db;
+    let count = |sql: &str| common::count(db, sql);
+    // Plans, staff with skills and hours, a year of visits with their outcomes.
+    assert!(count("SELECT count(*) FROM care_plan_items") > 1_000);
+    assert!(count("SELECT count(*) FROM staff WHERE job IN ('caregiver', 'nurse')") >= 88 * 2);
+    assert!(count("SELECT count(*) FROM visits WHERE day < date('2026-11-29', '-300 days')") > 0, "a year back");
+    let past = count("SELECT count(*) FROM visits WHERE day < '2026-11-29'") as f64;
+    let share = |status: &str| count(&format!("SELECT count(*) FROM visits WHERE day < '2026-11-29' AND status = '{status}'")) as f64 / past;
+    assert!((0.88..0.95).contains(&share("done")), "done {}", share("done"));
+    assert!((0.02..0.08).contains(&share("missed")), "missed {}", share("missed"));
+    assert!((0.01..0.05).contains(&share("refused")), "refused {}", share("refused"));
+    // Each outcome as the services record it.
+    assert_eq!(count("SELECT count(*) FROM visits WHERE status = 'done' AND (done_end_min <= done_start_min OR recorded_at IS NULL)"), 0);
+    assert_eq!(count("SELECT count(*) FROM visits WHERE status IN ('missed', 'refused') AND reason IS NULL"), 0);
+    assert_eq!(count("SELECT count(*) FROM visits v JOIN care_plan_items p ON p.id = v.plan_item_id WHERE v.day < p.starts_on OR v.day > coalesce(p.ends_on, '9999')"), 0);
+    assert_eq!(
+        count("SELECT count(*) FROM visits m JOIN visits v ON v.id = m.makes_up_for WHERE v.status != 'missed' OR v.plan_item_id != m.plan_item_id OR m.day <= v.day"),
+        0
+    );
+    assert!(count("SELECT count(*) FROM visits WHERE makes_up_for IS NOT NULL") > 0);
+    // Whoever made a visit had the skill it needs.
+    assert_eq!(
+        count(
+            "SELECT count(*) FROM visits v JOIN care_plan_items p ON p.id = v.plan_item_id JOIN staff s ON s.id = v.staff_id
+              WHERE p.skill IS NOT NULL AND NOT EXISTS (SELECT 1 FROM json_each(s.skills) WHERE value = p.skill)"
+        ),
+        0
+    );
+    // Homes and facilities are located; homes within 1.5 km of their facility (a degree of
+    // latitude is 111 km; of longitude here, 86 km).
+    assert_eq!(count("SELECT count(*) FROM facilities WHERE lat IS NULL"), 0);
+    let located = count("SELECT count(*) FROM clients WHERE home_lat IS NOT NULL") as f64 / 6000.0;
+    assert!((0.85..0.97).contains(&located), "{located}");
+    assert_eq!(
+        count(
+            "SELECT count(*) FROM clients c JOIN facilities f ON f.id = c.facility_id WHERE c.home_lat IS NOT NULL
+                AND ((c.home_lat - f.lat) * 111000) * ((c.home_lat - f.lat) * 111000)
+                  + ((c.home_lon - f.lon) * 86000) * ((c.home_lon - f.lon) * 86000) > 1600 * 1600"
+        ),
+        0
+    );
+    // The regular week holds together: next week, written from the weekly series, has no
+    // clash, walk, skill or hours conflict anywhere (leave taken next week may show).
+    let next = week_of(common::today()) + Days::new(7);
+    let elder: Vec<i64> = db
+        .read(|c| {
+            let mut s = c.prepare("SELECT id FROM facilities WHERE kind != 'childcare' ORDER BY id")?;
+            let ids = s.query_map([], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
+            Ok(ids)
+        })
+        .unwrap();
+    let mut series_visits = 0;
+    for f in elder {
+        let w = week::week(db, &admin, f, next).unwrap();
+        series_visits += w.visits.len();
+        let bad: Vec<_> = w.conflicts.iter().filter(|c| c.kind != ConflictKind::OnLeave).collect();
+        assert!(bad.is_empty(), "facility {f}: {bad:?}");
+    }
+    assert!(series_visits > 500, "{series_visits}");
+}

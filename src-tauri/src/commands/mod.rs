@@ -107,6 +107,7 @@ macro_rules! all_commands {
             $crate::commands::meals::kitchen_sheet_export,
             $crate::commands::meals::meal_month_totals,
             $crate::commands::visits::care_plan,
+            $crate::commands::visits::facility_plan_items,
             $crate::commands::visits::plan_item_create,
             $crate::commands::visits::plan_item_update,
             $crate::commands::visits::plan_item_end,

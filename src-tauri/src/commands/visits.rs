@@ -22,6 +22,18 @@ pub async fn care_plan(state: State<'_, AppState>, client_id: i64) -> Result<Car
     state.as_actor(move |db, actor| plans::care_plan(db, actor, client_id)).await
 }
 
+/// Plan items a visit placed by hand can be for, on `day`.
+#[tauri::command]
+pub async fn facility_plan_items(
+    state: State<'_, AppState>,
+    facility_id: i64,
+    day: String,
+) -> Result<Vec<PlanItem>, ErrorPayload> {
+    state
+        .as_actor(move |db, actor| plans::facility_plan_items(db, actor, facility_id, parse_date(&day, "day")?))
+        .await
+}
+
 #[tauri::command]
 pub async fn plan_item_create(state: State<'_, AppState>, input: PlanItemInput) -> Result<PlanItem, ErrorPayload> {
     state.as_actor(move |db, actor| plans::create_plan_item(db, actor, &input)).await

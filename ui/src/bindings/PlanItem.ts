@@ -3,7 +3,7 @@ import type { CarePlace } from "./CarePlace";
 import type { Service } from "./Service";
 import type { Skill } from "./Skill";
 
-export type PlanItem = { id: number, client_id: number, facility_id: number, service: Service, title: string, visits_per_week: number, duration_min: number, preferred_days: Array<number>, window_start: string, window_end: string, skill: Skill | null, place: CarePlace, starts_on: string, ends_on: string | null, note: string | null, 
+export type PlanItem = { id: number, client_id: number, client_name: string, facility_id: number, service: Service, title: string, visits_per_week: number, duration_min: number, preferred_days: Array<number>, window_start: string, window_end: string, skill: Skill | null, place: CarePlace, starts_on: string, ends_on: string | null, note: string | null, 
 /**
  * Not ended before today.
  */

@@ -9,6 +9,7 @@ mod city;
 mod health;
 mod meals;
 mod names;
+mod visits;
 
 use crate::domain::person::months_between;
 use crate::search::sort_key;
@@ -62,6 +63,8 @@ pub struct SeedReport {
     pub bookings: u64,
     pub meals_served: u64,
     pub food_samples: u64,
+    pub care_plan_items: u64,
+    pub visits: u64,
 }
 
 struct PlacedFacility {
@@ -618,6 +621,8 @@ pub fn seed(
         s.child_health(&mut report, progress)?;
         progress(SeedProgress { stage: "meals".into(), done: 0, total: 1 });
         s.meals(scale, &mut report, progress)?;
+        progress(SeedProgress { stage: "visits".into(), done: 0, total: 1 });
+        s.care_visits(&mut report, progress)?;
         Entry::new("seed_demo", "database", "demo").after(&report).write(conn, actor)?;
         progress(SeedProgress { stage: "done".into(), done: 1, total: 1 });
         Ok(report)

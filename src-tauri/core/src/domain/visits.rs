@@ -138,7 +138,7 @@ pub enum Place {
 }
 
 impl Place {
-    fn point(self) -> Option<GeoPoint> {
+    pub fn point(self) -> Option<GeoPoint> {
         match self {
             Place::Centre(p) | Place::Home { at: p, .. } => p,
         }

@@ -64,6 +64,7 @@ pub struct PlanItemInput {
 pub struct PlanItem {
     pub id: i64,
     pub client_id: i64,
+    pub client_name: String,
     pub facility_id: i64,
     pub service: Service,
     pub title: String,
@@ -90,6 +91,7 @@ impl PlanItem {
         Ok(PlanItem {
             id: r.get("id")?,
             client_id: r.get("client_id")?,
+            client_name: r.get("client_name")?,
             facility_id: r.get("facility_id")?,
             service: Service::parse(&r.get::<_, String>("service")?).ok_or_else(|| bad("service"))?,
             title: r.get("title")?,
@@ -182,8 +184,11 @@ impl PlanItemInput {
     }
 }
 
+const ITEM_SELECT: &str =
+    "SELECT p.*, cl.name AS client_name FROM care_plan_items p JOIN clients cl ON cl.id = p.client_id";
+
 pub(crate) fn load_item(c: &Connection, id: i64) -> Result<PlanItem> {
-    c.prepare_cached("SELECT * FROM care_plan_items WHERE id = ?1")?
+    c.prepare_cached(&format!("{ITEM_SELECT} WHERE p.id = ?1"))?
         .query_row([id], PlanItem::from_row)
         .optional()?
         .ok_or(CoreError::NotFound { entity: "plan_item", id: id.to_string() })
@@ -195,7 +200,7 @@ pub fn care_plan(db: &Db, actor: &Actor, client_id: i64) -> Result<CarePlan> {
         let facility_id = facility_of(c, PersonKind::Client, client_id)?;
         actor.require_at(Action::ViewPeople, facility_id)?;
         let items = c
-            .prepare_cached("SELECT * FROM care_plan_items WHERE client_id = ?1 ORDER BY ends_on IS NOT NULL, id")?
+            .prepare_cached(&format!("{ITEM_SELECT} WHERE p.client_id = ?1 ORDER BY p.ends_on IS NOT NULL, p.id"))?
             .query_map([client_id], PlanItem::from_row)?
             .collect::<rusqlite::Result<Vec<_>>>()?;
         let level: Option<u8> = c
@@ -212,6 +217,22 @@ pub fn care_plan(db: &Db, actor: &Actor, client_id: i64) -> Result<CarePlan> {
             planned_min,
             items,
         })
+    })
+}
+
+/// The facility's plan items active on `day`, of active clients, by client: what a visit
+/// placed by hand is for.
+pub fn facility_plan_items(db: &Db, actor: &Actor, facility_id: i64, day: NaiveDate) -> Result<Vec<PlanItem>> {
+    actor.require_at(Action::ViewPeople, facility_id)?;
+    db.read(|c| {
+        Ok(c
+            .prepare_cached(&format!(
+                "{ITEM_SELECT} WHERE p.facility_id = ?1 AND cl.status = 'active' AND p.starts_on <= ?2
+                   AND (p.ends_on IS NULL OR p.ends_on >= ?2)
+                 ORDER BY cl.name_key, p.id"
+            ))?
+            .query_map(params![facility_id, day.to_string()], PlanItem::from_row)?
+            .collect::<rusqlite::Result<Vec<_>>>()?)
     })
 }
 

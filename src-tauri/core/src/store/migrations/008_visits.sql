@@ -110,4 +110,6 @@ CREATE INDEX visits_facility_day ON visits(facility_id, day);
 CREATE INDEX visits_staff_day ON visits(staff_id, day);
 CREATE INDEX visits_client_day ON visits(client_id, day);
 CREATE INDEX visits_plan_item ON visits(plan_item_id, day);
+-- The make-up of a missed visit is looked up by it (and deleting checks the reference).
+CREATE INDEX visits_makes_up_for ON visits(makes_up_for) WHERE makes_up_for IS NOT NULL;
 CREATE UNIQUE INDEX visits_series_occurrence ON visits(series_id, series_day) WHERE series_id IS NOT NULL;

@@ -1,0 +1,581 @@
+//! Care visits in the demo city: where facilities stand and clients live, the care staff
+//! with their skills, hours and leave, clients' care plans, each facility's regular week,
+//! and a year of visits done, missed and refused.
+//!
+//! How it is drawn, and why:
+//! - Places: each living circle sits a few kilometres from its district's centre (海勃湾,
+//!   海南, 乌达), its facilities within 1.5 km of the circle's middle; 92 % of an elder
+//!   facility's clients have their home located, within 1.5 km of the facility (most in a
+//!   few residential compounds), the rest are not located (the walk is then assumed).
+//! - Staff: the registry's demo staff have no care workers, so each centre gets 3–5
+//!   caregivers and 1–2 nurses, each station one or two caregivers and often a nurse; one
+//!   caregiver in three is trained in rehabilitation. Most work 08:00–17:00 on weekdays, some
+//!   mornings only, some Tuesday to Saturday. Each takes a week or two of leave in the year.
+//! - Plans: clients of 80 and over, living alone or with a stroke, dementia or diabetes are
+//!   likelier to have one; a facility's plans fill about 40 % of its care staff's hours.
+//!   Each plan holds one to three items (上门助浴, 助洁助餐, 用药检查, 康复训练, 健康监测,
+//!   陪伴聊天) with their usual frequency, length, window, skill and place; a fifth began
+//!   during the year, one in twenty has ended.
+//! - The regular week: each item's visits are given a day, time and staff member greedily
+//!   (the same caregiver for a client where the skills allow), checking hours, overlaps and
+//!   the walk between homes, as the conflict rules do. Seven in ten become weekly series;
+//!   the rest were placed by the scheduler week by week — so next week has work for "plan
+//!   the week", and this week is complete.
+//! - History: the last 52 weeks, from each item's start. Past visits are done 92 % of the
+//!   time (started up to 10 minutes late, lasting within 10 minutes of the plan), missed 4 %
+//!   (away, ill, in hospital, weather), refused 2.5 % and cancelled 1.5 %; half the missed
+//!   are made up a day or two later. A visit on the day its caregiver is on leave goes to a
+//!   colleague with the skill, or is missed with "staff unavailable". Today's are planned,
+//!   for the demo user to record.
+
+use std::collections::HashMap;
+
+use chrono::{Days, NaiveDate, NaiveTime, TimeZone};
+use rand::rngs::SmallRng;
+use rand::seq::IndexedRandom;
+use rand::{Rng, SeedableRng};
+use rusqlite::params;
+
+use super::{Ethnicity, Generation, SeedProgress, SeedReport, Seeder};
+use crate::domain::facility::{days_to_bits, Service};
+use crate::domain::person::Skill;
+use crate::domain::visits::{clock, day_groups, CarePlace, GeoPoint, Place};
+use crate::error::Result;
+use crate::search::sort_key;
+use crate::services::frontdesk::local_offset;
+use crate::services::visits::week_of;
+use crate::store::utc_stamp;
+
+/// Weeks of visits before this one.
+pub(super) const VISIT_HISTORY_WEEKS: u64 = 52;
+/// Share of the care staff's hours the plans fill.
+const PLAN_FILL: f64 = 0.4;
+
+const DISTRICT_CENTRES: [(i64, GeoPoint); 3] = [
+    (1, GeoPoint { lat: 39.6740, lon: 106.8250 }),
+    (2, GeoPoint { lat: 39.4420, lon: 106.8870 }),
+    (3, GeoPoint { lat: 39.5050, lon: 106.7250 }),
+];
+
+/// A kind of plan item as facilities write them.
+struct Template {
+    title: &'static str,
+    service: Service,
+    per_week: (u32, u32),
+    minutes: u32,
+    window: (u32, u32),
+    skill: Option<Skill>,
+    place: CarePlace,
+}
+
+const TEMPLATES: &[Template] = &[
+    Template { title: "上门助浴", service: Service::DailyCare, per_week: (1, 2), minutes: 60, window: (540, 690), skill: Some(Skill::CaregiverCertificate), place: CarePlace::Home },
+    Template { title: "助洁助餐", service: Service::DailyCare, per_week: (2, 3), minutes: 45, window: (510, 690), skill: Some(Skill::CaregiverCertificate), place: CarePlace::Home },
+    Template { title: "用药检查", service: Service::Nursing, per_week: (2, 3), minutes: 20, window: (480, 660), skill: Some(Skill::NurseLicence), place: CarePlace::Home },
+    Template { title: "康复训练", service: Service::Rehabilitation, per_week: (2, 2), minutes: 45, window: (840, 990), skill: Some(Skill::Rehabilitation), place: CarePlace::Centre },
+    Template { title: "健康监测", service: Service::Medical, per_week: (1, 1), minutes: 30, window: (510, 690), skill: Some(Skill::NurseLicence), place: CarePlace::Home },
+    Template { title: "陪伴聊天", service: Service::Recreation, per_week: (1, 1), minutes: 60, window: (840, 1020), skill: None, place: CarePlace::Home },
+];
+
+struct Carer {
+    id: i64,
+    name: String,
+    skills: Vec<Skill>,
+    days: Vec<u8>,
+    start: u32,
+    end: u32,
+    leave: Vec<(NaiveDate, NaiveDate)>,
+}
+
+impl Carer {
+    fn week_minutes(&self) -> u32 {
+        self.days.len() as u32 * (self.end - self.start).min(480)
+    }
+
+    fn on_leave(&self, day: NaiveDate) -> bool {
+        self.leave.iter().any(|(a, b)| *a <= day && day <= *b)
+    }
+}
+
+struct Item {
+    id: i64,
+    client_id: i64,
+    duration: u32,
+    starts_on: NaiveDate,
+    ends_on: Option<NaiveDate>,
+    place: CarePlace,
+    skill: Option<Skill>,
+}
+
+/// A regular slot of the week: item, ISO weekday, start, staff.
+struct Slot {
+    item: usize,
+    weekday: u8,
+    start: u32,
+    carer: usize,
+    series: Option<i64>,
+}
+
+#[derive(Default)]
+pub(super) struct VisitCounts {
+    pub plan_items: u64,
+    pub visits: u64,
+}
+
+impl Seeder<'_> {
+    pub(super) fn care_visits(&mut self, report: &mut SeedReport, progress: &mut dyn FnMut(SeedProgress)) -> Result<()> {
+        let mut rng = SmallRng::seed_from_u64(self.rng.random());
+        self.locate(&mut rng)?;
+        let facilities: Vec<(i64, bool, GeoPoint)> = {
+            let mut stmt = self.conn.prepare(
+                "SELECT id, kind = 'elder_centre', lat, lon FROM facilities WHERE kind != 'childcare' ORDER BY id",
+            )?;
+            let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, GeoPoint { lat: r.get(2)?, lon: r.get(3)? })))?;
+            rows.collect::<rusqlite::Result<_>>()?
+        };
+        let mut counts = VisitCounts::default();
+        for (i, (facility_id, centre, at)) in facilities.iter().enumerate() {
+            let carers = self.care_staff(&mut rng, *facility_id, *centre, report)?;
+            let items = self.plans(&mut rng, *facility_id, &carers, &mut counts)?;
+            let slots = self.regular_week(&mut rng, *facility_id, *at, &carers, &items)?;
+            self.history(&mut rng, *facility_id, &carers, &items, &slots, &mut counts)?;
+            if i % 8 == 0 {
+                progress(SeedProgress { stage: "visits".into(), done: i as u64, total: facilities.len() as u64 });
+            }
+        }
+        report.care_plan_items = counts.plan_items;
+        report.visits = counts.visits;
+        Ok(())
+    }
+
+    /// Facilities near their circle's middle; elder clients' homes near their facility.
+    fn locate(&mut self, rng: &mut SmallRng) -> Result<()> {
+        let circles: Vec<(i64, i64)> = {
+            let mut stmt = self.conn.prepare("SELECT id, district_id FROM living_circles ORDER BY id")?;
+            let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+            rows.collect::<rusqlite::Result<_>>()?
+        };
+        let mut middles = HashMap::new();
+        for (circle, district) in circles {
+            let base = DISTRICT_CENTRES.iter().find(|(d, _)| *d == district).map_or(DISTRICT_CENTRES[0].1, |(_, p)| *p);
+            middles.insert(circle, base.offset(rng.random_range(-5000.0..5000.0), rng.random_range(-5000.0..5000.0)));
+        }
+        let facilities: Vec<(i64, i64)> = {
+            let mut stmt = self.conn.prepare(
+                "SELECT f.id, co.circle_id FROM facilities f JOIN communities co ON co.id = f.community_id ORDER BY f.id",
+            )?;
+            let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+            rows.collect::<rusqlite::Result<_>>()?
+        };
+        let mut set_facility = self.conn.prepare("UPDATE facilities SET lat = ?2, lon = ?3 WHERE id = ?1")?;
+        let mut set_home = self.conn.prepare("UPDATE clients SET home_lat = ?2, home_lon = ?3 WHERE id = ?1")?;
+        for (facility, circle) in facilities {
+            let at = middles[&circle].offset(rng.random_range(-1500.0..1500.0), rng.random_range(-1500.0..1500.0));
+            set_facility.execute(params![facility, at.lat, at.lon])?;
+            // A few residential compounds hold most homes.
+            let compounds: Vec<GeoPoint> = (0..6).map(|_| around(rng, at, 1200.0)).collect();
+            let clients: Vec<i64> = {
+                let mut stmt = self.conn.prepare_cached("SELECT id FROM clients WHERE facility_id = ?1 ORDER BY id")?;
+                let rows = stmt.query_map([facility], |r| r.get(0))?;
+                rows.collect::<rusqlite::Result<_>>()?
+            };
+            for client in clients {
+                if rng.random_bool(0.08) {
+                    continue;
+                }
+                let home = if rng.random_bool(0.7) {
+                    let compound = *compounds.choose(rng).expect("six compounds");
+                    around(rng, compound, 150.0)
+                } else {
+                    around(rng, at, 1500.0)
+                };
+                set_home.execute(params![client, home.lat, home.lon])?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Skills for the registry's staff, and the facility's care workers.
+    fn care_staff(&mut self, rng: &mut SmallRng, facility_id: i64, centre: bool, report: &mut SeedReport) -> Result<Vec<Carer>> {
+        let (caregivers, nurses) = if centre {
+            (rng.random_range(3..=5), rng.random_range(1..=2))
+        } else {
+            (rng.random_range(1..=2), usize::from(rng.random_bool(0.6)))
+        };
+        let mut carers = Vec::new();
+        for n in 0..caregivers + nurses {
+            let nurse = n >= caregivers;
+            let male = rng.random_bool(if nurse { 0.1 } else { 0.3 });
+            let ethnicity = if rng.random_bool(0.85) { Ethnicity::Han } else { Ethnicity::Mongol };
+            let name = self.name(ethnicity, male, Generation::Adult);
+            let phone = self.phone();
+            let mut skills = if nurse {
+                vec![Skill::NurseLicence, Skill::HealthWorker]
+            } else {
+                vec![Skill::CaregiverCertificate]
+            };
+            // The first caregiver of a centre is trained in rehabilitation, others now and then.
+            if !nurse && ((centre && n == 0) || rng.random_bool(0.3)) {
+                skills.push(Skill::Rehabilitation);
+            }
+            let (days, start, end): (Vec<u8>, u32, u32) = match rng.random_range(0..100) {
+                0..=64 => (vec![1, 2, 3, 4, 5], 480, 1020),
+                65..=79 => (vec![1, 2, 3, 4, 5], 480, 720),
+                _ => (vec![2, 3, 4, 5, 6], 480, 1020),
+            };
+            let codes: Vec<&str> = skills.iter().map(|s| s.as_str()).collect();
+            self.conn.prepare_cached(
+                "INSERT INTO staff (facility_id, name, sex, job, phone, skills, work_starts, work_ends, work_days, is_demo,
+                                    created_at, name_key)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 1, ?10, ?11)",
+            )?
+            .execute(params![
+                facility_id,
+                name,
+                if male { "M" } else { "F" },
+                if nurse { "nurse" } else { "caregiver" },
+                phone,
+                serde_json::to_string(&codes).expect("codes serialise"),
+                clock(start),
+                clock(end),
+                days_to_bits(&days),
+                self.now,
+                sort_key(&name),
+            ])?;
+            let id = self.conn.last_insert_rowid();
+            report.staff += 1;
+            // A week or two of leave in the year, and now and then next week.
+            let mut leave = Vec::new();
+            let from = self.today - Days::new(rng.random_range(14..350));
+            leave.push((from, from + Days::new(rng.random_range(4..13))));
+            if rng.random_bool(0.08) {
+                let from = week_of(self.today) + Days::new(7 + rng.random_range(0..4));
+                leave.push((from, from + Days::new(rng.random_range(0..2))));
+            }
+            for (a, b) in &leave {
+                self.conn.execute(
+                    "INSERT INTO staff_leave (staff_id, from_day, to_day, reason, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+                    params![id, a.to_string(), b.to_string(), ["年假", "病假", "事假"][rng.random_range(0..3)], self.now],
+                )?;
+            }
+            carers.push(Carer { id, name, skills, days, start, end, leave });
+        }
+        Ok(carers)
+    }
+
+    /// Care plans for the clients who most need them, until they fill the staff's hours.
+    fn plans(&mut self, rng: &mut SmallRng, facility_id: i64, carers: &[Carer], counts: &mut VisitCounts) -> Result<Vec<Item>> {
+        let budget = carers.iter().map(Carer::week_minutes).sum::<u32>() as f64 * PLAN_FILL;
+        let has = |s: Skill| carers.iter().any(|c| c.skills.contains(&s));
+        let mut candidates: Vec<(f64, i64, bool)> = {
+            let mut stmt = self.conn.prepare_cached(
+                "SELECT id, birth_date, living_situation, chronic_conditions FROM clients
+                  WHERE facility_id = ?1 AND status = 'active' ORDER BY id",
+            )?;
+            let rows = stmt.query_map([facility_id], |r| {
+                let birth: String = r.get(1)?;
+                let situation: String = r.get(2)?;
+                let conditions: String = r.get(3)?;
+                Ok((r.get::<_, i64>(0)?, birth, situation, conditions))
+            })?;
+            let mut out = Vec::new();
+            for row in rows {
+                let (id, birth, situation, conditions) = row?;
+                let old = birth.as_str() < (self.today - Days::new(80 * 365)).to_string().as_str();
+                let mut need = rng.random_range(0.0..1.0);
+                need += if old { 0.6 } else { 0.0 };
+                need += if situation == "alone" { 0.4 } else { 0.0 };
+                need += if conditions.contains("stroke") || conditions.contains("dementia") { 0.5 } else { 0.0 };
+                let chronic = conditions.contains("hypertension") || conditions.contains("diabetes");
+                out.push((need, id, chronic));
+            }
+            out
+        };
+        candidates.sort_by(|a, b| b.0.total_cmp(&a.0));
+        let mut insert = self.conn.prepare_cached(
+            "INSERT INTO care_plan_items (client_id, facility_id, service, title, visits_per_week, duration_min,
+                 preferred_days, window_start, window_end, skill, place, starts_on, ends_on, is_demo, created_at, updated_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, 1, ?14, ?14)",
+        )?;
+        let mut used = 0.0;
+        let mut items = Vec::new();
+        for (_, client_id, chronic) in candidates {
+            if used >= budget {
+                break;
+            }
+            let mut picks: Vec<usize> = vec![if rng.random_bool(0.5) { 0 } else { 1 }];
+            if chronic && has(Skill::NurseLicence) {
+                picks.push(2);
+            }
+            if rng.random_bool(0.25) && has(Skill::Rehabilitation) {
+                picks.push(3);
+            }
+            if rng.random_bool(0.3) {
+                picks.push(if has(Skill::NurseLicence) && rng.random_bool(0.4) { 4 } else { 5 });
+            }
+            let starts_on = if rng.random_bool(0.2) {
+                self.today - Days::new(rng.random_range(7..300))
+            } else {
+                self.today - Days::new(7 * VISIT_HISTORY_WEEKS + rng.random_range(7..400))
+            };
+            let ends_on = rng.random_bool(0.05).then(|| self.today - Days::new(rng.random_range(1..60))).filter(|e| *e > starts_on);
+            for t in picks.into_iter().map(|i| &TEMPLATES[i]) {
+                let per_week = rng.random_range(t.per_week.0..=t.per_week.1);
+                let days: Vec<u8> = match per_week {
+                    1 => vec![rng.random_range(1..=5)],
+                    2 if rng.random_bool(0.5) => vec![2, 4],
+                    _ => vec![1, 2, 3, 4, 5],
+                };
+                let days = if days.len() < per_week as usize { vec![1, 2, 3, 4, 5] } else { days };
+                insert.execute(params![
+                    client_id,
+                    facility_id,
+                    t.service.as_str(),
+                    t.title,
+                    per_week,
+                    t.minutes,
+                    days_to_bits(&days),
+                    t.window.0,
+                    t.window.1,
+                    t.skill.map(Skill::as_str),
+                    t.place.as_str(),
+                    starts_on.to_string(),
+                    ends_on.map(|d| d.to_string()),
+                    self.now,
+                ])?;
+                items.push(Item {
+                    id: self.conn.last_insert_rowid(),
+                    client_id,
+                    duration: t.minutes,
+                    starts_on,
+                    ends_on,
+                    place: t.place,
+                    skill: t.skill,
+                });
+                // Room for the visit and a walk either side.
+                used += f64::from(per_week * (t.minutes + 20));
+                counts.plan_items += 1;
+            }
+        }
+        Ok(items)
+    }
+
+    /// Each item's visits given a weekday, time and staff member; most become weekly series.
+    fn regular_week(
+        &mut self,
+        rng: &mut SmallRng,
+        facility_id: i64,
+        centre: GeoPoint,
+        carers: &[Carer],
+        items: &[Item],
+    ) -> Result<Vec<Slot>> {
+        let homes: HashMap<i64, Option<GeoPoint>> = {
+            let mut stmt = self.conn.prepare_cached("SELECT id, home_lat, home_lon FROM clients WHERE facility_id = ?1")?;
+            let rows = stmt.query_map([facility_id], |r| Ok((r.get(0)?, GeoPoint::from_parts(r.get(1)?, r.get(2)?))))?;
+            rows.collect::<rusqlite::Result<_>>()?
+        };
+        let place = |item: &Item| match item.place {
+            CarePlace::Centre => Place::Centre(Some(centre)),
+            CarePlace::Home => Place::Home { client_id: item.client_id, at: homes.get(&item.client_id).copied().flatten() },
+        };
+        // Each carer's week: (weekday, start, end, place), kept sorted.
+        let mut busy: Vec<Vec<(u8, u32, u32, Place)>> = vec![Vec::new(); carers.len()];
+        let mut usual: HashMap<i64, usize> = HashMap::new();
+        let mut slots = Vec::new();
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT preferred_days, visits_per_week, window_start, window_end FROM care_plan_items WHERE id = ?1",
+        )?;
+        for (index, item) in items.iter().enumerate() {
+            let (days, per_week, ws, we): (i64, u32, u32, u32) =
+                stmt.query_row([item.id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?;
+            let days = crate::domain::facility::bits_to_days(days);
+            let here = place(item);
+            for group in day_groups(&days, per_week) {
+                let mut order: Vec<usize> = (0..carers.len())
+                    .filter(|c| item.skill.is_none_or(|s| carers[*c].skills.contains(&s)))
+                    .collect();
+                let first = usual.get(&item.client_id).copied();
+                order.sort_by_key(|c| (Some(*c) != first, busy[*c].len()));
+                let found = order.iter().find_map(|&c| {
+                    group.iter().filter(|d| carers[c].days.contains(d)).find_map(|&d| {
+                        let carer = &carers[c];
+                        (ws.max(carer.start)..=we.min(carer.end).saturating_sub(item.duration))
+                            .step_by(15)
+                            .find(|&start| fits(&busy[c], d, start, start + item.duration, here))
+                            .map(|start| (c, d, start))
+                    })
+                });
+                if let Some((c, d, start)) = found {
+                    busy[c].push((d, start, start + item.duration, here));
+                    busy[c].sort_by_key(|b| (b.0, b.1));
+                    usual.entry(item.client_id).or_insert(c);
+                    slots.push(Slot { item: index, weekday: d, start, carer: c, series: None });
+                }
+            }
+        }
+        // Seven in ten become weekly series, from the item's start.
+        let mut insert = self.conn.prepare_cached(
+            "INSERT INTO visit_series (facility_id, plan_item_id, client_id, staff_id, weekday, start_min, duration_min,
+                 from_day, until_day, created_at, updated_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?10)",
+        )?;
+        for slot in slots.iter_mut().filter(|_| rng.random_bool(0.7)) {
+            let item = &items[slot.item];
+            insert.execute(params![
+                facility_id,
+                item.id,
+                item.client_id,
+                carers[slot.carer].id,
+                slot.weekday,
+                slot.start,
+                item.duration,
+                item.starts_on.to_string(),
+                item.ends_on.map(|d| d.to_string()),
+                self.now,
+            ])?;
+            slot.series = Some(self.conn.last_insert_rowid());
+        }
+        Ok(slots)
+    }
+
+    /// The year's visits of the regular week, with what happened; this week's too.
+    fn history(
+        &mut self,
+        rng: &mut SmallRng,
+        facility_id: i64,
+        carers: &[Carer],
+        items: &[Item],
+        slots: &[Slot],
+        counts: &mut VisitCounts,
+    ) -> Result<()> {
+        let mut insert = self.conn.prepare_cached(
+            "INSERT INTO visits (facility_id, client_id, plan_item_id, series_id, series_day, staff_id, day, start_min,
+                 duration_min, place, source, locked, status, done_start_min, done_end_min, reason, recorded_by,
+                 recorded_by_name, recorded_at, makes_up_for, is_demo, created_at, updated_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, 0, ?17, ?18, ?19, 1, ?20, ?20)",
+        )?;
+        let this_week = week_of(self.today);
+        for week in 0..=VISIT_HISTORY_WEEKS {
+            let monday = this_week - Days::new(7 * (VISIT_HISTORY_WEEKS - week));
+            for slot in slots {
+                let item = &items[slot.item];
+                let day = monday + Days::new(u64::from(slot.weekday) - 1);
+                if day < item.starts_on || item.ends_on.is_some_and(|e| day > e) {
+                    continue;
+                }
+                // From today on a series writes its own visits when the week is opened.
+                if slot.series.is_some() && day >= self.today {
+                    continue;
+                }
+                let skill_ok = |c: &Carer| item.skill.is_none_or(|s| c.skills.contains(&s));
+                let mut carer = Some(slot.carer).filter(|c| !carers[*c].on_leave(day));
+                if carer.is_none() {
+                    carer = (0..carers.len())
+                        .find(|c| *c != slot.carer && skill_ok(&carers[*c]) && carers[*c].days.contains(&slot.weekday) && !carers[*c].on_leave(day));
+                }
+                let past = day < self.today;
+                let roll = rng.random_range(0..1000);
+                let (status, reason) = match (past, carer) {
+                    (false, _) => ("planned", None),
+                    (true, None) => ("missed", Some("staff_unavailable")),
+                    (true, Some(_)) if roll < 920 => ("done", None),
+                    (true, Some(_)) if roll < 960 => {
+                        ("missed", Some(["client_away", "client_ill", "in_hospital", "weather"][rng.random_range(0..4)]))
+                    }
+                    (true, Some(_)) if roll < 985 => ("refused", Some("client_declined")),
+                    (true, Some(_)) => ("cancelled", None),
+                };
+                let staff = carer.unwrap_or(slot.carer);
+                let done = (status == "done").then(|| {
+                    let start = slot.start + rng.random_range(0..=10);
+                    let length = (item.duration as i64 + rng.random_range(-10..=10)).max(5) as u32;
+                    (start, (start + length).min(1440))
+                });
+                let recorded = (past && status != "cancelled").then(|| self.stamp(day, done.map_or(slot.start, |d| d.1)));
+                let source = if slot.series.is_some() { "series" } else { "scheduler" };
+                insert.execute(params![
+                    facility_id,
+                    item.client_id,
+                    item.id,
+                    slot.series,
+                    slot.series.map(|_| day.to_string()),
+                    carers[staff].id,
+                    day.to_string(),
+                    slot.start,
+                    item.duration,
+                    item.place.as_str(),
+                    source,
+                    status == "cancelled",
+                    status,
+                    done.map(|d| d.0),
+                    done.map(|d| d.1),
+                    reason,
+                    recorded.as_ref().map(|_| carers[staff].name.as_str()),
+                    recorded,
+                    Option::<i64>::None,
+                    self.now,
+                ])?;
+                counts.visits += 1;
+                if status == "missed" && reason != Some("staff_unavailable") && rng.random_bool(0.5) {
+                    let missed = self.conn.last_insert_rowid();
+                    let later = day + Days::new(rng.random_range(1..=2));
+                    if later < self.today {
+                        let (start, end) = (slot.start, slot.start + item.duration);
+                        insert.execute(params![
+                            facility_id,
+                            item.client_id,
+                            item.id,
+                            Option::<i64>::None,
+                            Option::<String>::None,
+                            carers[staff].id,
+                            later.to_string(),
+                            start,
+                            item.duration,
+                            item.place.as_str(),
+                            "manual",
+                            true,
+                            "done",
+                            start,
+                            end,
+                            Option::<&str>::None,
+                            carers[staff].name.as_str(),
+                            self.stamp(later, end),
+                            missed,
+                            self.now,
+                        ])?;
+                        counts.visits += 1;
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// `minute` of local `day` as a stored instant.
+    fn stamp(&self, day: NaiveDate, minute: u32) -> String {
+        let time = NaiveTime::from_num_seconds_from_midnight_opt(minute.min(1439) * 60, 0).expect("a minute of the day");
+        let local = local_offset().from_local_datetime(&day.and_time(time)).single().expect("a fixed offset is unambiguous");
+        utc_stamp(local.to_utc())
+    }
+}
+
+/// Whether a visit from `start` to `end` on `weekday` at `here` fits a carer's week: no
+/// overlap, and the walk from the visit before and to the visit after fits in the gaps.
+fn fits(busy: &[(u8, u32, u32, Place)], weekday: u8, start: u32, end: u32, here: Place) -> bool {
+    busy.iter().filter(|b| b.0 == weekday).all(|&(_, s, e, there)| {
+        if e <= start {
+            e + there.walk_to(here).minutes <= start
+        } else if s >= end {
+            end + here.walk_to(there).minutes <= s
+        } else {
+            false
+        }
+    })
+}
+
+/// A point within `radius` metres of `at`, evenly over the disc.
+fn around(rng: &mut SmallRng, at: GeoPoint, radius: f64) -> GeoPoint {
+    let r = radius * rng.random_range(0.0f64..1.0).sqrt();
+    let angle = rng.random_range(0.0..std::f64::consts::TAU);
+    at.offset(r * angle.cos(), r * angle.sin())
+}
