@@ -264,6 +264,8 @@ export const api = {
   mealMonthTotals: (facilityId: number | null, year: number, month: number) => call<MonthTotals>('meal_month_totals', { facilityId, year, month }),
 
   carePlan: (clientId: number) => call<CarePlan>('care_plan', { clientId }),
+  /** Active plan items of the facility on `day`: what a visit placed by hand is for. */
+  facilityPlanItems: (facilityId: number, day: string) => call<PlanItem[]>('facility_plan_items', { facilityId, day }),
   planItemCreate: (input: PlanItemInput) => call<PlanItem>('plan_item_create', { input }),
   planItemUpdate: (itemId: number, input: PlanItemInput) => call<PlanItem>('plan_item_update', { itemId, input }),
   /** Ends an item on `lastDay`: its later planned visits are cancelled, its weekly series stop. */

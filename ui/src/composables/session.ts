@@ -41,3 +41,10 @@ export const assignableRoles = computed<Role[]>(() => {
 export const canManageMenus = canManageAccounts
 /** Books and cancels meals (front desk, nurses, managers). */
 export const canBookMeals = computed(() => ['front_desk', 'nurse', 'facility_manager', 'city_admin'].includes(actor.value?.role ?? ''))
+
+/** Writes care plans (nurses, managers, the city office). */
+export const canManageCarePlans = computed(() => ['nurse', 'facility_manager', 'city_admin'].includes(actor.value?.role ?? ''))
+/** Places, moves and cancels visits (the desk books visits too). */
+export const canScheduleVisits = canBookMeals
+/** Runs the weekly scheduler and makes visits weekly (managers, the city office). */
+export const canPlanSchedules = canManageAccounts

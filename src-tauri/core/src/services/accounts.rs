@@ -352,9 +352,10 @@ pub fn link_staff(db: &Db, actor: &Actor, id: i64, staff_id: Option<i64>) -> Res
             return Err(CoreError::Forbidden);
         }
         if let Some(s) = staff_id {
-            let at: Option<i64> =
-                c.query_row("SELECT facility_id FROM staff WHERE id = ?1", [s], |r| r.get(0)).optional()?;
-            if at.is_none() || at != before.facility_id {
+            let at: Option<(i64, bool)> = c
+                .query_row("SELECT facility_id, active FROM staff WHERE id = ?1", [s], |r| Ok((r.get(0)?, r.get(1)?)))
+                .optional()?;
+            if at.is_none_or(|(f, active)| Some(f) != before.facility_id || !active) {
                 return Err(Invalid::new("account.staff_elsewhere", "staff_id").into());
             }
             let taken: bool = c.query_row(

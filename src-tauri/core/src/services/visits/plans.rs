@@ -120,7 +120,7 @@ pub struct CarePlan {
     /// Weekly visit minutes the level suggests.
     pub suggested_min_low: Option<u32>,
     pub suggested_min_high: Option<u32>,
-    /// Weekly minutes of the active items.
+    /// Weekly minutes of the items in force today.
     pub planned_min: u32,
     pub items: Vec<PlanItem>,
 }
@@ -199,16 +199,19 @@ pub fn care_plan(db: &Db, actor: &Actor, client_id: i64) -> Result<CarePlan> {
     db.read(|c| {
         let facility_id = facility_of(c, PersonKind::Client, client_id)?;
         actor.require_at(Action::ViewPeople, facility_id)?;
-        let items = c
-            .prepare_cached(&format!("{ITEM_SELECT} WHERE p.client_id = ?1 ORDER BY p.ends_on IS NOT NULL, p.id"))?
+        let mut items = c
+            .prepare_cached(&format!("{ITEM_SELECT} WHERE p.client_id = ?1 ORDER BY p.id"))?
             .query_map([client_id], PlanItem::from_row)?
             .collect::<rusqlite::Result<Vec<_>>>()?;
+        items.sort_by_key(|i| !i.active); // stable: the ended ones last, each group by id
         let level: Option<u8> = c
             .prepare_cached("SELECT level FROM assessments WHERE client_id = ?1 ORDER BY assessed_on DESC, id DESC LIMIT 1")?
             .query_row([client_id], |r| r.get(0))
             .optional()?;
         let suggested = level.map(suggested_weekly_minutes);
-        let planned_min = items.iter().filter(|i| i.active).map(|i| i.visits_per_week * i.duration_min).sum();
+        let today = today_local();
+        let planned_min =
+            items.iter().filter(|i| i.active && i.starts_on <= today).map(|i| i.visits_per_week * i.duration_min).sum();
         Ok(CarePlan {
             client_id,
             level,
@@ -282,6 +285,7 @@ pub fn update_plan_item(db: &Db, actor: &Actor, id: i64, input: &PlanItemInput) 
         if before.client_id != input.client_id {
             return Err(Invalid::new("plan.client_changed", "client_id").into());
         }
+        require_elder_client(c, before.client_id)?;
         c.prepare_cached(
             "UPDATE care_plan_items SET service = ?2, title = ?3, visits_per_week = ?4, duration_min = ?5,
                  preferred_days = ?6, window_start = ?7, window_end = ?8, skill = ?9, place = ?10, starts_on = ?11,
