@@ -108,6 +108,7 @@ const COMMANDS: &[&str] = &[
     "visit_series_end",
     "visit_record",
     "visit_make_up",
+    "visits_plan_week",
 ];
 
 fn main() {

@@ -1,6 +1,6 @@
 //! Care visits on the demo city: care plans, every kind of conflict the week view explains,
 //! weekly series with exceptions, recording outcomes (a caregiver only their own), making
-//! up a missed visit, and leave. The scheduler has its own file (tests/visit_planner.rs).
+//! up a missed visit, leave, and the weekly scheduler on a feasible and an infeasible week.
 //!
 //! Each test takes the demo's first elder centre, clears the visits and plans the demo
 //! seeded there, and adds two staff members of its own with known hours and skills, and
@@ -17,6 +17,7 @@ use carecircle_core::services::frontdesk::today_local;
 use carecircle_core::services::visits::edit::{self, NewVisit, VisitMove};
 use carecircle_core::services::visits::leave::{self, LeaveInput};
 use carecircle_core::services::visits::location;
+use carecircle_core::services::visits::planner::{self, PlanReport};
 use carecircle_core::services::visits::plans::{self, PlanItemInput};
 use carecircle_core::services::visits::record::{self, VisitOutcome};
 use carecircle_core::services::visits::{week, week_of};
@@ -55,6 +56,8 @@ fn setup() -> Setup {
     let (t, admin) = common::seeded();
     let (centre, _) = common::two_elder_facilities(&t.db);
     common::without_demo_visits(&t.db, &[centre]);
+    // Only the two staff members below work here, so the scheduler's choices are known.
+    t.db.write(|c| Ok(c.execute("UPDATE staff SET active = 0 WHERE facility_id = ?1", [centre])?)).unwrap();
     let carer = staff(&t.db, centre, "测试护理员", "caregiver", r#"["caregiver_certificate"]"#, "17:00");
     let nurse = staff(&t.db, centre, "测试护士", "nurse", r#"["nurse_licence"]"#, "12:00");
     let ids: Vec<i64> = t
@@ -336,4 +339,104 @@ fn the_past_other_facilities_and_ended_plans_are_refused() {
     assert_eq!(w.visits.iter().find(|x| x.id == v).unwrap().status, VisitStatus::Cancelled);
     let after = NewVisit { plan_item_id: bath, day: s.monday, start: "10:00".into(), staff_id: None };
     assert_eq!(invalid(edit::create_visit(s.db(), &s.admin, &after).unwrap_err()), "visit.outside_plan");
+}
+
+impl Setup {
+    fn plan_week(&self) -> PlanReport {
+        let limit = std::time::Duration::from_millis(300);
+        planner::plan_facility_week(self.db(), &self.admin, self.centre, self.monday, limit, &|_| {}).unwrap()
+    }
+
+    fn item_with(&self, client: usize, title: &str, change: impl FnOnce(&mut PlanItemInput)) -> i64 {
+        let mut input = item(self.clients[client], title, None);
+        change(&mut input);
+        plans::create_plan_item(self.db(), &self.admin, &input).unwrap().id
+    }
+}
+
+#[test]
+fn the_scheduler_places_a_feasible_week_fully_and_keeps_what_was_placed_by_hand() {
+    let s = setup();
+    let bath = s.plan(0, "上门助浴", Some(Skill::CaregiverCertificate));
+    let company = s.item_with(1, "陪伴聊天", |i| {
+        i.visits_per_week = 3;
+        i.duration_min = 45;
+    });
+    let meds = s.item_with(0, "用药检查", |i| {
+        i.visits_per_week = 3;
+        i.duration_min = 20;
+        i.window_end = "11:00".into();
+        i.skill = Some(Skill::NurseLicence);
+    });
+    let report = s.plan_week();
+    assert_eq!((report.placed, report.kept, report.replaced), (8, 0, 0), "{report:?}");
+    assert!(report.unplaced.is_empty());
+
+    let w = week::week(s.db(), &s.admin, s.centre, s.monday).unwrap();
+    assert!(w.conflicts.is_empty(), "{:?}", w.conflicts);
+    let anyone = [s.carer, s.nurse];
+    for (item, n, window, staff) in
+        [(bath, 2, (480, 1020), &anyone[..1]), (company, 3, (480, 1020), &anyone[..]), (meds, 3, (480, 660), &anyone[1..])]
+    {
+        let mine: Vec<_> = w.visits.iter().filter(|v| v.plan_item_id == item).collect();
+        assert_eq!(mine.len(), n, "item {item}");
+        let mut days: Vec<_> = mine.iter().map(|v| v.day).collect();
+        days.dedup();
+        assert_eq!(days.len(), n, "on different days: {days:?}");
+        for v in mine {
+            assert!(v.start_min >= window.0 && v.start_min + v.duration_min <= window.1, "{v:?}");
+            assert!(staff.contains(&v.staff_id.unwrap()), "someone with the skill: {v:?}");
+        }
+    }
+
+    // Planning again redoes the automatic plan; a visit moved by hand stays where it was put.
+    let moved = w.visits.iter().find(|v| v.plan_item_id == company).unwrap();
+    edit::move_visit(s.db(), &s.admin, moved.id, &VisitMove { day: moved.day, start: "15:30".into(), staff_id: Some(s.carer) })
+        .unwrap();
+    let again = s.plan_week();
+    assert_eq!((again.placed, again.kept, again.replaced), (7, 1, 7), "{again:?}");
+    let w = week::week(s.db(), &s.admin, s.centre, s.monday).unwrap();
+    assert_eq!(w.visits.len(), 8);
+    assert!(w.visits.iter().any(|v| v.id == moved.id && v.start_min == 15 * 60 + 30));
+    assert!(w.conflicts.is_empty(), "{:?}", w.conflicts);
+}
+
+#[test]
+fn the_scheduler_explains_each_visit_it_cannot_place() {
+    let s = setup();
+    // Nobody here is trained in rehabilitation.
+    s.item_with(0, "康复训练", |i| {
+        i.visits_per_week = 1;
+        i.skill = Some(Skill::Rehabilitation);
+    });
+    // Evenings, when nobody works.
+    s.item_with(1, "晚间照护", |i| {
+        i.visits_per_week = 1;
+        i.window_start = "18:00".into();
+        i.window_end = "20:00".into();
+    });
+    // The nurse works 20 hours a week; these ask for 28.
+    for client in [0, 1] {
+        s.item_with(client, "伤口护理", |i| {
+            i.visits_per_week = 10;
+            i.duration_min = 84;
+            i.skill = Some(Skill::NurseLicence);
+        });
+    }
+    let report = s.plan_week();
+    let reasons: Vec<&str> = report.unplaced.iter().map(|u| u.reason.as_str()).collect();
+    let of = |title: &str| report.unplaced.iter().filter(|u| u.title == title).collect::<Vec<_>>();
+    assert_eq!(of("康复训练").len(), 1);
+    assert_eq!(of("康复训练")[0].reason, "no_carer_with_skill");
+    assert_eq!(of("康复训练")[0].skill, Some(Skill::Rehabilitation));
+    assert_eq!(of("晚间照护")[0].reason, "no_window_in_working_hours");
+    let wounds = of("伤口护理");
+    assert!(!wounds.is_empty() && wounds.iter().all(|u| u.reason == "no_room_left"), "{reasons:?}");
+    // Ten a week on five days: each visit has its day, and the nurse's morning that day is full.
+    assert!(wounds.iter().all(|u| u.carer_days == Some(1)), "{wounds:?}");
+    // What it did place fits: the nurse's mornings hold two 84-minute visits each at most.
+    assert_eq!(report.placed as usize + wounds.len(), 20);
+    assert!(report.placed >= 10, "{report:?}");
+    let w = week::week(s.db(), &s.admin, s.centre, s.monday).unwrap();
+    assert!(w.conflicts.is_empty(), "{:?}", w.conflicts);
 }

@@ -89,6 +89,8 @@ import type { Visit } from './bindings/Visit'
 import type { NewVisit } from './bindings/NewVisit'
 import type { VisitMove } from './bindings/VisitMove'
 import type { VisitOutcome } from './bindings/VisitOutcome'
+import type { PlanProgress } from './bindings/PlanProgress'
+import type { PlanReport } from './bindings/PlanReport'
 
 export interface AppInfo {
   version: string
@@ -283,6 +285,12 @@ export const api = {
   visitMakeWeekly: (visitId: number) => call<Visit>('visit_make_weekly', { visitId }),
   visitSeriesEnd: (seriesId: number, lastDay: string) => call<void>('visit_series_end', { seriesId, lastDay }),
   visitRecord: (visitId: number, outcome: VisitOutcome) => call<Visit>('visit_record', { visitId, outcome }),
+  /** Plans the week at one facility, or at every elder facility of a living circle (`circleId`). */
+  visitsPlanWeek: (facilityId: number | null, circleId: number | null, weekStart: string, onProgress?: (p: PlanProgress) => void) => {
+    const channel = new Channel<PlanProgress>()
+    channel.onmessage = (p) => onProgress?.(p)
+    return call<PlanReport>('visits_plan_week', { facilityId, circleId, weekStart, onProgress: channel })
+  },
   visitMakeUp: (visitId: number, day: string, start: string, staffId: number | null) =>
     call<Visit>('visit_make_up', { visitId, day, start, staffId }),
 }

@@ -36,6 +36,7 @@ export const router = createRouter({
         { path: 'people/staff/new', name: 'staff-new', component: () => import('./views/StaffPage.vue') },
         { path: 'people/staff/:id(\\d+)', name: 'staff', component: () => import('./views/StaffPage.vue') },
         { path: 'meals', name: 'meals', component: () => import('./views/Meals.vue') },
+        { path: 'visits', name: 'visits', component: () => import('./views/Visits.vue') },
         { path: 'health', name: 'health', component: () => import('./views/Health.vue') },
         { path: 'registry', name: 'registry', component: () => import('./views/Registry.vue') },
         { path: 'facility/new', name: 'facility-new', component: () => import('./views/FacilityPage.vue') },

@@ -8,6 +8,7 @@ pub mod domain;
 pub mod error;
 pub mod i18n;
 pub mod roster;
+pub mod schedule;
 pub mod search;
 pub mod services;
 pub mod store;

@@ -124,6 +124,7 @@ macro_rules! all_commands {
             $crate::commands::visits::visit_series_end,
             $crate::commands::visits::visit_record,
             $crate::commands::visits::visit_make_up,
+            $crate::commands::visits::visits_plan_week,
         ]
     };
 }

@@ -8,11 +8,14 @@ use carecircle_core::domain::visits::GeoPoint;
 use carecircle_core::services::visits::edit::{self, NewVisit, VisitMove};
 use carecircle_core::services::visits::leave::{self, Leave, LeaveInput};
 use carecircle_core::services::visits::location;
+use carecircle_core::services::visits::planner::{self, PlanProgress, PlanReport};
 use carecircle_core::services::visits::plans::{self, CarePlan, PlanItem, PlanItemInput};
 use carecircle_core::services::visits::record::{self, VisitOutcome};
 use carecircle_core::services::visits::week::{self, Week};
 use carecircle_core::services::visits::Visit;
 use carecircle_core::ErrorPayload;
+use carecircle_core::error::Invalid;
+use tauri::ipc::Channel;
 use tauri::State;
 
 use crate::state::AppState;
@@ -133,5 +136,31 @@ pub async fn visit_make_up(
 ) -> Result<Visit, ErrorPayload> {
     state
         .as_actor(move |db, actor| record::make_up(db, actor, visit_id, parse_date(&day, "day")?, &start, staff_id))
+        .await
+}
+
+/// Plans the week at one facility, or at every elder facility of a living circle, off the
+/// UI thread; progress goes back over `on_progress`.
+#[tauri::command]
+pub async fn visits_plan_week(
+    state: State<'_, AppState>,
+    facility_id: Option<i64>,
+    circle_id: Option<i64>,
+    week_start: String,
+    on_progress: Channel<PlanProgress>,
+) -> Result<PlanReport, ErrorPayload> {
+    state
+        .as_actor(move |db, actor| {
+            let week = parse_date(&week_start, "week_start")?;
+            let progress = |p: PlanProgress| {
+                let _ = on_progress.send(p);
+            };
+            let limit = planner::DEFAULT_TIME_LIMIT;
+            match (facility_id, circle_id) {
+                (Some(f), None) => planner::plan_facility_week(db, actor, f, week, limit, &progress),
+                (None, Some(c)) => planner::plan_circle_week(db, actor, c, week, limit, &progress),
+                _ => Err(Invalid::new("visit.plan_scope", "facility_id").into()),
+            }
+        })
         .await
 }

@@ -14,6 +14,6 @@ level: number | null,
  */
 suggested_min_low: number | null, suggested_min_high: number | null, 
 /**
- * Weekly minutes of the active items.
+ * Weekly minutes of the items in force today.
  */
 planned_min: number, items: Array<PlanItem>, };

@@ -18,7 +18,7 @@
 //!   during the year, one in twenty has ended.
 //! - The regular week: each item's visits are given a day, time and staff member greedily
 //!   (the same caregiver for a client where the skills allow), checking hours, overlaps and
-//!   the walk between homes, as the conflict rules do. Seven in ten become weekly series;
+//!   the walks between homes and from and back to the facility, as the conflict rules do. Seven in ten become weekly series;
 //!   the rest were placed by the scheduler week by week — so next week has work for "plan
 //!   the week", and this week is complete.
 //! - History: the last 52 weeks, from each item's start. Past visits are done 92 % of the
@@ -374,6 +374,7 @@ impl Seeder<'_> {
             let rows = stmt.query_map([facility_id], |r| Ok((r.get(0)?, GeoPoint::from_parts(r.get(1)?, r.get(2)?))))?;
             rows.collect::<rusqlite::Result<_>>()?
         };
+        let depot = Place::Centre(Some(centre));
         let place = |item: &Item| match item.place {
             CarePlace::Centre => Place::Centre(Some(centre)),
             CarePlace::Home => Place::Home { client_id: item.client_id, at: homes.get(&item.client_id).copied().flatten() },
@@ -399,7 +400,10 @@ impl Seeder<'_> {
                 let found = order.iter().find_map(|&c| {
                     group.iter().filter(|d| carers[c].days.contains(d)).find_map(|&d| {
                         let carer = &carers[c];
-                        (ws.max(carer.start)..=we.min(carer.end).saturating_sub(item.duration))
+                        // The day starts and ends at the facility (as the scheduler plans it).
+                        let earliest = carer.start + depot.walk_to(here).minutes;
+                        let latest = carer.end.saturating_sub(here.walk_to(depot).minutes + item.duration);
+                        (ws.max(earliest)..=(we - item.duration).min(latest))
                             .step_by(15)
                             .find(|&start| fits(&busy[c], d, start, start + item.duration, here))
                             .map(|start| (c, d, start))

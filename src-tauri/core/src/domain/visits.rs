@@ -246,6 +246,10 @@ code_enum! {
         OutsideHours = "outside_hours",
         MissingSkill = "missing_skill",
         NoWalkTime = "no_walk_time",
+        /// The day starts at the facility: no time to walk from it to the first visit.
+        NoWalkFromCentre = "no_walk_from_centre",
+        /// …and ends there: no time to walk back after the last.
+        NoWalkToCentre = "no_walk_to_centre",
     }
 }
 
@@ -283,10 +287,11 @@ impl Conflict {
     }
 }
 
-/// Every conflict in `visits` (planned ones, assigned or not) given the staff's facts.
+/// Every conflict in `visits` (planned ones, assigned or not) given the staff's facts and
+/// where the facility is (a working day starts and ends there, as the scheduler plans it).
 /// Unassigned visits have none; visits of staff not in `staff` are checked for time
 /// clashes only.
-pub fn conflicts(visits: &[VisitFacts], staff: &[StaffFacts]) -> Vec<Conflict> {
+pub fn conflicts(visits: &[VisitFacts], staff: &[StaffFacts], centre: Place) -> Vec<Conflict> {
     let by_id: BTreeMap<i64, &StaffFacts> = staff.iter().map(|s| (s.id, s)).collect();
     let mut days: BTreeMap<(i64, NaiveDate), Vec<&VisitFacts>> = BTreeMap::new();
     for v in visits {
@@ -315,8 +320,38 @@ pub fn conflicts(visits: &[VisitFacts], staff: &[StaffFacts]) -> Vec<Conflict> {
                     out.push(Conflict { skill: Some(skill), ..Conflict::one(ConflictKind::MissingSkill, v, staff_id) });
                 }
             }
+            if away.is_none() {
+                out.extend(centre_walks(s, &list, centre));
+            }
         }
         out.extend(day_clashes(staff_id, day, &list));
+    }
+    out
+}
+
+/// The walk from the facility to the day's first visit after work starts, and back after
+/// the last before it ends (a visit outside the hours is already flagged as such).
+fn centre_walks(s: &StaffFacts, list: &[&VisitFacts], centre: Place) -> Vec<Conflict> {
+    let mut out = Vec::new();
+    let within = |v: &VisitFacts| v.start_min >= s.work_start_min && v.end_min() <= s.work_end_min;
+    let legs = [
+        (list.first(), ConflictKind::NoWalkFromCentre),
+        (list.last(), ConflictKind::NoWalkToCentre),
+    ];
+    for (visit, kind) in legs {
+        let Some(v) = visit.filter(|v| within(v)) else { continue };
+        let (walk, gap) = match kind {
+            ConflictKind::NoWalkFromCentre => (centre.walk_to(v.place), v.start_min - s.work_start_min),
+            _ => (v.place.walk_to(centre), s.work_end_min - v.end_min()),
+        };
+        if walk.minutes > gap {
+            out.push(Conflict {
+                walk_min: Some(walk.minutes),
+                gap_min: Some(gap as i32),
+                estimated: walk.estimated,
+                ..Conflict::one(kind, v, s.id)
+            });
+        }
     }
     out
 }
@@ -368,6 +403,7 @@ mod tests {
     }
 
     const CENTRE: GeoPoint = GeoPoint { lat: 39.6550, lon: 106.7940 };
+    const CENTRE_PLACE: Place = Place::Centre(Some(CENTRE));
 
     fn home(client_id: i64, east: f64, north: f64) -> Place {
         Place::Home { client_id, at: Some(CENTRE.offset(east, north)) }
@@ -418,13 +454,13 @@ mod tests {
     #[test]
     fn a_clean_day_has_no_conflicts() {
         let v = [visit(1, 9 * 60, 60, home(1, 0.0, 300.0)), visit(2, 10 * 60 + 10, 45, home(2, 0.0, 600.0))];
-        assert!(conflicts(&v, &[staff(1)]).is_empty());
+        assert!(conflicts(&v, &[staff(1)], CENTRE_PLACE).is_empty());
     }
 
     #[test]
     fn overlapping_visits_are_a_double_booking() {
         let v = [visit(1, 9 * 60, 60, home(1, 0.0, 0.0)), visit(2, 9 * 60 + 30, 30, home(1, 0.0, 0.0))];
-        let c = conflicts(&v, &[staff(1)]);
+        let c = conflicts(&v, &[staff(1)], CENTRE_PLACE);
         assert_eq!(kinds(&c), vec![ConflictKind::DoubleBooked]);
         assert_eq!(c[0].visit_ids, vec![1, 2]);
     }
@@ -433,7 +469,7 @@ mod tests {
     fn a_gap_shorter_than_the_walk_is_flagged_with_both_figures() {
         // 1 km apart: 1000 × 1.3 / 80 = 16.25 → 17 minutes; only 10 between the visits.
         let v = [visit(1, 9 * 60, 50, home(1, 0.0, 0.0)), visit(2, 10 * 60, 30, home(2, 1000.0, 0.0))];
-        let c = conflicts(&v, &[staff(1)]);
+        let c = conflicts(&v, &[staff(1)], CENTRE_PLACE);
         assert_eq!(kinds(&c), vec![ConflictKind::NoWalkTime]);
         assert_eq!(c[0].walk_min, Some(17));
         assert_eq!(c[0].gap_min, Some(10));
@@ -444,27 +480,43 @@ mod tests {
     fn hours_days_leave_and_skills() {
         let mut s = staff(1);
         let early = visit(1, 7 * 60 + 30, 60, home(1, 0.0, 0.0));
-        assert_eq!(kinds(&conflicts(std::slice::from_ref(&early), std::slice::from_ref(&s))), vec![ConflictKind::OutsideHours]);
+        assert_eq!(kinds(&conflicts(std::slice::from_ref(&early), std::slice::from_ref(&s), CENTRE_PLACE)), vec![ConflictKind::OutsideHours]);
         let late = visit(2, 16 * 60 + 30, 45, home(1, 0.0, 0.0));
-        assert_eq!(kinds(&conflicts(&[late], &[s.clone()])), vec![ConflictKind::OutsideHours]);
+        assert_eq!(kinds(&conflicts(&[late], &[s.clone()], CENTRE_PLACE)), vec![ConflictKind::OutsideHours]);
 
         let saturday = VisitFacts { day: day("2026-12-05"), ..visit(3, 9 * 60, 30, home(1, 0.0, 0.0)) };
-        assert_eq!(kinds(&conflicts(&[saturday], &[s.clone()])), vec![ConflictKind::NotWorkingDay]);
+        assert_eq!(kinds(&conflicts(&[saturday], &[s.clone()], CENTRE_PLACE)), vec![ConflictKind::NotWorkingDay]);
 
         s.leave.push((day("2026-11-30"), day("2026-12-01")));
         let on_leave = visit(4, 9 * 60, 30, home(1, 0.0, 0.0));
-        assert_eq!(kinds(&conflicts(&[on_leave], &[s.clone()])), vec![ConflictKind::OnLeave]);
+        assert_eq!(kinds(&conflicts(&[on_leave], &[s.clone()], CENTRE_PLACE)), vec![ConflictKind::OnLeave]);
 
         let nursing = VisitFacts { skill: Some(Skill::NurseLicence), day: day("2026-12-02"), ..visit(5, 9 * 60, 30, home(1, 0.0, 0.0)) };
-        let c = conflicts(&[nursing], &[s]);
+        let c = conflicts(&[nursing], &[s], CENTRE_PLACE);
         assert_eq!(kinds(&c), vec![ConflictKind::MissingSkill]);
         assert_eq!(c[0].skill, Some(Skill::NurseLicence));
     }
 
     #[test]
+    fn the_day_starts_and_ends_with_a_walk_from_and_to_the_facility() {
+        // 1 km away: 17 minutes. At 08:10, ten minutes after work starts: too soon; ending
+        // 16:50, ten minutes before it ends: too late to walk back.
+        let far = home(1, 1000.0, 0.0);
+        let first = visit(1, 8 * 60 + 10, 30, far);
+        let last = visit(2, 16 * 60 + 20, 30, far);
+        let c = conflicts(&[first, last], &[staff(1)], CENTRE_PLACE);
+        assert_eq!(kinds(&c), vec![ConflictKind::NoWalkFromCentre, ConflictKind::NoWalkToCentre]);
+        assert_eq!((c[0].visit_ids.clone(), c[0].walk_min, c[0].gap_min), (vec![1], Some(17), Some(10)));
+        assert_eq!((c[1].visit_ids.clone(), c[1].gap_min), (vec![2], Some(10)));
+        // At the centre itself, no walk.
+        let here = visit(3, 8 * 60, 30, CENTRE_PLACE);
+        assert!(conflicts(&[here], &[staff(1)], CENTRE_PLACE).is_empty());
+    }
+
+    #[test]
     fn unassigned_visits_have_no_conflicts() {
         let v = VisitFacts { staff_id: None, ..visit(1, 3 * 60, 60, home(1, 0.0, 0.0)) };
-        assert!(conflicts(&[v], &[staff(1)]).is_empty());
+        assert!(conflicts(&[v], &[staff(1)], CENTRE_PLACE).is_empty());
     }
 
     #[test]

@@ -8,6 +8,7 @@
 pub mod edit;
 pub mod leave;
 pub mod location;
+pub mod planner;
 pub mod plans;
 pub mod record;
 pub mod week;

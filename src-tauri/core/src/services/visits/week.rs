@@ -64,7 +64,8 @@ pub fn week(db: &Db, actor: &Actor, facility_id: i64, week_start: NaiveDate) -> 
         let visits = week_visits(c, facility_id, week_start)?;
         let staff = week_staff(c, facility_id, week_start, &visits)?;
         let facts = staff_facts(c, facility_id, week_start)?;
-        let conflicts = conflicts(&visit_facts(c, facility_id, &visits)?, &facts);
+        let centre = Place::Centre(facility_point(c, facility_id)?);
+        let conflicts = conflicts(&visit_facts(c, facility_id, &visits)?, &facts, centre);
         let my_staff_id = account_staff(c, actor)?;
         Ok(Week { facility_id, week_start, staff, visits, conflicts, my_staff_id })
     })

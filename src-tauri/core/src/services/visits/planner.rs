@@ -1,0 +1,586 @@
+//! "Plan the week": the facility's care plans, staff hours, leave and homes turned into a
+//! scheduling instance (the benchmark's format, `crate::schedule`), solved, and written
+//! back as visits.
+//!
+//! Decisions worth knowing:
+//! - Only days after today are planned: today's visits are under way.
+//! - Visits placed or moved by hand, weekly-series occurrences and anything recorded stay
+//!   where they are; they enter the instance pinned to their staff member at their time
+//!   (a single window), so the new visits are planned around them. A visit placed by hand
+//!   without anyone gets a staff member at its time if one is free. The previous automatic
+//!   plan of those days (planned, untouched) is replaced.
+//! - What each plan item still needs: its visits a week, spread over its preferred days
+//!   (`domain::visits::day_groups`), less the visits it already has that week (cancelled
+//!   ones count: someone decided against that visit). Each new visit may take place on any
+//!   day of its group, inside the item's time window.
+//! - Care staff are the active caregivers, nurses and health workers; one working day per
+//!   staff member and day they work and are not on leave, from their start to their end,
+//!   with overtime counted after eight hours. Skills: 0 = any care, then one number per
+//!   `Skill`.
+//! - Walking times are the conflict rules' (`Place::walk_to`): a home without coordinates
+//!   is 15 minutes from everywhere. A working day starts and ends at the facility, in the
+//!   scheduler as in the conflict rules.
+//! - A kept visit the solver cannot fit (it is in conflict already: the week view says so)
+//!   still holds its time: a new visit that would run into it is left out and explained
+//!   (`fixed_visit_in_the_way`), never double-booked.
+//! - The client's usual caregiver (most visits in the four weeks before) is preferred.
+//! - One facility is one transaction: the week is read, solved (at most `time_limit`) and
+//!   written under the write lock, so nobody's change in between is overwritten.
+
+use std::collections::HashMap;
+use std::time::{Duration, Instant};
+
+use chrono::{Datelike, Days, NaiveDate};
+use rusqlite::{params, Connection};
+use serde::Serialize;
+use ts_rs::TS;
+
+use super::edit::{insert_visit, VisitRow};
+use super::week::{fill_series, home_points, staff_facts, week_visits};
+use super::{facility_point, week_of, Visit};
+use crate::domain::account::{Action, Actor};
+use crate::domain::facility::FacilityKind;
+use crate::domain::person::Skill;
+use crate::domain::visits::{day_groups, CarePlace, GeoPoint, Place, StaffFacts, VisitSource, VisitStatus};
+use crate::error::Result;
+use crate::schedule::{self, Id, Instance, SolveOptions, UnplacedReason, Window};
+use crate::services::audit::Entry;
+use crate::services::frontdesk::today_local;
+use crate::services::visits::plans::PlanItem;
+use crate::store::{now_utc, Db};
+
+/// Minutes a working day holds before overtime counts.
+const WORKDAY_MIN: i64 = 8 * 60;
+/// A missed visit costs as much as 1,000 minutes of walking: placing comes first.
+const UNMET_PENALTY: f64 = 1000.0;
+const OVERTIME_WEIGHT: f64 = 2.0;
+const CONTINUITY_WEIGHT: f64 = 10.0;
+/// Weeks looked back for a client's usual caregiver.
+const USUAL_CARER_WEEKS: u64 = 4;
+/// The scheduler's time for one facility: it stops earlier when it stops improving.
+pub const DEFAULT_TIME_LIMIT: Duration = Duration::from_millis(800);
+
+/// A visit the scheduler could not place, and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[ts(export)]
+pub struct UnplacedVisit {
+    pub facility_id: i64,
+    pub client_id: i64,
+    pub client_name: String,
+    pub plan_item_id: i64,
+    pub title: String,
+    /// `no_carer_with_skill`, `pinned_carer_unavailable`, `no_window_in_working_hours`,
+    /// `no_room_left` or `fixed_visit_in_the_way` (a visit kept where it was, in conflict
+    /// already, holds the time the scheduler wanted).
+    pub reason: String,
+    pub skill: Option<Skill>,
+    /// For `no_room_left`: how many skilled working days it would fit alone.
+    pub carer_days: Option<u32>,
+}
+
+/// What planning did.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[ts(export)]
+pub struct PlanReport {
+    #[ts(type = "string")]
+    pub week_start: NaiveDate,
+    /// The first day planned (after today).
+    #[ts(type = "string")]
+    pub from_day: NaiveDate,
+    pub facilities: u32,
+    /// New visits placed.
+    pub placed: u32,
+    /// Visits kept where they were (by hand, weekly, recorded).
+    pub kept: u32,
+    /// Visits of the previous automatic plan replaced.
+    pub replaced: u32,
+    pub unplaced: Vec<UnplacedVisit>,
+    pub walking_min: i64,
+    pub overtime_min: i64,
+    /// Σ over clients of (distinct caregivers in the week − 1).
+    pub caregiver_changes: u64,
+    pub secs: f64,
+}
+
+/// Progress of a plan over several facilities: which one, and how far its solve is.
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct PlanProgress {
+    pub facility_name: String,
+    pub index: u32,
+    pub total: u32,
+    pub fraction: f32,
+}
+
+/// Plans the week of Monday `week_start` at one facility.
+pub fn plan_facility_week(
+    db: &Db,
+    actor: &Actor,
+    facility_id: i64,
+    week_start: NaiveDate,
+    time_limit: Duration,
+    progress: &dyn Fn(PlanProgress),
+) -> Result<PlanReport> {
+    actor.require_at(Action::PlanSchedules, facility_id)?;
+    plan_facilities(db, actor, &[facility_id], week_start, time_limit, progress)
+}
+
+/// Plans the week at every elder facility of a living circle, one after another.
+pub fn plan_circle_week(
+    db: &Db,
+    actor: &Actor,
+    circle_id: i64,
+    week_start: NaiveDate,
+    time_limit: Duration,
+    progress: &dyn Fn(PlanProgress),
+) -> Result<PlanReport> {
+    actor.require(Action::PlanSchedules)?;
+    let facilities: Vec<i64> = db.read(|c| {
+        let mut stmt = c.prepare(
+            "SELECT f.id FROM facilities f JOIN communities co ON co.id = f.community_id
+              WHERE co.circle_id = ?1 AND f.kind IN ('elder_centre', 'elder_station') ORDER BY f.id",
+        )?;
+        let ids = stmt.query_map([circle_id], |r| r.get(0))?.collect::<rusqlite::Result<Vec<i64>>>()?;
+        Ok(ids)
+    })?;
+    for f in &facilities {
+        actor.require_at(Action::PlanSchedules, *f)?;
+    }
+    plan_facilities(db, actor, &facilities, week_start, time_limit, progress)
+}
+
+fn plan_facilities(
+    db: &Db,
+    actor: &Actor,
+    facilities: &[i64],
+    week_start: NaiveDate,
+    time_limit: Duration,
+    progress: &dyn Fn(PlanProgress),
+) -> Result<PlanReport> {
+    let started = Instant::now();
+    let week_start = week_of(week_start);
+    let from_day = (today_local() + Days::new(1)).max(week_start);
+    let mut report = PlanReport {
+        week_start,
+        from_day,
+        facilities: facilities.len() as u32,
+        placed: 0,
+        kept: 0,
+        replaced: 0,
+        unplaced: Vec::new(),
+        walking_min: 0,
+        overtime_min: 0,
+        caregiver_changes: 0,
+        secs: 0.0,
+    };
+    for (i, &facility_id) in facilities.iter().enumerate() {
+        db.write(|c| {
+            let name: String = c.query_row("SELECT name FROM facilities WHERE id = ?1", [facility_id], |r| r.get(0))?;
+            let kind: String = c.query_row("SELECT kind FROM facilities WHERE id = ?1", [facility_id], |r| r.get(0))?;
+            if !FacilityKind::parse(&kind).is_some_and(FacilityKind::is_elder) {
+                return Err(crate::error::Invalid::new("visit.not_elder_facility", "facility_id").into());
+            }
+            let tick = |fraction: f32| {
+                progress(PlanProgress {
+                    facility_name: name.clone(),
+                    index: i as u32 + 1,
+                    total: facilities.len() as u32,
+                    fraction,
+                })
+            };
+            tick(0.0);
+            let one = plan_one(c, facility_id, week_start, from_day, time_limit, &tick)?;
+            Entry::new("plan_week", "visits", week_start)
+                .facility(Some(facility_id))
+                .after(&serde_json::json!({
+                    "placed": one.placed, "kept": one.kept, "replaced": one.replaced,
+                    "unplaced": one.unplaced.len(), "from_day": from_day.to_string(),
+                }))
+                .write(c, actor)?;
+            report.placed += one.placed;
+            report.kept += one.kept;
+            report.replaced += one.replaced;
+            report.unplaced.extend(one.unplaced);
+            report.walking_min += one.walking_min;
+            report.overtime_min += one.overtime_min;
+            report.caregiver_changes += one.caregiver_changes;
+            tick(1.0);
+            Ok(())
+        })?;
+    }
+    report.secs = started.elapsed().as_secs_f64();
+    Ok(report)
+}
+
+struct FacilityPlan {
+    placed: u32,
+    kept: u32,
+    replaced: u32,
+    unplaced: Vec<UnplacedVisit>,
+    walking_min: i64,
+    overtime_min: i64,
+    caregiver_changes: u64,
+}
+
+/// What a visit of the instance stands for in the database.
+enum Origin {
+    /// A new visit of this plan item.
+    New(usize),
+    /// An existing visit kept at its time (`staff` none: placed by hand without anyone).
+    Kept { visit_id: i64, staff: Option<i64> },
+}
+
+fn plan_one(
+    c: &Connection,
+    facility_id: i64,
+    week_start: NaiveDate,
+    from_day: NaiveDate,
+    time_limit: Duration,
+    tick: &dyn Fn(f32),
+) -> Result<FacilityPlan> {
+    let week_end = week_start + Days::new(6);
+    fill_series(c, facility_id, week_start)?;
+    let replaced = c.execute(
+        "DELETE FROM visits WHERE facility_id = ?1 AND day BETWEEN ?2 AND ?3
+            AND source = 'scheduler' AND status = 'planned' AND locked = 0",
+        params![facility_id, from_day.to_string(), week_end.to_string()],
+    )? as u32;
+    let existing = week_visits(c, facility_id, week_start)?;
+    let items = active_items(c, facility_id, week_start)?;
+    let staff = care_staff(c, facility_id, week_start)?;
+
+    let mut b = Builder::new(c, facility_id)?;
+    let mut origins = Vec::new();
+    // Visits already in the week from the first planned day: fixed where they are.
+    for v in existing.iter().filter(|v| v.day >= from_day && v.status == VisitStatus::Planned) {
+        let window = absolute(week_start, v.day, v.start_min);
+        b.push_visit(v.client_id, v.place, v.duration_min, v.skill, vec![Window { start: window, end: window }], v.staff_id);
+        origins.push(Origin::Kept { visit_id: v.id, staff: v.staff_id });
+    }
+    // What each item still needs this week.
+    for (index, item) in items.iter().enumerate() {
+        for days in needed_groups(item, &existing) {
+            let windows: Vec<Window> = days
+                .iter()
+                .map(|d| week_start + Days::new(u64::from(*d) - 1))
+                .filter(|d| *d >= from_day && *d >= item.starts_on && item.ends_on.is_none_or(|e| *d <= e))
+                .map(|d| Window {
+                    start: absolute(week_start, d, minutes(&item.window_start)),
+                    end: absolute(week_start, d, minutes(&item.window_end) - item.duration_min),
+                })
+                .collect();
+            if windows.is_empty() {
+                continue; // its days are past (or outside the item's dates)
+            }
+            b.push_visit(item.client_id, item.place, item.duration_min, item.skill, windows, None);
+            origins.push(Origin::New(index));
+        }
+    }
+    b.preferred_carers(c, facility_id, week_start)?;
+    b.vehicles(&staff, week_start, from_day);
+    let instance = b.finish();
+
+    let kept = origins.iter().filter(|o| matches!(o, Origin::Kept { .. })).count() as u32;
+    let solution = schedule::solve(
+        &instance,
+        &SolveOptions { time_limit, seed: week_start.num_days_from_ce() as u64, progress: Some(tick) },
+    );
+
+    // A kept visit the solver could not fit (the week already shows its conflict) still
+    // holds its time: a new visit that would run into it is left out and explained.
+    let blocked: Vec<(i64, &schedule::Visit)> = solution
+        .unplaced
+        .iter()
+        .filter_map(|u| match origins[u.visit] {
+            Origin::Kept { staff: Some(staff), .. } => Some((staff, &instance.visits[u.visit])),
+            _ => None,
+        })
+        .collect();
+    let runs_into = |staff: i64, v: &schedule::Visit, start: i64| {
+        blocked.iter().any(|(s, k)| {
+            let k_start = k.windows[0].start;
+            *s == staff
+                && k_start / 1440 == start / 1440
+                && start + v.service + instance.travel[v.loc][k.loc] > k_start
+                && k_start + k.service + instance.travel[k.loc][v.loc] > start
+        })
+    };
+    let mut unplaced: Vec<UnplacedVisit> = Vec::new();
+    let mut placed = 0;
+    for route in &solution.routes {
+        let vehicle = instance.vehicles.iter().find(|v| v.id == route.vehicle).expect("the solver's own vehicle");
+        let Id::Number(staff_id) = vehicle.carer else { unreachable!("carers are staff ids") };
+        for stop in &route.stops {
+            match &origins[stop.visit] {
+                Origin::New(index) if runs_into(staff_id, &instance.visits[stop.visit], stop.start) => {
+                    unplaced.push(explain(&items[*index], facility_id, None));
+                }
+                Origin::New(index) => {
+                    let item = &items[*index];
+                    let (day, start_min) = local(week_start, stop.start);
+                    insert_visit(
+                        c,
+                        &VisitRow {
+                            facility_id,
+                            client_id: item.client_id,
+                            plan_item_id: item.id,
+                            staff_id: Some(staff_id),
+                            day,
+                            start_min,
+                            duration_min: item.duration_min,
+                            place: item.place.as_str(),
+                            source: VisitSource::Scheduler,
+                            locked: false,
+                            makes_up_for: None,
+                        },
+                    )?;
+                    placed += 1;
+                }
+                Origin::Kept { visit_id, staff: None } => {
+                    c.execute(
+                        "UPDATE visits SET staff_id = ?2, updated_at = ?3 WHERE id = ?1",
+                        params![visit_id, staff_id, now_utc()],
+                    )?;
+                }
+                Origin::Kept { .. } => {}
+            }
+        }
+    }
+    unplaced.extend(solution.unplaced.iter().filter_map(|u| match &origins[u.visit] {
+        Origin::New(index) => Some(explain(&items[*index], facility_id, Some(&u.reason))),
+        Origin::Kept { .. } => None, // stays where it was; the week view shows its conflict
+    }));
+    Ok(FacilityPlan {
+        placed,
+        kept,
+        replaced,
+        unplaced,
+        walking_min: solution.score.travel,
+        overtime_min: solution.score.overtime,
+        caregiver_changes: solution.score.continuity,
+    })
+}
+
+/// Why the item's visit was left out: the solver's reason, or (none) a visit kept by hand
+/// in its way.
+fn explain(item: &PlanItem, facility_id: i64, reason: Option<&UnplacedReason>) -> UnplacedVisit {
+    let (code, carer_days) = match reason {
+        Some(UnplacedReason::NoCarerWithSkill { .. }) => ("no_carer_with_skill", None),
+        Some(UnplacedReason::PinnedCarerUnavailable { .. }) => ("pinned_carer_unavailable", None),
+        Some(UnplacedReason::NoWindowInWorkingHours) => ("no_window_in_working_hours", None),
+        Some(UnplacedReason::NoRoomLeft { carer_days }) => ("no_room_left", Some(*carer_days as u32)),
+        None => ("fixed_visit_in_the_way", None),
+    };
+    UnplacedVisit {
+        facility_id,
+        client_id: item.client_id,
+        client_name: item.client_name.clone(),
+        plan_item_id: item.id,
+        title: item.title.clone(),
+        reason: code.to_string(),
+        skill: item.skill,
+        carer_days,
+    }
+}
+
+/// Plan items in force some day of the week, of active clients.
+fn active_items(c: &Connection, facility_id: i64, week_start: NaiveDate) -> Result<Vec<PlanItem>> {
+    let end = week_start + Days::new(6);
+    Ok(c.prepare_cached(
+        "SELECT p.*, cl.name AS client_name FROM care_plan_items p JOIN clients cl ON cl.id = p.client_id
+          WHERE p.facility_id = ?1 AND cl.status = 'active' AND p.starts_on <= ?3
+            AND (p.ends_on IS NULL OR p.ends_on >= ?2)
+          ORDER BY p.id",
+    )?
+    .query_map(params![facility_id, week_start.to_string(), end.to_string()], PlanItem::from_row)?
+    .collect::<rusqlite::Result<Vec<_>>>()?)
+}
+
+/// The day groups of `item` not yet covered by a visit it has this week.
+fn needed_groups(item: &PlanItem, existing: &[Visit]) -> Vec<Vec<u8>> {
+    let mut groups = day_groups(&item.preferred_days, item.visits_per_week);
+    for v in existing.iter().filter(|v| v.plan_item_id == item.id) {
+        let weekday = v.day.weekday().number_from_monday() as u8;
+        // The group that holds its day, else any group: the visit counts either way.
+        let at = groups.iter().position(|g| g.contains(&weekday)).or((!groups.is_empty()).then_some(0));
+        if let Some(i) = at {
+            groups.remove(i);
+        }
+    }
+    groups
+}
+
+/// Active care staff with their facts for the week.
+fn care_staff(c: &Connection, facility_id: i64, week_start: NaiveDate) -> Result<Vec<StaffFacts>> {
+    let carers: Vec<i64> = c
+        .prepare_cached(
+            "SELECT id FROM staff WHERE facility_id = ?1 AND active = 1
+                AND job IN ('caregiver', 'nurse', 'health_worker') ORDER BY id",
+        )?
+        .query_map([facility_id], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(staff_facts(c, facility_id, week_start)?.into_iter().filter(|s| carers.contains(&s.id)).collect())
+}
+
+/// Minutes from Monday 00:00 of `week_start` to `minute` of `day`.
+fn absolute(week_start: NaiveDate, day: NaiveDate, minute: u32) -> i64 {
+    (day - week_start).num_days() * 1440 + i64::from(minute)
+}
+
+fn local(week_start: NaiveDate, at: i64) -> (NaiveDate, u32) {
+    (week_start + Days::new((at / 1440) as u64), (at % 1440) as u32)
+}
+
+fn minutes(clock: &str) -> u32 {
+    crate::domain::visits::parse_clock(clock, "window").unwrap_or(0)
+}
+
+/// The scheduler's number for a skill: 0 is any care work, then one per `Skill`.
+fn skill_number(skill: Option<Skill>) -> u8 {
+    skill.map_or(0, |s| 1 + Skill::ALL.iter().position(|k| *k == s).unwrap_or(0) as u8)
+}
+
+/// Builds the instance: points (the facility first), walking times, visits, vehicles.
+struct Builder {
+    centre: Option<GeoPoint>,
+    homes: HashMap<i64, Option<GeoPoint>>,
+    /// Point index of each client's home.
+    home_index: HashMap<i64, usize>,
+    places: Vec<Place>,
+    visits: Vec<schedule::Visit>,
+    vehicles: Vec<schedule::Vehicle>,
+    carers: Vec<schedule::Carer>,
+}
+
+impl Builder {
+    fn new(c: &Connection, facility_id: i64) -> Result<Builder> {
+        let centre = facility_point(c, facility_id)?;
+        Ok(Builder {
+            centre,
+            homes: home_points(c, facility_id)?,
+            home_index: HashMap::new(),
+            places: vec![Place::Centre(centre)],
+            visits: Vec::new(),
+            vehicles: Vec::new(),
+            carers: Vec::new(),
+        })
+    }
+
+    fn point_of(&mut self, client_id: i64, place: CarePlace) -> usize {
+        if place == CarePlace::Centre {
+            return 0;
+        }
+        if let Some(i) = self.home_index.get(&client_id) {
+            return *i;
+        }
+        let at = self.homes.get(&client_id).copied().flatten();
+        self.places.push(Place::Home { client_id, at });
+        self.home_index.insert(client_id, self.places.len() - 1);
+        self.places.len() - 1
+    }
+
+    fn push_visit(
+        &mut self,
+        client_id: i64,
+        place: CarePlace,
+        duration_min: u32,
+        skill: Option<Skill>,
+        windows: Vec<Window>,
+        pinned_staff: Option<i64>,
+    ) {
+        let loc = self.point_of(client_id, place);
+        self.visits.push(schedule::Visit {
+            client: Id::Number(client_id),
+            loc,
+            service: i64::from(duration_min),
+            skill: skill_number(skill),
+            windows,
+            pinned_carer: pinned_staff.map(Id::Number),
+            preferred_carer: None,
+        });
+    }
+
+    /// Each client's usual caregiver: most visits in the weeks before this one.
+    fn preferred_carers(&mut self, c: &Connection, facility_id: i64, week_start: NaiveDate) -> Result<()> {
+        let since = week_start - Days::new(7 * USUAL_CARER_WEEKS);
+        let mut stmt = c.prepare_cached(
+            "SELECT client_id, staff_id FROM visits
+              WHERE facility_id = ?1 AND day >= ?2 AND day < ?3 AND staff_id IS NOT NULL
+                AND status IN ('planned', 'done')
+              GROUP BY client_id, staff_id ORDER BY client_id, count(*) DESC, staff_id",
+        )?;
+        let mut usual: HashMap<i64, i64> = HashMap::new();
+        let mut rows = stmt.query(params![facility_id, since.to_string(), week_start.to_string()])?;
+        while let Some(r) = rows.next()? {
+            usual.entry(r.get(0)?).or_insert(r.get(1)?);
+        }
+        for v in &mut self.visits {
+            if let (Id::Number(client), None) = (&v.client, &v.pinned_carer) {
+                v.preferred_carer = usual.get(client).map(|s| Id::Number(*s));
+            }
+        }
+        Ok(())
+    }
+
+    /// One vehicle per staff member and day they work, from `from_day`, not on leave.
+    fn vehicles(&mut self, staff: &[StaffFacts], week_start: NaiveDate, from_day: NaiveDate) {
+        for s in staff {
+            let mut skills: Vec<u8> = std::iter::once(0).chain(s.skills.iter().map(|k| skill_number(Some(*k)))).collect();
+            skills.sort_unstable();
+            skills.dedup();
+            self.carers.push(schedule::Carer { id: Id::Number(s.id), skills: skills.clone() });
+            for offset in 0..7u32 {
+                let day = week_start + Days::new(u64::from(offset));
+                if day < from_day || !s.works_on(day) || s.on_leave(day) {
+                    continue;
+                }
+                let start = absolute(week_start, day, s.work_start_min);
+                let end = absolute(week_start, day, s.work_end_min);
+                self.vehicles.push(schedule::Vehicle {
+                    id: Id::Number(self.vehicles.len() as i64),
+                    carer: Id::Number(s.id),
+                    day: offset,
+                    start,
+                    end,
+                    max_duration: (end - start).min(WORKDAY_MIN),
+                    skills: skills.clone(),
+                });
+            }
+        }
+    }
+
+    fn finish(self) -> Instance {
+        let origin = self.centre;
+        let points = self
+            .places
+            .iter()
+            .map(|p| match (origin, p.point()) {
+                (Some(o), Some(at)) => local_metres(o, at),
+                _ => [0.0, 0.0],
+            })
+            .collect();
+        let travel = self
+            .places
+            .iter()
+            .map(|a| self.places.iter().map(|b| i64::from(a.walk_to(*b).minutes)).collect())
+            .collect();
+        Instance {
+            points,
+            travel,
+            visits: self.visits,
+            carers: self.carers,
+            vehicles: self.vehicles,
+            unmet_penalty: UNMET_PENALTY,
+            overtime_weight: OVERTIME_WEIGHT,
+            continuity_weight: CONTINUITY_WEIGHT,
+        }
+    }
+}
+
+/// `at` in metres east and north of `origin` (for the instance's points; the walking
+/// times come from the great-circle distance).
+fn local_metres(origin: GeoPoint, at: GeoPoint) -> [f64; 2] {
+    let north = origin.metres_to(GeoPoint { lat: at.lat, lon: origin.lon });
+    let east = origin.metres_to(GeoPoint { lat: origin.lat, lon: at.lon });
+    [if at.lon < origin.lon { -east } else { east }, if at.lat < origin.lat { -north } else { north }]
+}

@@ -1,0 +1,123 @@
+"""Care visits: a manager gives a client a care plan, plans next week with the scheduler and
+sees the week filled; she books a visit for today with a caregiver, who then signs in on the
+same PC, finds it among her own and records it done."""
+
+import sqlite3
+from datetime import date, timedelta
+
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions as EC
+
+from conftest import cli
+
+MANAGER_PASSWORD = "manager-pass-1"
+CARER_PASSWORD = "carer-pass-1"
+
+
+def choose(app, text):
+    """Clicks the visible option of the open select that contains `text`."""
+    xpath = f'//li[contains(@class, "el-select-dropdown__item")][contains(normalize-space(), "{text}")]'
+
+    def pick(driver):
+        for option in driver.find_elements(By.XPATH, xpath):
+            if option.is_displayed():
+                option.click()
+                return True
+        return False
+
+    app.wait.until(pick)
+    # The list folds away before anything under it can be clicked.
+    app.wait.until(lambda d: not [e for e in d.find_elements(By.CSS_SELECTOR, ".el-select-dropdown__item") if e.is_displayed()])
+
+
+def test_a_plan_is_scheduled_and_a_caregiver_records_her_visit(launch, demo_db):
+    with sqlite3.connect(demo_db) as c:
+        centre = c.execute("SELECT id FROM facilities WHERE kind = 'elder_centre' ORDER BY id LIMIT 1").fetchone()[0]
+        # A client with no plan yet, and a caregiver of the centre with a unique name.
+        client, name = c.execute(
+            "SELECT id, name FROM clients WHERE facility_id = ? AND status = 'active' "
+            "AND id NOT IN (SELECT client_id FROM care_plan_items) ORDER BY name_key, id LIMIT 1", (centre,)).fetchone()
+        carer, carer_name = c.execute(
+            "SELECT id, name FROM staff WHERE facility_id = ? AND job = 'caregiver' AND active = 1 "
+            "AND name NOT IN (SELECT name FROM staff GROUP BY name HAVING count(*) > 1) ORDER BY id LIMIT 1",
+            (centre,)).fetchone()
+    cli(demo_db, "accounts", "add", "--username", "manager", "--display-name", "站长老王", "--role", "facility_manager",
+        "--facility", str(centre), stdin=MANAGER_PASSWORD + "\n")
+    cli(demo_db, "accounts", "add", "--username", "carer", "--display-name", "护理员小李", "--role", "caregiver",
+        "--facility", str(centre), stdin=CARER_PASSWORD + "\n")
+    with sqlite3.connect(demo_db) as c:
+        c.execute("UPDATE accounts SET staff_id = ? WHERE username = 'carer'", (carer,))
+    today = date.today()
+    next_monday = today - timedelta(days=today.weekday()) + timedelta(days=7)
+
+    app = launch(demo_db)
+    app.sign_in("manager", MANAGER_PASSWORD)
+    app.click("nav-people")
+    app.click(f"people-open-client-{client}")
+    app.wait_text("person-title", name)
+
+    # A companionship visit twice a week, any weekday afternoon, by any care worker.
+    app.click("careplan-add")
+    app.type("planitem-title", "陪伴聊天")
+    for day in range(1, 6):
+        app.click(f"planitem-day-{day}")
+    app.type("planitem-visits", "2")
+    app.type("planitem-duration", "45")
+    app.type("planitem-window-start", "14:00")
+    app.type("planitem-window-end", "17:00")
+    app.click("planitem-save")
+    app.wait.until(lambda d: any("陪伴聊天" in r.text for r in d.find_elements(By.CSS_SELECTOR, '[data-testid="careplan-row"]')))
+    with sqlite3.connect(demo_db) as c:
+        item = c.execute("SELECT id FROM care_plan_items WHERE client_id = ? AND title = '陪伴聊天'", (client,)).fetchone()[0]
+
+    # Next week, planned by the scheduler: the client's two visits appear in the grid.
+    app.click("nav-visits")
+    app.wait.until(EC.presence_of_element_located((By.CSS_SELECTOR, '[data-testid="week-grid"]')))
+    app.click("week-next")
+    app.wait_text("week-label", next_monday.isoformat())
+    app.click("plan-week")
+    app.click("plan-run")
+    app.wait.until(EC.presence_of_element_located((By.CSS_SELECTOR, '[data-testid="plan-report"]')))
+    app.screenshot("plan-report")
+    with sqlite3.connect(demo_db) as c:
+        planned = c.execute(
+            "SELECT id, day, start_min, staff_id FROM visits WHERE plan_item_id = ? AND status = 'planned'", (item,)).fetchall()
+    assert len(planned) == 2, planned
+    assert len({p[1] for p in planned}) == 2, "on two different days"
+    assert all(14 * 60 <= p[2] <= 17 * 60 - 45 and p[3] is not None for p in planned), planned
+    next(b for b in app.driver.find_elements(By.CSS_SELECTOR, ".el-dialog__headerbtn") if b.is_displayed()).click()
+    for visit_id, *_ in planned:
+        app.wait.until(EC.visibility_of_element_located((By.CSS_SELECTOR, f'[data-testid="visit-{visit_id}"]')))
+    app.screenshot("week-planned")
+
+    # A visit today with the caregiver, placed by hand.
+    app.click("week-this")
+    app.click("visit-add")
+    app.click("add-item")
+    choose(app, f"{name} · 陪伴聊天")
+    app.type("add-start", "08:00")
+    app.click("add-staff")
+    choose(app, carer_name)
+    app.click("add-save")
+    with sqlite3.connect(demo_db) as c:
+        app.wait.until(lambda d: c.execute(
+            "SELECT count(*) FROM visits WHERE plan_item_id = ? AND day = ?", (item, today.isoformat())).fetchone()[0] == 1)
+        today_visit = c.execute("SELECT id FROM visits WHERE plan_item_id = ? AND day = ?", (item, today.isoformat())).fetchone()[0]
+
+    # The caregiver signs in on the same PC, sees her own visits and records today's.
+    app.click("sign-out")
+    carer_app = app
+    carer_app.sign_in("carer", CARER_PASSWORD)
+    carer_app.click("nav-visits")
+    carer_app.click(f"visit-{today_visit}")
+    carer_app.click("visit-record")
+    carer_app.type("outcome-start", "08:05")
+    carer_app.type("outcome-end", "08:50")
+    carer_app.type("outcome-note", "聊了家常，情绪不错")
+    carer_app.screenshot("record-visit")
+    carer_app.click("outcome-save")
+    carer_app.wait_text("visit-status", "已完成")
+    with sqlite3.connect(demo_db) as c:
+        row = c.execute("SELECT status, done_start_min, done_end_min, recorded_by_name FROM visits WHERE id = ?",
+                        (today_visit,)).fetchone()
+    assert row == ("done", 485, 530, "护理员小李")
