@@ -3,7 +3,8 @@
 //! holds all of its data. Its changes are audited as "system".
 
 use std::io::Write;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
 
 use carecircle_core::demo;
 use carecircle_core::domain::growth::{self, GrowthInput};
@@ -12,6 +13,7 @@ use carecircle_core::domain::resident_id::{ResidentId, Sex};
 use carecircle_core::domain::vitals::VitalsInput;
 use carecircle_core::error::Invalid;
 use carecircle_core::roster::{self, RosterKind};
+use carecircle_core::schedule::{self, Instance, SolveOptions};
 use carecircle_core::services::accounts::{self, NewAccount};
 use carecircle_core::services::frontdesk::today_local;
 use carecircle_core::services::meals::subsidy;
@@ -153,6 +155,21 @@ enum Command {
         kind: String,
         #[arg(long, value_name = "PATH")]
         out: PathBuf,
+    },
+    /// Plan a week of home care visits from a benchmark instance (CARE_VISIT_BENCH.md), write the
+    /// answer and print its score; exits 2 when the instance cannot be read. Needs no database.
+    ScheduleBench {
+        /// The instance (JSON).
+        instance: PathBuf,
+        /// The longest the search may take, in seconds.
+        #[arg(long, default_value_t = 1.0)]
+        seconds: f64,
+        /// Where to write the answer (JSON).
+        #[arg(long, value_name = "PATH")]
+        out: PathBuf,
+        /// The search's random seed: the same seed gives the same plan.
+        #[arg(long, default_value_t = 0)]
+        seed: u64,
     },
     /// The city's meal subsidy (助餐补贴) per meal served, by client category.
     Subsidy {
@@ -327,6 +344,16 @@ fn run(cli: Cli, locale: Locale) -> Result<(), CoreError> {
             print_json(&serde_json::json!({ "template": out }));
             return Ok(());
         }
+        Command::ScheduleBench { instance, seconds, out, seed } => {
+            match schedule_bench(instance, *seconds, out, *seed) {
+                Ok(summary) => println!("{summary}"),
+                Err(e) => {
+                    eprintln!("{}", e.to_payload(locale).message);
+                    std::process::exit(2);
+                }
+            }
+            return Ok(());
+        }
         _ => {}
     }
     let db_path = cli.db.unwrap_or_else(paths::default_db_path);
@@ -381,7 +408,11 @@ fn run(cli: Cli, locale: Locale) -> Result<(), CoreError> {
             db.restore_from(&path, &safety)?;
             print_json(&serde_json::json!({ "restored_from": path, "previous_saved_to": safety }));
         }
-        Command::IdCheck { .. } | Command::Template { .. } | Command::Vitals { .. } | Command::Growth { .. } => {
+        Command::IdCheck { .. }
+        | Command::Template { .. }
+        | Command::Vitals { .. }
+        | Command::Growth { .. }
+        | Command::ScheduleBench { .. } => {
             unreachable!("handled before the database is opened")
         }
         Command::Import { file, kind, facility, commit } => {
@@ -409,6 +440,30 @@ fn run(cli: Cli, locale: Locale) -> Result<(), CoreError> {
         }
     }
     Ok(())
+}
+
+/// `schedule-bench`: solves the instance at `path` within `seconds`, writes the answer to `out`
+/// (its `secs` the wall time from reading to solved) and returns the one-line summary.
+fn schedule_bench(path: &Path, seconds: f64, out: &Path, seed: u64) -> Result<serde_json::Value, CoreError> {
+    let began = Instant::now();
+    let time_limit = Duration::try_from_secs_f64(seconds)
+        .ok()
+        .filter(|d| !d.is_zero())
+        .ok_or_else(|| Invalid::new("schedule.seconds_invalid", "seconds").with("value", seconds))?;
+    let instance = Instance::from_json(&std::fs::read_to_string(path)?).map_err(Invalid::from)?;
+    let solution = schedule::solve(&instance, &SolveOptions { time_limit, seed, progress: None });
+    let secs = began.elapsed().as_secs_f64();
+    let answer = serde_json::to_string(&solution.to_answer(secs)).map_err(std::io::Error::from)?;
+    std::fs::write(out, answer)?;
+    let s = solution.score;
+    Ok(serde_json::json!({
+        "objective": s.objective,
+        "travel": s.travel,
+        "unplaced": s.unplaced,
+        "overtime": s.overtime,
+        "continuity": s.continuity,
+        "secs": secs,
+    }))
 }
 
 /// Runs the CLI on the process's arguments; returns the exit code.

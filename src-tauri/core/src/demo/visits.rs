@@ -15,7 +15,8 @@
 //!   likelier to have one; a facility's plans fill about 40 % of its care staff's hours.
 //!   Each plan holds one to three items (上门助浴, 助洁助餐, 用药检查, 康复训练, 健康监测,
 //!   陪伴聊天) with their usual frequency, length, window, skill and place; a fifth began
-//!   during the year, one in twenty has ended.
+//!   during the year, one in twenty has ended. What the regular week below cannot place
+//!   (no one with the skill free then) is taken out of the plan, as a manager would.
 //! - The regular week: each item's visits are given a day, time and staff member greedily
 //!   (the same caregiver for a client where the skills allow), checking hours, overlaps and
 //!   the walks between homes and from and back to the facility, as the conflict rules do. Seven in ten become weekly series;
@@ -118,7 +119,6 @@ struct Slot {
 
 #[derive(Default)]
 pub(super) struct VisitCounts {
-    pub plan_items: u64,
     pub visits: u64,
 }
 
@@ -136,14 +136,14 @@ impl Seeder<'_> {
         let mut counts = VisitCounts::default();
         for (i, (facility_id, centre, at)) in facilities.iter().enumerate() {
             let carers = self.care_staff(&mut rng, *facility_id, *centre, report)?;
-            let items = self.plans(&mut rng, *facility_id, &carers, &mut counts)?;
+            let items = self.plans(&mut rng, *facility_id, &carers)?;
             let slots = self.regular_week(&mut rng, *facility_id, *at, &carers, &items)?;
             self.history(&mut rng, *facility_id, &carers, &items, &slots, &mut counts)?;
             if i % 8 == 0 {
                 progress(SeedProgress { stage: "visits".into(), done: i as u64, total: facilities.len() as u64 });
             }
         }
-        report.care_plan_items = counts.plan_items;
+        report.care_plan_items = self.conn.query_row("SELECT count(*) FROM care_plan_items", [], |r| r.get::<_, i64>(0))? as u64;
         report.visits = counts.visits;
         Ok(())
     }
@@ -264,7 +264,7 @@ impl Seeder<'_> {
     }
 
     /// Care plans for the clients who most need them, until they fill the staff's hours.
-    fn plans(&mut self, rng: &mut SmallRng, facility_id: i64, carers: &[Carer], counts: &mut VisitCounts) -> Result<Vec<Item>> {
+    fn plans(&mut self, rng: &mut SmallRng, facility_id: i64, carers: &[Carer]) -> Result<Vec<Item>> {
         let budget = carers.iter().map(Carer::week_minutes).sum::<u32>() as f64 * PLAN_FILL;
         let has = |s: Skill| carers.iter().any(|c| c.skills.contains(&s));
         let mut candidates: Vec<(f64, i64, bool)> = {
@@ -354,7 +354,6 @@ impl Seeder<'_> {
                 });
                 // Room for the visit and a walk either side.
                 used += f64::from(per_week * (t.minutes + 20));
-                counts.plan_items += 1;
             }
         }
         Ok(items)
@@ -415,6 +414,19 @@ impl Seeder<'_> {
                     usual.entry(item.client_id).or_insert(c);
                     slots.push(Slot { item: index, weekday: d, start, carer: c, series: None });
                 }
+            }
+        }
+        // What the staff could not take is not planned: the manager would have seen it. An
+        // item keeps the visits a week that were placed (none placed: no item).
+        for (index, item) in items.iter().enumerate() {
+            let placed = slots.iter().filter(|s| s.item == index).count();
+            if placed == 0 {
+                self.conn.execute("DELETE FROM care_plan_items WHERE id = ?1", [item.id])?;
+            } else {
+                self.conn.execute(
+                    "UPDATE care_plan_items SET visits_per_week = min(visits_per_week, ?2) WHERE id = ?1",
+                    params![item.id, placed as i64],
+                )?;
             }
         }
         // Seven in ten become weekly series, from the item's start.

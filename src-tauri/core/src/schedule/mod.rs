@@ -22,8 +22,10 @@
 //!   a visit pinned to another carer; a visit reached after all its windows closed (the
 //!   route's times are not followed past it); a route back after its vehicle's `end`.
 //!
-//! The solver also weighs the app's `preferred_carer`: a visit made by another carer costs
-//! `continuity_weight / 2` inside the search. The reported score leaves that out.
+//! The solver also weighs the app's extensions: a visit made by another carer than its
+//! `preferred_carer` costs `continuity_weight / 2`, and leaving out a visit with a
+//! `pinned_carer` (already fixed in the week) costs 20 times `unmet_penalty`, inside the
+//! search. The reported score leaves both out.
 
 mod explain;
 mod instance;

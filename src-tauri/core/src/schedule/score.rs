@@ -184,7 +184,7 @@ pub(crate) fn tally(instance: &Instance, answer: &Answer) -> (Score, Vec<Violati
 }
 
 /// The format's objective from its parts.
-pub(crate) fn objective(
+fn objective(
     instance: &Instance,
     travel: Minute,
     unplaced: usize,

@@ -187,11 +187,7 @@ impl<'a> Search<'a> {
         }
         for v in pending {
             let rng = &mut self.rng;
-            if let Some((delta, r, pos)) = s.best_insertion(p, v, || rng.random::<f64>() < BLINK) {
-                if delta < p.unmet_penalty {
-                    s.insert(p, v, r, pos);
-                }
-            }
+            place(p, s, v, || rng.random::<f64>() < BLINK);
         }
     }
 }
@@ -221,10 +217,15 @@ pub(super) fn exchange_routes(p: &Problem, s: &mut State) {
 /// Places what still fits, without blinks: a visit left unplaced then truly has no room.
 pub(super) fn fill(p: &Problem, s: &mut State) {
     for v in s.placeable_unplaced(p) {
-        if let Some((delta, r, pos)) = s.best_insertion(p, v, || false) {
-            if delta < p.unmet_penalty {
-                s.insert(p, v, r, pos);
-            }
+        place(p, s, v, || false);
+    }
+}
+
+/// Puts `v` in its cheapest place, unless leaving it out is cheaper.
+fn place(p: &Problem, s: &mut State, v: usize, blink: impl FnMut() -> bool) {
+    if let Some((delta, r, pos)) = s.best_insertion(p, v, blink) {
+        if delta < p.penalty[v] {
+            s.insert(p, v, r, pos);
         }
     }
 }

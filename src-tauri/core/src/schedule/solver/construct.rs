@@ -42,7 +42,7 @@ pub(super) fn regret_insertion(p: &Problem, state: &mut State, visits: &[usize])
                 }
             }
             match best {
-                Some((cost, r, pos)) if cost < p.unmet_penalty => {
+                Some((cost, r, pos)) if cost < p.penalty[v] => {
                     let regret = second - cost;
                     let better = choice.is_none_or(|(cr, cb, ..)| regret > cr || (regret == cr && cost < cb));
                     if better {

@@ -82,9 +82,7 @@ pub fn solve(instance: &Instance, options: &SolveOptions) -> Solution {
     let mut first = State::empty(&p);
     let placeable = first.placeable_unplaced(&p);
     construct::regret_insertion(&p, &mut first, &placeable);
-    let iterations: u64 = std::env::var("TUNE_IT").ok().and_then(|v| v.parse().ok()).unwrap_or(ITERATIONS);
-    let stall: u64 = std::env::var("TUNE_STALL").ok().and_then(|v| v.parse().ok()).unwrap_or(STALL);
-    let limits = Limits { deadline: began + options.time_limit, iterations, stall };
+    let limits = Limits { deadline: began + options.time_limit, iterations: ITERATIONS, stall: STALL };
     let mut reported = 0.0;
     let mut report = |share: f32| {
         let share = share.max(began.elapsed().as_secs_f32() / options.time_limit.as_secs_f32()).min(1.0);
@@ -231,6 +229,30 @@ mod tests {
             Some(UnplacedReason::PinnedCarerUnavailable { carer: Id::Number(1) }),
             "carer 1 is no nurse"
         );
+    }
+
+    #[test]
+    fn a_pinned_visit_is_never_traded_for_new_ones() {
+        // One carer-day 08:00–10:00 at the centre. A visit fixed at 08:50 for 20 minutes, and
+        // three new hour-long visits: leaving the fixed one out would make room for two of
+        // them (2 placed instead of 1, cheaper by the format's count), but it stays.
+        let instance: Instance = serde_json::from_value(serde_json::json!({
+            "points": [[0.0, 0.0]], "travel": [[0]],
+            "visits": [
+                {"client": 1, "loc": 0, "service": 20, "skill": 0, "windows": [[530, 530]], "pinned_carer": 1},
+                {"client": 2, "loc": 0, "service": 60, "skill": 0, "windows": [[480, 540]]},
+                {"client": 3, "loc": 0, "service": 60, "skill": 0, "windows": [[480, 540]]},
+                {"client": 4, "loc": 0, "service": 60, "skill": 0, "windows": [[480, 540]]}
+            ],
+            "carers": [{"id": 1, "skills": [0]}],
+            "vehicles": [{"id": "1-0", "carer": 1, "day": 0, "start": 480, "end": 600, "max_duration": 120, "skills": [0]}],
+            "unmet_penalty": 1000, "overtime_weight": 2, "continuity_weight": 10
+        }))
+        .expect("reads");
+        instance.validate().expect("valid");
+        let solution = solve(&instance, &quick());
+        assert!(solution.unplaced.iter().all(|u| u.visit != 0), "{:?}", solution.unplaced);
+        assert_eq!(solution.unplaced.len(), 3, "no hour-long visit fits around 08:50–09:10");
     }
 
     #[test]

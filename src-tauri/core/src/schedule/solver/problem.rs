@@ -38,10 +38,16 @@ pub(super) struct Problem {
     /// Pairs of carer-days of different carers whose hours overlap: their routes may be
     /// exchanged whole, which changes who a client sees but not the walking.
     pub exchangeable: Vec<(usize, usize)>,
-    pub unmet_penalty: f64,
+    /// Per visit, the cost of leaving it out inside the search: the instance's
+    /// `unmet_penalty`, times [`PINNED_WEIGHT`] for a pinned visit.
+    pub penalty: Vec<f64>,
     pub overtime_weight: f64,
     pub continuity_weight: f64,
 }
+
+/// A pinned visit is already in the week at its time: new visits must plan around it, so
+/// the search never trades one away for new ones (the reported score counts it like any).
+pub(super) const PINNED_WEIGHT: f64 = 20.0;
 
 impl Problem {
     pub fn new(instance: &Instance) -> Problem {
@@ -101,7 +107,11 @@ impl Problem {
                 .collect(),
             related: Vec::new(),
             exchangeable: Vec::new(),
-            unmet_penalty: instance.unmet_penalty,
+            penalty: instance
+                .visits
+                .iter()
+                .map(|v| instance.unmet_penalty * if v.pinned_carer.is_some() { PINNED_WEIGHT } else { 1.0 })
+                .collect(),
             overtime_weight: instance.overtime_weight,
             continuity_weight: instance.continuity_weight,
         };

@@ -172,6 +172,8 @@ pub(super) struct State {
     pub travel: Minute,
     pub overtime: Minute,
     pub unplaced: usize,
+    /// The search's cost of the unplaced visits (see `Problem::penalty`).
+    unmet: f64,
     pub continuity: u64,
     /// Visits not made by the client's preferred carer.
     pub unpreferred: u64,
@@ -193,8 +195,8 @@ impl Clone for State {
         self.route_of.clone_from(&other.route_of);
         self.visits_by_carer.clone_from(&other.visits_by_carer);
         self.carers_of_client.clone_from(&other.carers_of_client);
-        (self.travel, self.overtime, self.unplaced, self.continuity, self.unpreferred) =
-            (other.travel, other.overtime, other.unplaced, other.continuity, other.unpreferred);
+        (self.travel, self.overtime, self.unplaced, self.unmet, self.continuity, self.unpreferred) =
+            (other.travel, other.overtime, other.unplaced, other.unmet, other.continuity, other.unpreferred);
     }
 }
 
@@ -209,16 +211,17 @@ impl State {
             travel: 0,
             overtime: 0,
             unplaced: p.visits(),
+            unmet: p.penalty.iter().sum(),
             continuity: 0,
             unpreferred: 0,
         }
     }
 
     /// The search's objective: the format's, plus half a continuity step for each visit
-    /// not made by the client's usual carer.
+    /// not made by the client's usual carer, with pinned visits weighed heavier when left out.
     pub fn cost(&self, p: &Problem) -> f64 {
         self.travel as f64
-            + p.unmet_penalty * self.unplaced as f64
+            + self.unmet
             + p.overtime_weight * self.overtime as f64
             + p.continuity_weight * (self.continuity as f64 + 0.5 * self.unpreferred as f64)
     }
@@ -266,6 +269,7 @@ impl State {
         self.account_route(r, 1);
         self.route_of[v] = Some(r);
         self.unplaced -= 1;
+        self.unmet -= p.penalty[v];
         self.count_carer(p, v, p.days[r].carer, true);
     }
 
@@ -280,6 +284,7 @@ impl State {
         let on_time = route.retime(p);
         self.account_route(r, 1);
         self.unplaced += 1;
+        self.unmet += p.penalty[v];
         self.count_carer(p, v, p.days[r].carer, false);
         on_time
     }
