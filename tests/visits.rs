@@ -299,6 +299,12 @@ fn visits_are_recorded_by_their_caregiver_and_missed_ones_made_up() {
     assert_eq!((v.status, v.done_start_min, v.done_end_min), (VisitStatus::Done, Some(485), Some(540)));
     assert_eq!(v.recorded_by_name.as_deref(), Some("carer1"));
     assert_eq!(invalid(record::record_visit(s.db(), &mine, todays, &done).unwrap_err()), "visit.recorded_already");
+    // A correction that changes nothing writes nothing: who recorded it stays.
+    let v = record::record_visit(s.db(), &s.admin, todays, &done).unwrap();
+    assert_eq!(v.recorded_by_name.as_deref(), Some("carer1"));
+    // An account with no staff record is told so.
+    let unlinked = common::account(s.db(), &s.admin, "carer3", Role::Caregiver, Some(s.centre));
+    assert_eq!(invalid(record::record_visit(s.db(), &unlinked, future, &done).unwrap_err()), "visit.account_not_linked");
     // The manager corrects it to missed; the audit keeps both.
     let missed = VisitOutcome { reason: Some(VisitReason::InHospital), ..missed_no_reason };
     let v = record::record_visit(s.db(), &s.admin, todays, &missed).unwrap();
@@ -439,4 +445,31 @@ fn the_scheduler_explains_each_visit_it_cannot_place() {
     assert!(report.placed >= 10, "{report:?}");
     let w = week::week(s.db(), &s.admin, s.centre, s.monday).unwrap();
     assert!(w.conflicts.is_empty(), "{:?}", w.conflicts);
+}
+
+#[test]
+fn a_weekly_visit_whose_caregiver_is_on_leave_is_covered_by_a_colleague() {
+    let s = setup();
+    let company = s.item_with(1, "陪伴聊天", |i| i.visits_per_week = 1);
+    let first = s.visit(company, s.monday, "09:00", s.carer);
+    edit::make_weekly(s.db(), &s.admin, first).unwrap();
+    leave::add_leave(s.db(), &s.admin, &LeaveInput { staff_id: s.carer, from: s.monday, to: s.monday, reason: None })
+        .unwrap();
+    let on_leave = s.conflicts(s.monday);
+    assert_eq!(on_leave.iter().map(|c| c.0).collect::<Vec<_>>(), vec![ConflictKind::OnLeave]);
+
+    let report = s.plan_week();
+    assert_eq!((report.assigned, report.placed), (1, 0), "{report:?}");
+    let w = week::week(s.db(), &s.admin, s.centre, s.monday).unwrap();
+    let v = w.visits.iter().find(|v| v.id == first).unwrap();
+    assert_eq!((v.staff_id, v.start_min, v.day), (Some(s.nurse), 540, s.monday), "same time, the nurse covers");
+    assert!(w.conflicts.is_empty(), "{:?}", w.conflicts);
+    // The series itself still belongs to the caregiver: next week she is back.
+    let next = week::week(s.db(), &s.admin, s.centre, s.monday + Days::new(7)).unwrap();
+    assert_eq!(next.visits.iter().find(|v| v.series_id == w.visits[0].series_id).unwrap().staff_id, Some(s.carer));
+
+    // Stopping the series from its very first visit: that one and the rest are cancelled.
+    edit::end_series(s.db(), &s.admin, v.series_id.unwrap(), s.monday - Days::new(1)).unwrap();
+    let w = week::week(s.db(), &s.admin, s.centre, s.monday).unwrap();
+    assert_eq!(w.visits.iter().find(|v| v.id == first).unwrap().status, VisitStatus::Cancelled);
 }

@@ -111,7 +111,8 @@ class App:
         # The app runs on this machine: a file input takes a local path as typed, with no
         # upload through the Selenium Grid endpoint (which WebKitWebDriver does not have).
         self.driver.file_detector = UselessFileDetector()
-        self.wait = WebDriverWait(self.driver, 20)
+        # The page re-renders while a condition is polled: an element gone stale is polled again.
+        self.wait = WebDriverWait(self.driver, 20, ignored_exceptions=[StaleElementReferenceException])
 
     @staticmethod
     def _session(url, options, config, attempts=3):

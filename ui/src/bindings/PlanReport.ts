@@ -14,6 +14,11 @@ from_day: string, facilities: number,
  */
 placed: number, 
 /**
+ * Kept visits given a staff member: placed by hand without anyone, or weekly ones
+ * whose staff member is away that day (leave, a day off).
+ */
+assigned: number, 
+/**
  * Visits kept where they were (by hand, weekly, recorded).
  */
 kept: number, 

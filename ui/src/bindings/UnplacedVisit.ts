@@ -7,8 +7,9 @@ import type { Skill } from "./Skill";
 export type UnplacedVisit = { facility_id: number, client_id: number, client_name: string, plan_item_id: number, title: string, 
 /**
  * `no_carer_with_skill`, `pinned_carer_unavailable`, `no_window_in_working_hours`,
- * `no_room_left` or `fixed_visit_in_the_way` (a visit kept where it was, in conflict
- * already, holds the time the scheduler wanted).
+ * `no_room_left`, `fixed_visit_in_the_way` (a visit kept where it was, in conflict
+ * already, holds the time the scheduler wanted) or `client_busy` (the client's other
+ * visits leave no time for it).
  */
 reason: string, skill: Skill | null, 
 /**

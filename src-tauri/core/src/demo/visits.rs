@@ -18,8 +18,9 @@
 //!   during the year, one in twenty has ended. What the regular week below cannot place
 //!   (no one with the skill free then) is taken out of the plan, as a manager would.
 //! - The regular week: each item's visits are given a day, time and staff member greedily
-//!   (the same caregiver for a client where the skills allow), checking hours, overlaps and
-//!   the walks between homes and from and back to the facility, as the conflict rules do. Seven in ten become weekly series;
+//!   (the same caregiver for a client where the skills allow), checking hours, overlaps (the
+//!   staff member's and the client's) and the walks between homes and from and back to the
+//!   facility, as the conflict rules do. Seven in ten become weekly series;
 //!   the rest were placed by the scheduler week by week — so next week has work for "plan
 //!   the week", and this week is complete.
 //! - History: the last 52 weeks, from each item's start. Past visits are done 92 % of the
@@ -381,6 +382,8 @@ impl Seeder<'_> {
         // Each carer's week: (weekday, start, end, place), kept sorted.
         let mut busy: Vec<Vec<(u8, u32, u32, Place)>> = vec![Vec::new(); carers.len()];
         let mut usual: HashMap<i64, usize> = HashMap::new();
+        // Each client's visits (weekday, start, end): one at a time.
+        let mut client_busy: HashMap<i64, Vec<(u8, u32, u32)>> = HashMap::new();
         let mut slots = Vec::new();
         let mut stmt = self.conn.prepare_cached(
             "SELECT preferred_days, visits_per_week, window_start, window_end FROM care_plan_items WHERE id = ?1",
@@ -404,12 +407,19 @@ impl Seeder<'_> {
                         let latest = carer.end.saturating_sub(here.walk_to(depot).minutes + item.duration);
                         (ws.max(earliest)..=(we - item.duration).min(latest))
                             .step_by(15)
-                            .find(|&start| fits(&busy[c], d, start, start + item.duration, here))
+                            .find(|&start| {
+                                let end = start + item.duration;
+                                let free = client_busy.get(&item.client_id).is_none_or(|b| {
+                                    b.iter().all(|&(bd, bs, be)| bd != d || be <= start || bs >= end)
+                                });
+                                free && fits(&busy[c], d, start, end, here)
+                            })
                             .map(|start| (c, d, start))
                     })
                 });
                 if let Some((c, d, start)) = found {
                     busy[c].push((d, start, start + item.duration, here));
+                    client_busy.entry(item.client_id).or_default().push((d, start, start + item.duration));
                     busy[c].sort_by_key(|b| (b.0, b.1));
                     usual.entry(item.client_id).or_insert(c);
                     slots.push(Slot { item: index, weekday: d, start, carer: c, series: None });

@@ -224,6 +224,7 @@ impl StaffFacts {
 #[derive(Debug, Clone, PartialEq)]
 pub struct VisitFacts {
     pub id: i64,
+    pub client_id: i64,
     pub staff_id: Option<i64>,
     pub day: NaiveDate,
     pub start_min: u32,
@@ -241,6 +242,8 @@ impl VisitFacts {
 code_enum! {
     ConflictKind {
         DoubleBooked = "double_booked",
+        /// One client, two visits at once by different people.
+        ClientDoubleBooked = "client_double_booked",
         NotWorkingDay = "not_working_day",
         OnLeave = "on_leave",
         OutsideHours = "outside_hours",
@@ -289,8 +292,8 @@ impl Conflict {
 
 /// Every conflict in `visits` (planned ones, assigned or not) given the staff's facts and
 /// where the facility is (a working day starts and ends there, as the scheduler plans it).
-/// Unassigned visits have none; visits of staff not in `staff` are checked for time
-/// clashes only.
+/// Unassigned visits have none but a client's overlapping visits; visits of staff not in
+/// `staff` are checked for time clashes only.
 pub fn conflicts(visits: &[VisitFacts], staff: &[StaffFacts], centre: Place) -> Vec<Conflict> {
     let by_id: BTreeMap<i64, &StaffFacts> = staff.iter().map(|s| (s.id, s)).collect();
     let mut days: BTreeMap<(i64, NaiveDate), Vec<&VisitFacts>> = BTreeMap::new();
@@ -325,6 +328,35 @@ pub fn conflicts(visits: &[VisitFacts], staff: &[StaffFacts], centre: Place) -> 
             }
         }
         out.extend(day_clashes(staff_id, day, &list));
+    }
+    out.extend(client_clashes(visits));
+    out
+}
+
+/// A client's visits that overlap though made by different people (or not yet anyone):
+/// nobody can be bathed and taken to rehabilitation at once. Reported under the first
+/// visit's staff member.
+fn client_clashes(visits: &[VisitFacts]) -> Vec<Conflict> {
+    let mut by_client: BTreeMap<(i64, NaiveDate), Vec<&VisitFacts>> = BTreeMap::new();
+    for v in visits {
+        by_client.entry((v.client_id, v.day)).or_default().push(v);
+    }
+    let mut out = Vec::new();
+    for list in by_client.values_mut() {
+        list.sort_by_key(|v| (v.start_min, v.id));
+        for (i, a) in list.iter().enumerate() {
+            for b in &list[i + 1..] {
+                if b.start_min >= a.end_min() {
+                    break;
+                }
+                if a.staff_id.is_none() || a.staff_id != b.staff_id {
+                    out.push(Conflict {
+                        visit_ids: vec![a.id, b.id],
+                        ..Conflict::one(ConflictKind::ClientDoubleBooked, a, a.staff_id.or(b.staff_id).unwrap_or(0))
+                    });
+                }
+            }
+        }
     }
     out
 }
@@ -422,7 +454,11 @@ mod tests {
 
     fn visit(id: i64, start: u32, duration: u32, place: Place) -> VisitFacts {
         // 2026-11-30 is a Monday.
-        VisitFacts { id, staff_id: Some(1), day: day("2026-11-30"), start_min: start, duration_min: duration, place, skill: None }
+        let client_id = match place {
+            Place::Home { client_id, .. } => client_id,
+            Place::Centre(_) => 100 + id,
+        };
+        VisitFacts { id, client_id, staff_id: Some(1), day: day("2026-11-30"), start_min: start, duration_min: duration, place, skill: None }
     }
 
     fn kinds(c: &[Conflict]) -> Vec<ConflictKind> {
@@ -511,6 +547,18 @@ mod tests {
         // At the centre itself, no walk.
         let here = visit(3, 8 * 60, 30, CENTRE_PLACE);
         assert!(conflicts(&[here], &[staff(1)], CENTRE_PLACE).is_empty());
+    }
+
+    #[test]
+    fn a_client_cannot_have_two_visits_at_once_by_different_people() {
+        let bath = visit(1, 9 * 60, 60, home(1, 0.0, 0.0));
+        let rehab = VisitFacts { staff_id: Some(2), ..visit(2, 9 * 60 + 30, 45, home(1, 0.0, 0.0)) };
+        let c = conflicts(&[bath.clone(), rehab], &[staff(1), staff(2)], CENTRE_PLACE);
+        assert_eq!(kinds(&c), vec![ConflictKind::ClientDoubleBooked]);
+        assert_eq!(c[0].visit_ids, vec![1, 2]);
+        // After one another, fine.
+        let later = VisitFacts { staff_id: Some(2), ..visit(3, 10 * 60, 45, home(1, 0.0, 0.0)) };
+        assert!(conflicts(&[bath, later], &[staff(1), staff(2)], CENTRE_PLACE).is_empty());
     }
 
     #[test]

@@ -238,7 +238,8 @@ pub fn end_series(db: &Db, actor: &Actor, series_id: i64, last_day: NaiveDate) -
             .ok_or(CoreError::NotFound { entity: "visit_series", id: series_id.to_string() })?;
         actor.require_at(Action::PlanSchedules, facility_id)?;
         let last = last_day.to_string();
-        if last < from_day {
+        // Ending the day before it starts stops it from its first occurrence on.
+        if (last_day + chrono::Days::new(1)).to_string() < from_day {
             return Err(Invalid::new("visit.series_ends_before_start", "until_day").into());
         }
         let now = now_utc();

@@ -88,8 +88,13 @@ pub fn record_visit(db: &Db, actor: &Actor, id: i64, outcome: &VisitOutcome) -> 
     db.write(|c| {
         let before = load_visit(c, id)?;
         actor.require_at(Action::RecordVisits, before.facility_id)?;
-        if actor.role == Role::Caregiver && (before.staff_id.is_none() || account_staff(c, actor)? != before.staff_id) {
-            return Err(Invalid::new("visit.not_yours", "staff_id").into());
+        if actor.role == Role::Caregiver {
+            let Some(mine) = account_staff(c, actor)? else {
+                return Err(Invalid::new("visit.account_not_linked", "staff_id").into());
+            };
+            if before.staff_id != Some(mine) {
+                return Err(Invalid::new("visit.not_yours", "staff_id").into());
+            }
         }
         match before.status {
             VisitStatus::Planned => {}
@@ -99,6 +104,13 @@ pub fn record_visit(db: &Db, actor: &Actor, id: i64, outcome: &VisitOutcome) -> 
         }
         if before.day > today_local() {
             return Err(Invalid::new("visit.in_future", "day").with("day", before.day).into());
+        }
+        let unchanged = before.status == f.status
+            && (before.done_start_min, before.done_end_min) == f.done.unzip()
+            && before.reason == f.reason
+            && before.note == f.note;
+        if unchanged {
+            return Ok(before); // a correction that corrects nothing keeps who recorded it
         }
         c.prepare_cached(
             "UPDATE visits SET status = ?2, done_start_min = ?3, done_end_min = ?4, reason = ?5, note = ?6,

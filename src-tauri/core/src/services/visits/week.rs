@@ -178,6 +178,7 @@ pub(crate) fn visit_facts(c: &Connection, facility_id: i64, visits: &[Visit]) ->
         .filter(|v| v.status == VisitStatus::Planned)
         .map(|v| VisitFacts {
             id: v.id,
+            client_id: v.client_id,
             staff_id: v.staff_id,
             day: v.day,
             start_min: v.start_min,
