@@ -473,3 +473,25 @@ fn a_weekly_visit_whose_caregiver_is_on_leave_is_covered_by_a_colleague() {
     let w = week::week(s.db(), &s.admin, s.centre, s.monday).unwrap();
     assert_eq!(w.visits.iter().find(|v| v.id == first).unwrap().status, VisitStatus::Cancelled);
 }
+
+#[test]
+fn the_walks_from_and_to_the_facility_and_a_client_seen_twice_at_once_are_conflicts() {
+    let s = setup();
+    let bath = s.plan(1, "上门助浴", None);
+    let company = s.item_with(1, "陪伴聊天", |i| i.duration_min = 30);
+    // Client 1 lives 1,118 m from the centre: 1118 × 1.3 / 80 → 19 minutes' walk.
+    let first = s.visit(bath, s.monday, "08:10", s.carer);
+    let last = s.visit(bath, s.monday + Days::new(1), "16:00", s.carer);
+    // The same client seen by the nurse while the caregiver is there.
+    let tuesday_bath = s.visit(bath, s.monday + Days::new(2), "09:00", s.carer);
+    let at_once = s.visit(company, s.monday + Days::new(2), "09:30", s.nurse);
+    let found = s.conflicts(s.monday);
+    let has = |kind: ConflictKind, ids: &[i64]| found.iter().any(|(k, v)| *k == kind && v == ids);
+    assert!(has(ConflictKind::NoWalkFromCentre, &[first]), "{found:?}");
+    assert!(has(ConflictKind::NoWalkToCentre, &[last]), "{found:?}");
+    assert!(has(ConflictKind::ClientDoubleBooked, &[tuesday_bath, at_once]), "{found:?}");
+    assert_eq!(found.len(), 3, "{found:?}");
+    let w = week::week(s.db(), &s.admin, s.centre, s.monday).unwrap();
+    let from = w.conflicts.iter().find(|c| c.kind == ConflictKind::NoWalkFromCentre).unwrap();
+    assert_eq!((from.walk_min, from.gap_min), (Some(19), Some(10)));
+}
