@@ -60,10 +60,10 @@ fn setup() -> Setup {
     t.db.write(|c| Ok(c.execute("UPDATE staff SET active = 0 WHERE facility_id = ?1", [centre])?)).unwrap();
     let carer = staff(&t.db, centre, "测试护理员", "caregiver", r#"["caregiver_certificate"]"#, "17:00");
     let nurse = staff(&t.db, centre, "测试护士", "nurse", r#"["nurse_licence"]"#, "12:00");
-    let ids: Vec<i64> = t
-        .db
-        .read(|c| {
-            let mut s = c.prepare("SELECT id FROM clients WHERE facility_id = ?1 AND status = 'active' ORDER BY id LIMIT 2")?;
+    let ids: Vec<i64> =
+        t.db.read(|c| {
+            let mut s =
+                c.prepare("SELECT id FROM clients WHERE facility_id = ?1 AND status = 'active' ORDER BY id LIMIT 2")?;
             let ids = s.query_map([centre], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
             Ok(ids)
         })
@@ -199,7 +199,8 @@ fn every_conflict_kind_is_found_and_explained() {
     // Overlapping leave is refused; moving a visit away from the clash clears it.
     let again = LeaveInput { staff_id: s.carer, from: m, to: m + Days::new(1), reason: None };
     assert_eq!(invalid(leave::add_leave(s.db(), &s.admin, &again).unwrap_err()), "leave.overlaps");
-    edit::move_visit(s.db(), &s.admin, c2, &VisitMove { day: t, start: "10:30".into(), staff_id: Some(s.carer) }).unwrap();
+    edit::move_visit(s.db(), &s.admin, c2, &VisitMove { day: t, start: "10:30".into(), staff_id: Some(s.carer) })
+        .unwrap();
     assert!(!s.conflicts(m).iter().any(|(k, _)| *k == ConflictKind::NoWalkTime));
 }
 
@@ -214,7 +215,10 @@ fn a_home_without_coordinates_is_an_estimated_fifteen_minutes() {
     let walk = &w.conflicts[0];
     assert_eq!((walk.kind, walk.walk_min, walk.estimated), (ConflictKind::NoWalkTime, Some(15), true));
     assert_eq!(
-        invalid(location::set_home_location(s.db(), &s.admin, s.clients[1], Some(GeoPoint { lat: 106.79, lon: 39.65 })).unwrap_err()),
+        invalid(
+            location::set_home_location(s.db(), &s.admin, s.clients[1], Some(GeoPoint { lat: 106.79, lon: 39.65 }))
+                .unwrap_err()
+        ),
         "location.out_of_range"
     );
 }
@@ -287,7 +291,8 @@ fn visits_are_recorded_by_their_caregiver_and_missed_ones_made_up() {
     };
     assert_eq!(invalid(record::record_visit(s.db(), &theirs, todays, &done).unwrap_err()), "visit.not_yours");
     assert_eq!(invalid(record::record_visit(s.db(), &mine, future, &done).unwrap_err()), "visit.in_future");
-    let missed_no_reason = VisitOutcome { status: VisitStatus::Missed, start: None, end: None, reason: None, note: None };
+    let missed_no_reason =
+        VisitOutcome { status: VisitStatus::Missed, start: None, end: None, reason: None, note: None };
     assert_eq!(
         invalid(record::record_visit(s.db(), &mine, todays, &missed_no_reason).unwrap_err()),
         "visit.reason_required"
@@ -304,7 +309,10 @@ fn visits_are_recorded_by_their_caregiver_and_missed_ones_made_up() {
     assert_eq!(v.recorded_by_name.as_deref(), Some("carer1"));
     // An account with no staff record is told so.
     let unlinked = common::account(s.db(), &s.admin, "carer3", Role::Caregiver, Some(s.centre));
-    assert_eq!(invalid(record::record_visit(s.db(), &unlinked, future, &done).unwrap_err()), "visit.account_not_linked");
+    assert_eq!(
+        invalid(record::record_visit(s.db(), &unlinked, future, &done).unwrap_err()),
+        "visit.account_not_linked"
+    );
     // The manager corrects it to missed; the audit keeps both.
     let missed = VisitOutcome { reason: Some(VisitReason::InHospital), ..missed_no_reason };
     let v = record::record_visit(s.db(), &s.admin, todays, &missed).unwrap();
@@ -314,12 +322,19 @@ fn visits_are_recorded_by_their_caregiver_and_missed_ones_made_up() {
     // Made up once, on another day; the second make-up is refused.
     let makeup = record::make_up(s.db(), &s.admin, todays, today + Days::new(1), "15:00", Some(s.carer)).unwrap();
     assert_eq!(makeup.makes_up_for, Some(todays));
-    assert!(week::week(s.db(), &s.admin, s.centre, week_of(today)).unwrap().visits.iter().any(|v| v.id == todays && v.made_up));
+    assert!(week::week(s.db(), &s.admin, s.centre, week_of(today))
+        .unwrap()
+        .visits
+        .iter()
+        .any(|v| v.id == todays && v.made_up));
     assert_eq!(
         invalid(record::make_up(s.db(), &s.admin, todays, today + Days::new(1), "16:00", None).unwrap_err()),
         "visit.made_up_already"
     );
-    assert_eq!(invalid(record::make_up(s.db(), &s.admin, future, today, "16:00", None).unwrap_err()), "visit.not_missed");
+    assert_eq!(
+        invalid(record::make_up(s.db(), &s.admin, future, today, "16:00", None).unwrap_err()),
+        "visit.not_missed"
+    );
 }
 
 #[test]
@@ -381,9 +396,11 @@ fn the_scheduler_places_a_feasible_week_fully_and_keeps_what_was_placed_by_hand(
     let w = week::week(s.db(), &s.admin, s.centre, s.monday).unwrap();
     assert!(w.conflicts.is_empty(), "{:?}", w.conflicts);
     let anyone = [s.carer, s.nurse];
-    for (item, n, window, staff) in
-        [(bath, 2, (480, 1020), &anyone[..1]), (company, 3, (480, 1020), &anyone[..]), (meds, 3, (480, 660), &anyone[1..])]
-    {
+    for (item, n, window, staff) in [
+        (bath, 2, (480, 1020), &anyone[..1]),
+        (company, 3, (480, 1020), &anyone[..]),
+        (meds, 3, (480, 660), &anyone[1..]),
+    ] {
         let mine: Vec<_> = w.visits.iter().filter(|v| v.plan_item_id == item).collect();
         assert_eq!(mine.len(), n, "item {item}");
         let mut days: Vec<_> = mine.iter().map(|v| v.day).collect();
@@ -397,8 +414,13 @@ fn the_scheduler_places_a_feasible_week_fully_and_keeps_what_was_placed_by_hand(
 
     // Planning again redoes the automatic plan; a visit moved by hand stays where it was put.
     let moved = w.visits.iter().find(|v| v.plan_item_id == company).unwrap();
-    edit::move_visit(s.db(), &s.admin, moved.id, &VisitMove { day: moved.day, start: "15:30".into(), staff_id: Some(s.carer) })
-        .unwrap();
+    edit::move_visit(
+        s.db(),
+        &s.admin,
+        moved.id,
+        &VisitMove { day: moved.day, start: "15:30".into(), staff_id: Some(s.carer) },
+    )
+    .unwrap();
     let again = s.plan_week();
     assert_eq!((again.placed, again.kept, again.replaced), (7, 1, 7), "{again:?}");
     let w = week::week(s.db(), &s.admin, s.centre, s.monday).unwrap();

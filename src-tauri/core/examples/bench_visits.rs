@@ -57,7 +57,8 @@ fn main() {
         let mut reasons = std::collections::BTreeMap::new();
         for (f, _) in &facilities {
             let t = Instant::now();
-            let r = planner::plan_facility_week(&db, &admin, *f, next, planner::DEFAULT_TIME_LIMIT, &|_| {}).expect("plan");
+            let r =
+                planner::plan_facility_week(&db, &admin, *f, next, planner::DEFAULT_TIME_LIMIT, &|_| {}).expect("plan");
             times.push(t.elapsed());
             placed += r.placed;
             kept += r.kept;

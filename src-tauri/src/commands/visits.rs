@@ -5,6 +5,7 @@
 
 use carecircle_core::domain::person::parse_date;
 use carecircle_core::domain::visits::GeoPoint;
+use carecircle_core::error::Invalid;
 use carecircle_core::services::visits::edit::{self, NewVisit, VisitMove};
 use carecircle_core::services::visits::leave::{self, Leave, LeaveInput};
 use carecircle_core::services::visits::location;
@@ -14,7 +15,6 @@ use carecircle_core::services::visits::record::{self, VisitOutcome};
 use carecircle_core::services::visits::week::{self, Week};
 use carecircle_core::services::visits::Visit;
 use carecircle_core::ErrorPayload;
-use carecircle_core::error::Invalid;
 use tauri::ipc::Channel;
 use tauri::State;
 
@@ -32,9 +32,7 @@ pub async fn facility_plan_items(
     facility_id: i64,
     day: String,
 ) -> Result<Vec<PlanItem>, ErrorPayload> {
-    state
-        .as_actor(move |db, actor| plans::facility_plan_items(db, actor, facility_id, parse_date(&day, "day")?))
-        .await
+    state.as_actor(move |db, actor| plans::facility_plan_items(db, actor, facility_id, parse_date(&day, "day")?)).await
 }
 
 #[tauri::command]
@@ -52,10 +50,12 @@ pub async fn plan_item_update(
 }
 
 #[tauri::command]
-pub async fn plan_item_end(state: State<'_, AppState>, item_id: i64, last_day: String) -> Result<PlanItem, ErrorPayload> {
-    state
-        .as_actor(move |db, actor| plans::end_plan_item(db, actor, item_id, parse_date(&last_day, "last_day")?))
-        .await
+pub async fn plan_item_end(
+    state: State<'_, AppState>,
+    item_id: i64,
+    last_day: String,
+) -> Result<PlanItem, ErrorPayload> {
+    state.as_actor(move |db, actor| plans::end_plan_item(db, actor, item_id, parse_date(&last_day, "last_day")?)).await
 }
 
 #[tauri::command]
@@ -88,10 +88,12 @@ pub async fn leave_remove(state: State<'_, AppState>, leave_id: i64) -> Result<(
 }
 
 #[tauri::command]
-pub async fn visits_week(state: State<'_, AppState>, facility_id: i64, week_start: String) -> Result<Week, ErrorPayload> {
-    state
-        .as_actor(move |db, actor| week::week(db, actor, facility_id, parse_date(&week_start, "week_start")?))
-        .await
+pub async fn visits_week(
+    state: State<'_, AppState>,
+    facility_id: i64,
+    week_start: String,
+) -> Result<Week, ErrorPayload> {
+    state.as_actor(move |db, actor| week::week(db, actor, facility_id, parse_date(&week_start, "week_start")?)).await
 }
 
 #[tauri::command]
@@ -115,14 +117,20 @@ pub async fn visit_make_weekly(state: State<'_, AppState>, visit_id: i64) -> Res
 }
 
 #[tauri::command]
-pub async fn visit_series_end(state: State<'_, AppState>, series_id: i64, last_day: String) -> Result<(), ErrorPayload> {
-    state
-        .as_actor(move |db, actor| edit::end_series(db, actor, series_id, parse_date(&last_day, "last_day")?))
-        .await
+pub async fn visit_series_end(
+    state: State<'_, AppState>,
+    series_id: i64,
+    last_day: String,
+) -> Result<(), ErrorPayload> {
+    state.as_actor(move |db, actor| edit::end_series(db, actor, series_id, parse_date(&last_day, "last_day")?)).await
 }
 
 #[tauri::command]
-pub async fn visit_record(state: State<'_, AppState>, visit_id: i64, outcome: VisitOutcome) -> Result<Visit, ErrorPayload> {
+pub async fn visit_record(
+    state: State<'_, AppState>,
+    visit_id: i64,
+    outcome: VisitOutcome,
+) -> Result<Visit, ErrorPayload> {
     state.as_actor(move |db, actor| record::record_visit(db, actor, visit_id, &outcome)).await
 }
 

@@ -71,12 +71,60 @@ struct Template {
 }
 
 const TEMPLATES: &[Template] = &[
-    Template { title: "上门助浴", service: Service::DailyCare, per_week: (1, 2), minutes: 60, window: (540, 690), skill: Some(Skill::CaregiverCertificate), place: CarePlace::Home },
-    Template { title: "助洁助餐", service: Service::DailyCare, per_week: (2, 3), minutes: 45, window: (510, 690), skill: Some(Skill::CaregiverCertificate), place: CarePlace::Home },
-    Template { title: "用药检查", service: Service::Nursing, per_week: (2, 3), minutes: 20, window: (480, 660), skill: Some(Skill::NurseLicence), place: CarePlace::Home },
-    Template { title: "康复训练", service: Service::Rehabilitation, per_week: (2, 2), minutes: 45, window: (840, 990), skill: Some(Skill::Rehabilitation), place: CarePlace::Centre },
-    Template { title: "健康监测", service: Service::Medical, per_week: (1, 1), minutes: 30, window: (510, 690), skill: Some(Skill::NurseLicence), place: CarePlace::Home },
-    Template { title: "陪伴聊天", service: Service::Recreation, per_week: (1, 1), minutes: 60, window: (840, 1020), skill: None, place: CarePlace::Home },
+    Template {
+        title: "上门助浴",
+        service: Service::DailyCare,
+        per_week: (1, 2),
+        minutes: 60,
+        window: (540, 690),
+        skill: Some(Skill::CaregiverCertificate),
+        place: CarePlace::Home,
+    },
+    Template {
+        title: "助洁助餐",
+        service: Service::DailyCare,
+        per_week: (2, 3),
+        minutes: 45,
+        window: (510, 690),
+        skill: Some(Skill::CaregiverCertificate),
+        place: CarePlace::Home,
+    },
+    Template {
+        title: "用药检查",
+        service: Service::Nursing,
+        per_week: (2, 3),
+        minutes: 20,
+        window: (480, 660),
+        skill: Some(Skill::NurseLicence),
+        place: CarePlace::Home,
+    },
+    Template {
+        title: "康复训练",
+        service: Service::Rehabilitation,
+        per_week: (2, 2),
+        minutes: 45,
+        window: (840, 990),
+        skill: Some(Skill::Rehabilitation),
+        place: CarePlace::Centre,
+    },
+    Template {
+        title: "健康监测",
+        service: Service::Medical,
+        per_week: (1, 1),
+        minutes: 30,
+        window: (510, 690),
+        skill: Some(Skill::NurseLicence),
+        place: CarePlace::Home,
+    },
+    Template {
+        title: "陪伴聊天",
+        service: Service::Recreation,
+        per_week: (1, 1),
+        minutes: 60,
+        window: (840, 1020),
+        skill: None,
+        place: CarePlace::Home,
+    },
 ];
 
 struct Carer {
@@ -124,14 +172,19 @@ pub(super) struct VisitCounts {
 }
 
 impl Seeder<'_> {
-    pub(super) fn care_visits(&mut self, report: &mut SeedReport, progress: &mut dyn FnMut(SeedProgress)) -> Result<()> {
+    pub(super) fn care_visits(
+        &mut self,
+        report: &mut SeedReport,
+        progress: &mut dyn FnMut(SeedProgress),
+    ) -> Result<()> {
         let mut rng = SmallRng::seed_from_u64(self.rng.random());
         self.locate(&mut rng)?;
         let facilities: Vec<(i64, bool, GeoPoint)> = {
             let mut stmt = self.conn.prepare(
                 "SELECT id, kind = 'elder_centre', lat, lon FROM facilities WHERE kind != 'childcare' ORDER BY id",
             )?;
-            let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, GeoPoint { lat: r.get(2)?, lon: r.get(3)? })))?;
+            let rows =
+                stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, GeoPoint { lat: r.get(2)?, lon: r.get(3)? })))?;
             rows.collect::<rusqlite::Result<_>>()?
         };
         let mut counts = VisitCounts::default();
@@ -144,7 +197,8 @@ impl Seeder<'_> {
                 progress(SeedProgress { stage: "visits".into(), done: i as u64, total: facilities.len() as u64 });
             }
         }
-        report.care_plan_items = self.conn.query_row("SELECT count(*) FROM care_plan_items", [], |r| r.get::<_, i64>(0))? as u64;
+        report.care_plan_items =
+            self.conn.query_row("SELECT count(*) FROM care_plan_items", [], |r| r.get::<_, i64>(0))? as u64;
         report.visits = counts.visits;
         Ok(())
     }
@@ -197,7 +251,13 @@ impl Seeder<'_> {
     }
 
     /// Skills for the registry's staff, and the facility's care workers.
-    fn care_staff(&mut self, rng: &mut SmallRng, facility_id: i64, centre: bool, report: &mut SeedReport) -> Result<Vec<Carer>> {
+    fn care_staff(
+        &mut self,
+        rng: &mut SmallRng,
+        facility_id: i64,
+        centre: bool,
+        report: &mut SeedReport,
+    ) -> Result<Vec<Carer>> {
         let (caregivers, nurses) = if centre {
             (rng.random_range(3..=5), rng.random_range(1..=2))
         } else {
@@ -210,11 +270,8 @@ impl Seeder<'_> {
             let ethnicity = if rng.random_bool(0.85) { Ethnicity::Han } else { Ethnicity::Mongol };
             let name = self.name(ethnicity, male, Generation::Adult);
             let phone = self.phone();
-            let mut skills = if nurse {
-                vec![Skill::NurseLicence, Skill::HealthWorker]
-            } else {
-                vec![Skill::CaregiverCertificate]
-            };
+            let mut skills =
+                if nurse { vec![Skill::NurseLicence, Skill::HealthWorker] } else { vec![Skill::CaregiverCertificate] };
             // The first caregiver of a centre is trained in rehabilitation, others now and then.
             if !nurse && ((centre && n == 0) || rng.random_bool(0.3)) {
                 skills.push(Skill::Rehabilitation);
@@ -319,7 +376,10 @@ impl Seeder<'_> {
             } else {
                 self.today - Days::new(7 * VISIT_HISTORY_WEEKS + rng.random_range(7..400))
             };
-            let ends_on = rng.random_bool(0.05).then(|| self.today - Days::new(rng.random_range(1..60))).filter(|e| *e > starts_on);
+            let ends_on = rng
+                .random_bool(0.05)
+                .then(|| self.today - Days::new(rng.random_range(1..60)))
+                .filter(|e| *e > starts_on);
             for t in picks.into_iter().map(|i| &TEMPLATES[i]) {
                 let per_week = rng.random_range(t.per_week.0..=t.per_week.1);
                 let days: Vec<u8> = match per_week {
@@ -370,14 +430,18 @@ impl Seeder<'_> {
         items: &[Item],
     ) -> Result<Vec<Slot>> {
         let homes: HashMap<i64, Option<GeoPoint>> = {
-            let mut stmt = self.conn.prepare_cached("SELECT id, home_lat, home_lon FROM clients WHERE facility_id = ?1")?;
-            let rows = stmt.query_map([facility_id], |r| Ok((r.get(0)?, GeoPoint::from_parts(r.get(1)?, r.get(2)?))))?;
+            let mut stmt =
+                self.conn.prepare_cached("SELECT id, home_lat, home_lon FROM clients WHERE facility_id = ?1")?;
+            let rows =
+                stmt.query_map([facility_id], |r| Ok((r.get(0)?, GeoPoint::from_parts(r.get(1)?, r.get(2)?))))?;
             rows.collect::<rusqlite::Result<_>>()?
         };
         let depot = Place::Centre(Some(centre));
         let place = |item: &Item| match item.place {
             CarePlace::Centre => Place::Centre(Some(centre)),
-            CarePlace::Home => Place::Home { client_id: item.client_id, at: homes.get(&item.client_id).copied().flatten() },
+            CarePlace::Home => {
+                Place::Home { client_id: item.client_id, at: homes.get(&item.client_id).copied().flatten() }
+            }
         };
         // Each carer's week: (weekday, start, end, place), kept sorted.
         let mut busy: Vec<Vec<(u8, u32, u32, Place)>> = vec![Vec::new(); carers.len()];
@@ -394,9 +458,8 @@ impl Seeder<'_> {
             let days = crate::domain::facility::bits_to_days(days);
             let here = place(item);
             for group in day_groups(&days, per_week) {
-                let mut order: Vec<usize> = (0..carers.len())
-                    .filter(|c| item.skill.is_none_or(|s| carers[*c].skills.contains(&s)))
-                    .collect();
+                let mut order: Vec<usize> =
+                    (0..carers.len()).filter(|c| item.skill.is_none_or(|s| carers[*c].skills.contains(&s))).collect();
                 let first = usual.get(&item.client_id).copied();
                 order.sort_by_key(|c| (Some(*c) != first, busy[*c].len()));
                 let found = order.iter().find_map(|&c| {
@@ -409,9 +472,9 @@ impl Seeder<'_> {
                             .step_by(15)
                             .find(|&start| {
                                 let end = start + item.duration;
-                                let free = client_busy.get(&item.client_id).is_none_or(|b| {
-                                    b.iter().all(|&(bd, bs, be)| bd != d || be <= start || bs >= end)
-                                });
+                                let free = client_busy
+                                    .get(&item.client_id)
+                                    .is_none_or(|b| b.iter().all(|&(bd, bs, be)| bd != d || be <= start || bs >= end));
                                 free && fits(&busy[c], d, start, end, here)
                             })
                             .map(|start| (c, d, start))
@@ -496,8 +559,12 @@ impl Seeder<'_> {
                 let skill_ok = |c: &Carer| item.skill.is_none_or(|s| c.skills.contains(&s));
                 let mut carer = Some(slot.carer).filter(|c| !carers[*c].on_leave(day));
                 if carer.is_none() {
-                    carer = (0..carers.len())
-                        .find(|c| *c != slot.carer && skill_ok(&carers[*c]) && carers[*c].days.contains(&slot.weekday) && !carers[*c].on_leave(day));
+                    carer = (0..carers.len()).find(|c| {
+                        *c != slot.carer
+                            && skill_ok(&carers[*c])
+                            && carers[*c].days.contains(&slot.weekday)
+                            && !carers[*c].on_leave(day)
+                    });
                 }
                 let past = day < self.today;
                 let roll = rng.random_range(0..1000);
@@ -505,9 +572,10 @@ impl Seeder<'_> {
                     (false, _) => ("planned", None),
                     (true, None) => ("missed", Some("staff_unavailable")),
                     (true, Some(_)) if roll < 920 => ("done", None),
-                    (true, Some(_)) if roll < 960 => {
-                        ("missed", Some(["client_away", "client_ill", "in_hospital", "weather"][rng.random_range(0..4)]))
-                    }
+                    (true, Some(_)) if roll < 960 => (
+                        "missed",
+                        Some(["client_away", "client_ill", "in_hospital", "weather"][rng.random_range(0..4)]),
+                    ),
                     (true, Some(_)) if roll < 985 => ("refused", Some("client_declined")),
                     (true, Some(_)) => ("cancelled", None),
                 };
@@ -517,7 +585,8 @@ impl Seeder<'_> {
                     let length = (item.duration as i64 + rng.random_range(-10..=10)).max(5) as u32;
                     (start, (start + length).min(1440))
                 });
-                let recorded = (past && status != "cancelled").then(|| self.stamp(day, done.map_or(slot.start, |d| d.1)));
+                let recorded =
+                    (past && status != "cancelled").then(|| self.stamp(day, done.map_or(slot.start, |d| d.1)));
                 let source = if slot.series.is_some() { "series" } else { "scheduler" };
                 insert.execute(params![
                     facility_id,
@@ -579,8 +648,10 @@ impl Seeder<'_> {
 
     /// `minute` of local `day` as a stored instant.
     fn stamp(&self, day: NaiveDate, minute: u32) -> String {
-        let time = NaiveTime::from_num_seconds_from_midnight_opt(minute.min(1439) * 60, 0).expect("a minute of the day");
-        let local = local_offset().from_local_datetime(&day.and_time(time)).single().expect("a fixed offset is unambiguous");
+        let time =
+            NaiveTime::from_num_seconds_from_midnight_opt(minute.min(1439) * 60, 0).expect("a minute of the day");
+        let local =
+            local_offset().from_local_datetime(&day.and_time(time)).single().expect("a fixed offset is unambiguous");
         utc_stamp(local.to_utc())
     }
 }

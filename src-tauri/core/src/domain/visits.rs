@@ -366,10 +366,7 @@ fn client_clashes(visits: &[VisitFacts]) -> Vec<Conflict> {
 fn centre_walks(s: &StaffFacts, list: &[&VisitFacts], centre: Place) -> Vec<Conflict> {
     let mut out = Vec::new();
     let within = |v: &VisitFacts| v.start_min >= s.work_start_min && v.end_min() <= s.work_end_min;
-    let legs = [
-        (list.first(), ConflictKind::NoWalkFromCentre),
-        (list.last(), ConflictKind::NoWalkToCentre),
-    ];
+    let legs = [(list.first(), ConflictKind::NoWalkFromCentre), (list.last(), ConflictKind::NoWalkToCentre)];
     for (visit, kind) in legs {
         let Some(v) = visit.filter(|v| within(v)) else { continue };
         let (walk, gap) = match kind {
@@ -458,7 +455,16 @@ mod tests {
             Place::Home { client_id, .. } => client_id,
             Place::Centre(_) => 100 + id,
         };
-        VisitFacts { id, client_id, staff_id: Some(1), day: day("2026-11-30"), start_min: start, duration_min: duration, place, skill: None }
+        VisitFacts {
+            id,
+            client_id,
+            staff_id: Some(1),
+            day: day("2026-11-30"),
+            start_min: start,
+            duration_min: duration,
+            place,
+            skill: None,
+        }
     }
 
     fn kinds(c: &[Conflict]) -> Vec<ConflictKind> {
@@ -516,7 +522,10 @@ mod tests {
     fn hours_days_leave_and_skills() {
         let mut s = staff(1);
         let early = visit(1, 7 * 60 + 30, 60, home(1, 0.0, 0.0));
-        assert_eq!(kinds(&conflicts(std::slice::from_ref(&early), std::slice::from_ref(&s), CENTRE_PLACE)), vec![ConflictKind::OutsideHours]);
+        assert_eq!(
+            kinds(&conflicts(std::slice::from_ref(&early), std::slice::from_ref(&s), CENTRE_PLACE)),
+            vec![ConflictKind::OutsideHours]
+        );
         let late = visit(2, 16 * 60 + 30, 45, home(1, 0.0, 0.0));
         assert_eq!(kinds(&conflicts(&[late], &[s.clone()], CENTRE_PLACE)), vec![ConflictKind::OutsideHours]);
 
@@ -527,7 +536,11 @@ mod tests {
         let on_leave = visit(4, 9 * 60, 30, home(1, 0.0, 0.0));
         assert_eq!(kinds(&conflicts(&[on_leave], &[s.clone()], CENTRE_PLACE)), vec![ConflictKind::OnLeave]);
 
-        let nursing = VisitFacts { skill: Some(Skill::NurseLicence), day: day("2026-12-02"), ..visit(5, 9 * 60, 30, home(1, 0.0, 0.0)) };
+        let nursing = VisitFacts {
+            skill: Some(Skill::NurseLicence),
+            day: day("2026-12-02"),
+            ..visit(5, 9 * 60, 30, home(1, 0.0, 0.0))
+        };
         let c = conflicts(&[nursing], &[s], CENTRE_PLACE);
         assert_eq!(kinds(&c), vec![ConflictKind::MissingSkill]);
         assert_eq!(c[0].skill, Some(Skill::NurseLicence));

@@ -184,13 +184,7 @@ pub(crate) fn tally(instance: &Instance, answer: &Answer) -> (Score, Vec<Violati
 }
 
 /// The format's objective from its parts.
-fn objective(
-    instance: &Instance,
-    travel: Minute,
-    unplaced: usize,
-    overtime: Minute,
-    continuity: u64,
-) -> f64 {
+fn objective(instance: &Instance, travel: Minute, unplaced: usize, overtime: Minute, continuity: u64) -> f64 {
     travel as f64
         + instance.unmet_penalty * unplaced as f64
         + instance.overtime_weight * overtime as f64

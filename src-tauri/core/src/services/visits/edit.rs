@@ -173,7 +173,11 @@ pub fn move_visit(db: &Db, actor: &Actor, id: i64, to: &VisitMove) -> Result<Vis
         )?
         .execute(params![id, to.day.to_string(), start_min, to.staff_id, now_utc()])?;
         let after = load_visit(c, id)?;
-        Entry::new("move", "visit", id).facility(Some(after.facility_id)).before(&before).after(&after).write(c, actor)?;
+        Entry::new("move", "visit", id)
+            .facility(Some(after.facility_id))
+            .before(&before)
+            .after(&after)
+            .write(c, actor)?;
         Ok(after)
     })
 }
@@ -183,9 +187,16 @@ pub fn cancel_visit(db: &Db, actor: &Actor, id: i64) -> Result<Visit> {
     actor.require(Action::ScheduleVisits)?;
     db.write(|c| {
         let before = planned_visit(c, actor, id, Action::ScheduleVisits)?;
-        c.execute("UPDATE visits SET status = 'cancelled', locked = 1, updated_at = ?2 WHERE id = ?1", params![id, now_utc()])?;
+        c.execute(
+            "UPDATE visits SET status = 'cancelled', locked = 1, updated_at = ?2 WHERE id = ?1",
+            params![id, now_utc()],
+        )?;
         let after = load_visit(c, id)?;
-        Entry::new("cancel", "visit", id).facility(Some(after.facility_id)).before(&before).after(&after).write(c, actor)?;
+        Entry::new("cancel", "visit", id)
+            .facility(Some(after.facility_id))
+            .before(&before)
+            .after(&after)
+            .write(c, actor)?;
         Ok(after)
     })
 }
@@ -222,7 +233,10 @@ pub fn make_weekly(db: &Db, actor: &Actor, id: i64) -> Result<Visit> {
             params![id, series_id, now],
         )?;
         let after = load_visit(c, id)?;
-        Entry::new("create", "visit_series", series_id).facility(Some(after.facility_id)).after(&after).write(c, actor)?;
+        Entry::new("create", "visit_series", series_id)
+            .facility(Some(after.facility_id))
+            .after(&after)
+            .write(c, actor)?;
         Ok(after)
     })
 }
@@ -243,7 +257,10 @@ pub fn end_series(db: &Db, actor: &Actor, series_id: i64, last_day: NaiveDate) -
             return Err(Invalid::new("visit.series_ends_before_start", "until_day").into());
         }
         let now = now_utc();
-        c.execute("UPDATE visit_series SET until_day = ?2, updated_at = ?3 WHERE id = ?1", params![series_id, last, now])?;
+        c.execute(
+            "UPDATE visit_series SET until_day = ?2, updated_at = ?3 WHERE id = ?1",
+            params![series_id, last, now],
+        )?;
         c.execute(
             "UPDATE visits SET status = 'cancelled', updated_at = ?3
               WHERE series_id = ?1 AND day > ?2 AND status = 'planned'",

@@ -86,7 +86,9 @@ pub fn add_leave(db: &Db, actor: &Actor, input: &LeaveInput) -> Result<Leave> {
         let facility_id = facility_of(c, PersonKind::Staff, input.staff_id)?;
         actor.require_at(Action::EditStaff, facility_id)?;
         let overlapping: bool = c
-            .prepare_cached("SELECT count(*) > 0 FROM staff_leave WHERE staff_id = ?1 AND from_day <= ?3 AND to_day >= ?2")?
+            .prepare_cached(
+                "SELECT count(*) > 0 FROM staff_leave WHERE staff_id = ?1 AND from_day <= ?3 AND to_day >= ?2",
+            )?
             .query_row(params![input.staff_id, input.from.to_string(), input.to.to_string()], |r| r.get(0))?;
         if overlapping {
             return Err(Invalid::new("leave.overlaps", "from").into());

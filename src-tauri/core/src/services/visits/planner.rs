@@ -237,7 +237,8 @@ struct FacilityPlan {
 enum Origin {
     /// A new visit of this plan item.
     New(usize),
-    /// An existing visit kept at its time (`staff` none: placed by hand without anyone).
+    /// An existing visit kept at its time (`staff` none: anyone may take it — placed by
+    /// hand without anyone, or weekly with its staff member away that day).
     Kept { visit_id: i64, staff: Option<i64> },
 }
 
@@ -316,7 +317,10 @@ fn plan_one(
                 .windows
                 .iter()
                 .flat_map(|w| {
-                    [Window { start: w.start, end: w.end.min(latest_before) }, Window { start: w.start.max(busy_to), end: w.end }]
+                    [
+                        Window { start: w.start, end: w.end.min(latest_before) },
+                        Window { start: w.start.max(busy_to), end: w.end },
+                    ]
                 })
                 .filter(|w| w.start <= w.end)
                 .collect();
@@ -359,7 +363,10 @@ fn plan_one(
                     unplaced.push(explain(&items[*index], facility_id, None));
                 }
                 Origin::New(index) if client_busy.contains(&stop.visit) => {
-                    unplaced.push(UnplacedVisit { reason: "client_busy".into(), ..explain(&items[*index], facility_id, None) });
+                    unplaced.push(UnplacedVisit {
+                        reason: "client_busy".into(),
+                        ..explain(&items[*index], facility_id, None)
+                    });
                 }
                 Origin::New(index) => {
                     let item = &items[*index];
@@ -605,7 +612,8 @@ impl Builder {
     /// One vehicle per staff member and day they work, from `from_day`, not on leave.
     fn vehicles(&mut self, staff: &[StaffFacts], week_start: NaiveDate, from_day: NaiveDate) {
         for s in staff {
-            let mut skills: Vec<u8> = std::iter::once(0).chain(s.skills.iter().map(|k| skill_number(Some(*k)))).collect();
+            let mut skills: Vec<u8> =
+                std::iter::once(0).chain(s.skills.iter().map(|k| skill_number(Some(*k)))).collect();
             skills.sort_unstable();
             skills.dedup();
             self.carers.push(schedule::Carer { id: Id::Number(s.id), skills: skills.clone() });

@@ -20,7 +20,6 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use super::{opt_day, require_elder_client};
-use crate::services::people::bad_column as bad;
 use crate::domain::account::{Action, Actor};
 use crate::domain::facility::{bits_to_days, days_to_bits, Service};
 use crate::domain::person::{PersonKind, Skill};
@@ -29,6 +28,7 @@ use crate::domain::visits::{clock, parse_clock, suggested_weekly_minutes, CarePl
 use crate::error::{CoreError, Invalid, Result};
 use crate::services::audit::Entry;
 use crate::services::frontdesk::today_local;
+use crate::services::people::bad_column as bad;
 use crate::services::people::facility_of;
 use crate::store::{now_utc, Db};
 
@@ -143,7 +143,8 @@ struct PlanFields {
 
 impl PlanItemInput {
     fn validate(&self) -> Result<PlanFields, Invalid> {
-        let title = text::required_name(&self.title, PLAN_TITLE_MAX, "plan.title_empty", "plan.title_too_long", "title")?;
+        let title =
+            text::required_name(&self.title, PLAN_TITLE_MAX, "plan.title_empty", "plan.title_too_long", "title")?;
         if !(1..=14).contains(&self.visits_per_week) {
             return Err(Invalid::new("plan.visits_per_week", "visits_per_week").with("max", 14));
         }
@@ -205,7 +206,9 @@ pub fn care_plan(db: &Db, actor: &Actor, client_id: i64) -> Result<CarePlan> {
             .collect::<rusqlite::Result<Vec<_>>>()?;
         items.sort_by_key(|i| !i.active); // stable: the ended ones last, each group by id
         let level: Option<u8> = c
-            .prepare_cached("SELECT level FROM assessments WHERE client_id = ?1 ORDER BY assessed_on DESC, id DESC LIMIT 1")?
+            .prepare_cached(
+                "SELECT level FROM assessments WHERE client_id = ?1 ORDER BY assessed_on DESC, id DESC LIMIT 1",
+            )?
             .query_row([client_id], |r| r.get(0))
             .optional()?;
         let suggested = level.map(suggested_weekly_minutes);
@@ -228,14 +231,13 @@ pub fn care_plan(db: &Db, actor: &Actor, client_id: i64) -> Result<CarePlan> {
 pub fn facility_plan_items(db: &Db, actor: &Actor, facility_id: i64, day: NaiveDate) -> Result<Vec<PlanItem>> {
     actor.require_at(Action::ViewPeople, facility_id)?;
     db.read(|c| {
-        Ok(c
-            .prepare_cached(&format!(
-                "{ITEM_SELECT} WHERE p.facility_id = ?1 AND cl.status = 'active' AND p.starts_on <= ?2
+        Ok(c.prepare_cached(&format!(
+            "{ITEM_SELECT} WHERE p.facility_id = ?1 AND cl.status = 'active' AND p.starts_on <= ?2
                    AND (p.ends_on IS NULL OR p.ends_on >= ?2)
                  ORDER BY cl.name_key, p.id"
-            ))?
-            .query_map(params![facility_id, day.to_string()], PlanItem::from_row)?
-            .collect::<rusqlite::Result<Vec<_>>>()?)
+        ))?
+        .query_map(params![facility_id, day.to_string()], PlanItem::from_row)?
+        .collect::<rusqlite::Result<Vec<_>>>()?)
     })
 }
 
@@ -312,7 +314,11 @@ pub fn update_plan_item(db: &Db, actor: &Actor, id: i64, input: &PlanItemInput) 
             stop_after(c, id, end)?;
         }
         let item = load_item(c, id)?;
-        Entry::new("update", "plan_item", id).facility(Some(item.facility_id)).before(&before).after(&item).write(c, actor)?;
+        Entry::new("update", "plan_item", id)
+            .facility(Some(item.facility_id))
+            .before(&before)
+            .after(&item)
+            .write(c, actor)?;
         Ok(item)
     })
 }
@@ -332,7 +338,11 @@ pub fn end_plan_item(db: &Db, actor: &Actor, id: i64, last_day: NaiveDate) -> Re
         )?;
         stop_after(c, id, last_day)?;
         let item = load_item(c, id)?;
-        Entry::new("end", "plan_item", id).facility(Some(item.facility_id)).before(&before).after(&item).write(c, actor)?;
+        Entry::new("end", "plan_item", id)
+            .facility(Some(item.facility_id))
+            .before(&before)
+            .after(&item)
+            .write(c, actor)?;
         Ok(item)
     })
 }

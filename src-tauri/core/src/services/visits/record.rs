@@ -130,13 +130,24 @@ pub fn record_visit(db: &Db, actor: &Actor, id: i64, outcome: &VisitOutcome) -> 
         ])?;
         let after = load_visit(c, id)?;
         let action = if before.status == VisitStatus::Planned { "record" } else { "correct" };
-        Entry::new(action, "visit", id).facility(Some(after.facility_id)).before(&before).after(&after).write(c, actor)?;
+        Entry::new(action, "visit", id)
+            .facility(Some(after.facility_id))
+            .before(&before)
+            .after(&after)
+            .write(c, actor)?;
         Ok(after)
     })
 }
 
 /// Books a new visit of the same plan item to make up a missed or refused one.
-pub fn make_up(db: &Db, actor: &Actor, missed_id: i64, day: NaiveDate, start: &str, staff_id: Option<i64>) -> Result<Visit> {
+pub fn make_up(
+    db: &Db,
+    actor: &Actor,
+    missed_id: i64,
+    day: NaiveDate,
+    start: &str,
+    staff_id: Option<i64>,
+) -> Result<Visit> {
     actor.require(Action::ScheduleVisits)?;
     db.write(|c| {
         let missed = load_visit(c, missed_id)?;
@@ -158,13 +169,12 @@ pub fn staff_visits(db: &Db, actor: &Actor, staff_id: i64, from: NaiveDate, to: 
     db.read(|c| {
         let facility_id = facility_of(c, PersonKind::Staff, staff_id)?;
         actor.require_at(Action::ViewPeople, facility_id)?;
-        Ok(c
-            .prepare_cached(&format!(
-                "{VISIT_SELECT} WHERE v.staff_id = ?1 AND v.day BETWEEN ?2 AND ?3 AND v.status != 'cancelled'
+        Ok(c.prepare_cached(&format!(
+            "{VISIT_SELECT} WHERE v.staff_id = ?1 AND v.day BETWEEN ?2 AND ?3 AND v.status != 'cancelled'
                   ORDER BY v.day, v.start_min"
-            ))?
-            .query_map(params![staff_id, from.to_string(), to.to_string()], Visit::from_row)?
-            .collect::<rusqlite::Result<Vec<_>>>()?)
+        ))?
+        .query_map(params![staff_id, from.to_string(), to.to_string()], Visit::from_row)?
+        .collect::<rusqlite::Result<Vec<_>>>()?)
     })
 }
 
@@ -182,7 +192,11 @@ mod tests {
 
     #[test]
     fn a_visit_done_needs_a_sensible_start_and_end() {
-        let done = |s: &str, e: &str| VisitOutcome { start: Some(s.into()), end: Some(e.into()), ..outcome(VisitStatus::Done) };
+        let done = |s: &str, e: &str| VisitOutcome {
+            start: Some(s.into()),
+            end: Some(e.into()),
+            ..outcome(VisitStatus::Done)
+        };
         assert_eq!(refusal(done("09:00", "10:00")), "accepted");
         assert_eq!(refusal(outcome(VisitStatus::Done)), "visit.time_invalid");
         assert_eq!(refusal(done("10:00", "09:00")), "visit.end_before_start");

@@ -18,7 +18,9 @@ use super::{account_staff, facility_point, opt_day, Visit, VISIT_SELECT};
 use crate::domain::account::{Action, Actor};
 use crate::domain::facility::bits_to_days;
 use crate::domain::person::{Skill, StaffJob};
-use crate::domain::visits::{conflicts, parse_clock, CarePlace, Conflict, GeoPoint, Place, StaffFacts, VisitFacts, VisitStatus};
+use crate::domain::visits::{
+    conflicts, parse_clock, CarePlace, Conflict, GeoPoint, Place, StaffFacts, VisitFacts, VisitStatus,
+};
 use crate::error::Result;
 use crate::services::frontdesk::today_local;
 use crate::services::people::{bad_column as bad, parse_list};
@@ -73,12 +75,11 @@ pub fn week(db: &Db, actor: &Actor, facility_id: i64, week_start: NaiveDate) -> 
 
 pub(crate) fn week_visits(c: &Connection, facility_id: i64, week_start: NaiveDate) -> Result<Vec<Visit>> {
     let end = week_start + Days::new(6);
-    Ok(c
-        .prepare_cached(&format!(
-            "{VISIT_SELECT} WHERE v.facility_id = ?1 AND v.day BETWEEN ?2 AND ?3 ORDER BY v.day, v.start_min, v.id"
-        ))?
-        .query_map(params![facility_id, week_start.to_string(), end.to_string()], Visit::from_row)?
-        .collect::<rusqlite::Result<Vec<_>>>()?)
+    Ok(c.prepare_cached(&format!(
+        "{VISIT_SELECT} WHERE v.facility_id = ?1 AND v.day BETWEEN ?2 AND ?3 ORDER BY v.day, v.start_min, v.id"
+    ))?
+    .query_map(params![facility_id, week_start.to_string(), end.to_string()], Visit::from_row)?
+    .collect::<rusqlite::Result<Vec<_>>>()?)
 }
 
 /// Care staff: active caregivers, nurses and health workers, and anyone else who has a
@@ -105,10 +106,8 @@ fn week_staff(c: &Connection, facility_id: i64, week_start: NaiveDate, visits: &
         if !cares && !minutes.contains_key(&id) {
             continue;
         }
-        let leave_days = facts
-            .get(&id)
-            .map(|f| week_days(week_start).filter(|d| f.on_leave(*d)).collect())
-            .unwrap_or_default();
+        let leave_days =
+            facts.get(&id).map(|f| week_days(week_start).filter(|d| f.on_leave(*d)).collect()).unwrap_or_default();
         out.push(WeekStaff {
             id,
             name: r.get(1)?,
@@ -139,7 +138,10 @@ pub(crate) fn staff_facts(c: &Connection, facility_id: i64, week_start: NaiveDat
     )?;
     let mut rows = stmt.query(params![facility_id, week_start.to_string(), end.to_string()])?;
     while let Some(r) = rows.next()? {
-        let span = (opt_day(r, "from_day")?.ok_or_else(|| bad("from_day"))?, opt_day(r, "to_day")?.ok_or_else(|| bad("to_day"))?);
+        let span = (
+            opt_day(r, "from_day")?.ok_or_else(|| bad("from_day"))?,
+            opt_day(r, "to_day")?.ok_or_else(|| bad("to_day"))?,
+        );
         leave.entry(r.get(0)?).or_default().push(span);
     }
     let mut stmt = c.prepare_cached(
@@ -185,7 +187,9 @@ pub(crate) fn visit_facts(c: &Connection, facility_id: i64, visits: &[Visit]) ->
             duration_min: v.duration_min,
             place: match v.place {
                 CarePlace::Centre => Place::Centre(centre),
-                CarePlace::Home => Place::Home { client_id: v.client_id, at: homes.get(&v.client_id).copied().flatten() },
+                CarePlace::Home => {
+                    Place::Home { client_id: v.client_id, at: homes.get(&v.client_id).copied().flatten() }
+                }
             },
             skill: v.skill,
         })
