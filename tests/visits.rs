@@ -458,6 +458,10 @@ fn the_scheduler_explains_each_visit_it_cannot_place() {
     assert_eq!(of("康复训练")[0].reason, "no_carer_with_skill");
     assert_eq!(of("康复训练")[0].skill, Some(Skill::Rehabilitation));
     assert_eq!(of("晚间照护")[0].reason, "no_window_in_working_hours");
+    // Each says where and on which days it could have gone: one visit a week on any weekday.
+    let evening = of("晚间照护")[0];
+    assert!(!evening.facility_name.is_empty());
+    assert_eq!(evening.days, (0..5).map(|i| s.monday + Days::new(i)).collect::<Vec<_>>());
     let wounds = of("伤口护理");
     assert!(!wounds.is_empty() && wounds.iter().all(|u| u.reason == "no_room_left"), "{reasons:?}");
     // Ten a week on five days: each visit has its day, and the nurse's morning that day is full.

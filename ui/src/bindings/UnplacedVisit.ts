@@ -4,7 +4,11 @@ import type { Skill } from "./Skill";
 /**
  * A visit the scheduler could not place, and why.
  */
-export type UnplacedVisit = { facility_id: number, client_id: number, client_name: string, plan_item_id: number, title: string, 
+export type UnplacedVisit = { facility_id: number, facility_name: string, client_id: number, client_name: string, plan_item_id: number, title: string, 
+/**
+ * The days it could have taken place (its preferred days still ahead this week).
+ */
+days: Array<string>, 
 /**
  * `no_carer_with_skill`, `pinned_carer_unavailable`, `no_window_in_working_hours`,
  * `no_room_left`, `fixed_visit_in_the_way` (a visit kept where it was, in conflict

@@ -5,7 +5,11 @@ import type { StaffJob } from "./StaffJob";
 /**
  * A staff member as a row of the week view.
  */
-export type WeekStaff = { id: number, name: string, job: StaffJob, skills: Array<Skill>, work_days: Array<number>, work_starts: string, work_ends: string, 
+export type WeekStaff = { id: number, name: string, 
+/**
+ * The phone's last four digits: tells two people of the same name apart.
+ */
+phone_tail: string | null, job: StaffJob, skills: Array<Skill>, work_days: Array<number>, work_starts: string, work_ends: string, 
 /**
  * Days of this week on leave.
  */

@@ -37,3 +37,9 @@ export function normalClock(raw: string): string {
   if (hour > 24 || minute >= 60 || (hour === 24 && minute > 0)) return raw.trim()
   return `${String(hour).padStart(2, '0')}:${String(minute).padStart(2, '0')}`
 }
+
+/** A staff member's name, with the phone's last four digits when another shares it. */
+export function staffLabel(s: { id: number; name: string; phone_tail: string | null }, all: { id: number; name: string }[]): string {
+  const twin = all.some((o) => o.id !== s.id && o.name === s.name)
+  return twin && s.phone_tail ? `${s.name}·${s.phone_tail}` : s.name
+}

@@ -69,10 +69,14 @@ pub const DEFAULT_TIME_LIMIT: Duration = Duration::from_millis(800);
 #[ts(export)]
 pub struct UnplacedVisit {
     pub facility_id: i64,
+    pub facility_name: String,
     pub client_id: i64,
     pub client_name: String,
     pub plan_item_id: i64,
     pub title: String,
+    /// The days it could have taken place (its preferred days still ahead this week).
+    #[ts(type = "Array<string>")]
+    pub days: Vec<NaiveDate>,
     /// `no_carer_with_skill`, `pinned_carer_unavailable`, `no_window_in_working_hours`,
     /// `no_room_left`, `fixed_visit_in_the_way` (a visit kept where it was, in conflict
     /// already, holds the time the scheduler wanted) or `client_busy` (the client's other
@@ -198,7 +202,7 @@ fn plan_facilities(
                 })
             };
             tick(0.0);
-            let one = plan_one(c, facility_id, week_start, from_day, time_limit, &tick)?;
+            let one = plan_one(c, facility_id, &name, week_start, from_day, time_limit, &tick)?;
             Entry::new("plan_week", "visits", week_start)
                 .facility(Some(facility_id))
                 .after(&serde_json::json!({
@@ -233,6 +237,13 @@ struct FacilityPlan {
     caregiver_changes: u64,
 }
 
+/// The facility and week being planned, for the explanations.
+struct PlanAt {
+    facility_id: i64,
+    facility_name: String,
+    week_start: NaiveDate,
+}
+
 /// What a visit of the instance stands for in the database.
 enum Origin {
     /// A new visit of this plan item.
@@ -245,12 +256,14 @@ enum Origin {
 fn plan_one(
     c: &Connection,
     facility_id: i64,
+    facility_name: &str,
     week_start: NaiveDate,
     from_day: NaiveDate,
     time_limit: Duration,
     tick: &dyn Fn(f32),
 ) -> Result<FacilityPlan> {
     let week_end = week_start + Days::new(6);
+    let at = PlanAt { facility_id, facility_name: facility_name.to_string(), week_start };
     fill_series(c, facility_id, week_start)?;
     let replaced = c.execute(
         "DELETE FROM visits WHERE facility_id = ?1 AND day BETWEEN ?2 AND ?3
@@ -360,12 +373,12 @@ fn plan_one(
         for stop in &route.stops {
             match &origins[stop.visit] {
                 Origin::New(index) if runs_into(staff_id, &instance.visits[stop.visit], stop.start) => {
-                    unplaced.push(explain(&items[*index], facility_id, None));
+                    unplaced.push(explain(&at, &items[*index], &instance.visits[stop.visit], None));
                 }
                 Origin::New(index) if client_busy.contains(&stop.visit) => {
                     unplaced.push(UnplacedVisit {
                         reason: "client_busy".into(),
-                        ..explain(&items[*index], facility_id, None)
+                        ..explain(&at, &items[*index], &instance.visits[stop.visit], None)
                     });
                 }
                 Origin::New(index) => {
@@ -401,7 +414,7 @@ fn plan_one(
         }
     }
     unplaced.extend(solution.unplaced.iter().filter_map(|u| match &origins[u.visit] {
-        Origin::New(index) => Some(explain(&items[*index], facility_id, Some(&u.reason))),
+        Origin::New(index) => Some(explain(&at, &items[*index], &instance.visits[u.visit], Some(&u.reason))),
         Origin::Kept { .. } => None, // stays where it was; the week view shows its conflict
     }));
     Ok(FacilityPlan {
@@ -450,7 +463,7 @@ fn client_clashes(instance: &Instance, solution: &schedule::Solution, origins: &
 
 /// Why the item's visit was left out: the solver's reason, or (none) a visit kept by hand
 /// in its way.
-fn explain(item: &PlanItem, facility_id: i64, reason: Option<&UnplacedReason>) -> UnplacedVisit {
+fn explain(at: &PlanAt, item: &PlanItem, visit: &schedule::Visit, reason: Option<&UnplacedReason>) -> UnplacedVisit {
     let (code, carer_days) = match reason {
         Some(UnplacedReason::NoCarerWithSkill { .. }) => ("no_carer_with_skill", None),
         Some(UnplacedReason::PinnedCarerUnavailable { .. }) => ("pinned_carer_unavailable", None),
@@ -458,12 +471,17 @@ fn explain(item: &PlanItem, facility_id: i64, reason: Option<&UnplacedReason>) -
         Some(UnplacedReason::NoRoomLeft { carer_days }) => ("no_room_left", Some(*carer_days as u32)),
         None => ("fixed_visit_in_the_way", None),
     };
+    let mut days: Vec<NaiveDate> =
+        visit.windows.iter().map(|w| at.week_start + Days::new((w.start / 1440) as u64)).collect();
+    days.dedup();
     UnplacedVisit {
-        facility_id,
+        facility_id: at.facility_id,
+        facility_name: at.facility_name.clone(),
         client_id: item.client_id,
         client_name: item.client_name.clone(),
         plan_item_id: item.id,
         title: item.title.clone(),
+        days,
         reason: code.to_string(),
         skill: item.skill,
         carer_days,

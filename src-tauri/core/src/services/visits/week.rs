@@ -32,6 +32,8 @@ use crate::store::{now_utc, Db};
 pub struct WeekStaff {
     pub id: i64,
     pub name: String,
+    /// The phone's last four digits: tells two people of the same name apart.
+    pub phone_tail: Option<String>,
     pub job: StaffJob,
     pub skills: Vec<Skill>,
     pub work_days: Vec<u8>,
@@ -94,7 +96,7 @@ fn week_staff(c: &Connection, facility_id: i64, week_start: NaiveDate, visits: &
         }
     }
     let mut stmt = c.prepare_cached(
-        "SELECT id, name, job, skills, work_days, work_starts, work_ends FROM staff
+        "SELECT id, name, job, skills, work_days, work_starts, work_ends, phone FROM staff
           WHERE facility_id = ?1 AND active = 1 ORDER BY name COLLATE NOCASE, id",
     )?;
     let mut rows = stmt.query([facility_id])?;
@@ -108,9 +110,14 @@ fn week_staff(c: &Connection, facility_id: i64, week_start: NaiveDate, visits: &
         }
         let leave_days =
             facts.get(&id).map(|f| week_days(week_start).filter(|d| f.on_leave(*d)).collect()).unwrap_or_default();
+        let phone: Option<String> = r.get(7)?;
         out.push(WeekStaff {
             id,
             name: r.get(1)?,
+            phone_tail: phone
+                .map(|p| p.chars().filter(char::is_ascii_digit).collect::<String>())
+                .filter(|d| d.len() >= 4)
+                .map(|d| d[d.len() - 4..].to_string()),
             job,
             skills: parse_list(&r.get::<_, String>(3)?),
             work_days: bits_to_days(r.get(4)?),
