@@ -175,6 +175,24 @@ class App:
         self.wait.until(lambda d: fragment in self.inner_text(testid))
         return self.inner_text(testid)
 
+    def choose(self, text, exact=False):
+        """Clicks the visible option of the open select that reads `text` (or, unless `exact`,
+        contains it), then waits for the list to fold away: while it fades it covers what
+        lies under it."""
+        match = f'normalize-space() = "{text}"' if exact else f'contains(normalize-space(), "{text}")'
+        xpath = f'//li[contains(@class, "el-select-dropdown__item")][{match}]'
+
+        def pick(driver):
+            for option in driver.find_elements(By.XPATH, xpath):
+                if option.is_displayed():
+                    option.click()
+                    return True
+            return False
+
+        self.wait.until(pick)
+        self.wait.until(
+            lambda d: not [e for e in d.find_elements(By.CSS_SELECTOR, ".el-select-dropdown__item") if e.is_displayed()])
+
     def field_error(self, testid):
         """The message Element Plus shows under the form item that holds `testid`."""
         xpath = (f'//*[@data-testid="{testid}"]/ancestor::div[contains(concat(" ", @class, " "), " el-form-item ")][1]'

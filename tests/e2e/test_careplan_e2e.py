@@ -20,20 +20,6 @@ MANAGER_PASSWORD = "manager-pass-1"
 CARER_PASSWORD = "carer-pass-1"
 
 
-def choose(app, text):
-    """Clicks the visible option `text` of the open select."""
-    xpath = f'//li[contains(@class, "el-select-dropdown__item")][normalize-space() = "{text}"]'
-
-    def pick(driver):
-        for option in driver.find_elements(By.XPATH, xpath):
-            if option.is_displayed():
-                option.click()
-                return True
-        return False
-
-    app.wait.until(pick)
-
-
 def type_date(app, testid, day):
     """Types a date and waits for its calendar to fold away (it covers the field below)."""
     app.type(testid, day.isoformat())
@@ -144,7 +130,7 @@ def test_a_manager_records_leave_and_links_a_caregiver_to_her_record(launch, dem
 
     app.click("nav-accounts")
     app.click("account-staff-carer")
-    choose(app, f"{staff_name} · 护理员")
+    app.choose(f"{staff_name} · 护理员", exact=True)
     app.wait.until(lambda d: "已将" in d.find_element(By.CSS_SELECTOR, ".el-message").text)
     app.screenshot("account-linked")
     with sqlite3.connect(demo_db) as c:

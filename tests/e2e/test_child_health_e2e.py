@@ -7,17 +7,11 @@ import time
 from datetime import datetime, timedelta, timezone
 
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support import expected_conditions as EC
 
 from conftest import cli
 
 NURSE_PASSWORD = "nurse-pass-1"
 BEIJING = timezone(timedelta(hours=8))
-
-
-def no_open_dropdown(driver):
-    """A chosen option's list has closed (it fades out, covering the rows for a moment)."""
-    return not [e for e in driver.find_elements(By.CSS_SELECTOR, ".el-select-dropdown__item") if e.is_displayed()]
 
 
 def a_class_checked_in_today(db):
@@ -52,9 +46,7 @@ def test_health_worker_records_a_class_morning_check_with_one_feverish_child(lau
     app.el("check-sheet")
     app.driver.find_element(By.XPATH, '//*[@data-testid="check-session"]//label[normalize-space() = "晨检"]').click()
     app.click("check-class")
-    app.wait.until(EC.element_to_be_clickable(
-        (By.XPATH, f'//li[contains(@class, "el-select-dropdown__item")][normalize-space() = "{class_name}"]'))).click()
-    app.wait.until(no_open_dropdown)
+    app.choose(class_name, exact=True)
     app.el(f"check-row-{sick_id}")
     assert f"保存本班检查（{len(children)} 人）" in app.text_of("check-save")
 
@@ -62,9 +54,7 @@ def test_health_worker_records_a_class_morning_check_with_one_feverish_child(lau
     app.type(f"check-temp-{well_id}", "36.5")
     # Fever suggests watching her; the health worker decides to send her home.
     app.click(f"check-action-{sick_id}")
-    app.wait.until(EC.element_to_be_clickable(
-        (By.XPATH, '//li[contains(@class, "el-select-dropdown__item")][normalize-space() = "通知家长接回"]'))).click()
-    app.wait.until(no_open_dropdown)
+    app.choose("通知家长接回", exact=True)
     app.click("check-save")
     message = app.wait_text("check-error", sick_name)
     assert "通知监护人" in message

@@ -15,10 +15,6 @@ MANAGER_PASSWORD = "manager-pass-1"
 DESK_PASSWORD = "desk-pass-1"
 
 
-def no_open_dropdown(driver):
-    return not [e for e in driver.find_elements(By.CSS_SELECTOR, ".el-select-dropdown__item") if e.is_displayed()]
-
-
 def add_dish(app, name, ingredients, sugar=False):
     app.click("dish-new")
     app.type("dish-name", name)
@@ -28,12 +24,6 @@ def add_dish(app, name, ingredients, sugar=False):
     app.type("dish-price", "8")
     app.click("dish-save")
     app.wait_inner_text("dish-list", name)
-
-
-def choose(app, text):
-    app.wait.until(EC.element_to_be_clickable(
-        (By.XPATH, f'//li[contains(@class, "el-select-dropdown__item")][contains(normalize-space(), "{text}")]'))).click()
-    app.wait.until(no_open_dropdown)
 
 
 def test_a_menu_is_built_a_diabetic_client_booked_and_the_kitchen_counts_it(launch, demo_db):
@@ -90,7 +80,7 @@ def test_a_menu_is_built_a_diabetic_client_booked_and_the_kitchen_counts_it(laun
     app.click("nav-meals")
     app.click("book-client")
     app.keys(name)
-    choose(app, name)
+    app.choose(name)
     app.type("book-from", monday.isoformat())
     app.keys(Keys.ENTER)
     app.type("book-to", monday.isoformat())

@@ -14,22 +14,6 @@ MANAGER_PASSWORD = "manager-pass-1"
 CARER_PASSWORD = "carer-pass-1"
 
 
-def choose(app, text):
-    """Clicks the visible option of the open select that contains `text`."""
-    xpath = f'//li[contains(@class, "el-select-dropdown__item")][contains(normalize-space(), "{text}")]'
-
-    def pick(driver):
-        for option in driver.find_elements(By.XPATH, xpath):
-            if option.is_displayed():
-                option.click()
-                return True
-        return False
-
-    app.wait.until(pick)
-    # The list folds away before anything under it can be clicked.
-    app.wait.until(lambda d: not [e for e in d.find_elements(By.CSS_SELECTOR, ".el-select-dropdown__item") if e.is_displayed()])
-
-
 def test_a_plan_is_scheduled_and_a_caregiver_records_her_visit(launch, demo_db):
     with sqlite3.connect(demo_db) as c:
         centre = c.execute("SELECT id FROM facilities WHERE kind = 'elder_centre' ORDER BY id LIMIT 1").fetchone()[0]
@@ -94,10 +78,10 @@ def test_a_plan_is_scheduled_and_a_caregiver_records_her_visit(launch, demo_db):
     app.click("week-this")
     app.click("visit-add")
     app.click("add-item")
-    choose(app, f"{name} · 陪伴聊天")
+    app.choose(f"{name} · 陪伴聊天")
     app.type("add-start", "08:00")
     app.click("add-staff")
-    choose(app, carer_name)
+    app.choose(carer_name)
     app.click("add-save")
     with sqlite3.connect(demo_db) as c:
         app.wait.until(lambda d: c.execute(

@@ -150,6 +150,9 @@ impl Carer {
 struct Item {
     id: i64,
     client_id: i64,
+    per_week: u32,
+    days: Vec<u8>,
+    window: (u32, u32),
     duration: u32,
     starts_on: NaiveDate,
     ends_on: Option<NaiveDate>,
@@ -407,6 +410,9 @@ impl Seeder<'_> {
                 items.push(Item {
                     id: self.conn.last_insert_rowid(),
                     client_id,
+                    per_week,
+                    days,
+                    window: t.window,
                     duration: t.minutes,
                     starts_on,
                     ends_on,
@@ -449,15 +455,10 @@ impl Seeder<'_> {
         // Each client's visits (weekday, start, end): one at a time.
         let mut client_busy: HashMap<i64, Vec<(u8, u32, u32)>> = HashMap::new();
         let mut slots = Vec::new();
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT preferred_days, visits_per_week, window_start, window_end FROM care_plan_items WHERE id = ?1",
-        )?;
         for (index, item) in items.iter().enumerate() {
-            let (days, per_week, ws, we): (i64, u32, u32, u32) =
-                stmt.query_row([item.id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?;
-            let days = crate::domain::facility::bits_to_days(days);
+            let (ws, we) = item.window;
             let here = place(item);
-            for group in day_groups(&days, per_week) {
+            for group in day_groups(&item.days, item.per_week) {
                 let mut order: Vec<usize> =
                     (0..carers.len()).filter(|c| item.skill.is_none_or(|s| carers[*c].skills.contains(&s))).collect();
                 let first = usual.get(&item.client_id).copied();

@@ -136,6 +136,13 @@ code_enum! {
     }
 }
 
+impl StaffJob {
+    /// Care work: the people the week of visits is planned for.
+    pub fn does_care(self) -> bool {
+        matches!(self, StaffJob::Caregiver | StaffJob::Nurse | StaffJob::HealthWorker)
+    }
+}
+
 /// Identity as typed: an ID number, or (without one) sex and birth date. With an ID number,
 /// sex and birth date may be left blank — they are derived — but must agree if typed.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]

@@ -20,7 +20,7 @@ use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use super::person::{code_enum, Skill};
+use super::person::{code_enum, Skill, StaffJob};
 use crate::error::Invalid;
 
 /// Metres walked a minute: 4.8 km/h.
@@ -201,6 +201,7 @@ pub fn day_groups(preferred_days: &[u8], visits_per_week: u32) -> Vec<Vec<u8>> {
 #[derive(Debug, Clone, PartialEq)]
 pub struct StaffFacts {
     pub id: i64,
+    pub job: StaffJob,
     pub skills: Vec<Skill>,
     /// ISO weekdays worked, 1 = Monday.
     pub work_days: Vec<u8>,
@@ -441,6 +442,7 @@ mod tests {
     fn staff(id: i64) -> StaffFacts {
         StaffFacts {
             id,
+            job: StaffJob::Caregiver,
             skills: vec![Skill::CaregiverCertificate],
             work_days: vec![1, 2, 3, 4, 5],
             work_start_min: 8 * 60,

@@ -16,3 +16,9 @@ export function addDays(day: string, n: number): string {
   const [y, m, d] = day.split('-').map(Number)
   return iso(new Date(y, m - 1, d + n))
 }
+
+/** The ISO weekday of `day` ("YYYY-MM-DD"): 1 Monday … 7 Sunday. */
+export function isoWeekday(day: string): number {
+  const [y, m, d] = day.split('-').map(Number)
+  return ((new Date(y, m - 1, d).getDay() + 6) % 7) + 1
+}

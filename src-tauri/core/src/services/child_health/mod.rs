@@ -32,6 +32,8 @@
 use chrono::NaiveDate;
 use rusqlite::Row;
 
+use crate::services::people::bad_column;
+
 mod checks;
 mod due;
 mod growth;
@@ -48,10 +50,6 @@ pub use medicine::{
     MEDICINE_MAX_DAYS,
 };
 
-/// A stored value the app never writes (a hand edit, a newer app).
-fn bad_column(column: &str) -> rusqlite::Error {
-    rusqlite::Error::InvalidColumnType(0, column.into(), rusqlite::types::Type::Text)
-}
 
 fn date_of(r: &Row, column: &str) -> rusqlite::Result<NaiveDate> {
     let raw: String = r.get(column)?;

@@ -195,9 +195,7 @@ fn monday(week_start: NaiveDate, field: &'static str) -> Result<NaiveDate, Inval
     }
 }
 
-pub(crate) fn bad_column(column: &str) -> rusqlite::Error {
-    rusqlite::Error::InvalidColumnType(0, column.into(), rusqlite::types::Type::Text)
-}
+pub(crate) use crate::services::people::bad_column;
 
 pub(crate) fn day_of(r: &Row, column: &str) -> rusqlite::Result<NaiveDate> {
     NaiveDate::parse_from_str(&r.get::<_, String>(column)?, "%Y-%m-%d").map_err(|_| bad_column(column))

@@ -13,7 +13,7 @@ pub mod plans;
 pub mod record;
 pub mod week;
 
-use chrono::{Datelike, NaiveDate};
+use chrono::NaiveDate;
 use rusqlite::{Connection, OptionalExtension, Row};
 use serde::Serialize;
 use ts_rs::TS;
@@ -50,10 +50,8 @@ pub(crate) fn require_elder_client(c: &Connection, client_id: i64) -> Result<i64
     Ok(facility_id)
 }
 
-/// The Monday of `day`'s week.
-pub fn week_of(day: NaiveDate) -> NaiveDate {
-    day - chrono::Days::new(u64::from(day.weekday().num_days_from_monday()))
-}
+/// The Monday of `day`'s week (visits are planned by the week, as menus are).
+pub use crate::services::meals::menus::week_of;
 
 /// A visit as the week view and the caregiver's list show it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]

@@ -272,8 +272,8 @@ fn plan_one(
     )? as u32;
     let existing = week_visits(c, facility_id, week_start)?;
     let items = active_items(c, facility_id, week_start)?;
-    let staff = care_staff(c, facility_id, week_start)?;
     let staff_all = staff_facts(c, facility_id, week_start)?;
+    let staff: Vec<StaffFacts> = staff_all.iter().filter(|s| s.job.does_care()).cloned().collect();
 
     let mut b = Builder::new(c, facility_id)?;
     let mut origins = Vec::new();
@@ -297,8 +297,8 @@ fn plan_one(
                 .map(|d| week_start + Days::new(u64::from(*d) - 1))
                 .filter(|d| *d >= from_day && *d >= item.starts_on && item.ends_on.is_none_or(|e| *d <= e))
                 .map(|d| Window {
-                    start: absolute(week_start, d, minutes(&item.window_start)),
-                    end: absolute(week_start, d, minutes(&item.window_end) - item.duration_min),
+                    start: absolute(week_start, d, item.window_min.0),
+                    end: absolute(week_start, d, item.window_min.1 - item.duration_min),
                 })
                 .collect();
             if windows.is_empty() {
@@ -515,18 +515,6 @@ fn needed_groups(item: &PlanItem, existing: &[Visit]) -> Vec<Vec<u8>> {
     groups
 }
 
-/// Active care staff with their facts for the week.
-fn care_staff(c: &Connection, facility_id: i64, week_start: NaiveDate) -> Result<Vec<StaffFacts>> {
-    let carers: Vec<i64> = c
-        .prepare_cached(
-            "SELECT id FROM staff WHERE facility_id = ?1 AND active = 1
-                AND job IN ('caregiver', 'nurse', 'health_worker') ORDER BY id",
-        )?
-        .query_map([facility_id], |r| r.get(0))?
-        .collect::<rusqlite::Result<_>>()?;
-    Ok(staff_facts(c, facility_id, week_start)?.into_iter().filter(|s| carers.contains(&s.id)).collect())
-}
-
 /// Minutes from Monday 00:00 of `week_start` to `minute` of `day`.
 fn absolute(week_start: NaiveDate, day: NaiveDate, minute: u32) -> i64 {
     (day - week_start).num_days() * 1440 + i64::from(minute)
@@ -534,10 +522,6 @@ fn absolute(week_start: NaiveDate, day: NaiveDate, minute: u32) -> i64 {
 
 fn local(week_start: NaiveDate, at: i64) -> (NaiveDate, u32) {
     (week_start + Days::new((at / 1440) as u64), (at % 1440) as u32)
-}
-
-fn minutes(clock: &str) -> u32 {
-    crate::domain::visits::parse_clock(clock, "window").unwrap_or(0)
 }
 
 /// The scheduler's number for a skill: 0 is any care work, then one per `Skill`.

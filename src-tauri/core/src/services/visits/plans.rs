@@ -82,6 +82,10 @@ pub struct PlanItem {
     pub note: Option<String>,
     /// Not ended before today.
     pub active: bool,
+    /// The window in minutes after midnight, as stored (the scheduler's unit).
+    #[serde(skip)]
+    #[ts(skip)]
+    pub(crate) window_min: (u32, u32),
 }
 
 impl PlanItem {
@@ -106,6 +110,7 @@ impl PlanItem {
             ends_on,
             note: r.get("note")?,
             active: ends_on.is_none_or(|d| d >= today_local()),
+            window_min: (r.get("window_start")?, r.get("window_end")?),
         })
     }
 }

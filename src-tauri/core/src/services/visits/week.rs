@@ -66,8 +66,8 @@ pub fn week(db: &Db, actor: &Actor, facility_id: i64, week_start: NaiveDate) -> 
     db.write(|c| {
         fill_series(c, facility_id, week_start)?;
         let visits = week_visits(c, facility_id, week_start)?;
-        let staff = week_staff(c, facility_id, week_start, &visits)?;
         let facts = staff_facts(c, facility_id, week_start)?;
+        let staff = week_staff(c, facility_id, week_start, &visits, &facts)?;
         let centre = Place::Centre(facility_point(c, facility_id)?);
         let conflicts = conflicts(&visit_facts(c, facility_id, &visits)?, &facts, centre);
         let my_staff_id = account_staff(c, actor)?;
@@ -86,9 +86,14 @@ pub(crate) fn week_visits(c: &Connection, facility_id: i64, week_start: NaiveDat
 
 /// Care staff: active caregivers, nurses and health workers, and anyone else who has a
 /// visit this week.
-fn week_staff(c: &Connection, facility_id: i64, week_start: NaiveDate, visits: &[Visit]) -> Result<Vec<WeekStaff>> {
-    let facts: HashMap<i64, StaffFacts> =
-        staff_facts(c, facility_id, week_start)?.into_iter().map(|s| (s.id, s)).collect();
+fn week_staff(
+    c: &Connection,
+    facility_id: i64,
+    week_start: NaiveDate,
+    visits: &[Visit],
+    facts: &[StaffFacts],
+) -> Result<Vec<WeekStaff>> {
+    let facts: HashMap<i64, &StaffFacts> = facts.iter().map(|s| (s.id, s)).collect();
     let mut minutes: HashMap<i64, u32> = HashMap::new();
     for v in visits.iter().filter(|v| matches!(v.status, VisitStatus::Planned | VisitStatus::Done)) {
         if let Some(s) = v.staff_id {
@@ -104,8 +109,7 @@ fn week_staff(c: &Connection, facility_id: i64, week_start: NaiveDate, visits: &
     while let Some(r) = rows.next()? {
         let id: i64 = r.get(0)?;
         let job = StaffJob::from_row(r, "job")?;
-        let cares = matches!(job, StaffJob::Caregiver | StaffJob::Nurse | StaffJob::HealthWorker);
-        if !cares && !minutes.contains_key(&id) {
+        if !job.does_care() && !minutes.contains_key(&id) {
             continue;
         }
         let leave_days =
@@ -152,7 +156,8 @@ pub(crate) fn staff_facts(c: &Connection, facility_id: i64, week_start: NaiveDat
         leave.entry(r.get(0)?).or_default().push(span);
     }
     let mut stmt = c.prepare_cached(
-        "SELECT id, skills, work_days, work_starts, work_ends FROM staff WHERE facility_id = ?1 AND active = 1",
+        "SELECT id, skills, work_days, work_starts, work_ends, job FROM staff WHERE facility_id = ?1 AND active = 1
+          ORDER BY id",
     )?;
     let mut rows = stmt.query([facility_id])?;
     let mut out = Vec::new();
@@ -161,6 +166,7 @@ pub(crate) fn staff_facts(c: &Connection, facility_id: i64, week_start: NaiveDat
         let clock = |i: usize| -> Result<u32> { Ok(parse_clock(&r.get::<_, String>(i)?, "work_starts")?) };
         out.push(StaffFacts {
             id,
+            job: StaffJob::from_row(r, "job")?,
             skills: parse_list(&r.get::<_, String>(1)?),
             work_days: bits_to_days(r.get(2)?),
             work_start_min: clock(3)?,
