@@ -10,6 +10,7 @@ pub mod i18n;
 pub mod roster;
 pub mod schedule;
 pub mod search;
+pub mod report;
 pub mod services;
 pub mod store;
 
