@@ -3,3 +3,6 @@
 //! printpdf, an embedded subset CJK font) or as an Excel workbook with the same tables.
 
 pub mod document;
+pub mod font;
+pub mod layout;
+pub mod pdf;
