@@ -10,10 +10,12 @@ fn backup_then_restore_brings_the_data_back() {
     let (t, _admin) = common::seeded();
     let backup = t.dir.path().join("backup.db");
     t.db.backup_to(&backup).unwrap();
-    // The demo's children have a year of health records, which go first (foreign keys).
+    // The demo's children have a year of health records and check-ins (collected by their
+    // contacts), which go first (foreign keys).
     t.db.write(|c| {
         Ok(c.execute_batch(
-            "DELETE FROM child_medicine_doses; DELETE FROM child_medicines; DELETE FROM child_checks;
+            "DELETE FROM attendance WHERE person_kind = 'child';
+             DELETE FROM child_medicine_doses; DELETE FROM child_medicines; DELETE FROM child_checks;
              DELETE FROM growth_measurements; DELETE FROM children;",
         )?)
     })

@@ -7,6 +7,7 @@
 mod child_health;
 mod city;
 mod health;
+mod history;
 mod meals;
 mod names;
 mod visits;
@@ -65,6 +66,8 @@ pub struct SeedReport {
     pub food_samples: u64,
     pub care_plan_items: u64,
     pub visits: u64,
+    pub attendance: u64,
+    pub assessments: u64,
 }
 
 struct PlacedFacility {
@@ -428,8 +431,8 @@ impl<'a> Seeder<'a> {
         let mut stmt = self.conn.prepare_cached(
             "INSERT INTO clients (facility_id, community_id, name, sex, birth_date, id_number, ethnicity, phone, address,
                                   status, living_situation, chronic_conditions, diet_needs, allergies, consent_on,
-                                  consent_by, is_demo, created_at, updated_at, name_key)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, 1, ?17, ?17, ?18)",
+                                  consent_by, is_demo, created_at, updated_at, name_key, status_since)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, 1, ?17, ?17, ?18, ?19)",
         )?;
         let mut contact = self.conn.prepare_cached(
             "INSERT INTO client_contacts (client_id, position, name, relation, phone) VALUES (?1, 0, ?2, ?3, ?4)",
@@ -461,8 +464,21 @@ impl<'a> Seeder<'a> {
             };
             let care = self.care_details(ethnicity, age_years);
             // Consent was given on registering, a year or more ago: the year of checkups follows it.
-            let consent =
-                self.rng.random_bool(0.9).then(|| (self.today - Duration::days(self.rng.random_range(380..1500))).to_string());
+            let consent_day =
+                self.rng.random_bool(0.9).then(|| self.today - Duration::days(self.rng.random_range(380..1500)));
+            let consent = consent_day.map(|d| d.to_string());
+            // Registered on the day of consent; those who gave none came in the last five
+            // months, so each month has its newcomers. Spread by the index, not the generator,
+            // so the rest of the demo stays as it was.
+            let registered = consent_day.unwrap_or(self.today - Duration::days((i as i64 * 7919) % 150));
+            let created_at = format!("{registered}T01:00:00Z");
+            // Moved or deceased within the last year, after registering.
+            let status_since = matches!(status, "moved" | "deceased").then(|| {
+                (self.today - Duration::days(1 + (i as i64 * 104_729) % 330))
+                    .max(registered + Duration::days(1))
+                    .min(self.today)
+                    .to_string()
+            });
             stmt.execute(params![
                 f.id,
                 community_id,
@@ -480,8 +496,9 @@ impl<'a> Seeder<'a> {
                 care.allergies,
                 consent,
                 consent.as_ref().map(|_| "演示数据"),
-                self.now,
+                created_at,
                 sort_key(&name),
+                status_since,
             ])?;
             let client_id = self.conn.last_insert_rowid();
             if care.living_situation != "institution" && self.rng.random_bool(0.75) {
@@ -623,6 +640,8 @@ pub fn seed(
         s.meals(scale, &mut report, progress)?;
         progress(SeedProgress { stage: "visits".into(), done: 0, total: 1 });
         s.care_visits(&mut report, progress)?;
+        progress(SeedProgress { stage: "attendance".into(), done: 0, total: 1 });
+        s.door_and_assessments(&mut report)?;
         Entry::new("seed_demo", "database", "demo").after(&report).write(conn, actor)?;
         progress(SeedProgress { stage: "done".into(), done: 1, total: 1 });
         Ok(report)
