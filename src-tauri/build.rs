@@ -109,6 +109,7 @@ const COMMANDS: &[&str] = &[
     "visit_record",
     "visit_make_up",
     "visits_plan_week",
+    "report_make",
 ];
 
 fn main() {

@@ -118,3 +118,38 @@ fn vitals_reads_each_value_or_refuses_an_entry_error() {
     assert_eq!((body["code"].as_str(), body["field"].as_str()), (Some("vitals.implausible"), Some("temperature")));
     assert!(body["error"].as_str().unwrap().contains("plausible"));
 }
+
+#[test]
+fn report_writes_the_month_s_pdf_or_workbook_and_refuses_a_bad_month() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("city.db");
+    let db = db.to_str().unwrap();
+    run_ok(&["--db", db, "seed-demo"]);
+    let today = chrono::Local::now().date_naive();
+    let last_month = carecircle_core::domain::month::Month::of(today).previous().to_string();
+    let pdf = dir.path().join("月报").join("city.pdf");
+    let saved: serde_json::Value =
+        serde_json::from_str(&run_ok(&["--db", db, "report", "--month", &last_month, "--out", pdf.to_str().unwrap()]))
+            .unwrap();
+    let bytes = std::fs::read(&pdf).unwrap();
+    assert!(bytes.starts_with(b"%PDF-"));
+    assert_eq!(saved["bytes"].as_u64(), Some(bytes.len() as u64));
+    assert!(saved["title"].as_str().unwrap().contains("全市"), "{saved}");
+    let xlsx = dir.path().join("f.xlsx");
+    run_ok(&["--db", db, "report", "--month", &last_month, "--facility", "1", "--out", xlsx.to_str().unwrap()]);
+    assert!(std::fs::read(&xlsx).unwrap().starts_with(b"PK"), "an .xlsx is a zip");
+
+    let bad = dir.path().join("bad.pdf");
+    let out = cli()
+        .args(["--db", db, "--lang", "zh-CN", "report", "--month", "2026-13", "--out"])
+        .arg(&bad)
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("2026-10"), "{}", String::from_utf8_lossy(&out.stderr));
+    let next = carecircle_core::domain::month::Month::of(today).next().to_string();
+    let out = cli().args(["--db", db, "--lang", "en", "report", "--month", &next, "--out"]).arg(&bad).output().unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("has not begun"), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(!bad.exists(), "nothing written on a refusal");
+}

@@ -8,10 +8,12 @@ use std::time::{Duration, Instant};
 
 use carecircle_core::demo;
 use carecircle_core::domain::growth::{self, GrowthInput};
+use carecircle_core::domain::month::Month;
 use carecircle_core::domain::person::PersonKind;
 use carecircle_core::domain::resident_id::{ResidentId, Sex};
 use carecircle_core::domain::vitals::VitalsInput;
 use carecircle_core::error::Invalid;
+use carecircle_core::report::{self, ReportFormat};
 use carecircle_core::roster::{self, RosterKind};
 use carecircle_core::schedule::{self, Instance, SolveOptions};
 use carecircle_core::services::accounts::{self, NewAccount};
@@ -170,6 +172,18 @@ enum Command {
         /// The search's random seed: the same seed gives the same plan.
         #[arg(long, default_value_t = 0)]
         seed: u64,
+    },
+    /// Write the monthly report (月报) of a facility, or of the whole city without --facility:
+    /// a PDF, or an Excel workbook with the same tables when OUT ends in .xlsx.
+    Report {
+        /// The month, e.g. 2026-10.
+        #[arg(long)]
+        month: String,
+        /// The facility's id (see `facilities list`); without it, the whole city.
+        #[arg(long)]
+        facility: Option<i64>,
+        #[arg(long, value_name = "PATH")]
+        out: PathBuf,
     },
     /// The city's meal subsidy (助餐补贴) per meal served, by client category.
     Subsidy {
@@ -424,6 +438,20 @@ fn run(cli: Cli, locale: Locale) -> Result<(), CoreError> {
         }
         Command::Export { kind, out, facility, all } => {
             print_json(&roster::export(&db, &system, roster_kind(&kind)?, facility, all, &out)?);
+        }
+        Command::Report { month, facility, out } => {
+            let month = Month::parse(&month)?;
+            let is_xlsx = out.extension().is_some_and(|e| e.eq_ignore_ascii_case("xlsx"));
+            let format = if is_xlsx { ReportFormat::Xlsx } else { ReportFormat::Pdf };
+            let mut last = String::new();
+            let mut progress = |p: report::ReportProgress| {
+                if p.stage != last {
+                    eprintln!("… {}", p.stage);
+                    last = p.stage;
+                }
+            };
+            let saved = report::save(&db, &system, facility, month, format, locale, chrono::Utc::now(), &out, &mut progress)?;
+            print_json(&saved);
         }
         Command::Subsidy { command: SubsidyCommand::List } => print_json(&subsidy::subsidy_rates(&db, &system)?),
         Command::Subsidy { command: SubsidyCommand::Set { category, fen } } => {

@@ -35,12 +35,19 @@ pub fn export_dir() -> PathBuf {
 
 /// A file name that says what it is and when it was made, never overwriting an earlier one.
 pub fn export_path(title: &str) -> PathBuf {
+    export_file(title, "xlsx")
+}
+
+/// As [`export_path`], with the given extension (pdf, xlsx).
+pub fn export_file(title: &str, extension: &str) -> PathBuf {
     let stamp = chrono::Local::now().format("%Y-%m-%d_%H%M%S");
     let dir = export_dir();
-    let mut path = dir.join(format!("{title}_{stamp}.xlsx"));
+    // A facility's name may hold characters a file system refuses.
+    let title: String = title.chars().map(|c| if r#"/\:*?"<>|"#.contains(c) { '_' } else { c }).collect();
+    let mut path = dir.join(format!("{title}_{stamp}.{extension}"));
     let mut n = 2;
     while path.exists() {
-        path = dir.join(format!("{title}_{stamp}_{n}.xlsx"));
+        path = dir.join(format!("{title}_{stamp}_{n}.{extension}"));
         n += 1;
     }
     path

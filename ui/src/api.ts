@@ -24,6 +24,9 @@ import type { DistrictNode } from './bindings/DistrictNode'
 import type { DueFollowUp } from './bindings/DueFollowUp'
 import type { ErrorPayload } from './bindings/ErrorPayload'
 import type { Facility } from './bindings/Facility'
+import type { ReportFormat } from './bindings/ReportFormat'
+import type { ReportProgress } from './bindings/ReportProgress'
+import type { SavedReport } from './bindings/SavedReport'
 import type { FacilityFilter } from './bindings/FacilityFilter'
 import type { FacilityInput } from './bindings/FacilityInput'
 import type { FacilityKind } from './bindings/FacilityKind'
@@ -293,4 +296,11 @@ export const api = {
   },
   visitMakeUp: (visitId: number, day: string, start: string, staffId: number | null) =>
     call<Visit>('visit_make_up', { visitId, day, start, staffId }),
+
+  /** The monthly report (`month` as YYYY-MM) of a facility, or of the city (null), saved to Downloads. */
+  reportMake: (facilityId: number | null, month: string, format: ReportFormat, onProgress?: (p: ReportProgress) => void) => {
+    const channel = new Channel<ReportProgress>()
+    channel.onmessage = (p) => onProgress?.(p)
+    return call<SavedReport>('report_make', { facilityId, month, format, onProgress: channel })
+  },
 }

@@ -42,6 +42,7 @@ export const router = createRouter({
         { path: 'facility/new', name: 'facility-new', component: () => import('./views/FacilityPage.vue') },
         { path: 'facility/:id(\\d+)', name: 'facility', component: () => import('./views/FacilityPage.vue') },
         { path: 'accounts', name: 'accounts', component: () => import('./views/Accounts.vue'), meta: { managers: true } },
+        { path: 'reports', name: 'reports', component: () => import('./views/Reports.vue'), meta: { managers: true } },
         { path: 'audit', name: 'audit', component: () => import('./views/AuditLog.vue'), meta: { managers: true } },
       ],
     },

@@ -69,6 +69,8 @@ pub enum CoreError {
     Migration(#[from] rusqlite_migration::Error),
     #[error("file: {0}")]
     Io(#[from] std::io::Error),
+    #[error("PDF: {0}")]
+    Pdf(#[from] crate::report::pdf::PdfError),
 }
 
 impl From<Invalid> for CoreError {
@@ -112,6 +114,7 @@ impl CoreError {
             Sqlite(e) => ("db.error", vec![("detail", e.to_string())]),
             Migration(e) => ("db.migration", vec![("detail", e.to_string())]),
             Io(e) => ("io", vec![("detail", e.to_string())]),
+            Pdf(e) => ("report.pdf_failed", vec![("detail", e.to_string())]),
         }
     }
 

@@ -9,6 +9,7 @@ pub mod health;
 pub mod meals;
 pub mod people;
 pub mod registry;
+pub mod reports;
 pub mod roster;
 pub mod visits;
 
@@ -125,6 +126,7 @@ macro_rules! all_commands {
             $crate::commands::visits::visit_record,
             $crate::commands::visits::visit_make_up,
             $crate::commands::visits::visits_plan_week,
+            $crate::commands::reports::report_make,
         ]
     };
 }

@@ -48,3 +48,5 @@ export const canManageCarePlans = computed(() => ['nurse', 'facility_manager', '
 export const canScheduleVisits = canBookMeals
 /** Runs the weekly scheduler and makes visits weekly (managers, the city office). */
 export const canPlanSchedules = canManageAccounts
+/** Monthly reports (PDF and Excel): managers; the whole city only the city office. */
+export const canPrintReports = canManageAccounts

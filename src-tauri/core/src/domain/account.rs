@@ -86,6 +86,8 @@ pub enum Action {
     PlanSchedules,
     /// Record a visit done, missed or refused (a caregiver only their own).
     RecordVisits,
+    /// Print a facility's monthly report (the city office also the city's) and its Excel.
+    PrintReports,
 }
 
 impl Action {
@@ -111,6 +113,7 @@ impl Action {
             Action::ScheduleVisits => matches!(role, FrontDesk | Nurse | FacilityManager | CityAdmin),
             Action::PlanSchedules => matches!(role, FacilityManager | CityAdmin),
             Action::RecordVisits => true,
+            Action::PrintReports => matches!(role, FacilityManager | CityAdmin),
         }
     }
 }

@@ -7,6 +7,7 @@ pub mod facility;
 pub mod followup;
 pub mod growth;
 pub mod meals;
+pub mod month;
 pub mod person;
 pub mod resident_id;
 pub mod text;

@@ -261,7 +261,21 @@ pub fn due_follow_ups(
 ) -> Result<Vec<DueFollowUp>> {
     actor.require_at(Action::ViewPeople, facility_id)?;
     let horizon = today + chrono::Days::new(u64::from(horizon_days.min(366)));
-    db.read(|c| {
+    db.read(|c| follow_ups_in(c, facility_id, nurse_id, today, horizon, None))
+}
+
+/// The follow-ups due on or before `horizon` as of `today`, inside the caller's
+/// transaction. With `seen_until`, checkups after that day are not seen: the monthly report
+/// asks how things stood on a month's first and last day.
+pub(crate) fn follow_ups_in(
+    c: &rusqlite::Connection,
+    facility_id: i64,
+    nurse_id: Option<i64>,
+    today: NaiveDate,
+    horizon: NaiveDate,
+    seen_until: Option<NaiveDate>,
+) -> Result<Vec<DueFollowUp>> {
+    {
         let mut history: HashMap<i64, Vec<PastCheckup>> = HashMap::new();
         let mut last_nurse: HashMap<i64, (String, i64, String)> = HashMap::new();
         let mut rows = c.prepare_cached(
@@ -272,7 +286,8 @@ pub fn due_follow_ups(
         while let Some(r) = rows.next()? {
             let client_id: i64 = r.get(0)?;
             let taken_at: String = r.get(1)?;
-            let Some(day) = parse_utc_stamp(&taken_at).map(local_day) else { continue };
+            let seen = |d: &NaiveDate| seen_until.is_none_or(|u| *d <= u);
+            let Some(day) = parse_utc_stamp(&taken_at).map(local_day).filter(seen) else { continue };
             let findings: Vec<Finding> = serde_json::from_str(&r.get::<_, String>(3)?).unwrap_or_default();
             let level_of = |m: Measure| findings.iter().find(|f| f.measure == m).map(|f| f.level);
             history.entry(client_id).or_default().push(PastCheckup {
@@ -326,5 +341,5 @@ pub fn due_follow_ups(
         }
         out.sort_by(|a, b| (!a.overdue, a.due_on, &a.client_name).cmp(&(!b.overdue, b.due_on, &b.client_name)));
         Ok(out)
-    })
+    }
 }

@@ -165,7 +165,7 @@ fn sample_by_id(c: &Connection, id: i64) -> Result<FoodSample> {
         .ok_or(CoreError::NotFound { entity: "food_sample", id: id.to_string() })
 }
 
-fn build_allergy_list(c: &Connection, facility_id: i64, day: NaiveDate) -> Result<AllergyList> {
+pub(crate) fn build_allergy_list(c: &Connection, facility_id: i64, day: NaiveDate) -> Result<AllergyList> {
     if !is_childcare(c, facility_id)? {
         return Err(Invalid::new("allergy_list.childcare_only", "facility_id").into());
     }

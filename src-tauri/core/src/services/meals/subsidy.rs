@@ -216,8 +216,19 @@ pub fn month_totals(db: &Db, actor: &Actor, facility_id: Option<i64>, year: i32,
     let first = NaiveDate::from_ymd_opt(year, month, 1).ok_or_else(invalid)?;
     // The last month chrono can hold has no month after it: refused like any bad month.
     let next = first.checked_add_months(chrono::Months::new(1)).ok_or_else(invalid)?;
+    db.read(|c| month_totals_in(c, facility_id, first, next))
+}
+
+/// The month from `first` up to `next` (excluded), inside the caller's transaction: the
+/// monthly report reads it with its other figures.
+pub(crate) fn month_totals_in(
+    c: &Connection,
+    facility_id: Option<i64>,
+    first: NaiveDate,
+    next: NaiveDate,
+) -> Result<MonthTotals> {
     let (from, to) = (first.to_string(), next.to_string());
-    db.read(|c| {
+    {
         let mut out = MonthTotals {
             facility_id,
             year: first.year(),
@@ -282,7 +293,7 @@ pub fn month_totals(db: &Db, actor: &Actor, facility_id: Option<i64>, year: i32,
         }
         out.by_category.sort_by_key(|t| t.category);
         Ok(out)
-    })
+    }
 }
 
 /// Parses a category code from a form or the command line.

@@ -1,0 +1,620 @@
+//! The month's figures of each facility, read with SQL in one read transaction. Every query
+//! groups by facility, so one facility's report and the city's 113 rows are the same code:
+//! the city report is the facility figures of all of them, added up.
+//!
+//! Days are local (Asia/Shanghai): stored instants (checkups, registrations) are shifted
+//! by eight hours before their date is taken, as the rest of the app does.
+
+use std::collections::HashMap;
+
+use chrono::NaiveDate;
+use rusqlite::{params, Connection};
+
+use crate::domain::facility::FacilityKind;
+use crate::domain::month::Month;
+use crate::error::Result;
+use crate::services::health::follow_ups_in;
+use crate::services::meals::childcare::build_allergy_list;
+use crate::services::meals::subsidy::{month_totals_in, MonthTotals};
+
+/// Where a facility stands in the city.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FacilityPlace {
+    pub id: i64,
+    pub name: String,
+    pub kind: FacilityKind,
+    pub circle_id: i64,
+    pub circle: String,
+    pub district_id: i64,
+    pub district: String,
+}
+
+/// People registered at the month's end, and who came and went in it.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Roll {
+    pub registered: i64,
+    pub new: i64,
+    pub left: i64,
+}
+
+/// Check-ins at the door: person-days, distinct people, and one count per day of the month.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Attendance {
+    pub person_days: i64,
+    pub people: i64,
+    pub daily: Vec<i64>,
+}
+
+impl Attendance {
+    /// Days on which anyone came.
+    pub fn open_days(&self) -> i64 {
+        self.daily.iter().filter(|&&n| n > 0).count() as i64
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct VisitFigures {
+    /// Every visit of the month that was not cancelled: what was to be done.
+    pub planned: i64,
+    pub done: i64,
+    pub missed: i64,
+    pub refused: i64,
+    /// Still "planned": not recorded yet (or still to come, in the current month).
+    pub unrecorded: i64,
+    pub cancelled: i64,
+    /// Make-up visits done for missed ones.
+    pub made_up: i64,
+    /// Minutes of care actually given (done visits' recorded start to end).
+    pub minutes_done: i64,
+    /// (status, reason code, count) of missed and refused visits, most frequent first.
+    pub reasons: Vec<(String, String, i64)>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct HealthFigures {
+    pub checkups: i64,
+    pub clients_checked: i64,
+    /// Checkups with a raised or urgent reading.
+    pub abnormal: i64,
+    pub urgent: i64,
+    /// Follow-ups due by the month's end as the month began (overdue ones carried in).
+    pub follow_ups_due: i64,
+    /// Of those due, the ones done by the month's end.
+    pub follow_ups_done: i64,
+    /// Follow-ups still overdue at the month's end (or today, in the current month).
+    pub follow_ups_overdue: i64,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct CapabilityFigures {
+    /// Registered clients by their latest level on or before the month's end, levels 0–4.
+    pub levels: [i64; 5],
+    pub not_assessed: i64,
+    pub assessed_in_month: i64,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ElderFigures {
+    pub roll: Roll,
+    /// Clients who came in, were served a meal or had a visit done.
+    pub served: i64,
+    pub attendance: Attendance,
+    pub meals: MonthTotals,
+    /// Dishes swapped for another on served bookings (allergies, diets).
+    pub substitutions: i64,
+    pub visits: VisitFigures,
+    pub health: HealthFigures,
+    pub capability: CapabilityFigures,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct CheckFigures {
+    pub morning: i64,
+    pub noon: i64,
+    /// Checks (either session) with any sign.
+    pub with_signs: i64,
+    /// Per sign, in `SIGNS` order.
+    pub signs: [i64; 8],
+    pub observed: i64,
+    pub isolated: i64,
+    pub sent_home: i64,
+}
+
+/// The signs as stored columns, in the order of `CheckFigures::signs` and of the i18n keys.
+pub const SIGNS: [&str; 8] =
+    ["fever", "poor_spirits", "red_throat", "rash", "poor_eating", "poor_sleep", "abnormal_stools", "unsafe_item"];
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct GrowthFigures {
+    pub measured_in_month: i64,
+    /// Enrolled children with a measurement on or before the month's end; the shares below
+    /// are of their latest measurement.
+    pub with_measurement: i64,
+    /// Weight-for-age, length/height-for-age or weight-for-length/height below −2 SD.
+    pub below_minus_2sd: i64,
+    /// Weight-for-length/height above +2 SD.
+    pub above_plus_2sd: i64,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ChildFigures {
+    pub roll: Roll,
+    pub attendance: Attendance,
+    pub checks: CheckFigures,
+    pub growth: GrowthFigures,
+    /// Dishes of the published menus with a sample logged, and without.
+    pub samples_kept: i64,
+    pub samples_missing: i64,
+    /// A child's dish that must be replaced (allergy, or salt and sugar under one), over
+    /// the month's menu days.
+    pub allergy_substitutions: i64,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Figures {
+    Elder(Box<ElderFigures>),
+    Child(Box<ChildFigures>),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct FacilityMonth {
+    pub place: FacilityPlace,
+    pub figures: Figures,
+}
+
+/// The month's figures of one facility or (None) every facility, in the city's order:
+/// district, living circle, kind, name. `today` bounds the current month ("overdue" is as
+/// of today, not of days still to come). `progress(done, total)` is called per facility.
+pub fn gather(
+    c: &Connection,
+    facility: Option<i64>,
+    month: Month,
+    today: NaiveDate,
+    progress: &mut dyn FnMut(usize, usize),
+) -> Result<Vec<FacilityMonth>> {
+    let places = places(c, facility)?;
+    let span = Span { facility, first: month.first().to_string(), last: month.last().to_string() };
+    let days = month.days().count();
+    let rolls = rolls(c, &span)?;
+    let attendance = attendance(c, &span, month.first(), days)?;
+    let served = served_clients(c, &span)?;
+    let substitutions = substitutions(c, &span)?;
+    let visits = visits(c, &span)?;
+    let checkups = checkups(c, &span)?;
+    let capability = capability(c, &span)?;
+    let checks = child_checks(c, &span)?;
+    let growth = growth(c, &span)?;
+    let samples = samples(c, &span)?;
+    let as_of = today.min(month.last());
+    let total = places.len();
+    let mut out = Vec::with_capacity(total);
+    for (i, place) in places.into_iter().enumerate() {
+        progress(i, total);
+        let id = place.id;
+        let roll = rolls.get(&id).cloned().unwrap_or_default();
+        let attendance =
+            attendance.get(&id).cloned().unwrap_or_else(|| Attendance { daily: vec![0; days], ..Default::default() });
+        let figures = if place.kind.is_elder() {
+            Figures::Elder(Box::new(ElderFigures {
+                roll,
+                served: served.get(&id).copied().unwrap_or(0),
+                attendance,
+                meals: month_totals_in(c, Some(id), month.first(), month.next().first())?,
+                substitutions: substitutions.get(&id).copied().unwrap_or(0),
+                visits: visits.get(&id).cloned().unwrap_or_default(),
+                health: follow_ups(c, id, month, as_of, checkups.get(&id).cloned().unwrap_or_default())?,
+                capability: capability.get(&id).cloned().unwrap_or_default(),
+            }))
+        } else {
+            let (samples_kept, samples_missing) = samples.get(&id).copied().unwrap_or((0, 0));
+            Figures::Child(Box::new(ChildFigures {
+                roll,
+                attendance,
+                checks: checks.get(&id).cloned().unwrap_or_default(),
+                growth: growth.get(&id).cloned().unwrap_or_default(),
+                samples_kept,
+                samples_missing,
+                allergy_substitutions: allergy_substitutions(c, id, month, as_of)?,
+            }))
+        };
+        out.push(FacilityMonth { place, figures });
+    }
+    progress(total, total);
+    Ok(out)
+}
+
+/// The facility filter and the month's first and last day, as every query binds them
+/// (?1, ?2, ?3).
+struct Span {
+    facility: Option<i64>,
+    first: String,
+    last: String,
+}
+
+impl Span {
+    fn params(&self) -> [&dyn rusqlite::ToSql; 3] {
+        [&self.facility, &self.first, &self.last]
+    }
+}
+
+fn places(c: &Connection, facility: Option<i64>) -> Result<Vec<FacilityPlace>> {
+    let mut stmt = c.prepare_cached(
+        "SELECT f.id, f.name, f.kind, lc.id, lc.name, d.id, d.name
+         FROM facilities f JOIN communities co ON co.id = f.community_id
+         JOIN living_circles lc ON lc.id = co.circle_id JOIN districts d ON d.id = lc.district_id
+         WHERE ?1 IS NULL OR f.id = ?1
+         ORDER BY d.id, lc.id, f.kind = 'childcare', f.kind, f.name, f.id",
+    )?;
+    let rows = stmt.query_map([facility], |r| {
+        let kind: String = r.get(2)?;
+        Ok(FacilityPlace {
+            id: r.get(0)?,
+            name: r.get(1)?,
+            kind: FacilityKind::parse(&kind).unwrap_or(FacilityKind::ElderStation),
+            circle_id: r.get(3)?,
+            circle: r.get(4)?,
+            district_id: r.get(5)?,
+            district: r.get(6)?,
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// A count column: SQL's sum() over no row, or over NULLs only, is NULL.
+fn n(r: &rusqlite::Row, i: usize) -> rusqlite::Result<i64> {
+    Ok(r.get::<_, Option<i64>>(i)?.unwrap_or(0))
+}
+
+/// Grouped counts keyed by facility, from a query whose first column is the facility.
+fn by_facility<T>(
+    c: &Connection,
+    sql: &str,
+    span: &Span,
+    mut fold: impl FnMut(&mut T, &rusqlite::Row) -> rusqlite::Result<()>,
+) -> Result<HashMap<i64, T>>
+where
+    T: Default,
+{
+    let mut out: HashMap<i64, T> = HashMap::new();
+    let mut stmt = c.prepare_cached(sql)?;
+    let mut rows = stmt.query(&span.params()[..])?;
+    while let Some(r) = rows.next()? {
+        fold(out.entry(r.get(0)?).or_default(), r)?;
+    }
+    Ok(out)
+}
+
+fn rolls(c: &Connection, span: &Span) -> Result<HashMap<i64, Roll>> {
+    // Clients: registered on the day of their record; gone when moved or deceased.
+    let mut out = by_facility(
+        c,
+        "SELECT facility_id,
+                sum(date(created_at, '+8 hours') <= ?3
+                    AND NOT (status IN ('moved', 'deceased') AND coalesce(status_since, '') <= ?3)),
+                sum(date(created_at, '+8 hours') BETWEEN ?2 AND ?3),
+                sum(status IN ('moved', 'deceased') AND status_since BETWEEN ?2 AND ?3)
+         FROM clients WHERE ?1 IS NULL OR facility_id = ?1 GROUP BY facility_id",
+        span,
+        |roll: &mut Roll, r| {
+            *roll = Roll { registered: n(r, 1)?, new: n(r, 2)?, left: n(r, 3)? };
+            Ok(())
+        },
+    )?;
+    // Children: enrolled and left on the days their record says.
+    out.extend(by_facility(
+        c,
+        "SELECT facility_id,
+                sum(enrolled_on <= ?3 AND (left_on IS NULL OR left_on > ?3)),
+                sum(enrolled_on BETWEEN ?2 AND ?3),
+                sum(left_on BETWEEN ?2 AND ?3)
+         FROM children WHERE ?1 IS NULL OR facility_id = ?1 GROUP BY facility_id",
+        span,
+        |roll: &mut Roll, r| {
+            *roll = Roll { registered: n(r, 1)?, new: n(r, 2)?, left: n(r, 3)? };
+            Ok(())
+        },
+    )?);
+    Ok(out)
+}
+
+fn attendance(c: &Connection, span: &Span, first: NaiveDate, days: usize) -> Result<HashMap<i64, Attendance>> {
+    let mut out = by_facility(
+        c,
+        "SELECT facility_id, day, count(DISTINCT person_kind || person_id) FROM attendance
+         WHERE (?1 IS NULL OR facility_id = ?1) AND day BETWEEN ?2 AND ?3 GROUP BY facility_id, day",
+        span,
+        |a: &mut Attendance, r| {
+            if a.daily.is_empty() {
+                a.daily = vec![0; days];
+            }
+            let day: String = r.get(1)?;
+            let count = n(r, 2)?;
+            if let Ok(d) = day.parse::<NaiveDate>() {
+                let i = (d - first).num_days() as usize;
+                if let Some(slot) = a.daily.get_mut(i) {
+                    *slot += count;
+                    a.person_days += count;
+                }
+            }
+            Ok(())
+        },
+    )?;
+    let people = by_facility(
+        c,
+        "SELECT facility_id, count(DISTINCT person_kind || person_id) FROM attendance
+         WHERE (?1 IS NULL OR facility_id = ?1) AND day BETWEEN ?2 AND ?3 GROUP BY facility_id",
+        span,
+        |count: &mut i64, r| {
+            *count = n(r, 1)?;
+            Ok(())
+        },
+    )?;
+    for (id, n) in people {
+        out.entry(id).or_insert_with(|| Attendance { daily: vec![0; days], ..Default::default() }).people = n;
+    }
+    Ok(out)
+}
+
+fn served_clients(c: &Connection, span: &Span) -> Result<HashMap<i64, i64>> {
+    by_facility(
+        c,
+        "SELECT facility_id, count(DISTINCT client_id) FROM (
+             SELECT facility_id, person_id AS client_id FROM attendance
+             WHERE person_kind = 'client' AND (?1 IS NULL OR facility_id = ?1) AND day BETWEEN ?2 AND ?3
+             UNION SELECT facility_id, client_id FROM bookings
+             WHERE status = 'served' AND (?1 IS NULL OR facility_id = ?1) AND day BETWEEN ?2 AND ?3
+             UNION SELECT facility_id, client_id FROM visits
+             WHERE status = 'done' AND (?1 IS NULL OR facility_id = ?1) AND day BETWEEN ?2 AND ?3)
+         GROUP BY facility_id",
+        span,
+        |count: &mut i64, r| {
+            *count = n(r, 1)?;
+            Ok(())
+        },
+    )
+}
+
+fn substitutions(c: &Connection, span: &Span) -> Result<HashMap<i64, i64>> {
+    by_facility(
+        c,
+        "SELECT b.facility_id, count(*) FROM booking_substitutions s JOIN bookings b ON b.id = s.booking_id
+         WHERE b.status = 'served' AND (?1 IS NULL OR b.facility_id = ?1) AND b.day BETWEEN ?2 AND ?3
+         GROUP BY b.facility_id",
+        span,
+        |count: &mut i64, r| {
+            *count = n(r, 1)?;
+            Ok(())
+        },
+    )
+}
+
+fn visits(c: &Connection, span: &Span) -> Result<HashMap<i64, VisitFigures>> {
+    let mut out = by_facility(
+        c,
+        "SELECT facility_id, status, count(*),
+                coalesce(sum(CASE WHEN status = 'done' THEN done_end_min - done_start_min END), 0),
+                sum(status = 'done' AND makes_up_for IS NOT NULL)
+         FROM visits WHERE (?1 IS NULL OR facility_id = ?1) AND day BETWEEN ?2 AND ?3
+         GROUP BY facility_id, status",
+        span,
+        |v: &mut VisitFigures, r| {
+            let status: String = r.get(1)?;
+            let count = n(r, 2)?;
+            match status.as_str() {
+                "done" => {
+                    v.done = count;
+                    v.minutes_done = n(r, 3)?;
+                    v.made_up = n(r, 4)?;
+                }
+                "missed" => v.missed = count,
+                "refused" => v.refused = count,
+                "planned" => v.unrecorded = count,
+                _ => v.cancelled = count,
+            }
+            v.planned = v.done + v.missed + v.refused + v.unrecorded;
+            Ok(())
+        },
+    )?;
+    let reasons = by_facility(
+        c,
+        "SELECT facility_id, status, coalesce(reason, 'other'), count(*) FROM visits
+         WHERE status IN ('missed', 'refused') AND (?1 IS NULL OR facility_id = ?1) AND day BETWEEN ?2 AND ?3
+         GROUP BY facility_id, status, reason",
+        span,
+        |list: &mut Vec<(String, String, i64)>, r| {
+            list.push((r.get(1)?, r.get(2)?, n(r, 3)?));
+            Ok(())
+        },
+    )?;
+    for (id, mut list) in reasons {
+        list.sort_by(|a, b| b.2.cmp(&a.2).then_with(|| (&a.0, &a.1).cmp(&(&b.0, &b.1))));
+        out.entry(id).or_default().reasons = list;
+    }
+    Ok(out)
+}
+
+fn checkups(c: &Connection, span: &Span) -> Result<HashMap<i64, HealthFigures>> {
+    by_facility(
+        c,
+        "SELECT facility_id, count(*), count(DISTINCT client_id),
+                sum(worst_level IN ('raised', 'urgent')), sum(worst_level = 'urgent')
+         FROM checkups
+         WHERE (?1 IS NULL OR facility_id = ?1) AND date(taken_at, '+8 hours') BETWEEN ?2 AND ?3
+         GROUP BY facility_id",
+        span,
+        |h: &mut HealthFigures, r| {
+            h.checkups = n(r, 1)?;
+            h.clients_checked = n(r, 2)?;
+            h.abnormal = n(r, 3)?;
+            h.urgent = n(r, 4)?;
+            Ok(())
+        },
+    )
+}
+
+/// Follow-ups due by the month's end as the month began; of those, the ones done (the
+/// client's next due day for that reason moved on: a qualifying checkup was taken); and
+/// those overdue at the month's end, including any that fell due during it.
+fn follow_ups(
+    c: &Connection,
+    facility_id: i64,
+    month: Month,
+    as_of: NaiveDate,
+    mut h: HealthFigures,
+) -> Result<HealthFigures> {
+    let before = month.first().pred_opt().unwrap_or(month.first());
+    let due = follow_ups_in(c, facility_id, None, before, month.last(), Some(before))?;
+    // Every rule's next due day, however far: a done follow-up moves it months on.
+    let after = follow_ups_in(c, facility_id, None, as_of, as_of + chrono::Days::new(800), Some(as_of))?;
+    h.follow_ups_due = due.len() as i64;
+    h.follow_ups_done = due
+        .iter()
+        .filter(|d| after.iter().any(|a| a.client_id == d.client_id && a.reason == d.reason && a.due_on > d.due_on))
+        .count() as i64;
+    h.follow_ups_overdue = after.iter().filter(|d| d.due_on < as_of).count() as i64;
+    Ok(h)
+}
+
+fn capability(c: &Connection, span: &Span) -> Result<HashMap<i64, CapabilityFigures>> {
+    let mut out = by_facility(
+        c,
+        "SELECT cl.facility_id,
+                (SELECT a.level FROM assessments a WHERE a.client_id = cl.id AND a.assessed_on <= ?3
+                 ORDER BY a.assessed_on DESC, a.id DESC LIMIT 1) AS level,
+                count(*)
+         FROM clients cl
+         WHERE (?1 IS NULL OR cl.facility_id = ?1) AND date(cl.created_at, '+8 hours') <= ?3
+           AND NOT (cl.status IN ('moved', 'deceased') AND coalesce(cl.status_since, '') <= ?3)
+         GROUP BY cl.facility_id, level",
+        span,
+        |f: &mut CapabilityFigures, r| {
+            let count = n(r, 2)?;
+            match r.get::<_, Option<i64>>(1)? {
+                Some(level @ 0..=4) => f.levels[level as usize] = count,
+                _ => f.not_assessed += count,
+            }
+            Ok(())
+        },
+    )?;
+    let assessed = by_facility(
+        c,
+        "SELECT cl.facility_id, count(*) FROM assessments a JOIN clients cl ON cl.id = a.client_id
+         WHERE (?1 IS NULL OR cl.facility_id = ?1) AND a.assessed_on BETWEEN ?2 AND ?3 GROUP BY cl.facility_id",
+        span,
+        |count: &mut i64, r| {
+            *count = n(r, 1)?;
+            Ok(())
+        },
+    )?;
+    for (id, n) in assessed {
+        out.entry(id).or_default().assessed_in_month = n;
+    }
+    Ok(out)
+}
+
+fn child_checks(c: &Connection, span: &Span) -> Result<HashMap<i64, CheckFigures>> {
+    by_facility(
+        c,
+        "SELECT facility_id, session, count(*),
+                sum(fever OR poor_spirits OR red_throat OR rash OR poor_eating OR poor_sleep OR abnormal_stools
+                    OR coalesce(trim(unsafe_item), '') != ''),
+                sum(fever), sum(poor_spirits), sum(red_throat), sum(rash), sum(poor_eating), sum(poor_sleep),
+                sum(abnormal_stools), sum(coalesce(trim(unsafe_item), '') != ''),
+                sum(action = 'observe'), sum(action = 'isolate'), sum(action = 'send_home')
+         FROM child_checks WHERE (?1 IS NULL OR facility_id = ?1) AND day BETWEEN ?2 AND ?3
+         GROUP BY facility_id, session",
+        span,
+        |f: &mut CheckFigures, r| {
+            let count = n(r, 2)?;
+            match r.get::<_, String>(1)?.as_str() {
+                "morning" => f.morning = count,
+                _ => f.noon = count,
+            }
+            f.with_signs += n(r, 3)?;
+            for (i, sign) in f.signs.iter_mut().enumerate() {
+                *sign += n(r, 4 + i)?;
+            }
+            f.observed += n(r, 12)?;
+            f.isolated += n(r, 13)?;
+            f.sent_home += n(r, 14)?;
+            Ok(())
+        },
+    )
+}
+
+fn growth(c: &Connection, span: &Span) -> Result<HashMap<i64, GrowthFigures>> {
+    // The latest measurement of each child enrolled at the month's end, and its z-scores.
+    let mut out = by_facility(
+        c,
+        "SELECT ch.facility_id, g.zscores_json FROM children ch
+         JOIN growth_measurements g ON g.id = (
+             SELECT id FROM growth_measurements WHERE child_id = ch.id AND measured_on <= ?3
+             ORDER BY measured_on DESC, id DESC LIMIT 1)
+         WHERE (?1 IS NULL OR ch.facility_id = ?1) AND ch.enrolled_on <= ?3 AND (ch.left_on IS NULL OR ch.left_on > ?3)",
+        span,
+        |g: &mut GrowthFigures, r| {
+            let scores: Vec<serde_json::Value> = serde_json::from_str(&r.get::<_, String>(1)?).unwrap_or_default();
+            let z = |indicator: &str| {
+                scores.iter().find(|s| s["indicator"] == indicator).and_then(|s| s["z"].as_f64())
+            };
+            g.with_measurement += 1;
+            if ["weight_for_age", "length_for_age", "weight_for_length"].iter().any(|i| z(i).is_some_and(|z| z < -2.0)) {
+                g.below_minus_2sd += 1;
+            }
+            if z("weight_for_length").is_some_and(|z| z > 2.0) {
+                g.above_plus_2sd += 1;
+            }
+            Ok(())
+        },
+    )?;
+    let measured = by_facility(
+        c,
+        "SELECT facility_id, count(*) FROM growth_measurements
+         WHERE (?1 IS NULL OR facility_id = ?1) AND measured_on BETWEEN ?2 AND ?3 GROUP BY facility_id",
+        span,
+        |count: &mut i64, r| {
+            *count = n(r, 1)?;
+            Ok(())
+        },
+    )?;
+    for (id, n) in measured {
+        out.entry(id).or_default().measured_in_month = n;
+    }
+    Ok(out)
+}
+
+/// (kept, missing) samples of the dishes on the month's published menus.
+fn samples(c: &Connection, span: &Span) -> Result<HashMap<i64, (i64, i64)>> {
+    by_facility(
+        c,
+        "SELECT m.facility_id, count(s.id), count(*) - count(s.id)
+         FROM menu_items i JOIN menus m ON m.id = i.menu_id
+         LEFT JOIN food_samples s ON s.facility_id = m.facility_id AND s.day = i.day AND s.meal = i.meal
+                                 AND s.dish_id = i.dish_id
+         WHERE (?1 IS NULL OR m.facility_id = ?1) AND m.status = 'published' AND i.day BETWEEN ?2 AND ?3
+         GROUP BY m.facility_id",
+        span,
+        |pair: &mut (i64, i64), r| {
+            *pair = (n(r, 1)?, n(r, 2)?);
+            Ok(())
+        },
+    )
+}
+
+/// Dishes a child must not have, summed over the month's days up to `as_of` on which the
+/// facility had a published menu: each is a substitute plate the kitchen made.
+fn allergy_substitutions(c: &Connection, facility_id: i64, month: Month, as_of: NaiveDate) -> Result<i64> {
+    let mut menu_days = c.prepare_cached(
+        "SELECT DISTINCT i.day FROM menu_items i JOIN menus m ON m.id = i.menu_id
+         WHERE m.facility_id = ?1 AND m.status = 'published' AND i.day BETWEEN ?2 AND ?3",
+    )?;
+    let days: Vec<String> = menu_days
+        .query_map(params![facility_id, month.first().to_string(), as_of.to_string()], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    let mut total = 0;
+    for day in days {
+        let Ok(day) = day.parse::<NaiveDate>() else { continue };
+        total += build_allergy_list(c, facility_id, day)?.needs.iter().filter(|n| n.refuses).count() as i64;
+    }
+    Ok(total)
+}
