@@ -152,4 +152,19 @@ fn report_writes_the_month_s_pdf_or_workbook_and_refuses_a_bad_month() {
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("has not begun"), "{}", String::from_utf8_lossy(&out.stderr));
     assert!(!bad.exists(), "nothing written on a refusal");
+    let folder = cli()
+        .args(["--db", db, "--lang", "zh-CN", "report", "--month", &last_month, "--out"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&folder.stderr).contains("文件夹"), "{}", String::from_utf8_lossy(&folder.stderr));
+    let docx = dir.path().join("r.docx");
+    let wrong = cli().args(["--db", db, "report", "--month", &last_month, "--out"]).arg(&docx).output().unwrap();
+    assert!(!wrong.status.success() && !docx.exists(), "a report is a PDF or a workbook, whatever the name asks");
+    let leftovers: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .flatten()
+        .filter(|e| e.path().to_string_lossy().ends_with(".part"))
+        .collect();
+    assert!(leftovers.is_empty(), "no half-written file: {leftovers:?}");
 }

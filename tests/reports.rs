@@ -457,3 +457,59 @@ fn who_may_print_what_and_bad_months_change_nothing() {
     assert!(out.exists());
     assert_eq!(audit(), 1);
 }
+
+#[test]
+fn the_current_month_counts_up_to_today_and_says_so() {
+    let (t, admin) = seeded();
+    let november = Month::parse("2026-11").unwrap();
+    let all = t.db.read(|c| figures::gather(c, None, november, common::today(), &mut |_, _| {})).unwrap();
+    let q = |sql: &str| count(&t.db, sql);
+    let booked: i64 = all
+        .iter()
+        .filter_map(|fm| if let Figures::Elder(e) = &fm.figures { Some(e.meals.all.booked) } else { None })
+        .sum();
+    assert_eq!(
+        booked,
+        q("SELECT count(*) FROM bookings WHERE status != 'cancelled' AND day BETWEEN '2026-11-01' AND '2026-11-29'"),
+        "meals booked for days still to come are not counted"
+    );
+    let missing: i64 = all
+        .iter()
+        .filter_map(|fm| if let Figures::Child(c) = &fm.figures { Some(c.samples_missing) } else { None })
+        .sum();
+    let missing_to_today = q("SELECT count(*) FROM menu_items i JOIN menus m ON m.id = i.menu_id
+         JOIN facilities f ON f.id = m.facility_id AND f.kind = 'childcare'
+         WHERE m.status = 'published' AND i.day BETWEEN '2026-11-01' AND '2026-11-29' AND NOT EXISTS (
+           SELECT 1 FROM food_samples s WHERE s.facility_id = m.facility_id AND s.day = i.day AND s.meal = i.meal
+           AND s.dish_id = i.dish_id)");
+    assert_eq!(missing, missing_to_today, "tomorrow's dishes have no sample yet, and are not missing");
+    let doc = report::build(&t.db, &admin, None, november, Locale::ZhCn, now(), &mut |_| {}).unwrap();
+    assert!(doc.header_right.contains("截至 2026-11-29"), "{}", doc.header_right);
+    assert!(matches!(&doc.blocks[0], Block::Paragraph(p) if p.contains("2026-11-29")));
+    let october = report::build(&t.db, &admin, None, october(), Locale::ZhCn, now(), &mut |_| {}).unwrap();
+    assert_eq!(october.header_right, "2026年10月", "a month over says nothing of the kind");
+}
+
+#[test]
+fn follow_ups_add_up_in_every_facility_and_month() {
+    let (t, _) = seeded();
+    for month in ["2021-01", "2024-01", "2025-06", "2026-10", "2026-11"] {
+        let month = Month::parse(month).unwrap();
+        let all = t.db.read(|c| figures::gather(c, None, month, common::today(), &mut |_, _| {})).unwrap();
+        for fm in &all {
+            let Figures::Elder(e) = &fm.figures else { continue };
+            let h = &e.health;
+            assert!(
+                h.follow_ups_done + h.follow_ups_overdue <= h.follow_ups_due,
+                "{month} {}: due {} done {} overdue {}",
+                fm.place.name,
+                h.follow_ups_due,
+                h.follow_ups_done,
+                h.follow_ups_overdue
+            );
+            if month.to_string() == "2021-01" {
+                assert_eq!((h.follow_ups_due, e.roll.registered), (0, 0), "before the demo's first client, nothing is due");
+            }
+        }
+    }
+}

@@ -182,6 +182,7 @@ enum Command {
         /// The facility's id (see `facilities list`); without it, the whole city.
         #[arg(long)]
         facility: Option<i64>,
+        /// The file to write: .pdf, or .xlsx for the Excel workbook.
         #[arg(long, value_name = "PATH")]
         out: PathBuf,
     },
@@ -441,12 +442,12 @@ fn run(cli: Cli, locale: Locale) -> Result<(), CoreError> {
         }
         Command::Report { month, facility, out } => {
             let month = Month::parse(&month)?;
-            let is_xlsx = out.extension().is_some_and(|e| e.eq_ignore_ascii_case("xlsx"));
-            let format = if is_xlsx { ReportFormat::Xlsx } else { ReportFormat::Pdf };
+            let format = ReportFormat::of_path(&out)?;
             let mut last = String::new();
             let mut progress = |p: report::ReportProgress| {
                 if p.stage != last {
-                    eprintln!("… {}", p.stage);
+                    let words = carecircle_core::i18n::lookup(locale, &format!("reports.stages.{}", p.stage));
+                    eprintln!("… {}", words.unwrap_or(&p.stage));
                     last = p.stage;
                 }
             };

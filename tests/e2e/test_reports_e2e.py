@@ -52,11 +52,16 @@ def test_city_pdf_facility_workbook_and_no_screen_for_nurses(launch, demo_db, ex
     text = subprocess.run(["pdftotext", "-layout", str(pdfs[0]), "-"], capture_output=True, text=True, check=True).stdout
     missing = [n for n in names if n not in text]
     assert not missing, missing
+    # Away and back: the list of files made still says where they are.
+    app.click("nav-home")
+    app.click("nav-reports")
+    app.wait_inner_text("report-saved", str(pdfs[0]))
     app.click("sign-out")
 
     app.sign_in("manager", MANAGER_PASSWORD)
     app.click("nav-reports")
     app.wait_inner_text("report-facility", centre_name)
+    assert not app.driver.find_elements(By.CSS_SELECTOR, '[data-testid="report-saved"]'), "another person's files are not listed"
     assert not app.driver.find_elements(By.CSS_SELECTOR, '[data-testid="report-city"]'), "the city is the office's"
     app.click("report-xlsx")
     app.wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, '[data-testid="report-saved"]'))

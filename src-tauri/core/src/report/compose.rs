@@ -45,16 +45,12 @@ impl Words {
     }
 }
 
-impl From<f64> for Cell {
-    fn from(v: f64) -> Self {
-        Cell::Decimal(v, 1)
-    }
-}
-
-/// Who asked, and when: the line under the title.
+/// Who asked, and when: the line under the title; and the last day counted (today, in the
+/// current month).
 pub struct Signed<'a> {
     pub by: &'a str,
     pub at: &'a str,
+    pub through: chrono::NaiveDate,
 }
 
 fn share(part: i64, whole: i64) -> Cell {
@@ -73,14 +69,23 @@ fn document(
     signed: &Signed,
     orientation: Orientation,
 ) -> Document {
+    // A month not over yet says so at the top of every page and under the title.
+    let partial = signed.through < month.last();
+    let through = || signed.through.format("%Y-%m-%d").to_string();
+    let header_right = if partial {
+        w.with("month_partial", &[("month", w.month(month)), ("day", through())])
+    } else {
+        w.month(month)
+    };
+    let blocks = if partial { vec![Block::Paragraph(w.with("partial_note", &[("day", through())]))] } else { Vec::new() };
     Document {
         title,
         orientation,
         header_left,
-        header_right: w.month(month),
+        header_right,
         page_label: w.get("page"),
         generated: w.with("generated", &[("at", signed.at.to_string()), ("by", signed.by.to_string())]),
-        blocks: Vec::new(),
+        blocks,
     }
 }
 
@@ -90,6 +95,12 @@ fn signatures(w: Words) -> Block {
 
 fn day_labels(month: Month) -> Vec<String> {
     month.days().map(|d| d.format("%-d").to_string()).collect()
+}
+
+/// A living circle's name without the "一刻钟生活圈" every one of them ends in, for a chart's
+/// crowded axis.
+fn short_circle(name: &str) -> String {
+    name.strip_suffix("一刻钟生活圈").filter(|s| !s.is_empty()).unwrap_or(name).to_string()
 }
 
 /// One facility's monthly report.
@@ -119,7 +130,7 @@ fn elder_blocks(w: Words, f: &ElderFigures, month: Month, out: &mut Vec<Block>) 
         w.fact("attendance.open_days", open),
         w.fact(
             "attendance.daily_average",
-            if open > 0 { Cell::Decimal(f.attendance.person_days as f64 / open as f64, 1) } else { Cell::Empty },
+            if open > 0 { Cell::Decimal(f.attendance.person_days as f64 / open as f64, 1) } else { Cell::Share(None) },
         ),
     ]));
     out.push(Block::Chart(Chart {
@@ -148,9 +159,19 @@ fn elder_blocks(w: Words, f: &ElderFigures, month: Month, out: &mut Vec<Block>) 
         f.meals.by_mode.iter().map(|m| tally_row(w.other(&format!("meals.modes.{}", m.mode.as_str())), &m.counts)),
     );
     rows.extend(f.meals.by_diet.iter().map(|d| {
-        tally_row(format!("{}{}", w.get("diet_prefix"), w.other(&format!("dietNeeds.{}", d.need.as_str()))), &d.counts)
+        tally_row(w.other(&format!("dietNeeds.{}", d.need.as_str())), &d.counts)
     }));
-    rows.push(Row { kind: RowKind::Total, ..tally_row(w.get("total"), &f.meals.all) });
+    // The total first, then the same meals counted three ways, each under its own heading.
+    let group = |key: &str| Row {
+        kind: RowKind::Group,
+        cells: vec![w.get(key).into(), Cell::Empty, Cell::Empty, Cell::Empty],
+    };
+    let diets_from = f.meals.by_meal.len() + f.meals.by_mode.len();
+    let modes_from = f.meals.by_meal.len();
+    rows.insert(diets_from, group("meals_by.diet"));
+    rows.insert(modes_from, group("meals_by.mode"));
+    rows.insert(0, group("meals_by.meal"));
+    rows.insert(0, Row { kind: RowKind::Total, ..tally_row(w.get("total"), &f.meals.all) });
     out.push(Block::Table(Table {
         sheet: w.get("sheet.meals"),
         columns: vec![
@@ -286,7 +307,7 @@ fn child_blocks(w: Words, f: &ChildFigures, month: Month, out: &mut Vec<Block>) 
         w.fact("child.new", f.roll.new),
         w.fact("child.left", f.roll.left),
         w.fact("child.attendance", f.attendance.person_days),
-        w.fact("attendance.open_days", open),
+        w.fact("child.open_days", open),
         w.fact("attendance.rate", share(f.attendance.person_days, f.roll.registered * open)),
     ]));
     out.push(Block::Chart(Chart {
@@ -410,6 +431,7 @@ fn child_columns(w: Words) -> Vec<Column> {
         "child.with_measurement",
         "child.below_minus_2sd",
         "child.below_share",
+        "child.measured_in_month",
         "child.samples_kept",
         "child.samples_missing",
         "child.allergy_substitutions",
@@ -431,6 +453,7 @@ fn child_cells(f: &ChildFigures) -> Vec<Cell> {
         f.growth.with_measurement.into(),
         f.growth.below_minus_2sd.into(),
         share(f.growth.below_minus_2sd, f.growth.with_measurement),
+        f.growth.measured_in_month.into(),
         f.samples_kept.into(),
         f.samples_missing.into(),
         f.allergy_substitutions.into(),
@@ -533,14 +556,14 @@ pub fn city_report(w: Words, all: &[FacilityMonth], month: Month, signed: &Signe
         w.fact("attendance.person_days", sum(&|e| e.attendance.person_days)),
         w.fact("meals_served", sum(&|e| e.meals.all.served)),
         w.fact("subsidy_total", Cell::Fen(sum(&|e| e.meals.subsidy_fen))),
-        w.fact("visits.done", done),
+        w.fact("city_section.visits_done", done),
         w.fact("visits.rate", share(done, planned)),
         w.fact("health.checkups", checkups),
-        w.fact("health.abnormal_rate", share(abnormal, checkups)),
-        w.fact("health.follow_ups_overdue", sum(&|e| e.health.follow_ups_overdue)),
+        w.fact("city_section.abnormal_rate", share(abnormal, checkups)),
+        w.fact("city_section.follow_ups_overdue", sum(&|e| e.health.follow_ups_overdue)),
         w.fact("child.enrolled", csum(&|c| c.roll.registered)),
         w.fact("city_section.child_attendance", csum(&|c| c.attendance.person_days)),
-        w.fact("child.with_signs", csum(&|c| c.checks.with_signs)),
+        w.fact("city_section.child_signs", csum(&|c| c.checks.with_signs)),
         w.fact("child.below_share", share(csum(&|c| c.growth.below_minus_2sd), csum(&|c| c.growth.with_measurement))),
     ]));
 
@@ -581,7 +604,7 @@ pub fn city_report(w: Words, all: &[FacilityMonth], month: Month, signed: &Signe
     doc.blocks.push(Block::Chart(Chart {
         kind: ChartKind::Bar,
         title: w.get("chart.abnormal_by_circle"),
-        labels: circles.iter().map(|c| c.1.clone()).collect(),
+        labels: circles.iter().map(|c| short_circle(&c.1)).collect(),
         series: vec![Series {
             name: w.get("health.abnormal_rate"),
             values: circles.iter().map(|c| if c.3 > 0 { c.2 as f64 * 100.0 / c.3 as f64 } else { 0.0 }).collect(),

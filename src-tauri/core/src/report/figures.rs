@@ -5,7 +5,7 @@
 //! Days are local (Asia/Shanghai): stored instants (checkups, registrations) are shifted
 //! by eight hours before their date is taken, as the rest of the app does.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use chrono::NaiveDate;
 use rusqlite::{params, Connection};
@@ -13,9 +13,11 @@ use rusqlite::{params, Connection};
 use crate::domain::facility::FacilityKind;
 use crate::domain::month::Month;
 use crate::error::Result;
-use crate::services::health::follow_ups_in;
+use crate::services::frontdesk::local_offset;
+use crate::services::health::{DueFollowUp, FollowUpBook};
 use crate::services::meals::childcare::build_allergy_list;
 use crate::services::meals::subsidy::{month_totals_in, MonthTotals};
+use crate::store::utc_stamp;
 
 /// Where a facility stands in the city.
 #[derive(Debug, Clone, PartialEq)]
@@ -77,7 +79,7 @@ pub struct HealthFigures {
     /// Checkups with a raised or urgent reading.
     pub abnormal: i64,
     pub urgent: i64,
-    /// Follow-ups due by the month's end as the month began (overdue ones carried in).
+    /// Follow-ups that fell due by the month's end: carried in, or arising in the month.
     pub follow_ups_due: i64,
     /// Of those due, the ones done by the month's end.
     pub follow_ups_done: i64,
@@ -173,7 +175,9 @@ pub fn gather(
     progress: &mut dyn FnMut(usize, usize),
 ) -> Result<Vec<FacilityMonth>> {
     let places = places(c, facility)?;
-    let span = Span { facility, first: month.first().to_string(), last: month.last().to_string() };
+    // The current month is counted up to today: days still to come have nothing to count.
+    let as_of = today.min(month.last());
+    let span = Span::new(facility, month.first(), as_of);
     let days = month.days().count();
     let rolls = rolls(c, &span)?;
     let attendance = attendance(c, &span, month.first(), days)?;
@@ -185,7 +189,6 @@ pub fn gather(
     let checks = child_checks(c, &span)?;
     let growth = growth(c, &span)?;
     let samples = samples(c, &span)?;
-    let as_of = today.min(month.last());
     let total = places.len();
     let mut out = Vec::with_capacity(total);
     for (i, place) in places.into_iter().enumerate() {
@@ -199,7 +202,7 @@ pub fn gather(
                 roll,
                 served: served.get(&id).copied().unwrap_or(0),
                 attendance,
-                meals: month_totals_in(c, Some(id), month.first(), month.next().first())?,
+                meals: month_totals_in(c, Some(id), month.first(), as_of + chrono::Days::new(1))?,
                 substitutions: substitutions.get(&id).copied().unwrap_or(0),
                 visits: visits.get(&id).cloned().unwrap_or_default(),
                 health: follow_ups(c, id, month, as_of, checkups.get(&id).cloned().unwrap_or_default())?,
@@ -223,17 +226,37 @@ pub fn gather(
     Ok(out)
 }
 
-/// The facility filter and the month's first and last day, as every query binds them
-/// (?1, ?2, ?3).
+/// The facility filter, the first and last day counted, and the same days as stored
+/// instants (UTC, from the first day's local midnight to the one after the last day), as
+/// every query binds them (?1 to ?5). Comparing stored instants as text keeps to one format,
+/// the app's `utc_stamp`. The facility is matched as `facility_id BETWEEN coalesce(?1, 0) AND
+/// coalesce(?1, max)`: unlike `?1 IS NULL OR facility_id = ?1`, a range SQLite can take from
+/// the (facility_id, day) indexes, one facility's rows only, or all of them in order.
 struct Span {
     facility: Option<i64>,
     first: String,
     last: String,
+    from_utc: String,
+    until_utc: String,
 }
 
 impl Span {
-    fn params(&self) -> [&dyn rusqlite::ToSql; 3] {
-        [&self.facility, &self.first, &self.last]
+    fn new(facility: Option<i64>, first: NaiveDate, last: NaiveDate) -> Span {
+        let midnight = |d: NaiveDate| {
+            let local = d.and_hms_opt(0, 0, 0).expect("midnight exists");
+            utc_stamp(local.and_local_timezone(local_offset()).single().expect("a fixed offset").to_utc())
+        };
+        Span {
+            facility,
+            first: first.to_string(),
+            last: last.to_string(),
+            from_utc: midnight(first),
+            until_utc: midnight(last + chrono::Days::new(1)),
+        }
+    }
+
+    fn params(&self) -> [&dyn rusqlite::ToSql; 5] {
+        [&self.facility, &self.first, &self.last, &self.from_utc, &self.until_utc]
     }
 }
 
@@ -277,7 +300,9 @@ where
 {
     let mut out: HashMap<i64, T> = HashMap::new();
     let mut stmt = c.prepare_cached(sql)?;
-    let mut rows = stmt.query(&span.params()[..])?;
+    // Each query binds the leading parameters it uses (?1–?3, or all five).
+    let used = stmt.parameter_count();
+    let mut rows = stmt.query(&span.params()[..used])?;
     while let Some(r) = rows.next()? {
         fold(out.entry(r.get(0)?).or_default(), r)?;
     }
@@ -289,11 +314,11 @@ fn rolls(c: &Connection, span: &Span) -> Result<HashMap<i64, Roll>> {
     let mut out = by_facility(
         c,
         "SELECT facility_id,
-                sum(date(created_at, '+8 hours') <= ?3
+                sum(created_at < ?5
                     AND NOT (status IN ('moved', 'deceased') AND coalesce(status_since, '') <= ?3)),
-                sum(date(created_at, '+8 hours') BETWEEN ?2 AND ?3),
+                sum(created_at >= ?4 AND created_at < ?5),
                 sum(status IN ('moved', 'deceased') AND status_since BETWEEN ?2 AND ?3)
-         FROM clients WHERE ?1 IS NULL OR facility_id = ?1 GROUP BY facility_id",
+         FROM clients WHERE facility_id BETWEEN coalesce(?1, 0) AND coalesce(?1, 9223372036854775807) GROUP BY facility_id",
         span,
         |roll: &mut Roll, r| {
             *roll = Roll { registered: n(r, 1)?, new: n(r, 2)?, left: n(r, 3)? };
@@ -307,7 +332,7 @@ fn rolls(c: &Connection, span: &Span) -> Result<HashMap<i64, Roll>> {
                 sum(enrolled_on <= ?3 AND (left_on IS NULL OR left_on > ?3)),
                 sum(enrolled_on BETWEEN ?2 AND ?3),
                 sum(left_on BETWEEN ?2 AND ?3)
-         FROM children WHERE ?1 IS NULL OR facility_id = ?1 GROUP BY facility_id",
+         FROM children WHERE facility_id BETWEEN coalesce(?1, 0) AND coalesce(?1, 9223372036854775807) GROUP BY facility_id",
         span,
         |roll: &mut Roll, r| {
             *roll = Roll { registered: n(r, 1)?, new: n(r, 2)?, left: n(r, 3)? };
@@ -321,7 +346,7 @@ fn attendance(c: &Connection, span: &Span, first: NaiveDate, days: usize) -> Res
     let mut out = by_facility(
         c,
         "SELECT facility_id, day, count(DISTINCT person_kind || person_id) FROM attendance
-         WHERE (?1 IS NULL OR facility_id = ?1) AND day BETWEEN ?2 AND ?3 GROUP BY facility_id, day",
+         WHERE facility_id BETWEEN coalesce(?1, 0) AND coalesce(?1, 9223372036854775807) AND day BETWEEN ?2 AND ?3 GROUP BY facility_id, day",
         span,
         |a: &mut Attendance, r| {
             if a.daily.is_empty() {
@@ -342,7 +367,7 @@ fn attendance(c: &Connection, span: &Span, first: NaiveDate, days: usize) -> Res
     let people = by_facility(
         c,
         "SELECT facility_id, count(DISTINCT person_kind || person_id) FROM attendance
-         WHERE (?1 IS NULL OR facility_id = ?1) AND day BETWEEN ?2 AND ?3 GROUP BY facility_id",
+         WHERE facility_id BETWEEN coalesce(?1, 0) AND coalesce(?1, 9223372036854775807) AND day BETWEEN ?2 AND ?3 GROUP BY facility_id",
         span,
         |count: &mut i64, r| {
             *count = n(r, 1)?;
@@ -360,11 +385,11 @@ fn served_clients(c: &Connection, span: &Span) -> Result<HashMap<i64, i64>> {
         c,
         "SELECT facility_id, count(DISTINCT client_id) FROM (
              SELECT facility_id, person_id AS client_id FROM attendance
-             WHERE person_kind = 'client' AND (?1 IS NULL OR facility_id = ?1) AND day BETWEEN ?2 AND ?3
+             WHERE person_kind = 'client' AND facility_id BETWEEN coalesce(?1, 0) AND coalesce(?1, 9223372036854775807) AND day BETWEEN ?2 AND ?3
              UNION SELECT facility_id, client_id FROM bookings
-             WHERE status = 'served' AND (?1 IS NULL OR facility_id = ?1) AND day BETWEEN ?2 AND ?3
+             WHERE status = 'served' AND facility_id BETWEEN coalesce(?1, 0) AND coalesce(?1, 9223372036854775807) AND day BETWEEN ?2 AND ?3
              UNION SELECT facility_id, client_id FROM visits
-             WHERE status = 'done' AND (?1 IS NULL OR facility_id = ?1) AND day BETWEEN ?2 AND ?3)
+             WHERE status = 'done' AND facility_id BETWEEN coalesce(?1, 0) AND coalesce(?1, 9223372036854775807) AND day BETWEEN ?2 AND ?3)
          GROUP BY facility_id",
         span,
         |count: &mut i64, r| {
@@ -378,7 +403,7 @@ fn substitutions(c: &Connection, span: &Span) -> Result<HashMap<i64, i64>> {
     by_facility(
         c,
         "SELECT b.facility_id, count(*) FROM booking_substitutions s JOIN bookings b ON b.id = s.booking_id
-         WHERE b.status = 'served' AND (?1 IS NULL OR b.facility_id = ?1) AND b.day BETWEEN ?2 AND ?3
+         WHERE b.status = 'served' AND b.facility_id BETWEEN coalesce(?1, 0) AND coalesce(?1, 9223372036854775807) AND b.day BETWEEN ?2 AND ?3
          GROUP BY b.facility_id",
         span,
         |count: &mut i64, r| {
@@ -394,7 +419,7 @@ fn visits(c: &Connection, span: &Span) -> Result<HashMap<i64, VisitFigures>> {
         "SELECT facility_id, status, count(*),
                 coalesce(sum(CASE WHEN status = 'done' THEN done_end_min - done_start_min END), 0),
                 sum(status = 'done' AND makes_up_for IS NOT NULL)
-         FROM visits WHERE (?1 IS NULL OR facility_id = ?1) AND day BETWEEN ?2 AND ?3
+         FROM visits WHERE facility_id BETWEEN coalesce(?1, 0) AND coalesce(?1, 9223372036854775807) AND day BETWEEN ?2 AND ?3
          GROUP BY facility_id, status",
         span,
         |v: &mut VisitFigures, r| {
@@ -418,7 +443,7 @@ fn visits(c: &Connection, span: &Span) -> Result<HashMap<i64, VisitFigures>> {
     let reasons = by_facility(
         c,
         "SELECT facility_id, status, coalesce(reason, 'other'), count(*) FROM visits
-         WHERE status IN ('missed', 'refused') AND (?1 IS NULL OR facility_id = ?1) AND day BETWEEN ?2 AND ?3
+         WHERE status IN ('missed', 'refused') AND facility_id BETWEEN coalesce(?1, 0) AND coalesce(?1, 9223372036854775807) AND day BETWEEN ?2 AND ?3
          GROUP BY facility_id, status, reason",
         span,
         |list: &mut Vec<(String, String, i64)>, r| {
@@ -439,7 +464,7 @@ fn checkups(c: &Connection, span: &Span) -> Result<HashMap<i64, HealthFigures>> 
         "SELECT facility_id, count(*), count(DISTINCT client_id),
                 sum(worst_level IN ('raised', 'urgent')), sum(worst_level = 'urgent')
          FROM checkups
-         WHERE (?1 IS NULL OR facility_id = ?1) AND date(taken_at, '+8 hours') BETWEEN ?2 AND ?3
+         WHERE facility_id BETWEEN coalesce(?1, 0) AND coalesce(?1, 9223372036854775807) AND taken_at >= ?4 AND taken_at < ?5
          GROUP BY facility_id",
         span,
         |h: &mut HealthFigures, r| {
@@ -452,9 +477,10 @@ fn checkups(c: &Connection, span: &Span) -> Result<HashMap<i64, HealthFigures>> 
     )
 }
 
-/// Follow-ups due by the month's end as the month began; of those, the ones done (the
-/// client's next due day for that reason moved on: a qualifying checkup was taken); and
-/// those overdue at the month's end, including any that fell due during it.
+/// Follow-ups of the month, as three figures a reader can add up (done + overdue <= due):
+/// due, every follow-up that fell due by the month's end (as the month began, and any that
+/// arose in it); done, those whose next due day moved on (a qualifying checkup was taken);
+/// overdue, those not done and past their day at the month's end (or today).
 fn follow_ups(
     c: &Connection,
     facility_id: i64,
@@ -462,30 +488,34 @@ fn follow_ups(
     as_of: NaiveDate,
     mut h: HealthFigures,
 ) -> Result<HealthFigures> {
+    let book = FollowUpBook::read(c, facility_id)?;
     let before = month.first().pred_opt().unwrap_or(month.first());
-    let due = follow_ups_in(c, facility_id, None, before, month.last(), Some(before))?;
+    let at_start = book.due(None, before, month.last(), Some(before));
     // Every rule's next due day, however far: a done follow-up moves it months on.
-    let after = follow_ups_in(c, facility_id, None, as_of, as_of + chrono::Days::new(800), Some(as_of))?;
-    h.follow_ups_due = due.len() as i64;
-    h.follow_ups_done = due
-        .iter()
-        .filter(|d| after.iter().any(|a| a.client_id == d.client_id && a.reason == d.reason && a.due_on > d.due_on))
-        .count() as i64;
-    h.follow_ups_overdue = after.iter().filter(|d| d.due_on < as_of).count() as i64;
+    let at_end = book.due(None, as_of, as_of + chrono::Days::new(800), Some(as_of));
+    let key = |d: &DueFollowUp| (d.client_id, d.reason);
+    let started: HashSet<_> = at_start.iter().map(key).collect();
+    let done: HashSet<_> =
+        at_start.iter().filter(|s| at_end.iter().any(|e| key(e) == key(s) && e.due_on > s.due_on)).map(key).collect();
+    let arose = at_end.iter().filter(|e| e.due_on <= month.last() && !started.contains(&key(e))).count();
+    h.follow_ups_due = (started.len() + arose) as i64;
+    h.follow_ups_done = done.len() as i64;
+    h.follow_ups_overdue = at_end.iter().filter(|e| e.due_on < as_of && !done.contains(&key(e))).count() as i64;
     Ok(h)
 }
 
 fn capability(c: &Connection, span: &Span) -> Result<HashMap<i64, CapabilityFigures>> {
     let mut out = by_facility(
         c,
-        "SELECT cl.facility_id,
-                (SELECT a.level FROM assessments a WHERE a.client_id = cl.id AND a.assessed_on <= ?3
-                 ORDER BY a.assessed_on DESC, a.id DESC LIMIT 1) AS level,
-                count(*)
+        // Each client's latest assessment: SQLite takes the bare columns from the row max()
+        // picks, one pass over the assessments instead of a lookup per client.
+        "SELECT cl.facility_id, latest.level, count(*)
          FROM clients cl
-         WHERE (?1 IS NULL OR cl.facility_id = ?1) AND date(cl.created_at, '+8 hours') <= ?3
+         LEFT JOIN (SELECT client_id, level, max(assessed_on || '#' || printf('%012d', id))
+                    FROM assessments WHERE assessed_on <= ?3 GROUP BY client_id) latest ON latest.client_id = cl.id
+         WHERE cl.facility_id BETWEEN coalesce(?1, 0) AND coalesce(?1, 9223372036854775807) AND cl.created_at < ?5
            AND NOT (cl.status IN ('moved', 'deceased') AND coalesce(cl.status_since, '') <= ?3)
-         GROUP BY cl.facility_id, level",
+         GROUP BY cl.facility_id, latest.level",
         span,
         |f: &mut CapabilityFigures, r| {
             let count = n(r, 2)?;
@@ -499,7 +529,7 @@ fn capability(c: &Connection, span: &Span) -> Result<HashMap<i64, CapabilityFigu
     let assessed = by_facility(
         c,
         "SELECT cl.facility_id, count(*) FROM assessments a JOIN clients cl ON cl.id = a.client_id
-         WHERE (?1 IS NULL OR cl.facility_id = ?1) AND a.assessed_on BETWEEN ?2 AND ?3 GROUP BY cl.facility_id",
+         WHERE cl.facility_id BETWEEN coalesce(?1, 0) AND coalesce(?1, 9223372036854775807) AND a.assessed_on BETWEEN ?2 AND ?3 GROUP BY cl.facility_id",
         span,
         |count: &mut i64, r| {
             *count = n(r, 1)?;
@@ -521,7 +551,7 @@ fn child_checks(c: &Connection, span: &Span) -> Result<HashMap<i64, CheckFigures
                 sum(fever), sum(poor_spirits), sum(red_throat), sum(rash), sum(poor_eating), sum(poor_sleep),
                 sum(abnormal_stools), sum(coalesce(trim(unsafe_item), '') != ''),
                 sum(action = 'observe'), sum(action = 'isolate'), sum(action = 'send_home')
-         FROM child_checks WHERE (?1 IS NULL OR facility_id = ?1) AND day BETWEEN ?2 AND ?3
+         FROM child_checks WHERE facility_id BETWEEN coalesce(?1, 0) AND coalesce(?1, 9223372036854775807) AND day BETWEEN ?2 AND ?3
          GROUP BY facility_id, session",
         span,
         |f: &mut CheckFigures, r| {
@@ -550,7 +580,7 @@ fn growth(c: &Connection, span: &Span) -> Result<HashMap<i64, GrowthFigures>> {
          JOIN growth_measurements g ON g.id = (
              SELECT id FROM growth_measurements WHERE child_id = ch.id AND measured_on <= ?3
              ORDER BY measured_on DESC, id DESC LIMIT 1)
-         WHERE (?1 IS NULL OR ch.facility_id = ?1) AND ch.enrolled_on <= ?3 AND (ch.left_on IS NULL OR ch.left_on > ?3)",
+         WHERE ch.facility_id BETWEEN coalesce(?1, 0) AND coalesce(?1, 9223372036854775807) AND ch.enrolled_on <= ?3 AND (ch.left_on IS NULL OR ch.left_on > ?3)",
         span,
         |g: &mut GrowthFigures, r| {
             let scores: Vec<serde_json::Value> = serde_json::from_str(&r.get::<_, String>(1)?).unwrap_or_default();
@@ -570,7 +600,7 @@ fn growth(c: &Connection, span: &Span) -> Result<HashMap<i64, GrowthFigures>> {
     let measured = by_facility(
         c,
         "SELECT facility_id, count(*) FROM growth_measurements
-         WHERE (?1 IS NULL OR facility_id = ?1) AND measured_on BETWEEN ?2 AND ?3 GROUP BY facility_id",
+         WHERE facility_id BETWEEN coalesce(?1, 0) AND coalesce(?1, 9223372036854775807) AND measured_on BETWEEN ?2 AND ?3 GROUP BY facility_id",
         span,
         |count: &mut i64, r| {
             *count = n(r, 1)?;
@@ -591,7 +621,7 @@ fn samples(c: &Connection, span: &Span) -> Result<HashMap<i64, (i64, i64)>> {
          FROM menu_items i JOIN menus m ON m.id = i.menu_id
          LEFT JOIN food_samples s ON s.facility_id = m.facility_id AND s.day = i.day AND s.meal = i.meal
                                  AND s.dish_id = i.dish_id
-         WHERE (?1 IS NULL OR m.facility_id = ?1) AND m.status = 'published' AND i.day BETWEEN ?2 AND ?3
+         WHERE m.facility_id BETWEEN coalesce(?1, 0) AND coalesce(?1, 9223372036854775807) AND m.status = 'published' AND i.day BETWEEN ?2 AND ?3
          GROUP BY m.facility_id",
         span,
         |pair: &mut (i64, i64), r| {

@@ -35,6 +35,19 @@ pub enum ReportFormat {
 }
 
 impl ReportFormat {
+    /// The format a file name asks for: .pdf or .xlsx, any case; a folder or any other kind
+    /// of file is refused.
+    pub fn of_path(path: &Path) -> std::result::Result<ReportFormat, Invalid> {
+        if path.is_dir() {
+            return Err(Invalid::new("report.out_is_folder", "out").with("path", path.display()));
+        }
+        match path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).as_deref() {
+            Some("pdf") => Ok(ReportFormat::Pdf),
+            Some("xlsx") => Ok(ReportFormat::Xlsx),
+            _ => Err(Invalid::new("report.out_extension", "out").with("path", path.display())),
+        }
+    }
+
     pub fn extension(self) -> &'static str {
         match self {
             ReportFormat::Pdf => "pdf",
@@ -97,7 +110,7 @@ pub fn build(
         })
     })?;
     let at = now.with_timezone(&local_offset()).format("%Y-%m-%d %H:%M").to_string();
-    let signed = Signed { by: &actor.display_name, at: &at };
+    let signed = Signed { by: &actor.display_name, at: &at, through: today.min(month.last()) };
     let words = Words(locale);
     Ok(match (facility_id, all.first()) {
         (Some(_), Some(one)) => compose::facility_report(words, one, month, &signed),
@@ -146,6 +159,10 @@ pub fn save(
     path: &Path,
     progress: &mut dyn FnMut(ReportProgress),
 ) -> Result<SavedReport> {
+    // Refused before the work, not after it.
+    if path.is_dir() {
+        return Err(Invalid::new("report.out_is_folder", "out").with("path", path.display()).into());
+    }
     let doc = build(db, actor, facility_id, month, locale, now, progress)?;
     progress(ReportProgress { stage: "writing".into(), done: 0, total: 1 });
     let bytes = render(&doc, format, locale)?;
@@ -153,8 +170,10 @@ pub fn save(
         std::fs::create_dir_all(dir)?;
     }
     let partial = path.with_extension(format!("{}.part", format.extension()));
-    std::fs::write(&partial, &bytes)?;
-    std::fs::rename(&partial, path)?;
+    if let Err(e) = std::fs::write(&partial, &bytes).and_then(|()| std::fs::rename(&partial, path)) {
+        let _ = std::fs::remove_file(&partial);
+        return Err(e.into());
+    }
     db.write(|c| {
         Entry::new("export", "monthly_report", month)
             .facility(facility_id)

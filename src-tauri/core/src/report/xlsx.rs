@@ -8,7 +8,11 @@ use super::document::{Block, Cell, Chart, Document, RowKind, Table};
 use crate::error::{CoreError, Result};
 
 fn header() -> Format {
-    Format::new().set_bold().set_background_color(Color::RGB(0xE3F0EA)).set_align(FormatAlign::Center)
+    Format::new()
+        .set_bold()
+        .set_background_color(Color::RGB(0xE3F0EA))
+        .set_align(FormatAlign::Center)
+        .set_text_wrap()
 }
 
 fn formats(kind: RowKind) -> (Format, Format, Format) {
@@ -71,6 +75,11 @@ fn table_sheet(sheet: &mut Worksheet, table: &Table) -> std::result::Result<(), 
         }
     }
     sheet.set_freeze_panes(1, 1)?;
+    // Printed as the PDF is: landscape, one page wide, the header row on every page.
+    sheet.set_landscape();
+    sheet.set_paper_size(9); // A4
+    sheet.set_print_fit_to_pages(1, 0);
+    sheet.set_repeat_rows(0, 0)?;
     Ok(())
 }
 
@@ -79,11 +88,17 @@ fn chart_sheet(sheet: &mut Worksheet, chart: &Chart) -> std::result::Result<(), 
     sheet.write_string_with_format(0, 0, &chart.title, &head)?;
     sheet.set_column_width(0, 24.0)?;
     for (j, s) in chart.series.iter().enumerate() {
-        sheet.write_string_with_format(0, j as u16 + 1, format!("{}（{}）", s.name, chart.unit), &head)?;
+        // Full-width brackets around a Chinese unit, plain ones around an English one.
+        let unit = if chart.unit.is_ascii() { format!(" ({})", chart.unit) } else { format!("（{}）", chart.unit) };
+        sheet.write_string_with_format(0, j as u16 + 1, format!("{}{unit}", s.name), &head)?;
         sheet.set_column_width(j as u16 + 1, 16.0)?;
     }
     for (i, label) in chart.labels.iter().enumerate() {
-        sheet.write_string(i as u32 + 1, 0, label)?;
+        // Days of the month stay numbers, so Excel can sort and chart them.
+        match label.parse::<u32>() {
+            Ok(day) => sheet.write_number(i as u32 + 1, 0, day)?,
+            Err(_) => sheet.write_string(i as u32 + 1, 0, label)?,
+        };
         for (j, s) in chart.series.iter().enumerate() {
             if let Some(v) = s.values.get(i) {
                 sheet.write_number(i as u32 + 1, j as u16 + 1, (v * 10.0).round() / 10.0)?;
@@ -91,6 +106,13 @@ fn chart_sheet(sheet: &mut Worksheet, chart: &Chart) -> std::result::Result<(), 
         }
     }
     Ok(())
+}
+
+/// Whether the blocks up to the next heading hold anything the summary sheet shows.
+fn section_has_facts(rest: &[Block]) -> bool {
+    rest.iter()
+        .take_while(|b| !matches!(b, Block::Heading(_)))
+        .any(|b| matches!(b, Block::Facts(_) | Block::Paragraph(_)))
 }
 
 /// The workbook's bytes. `summary` names the first sheet (the facts).
@@ -106,13 +128,15 @@ pub fn render_xlsx(doc: &Document, summary: &str) -> Result<Vec<u8>> {
         first.write_string_with_format(0, 0, &doc.title, &bold)?;
         first.write_string(1, 0, &doc.generated)?;
         let mut row = 3;
-        for block in &doc.blocks {
+        for (i, block) in doc.blocks.iter().enumerate() {
             match block {
-                Block::Heading(h) => {
+                // A heading whose section is only tables or charts has its own sheets.
+                Block::Heading(h) if section_has_facts(&doc.blocks[i + 1..]) => {
                     row += 1;
                     first.write_string_with_format(row, 0, h, &bold)?;
                     row += 1;
                 }
+                Block::Heading(_) => {}
                 Block::Paragraph(p) => {
                     first.write_string(row, 0, p)?;
                     row += 1;

@@ -261,21 +261,21 @@ pub fn due_follow_ups(
 ) -> Result<Vec<DueFollowUp>> {
     actor.require_at(Action::ViewPeople, facility_id)?;
     let horizon = today + chrono::Days::new(u64::from(horizon_days.min(366)));
-    db.read(|c| follow_ups_in(c, facility_id, nurse_id, today, horizon, None))
+    db.read(|c| Ok(FollowUpBook::read(c, facility_id)?.due(nurse_id, today, horizon, None)))
 }
 
-/// The follow-ups due on or before `horizon` as of `today`, inside the caller's
-/// transaction. With `seen_until`, checkups after that day are not seen: the monthly report
-/// asks how things stood on a month's first and last day.
-pub(crate) fn follow_ups_in(
-    c: &rusqlite::Connection,
-    facility_id: i64,
-    nurse_id: Option<i64>,
-    today: NaiveDate,
-    horizon: NaiveDate,
-    seen_until: Option<NaiveDate>,
-) -> Result<Vec<DueFollowUp>> {
-    {
+/// A facility's consenting active clients with their checkup history, read once so the
+/// follow-ups can be worked out as of several days (the monthly report asks as of a month's
+/// first and last day).
+pub(crate) struct FollowUpBook {
+    clients: Vec<(i64, String, ClientFacts)>,
+    history: HashMap<i64, Vec<PastCheckup>>,
+    /// Each client's latest checkup: (taken at, nurse's account id, nurse's name).
+    last_nurse: HashMap<i64, (String, i64, String)>,
+}
+
+impl FollowUpBook {
+    pub(crate) fn read(c: &rusqlite::Connection, facility_id: i64) -> Result<FollowUpBook> {
         let mut history: HashMap<i64, Vec<PastCheckup>> = HashMap::new();
         let mut last_nurse: HashMap<i64, (String, i64, String)> = HashMap::new();
         let mut rows = c.prepare_cached(
@@ -286,8 +286,7 @@ pub(crate) fn follow_ups_in(
         while let Some(r) = rows.next()? {
             let client_id: i64 = r.get(0)?;
             let taken_at: String = r.get(1)?;
-            let seen = |d: &NaiveDate| seen_until.is_none_or(|u| *d <= u);
-            let Some(day) = parse_utc_stamp(&taken_at).map(local_day).filter(seen) else { continue };
+            let Some(day) = parse_utc_stamp(&taken_at).map(local_day) else { continue };
             let findings: Vec<Finding> = serde_json::from_str(&r.get::<_, String>(3)?).unwrap_or_default();
             let level_of = |m: Measure| findings.iter().find(|f| f.measure == m).map(|f| f.level);
             history.entry(client_id).or_default().push(PastCheckup {
@@ -301,35 +300,63 @@ pub(crate) fn follow_ups_in(
                 *nurse = (taken_at, r.get(4)?, r.get(5)?);
             }
         }
-        let mut out = Vec::new();
-        let mut clients = c.prepare_cached(
+        let mut clients = Vec::new();
+        let mut rows = c.prepare_cached(
             "SELECT id, name, birth_date, chronic_conditions, created_at FROM clients
              WHERE facility_id = ?1 AND status = 'active' AND consent_on IS NOT NULL",
         )?;
-        let mut clients = clients.query([facility_id])?;
-        while let Some(r) = clients.next()? {
-            let client_id: i64 = r.get(0)?;
-            let nurse = last_nurse.get(&client_id);
-            if nurse_id.is_some() && nurse.map(|n| n.1) != nurse_id {
-                continue;
-            }
+        let mut rows = rows.query([facility_id])?;
+        while let Some(r) = rows.next()? {
             let Ok(birth_date) = r.get::<_, String>(2)?.parse::<NaiveDate>() else { continue };
             let conditions: Vec<String> = serde_json::from_str(&r.get::<_, String>(3)?).unwrap_or_default();
-            let registered_on = parse_utc_stamp(&r.get::<_, String>(4)?).map(local_day).unwrap_or(today);
+            // A record the app did not write has no registration day: due from today.
+            let registered_on = parse_utc_stamp(&r.get::<_, String>(4)?).map(local_day).unwrap_or(NaiveDate::MIN);
             let facts = ClientFacts {
                 birth_date,
                 hypertension: conditions.iter().any(|c| c == "hypertension"),
                 diabetes: conditions.iter().any(|c| c == "diabetes"),
                 registered_on,
             };
-            let empty = Vec::new();
-            for due in followup::plan(&facts, history.get(&client_id).unwrap_or(&empty), today) {
+            clients.push((r.get(0)?, r.get(1)?, facts));
+        }
+        Ok(FollowUpBook { clients, history, last_nurse })
+    }
+
+    /// The follow-ups due on or before `horizon` as of `today`, optionally of one nurse's
+    /// clients. With `seen_until`, only what was known that day counts: clients registered
+    /// by then and checkups taken by then.
+    pub(crate) fn due(
+        &self,
+        nurse_id: Option<i64>,
+        today: NaiveDate,
+        horizon: NaiveDate,
+        seen_until: Option<NaiveDate>,
+    ) -> Vec<DueFollowUp> {
+        let mut out = Vec::new();
+        for (client_id, name, facts) in &self.clients {
+            let nurse = self.last_nurse.get(client_id);
+            if nurse_id.is_some() && nurse.map(|n| n.1) != nurse_id {
+                continue;
+            }
+            if seen_until.is_some_and(|u| facts.registered_on > u) {
+                continue;
+            }
+            let mut facts = facts.clone();
+            if facts.registered_on == NaiveDate::MIN {
+                facts.registered_on = today;
+            }
+            let all = self.history.get(client_id).map(Vec::as_slice).unwrap_or_default();
+            let seen: Vec<PastCheckup> = match seen_until {
+                Some(u) => all.iter().filter(|p| p.day <= u).cloned().collect(),
+                None => all.to_vec(),
+            };
+            for due in followup::plan(&facts, &seen, today) {
                 if due.due_on > horizon {
                     continue;
                 }
                 out.push(DueFollowUp {
-                    client_id,
-                    client_name: r.get(1)?,
+                    client_id: *client_id,
+                    client_name: name.clone(),
                     reason: due.reason,
                     due_on: due.due_on,
                     overdue: due.due_on < today,
@@ -340,6 +367,6 @@ pub(crate) fn follow_ups_in(
             }
         }
         out.sort_by(|a, b| (!a.overdue, a.due_on, &a.client_name).cmp(&(!b.overdue, b.due_on, &b.client_name)));
-        Ok(out)
+        out
     }
 }

@@ -57,17 +57,13 @@ pub(crate) fn client_eater(c: &Connection, client_id: i64) -> Result<EaterFacts>
         .ok_or(CoreError::NotFound { entity: PersonKind::Client.as_str(), id: client_id.to_string() })
 }
 
-/// What the checks need to know of a child on a given day (their age decides salt and sugar).
-pub(crate) fn child_eater(c: &Connection, child_id: i64, day: NaiveDate) -> Result<EaterFacts> {
-    c.prepare_cached("SELECT allergies, diet_needs, birth_date FROM children WHERE id = ?1")?
-        .query_row([child_id], |r| {
-            let birth: Option<NaiveDate> = r.get::<_, String>(2)?.parse().ok();
-            Ok(EaterFacts {
-                allergies: parse_list(&r.get::<_, String>(0)?),
-                diet_needs: parse_list(&r.get::<_, String>(1)?),
-                age_months: birth.map(|b| months_between(b, day)),
-            })
-        })
-        .optional()?
-        .ok_or(CoreError::NotFound { entity: PersonKind::Child.as_str(), id: child_id.to_string() })
+/// What the checks need to know of a child on a given day, from the stored allergies, diet
+/// needs and birth date (their age decides salt and sugar).
+pub(crate) fn child_eater_facts(allergies: &str, diet_needs: &str, birth_date: &str, day: NaiveDate) -> EaterFacts {
+    let birth: Option<NaiveDate> = birth_date.parse().ok();
+    EaterFacts {
+        allergies: parse_list(allergies),
+        diet_needs: parse_list(diet_needs),
+        age_months: birth.map(|b| months_between(b, day)),
+    }
 }
