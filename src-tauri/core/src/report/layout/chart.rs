@@ -296,13 +296,7 @@ mod tests {
     }
 
     fn texts(c: &RecordingCanvas) -> Vec<(f32, f32, String, TextStyle)> {
-        c.ops
-            .iter()
-            .filter_map(|op| match op {
-                DrawOp::Text { x, y, text, style } => Some((*x, *y, text.clone(), *style)),
-                _ => None,
-            })
-            .collect()
+        crate::report::layout::placed_texts(&c.ops)
     }
 
     #[test]

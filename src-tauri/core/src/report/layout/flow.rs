@@ -350,13 +350,7 @@ mod tests {
 
     /// (x, y, text, style) of every text on `page`.
     fn texts(page: &Page) -> Vec<(f32, f32, String, TextStyle)> {
-        page.ops
-            .iter()
-            .filter_map(|op| match op {
-                DrawOp::Text { x, y, text, style } => Some((*x, *y, text.clone(), *style)),
-                _ => None,
-            })
-            .collect()
+        crate::report::layout::placed_texts(&page.ops)
     }
 
     #[test]

@@ -181,6 +181,17 @@ impl Page {
     }
 }
 
+/// (x, y, text, style) of every text among `ops`: what the layout tests look at.
+#[cfg(test)]
+pub(crate) fn placed_texts(ops: &[DrawOp]) -> Vec<(f32, f32, String, TextStyle)> {
+    ops.iter()
+        .filter_map(|op| match op {
+            DrawOp::Text { x, y, text, style } => Some((*x, *y, text.clone(), *style)),
+            _ => None,
+        })
+        .collect()
+}
+
 /// The pages of a document and how many characters had to be replaced by
 /// [`crate::report::font::FALLBACK`] because the font lacks them.
 #[derive(Debug, Clone, PartialEq)]
