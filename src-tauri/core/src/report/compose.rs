@@ -77,7 +77,8 @@ fn document(
     } else {
         w.month(month)
     };
-    let blocks = if partial { vec![Block::Paragraph(w.with("partial_note", &[("day", through())]))] } else { Vec::new() };
+    let blocks =
+        if partial { vec![Block::Paragraph(w.with("partial_note", &[("day", through())]))] } else { Vec::new() };
     Document {
         title,
         orientation,
@@ -158,14 +159,12 @@ fn elder_blocks(w: Words, f: &ElderFigures, month: Month, out: &mut Vec<Block>) 
     rows.extend(
         f.meals.by_mode.iter().map(|m| tally_row(w.other(&format!("meals.modes.{}", m.mode.as_str())), &m.counts)),
     );
-    rows.extend(f.meals.by_diet.iter().map(|d| {
-        tally_row(w.other(&format!("dietNeeds.{}", d.need.as_str())), &d.counts)
-    }));
+    rows.extend(
+        f.meals.by_diet.iter().map(|d| tally_row(w.other(&format!("dietNeeds.{}", d.need.as_str())), &d.counts)),
+    );
     // The total first, then the same meals counted three ways, each under its own heading.
-    let group = |key: &str| Row {
-        kind: RowKind::Group,
-        cells: vec![w.get(key).into(), Cell::Empty, Cell::Empty, Cell::Empty],
-    };
+    let group =
+        |key: &str| Row { kind: RowKind::Group, cells: vec![w.get(key).into(), Cell::Empty, Cell::Empty, Cell::Empty] };
     let diets_from = f.meals.by_meal.len() + f.meals.by_mode.len();
     let modes_from = f.meals.by_meal.len();
     rows.insert(diets_from, group("meals_by.diet"));
@@ -367,7 +366,7 @@ fn child_blocks(w: Words, f: &ChildFigures, month: Month, out: &mut Vec<Block>) 
 
 /// The columns of the city's elder table and one facility's (or a total's) cells.
 fn elder_columns(w: Words) -> Vec<Column> {
-    let mut cols = vec![w.col("facility", 4.2, Align::Left)];
+    let mut cols = vec![w.col("facility", 3.2, Align::Left)];
     for key in [
         "registered",
         "new",
@@ -419,7 +418,7 @@ fn elder_cells(f: &ElderFigures) -> Vec<Cell> {
 }
 
 fn child_columns(w: Words) -> Vec<Column> {
-    let mut cols = vec![w.col("facility", 4.2, Align::Left)];
+    let mut cols = vec![w.col("facility", 3.2, Align::Left)];
     for key in [
         "child.enrolled",
         "child.new",

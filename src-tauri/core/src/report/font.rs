@@ -121,19 +121,22 @@ pub fn has_glyph(c: char) -> bool {
 }
 
 /// `text` with every character the font cannot draw replaced, and how many were replaced.
-/// Subscript and superscript digits (SpO₂) become plain digits, which reads correctly; tabs and
+/// Subscript and superscript digits (SpO₂) become plain digits, which reads correctly; a line
+/// break stays (the layout breaks the line there, e.g. a two-line column header); tabs and
 /// other control characters become spaces (not counted: nothing was lost); anything else
 /// becomes [`FALLBACK`]. Borrowed when nothing changes, which is almost always.
 pub fn sanitize(text: &str) -> (Cow<'_, str>, usize) {
     let font = report_font();
-    if text.chars().all(|c| !c.is_control() && font.has_glyph(c)) {
+    if text.chars().all(|c| c == '\n' || (!c.is_control() && font.has_glyph(c))) {
         return (Cow::Borrowed(text), 0);
     }
     let mut replaced = 0;
     let out = text
         .chars()
         .map(|c| {
-            if c.is_control() {
+            if c == '\n' {
+                c
+            } else if c.is_control() {
                 ' '
             } else if font.has_glyph(c) {
                 c
@@ -230,5 +233,8 @@ mod tests {
         assert_eq!((text.as_ref(), n), ("王?明?", 2));
         let (text, n) = sanitize("SpO₂\t98%");
         assert_eq!((text.as_ref(), n), ("SpO2 98%", 1));
+        // A line break is the writer's: a two-line column header keeps it.
+        let (text, n) = sanitize("服务\n人数");
+        assert_eq!((text.as_ref(), n), ("服务\n人数", 0));
     }
 }

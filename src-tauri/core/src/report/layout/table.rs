@@ -189,16 +189,49 @@ pub(super) fn draw(flow: &mut Flow, table: &Table) {
     let max_lines = max_body_lines(&flow.geom, &header, base);
     let rows: Vec<RowBox> = table.rows.iter().map(|r| body_box(r, table, &cols, base, max_lines)).collect();
 
-    flow.ensure(header.height + rows.first().map_or(0.0, |r| r.height));
+    // The most a page holds under the header: a longer run is not kept together.
+    let page_room = flow.geom.bottom - flow.geom.top - header.height;
+    flow.ensure(header.height + kept_with(&rows, 0, page_room));
     put_row(flow, &cols, &header, base);
-    for row in &rows {
-        if row.height > flow.remaining() + 0.01 {
+    // The group (district, living circle) the rows are in, repeated under the header on a
+    // continued page so its rows are not read without it.
+    let mut group: Option<&RowBox> = None;
+    for (i, row) in rows.iter().enumerate() {
+        if kept_with(&rows, i, page_room) > flow.remaining() + 0.01 {
             flow.new_page();
             put_row(flow, &cols, &header, base);
+            if let Some(g) = group.filter(|_| row.kind != Kind::Body(RowKind::Group)) {
+                put_row(flow, &cols, g, base);
+            }
         }
         put_row(flow, &cols, row, base);
+        if row.kind == Kind::Body(RowKind::Group) {
+            group = Some(row);
+        }
     }
     flow.y += GAP_AFTER;
+}
+
+/// The height row `i` needs below it on its page: a group heading with the first row it heads
+/// (never alone at a page's foot), a row with the subtotals right after it (a total never
+/// starts a page on its own). At most `page_room`.
+fn kept_with(rows: &[RowBox], i: usize, page_room: f32) -> f32 {
+    let is = |j: usize, kind: RowKind| rows.get(j).is_some_and(|r| r.kind == Kind::Body(kind));
+    let mut end = i + 1;
+    while is(end - 1, RowKind::Group) && end < rows.len() {
+        end += 1;
+    }
+    if !is(i, RowKind::Total) {
+        while is(end, RowKind::Total) {
+            end += 1;
+        }
+    }
+    let height: f32 = rows[i..end].iter().map(|r| r.height).sum();
+    if height > page_room {
+        rows[i].height
+    } else {
+        height
+    }
 }
 
 /// Draws `row` at the cursor and moves the cursor under it.
@@ -342,6 +375,40 @@ mod tests {
         let last_footer = pages[count - 1].texts().last().unwrap().to_string();
         assert_eq!(last_footer, format!("第 {count} 页 / 共 {count} 页"));
         assert_eq!(pages[0].texts().last().unwrap(), format!("第 1 页 / 共 {count} 页"));
+    }
+
+    #[test]
+    fn a_continued_page_repeats_the_group_and_never_starts_with_a_subtotal() {
+        // 15 groups of 7 rows, each closed by its subtotal: breaks fall everywhere.
+        let mut rows = Vec::new();
+        for g in 0..15 {
+            rows.push(row(RowKind::Group, vec![format!("第{g}组").into()]));
+            for i in 0..7 {
+                rows.push(row(RowKind::Normal, vec![Cell::Int(i), format!("组{g}成员{i}").into()]));
+            }
+            rows.push(row(RowKind::Total, vec![Cell::Empty, format!("小计{g}").into()]));
+        }
+        let table = Table {
+            sheet: "分组".into(),
+            columns: vec![column("序号", 0.5, Align::Right), column("姓名", 2.0, Align::Left)],
+            rows,
+            one_line: false,
+        };
+        let pages = layout_pages(&doc(Orientation::Portrait, table));
+        let geom = Geometry::for_orientation(Orientation::Portrait);
+        assert!(pages.len() >= 3, "{} pages", pages.len());
+        for (n, page) in pages.iter().enumerate().skip(1) {
+            let texts = texts_below_header(page, &geom);
+            // After the header labels (序号, 姓名): the group being continued, or a new one.
+            let first = &texts[2];
+            assert!(first.starts_with('第'), "page {} begins with {first:?}, not its group", n + 1);
+            assert!(!texts[3].starts_with("小计"), "page {} begins with a lone subtotal", n + 1);
+        }
+        for page in &pages {
+            let texts = texts_below_header(page, &geom);
+            let last_body = texts.iter().rev().find(|t| !t.starts_with("第 ")).unwrap();
+            assert!(!last_body.starts_with('第'), "a group heading left alone at a page's foot: {last_body}");
+        }
     }
 
     #[test]
