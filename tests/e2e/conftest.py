@@ -23,6 +23,13 @@ from selenium.webdriver.remote.file_detector import UselessFileDetector
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import WebDriverWait
 
+# Wuhai keeps China Standard Time, and so do its facility PCs. The app's core counts days in
+# UTC+8 whatever the machine says; its webview and these tests follow the machine's zone. On
+# a UTC machine the two disagree about the date from 16:00 to midnight UTC, so the tests, the
+# driver and the app all run in the city's zone, as on a facility PC.
+os.environ["TZ"] = "Asia/Shanghai"
+time.tzset()
+
 APP = os.environ.get("CARECIRCLE_APP", "target/debug/carecircle")
 CLI = os.environ.get("CARECIRCLE_CLI", "target/debug/carecircle-cli")
 OUT = Path(__file__).parent / "out"
