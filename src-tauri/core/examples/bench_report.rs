@@ -6,6 +6,8 @@
 //! Run with `cargo run --release -p carecircle-core --example bench_report [-- SCALE RUNS]`
 //! (defaults: scale 10, the city-scale benchmark of 60,000 clients; 7 runs).
 
+mod common;
+
 use std::time::{Duration, Instant};
 
 use carecircle_core::domain::month::Month;
@@ -13,10 +15,7 @@ use carecircle_core::report::{self, ReportFormat};
 use carecircle_core::services::accounts;
 use carecircle_core::services::frontdesk::today_local;
 use carecircle_core::{demo, Db, Locale};
-
-fn percentile(sorted: &[Duration], q: f64) -> Duration {
-    sorted[((sorted.len() - 1) as f64 * q).round() as usize]
-}
+use common::percentile;
 
 fn summary(label: &str, mut times: Vec<Duration>, bytes: usize) {
     times.sort();

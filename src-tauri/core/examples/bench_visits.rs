@@ -9,6 +9,8 @@
 //!
 //! Run with `cargo run --release -p carecircle-core --example bench_visits [-- SCALE]`.
 
+mod common;
+
 use std::time::{Duration, Instant};
 
 use carecircle_core::services::accounts;
@@ -16,10 +18,7 @@ use carecircle_core::services::frontdesk::today_local;
 use carecircle_core::services::visits::{planner, week, week_of};
 use carecircle_core::{demo, Db};
 use chrono::Days;
-
-fn percentile(sorted: &[Duration], q: f64) -> Duration {
-    sorted[((sorted.len() - 1) as f64 * q).round() as usize]
-}
+use common::percentile;
 
 fn report(label: &str, mut times: Vec<Duration>) {
     times.sort();

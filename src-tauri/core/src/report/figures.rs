@@ -175,8 +175,7 @@ pub fn gather(
     progress: &mut dyn FnMut(usize, usize),
 ) -> Result<Vec<FacilityMonth>> {
     let places = places(c, facility)?;
-    // The current month is counted up to today: days still to come have nothing to count.
-    let as_of = today.min(month.last());
+    let as_of = last_day_counted(month, today);
     let span = Span::new(facility, month.first(), as_of);
     let days = month.days().count();
     let rolls = rolls(c, &span)?;
@@ -226,14 +225,20 @@ pub fn gather(
     Ok(out)
 }
 
-/// The facility filter, the first and last day counted, and the same days as stored
-/// instants (UTC, from the first day's local midnight to the one after the last day), as
-/// every query binds them (?1 to ?5). Comparing stored instants as text keeps to one format,
-/// the app's `utc_stamp`. The facility is matched as `facility_id BETWEEN coalesce(?1, 0) AND
-/// coalesce(?1, max)`: unlike `?1 IS NULL OR facility_id = ?1`, a range SQLite can take from
-/// the (facility_id, day) indexes, one facility's rows only, or all of them in order.
+/// The month's last day, or today in the current month: days still to come have nothing to
+/// count.
+pub fn last_day_counted(month: Month, today: NaiveDate) -> NaiveDate {
+    today.min(month.last())
+}
+
+/// What every query binds by name: the facilities (`:lo` to `:hi`, one or all, a range
+/// SQLite takes from the (facility_id, day) indexes, where `?1 IS NULL OR facility_id = ?1`
+/// would scan), the first and last day counted (`:first`, `:last`), and the same days as
+/// stored instants (`:from`, `:until`: UTC, from the first day's local midnight to the one
+/// after the last day; compared as text, the app's one `utc_stamp` format).
 struct Span {
-    facility: Option<i64>,
+    lo: i64,
+    hi: i64,
     first: String,
     last: String,
     from_utc: String,
@@ -246,8 +251,10 @@ impl Span {
             let local = d.and_hms_opt(0, 0, 0).expect("midnight exists");
             utc_stamp(local.and_local_timezone(local_offset()).single().expect("a fixed offset").to_utc())
         };
+        let (lo, hi) = facility.map_or((0, i64::MAX), |f| (f, f));
         Span {
-            facility,
+            lo,
+            hi,
             first: first.to_string(),
             last: last.to_string(),
             from_utc: midnight(first),
@@ -255,8 +262,17 @@ impl Span {
         }
     }
 
-    fn params(&self) -> [&dyn rusqlite::ToSql; 5] {
-        [&self.facility, &self.first, &self.last, &self.from_utc, &self.until_utc]
+    /// The parameters `stmt` names (a query uses some of them).
+    fn bind(&self, stmt: &rusqlite::Statement) -> Vec<(&'static str, &dyn rusqlite::ToSql)> {
+        let all: [(&'static str, &dyn rusqlite::ToSql); 6] = [
+            (":lo", &self.lo),
+            (":hi", &self.hi),
+            (":first", &self.first),
+            (":last", &self.last),
+            (":from", &self.from_utc),
+            (":until", &self.until_utc),
+        ];
+        all.into_iter().filter(|(name, _)| matches!(stmt.parameter_index(name), Ok(Some(_)))).collect()
     }
 }
 
@@ -288,6 +304,14 @@ fn n(r: &rusqlite::Row, i: usize) -> rusqlite::Result<i64> {
     Ok(r.get::<_, Option<i64>>(i)?.unwrap_or(0))
 }
 
+/// One count per facility, from a query of (facility, count).
+fn counts(c: &Connection, sql: &str, span: &Span) -> Result<HashMap<i64, i64>> {
+    by_facility(c, sql, span, |count: &mut i64, r| {
+        *count = n(r, 1)?;
+        Ok(())
+    })
+}
+
 /// Grouped counts keyed by facility, from a query whose first column is the facility.
 fn by_facility<T>(
     c: &Connection,
@@ -300,9 +324,8 @@ where
 {
     let mut out: HashMap<i64, T> = HashMap::new();
     let mut stmt = c.prepare_cached(sql)?;
-    // Each query binds the leading parameters it uses (?1–?3, or all five).
-    let used = stmt.parameter_count();
-    let mut rows = stmt.query(&span.params()[..used])?;
+    let params = span.bind(&stmt);
+    let mut rows = stmt.query(&*params)?;
     while let Some(r) = rows.next()? {
         fold(out.entry(r.get(0)?).or_default(), r)?;
     }
@@ -310,34 +333,32 @@ where
 }
 
 fn rolls(c: &Connection, span: &Span) -> Result<HashMap<i64, Roll>> {
+    let roll = |roll: &mut Roll, r: &rusqlite::Row| {
+        *roll = Roll { registered: n(r, 1)?, new: n(r, 2)?, left: n(r, 3)? };
+        Ok(())
+    };
     // Clients: registered on the day of their record; gone when moved or deceased.
     let mut out = by_facility(
         c,
         "SELECT facility_id,
-                sum(created_at < ?5
-                    AND NOT (status IN ('moved', 'deceased') AND coalesce(status_since, '') <= ?3)),
-                sum(created_at >= ?4 AND created_at < ?5),
-                sum(status IN ('moved', 'deceased') AND status_since BETWEEN ?2 AND ?3)
-         FROM clients WHERE facility_id BETWEEN coalesce(?1, 0) AND coalesce(?1, 9223372036854775807) GROUP BY facility_id",
+                sum(created_at < :until
+                    AND NOT (status IN ('moved', 'deceased') AND coalesce(status_since, '') <= :last)),
+                sum(created_at >= :from AND created_at < :until),
+                sum(status IN ('moved', 'deceased') AND status_since BETWEEN :first AND :last)
+         FROM clients WHERE facility_id BETWEEN :lo AND :hi GROUP BY facility_id",
         span,
-        |roll: &mut Roll, r| {
-            *roll = Roll { registered: n(r, 1)?, new: n(r, 2)?, left: n(r, 3)? };
-            Ok(())
-        },
+        roll,
     )?;
     // Children: enrolled and left on the days their record says.
     out.extend(by_facility(
         c,
         "SELECT facility_id,
-                sum(enrolled_on <= ?3 AND (left_on IS NULL OR left_on > ?3)),
-                sum(enrolled_on BETWEEN ?2 AND ?3),
-                sum(left_on BETWEEN ?2 AND ?3)
-         FROM children WHERE facility_id BETWEEN coalesce(?1, 0) AND coalesce(?1, 9223372036854775807) GROUP BY facility_id",
+                sum(enrolled_on <= :last AND (left_on IS NULL OR left_on > :last)),
+                sum(enrolled_on BETWEEN :first AND :last),
+                sum(left_on BETWEEN :first AND :last)
+         FROM children WHERE facility_id BETWEEN :lo AND :hi GROUP BY facility_id",
         span,
-        |roll: &mut Roll, r| {
-            *roll = Roll { registered: n(r, 1)?, new: n(r, 2)?, left: n(r, 3)? };
-            Ok(())
-        },
+        roll,
     )?);
     Ok(out)
 }
@@ -346,7 +367,7 @@ fn attendance(c: &Connection, span: &Span, first: NaiveDate, days: usize) -> Res
     let mut out = by_facility(
         c,
         "SELECT facility_id, day, count(DISTINCT person_kind || person_id) FROM attendance
-         WHERE facility_id BETWEEN coalesce(?1, 0) AND coalesce(?1, 9223372036854775807) AND day BETWEEN ?2 AND ?3 GROUP BY facility_id, day",
+         WHERE facility_id BETWEEN :lo AND :hi AND day BETWEEN :first AND :last GROUP BY facility_id, day",
         span,
         |a: &mut Attendance, r| {
             if a.daily.is_empty() {
@@ -364,15 +385,11 @@ fn attendance(c: &Connection, span: &Span, first: NaiveDate, days: usize) -> Res
             Ok(())
         },
     )?;
-    let people = by_facility(
+    let people = counts(
         c,
         "SELECT facility_id, count(DISTINCT person_kind || person_id) FROM attendance
-         WHERE facility_id BETWEEN coalesce(?1, 0) AND coalesce(?1, 9223372036854775807) AND day BETWEEN ?2 AND ?3 GROUP BY facility_id",
+         WHERE facility_id BETWEEN :lo AND :hi AND day BETWEEN :first AND :last GROUP BY facility_id",
         span,
-        |count: &mut i64, r| {
-            *count = n(r, 1)?;
-            Ok(())
-        },
     )?;
     for (id, n) in people {
         out.entry(id).or_insert_with(|| Attendance { daily: vec![0; days], ..Default::default() }).people = n;
@@ -381,35 +398,27 @@ fn attendance(c: &Connection, span: &Span, first: NaiveDate, days: usize) -> Res
 }
 
 fn served_clients(c: &Connection, span: &Span) -> Result<HashMap<i64, i64>> {
-    by_facility(
+    counts(
         c,
         "SELECT facility_id, count(DISTINCT client_id) FROM (
              SELECT facility_id, person_id AS client_id FROM attendance
-             WHERE person_kind = 'client' AND facility_id BETWEEN coalesce(?1, 0) AND coalesce(?1, 9223372036854775807) AND day BETWEEN ?2 AND ?3
+             WHERE person_kind = 'client' AND facility_id BETWEEN :lo AND :hi AND day BETWEEN :first AND :last
              UNION SELECT facility_id, client_id FROM bookings
-             WHERE status = 'served' AND facility_id BETWEEN coalesce(?1, 0) AND coalesce(?1, 9223372036854775807) AND day BETWEEN ?2 AND ?3
+             WHERE status = 'served' AND facility_id BETWEEN :lo AND :hi AND day BETWEEN :first AND :last
              UNION SELECT facility_id, client_id FROM visits
-             WHERE status = 'done' AND facility_id BETWEEN coalesce(?1, 0) AND coalesce(?1, 9223372036854775807) AND day BETWEEN ?2 AND ?3)
+             WHERE status = 'done' AND facility_id BETWEEN :lo AND :hi AND day BETWEEN :first AND :last)
          GROUP BY facility_id",
         span,
-        |count: &mut i64, r| {
-            *count = n(r, 1)?;
-            Ok(())
-        },
     )
 }
 
 fn substitutions(c: &Connection, span: &Span) -> Result<HashMap<i64, i64>> {
-    by_facility(
+    counts(
         c,
         "SELECT b.facility_id, count(*) FROM booking_substitutions s JOIN bookings b ON b.id = s.booking_id
-         WHERE b.status = 'served' AND b.facility_id BETWEEN coalesce(?1, 0) AND coalesce(?1, 9223372036854775807) AND b.day BETWEEN ?2 AND ?3
+         WHERE b.status = 'served' AND b.facility_id BETWEEN :lo AND :hi AND b.day BETWEEN :first AND :last
          GROUP BY b.facility_id",
         span,
-        |count: &mut i64, r| {
-            *count = n(r, 1)?;
-            Ok(())
-        },
     )
 }
 
@@ -419,7 +428,7 @@ fn visits(c: &Connection, span: &Span) -> Result<HashMap<i64, VisitFigures>> {
         "SELECT facility_id, status, count(*),
                 coalesce(sum(CASE WHEN status = 'done' THEN done_end_min - done_start_min END), 0),
                 sum(status = 'done' AND makes_up_for IS NOT NULL)
-         FROM visits WHERE facility_id BETWEEN coalesce(?1, 0) AND coalesce(?1, 9223372036854775807) AND day BETWEEN ?2 AND ?3
+         FROM visits WHERE facility_id BETWEEN :lo AND :hi AND day BETWEEN :first AND :last
          GROUP BY facility_id, status",
         span,
         |v: &mut VisitFigures, r| {
@@ -443,7 +452,7 @@ fn visits(c: &Connection, span: &Span) -> Result<HashMap<i64, VisitFigures>> {
     let reasons = by_facility(
         c,
         "SELECT facility_id, status, coalesce(reason, 'other'), count(*) FROM visits
-         WHERE status IN ('missed', 'refused') AND facility_id BETWEEN coalesce(?1, 0) AND coalesce(?1, 9223372036854775807) AND day BETWEEN ?2 AND ?3
+         WHERE status IN ('missed', 'refused') AND facility_id BETWEEN :lo AND :hi AND day BETWEEN :first AND :last
          GROUP BY facility_id, status, reason",
         span,
         |list: &mut Vec<(String, String, i64)>, r| {
@@ -464,7 +473,7 @@ fn checkups(c: &Connection, span: &Span) -> Result<HashMap<i64, HealthFigures>> 
         "SELECT facility_id, count(*), count(DISTINCT client_id),
                 sum(worst_level IN ('raised', 'urgent')), sum(worst_level = 'urgent')
          FROM checkups
-         WHERE facility_id BETWEEN coalesce(?1, 0) AND coalesce(?1, 9223372036854775807) AND taken_at >= ?4 AND taken_at < ?5
+         WHERE facility_id BETWEEN :lo AND :hi AND taken_at >= :from AND taken_at < :until
          GROUP BY facility_id",
         span,
         |h: &mut HealthFigures, r| {
@@ -512,9 +521,9 @@ fn capability(c: &Connection, span: &Span) -> Result<HashMap<i64, CapabilityFigu
         "SELECT cl.facility_id, latest.level, count(*)
          FROM clients cl
          LEFT JOIN (SELECT client_id, level, max(assessed_on || '#' || printf('%012d', id))
-                    FROM assessments WHERE assessed_on <= ?3 GROUP BY client_id) latest ON latest.client_id = cl.id
-         WHERE cl.facility_id BETWEEN coalesce(?1, 0) AND coalesce(?1, 9223372036854775807) AND cl.created_at < ?5
-           AND NOT (cl.status IN ('moved', 'deceased') AND coalesce(cl.status_since, '') <= ?3)
+                    FROM assessments WHERE assessed_on <= :last GROUP BY client_id) latest ON latest.client_id = cl.id
+         WHERE cl.facility_id BETWEEN :lo AND :hi AND cl.created_at < :until
+           AND NOT (cl.status IN ('moved', 'deceased') AND coalesce(cl.status_since, '') <= :last)
          GROUP BY cl.facility_id, latest.level",
         span,
         |f: &mut CapabilityFigures, r| {
@@ -526,15 +535,11 @@ fn capability(c: &Connection, span: &Span) -> Result<HashMap<i64, CapabilityFigu
             Ok(())
         },
     )?;
-    let assessed = by_facility(
+    let assessed = counts(
         c,
         "SELECT cl.facility_id, count(*) FROM assessments a JOIN clients cl ON cl.id = a.client_id
-         WHERE cl.facility_id BETWEEN coalesce(?1, 0) AND coalesce(?1, 9223372036854775807) AND a.assessed_on BETWEEN ?2 AND ?3 GROUP BY cl.facility_id",
+         WHERE cl.facility_id BETWEEN :lo AND :hi AND a.assessed_on BETWEEN :first AND :last GROUP BY cl.facility_id",
         span,
-        |count: &mut i64, r| {
-            *count = n(r, 1)?;
-            Ok(())
-        },
     )?;
     for (id, n) in assessed {
         out.entry(id).or_default().assessed_in_month = n;
@@ -551,7 +556,7 @@ fn child_checks(c: &Connection, span: &Span) -> Result<HashMap<i64, CheckFigures
                 sum(fever), sum(poor_spirits), sum(red_throat), sum(rash), sum(poor_eating), sum(poor_sleep),
                 sum(abnormal_stools), sum(coalesce(trim(unsafe_item), '') != ''),
                 sum(action = 'observe'), sum(action = 'isolate'), sum(action = 'send_home')
-         FROM child_checks WHERE facility_id BETWEEN coalesce(?1, 0) AND coalesce(?1, 9223372036854775807) AND day BETWEEN ?2 AND ?3
+         FROM child_checks WHERE facility_id BETWEEN :lo AND :hi AND day BETWEEN :first AND :last
          GROUP BY facility_id, session",
         span,
         |f: &mut CheckFigures, r| {
@@ -578,9 +583,9 @@ fn growth(c: &Connection, span: &Span) -> Result<HashMap<i64, GrowthFigures>> {
         c,
         "SELECT ch.facility_id, g.zscores_json FROM children ch
          JOIN growth_measurements g ON g.id = (
-             SELECT id FROM growth_measurements WHERE child_id = ch.id AND measured_on <= ?3
+             SELECT id FROM growth_measurements WHERE child_id = ch.id AND measured_on <= :last
              ORDER BY measured_on DESC, id DESC LIMIT 1)
-         WHERE ch.facility_id BETWEEN coalesce(?1, 0) AND coalesce(?1, 9223372036854775807) AND ch.enrolled_on <= ?3 AND (ch.left_on IS NULL OR ch.left_on > ?3)",
+         WHERE ch.facility_id BETWEEN :lo AND :hi AND ch.enrolled_on <= :last AND (ch.left_on IS NULL OR ch.left_on > :last)",
         span,
         |g: &mut GrowthFigures, r| {
             let scores: Vec<serde_json::Value> = serde_json::from_str(&r.get::<_, String>(1)?).unwrap_or_default();
@@ -597,15 +602,11 @@ fn growth(c: &Connection, span: &Span) -> Result<HashMap<i64, GrowthFigures>> {
             Ok(())
         },
     )?;
-    let measured = by_facility(
+    let measured = counts(
         c,
         "SELECT facility_id, count(*) FROM growth_measurements
-         WHERE facility_id BETWEEN coalesce(?1, 0) AND coalesce(?1, 9223372036854775807) AND measured_on BETWEEN ?2 AND ?3 GROUP BY facility_id",
+         WHERE facility_id BETWEEN :lo AND :hi AND measured_on BETWEEN :first AND :last GROUP BY facility_id",
         span,
-        |count: &mut i64, r| {
-            *count = n(r, 1)?;
-            Ok(())
-        },
     )?;
     for (id, n) in measured {
         out.entry(id).or_default().measured_in_month = n;
@@ -621,7 +622,7 @@ fn samples(c: &Connection, span: &Span) -> Result<HashMap<i64, (i64, i64)>> {
          FROM menu_items i JOIN menus m ON m.id = i.menu_id
          LEFT JOIN food_samples s ON s.facility_id = m.facility_id AND s.day = i.day AND s.meal = i.meal
                                  AND s.dish_id = i.dish_id
-         WHERE m.facility_id BETWEEN coalesce(?1, 0) AND coalesce(?1, 9223372036854775807) AND m.status = 'published' AND i.day BETWEEN ?2 AND ?3
+         WHERE m.facility_id BETWEEN :lo AND :hi AND m.status = 'published' AND i.day BETWEEN :first AND :last
          GROUP BY m.facility_id",
         span,
         |pair: &mut (i64, i64), r| {

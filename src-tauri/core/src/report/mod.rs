@@ -110,7 +110,7 @@ pub fn build(
         })
     })?;
     let at = now.with_timezone(&local_offset()).format("%Y-%m-%d %H:%M").to_string();
-    let signed = Signed { by: &actor.display_name, at: &at, through: today.min(month.last()) };
+    let signed = Signed { by: &actor.display_name, at: &at, through: figures::last_day_counted(month, today) };
     let words = Words(locale);
     Ok(match (facility_id, all.first()) {
         (Some(_), Some(one)) => compose::facility_report(words, one, month, &signed),

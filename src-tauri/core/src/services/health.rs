@@ -2,6 +2,7 @@
 //! stored with its reading; an urgent reading goes on the facility's alert list at once and
 //! stays there until someone records what was done.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 use chrono::{DateTime, NaiveDate, Utc};
@@ -268,7 +269,9 @@ pub fn due_follow_ups(
 /// follow-ups can be worked out as of several days (the monthly report asks as of a month's
 /// first and last day).
 pub(crate) struct FollowUpBook {
-    clients: Vec<(i64, String, ClientFacts)>,
+    /// (id, name, facts); `registered_on` is filled in per question when the record has no
+    /// registration day the app wrote (due from "today").
+    clients: Vec<(i64, String, ClientFacts, Option<NaiveDate>)>,
     history: HashMap<i64, Vec<PastCheckup>>,
     /// Each client's latest checkup: (taken at, nurse's account id, nurse's name).
     last_nurse: HashMap<i64, (String, i64, String)>,
@@ -309,15 +312,14 @@ impl FollowUpBook {
         while let Some(r) = rows.next()? {
             let Ok(birth_date) = r.get::<_, String>(2)?.parse::<NaiveDate>() else { continue };
             let conditions: Vec<String> = serde_json::from_str(&r.get::<_, String>(3)?).unwrap_or_default();
-            // A record the app did not write has no registration day: due from today.
-            let registered_on = parse_utc_stamp(&r.get::<_, String>(4)?).map(local_day).unwrap_or(NaiveDate::MIN);
+            let registered_on = parse_utc_stamp(&r.get::<_, String>(4)?).map(local_day);
             let facts = ClientFacts {
                 birth_date,
                 hypertension: conditions.iter().any(|c| c == "hypertension"),
                 diabetes: conditions.iter().any(|c| c == "diabetes"),
-                registered_on,
+                registered_on: registered_on.unwrap_or(birth_date),
             };
-            clients.push((r.get(0)?, r.get(1)?, facts));
+            clients.push((r.get(0)?, r.get(1)?, facts, registered_on));
         }
         Ok(FollowUpBook { clients, history, last_nurse })
     }
@@ -333,22 +335,20 @@ impl FollowUpBook {
         seen_until: Option<NaiveDate>,
     ) -> Vec<DueFollowUp> {
         let mut out = Vec::new();
-        for (client_id, name, facts) in &self.clients {
+        for (client_id, name, facts, registered_on) in &self.clients {
             let nurse = self.last_nurse.get(client_id);
             if nurse_id.is_some() && nurse.map(|n| n.1) != nurse_id {
                 continue;
             }
-            if seen_until.is_some_and(|u| facts.registered_on > u) {
+            if seen_until.is_some_and(|u| registered_on.is_some_and(|r| r > u)) {
                 continue;
             }
-            let mut facts = facts.clone();
-            if facts.registered_on == NaiveDate::MIN {
-                facts.registered_on = today;
-            }
+            // A record the app did not write has no registration day: due from today.
+            let facts = ClientFacts { registered_on: registered_on.unwrap_or(today), ..facts.clone() };
             let all = self.history.get(client_id).map(Vec::as_slice).unwrap_or_default();
-            let seen: Vec<PastCheckup> = match seen_until {
-                Some(u) => all.iter().filter(|p| p.day <= u).cloned().collect(),
-                None => all.to_vec(),
+            let seen: Cow<[PastCheckup]> = match seen_until {
+                Some(u) => Cow::Owned(all.iter().filter(|p| p.day <= u).copied().collect()),
+                None => Cow::Borrowed(all),
             };
             for due in followup::plan(&facts, &seen, today) {
                 if due.due_on > horizon {
