@@ -4,7 +4,7 @@ mod common;
 
 use carecircle_core::services::accounts::{self, NewAccount, MAX_FAILED_ATTEMPTS};
 use carecircle_core::{CoreError, Role};
-use chrono::{Duration, Utc};
+use chrono::Duration;
 
 #[test]
 fn the_city_administrator_is_created_once() {
@@ -47,7 +47,7 @@ fn wrong_password_and_unknown_user_get_the_same_answer() {
 fn five_wrong_passwords_lock_the_account_for_five_minutes() {
     let t = common::temp_db();
     accounts::set_up_city_admin(&t.db, "admin", "市管理员", "admin-pass-1").unwrap();
-    let now = Utc::now();
+    let now = t.db.clock().now();
     for _ in 0..MAX_FAILED_ATTEMPTS {
         assert!(matches!(accounts::sign_in_at(&t.db, "admin", "bad-password", now), Err(CoreError::BadCredentials)));
     }

@@ -24,7 +24,7 @@ fn backup_then_restore_brings_the_data_back() {
     let safety = t.dir.path().join("backups/before.db");
     t.db.restore_from(&backup, &safety).unwrap();
     assert_eq!(common::count(&t.db, "SELECT count(*) FROM children"), 500, "restored");
-    let aside = Db::open(&safety).unwrap();
+    let aside = Db::open(&safety, common::clock()).unwrap();
     assert_eq!(common::count(&aside, "SELECT count(*) FROM children"), 0, "the pre-restore state was kept aside");
 }
 
@@ -33,7 +33,7 @@ fn backup_is_consistent_while_another_connection_writes() {
     let (t, _admin) = common::seeded();
     let path = t.db.path().to_path_buf();
     let writer = std::thread::spawn(move || {
-        let other = Db::open(&path).unwrap();
+        let other = Db::open(&path, common::clock()).unwrap();
         for i in 0..200 {
             other
                 .write(|c| Ok(c.execute("UPDATE clients SET phone = ?1 WHERE id = 1", [format!("1380000{i:04}")])?))
@@ -43,7 +43,7 @@ fn backup_is_consistent_while_another_connection_writes() {
     let backup = t.dir.path().join("during.db");
     t.db.backup_to(&backup).unwrap();
     writer.join().unwrap();
-    let copy = Db::open(&backup).unwrap();
+    let copy = Db::open(&backup, common::clock()).unwrap();
     let ok: String = copy.read(|c| Ok(c.query_row("PRAGMA integrity_check", [], |r| r.get(0))?)).unwrap();
     assert_eq!(ok, "ok");
     assert_eq!(common::count(&copy, "SELECT count(*) FROM clients"), 6_000);

@@ -21,7 +21,7 @@ struct Harness {
 
 fn harness(db_path: &std::path::Path) -> Harness {
     let app = carecircle::with_commands(mock_builder())
-        .manage(AppState::open(db_path.to_path_buf(), Instant::now()))
+        .manage(AppState::open(db_path.to_path_buf(), common::clock(), Instant::now()))
         .build(mock_context(noop_assets()))
         .expect("mock app");
     let window = tauri::WebviewWindowBuilder::new(&app, "main", Default::default()).build().unwrap();
@@ -150,7 +150,7 @@ fn first_run_creates_the_administrator_and_loads_the_demo_city() {
 fn an_unreadable_database_is_reported_not_crashed_on() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("newer.db");
-    drop(carecircle_core::Db::open(&path).unwrap());
+    drop(carecircle_core::Db::open_or_create(&path, common::clock()).unwrap());
     rusqlite::Connection::open(&path).unwrap().pragma_update(None, "user_version", 99).unwrap();
     let h = harness(&path);
     let info = h.invoke("app_info", json!({})).unwrap();

@@ -68,7 +68,7 @@ fn demo_people_are_realistic() {
 #[test]
 fn demo_loads_only_into_an_empty_registry_and_only_for_the_city() {
     let (t, admin) = common::seeded();
-    assert!(matches!(demo::seed(&t.db, &admin, 1, common::today(), &mut |_| {}), Err(CoreError::DemoNotEmpty)));
+    assert!(matches!(demo::seed(&t.db, &admin, 1, &mut |_| {}), Err(CoreError::DemoNotEmpty)));
     let fresh = common::temp_db();
     let clerk = Actor {
         account_id: 5,
@@ -77,15 +77,15 @@ fn demo_loads_only_into_an_empty_registry_and_only_for_the_city() {
         role: carecircle_core::Role::FrontDesk,
         facility_id: Some(1),
     };
-    assert!(matches!(demo::seed(&fresh.db, &clerk, 1, common::today(), &mut |_| {}), Err(CoreError::Forbidden)));
-    assert!(demo::seed(&fresh.db, &Actor::system(), 0, common::today(), &mut |_| {}).is_err(), "scale 0 is refused");
+    assert!(matches!(demo::seed(&fresh.db, &clerk, 1, &mut |_| {}), Err(CoreError::Forbidden)));
+    assert!(demo::seed(&fresh.db, &Actor::system(), 0, &mut |_| {}).is_err(), "scale 0 is refused");
     assert_eq!(common::count(&fresh.db, "SELECT count(*) FROM facilities"), 0, "refusals wrote nothing");
 }
 
 #[test]
 fn scale_multiplies_people_not_places() {
     let t = common::temp_db();
-    let report = demo::seed(&t.db, &Actor::system(), 2, common::today(), &mut |_| {}).unwrap();
+    let report = demo::seed(&t.db, &Actor::system(), 2, &mut |_| {}).unwrap();
     assert_eq!(report.facilities, 113);
     assert_eq!(report.clients, 2 * demo::CLIENTS_PER_SCALE as u64);
     assert_eq!(report.children, 2 * demo::CHILDREN_PER_SCALE as u64);
@@ -163,12 +163,16 @@ fn a_year_of_checkups_read_by_the_rules_with_a_plausible_share_abnormal() {
         common::count(db, "SELECT count(*) FROM checkups WHERE worst_level = 'urgent'"),
         common::count(db, "SELECT count(DISTINCT checkup_id) FROM alerts")
     );
-    assert_eq!(common::count(db, "SELECT count(*) FROM alerts WHERE handled_at IS NULL AND raised_at < '2026-11-21'"), 0);
+    assert_eq!(
+        common::count(db, "SELECT count(*) FROM alerts WHERE handled_at IS NULL AND raised_at < '2026-11-21'"),
+        0
+    );
     // A facility's follow-up list has work on it, but not everyone is overdue.
     let (centre, _) = common::two_elder_facilities(db);
     let due = health::due_follow_ups(db, &admin, centre, None, common::today(), 14).unwrap();
     let overdue = due.iter().filter(|d| d.overdue).count();
-    let active = common::count(db, &format!("SELECT count(*) FROM clients WHERE facility_id = {centre} AND status = 'active'"));
+    let active =
+        common::count(db, &format!("SELECT count(*) FROM clients WHERE facility_id = {centre} AND status = 'active'"));
     assert!(overdue > 0 && (overdue as i64) < active / 2, "{overdue} overdue of {active} clients");
 }
 
@@ -709,7 +713,9 @@ fn a_year_of_care_visits() {
     assert!(count("SELECT count(*) FROM staff WHERE job IN ('caregiver', 'nurse')") >= 88 * 2);
     assert!(count("SELECT count(*) FROM visits WHERE day < date('2026-11-29', '-300 days')") > 0, "a year back");
     let past = count("SELECT count(*) FROM visits WHERE day < '2026-11-29'") as f64;
-    let share = |status: &str| count(&format!("SELECT count(*) FROM visits WHERE day < '2026-11-29' AND status = '{status}'")) as f64 / past;
+    let share = |status: &str| {
+        count(&format!("SELECT count(*) FROM visits WHERE day < '2026-11-29' AND status = '{status}'")) as f64 / past
+    };
     assert!((0.88..0.95).contains(&share("done")), "done {}", share("done"));
     assert!((0.02..0.08).contains(&share("missed")), "missed {}", share("missed"));
     assert!((0.01..0.05).contains(&share("refused")), "refused {}", share("refused"));

@@ -344,7 +344,7 @@ fn the_facility_list_and_the_days_board_export_too() {
     let now: chrono::DateTime<chrono::Utc> = "2026-11-29T01:05:00Z".parse().unwrap();
     frontdesk::check_in(&t.db, &admin, PersonKind::Client, client, now).unwrap();
     let path = dir.path().join("签到.xlsx");
-    let report = frontdesk::export_board(&t.db, &admin, centre, frontdesk::local_day(now), &path).unwrap();
+    let report = frontdesk::export_board(&t.db, &admin, centre, carecircle_core::clock::local_day(now), &path).unwrap();
     assert_eq!(report.rows, 1);
     let table = table::read("x.xlsx", &std::fs::read(&path).unwrap()).unwrap();
     assert_eq!(table.rows[0].1[3].text, "09:05", "check-in time in Wuhai time");

@@ -27,8 +27,8 @@ fn a_frozen_v1_database_upgrades_to_the_fresh_schema() {
         c.execute("INSERT INTO living_circles (district_id, name) VALUES (1, '旧数据生活圈')", []).unwrap();
     }
     let fresh = dir.path().join("fresh.db");
-    drop(Db::open(&fresh).unwrap());
-    let upgraded = Db::open(&old).unwrap();
+    drop(Db::open_or_create(&fresh, common::clock()).unwrap());
+    let upgraded = Db::open(&old, common::clock()).unwrap();
     drop(upgraded);
     assert_eq!(schema_of(&old), schema_of(&fresh), "upgraded and fresh schemas differ");
     let c = Connection::open(&old).unwrap();
@@ -47,7 +47,7 @@ fn a_database_newer_than_the_app_is_refused_and_left_alone() {
         let c = Connection::open(&path).unwrap();
         c.pragma_update(None, "user_version", LATEST_VERSION + 1).unwrap();
     }
-    match Db::open(&path) {
+    match Db::open(&path, common::clock()) {
         Err(CoreError::DatabaseTooNew { found, supported }) => {
             assert_eq!((found, supported), (LATEST_VERSION + 1, LATEST_VERSION));
         }
@@ -68,14 +68,14 @@ fn someone_else_s_database_is_refused() {
         .unwrap()
         .execute_batch("CREATE TABLE notes (t TEXT); INSERT INTO notes VALUES ('x');")
         .unwrap();
-    assert!(matches!(Db::open(&path), Err(CoreError::NotADatabase { .. })));
+    assert!(matches!(Db::open(&path, common::clock()), Err(CoreError::NotADatabase { .. })));
     let text_file = dir.path().join("notes.txt");
     std::fs::write(
         &text_file,
         "这不是数据库 — not a database at all, just some text that is long enough to have a header",
     )
     .unwrap();
-    assert!(matches!(Db::open(&text_file), Err(CoreError::NotADatabase { .. })));
+    assert!(matches!(Db::open(&text_file, common::clock()), Err(CoreError::NotADatabase { .. })));
 }
 
 #[test]

@@ -13,7 +13,6 @@ use carecircle_core::domain::facility::Service;
 use carecircle_core::domain::person::Skill;
 use carecircle_core::domain::visits::{CarePlace, ConflictKind, GeoPoint, VisitReason, VisitStatus};
 use carecircle_core::services::accounts;
-use carecircle_core::services::frontdesk::today_local;
 use carecircle_core::services::visits::edit::{self, NewVisit, VisitMove};
 use carecircle_core::services::visits::leave::{self, LeaveInput};
 use carecircle_core::services::visits::location;
@@ -71,7 +70,7 @@ fn setup() -> Setup {
     location::set_facility_location(&t.db, &admin, centre, Some(CENTRE_AT)).unwrap();
     location::set_home_location(&t.db, &admin, ids[0], Some(CENTRE_AT.offset(0.0, 500.0))).unwrap();
     location::set_home_location(&t.db, &admin, ids[1], Some(CENTRE_AT.offset(1000.0, 500.0))).unwrap();
-    let monday = week_of(today_local()) + Days::new(7);
+    let monday = week_of(common::today()) + Days::new(7);
     Setup { t, admin, centre, carer, nurse, clients: [ids[0], ids[1]], monday }
 }
 
@@ -87,7 +86,7 @@ fn item(client_id: i64, title: &str, skill: Option<Skill>) -> PlanItemInput {
         window_end: "17:00".into(),
         skill,
         place: CarePlace::Home,
-        starts_on: today_local(),
+        starts_on: common::today(),
         ends_on: None,
         note: None,
     }
@@ -270,7 +269,7 @@ fn a_weekly_series_keeps_its_rest_when_one_occurrence_moves_or_is_cancelled() {
 #[test]
 fn visits_are_recorded_by_their_caregiver_and_missed_ones_made_up() {
     let s = setup();
-    let today = today_local();
+    let today = common::today();
     let bath = s.plan(0, "上门助浴", None);
     let todays = s.visit(bath, today, "08:00", s.carer);
     let future = s.visit(bath, today + Days::new(2), "09:00", s.carer);
@@ -343,7 +342,7 @@ fn the_past_other_facilities_and_ended_plans_are_refused() {
     let (_, elsewhere) = common::two_elder_facilities(s.db());
     let stranger = staff(s.db(), elsewhere, "别处护理员", "caregiver", "[]", "17:00");
     let bath = s.plan(0, "上门助浴", None);
-    let yesterday = today_local() - Days::new(1);
+    let yesterday = common::today() - Days::new(1);
     let past = NewVisit { plan_item_id: bath, day: yesterday, start: "09:00".into(), staff_id: None };
     assert_eq!(invalid(edit::create_visit(s.db(), &s.admin, &past).unwrap_err()), "visit.day_past");
     let away = NewVisit { plan_item_id: bath, day: s.monday, start: "09:00".into(), staff_id: Some(stranger) };
@@ -355,7 +354,7 @@ fn the_past_other_facilities_and_ended_plans_are_refused() {
     assert_eq!(invalid(edit::move_visit(s.db(), &s.admin, v, &late).unwrap_err()), "visit.past_midnight");
 
     // Ending the plan item this week cancels next week's visit.
-    plans::end_plan_item(s.db(), &s.admin, bath, today_local()).unwrap();
+    plans::end_plan_item(s.db(), &s.admin, bath, common::today()).unwrap();
     let w = week::week(s.db(), &s.admin, s.centre, s.monday).unwrap();
     assert_eq!(w.visits.iter().find(|x| x.id == v).unwrap().status, VisitStatus::Cancelled);
     let after = NewVisit { plan_item_id: bath, day: s.monday, start: "10:00".into(), staff_id: None };

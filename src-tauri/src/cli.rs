@@ -17,11 +17,11 @@ use carecircle_core::report::{self, ReportFormat};
 use carecircle_core::roster::{self, RosterKind};
 use carecircle_core::schedule::{self, Instance, SolveOptions};
 use carecircle_core::services::accounts::{self, NewAccount};
-use carecircle_core::services::frontdesk::today_local;
+use carecircle_core::services::backups;
 use carecircle_core::services::meals::subsidy;
 use carecircle_core::services::registry::{self, FacilityFilter};
 use carecircle_core::services::search::{self, SearchCache};
-use carecircle_core::{Actor, CoreError, Db, Locale, Role};
+use carecircle_core::{Actor, Clock, CoreError, Db, Locale, Role};
 use clap::{Parser, Subcommand};
 
 use crate::paths;
@@ -64,9 +64,10 @@ enum Command {
         #[command(subcommand)]
         command: AccountsCommand,
     },
-    /// Copy the database to PATH (SQLite online backup: consistent while the app runs).
+    /// Copy the database to PATH (SQLite online backup: consistent while the app runs),
+    /// checked after writing.
     Backup { path: PathBuf },
-    /// Replace the database with the backup at PATH; the current one is saved first.
+    /// Replace the database with the backup at PATH; the current one is saved to backups/ first.
     Restore { path: PathBuf },
     /// Check a resident ID number (GB 11643): validity, birth date, sex, area code; exits 2 when invalid.
     IdCheck { id: String },
@@ -253,8 +254,8 @@ fn print_json(value: &impl serde::Serialize) {
 }
 
 /// What `id-check` prints: the fields scripts need, and the reason in the user's language.
-fn id_check(raw: &str, locale: Locale) -> serde_json::Value {
-    match ResidentId::parse(raw, today_local()) {
+fn id_check(raw: &str, today: chrono::NaiveDate, locale: Locale) -> serde_json::Value {
+    match ResidentId::parse(raw, today) {
         Ok(id) => serde_json::json!({
             "valid": true,
             "error": null,
@@ -277,10 +278,32 @@ fn id_check(raw: &str, locale: Locale) -> serde_json::Value {
     }
 }
 
-fn run(cli: Cli, locale: Locale) -> Result<(), CoreError> {
+/// How a command opens the database: only `seed-demo` may create one; commands that only
+/// read open it read-only, so they never migrate it under a running app.
+enum Access {
+    Create,
+    Write,
+    Read,
+}
+
+impl Command {
+    fn access(&self) -> Access {
+        match self {
+            Command::SeedDemo { .. } => Access::Create,
+            Command::Summary
+            | Command::Facilities { .. }
+            | Command::Accounts { command: AccountsCommand::List }
+            | Command::Subsidy { command: SubsidyCommand::List }
+            | Command::Search { .. } => Access::Read,
+            _ => Access::Write,
+        }
+    }
+}
+
+fn run(cli: Cli, clock: Clock, locale: Locale) -> Result<(), CoreError> {
     match &cli.command {
         Command::IdCheck { id } => {
-            let verdict = id_check(id, locale);
+            let verdict = id_check(id, clock.today(), locale);
             print_json(&verdict);
             // Scripts can branch on the exit code as well as on "valid".
             if verdict["valid"] == false {
@@ -372,13 +395,20 @@ fn run(cli: Cli, locale: Locale) -> Result<(), CoreError> {
         _ => {}
     }
     let db_path = cli.db.unwrap_or_else(paths::default_db_path);
-    let db = Db::open(&db_path)?;
+    let db = match cli.command.access() {
+        Access::Create => Db::open_or_create(&db_path, clock)?,
+        Access::Write => Db::open(&db_path, clock)?,
+        Access::Read => Db::open_read_only(&db_path, clock)?,
+    };
+    if db.is_new() {
+        let words = carecircle_core::i18n::lookup(locale, "cli.db_created").unwrap_or("{path}");
+        eprintln!("{}", carecircle_core::i18n::fill(words, &[("path", db_path.display().to_string())]));
+    }
     let system = Actor::system();
     match cli.command {
         Command::SeedDemo { scale } => {
-            let today = chrono::Local::now().date_naive();
             let mut last_stage = String::new();
-            let report = demo::seed(&db, &system, scale, today, &mut |p| {
+            let report = demo::seed(&db, &system, scale, &mut |p| {
                 if p.stage != last_stage {
                     eprintln!("… {}", p.stage);
                     last_stage = p.stage;
@@ -414,15 +444,8 @@ fn run(cli: Cli, locale: Locale) -> Result<(), CoreError> {
         }
         Command::Accounts { command: AccountsCommand::List } => print_json(&accounts::list_accounts(&db, &system)?),
         Command::Summary => print_json(&registry::city_summary(&db)?),
-        Command::Backup { path } => {
-            db.backup_to(&path)?;
-            print_json(&serde_json::json!({ "backup": path }));
-        }
-        Command::Restore { path } => {
-            let safety = paths::safety_backup_path(&db_path);
-            db.restore_from(&path, &safety)?;
-            print_json(&serde_json::json!({ "restored_from": path, "previous_saved_to": safety }));
-        }
+        Command::Backup { path } => print_json(&backups::back_up_to(&db, &system, &path)?),
+        Command::Restore { path } => print_json(&backups::restore(&db, &system, &path)?),
         Command::IdCheck { .. }
         | Command::Template { .. }
         | Command::Vitals { .. }
@@ -435,7 +458,7 @@ fn run(cli: Cli, locale: Locale) -> Result<(), CoreError> {
             let bytes = std::fs::read(&file)?;
             let name = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
             let run = if commit { roster::commit } else { roster::preview };
-            print_json(&run(&db, &system, kind, facility, &name, &bytes, today_local(), locale)?);
+            print_json(&run(&db, &system, kind, facility, &name, &bytes, db.clock().today(), locale)?);
         }
         Command::Export { kind, out, facility, all } => {
             print_json(&roster::export(&db, &system, roster_kind(&kind)?, facility, all, &out)?);
@@ -451,7 +474,8 @@ fn run(cli: Cli, locale: Locale) -> Result<(), CoreError> {
                     last = p.stage;
                 }
             };
-            let saved = report::save(&db, &system, facility, month, format, locale, chrono::Utc::now(), &out, &mut progress)?;
+            let saved =
+                report::save(&db, &system, facility, month, format, locale, db.clock().now(), &out, &mut progress)?;
             print_json(&saved);
         }
         Command::Subsidy { command: SubsidyCommand::List } => print_json(&subsidy::subsidy_rates(&db, &system)?),
@@ -465,7 +489,7 @@ fn run(cli: Cli, locale: Locale) -> Result<(), CoreError> {
                     .ok_or_else(|| CoreError::from(Invalid::new("search.kind_unknown", "kind").with("kind", k)))?],
             };
             let cache = SearchCache::new();
-            print_json(&search::search(&db, &system, &cache, &text, &kinds, limit, today_local())?);
+            print_json(&search::search(&db, &system, &cache, &text, &kinds, limit, db.clock().today())?);
         }
     }
     Ok(())
@@ -500,7 +524,8 @@ pub fn main() -> i32 {
     let cli = Cli::parse();
     let locale =
         cli.lang.clone().or_else(|| std::env::var("LANG").ok()).map(|t| Locale::from_tag(&t)).unwrap_or_default();
-    match run(cli, locale) {
+    // The one place the CLI reads the machine's clock: the core is handed it.
+    match run(cli, Clock::system(), locale) {
         Ok(()) => 0,
         Err(e) => {
             let payload = e.to_payload(locale);
@@ -523,6 +548,8 @@ fn parse_sex(typed: Option<&str>, code: &'static str) -> Result<Option<Sex>, Inv
 /// A value checker's refusal, for scripts: the reason as JSON, and exit code 2.
 fn refuse(locale: Locale, e: Invalid) -> ! {
     let payload = CoreError::from(e).to_payload(locale);
-    print_json(&serde_json::json!({ "valid": false, "error": payload.message, "code": payload.code, "field": payload.field }));
+    print_json(
+        &serde_json::json!({ "valid": false, "error": payload.message, "code": payload.code, "field": payload.field }),
+    );
     std::process::exit(2);
 }

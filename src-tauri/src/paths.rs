@@ -16,13 +16,6 @@ pub fn default_db_path() -> PathBuf {
     data_dir().join("carecircle.db")
 }
 
-/// Backups made automatically (before a restore) go beside the database.
-pub fn safety_backup_path(db: &std::path::Path) -> PathBuf {
-    let stamp = chrono::Local::now().format("%Y%m%d-%H%M%S");
-    let dir = db.parent().map(|p| p.join("backups")).unwrap_or_else(|| PathBuf::from("backups"));
-    dir.join(format!("before-restore-{stamp}.db"))
-}
-
 /// Where exports and templates are saved: the user's Downloads folder (下载), where a clerk
 /// looks for a file the app made; the app's data folder when there is none. The
 /// `CARECIRCLE_EXPORT_DIR` variable overrides it (tests, shared PCs).
@@ -33,14 +26,15 @@ pub fn export_dir() -> PathBuf {
     dirs::download_dir().or_else(dirs::home_dir).unwrap_or_else(data_dir)
 }
 
-/// A file name that says what it is and when it was made, never overwriting an earlier one.
-pub fn export_path(title: &str) -> PathBuf {
-    export_file(title, "xlsx")
+/// A file name that says what it is and when it was made (Wuhai's wall time), never
+/// overwriting an earlier one.
+pub fn export_path(title: &str, at: chrono::DateTime<chrono::Utc>) -> PathBuf {
+    export_file(title, "xlsx", at)
 }
 
 /// As [`export_path`], with the given extension (pdf, xlsx).
-pub fn export_file(title: &str, extension: &str) -> PathBuf {
-    let stamp = chrono::Local::now().format("%Y-%m-%d_%H%M%S");
+pub fn export_file(title: &str, extension: &str, at: chrono::DateTime<chrono::Utc>) -> PathBuf {
+    let stamp = carecircle_core::clock::local_time(at).format("%Y-%m-%d_%H%M%S");
     let dir = export_dir();
     // A facility's name may hold characters a file system refuses.
     let title: String = title.chars().map(|c| if r#"/\:*?"<>|"#.contains(c) { '_' } else { c }).collect();

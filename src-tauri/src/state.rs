@@ -1,16 +1,21 @@
-//! The app's state between commands: the open database (or why it could not be opened),
-//! the signed-in account and the UI language. Free of Tauri so it can be tested alone.
+//! The app's state between commands: the clock, the open database (or why it could not be
+//! opened), the signed-in account and the UI language. Free of Tauri so it can be tested
+//! alone.
 
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
+use carecircle_core::services::backups;
 use carecircle_core::services::search::SearchCache;
-use carecircle_core::{Actor, CoreError, Db, ErrorPayload, Locale};
+use carecircle_core::{Actor, Clock, CoreError, Db, ErrorPayload, Locale};
 
 pub struct AppState {
     db: Result<Arc<Db>, Arc<CoreError>>,
     db_path: PathBuf,
+    clock: Clock,
+    /// Why the day's automatic backup failed, if it did (managers see it).
+    backup_problem: Arc<Mutex<Option<Arc<CoreError>>>>,
     session: Mutex<Option<Actor>>,
     locale: Mutex<Locale>,
     /// The front desk's search index, shared by every search and rebuilt only after changes.
@@ -24,11 +29,14 @@ fn task_failed(locale: Locale, e: impl std::fmt::Display) -> ErrorPayload {
 }
 
 impl AppState {
-    pub fn open(db_path: PathBuf, started: Instant) -> AppState {
-        let db = Db::open(&db_path).map(Arc::new).map_err(Arc::new);
+    /// Opens the database at `db_path` with `clock`, creating it on the first run.
+    pub fn open(db_path: PathBuf, clock: Clock, started: Instant) -> AppState {
+        let db = Db::open_or_create(&db_path, clock.clone()).map(Arc::new).map_err(Arc::new);
         AppState {
             db,
             db_path,
+            clock,
+            backup_problem: Arc::new(Mutex::new(None)),
             session: Mutex::new(None),
             locale: Mutex::new(Locale::default()),
             search: Arc::new(SearchCache::new()),
@@ -38,6 +46,33 @@ impl AppState {
 
     pub fn db_path(&self) -> &PathBuf {
         &self.db_path
+    }
+
+    /// The clock the core was given: the UI's "today" comes from here, not the webview's.
+    pub fn clock(&self) -> &Clock {
+        &self.clock
+    }
+
+    /// True when this start created the database (the first run): the first screen says so.
+    pub fn db_created(&self) -> bool {
+        self.db.as_ref().is_ok_and(|db| db.is_new())
+    }
+
+    /// Makes the day's backup in the background if the day has none yet; a failure is kept
+    /// for managers to see (`backup_problem`) rather than stopping the start.
+    pub fn start_daily_backup(&self) {
+        if let Ok(db) = self.db() {
+            let problem = self.backup_problem.clone();
+            tauri::async_runtime::spawn_blocking(move || {
+                let outcome = backups::daily(&db).err().map(Arc::new);
+                *problem.lock().unwrap_or_else(|e| e.into_inner()) = outcome;
+            });
+        }
+    }
+
+    /// Why the last automatic backup failed, if it did.
+    pub fn backup_problem(&self) -> Option<ErrorPayload> {
+        self.backup_problem.lock().unwrap_or_else(|e| e.into_inner()).as_ref().map(|e| e.to_payload(self.locale()))
     }
 
     pub fn locale(&self) -> Locale {

@@ -1,9 +1,12 @@
 //! Helpers shared by the integration tests: each test builds its own temporary database.
 #![allow(dead_code)]
 
+use std::path::PathBuf;
+use std::sync::OnceLock;
+
 use carecircle_core::demo;
 use carecircle_core::services::accounts::{self, NewAccount};
-use carecircle_core::{Actor, Db, Role};
+use carecircle_core::{Actor, Clock, Db, Role};
 use chrono::NaiveDate;
 use tempfile::TempDir;
 
@@ -12,22 +15,87 @@ pub struct TestDb {
     pub dir: TempDir,
 }
 
-pub fn temp_db() -> TestDb {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let db = Db::open(dir.path().join("carecircle.db")).expect("open fresh db");
-    TestDb { db, dir }
+/// The tests' clock: Sunday 29 November 2026, 10:00 in Wuhai, whatever the machine says.
+/// Each call is a clock of its own, so a test that moves it moves only its own.
+pub fn clock() -> Clock {
+    Clock::at_local(2026, 11, 29, 10, 0)
 }
 
+/// The tests' today (the day of [`clock`]).
 pub fn today() -> NaiveDate {
     NaiveDate::from_ymd_opt(2026, 11, 29).unwrap()
 }
 
+pub fn temp_db() -> TestDb {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let db = Db::open_or_create(dir.path().join("carecircle.db"), clock()).expect("open fresh db");
+    TestDb { db, dir }
+}
+
 /// A fresh database with the demo city (scale 1) and a city administrator.
+///
+/// Seeding takes seconds and gives the same database every time (a fixed clock, a seeded
+/// random generator), so the test binary seeds it once into a template and each test gets
+/// its own copy of that file.
 pub fn seeded() -> (TestDb, Actor) {
-    let t = temp_db();
-    let admin = accounts::set_up_city_admin(&t.db, "admin", "市管理员", "admin-pass-1").expect("set up");
-    demo::seed(&t.db, &admin, 1, today(), &mut |_| {}).expect("seed demo");
-    (t, admin)
+    let (template, admin) = demo_template();
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("carecircle.db");
+    std::fs::copy(template, &path).expect("copy the seeded template");
+    let db = Db::open(&path, clock()).expect("open the seeded copy");
+    (TestDb { db, dir }, admin.clone())
+}
+
+/// The seeded template of this test binary, made on first use. It lives beside the
+/// binary's other temporary files and is named after the binary's build, so a rebuilt
+/// binary seeds afresh and the faketime runs of the same build reuse it.
+fn demo_template() -> &'static (PathBuf, Actor) {
+    static TEMPLATE: OnceLock<(PathBuf, Actor)> = OnceLock::new();
+    TEMPLATE.get_or_init(|| {
+        let exe = std::env::current_exe().expect("test binary path");
+        let meta = std::fs::metadata(&exe).expect("test binary metadata");
+        let built = meta.modified().ok().and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok()).unwrap_or_default();
+        let stem = exe.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+        let folder = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("demo-templates");
+        std::fs::create_dir_all(&folder).expect("template folder");
+        let name = format!("{stem}-{}-{}.db", built.as_nanos(), meta.len());
+        let path = folder.join(&name);
+        // Read, never signed in: the template must stay as seeded.
+        let admin = || -> carecircle_core::Result<Actor> {
+            Db::open_read_only(&path, clock())?.read(|c| {
+                Ok(c.query_row("SELECT id, display_name FROM accounts WHERE username = 'admin'", [], |r| {
+                    Ok(Actor {
+                        account_id: r.get(0)?,
+                        username: "admin".into(),
+                        display_name: r.get(1)?,
+                        role: Role::CityAdmin,
+                        facility_id: None,
+                    })
+                })?)
+            })
+        };
+        if path.is_file() {
+            if let Ok(actor) = admin() {
+                return (path, actor);
+            }
+        }
+        // Templates of earlier builds of this binary are stale.
+        for entry in std::fs::read_dir(&folder).expect("template folder").flatten() {
+            let other = entry.file_name().to_string_lossy().into_owned();
+            if other.starts_with(&format!("{stem}-")) && other != name {
+                let _ = std::fs::remove_file(entry.path());
+            }
+        }
+        let making = tempfile::tempdir().expect("temp dir");
+        let fresh = Db::open_or_create(making.path().join("seed.db"), clock()).expect("open fresh db");
+        let actor = accounts::set_up_city_admin(&fresh, "admin", "市管理员", "admin-pass-1").expect("set up");
+        demo::seed(&fresh, &actor, 1, &mut |_| {}).expect("seed demo");
+        // A checked single-file copy, renamed into place: a half-made template is never used.
+        let partial = folder.join(format!("{name}.{}.part", std::process::id()));
+        fresh.backup_to(&partial).expect("write template");
+        std::fs::rename(&partial, &path).expect("place template");
+        (path, actor)
+    })
 }
 
 /// Creates an account and signs it in, returning the actor.

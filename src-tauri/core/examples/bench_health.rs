@@ -5,6 +5,8 @@
 //!
 //! Run with `cargo run --release -p carecircle-core --example bench_health`.
 
+mod common;
+
 use std::time::{Duration, Instant};
 
 use carecircle_core::services::accounts;
@@ -39,10 +41,10 @@ fn measure<T>(label: &str, mut run: impl FnMut() -> T, size: impl Fn(&T) -> usiz
 fn main() {
     let today = NaiveDate::from_ymd_opt(2026, 11, 29).unwrap();
     let dir = tempfile::tempdir().unwrap();
-    let db = Db::open(dir.path().join("city.db")).unwrap();
+    let db = Db::open_or_create(dir.path().join("city.db"), common::clock()).unwrap();
     let admin = accounts::set_up_city_admin(&db, "admin", "管理员", "admin-pass-1").unwrap();
     let t = Instant::now();
-    let seeded = demo::seed(&db, &admin, 10, today, &mut |_| {}).unwrap();
+    let seeded = demo::seed(&db, &admin, 10, &mut |_| {}).unwrap();
     println!(
         "city-scale demo: {} clients, {} checkups, {} children; seeded in {:.1} s",
         seeded.clients,
@@ -63,7 +65,11 @@ fn main() {
         })
         .unwrap();
     println!("busiest elder facility: {clients} clients, {checkups} checkups");
-    measure("follow-ups due (14 days)", || health::due_follow_ups(&db, &admin, centre, None, today, 14).unwrap(), Vec::len);
+    measure(
+        "follow-ups due (14 days)",
+        || health::due_follow_ups(&db, &admin, centre, None, today, 14).unwrap(),
+        Vec::len,
+    );
     measure("open alerts", || health::open_alerts(&db, &admin, centre).unwrap(), Vec::len);
 
     let children: i64 = db

@@ -4,6 +4,8 @@
 //!
 //! Run with `cargo run --release -p carecircle-core --example bench_import`.
 
+mod common;
+
 use std::time::{Duration, Instant};
 
 use carecircle_core::domain::resident_id::check_char;
@@ -66,9 +68,9 @@ fn main() {
     let mut file = Vec::new();
     for run in 0..RUNS {
         let dir = tempfile::tempdir().unwrap();
-        let db = Db::open(dir.path().join("bench.db")).unwrap();
+        let db = Db::open_or_create(dir.path().join("bench.db"), common::clock()).unwrap();
         let admin = accounts::set_up_city_admin(&db, "admin", "管理员", "admin-pass-1").unwrap();
-        demo::seed(&db, &admin, 1, today, &mut |_| {}).unwrap();
+        demo::seed(&db, &admin, 1, &mut |_| {}).unwrap();
         let (facility, communities): (i64, Vec<String>) = db
             .read(|c| {
                 let f: i64 =

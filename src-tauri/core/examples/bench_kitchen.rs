@@ -18,6 +18,8 @@
 //!
 //! Run with `cargo run --release -p carecircle-core --example bench_kitchen`.
 
+mod common;
+
 use std::time::{Duration, Instant};
 
 use carecircle_core::domain::meals::Meal;
@@ -201,10 +203,10 @@ fn main() {
     let today = NaiveDate::from_ymd_opt(2026, 11, 29).unwrap();
     let (first, last) = (NaiveDate::from_ymd_opt(2026, 11, 1).unwrap(), NaiveDate::from_ymd_opt(2026, 11, 30).unwrap());
     let dir = tempfile::tempdir().unwrap();
-    let db = Db::open(dir.path().join("city.db")).unwrap();
+    let db = Db::open_or_create(dir.path().join("city.db"), common::clock()).unwrap();
     let admin = accounts::set_up_city_admin(&db, "admin", "管理员", "admin-pass-1").unwrap();
     let t = Instant::now();
-    let seeded = demo::seed(&db, &admin, 10, today, &mut |_| {}).unwrap();
+    let seeded = demo::seed(&db, &admin, 10, &mut |_| {}).unwrap();
     println!("city-scale demo: {} clients, seeded in {:.1} s", seeded.clients, t.elapsed().as_secs_f64());
 
     let t = Instant::now();
@@ -244,7 +246,7 @@ fn main() {
     // Closed and opened again, as the app is from one day to the next: SQLite folds the
     // write-ahead log of all that seeding back into the database file.
     drop(db);
-    let db = Db::open(dir.path().join("city.db")).unwrap();
+    let db = Db::open_or_create(dir.path().join("city.db"), common::clock()).unwrap();
 
     // The busiest centre and a middling one, for Monday's lunch: the sheet the kitchen prints
     // before the meal, materialized diet warnings still open.

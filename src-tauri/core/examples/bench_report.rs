@@ -13,7 +13,6 @@ use std::time::{Duration, Instant};
 use carecircle_core::domain::month::Month;
 use carecircle_core::report::{self, ReportFormat};
 use carecircle_core::services::accounts;
-use carecircle_core::services::frontdesk::today_local;
 use carecircle_core::{demo, Db, Locale};
 use common::percentile;
 
@@ -33,12 +32,12 @@ fn main() {
     let scale: u32 = args.next().and_then(|s| s.parse().ok()).unwrap_or(10);
     let runs: usize = args.next().and_then(|s| s.parse().ok()).unwrap_or(7);
     let dir = tempfile::tempdir().expect("temp dir");
-    let db = Db::open(dir.path().join("bench.db")).expect("open");
+    let db = Db::open_or_create(dir.path().join("bench.db"), common::clock()).expect("open");
     let admin = accounts::set_up_city_admin(&db, "admin", "市管理员", "admin-pass-1").expect("admin");
     let started = Instant::now();
-    demo::seed(&db, &admin, scale, today_local(), &mut |_| {}).expect("seed");
+    demo::seed(&db, &admin, scale, &mut |_| {}).expect("seed");
     println!("demo city at scale {scale} seeded in {:.1} s", started.elapsed().as_secs_f64());
-    let month = Month::of(today_local()).previous();
+    let month = Month::of(common::clock().today()).previous();
     let busiest: i64 = db
         .read(|c| {
             Ok(c.query_row(

@@ -5,6 +5,8 @@
 //!
 //! Run with `cargo run --release -p carecircle-core --example bench_search_city`.
 
+mod common;
+
 use std::time::{Duration, Instant};
 
 use carecircle_core::domain::account::Actor;
@@ -22,10 +24,10 @@ fn percentile(sorted: &[Duration], q: f64) -> Duration {
 fn main() {
     let today = NaiveDate::from_ymd_opt(2026, 11, 29).unwrap();
     let dir = tempfile::tempdir().unwrap();
-    let db = Db::open(dir.path().join("city.db")).unwrap();
+    let db = Db::open_or_create(dir.path().join("city.db"), common::clock()).unwrap();
     let admin = accounts::set_up_city_admin(&db, "admin", "管理员", "admin-pass-1").unwrap();
     let t = Instant::now();
-    let seeded = demo::seed(&db, &admin, 10, today, &mut |_| {}).unwrap();
+    let seeded = demo::seed(&db, &admin, 10, &mut |_| {}).unwrap();
     println!(
         "city-scale demo: {} clients, {} children, {} staff, seeded in {:.1} s",
         seeded.clients,

@@ -14,7 +14,6 @@ mod common;
 use std::time::{Duration, Instant};
 
 use carecircle_core::services::accounts;
-use carecircle_core::services::frontdesk::today_local;
 use carecircle_core::services::visits::{planner, week, week_of};
 use carecircle_core::{demo, Db};
 use chrono::Days;
@@ -34,10 +33,10 @@ fn report(label: &str, mut times: Vec<Duration>) {
 fn main() {
     let scale: u32 = std::env::args().nth(1).and_then(|s| s.parse().ok()).unwrap_or(1);
     let dir = tempfile::tempdir().expect("temp dir");
-    let db = Db::open(dir.path().join("bench.db")).expect("open");
+    let db = Db::open_or_create(dir.path().join("bench.db"), common::clock()).expect("open");
     let admin = accounts::set_up_city_admin(&db, "admin", "市管理员", "admin-pass-1").expect("admin");
     let started = Instant::now();
-    demo::seed(&db, &admin, scale, today_local(), &mut |_| {}).expect("seed");
+    demo::seed(&db, &admin, scale, &mut |_| {}).expect("seed");
     println!("demo city at scale {scale} seeded in {:.1} s", started.elapsed().as_secs_f64());
 
     let facilities: Vec<(i64, i64)> = db
@@ -50,7 +49,7 @@ fn main() {
             Ok(rows)
         })
         .expect("facilities");
-    let next = week_of(today_local()) + Days::new(7);
+    let next = week_of(common::clock().today()) + Days::new(7);
     for pass in ["first plan", "planned again"] {
         let (mut times, mut placed, mut kept, mut unplaced, mut walking) = (Vec::new(), 0, 0, 0, 0);
         let mut reasons = std::collections::BTreeMap::new();

@@ -63,14 +63,35 @@ pub enum CoreError {
     DatabaseTooNew { found: i64, supported: i64 },
     #[error("{path} is not a CareCircle database")]
     NotADatabase { path: String },
+    #[error("there is no database at {path}")]
+    NoDatabase { path: String },
+    #[error("database schema version {found} needs upgrading to {supported} by the app")]
+    NeedsUpgrade { found: i64, supported: i64 },
+    #[error("the database was opened for reading only")]
+    ReadOnly,
+    #[error("the backup {path} failed its check: {detail}")]
+    BackupFailed { path: String, detail: String },
+    #[error("the database is busy in another program")]
+    Busy,
     #[error("database: {0}")]
-    Sqlite(#[from] rusqlite::Error),
+    Sqlite(rusqlite::Error),
     #[error("database migration: {0}")]
     Migration(#[from] rusqlite_migration::Error),
     #[error("file: {0}")]
     Io(#[from] std::io::Error),
     #[error("PDF: {0}")]
     Pdf(#[from] crate::report::pdf::PdfError),
+}
+
+impl From<rusqlite::Error> for CoreError {
+    /// "Busy" is its own error: the clerk can do something about it (wait, close the
+    /// other window), unlike a generic database failure.
+    fn from(e: rusqlite::Error) -> Self {
+        match e.sqlite_error_code() {
+            Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked) => CoreError::Busy,
+            _ => CoreError::Sqlite(e),
+        }
+    }
 }
 
 impl From<Invalid> for CoreError {
@@ -111,6 +132,15 @@ impl CoreError {
                 ("db.too_new", vec![("found", found.to_string()), ("supported", supported.to_string())])
             }
             NotADatabase { path } => ("db.not_carecircle", vec![("path", path.clone())]),
+            NoDatabase { path } => ("db.missing", vec![("path", path.clone())]),
+            NeedsUpgrade { found, supported } => {
+                ("db.needs_upgrade", vec![("found", found.to_string()), ("supported", supported.to_string())])
+            }
+            ReadOnly => ("db.read_only", vec![]),
+            BackupFailed { path, detail } => {
+                ("db.backup_failed", vec![("path", path.clone()), ("detail", detail.clone())])
+            }
+            Busy => ("db.busy", vec![]),
             Sqlite(e) => ("db.error", vec![("detail", e.to_string())]),
             Migration(e) => ("db.migration", vec![("detail", e.to_string())]),
             Io(e) => ("io", vec![("detail", e.to_string())]),
@@ -131,5 +161,90 @@ impl CoreError {
             params: params.into_iter().map(|(k, v)| (k.to_string(), v)).collect(),
             message,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// One error of every kind. The match below has no wildcard, so a new variant does not
+    /// compile until it is listed here, and so checked for its messages.
+    fn one_of_each() -> Vec<CoreError> {
+        let all = vec![
+            CoreError::Invalid(Invalid::new("facility.name_empty", "name")),
+            CoreError::NotSignedIn,
+            CoreError::Forbidden,
+            CoreError::NotFound { entity: "client", id: "7".into() },
+            CoreError::BadCredentials,
+            CoreError::AccountLocked { until: "10:05".into() },
+            CoreError::AccountDisabled,
+            CoreError::AlreadySetUp,
+            CoreError::UsernameTaken("wang".into()),
+            CoreError::DemoNotEmpty,
+            CoreError::DatabaseTooNew { found: 9, supported: 8 },
+            CoreError::NotADatabase { path: "x.db".into() },
+            CoreError::NoDatabase { path: "typo.db".into() },
+            CoreError::NeedsUpgrade { found: 7, supported: 8 },
+            CoreError::ReadOnly,
+            CoreError::BackupFailed { path: "b.db".into(), detail: "integrity".into() },
+            CoreError::Busy,
+            CoreError::Sqlite(rusqlite::Error::InvalidQuery),
+            CoreError::Migration(rusqlite_migration::Error::Hook("x".into())),
+            CoreError::Io(std::io::Error::other("disk")),
+            CoreError::Pdf(crate::report::pdf::PdfError::Write("x".into())),
+        ];
+        for e in &all {
+            match e {
+                CoreError::Invalid(_)
+                | CoreError::NotSignedIn
+                | CoreError::Forbidden
+                | CoreError::NotFound { .. }
+                | CoreError::BadCredentials
+                | CoreError::AccountLocked { .. }
+                | CoreError::AccountDisabled
+                | CoreError::AlreadySetUp
+                | CoreError::UsernameTaken(_)
+                | CoreError::DemoNotEmpty
+                | CoreError::DatabaseTooNew { .. }
+                | CoreError::NotADatabase { .. }
+                | CoreError::NoDatabase { .. }
+                | CoreError::NeedsUpgrade { .. }
+                | CoreError::ReadOnly
+                | CoreError::BackupFailed { .. }
+                | CoreError::Busy
+                | CoreError::Sqlite(_)
+                | CoreError::Migration(_)
+                | CoreError::Io(_)
+                | CoreError::Pdf(_) => {}
+            }
+        }
+        all
+    }
+
+    #[test]
+    fn every_kind_of_error_reads_as_words_in_both_languages() {
+        for e in one_of_each() {
+            let (code, params) = e.code_and_params();
+            for locale in [Locale::ZhCn, Locale::En] {
+                let template = i18n::lookup(locale, &format!("errors.{code}"));
+                assert!(template.is_some(), "{code} has no {locale:?} message");
+                let message = e.to_payload(locale).message;
+                assert!(!message.contains('{'), "{code} ({locale:?}) left a placeholder: {message}");
+                for (_, value) in &params {
+                    if !value.is_empty() && !matches!(e, CoreError::NotFound { .. }) {
+                        assert!(message.contains(value.as_str()), "{code} ({locale:?}) drops {value}: {message}");
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn a_busy_database_is_its_own_error_not_a_generic_failure() {
+        let busy = rusqlite::Error::SqliteFailure(rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_BUSY), None);
+        let e = CoreError::from(busy);
+        assert!(matches!(e, CoreError::Busy));
+        assert!(e.to_payload(Locale::ZhCn).message.contains("稍等"));
     }
 }

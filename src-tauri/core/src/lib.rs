@@ -3,17 +3,19 @@
 //! CLI are thin adapters over this crate, so every rule (validation, role and facility
 //! scope, audit) is enforced once, here.
 
+pub mod clock;
 pub mod demo;
 pub mod domain;
 pub mod error;
 pub mod i18n;
+pub mod report;
 pub mod roster;
 pub mod schedule;
 pub mod search;
-pub mod report;
 pub mod services;
 pub mod store;
 
+pub use clock::Clock;
 pub use domain::account::{Actor, Role};
 pub use error::{CoreError, ErrorPayload, Result};
 pub use i18n::Locale;

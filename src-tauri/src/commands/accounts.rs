@@ -22,8 +22,7 @@ pub async fn set_up(
         .with_db(move |db| {
             let actor = accounts::set_up_city_admin(db, &username, &display_name, &password)?;
             if load_demo && demo::is_empty(db)? {
-                let today = chrono::Local::now().date_naive();
-                demo::seed(db, &actor, 1, today, &mut |p| {
+                demo::seed(db, &actor, 1, &mut |p| {
                     let _ = on_progress.send(p);
                 })?;
             }

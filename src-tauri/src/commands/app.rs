@@ -73,8 +73,7 @@ pub async fn demo_seed(
 ) -> Result<SeedReport, ErrorPayload> {
     state
         .as_actor(move |db, actor| {
-            let today = chrono::Local::now().date_naive();
-            demo::seed(db, actor, scale, today, &mut |p| {
+            demo::seed(db, actor, scale, &mut |p| {
                 let _ = on_progress.send(p);
             })
         })

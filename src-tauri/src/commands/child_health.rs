@@ -7,9 +7,7 @@ use carecircle_core::services::child_health::{
     self, CheckSession, ClassSheet, DoseInput, DueCheck, GrowthMeasurement, GrowthMeasurementInput, MedicineDay,
     MedicineDose, MedicineInput, MedicineOrder, MorningCheck, MorningCheckInput,
 };
-use carecircle_core::services::frontdesk::today_local;
 use carecircle_core::ErrorPayload;
-use chrono::Utc;
 use tauri::State;
 
 use crate::state::AppState;
@@ -24,7 +22,7 @@ pub async fn class_sheet(
 ) -> Result<ClassSheet, ErrorPayload> {
     state
         .as_actor(move |db, actor| {
-            child_health::class_sheet(db, actor, facility_id, class_name.as_deref(), today_local(), session)
+            child_health::class_sheet(db, actor, facility_id, class_name.as_deref(), db.clock().today(), session)
         })
         .await
 }
@@ -39,19 +37,19 @@ pub async fn class_checks_record(
 ) -> Result<Vec<MorningCheck>, ErrorPayload> {
     state
         .as_actor(move |db, actor| {
-            child_health::record_checks(db, actor, facility_id, today_local(), session, &rows, Utc::now())
+            child_health::record_checks(db, actor, facility_id, db.clock().today(), session, &rows, db.clock().now())
         })
         .await
 }
 
 #[tauri::command]
 pub async fn check_guardian_told(state: State<'_, AppState>, check_id: i64) -> Result<MorningCheck, ErrorPayload> {
-    state.as_actor(move |db, actor| child_health::set_guardian_told(db, actor, check_id, Utc::now())).await
+    state.as_actor(move |db, actor| child_health::set_guardian_told(db, actor, check_id, db.clock().now())).await
 }
 
 #[tauri::command]
 pub async fn medicines_today(state: State<'_, AppState>, facility_id: i64) -> Result<Vec<MedicineDay>, ErrorPayload> {
-    state.as_actor(move |db, actor| child_health::medicines_for_day(db, actor, facility_id, today_local())).await
+    state.as_actor(move |db, actor| child_health::medicines_for_day(db, actor, facility_id, db.clock().today())).await
 }
 
 #[tauri::command]
@@ -60,7 +58,7 @@ pub async fn medicine_add(
     child_id: i64,
     input: MedicineInput,
 ) -> Result<MedicineOrder, ErrorPayload> {
-    state.as_actor(move |db, actor| child_health::add_medicine(db, actor, child_id, &input, Utc::now())).await
+    state.as_actor(move |db, actor| child_health::add_medicine(db, actor, child_id, &input, db.clock().now())).await
 }
 
 #[tauri::command]
@@ -69,7 +67,7 @@ pub async fn medicine_dose_give(
     medicine_id: i64,
     input: DoseInput,
 ) -> Result<MedicineDose, ErrorPayload> {
-    state.as_actor(move |db, actor| child_health::give_dose(db, actor, medicine_id, &input, Utc::now())).await
+    state.as_actor(move |db, actor| child_health::give_dose(db, actor, medicine_id, &input, db.clock().now())).await
 }
 
 #[tauri::command]
@@ -78,7 +76,7 @@ pub async fn growth_record(
     child_id: i64,
     input: GrowthMeasurementInput,
 ) -> Result<GrowthMeasurement, ErrorPayload> {
-    state.as_actor(move |db, actor| child_health::record_growth(db, actor, child_id, &input, today_local())).await
+    state.as_actor(move |db, actor| child_health::record_growth(db, actor, child_id, &input, db.clock().today())).await
 }
 
 /// Oldest first (audited: a view of the child's health record).
@@ -89,7 +87,7 @@ pub async fn growth_history(state: State<'_, AppState>, child_id: i64) -> Result
 
 #[tauri::command]
 pub async fn growth_due(state: State<'_, AppState>, facility_id: i64) -> Result<Vec<DueCheck>, ErrorPayload> {
-    state.as_actor(move |db, actor| child_health::growth_due(db, actor, facility_id, today_local())).await
+    state.as_actor(move |db, actor| child_health::growth_due(db, actor, facility_id, db.clock().today())).await
 }
 
 /// The WHO curves (−3…+3 SD) to draw a chart; public data, no session needed.

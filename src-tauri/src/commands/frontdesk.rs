@@ -1,16 +1,15 @@
 //! The front desk: check-in, check-out with the pick-up check, the day's board.
 
 use carecircle_core::domain::person::PersonKind;
-use carecircle_core::services::frontdesk::{self, today_local, Board, BoardEntry, PickUp};
+use carecircle_core::services::frontdesk::{self, Board, BoardEntry, PickUp};
 use carecircle_core::ErrorPayload;
-use chrono::Utc;
 use tauri::State;
 
 use crate::state::AppState;
 
 #[tauri::command]
 pub async fn check_in(state: State<'_, AppState>, kind: PersonKind, id: i64) -> Result<BoardEntry, ErrorPayload> {
-    state.as_actor(move |db, actor| frontdesk::check_in(db, actor, kind, id, Utc::now())).await
+    state.as_actor(move |db, actor| frontdesk::check_in(db, actor, kind, id, db.clock().now())).await
 }
 
 #[tauri::command]
@@ -20,12 +19,12 @@ pub async fn check_out(
     id: i64,
     pickup: Option<PickUp>,
 ) -> Result<BoardEntry, ErrorPayload> {
-    state.as_actor(move |db, actor| frontdesk::check_out(db, actor, kind, id, pickup.as_ref(), Utc::now())).await
+    state.as_actor(move |db, actor| frontdesk::check_out(db, actor, kind, id, pickup.as_ref(), db.clock().now())).await
 }
 
 #[tauri::command]
 pub async fn board_today(state: State<'_, AppState>, facility_id: i64) -> Result<Board, ErrorPayload> {
-    state.as_actor(move |db, actor| frontdesk::board(db, actor, facility_id, today_local())).await
+    state.as_actor(move |db, actor| frontdesk::board(db, actor, facility_id, db.clock().today())).await
 }
 
 #[tauri::command]
@@ -33,6 +32,6 @@ pub async fn board_export(
     state: State<'_, AppState>,
     facility_id: i64,
 ) -> Result<carecircle_core::roster::ExportReport, ErrorPayload> {
-    let path = crate::paths::export_path("今日签到");
-    state.as_actor(move |db, actor| frontdesk::export_board(db, actor, facility_id, today_local(), &path)).await
+    let path = crate::paths::export_path("今日签到", state.clock().now());
+    state.as_actor(move |db, actor| frontdesk::export_board(db, actor, facility_id, db.clock().today(), &path)).await
 }

@@ -1,7 +1,6 @@
 //! Nurses' checkups of elderly clients, the alert list and the follow-ups due.
 
 use carecircle_core::domain::vitals::{Finding, VitalsInput};
-use carecircle_core::services::frontdesk::today_local;
 use carecircle_core::services::health::{self, Alert, Checkup, CheckupInput, DueFollowUp};
 use carecircle_core::{CoreError, ErrorPayload};
 use tauri::State;
@@ -20,7 +19,7 @@ pub async fn checkup_record(
     client_id: i64,
     input: CheckupInput,
 ) -> Result<Checkup, ErrorPayload> {
-    state.as_actor(move |db, actor| health::record_checkup(db, actor, client_id, &input, chrono::Utc::now())).await
+    state.as_actor(move |db, actor| health::record_checkup(db, actor, client_id, &input, db.clock().now())).await
 }
 
 #[tauri::command]
@@ -35,7 +34,7 @@ pub async fn alerts_open(state: State<'_, AppState>, facility_id: i64) -> Result
 
 #[tauri::command]
 pub async fn alert_handle(state: State<'_, AppState>, alert_id: i64, note: String) -> Result<(), ErrorPayload> {
-    state.as_actor(move |db, actor| health::handle_alert(db, actor, alert_id, &note, chrono::Utc::now())).await
+    state.as_actor(move |db, actor| health::handle_alert(db, actor, alert_id, &note, db.clock().now())).await
 }
 
 #[tauri::command]
@@ -47,7 +46,7 @@ pub async fn follow_ups_due(
 ) -> Result<Vec<DueFollowUp>, ErrorPayload> {
     state
         .as_actor(move |db, actor| {
-            health::due_follow_ups(db, actor, facility_id, nurse_id, today_local(), horizon_days)
+            health::due_follow_ups(db, actor, facility_id, nurse_id, db.clock().today(), horizon_days)
         })
         .await
 }

@@ -13,7 +13,6 @@ use carecircle_core::services::meals::menus::{self, Menu, MenuCopy, MenuItemInpu
 use carecircle_core::services::meals::standing::{self, MaterializeReport, StandingOrder, StandingOrderInput};
 use carecircle_core::services::meals::subsidy::{self, MonthTotals};
 use carecircle_core::ErrorPayload;
-use chrono::Utc;
 use tauri::State;
 
 use crate::state::AppState;
@@ -93,14 +92,16 @@ pub async fn menu_copy_week(
 
 #[tauri::command]
 pub async fn menu_publish(state: State<'_, AppState>, menu_id: i64) -> Result<Menu, ErrorPayload> {
-    state.as_actor(move |db, actor| menus::publish_menu(db, actor, menu_id, Utc::now())).await
+    state.as_actor(move |db, actor| menus::publish_menu(db, actor, menu_id, db.clock().now())).await
 }
 
 #[tauri::command]
-pub async fn allergy_list(state: State<'_, AppState>, facility_id: i64, day: String) -> Result<AllergyList, ErrorPayload> {
-    state
-        .as_actor(move |db, actor| childcare::allergy_list(db, actor, facility_id, parse_date(&day, "day")?))
-        .await
+pub async fn allergy_list(
+    state: State<'_, AppState>,
+    facility_id: i64,
+    day: String,
+) -> Result<AllergyList, ErrorPayload> {
+    state.as_actor(move |db, actor| childcare::allergy_list(db, actor, facility_id, parse_date(&day, "day")?)).await
 }
 
 /// Saves the day's list for the kitchen and the teachers to the Downloads folder.
@@ -110,7 +111,7 @@ pub async fn allergy_list_export(
     facility_id: i64,
     day: String,
 ) -> Result<ExportReport, ErrorPayload> {
-    let path = crate::paths::export_path("过敏替代餐");
+    let path = crate::paths::export_path("过敏替代餐", state.clock().now());
     state
         .as_actor(move |db, actor| {
             childcare::export_allergy_list(db, actor, facility_id, parse_date(&day, "day")?, &path)
@@ -124,9 +125,7 @@ pub async fn samples_for_day(
     facility_id: i64,
     day: String,
 ) -> Result<Vec<SampleSlot>, ErrorPayload> {
-    state
-        .as_actor(move |db, actor| childcare::samples_for_day(db, actor, facility_id, parse_date(&day, "day")?))
-        .await
+    state.as_actor(move |db, actor| childcare::samples_for_day(db, actor, facility_id, parse_date(&day, "day")?)).await
 }
 
 #[tauri::command]
@@ -141,14 +140,14 @@ pub async fn sample_record(
     state
         .as_actor(move |db, actor| {
             let day = parse_date(&day, "day")?;
-            childcare::record_sample(db, actor, facility_id, day, meal, dish_id, grams, Utc::now())
+            childcare::record_sample(db, actor, facility_id, day, meal, dish_id, grams, db.clock().now())
         })
         .await
 }
 
 #[tauri::command]
 pub async fn sample_discard(state: State<'_, AppState>, sample_id: i64) -> Result<FoodSample, ErrorPayload> {
-    state.as_actor(move |db, actor| childcare::discard_sample(db, actor, sample_id, Utc::now())).await
+    state.as_actor(move |db, actor| childcare::discard_sample(db, actor, sample_id, db.clock().now())).await
 }
 
 // ---- elder centres: bookings, standing orders, serving, the kitchen, the month ----
@@ -156,7 +155,7 @@ pub async fn sample_discard(state: State<'_, AppState>, sample_id: i64) -> Resul
 /// All or nothing; diet warnings come back to confirm before anything is written.
 #[tauri::command]
 pub async fn meal_book(state: State<'_, AppState>, request: BookingRequest) -> Result<BookingOutcome, ErrorPayload> {
-    state.as_actor(move |db, actor| bookings::book(db, actor, &request, Utc::now())).await
+    state.as_actor(move |db, actor| bookings::book(db, actor, &request, db.clock().now())).await
 }
 
 #[tauri::command]
@@ -165,7 +164,7 @@ pub async fn booking_cancel(
     booking_id: i64,
     reason: Option<String>,
 ) -> Result<Booking, ErrorPayload> {
-    state.as_actor(move |db, actor| bookings::cancel(db, actor, booking_id, reason.as_deref(), Utc::now())).await
+    state.as_actor(move |db, actor| bookings::cancel(db, actor, booking_id, reason.as_deref(), db.clock().now())).await
 }
 
 /// Checks again against the menu as it is now, then records the meal served.
@@ -175,7 +174,7 @@ pub async fn booking_serve(
     booking_id: i64,
     confirm_diet: bool,
 ) -> Result<ServeOutcome, ErrorPayload> {
-    state.as_actor(move |db, actor| bookings::serve(db, actor, booking_id, confirm_diet, Utc::now())).await
+    state.as_actor(move |db, actor| bookings::serve(db, actor, booking_id, confirm_diet, db.clock().now())).await
 }
 
 /// A client's bookings between two days (audited: a view of the person's record).
@@ -211,7 +210,7 @@ pub async fn standing_order_create(
     state: State<'_, AppState>,
     input: StandingOrderInput,
 ) -> Result<StandingOrder, ErrorPayload> {
-    state.as_actor(move |db, actor| standing::create_standing_order(db, actor, &input, Utc::now())).await
+    state.as_actor(move |db, actor| standing::create_standing_order(db, actor, &input, db.clock().now())).await
 }
 
 #[tauri::command]
@@ -221,7 +220,9 @@ pub async fn standing_order_stop(
     reason: Option<String>,
 ) -> Result<StandingOrder, ErrorPayload> {
     state
-        .as_actor(move |db, actor| standing::stop_standing_order(db, actor, order_id, reason.as_deref(), Utc::now()))
+        .as_actor(move |db, actor| {
+            standing::stop_standing_order(db, actor, order_id, reason.as_deref(), db.clock().now())
+        })
         .await
 }
 
@@ -232,9 +233,7 @@ pub async fn standing_orders(
     client_id: Option<i64>,
     include_stopped: bool,
 ) -> Result<Vec<StandingOrder>, ErrorPayload> {
-    state
-        .as_actor(move |db, actor| standing::standing_orders(db, actor, facility_id, client_id, include_stopped))
-        .await
+    state.as_actor(move |db, actor| standing::standing_orders(db, actor, facility_id, client_id, include_stopped)).await
 }
 
 /// Turns the facility's standing orders into bookings through `through` (published days only).
@@ -246,7 +245,7 @@ pub async fn standing_materialize(
 ) -> Result<MaterializeReport, ErrorPayload> {
     state
         .as_actor(move |db, actor| {
-            standing::materialize(db, actor, facility_id, parse_date(&through, "through")?, Utc::now())
+            standing::materialize(db, actor, facility_id, parse_date(&through, "through")?, db.clock().now())
         })
         .await
 }
@@ -271,7 +270,7 @@ pub async fn kitchen_sheet_export(
     day: String,
     meal: Meal,
 ) -> Result<ExportReport, ErrorPayload> {
-    let path = crate::paths::export_path("备餐单");
+    let path = crate::paths::export_path("备餐单", state.clock().now());
     state
         .as_actor(move |db, actor| {
             kitchen::export_kitchen_sheet(db, actor, facility_id, parse_date(&day, "day")?, meal, &path)

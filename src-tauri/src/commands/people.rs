@@ -3,7 +3,6 @@
 use carecircle_core::domain::assessment::{AssessmentForm, AssessmentInput};
 use carecircle_core::domain::person::{ChildInput, ClientInput, ClientStatus, PersonKind, StaffInput};
 use carecircle_core::services::assessments::{self, AssessmentRecord};
-use carecircle_core::services::frontdesk::today_local;
 use carecircle_core::services::people::{self, Child, ChildSummary, Client, ClientSummary, ListQuery, Page, Staff};
 use carecircle_core::services::search::{self, PersonHit};
 use carecircle_core::ErrorPayload;
@@ -13,22 +12,22 @@ use crate::state::AppState;
 
 #[tauri::command]
 pub async fn clients_list(state: State<'_, AppState>, query: ListQuery) -> Result<Page<ClientSummary>, ErrorPayload> {
-    state.as_actor(move |db, actor| people::list_clients(db, actor, &query, today_local())).await
+    state.as_actor(move |db, actor| people::list_clients(db, actor, &query, db.clock().today())).await
 }
 
 #[tauri::command]
 pub async fn client_get(state: State<'_, AppState>, id: i64) -> Result<Client, ErrorPayload> {
-    state.as_actor(move |db, actor| people::get_client(db, actor, id, today_local())).await
+    state.as_actor(move |db, actor| people::get_client(db, actor, id, db.clock().today())).await
 }
 
 #[tauri::command]
 pub async fn client_create(state: State<'_, AppState>, input: ClientInput) -> Result<Client, ErrorPayload> {
-    state.as_actor(move |db, actor| people::create_client(db, actor, &input, today_local())).await
+    state.as_actor(move |db, actor| people::create_client(db, actor, &input, db.clock().today())).await
 }
 
 #[tauri::command]
 pub async fn client_update(state: State<'_, AppState>, id: i64, input: ClientInput) -> Result<Client, ErrorPayload> {
-    state.as_actor(move |db, actor| people::update_client(db, actor, id, &input, today_local())).await
+    state.as_actor(move |db, actor| people::update_client(db, actor, id, &input, db.clock().today())).await
 }
 
 #[tauri::command]
@@ -37,27 +36,27 @@ pub async fn client_set_status(
     id: i64,
     status: ClientStatus,
 ) -> Result<Client, ErrorPayload> {
-    state.as_actor(move |db, actor| people::set_client_status(db, actor, id, status, today_local())).await
+    state.as_actor(move |db, actor| people::set_client_status(db, actor, id, status, db.clock().today())).await
 }
 
 #[tauri::command]
 pub async fn children_list(state: State<'_, AppState>, query: ListQuery) -> Result<Page<ChildSummary>, ErrorPayload> {
-    state.as_actor(move |db, actor| people::list_children(db, actor, &query, today_local())).await
+    state.as_actor(move |db, actor| people::list_children(db, actor, &query, db.clock().today())).await
 }
 
 #[tauri::command]
 pub async fn child_get(state: State<'_, AppState>, id: i64) -> Result<Child, ErrorPayload> {
-    state.as_actor(move |db, actor| people::get_child(db, actor, id, today_local())).await
+    state.as_actor(move |db, actor| people::get_child(db, actor, id, db.clock().today())).await
 }
 
 #[tauri::command]
 pub async fn child_create(state: State<'_, AppState>, input: ChildInput) -> Result<Child, ErrorPayload> {
-    state.as_actor(move |db, actor| people::create_child(db, actor, &input, today_local())).await
+    state.as_actor(move |db, actor| people::create_child(db, actor, &input, db.clock().today())).await
 }
 
 #[tauri::command]
 pub async fn child_update(state: State<'_, AppState>, id: i64, input: ChildInput) -> Result<Child, ErrorPayload> {
-    state.as_actor(move |db, actor| people::update_child(db, actor, id, &input, today_local())).await
+    state.as_actor(move |db, actor| people::update_child(db, actor, id, &input, db.clock().today())).await
 }
 
 #[tauri::command]
@@ -72,12 +71,12 @@ pub async fn staff_get(state: State<'_, AppState>, id: i64) -> Result<Staff, Err
 
 #[tauri::command]
 pub async fn staff_create(state: State<'_, AppState>, input: StaffInput) -> Result<Staff, ErrorPayload> {
-    state.as_actor(move |db, actor| people::create_staff(db, actor, &input, today_local())).await
+    state.as_actor(move |db, actor| people::create_staff(db, actor, &input, db.clock().today())).await
 }
 
 #[tauri::command]
 pub async fn staff_update(state: State<'_, AppState>, id: i64, input: StaffInput) -> Result<Staff, ErrorPayload> {
-    state.as_actor(move |db, actor| people::update_staff(db, actor, id, &input, today_local())).await
+    state.as_actor(move |db, actor| people::update_staff(db, actor, id, &input, db.clock().today())).await
 }
 
 #[tauri::command]
@@ -96,7 +95,7 @@ pub async fn assessment_add(
     client_id: i64,
     input: AssessmentInput,
 ) -> Result<AssessmentRecord, ErrorPayload> {
-    state.as_actor(move |db, actor| assessments::add(db, actor, client_id, &input, today_local())).await
+    state.as_actor(move |db, actor| assessments::add(db, actor, client_id, &input, db.clock().today())).await
 }
 
 #[tauri::command]
@@ -116,5 +115,5 @@ pub async fn people_search(
     limit: usize,
 ) -> Result<Vec<PersonHit>, ErrorPayload> {
     let cache = state.search.clone();
-    state.as_actor(move |db, actor| search::search(db, actor, &cache, &text, &kinds, limit, today_local())).await
+    state.as_actor(move |db, actor| search::search(db, actor, &cache, &text, &kinds, limit, db.clock().today())).await
 }

@@ -46,6 +46,6 @@ pub async fn facilities_export(
     state: State<'_, AppState>,
     filter: FacilityFilter,
 ) -> Result<carecircle_core::roster::ExportReport, ErrorPayload> {
-    let path = crate::paths::export_path("机构名单");
+    let path = crate::paths::export_path("机构名单", state.clock().now());
     state.as_actor(move |db, actor| registry::export_facilities(db, actor, &filter, &path)).await
 }

@@ -24,10 +24,10 @@ pub async fn report_make(
         .as_actor(move |db, actor| {
             let month = Month::parse(&month)?;
             let name = report::file_title(db, facility_id, month, locale)?;
-            let path = paths::export_file(&name, format.extension());
+            let path = paths::export_file(&name, format.extension(), db.clock().now());
             // A facility report takes a blink; the city's 113 facilities report each step.
             let mut last = (String::new(), 0);
-            report::save(db, actor, facility_id, month, format, locale, chrono::Utc::now(), &path, &mut |p| {
+            report::save(db, actor, facility_id, month, format, locale, db.clock().now(), &path, &mut |p| {
                 let step = (p.stage.clone(), p.done / 8);
                 if step != last || p.done == p.total {
                     last = step;

@@ -2,7 +2,6 @@
 //! the app writes go to the Downloads folder; the UI shows where.
 
 use carecircle_core::roster::{self, ExportReport, ImportReport, RosterKind};
-use carecircle_core::services::frontdesk::today_local;
 use carecircle_core::ErrorPayload;
 use tauri::State;
 
@@ -12,8 +11,8 @@ use crate::state::AppState;
 #[tauri::command]
 pub async fn roster_template(state: State<'_, AppState>, kind: RosterKind) -> Result<ExportReport, ErrorPayload> {
     state
-        .as_actor(move |_, _| {
-            let path = paths::export_path(&format!("{}模板", kind.title()));
+        .as_actor(move |db, _| {
+            let path = paths::export_path(&format!("{}模板", kind.title()), db.clock().now());
             if let Some(dir) = path.parent() {
                 std::fs::create_dir_all(dir)?;
             }
@@ -30,7 +29,7 @@ pub async fn roster_export(
     facility_id: Option<i64>,
     include_inactive: bool,
 ) -> Result<ExportReport, ErrorPayload> {
-    let path = paths::export_path(kind.title());
+    let path = paths::export_path(kind.title(), state.clock().now());
     state.as_actor(move |db, actor| roster::export(db, actor, kind, facility_id, include_inactive, &path)).await
 }
 
@@ -45,7 +44,7 @@ pub async fn roster_preview(
     let locale = state.locale();
     state
         .as_actor(move |db, actor| {
-            roster::preview(db, actor, kind, facility_id, &file_name, &bytes, today_local(), locale)
+            roster::preview(db, actor, kind, facility_id, &file_name, &bytes, db.clock().today(), locale)
         })
         .await
 }
@@ -61,7 +60,7 @@ pub async fn roster_commit(
     let locale = state.locale();
     state
         .as_actor(move |db, actor| {
-            roster::commit(db, actor, kind, facility_id, &file_name, &bytes, today_local(), locale)
+            roster::commit(db, actor, kind, facility_id, &file_name, &bytes, db.clock().today(), locale)
         })
         .await
 }

@@ -34,11 +34,11 @@ use rand_distr::{Distribution, Normal};
 use rusqlite::{params, CachedStatement};
 
 use super::{SeedProgress, SeedReport, Seeder};
+use crate::clock::local_offset;
 use crate::domain::growth::{self, curves_at, Curve, GrowthClass, GrowthInput, Indicator};
 use crate::domain::resident_id::Sex;
 use crate::error::Result;
 use crate::services::child_health::{next_exam, CheckAction, CheckSigns, ExamFacts, GrowthPurpose, FEVER_FROM_C};
-use crate::services::frontdesk::local_offset;
 use crate::store::utc_stamp;
 
 /// Days of history seeded before today.

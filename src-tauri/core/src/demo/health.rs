@@ -12,12 +12,12 @@ use rand_distr::{Distribution, Normal};
 use rusqlite::params;
 
 use super::{SeedProgress, Seeder};
+use crate::clock::local_offset;
 use crate::domain::followup::Purpose;
 use crate::domain::person::age_on;
 use crate::domain::resident_id::Sex;
 use crate::domain::vitals::{Level, Measure, VitalsInput};
 use crate::error::Result;
-use crate::services::frontdesk::local_offset;
 use crate::store::utc_stamp;
 
 /// Days of history seeded before today.
@@ -63,7 +63,8 @@ impl Seeder<'_> {
         for (i, client) in clients.iter().enumerate() {
             let staff = nurses.get(&client.facility_id).map(Vec::as_slice).unwrap_or_default();
             // Most clients keep one nurse; the facility's others fill in now and then.
-            let own = staff.get(self.rng.random_range(0..staff.len().max(1))).cloned().unwrap_or_else(|| "演示护士".into());
+            let own =
+                staff.get(self.rng.random_range(0..staff.len().max(1))).cloned().unwrap_or_else(|| "演示护士".into());
             let height = self.height(client.sex);
             let weight = (self.normal(23.5, 3.2).clamp(16.5, 36.0) * (height / 100.0).powi(2) * 10.0).round() / 10.0;
             let mut visits = self.visits(client, first_day);
@@ -122,7 +123,8 @@ impl Seeder<'_> {
                 // Out of control: most are seen again within about 2 weeks, some late.
                 let uncontrolled = findings.iter().any(|f| {
                     f.level >= Level::Raised
-                        && (f.measure == Measure::BloodPressure || (f.measure == Measure::GlucoseFasting && client.diabetes))
+                        && (f.measure == Measure::BloodPressure
+                            || (f.measure == Measure::GlucoseFasting && client.diabetes))
                 });
                 if uncontrolled && self.rng.random_bool(0.85) {
                     let day = visit.day + Days::new(self.rng.random_range(6..22));

@@ -56,11 +56,11 @@ use rand::{Rng, SeedableRng};
 use rusqlite::{params, CachedStatement, Connection, Statement};
 
 use super::{SeedProgress, SeedReport, Seeder};
+use crate::clock::local_offset;
 use crate::domain::facility::FacilityKind;
 use crate::domain::meals::{clashes, Allergen, Clash, DishFacts, EaterFacts, Meal, MealMode};
 use crate::domain::person::DietNeed;
 use crate::error::Result;
-use crate::services::frontdesk::local_offset;
 use crate::services::meals::menus::week_of;
 use crate::services::meals::subsidy::{category_on, SubsidyCategory};
 use crate::services::people::parse_list;

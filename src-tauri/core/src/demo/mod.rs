@@ -29,7 +29,7 @@ use crate::domain::facility::{FacilityKind, Service};
 use crate::domain::resident_id::check_char;
 use crate::error::{CoreError, Result};
 use crate::services::audit::Entry;
-use crate::store::{now_utc, Db};
+use crate::store::Db;
 
 pub const CLIENTS_PER_SCALE: usize = 6_000;
 pub const CHILDREN_PER_SCALE: usize = 500;
@@ -595,14 +595,9 @@ pub fn is_empty(db: &Db) -> Result<bool> {
 }
 
 /// Loads the demo city into an empty database, in one transaction: it is all there or
-/// none of it is.
-pub fn seed(
-    db: &Db,
-    actor: &Actor,
-    scale: u32,
-    today: NaiveDate,
-    progress: &mut dyn FnMut(SeedProgress),
-) -> Result<SeedReport> {
+/// none of it is. Its history (a year of care, meals and checks) ends on the store's
+/// today, by the store's clock.
+pub fn seed(db: &Db, actor: &Actor, scale: u32, progress: &mut dyn FnMut(SeedProgress)) -> Result<SeedReport> {
     actor.require(Action::Administer)?;
     if scale == 0 || scale > MAX_SCALE {
         return Err(crate::error::Invalid::new("demo.scale_range", "scale").with("max", MAX_SCALE).into());
@@ -619,8 +614,8 @@ pub fn seed(
         let mut s = Seeder {
             conn,
             rng: StdRng::seed_from_u64(0x5775_6861_6900 + u64::from(scale)),
-            today,
-            now: now_utc(),
+            today: conn.today(),
+            now: conn.stamp(),
             id_counters: HashMap::new(),
         };
         let mut report = SeedReport::default();

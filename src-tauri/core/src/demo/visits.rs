@@ -39,12 +39,12 @@ use rand::{Rng, SeedableRng};
 use rusqlite::params;
 
 use super::{Ethnicity, Generation, SeedProgress, SeedReport, Seeder};
+use crate::clock::local_offset;
 use crate::domain::facility::{days_to_bits, Service};
 use crate::domain::person::Skill;
 use crate::domain::visits::{clock, day_groups, CarePlace, GeoPoint, Place};
 use crate::error::Result;
 use crate::search::sort_key;
-use crate::services::frontdesk::local_offset;
 use crate::services::visits::week_of;
 use crate::store::utc_stamp;
 

@@ -52,8 +52,10 @@ pub enum Action {
     ManageAccounts,
     /// Read the audit log.
     ViewAudit,
-    /// Load the demo city, back up and restore: whole-database operations.
+    /// Load the demo city and restore a backup: whole-database operations.
     Administer,
+    /// See when the database was last backed up, and back it up now.
+    BackUp,
     /// See clients, children and staff of a facility.
     ViewPeople,
     /// Register and change clients and children (front desk, nurses, managers).
@@ -95,7 +97,7 @@ impl Action {
         use Role::*;
         match self {
             Action::ViewFacility => true,
-            Action::EditFacility | Action::ManageAccounts | Action::ViewAudit => {
+            Action::EditFacility | Action::ManageAccounts | Action::ViewAudit | Action::BackUp => {
                 matches!(role, FacilityManager | CityAdmin)
             }
             Action::CreateFacility | Action::Administer => role == CityAdmin,

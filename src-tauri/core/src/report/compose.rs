@@ -50,6 +50,7 @@ impl Words {
 pub struct Signed<'a> {
     pub by: &'a str,
     pub at: &'a str,
+    pub made_at: chrono::DateTime<chrono::Utc>,
     pub through: chrono::NaiveDate,
 }
 
@@ -86,6 +87,7 @@ fn document(
         header_right,
         page_label: w.get("page"),
         generated: w.with("generated", &[("at", signed.at.to_string()), ("by", signed.by.to_string())]),
+        made_at: signed.made_at,
         blocks,
     }
 }

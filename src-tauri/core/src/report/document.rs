@@ -21,6 +21,8 @@ pub struct Document {
     pub page_label: String,
     /// A line under the title: when and by whom it was produced.
     pub generated: String,
+    /// When it was made (the PDF's creation date).
+    pub made_at: chrono::DateTime<chrono::Utc>,
     pub blocks: Vec<Block>,
 }
 

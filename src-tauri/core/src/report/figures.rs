@@ -10,10 +10,10 @@ use std::collections::{HashMap, HashSet};
 use chrono::NaiveDate;
 use rusqlite::{params, Connection};
 
+use crate::clock::local_offset;
 use crate::domain::facility::FacilityKind;
 use crate::domain::month::Month;
 use crate::error::Result;
-use crate::services::frontdesk::local_offset;
 use crate::services::health::{DueFollowUp, FollowUpBook};
 use crate::services::meals::childcare::build_allergy_list;
 use crate::services::meals::subsidy::{month_totals_in, MonthTotals};

@@ -16,12 +16,12 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+use crate::clock::{local_day, local_offset};
 use crate::domain::account::{Action, Actor};
 use crate::domain::month::Month;
 use crate::error::{CoreError, Invalid, Result};
 use crate::i18n::Locale;
 use crate::services::audit::Entry;
-use crate::services::frontdesk::{local_day, local_offset};
 use crate::store::Db;
 use compose::{Signed, Words};
 use document::Document;
@@ -110,7 +110,8 @@ pub fn build(
         })
     })?;
     let at = now.with_timezone(&local_offset()).format("%Y-%m-%d %H:%M").to_string();
-    let signed = Signed { by: &actor.display_name, at: &at, through: figures::last_day_counted(month, today) };
+    let signed =
+        Signed { by: &actor.display_name, at: &at, made_at: now, through: figures::last_day_counted(month, today) };
     let words = Words(locale);
     Ok(match (facility_id, all.first()) {
         (Some(_), Some(one)) => compose::facility_report(words, one, month, &signed),

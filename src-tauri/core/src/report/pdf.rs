@@ -77,7 +77,8 @@ pub fn render(doc: &Document) -> Result<RenderedPdf, PdfError> {
 fn build(doc: &Document, pages: &[Page]) -> Result<PdfDocument, PdfError> {
     let font = try_report_font().map_err(PdfError::Font)?;
     let mut pdf = PdfDocument::new(&doc.title);
-    let now = OffsetDateTime::now_utc();
+    let now =
+        OffsetDateTime::from_unix_timestamp(doc.made_at.timestamp()).map_err(|e| PdfError::Write(e.to_string()))?;
     let info = &mut pdf.metadata.info;
     (info.creation_date, info.modification_date, info.metadata_date) = (now, now, now);
     info.creator = "CareCircle".into();
@@ -259,6 +260,11 @@ pub mod sample {
         }
     }
 
+    /// The samples' creation instant: 2026-11-01 08:30 in Wuhai.
+    pub fn sample_made_at() -> chrono::DateTime<chrono::Utc> {
+        chrono::DateTime::from_timestamp(1_761_957_000, 0).expect("a valid instant")
+    }
+
     /// A facility's month, portrait; `residents` rows in the table (the full sample has 120).
     pub fn facility_month(residents: usize) -> Document {
         let mut rng = Lcg(202_610);
@@ -269,6 +275,7 @@ pub mod sample {
             header_right: "2026年10月".into(),
             page_label: "第 {page} 页 / 共 {pages} 页".into(),
             generated: "生成于 2026-11-01 08:30 · 制表人：张堃 · 数据截至 10月31日 24:00".into(),
+            made_at: sample_made_at(),
             blocks: vec![
                 Block::Facts(vec![
                     fact("服务对象", Cell::Int(312)),
@@ -410,6 +417,7 @@ pub mod sample {
             header_right: "2026年10月".into(),
             page_label: "第 {page} 页 / 共 {pages} 页".into(),
             generated: "生成于 2026-11-02 09:00 · 全市 3 个区、113 家机构".into(),
+            made_at: sample_made_at(),
             blocks: vec![
                 Block::Facts(vec![
                     fact("机构数", Cell::Int(facilities as i64)),

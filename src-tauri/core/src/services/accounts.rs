@@ -15,7 +15,7 @@ use super::audit::Entry;
 use crate::domain::account::{Action, Actor, Role};
 use crate::domain::text;
 use crate::error::{CoreError, Invalid, Result};
-use crate::store::{now_utc, Db};
+use crate::store::Db;
 
 /// After this many wrong passwords in a row the account is locked for [`LOCK_MINUTES`].
 pub const MAX_FAILED_ATTEMPTS: i64 = 5;
@@ -132,7 +132,7 @@ pub fn set_up_city_admin(db: &Db, username: &str, display_name: &str, password: 
         if any {
             return Err(CoreError::AlreadySetUp);
         }
-        let now = now_utc();
+        let now = c.stamp();
         c.execute(
             "INSERT INTO accounts (username, display_name, password_hash, role, facility_id, created_at, updated_at)
              VALUES (?1, ?2, ?3, 'city_admin', NULL, ?4, ?4)",
@@ -185,7 +185,7 @@ fn find_for_sign_in(c: &Connection, username: &str) -> Result<Option<StoredAccou
 /// Checks the password and returns the signed-in account. Wrong username and wrong
 /// password get the same answer; the fifth wrong password in a row locks the account.
 pub fn sign_in(db: &Db, username: &str, password: &str) -> Result<Actor> {
-    sign_in_at(db, username, password, Utc::now())
+    sign_in_at(db, username, password, db.clock().now())
 }
 
 pub fn sign_in_at(db: &Db, username: &str, password: &str, now: DateTime<Utc>) -> Result<Actor> {
@@ -283,7 +283,7 @@ pub fn create_account(db: &Db, actor: &Actor, new: &NewAccount) -> Result<Accoun
         if taken {
             return Err(CoreError::UsernameTaken(username.clone()));
         }
-        let now = now_utc();
+        let now = c.stamp();
         c.execute(
             "INSERT INTO accounts (username, display_name, password_hash, role, facility_id, created_at, updated_at)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6)",
@@ -331,7 +331,7 @@ pub fn set_active(db: &Db, actor: &Actor, id: i64, active: bool) -> Result<Accou
         if !may_grant(actor, before.role, before.facility_id) {
             return Err(CoreError::Forbidden);
         }
-        c.execute("UPDATE accounts SET active = ?1, updated_at = ?2 WHERE id = ?3", params![active, now_utc(), id])?;
+        c.execute("UPDATE accounts SET active = ?1, updated_at = ?2 WHERE id = ?3", params![active, c.stamp(), id])?;
         let after = get_summary(c, id)?;
         Entry::new("update", "account", id)
             .facility(after.facility_id)
@@ -367,9 +367,16 @@ pub fn link_staff(db: &Db, actor: &Actor, id: i64, staff_id: Option<i64>) -> Res
                 return Err(Invalid::new("account.staff_linked", "staff_id").into());
             }
         }
-        c.execute("UPDATE accounts SET staff_id = ?1, updated_at = ?2 WHERE id = ?3", params![staff_id, now_utc(), id])?;
+        c.execute(
+            "UPDATE accounts SET staff_id = ?1, updated_at = ?2 WHERE id = ?3",
+            params![staff_id, c.stamp(), id],
+        )?;
         let after = get_summary(c, id)?;
-        Entry::new("update", "account", id).facility(after.facility_id).before(&before).after(&after).write(c, actor)?;
+        Entry::new("update", "account", id)
+            .facility(after.facility_id)
+            .before(&before)
+            .after(&after)
+            .write(c, actor)?;
         Ok(after)
     })
 }
@@ -386,7 +393,7 @@ pub fn reset_password(db: &Db, actor: &Actor, id: i64, password: &str) -> Result
         }
         c.execute(
             "UPDATE accounts SET password_hash = ?1, failed_attempts = 0, locked_until = NULL, updated_at = ?2 WHERE id = ?3",
-            params![hash, now_utc(), id],
+            params![hash, c.stamp(), id],
         )?;
         // The hash itself never goes into the log.
         Entry::new("reset_password", "account", id).facility(target.facility_id).write(c, actor)
@@ -406,7 +413,7 @@ pub fn change_own_password(db: &Db, actor: &Actor, old: &str, new: &str) -> Resu
     db.write(|c| {
         c.execute(
             "UPDATE accounts SET password_hash = ?1, updated_at = ?2 WHERE id = ?3",
-            params![hash, now_utc(), actor.account_id],
+            params![hash, c.stamp(), actor.account_id],
         )?;
         Entry::new("change_password", "account", actor.account_id).facility(actor.facility_id).write(c, actor)
     })

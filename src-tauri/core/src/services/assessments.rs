@@ -11,7 +11,7 @@ use crate::domain::account::{Action, Actor};
 use crate::domain::assessment::{AssessmentInput, AssessmentScores};
 use crate::domain::person::PersonKind;
 use crate::error::{Invalid, Result};
-use crate::store::{now_utc, Db};
+use crate::store::Db;
 
 /// One stored assessment: the scores as filled in, with who assessed and when.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
@@ -78,7 +78,7 @@ pub fn add(
             scores.preliminary_level.as_number(),
             scores.level.as_number(),
             scores.notes,
-            now_utc(),
+            c.stamp(),
         ])?;
         let id = c.last_insert_rowid();
         let record =

@@ -2,14 +2,14 @@
 //! written in the same transaction as the change itself, with who, when, what, and the
 //! record before and after.
 
-use rusqlite::{params, Connection, Row};
+use rusqlite::{params, Row};
 use serde::Serialize;
 use serde_json::Value;
 use ts_rs::TS;
 
 use crate::domain::account::{Action, Actor};
 use crate::error::Result;
-use crate::store::{now_utc, Db};
+use crate::store::{Db, Tx};
 
 /// One entry to write. Build with [`Entry::new`], add what applies, then [`Entry::write`].
 pub struct Entry<'a> {
@@ -41,13 +41,15 @@ impl<'a> Entry<'a> {
         self
     }
 
-    pub fn write(self, conn: &Connection, actor: &Actor) -> Result<()> {
+    /// Writes the entry in the transaction of the change it records, stamped with that
+    /// transaction's instant.
+    pub fn write(self, conn: &Tx, actor: &Actor) -> Result<()> {
         conn.prepare_cached(
             "INSERT INTO audit_log (at, account_id, username, action, entity, entity_id, facility_id, before_json, after_json)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
         )?
         .execute(params![
-            now_utc(),
+            conn.stamp(),
             actor.account_id,
             actor.username,
             self.action,

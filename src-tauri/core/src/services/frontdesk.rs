@@ -2,12 +2,13 @@
 //! board of who is in. A child leaves only with a guardian or an authorised pick-up
 //! person; any other hand-over is refused, and the refusal is logged.
 
-use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::{params, Connection, OptionalExtension, Row};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use super::audit::Entry;
+use crate::clock::{local_day, local_offset};
 use crate::domain::account::{Action, Actor};
 use crate::domain::person::{ClientStatus, PersonKind};
 use crate::domain::text;
@@ -16,21 +17,6 @@ use crate::roster::export::{plain, write_table};
 use crate::roster::{vocab, ExportReport};
 use crate::store::{parse_utc_stamp, utc_stamp, Db};
 use std::path::Path;
-
-/// Wuhai keeps China Standard Time all year (no daylight saving).
-pub fn local_offset() -> FixedOffset {
-    FixedOffset::east_opt(8 * 3600).expect("UTC+8 is a valid offset")
-}
-
-/// The local calendar day of an instant: which day's board it belongs to.
-pub fn local_day(at: DateTime<Utc>) -> NaiveDate {
-    at.with_timezone(&local_offset()).date_naive()
-}
-
-/// Today in Wuhai, by the machine's clock.
-pub fn today_local() -> NaiveDate {
-    local_day(Utc::now())
-}
 
 /// Who collects a child: one of the child's registered contacts, or someone else by name
 /// (who will be refused — the attempt is still recorded).
@@ -270,17 +256,4 @@ pub fn export_board(db: &Db, actor: &Actor, facility_id: i64, day: NaiveDate, pa
             .write(c, actor)
     })?;
     Ok(ExportReport { path: path.display().to_string(), rows: rows.len() })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_local_day_turns_at_midnight_in_wuhai() {
-        let late_utc = DateTime::parse_from_rfc3339("2026-11-29T16:30:00Z").unwrap().with_timezone(&Utc);
-        assert_eq!(local_day(late_utc), NaiveDate::from_ymd_opt(2026, 11, 30).unwrap());
-        let early_utc = DateTime::parse_from_rfc3339("2026-11-29T15:59:59Z").unwrap().with_timezone(&Utc);
-        assert_eq!(local_day(early_utc), NaiveDate::from_ymd_opt(2026, 11, 29).unwrap());
-    }
 }

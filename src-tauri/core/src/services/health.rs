@@ -11,15 +11,15 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use super::audit::Entry;
+use crate::clock::local_day;
 use crate::domain::account::{Action, Actor};
+use crate::domain::followup::{self, ClientFacts, DueReason, PastCheckup, Purpose};
 use crate::domain::person::PersonKind;
 use crate::domain::resident_id::Sex;
-use crate::domain::followup::{self, ClientFacts, DueReason, PastCheckup, Purpose};
 use crate::domain::text;
 use crate::domain::vitals::{Finding, Level, Measure, VitalsInput};
-use super::frontdesk::local_day;
 use crate::error::{CoreError, Invalid, Result};
-use crate::store::{now_utc, parse_utc_stamp, utc_stamp, Db};
+use crate::store::{parse_utc_stamp, utc_stamp, Db};
 
 /// The checkup form: the values (any subset) and a note.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, TS)]
@@ -148,7 +148,7 @@ pub fn record_checkup(
             worst.as_str(),
             serde_json::to_string(&findings).expect("findings serialise"),
             notes,
-            now_utc(),
+            c.stamp(),
             input.purpose.as_str(),
         ])?;
         let id = c.last_insert_rowid();

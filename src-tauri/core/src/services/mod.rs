@@ -4,6 +4,7 @@
 pub mod accounts;
 pub mod assessments;
 pub mod audit;
+pub mod backups;
 pub mod child_health;
 pub mod frontdesk;
 pub mod health;

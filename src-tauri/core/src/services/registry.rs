@@ -13,7 +13,7 @@ use crate::domain::facility::{
 use crate::error::{CoreError, Invalid, Result};
 use crate::roster::export::{plain, write_table};
 use crate::roster::{vocab, ExportReport};
-use crate::store::{now_utc, Db};
+use crate::store::Db;
 use std::path::Path;
 
 #[derive(Debug, Clone, Serialize, TS)]
@@ -334,7 +334,7 @@ pub fn update_facility(db: &Db, actor: &Actor, id: i64, input: &FacilityInput) -
             fields.services_bits,
             fields.age_min_months,
             fields.age_max_months,
-            now_utc(),
+            c.stamp(),
             id
         ])?;
         if before.kind == FacilityKind::Childcare {
@@ -391,7 +391,7 @@ pub fn create_facility(db: &Db, actor: &Actor, kind: FacilityKind, input: &Facil
     db.write(|c| {
         require_unique_name(c, &fields.name, None)?;
         require_community(c, fields.community_id)?;
-        let now = now_utc();
+        let now = c.stamp();
         c.prepare_cached(
             "INSERT INTO facilities (kind, name, community_id, address, phone, opens_at, closes_at, open_days, capacity,
                                      services, age_min_months, age_max_months, created_at, updated_at)

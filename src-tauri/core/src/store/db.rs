@@ -1,28 +1,81 @@
-//! `Db`: a writer and a reader connection to one SQLite file. Reads run in a deferred
-//! transaction on the reader (a consistent snapshot under WAL, never blocked by a write);
-//! writes run in an IMMEDIATE transaction on the writer, so a read-then-write can never
-//! fail half-way with SQLITE_BUSY_SNAPSHOT, and commit only when the closure returns `Ok`.
+//! `Db`: one SQLite file, its clock, one writer connection and a pool of readers.
+//!
+//! - Reads run in a deferred transaction on a reader of their own (a consistent snapshot
+//!   under WAL): a long read — the city's monthly report — never holds up another read or
+//!   a write, and a read never takes the write lock.
+//! - Writes run in an IMMEDIATE transaction on the one writer, so a read-then-write can
+//!   never fail half-way with SQLITE_BUSY_SNAPSHOT, and commit only when the closure
+//!   returns `Ok`. The closure gets a [`Tx`]: the connection and the one instant, from the
+//!   store's clock, that everything the transaction writes is stamped with.
+//! - Opening never creates a database by accident: [`Db::open`] refuses a path that does
+//!   not exist; [`Db::open_or_create`] is for the app's first run and `seed-demo`, which
+//!   say so; [`Db::open_read_only`] is for commands that only read and never migrates.
+//! - A migration is preceded by a verified backup and runs each step in its own
+//!   transaction (see `schema.rs`).
 
+use std::ops::Deref;
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard};
 use std::time::Duration;
 
+use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::backup::Backup;
 use rusqlite::functions::FunctionFlags;
-use rusqlite::{Connection, OpenFlags, TransactionBehavior};
+use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};
 
-use super::schema;
+use super::{backup, schema};
+use crate::clock::{self, Clock};
 use crate::error::{CoreError, Result};
 
 pub struct Db {
     path: PathBuf,
-    writer: Mutex<Connection>,
-    reader: Mutex<Connection>,
+    clock: Clock,
+    /// `None` for a database opened read-only.
+    writer: Option<Mutex<Connection>>,
+    /// Readers not in use; a read takes one or opens another.
+    idle_readers: Mutex<Vec<Connection>>,
+    /// True when this open made the file.
+    created: bool,
 }
 
 /// How long a statement waits for another process (a second window, the CLI) to release
 /// the database before giving up with "busy".
 const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Readers kept open between reads: the desk's search, a record, a report and the
+/// background index build can all read at once without opening a connection.
+const IDLE_READERS: usize = 4;
+
+/// A write transaction: the connection (through `Deref`) and the instant it began by the
+/// store's clock. Every row and audit entry a transaction writes carries that one instant.
+pub struct Tx<'c> {
+    tx: Transaction<'c>,
+    now: DateTime<Utc>,
+}
+
+impl Tx<'_> {
+    /// The instant this transaction began.
+    pub fn now(&self) -> DateTime<Utc> {
+        self.now
+    }
+
+    /// [`Tx::now`] as stored.
+    pub fn stamp(&self) -> String {
+        super::utc_stamp(self.now)
+    }
+
+    /// The day in Wuhai when this transaction began.
+    pub fn today(&self) -> NaiveDate {
+        clock::local_day(self.now)
+    }
+}
+
+impl Deref for Tx<'_> {
+    type Target = Connection;
+    fn deref(&self) -> &Connection {
+        &self.tx
+    }
+}
 
 /// SQL functions the migrations rely on: pinyin_key(name), the pinyin sort key.
 pub(crate) fn register_functions(conn: &Connection) -> Result<()> {
@@ -38,91 +91,209 @@ pub(crate) fn register_functions(conn: &Connection) -> Result<()> {
 fn configure(conn: &Connection) -> Result<()> {
     conn.busy_timeout(BUSY_TIMEOUT)?;
     register_functions(conn)?;
-    conn.pragma_update(None, "journal_mode", "WAL")?;
     conn.pragma_update(None, "synchronous", "NORMAL")?;
     conn.pragma_update(None, "foreign_keys", "ON")?;
     Ok(())
 }
 
-fn lock(m: &Mutex<Connection>) -> MutexGuard<'_, Connection> {
+/// The writer's settings: WAL (set once, it stays with the file), then the common ones.
+/// Readers only follow the file's journal mode: a reader never changes the file.
+fn configure_writer(conn: &Connection) -> Result<()> {
+    conn.pragma_update(None, "journal_mode", "WAL")?;
+    configure(conn)
+}
+
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
     // A closure that panicked dropped its transaction, which rolled back: the connection
     // itself is sound, so a poisoned lock is safe to take.
     m.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
+/// Opens the file for writing and checks, before any PRAGMA writes to it, that it is ours
+/// and not from a newer CareCircle: a foreign file stays untouched.
+fn open_checked(path: &Path) -> Result<Connection> {
+    let shown = path.display().to_string();
+    let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE)?;
+    conn.busy_timeout(BUSY_TIMEOUT)?;
+    schema::check_compatible(&conn, &shown).map_err(|e| match e {
+        CoreError::Sqlite(rusqlite::Error::SqliteFailure(f, _)) if f.code == rusqlite::ErrorCode::NotADatabase => {
+            CoreError::NotADatabase { path: shown.clone() }
+        }
+        other => other,
+    })?;
+    Ok(conn)
+}
+
 impl Db {
-    /// Opens (creating if needed) and migrates the database at `path`.
-    pub fn open(path: impl AsRef<Path>) -> Result<Db> {
-        let path = path.as_ref().to_path_buf();
+    /// Opens the database at `path` and migrates it forward (after a verified backup in
+    /// `backups/` beside it). A path with no file is refused, never created.
+    pub fn open(path: impl AsRef<Path>, clock: Clock) -> Result<Db> {
+        let path = path.as_ref();
+        if !path.is_file() {
+            return Err(CoreError::NoDatabase { path: path.display().to_string() });
+        }
+        Db::open_writable(path, clock, false)
+    }
+
+    /// Opens the database at `path`, creating an empty one (and its folder) if there is
+    /// none: for the app's first run and `seed-demo`. [`Db::is_new`] tells which.
+    pub fn open_or_create(path: impl AsRef<Path>, clock: Clock) -> Result<Db> {
+        let path = path.as_ref();
+        if path.is_file() {
+            return Db::open_writable(path, clock, false);
+        }
+        if path.exists() {
+            return Err(CoreError::NotADatabase { path: path.display().to_string() });
+        }
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             std::fs::create_dir_all(dir)?;
         }
+        Db::open_writable(path, clock, true)
+    }
+
+    /// Opens for reading only: no migration, no writer. A database that needs upgrading is
+    /// refused with a message saying to open the app (which backs it up and upgrades it),
+    /// so a command that only reads never changes the schema under a running app.
+    pub fn open_read_only(path: impl AsRef<Path>, clock: Clock) -> Result<Db> {
+        let path = path.as_ref();
         let shown = path.display().to_string();
-        let mut writer = Connection::open(&path)?;
-        writer.busy_timeout(BUSY_TIMEOUT)?;
-        // Check before any PRAGMA writes to the file: a foreign database stays untouched.
-        schema::check_compatible(&writer, &shown).map_err(|e| match e {
-            CoreError::Sqlite(rusqlite::Error::SqliteFailure(f, _)) if f.code == rusqlite::ErrorCode::NotADatabase => {
-                CoreError::NotADatabase { path: shown.clone() }
-            }
-            other => other,
-        })?;
-        configure(&writer)?;
+        if !path.is_file() {
+            return Err(CoreError::NoDatabase { path: shown });
+        }
+        let probe = open_checked(path)?;
+        let version = schema::user_version(&probe)?;
+        if version == 0 {
+            return Err(CoreError::NotADatabase { path: shown });
+        }
+        if version < schema::LATEST_VERSION {
+            return Err(CoreError::NeedsUpgrade { found: version, supported: schema::LATEST_VERSION });
+        }
+        let db =
+            Db { path: path.to_path_buf(), clock, writer: None, idle_readers: Mutex::new(Vec::new()), created: false };
+        lock(&db.idle_readers).push(db.new_reader()?);
+        Ok(db)
+    }
+
+    fn open_writable(path: &Path, clock: Clock, created: bool) -> Result<Db> {
+        let shown = path.display().to_string();
+        let mut writer = open_checked(path)?;
+        configure_writer(&writer)?;
+        let found = schema::user_version(&writer)?;
+        if found > 0 && found < schema::LATEST_VERSION {
+            // The old schema's data is kept as it was before any step runs.
+            let dir = backup::folder_for(path);
+            backup::write_verified(&writer, &dir, &backup::Kind::PreMigration { from: found }, clock.now())?;
+        }
         schema::migrate(&mut writer, &shown)?;
-        let reader =
-            Connection::open_with_flags(&path, OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX)?;
+        let db = Db {
+            path: path.to_path_buf(),
+            clock,
+            writer: Some(Mutex::new(writer)),
+            idle_readers: Mutex::new(Vec::new()),
+            created,
+        };
+        lock(&db.idle_readers).push(db.new_reader()?);
+        Ok(db)
+    }
+
+    fn new_reader(&self) -> Result<Connection> {
+        let reader = Connection::open_with_flags(
+            &self.path,
+            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )?;
         configure(&reader)?;
         reader.pragma_update(None, "query_only", "ON")?;
-        Ok(Db { path, writer: Mutex::new(writer), reader: Mutex::new(reader) })
+        Ok(reader)
     }
 
     pub fn path(&self) -> &Path {
         &self.path
     }
 
-    /// Runs `f` on a consistent snapshot.
+    /// The clock the app, the CLI or a test gave this store.
+    pub fn clock(&self) -> &Clock {
+        &self.clock
+    }
+
+    /// True when this open created the file (the app's first run, `seed-demo`).
+    pub fn is_new(&self) -> bool {
+        self.created
+    }
+
+    /// The folder automatic backups go to: `backups/` beside the database.
+    pub fn backup_folder(&self) -> PathBuf {
+        backup::folder_for(&self.path)
+    }
+
+    /// Runs `f` on a consistent snapshot, on a reader of its own.
     pub fn read<T>(&self, f: impl FnOnce(&Connection) -> Result<T>) -> Result<T> {
-        let mut conn = lock(&self.reader);
-        let tx = conn.transaction_with_behavior(TransactionBehavior::Deferred)?;
-        let out = f(&tx)?;
-        tx.commit()?;
-        Ok(out)
+        let taken = lock(&self.idle_readers).pop();
+        let mut conn = match taken {
+            Some(conn) => conn,
+            None => self.new_reader()?,
+        };
+        let out = (|| {
+            let tx = conn.transaction_with_behavior(TransactionBehavior::Deferred)?;
+            let out = f(&tx)?;
+            tx.commit()?;
+            Ok(out)
+        })();
+        let mut idle = lock(&self.idle_readers);
+        if idle.len() < IDLE_READERS {
+            idle.push(conn);
+        }
+        out
     }
 
     /// Runs `f` in an IMMEDIATE transaction, committed only if `f` returns `Ok`.
-    pub fn write<T>(&self, f: impl FnOnce(&Connection) -> Result<T>) -> Result<T> {
-        let mut conn = lock(&self.writer);
-        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    pub fn write<T>(&self, f: impl FnOnce(&Tx) -> Result<T>) -> Result<T> {
+        let mut conn = lock(self.writer()?);
+        let tx = Tx { tx: conn.transaction_with_behavior(TransactionBehavior::Immediate)?, now: self.clock.now() };
         let out = f(&tx)?;
-        tx.commit()?;
+        tx.tx.commit()?;
         Ok(out)
     }
 
+    fn writer(&self) -> Result<&Mutex<Connection>> {
+        self.writer.as_ref().ok_or(CoreError::ReadOnly)
+    }
+
     /// Copies the whole database to `dest` with SQLite's online backup, consistent even
-    /// while the app writes. The copy is written beside `dest` and renamed into place, so a
-    /// failed backup never leaves a half-written file under the chosen name.
-    pub fn backup_to(&self, dest: impl AsRef<Path>) -> Result<()> {
+    /// while the app writes, and checks the copy (it opens, `integrity_check`,
+    /// `foreign_key_check`, the same schema version). The copy is written beside `dest` and
+    /// renamed into place only when it passed, so a failed backup never leaves a file
+    /// under the chosen name.
+    pub fn backup_to(&self, dest: impl AsRef<Path>) -> Result<backup::BackupFile> {
         let dest = dest.as_ref();
-        if let Some(dir) = dest.parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir)?;
-        }
-        let partial = dest.with_extension("partial");
-        let _ = std::fs::remove_file(&partial);
-        {
-            let src = lock(&self.reader);
-            let mut out = Connection::open(&partial)?;
-            // One step copies every page under a single read lock: a consistent snapshot.
-            Backup::new(&src, &mut out)?.step(-1)?;
-            out.pragma_update(None, "journal_mode", "DELETE")?;
-        }
-        std::fs::rename(&partial, dest)?;
-        Ok(())
+        self.with_reader(|reader| backup::copy_verified(reader, dest, &backup::Kind::Manual, self.clock.now()))
+    }
+
+    /// Lends a reader outside any transaction (the backup API takes its own snapshot).
+    fn with_reader<T>(&self, f: impl FnOnce(&Connection) -> Result<T>) -> Result<T> {
+        let taken = lock(&self.idle_readers).pop();
+        let conn = match taken {
+            Some(conn) => conn,
+            None => self.new_reader()?,
+        };
+        let out = f(&conn);
+        lock(&self.idle_readers).push(conn);
+        out
+    }
+
+    /// Makes a verified backup of the given kind in [`Db::backup_folder`] and prunes the
+    /// old daily ones.
+    pub fn backup_into_folder(&self, kind: &backup::Kind) -> Result<backup::BackupFile> {
+        let folder = self.backup_folder();
+        let file = self.with_reader(|reader| backup::write_verified(reader, &folder, kind, self.clock.now()))?;
+        backup::prune(&folder)?;
+        Ok(file)
     }
 
     /// Replaces the database's content with the backup at `src`, after checking that it is
-    /// a CareCircle database this app can read. The current content is first saved to
-    /// `safety_copy`, so a restore of the wrong file can itself be undone. Older backups
-    /// are migrated forward.
+    /// a sound CareCircle database this app can read. The current content is first saved
+    /// to `safety_copy` (audit log included), so a restore of the wrong file can itself be
+    /// undone. Older backups are migrated forward. Readers see the old content or the new,
+    /// never a mixture: the copy is one write transaction.
     pub fn restore_from(&self, src: impl AsRef<Path>, safety_copy: impl AsRef<Path>) -> Result<()> {
         let src = src.as_ref();
         let shown = src.display().to_string();
@@ -130,26 +301,16 @@ impl Db {
             return Err(CoreError::NotADatabase { path: shown });
         }
         let source = Connection::open_with_flags(src, OpenFlags::SQLITE_OPEN_READ_ONLY)?;
-        let not_ours = |_| CoreError::NotADatabase { path: shown.clone() };
-        schema::check_compatible(&source, &shown).map_err(|e| match e {
-            CoreError::Sqlite(_) => not_ours(()),
-            other => other,
-        })?;
-        if schema::user_version(&source)? == 0 {
-            return Err(not_ours(()));
-        }
-        let ok: String = source.query_row("PRAGMA quick_check", [], |r| r.get(0)).map_err(|_| not_ours(()))?;
-        if ok != "ok" {
-            return Err(not_ours(()));
-        }
+        backup::check_restorable(&source, &shown)?;
         self.backup_to(safety_copy)?;
-        // Hold both connections so no read sees a half-restored database.
-        let _reader = lock(&self.reader);
-        let mut writer = lock(&self.writer);
+        let mut writer = lock(self.writer()?);
         Backup::new(&source, &mut writer)?.step(-1)?;
         drop(source);
-        configure(&writer)?;
+        configure_writer(&writer)?;
+        writer.set_transaction_behavior(TransactionBehavior::Immediate);
         schema::migrate(&mut writer, &self.path.display().to_string())?;
+        // Readers' statement caches belong to the replaced file: start them afresh.
+        lock(&self.idle_readers).clear();
         Ok(())
     }
 }
@@ -158,10 +319,15 @@ impl Db {
 mod tests {
     use super::*;
 
+    fn fresh() -> (tempfile::TempDir, Db) {
+        let dir = tempfile::tempdir().unwrap();
+        let db = Db::open_or_create(dir.path().join("t.db"), Clock::at_local(2026, 11, 29, 10, 0)).unwrap();
+        (dir, db)
+    }
+
     #[test]
     fn write_commits_on_ok_and_rolls_back_on_err() {
-        let dir = tempfile::tempdir().unwrap();
-        let db = Db::open(dir.path().join("t.db")).unwrap();
+        let (_dir, db) = fresh();
         db.write(|c| Ok(c.execute("INSERT INTO living_circles (district_id, name) VALUES (1, 'a')", [])?)).unwrap();
         let failed: Result<()> = db.write(|c| {
             c.execute("INSERT INTO living_circles (district_id, name) VALUES (1, 'b')", [])?;
@@ -174,8 +340,7 @@ mod tests {
 
     #[test]
     fn pragmas_are_set_at_open() {
-        let dir = tempfile::tempdir().unwrap();
-        let db = Db::open(dir.path().join("t.db")).unwrap();
+        let (_dir, db) = fresh();
         db.read(|c| {
             let mode: String = c.pragma_query_value(None, "journal_mode", |r| r.get(0))?;
             let fk: i64 = c.pragma_query_value(None, "foreign_keys", |r| r.get(0))?;
@@ -188,9 +353,66 @@ mod tests {
 
     #[test]
     fn reader_cannot_write() {
-        let dir = tempfile::tempdir().unwrap();
-        let db = Db::open(dir.path().join("t.db")).unwrap();
+        let (_dir, db) = fresh();
         let r = db.read(|c| Ok(c.execute("DELETE FROM districts", [])?));
         assert!(r.is_err(), "reads run on a query-only connection");
+    }
+
+    #[test]
+    fn a_write_is_stamped_by_the_stores_clock() {
+        let (_dir, db) = fresh();
+        let (stamp, today) = db.write(|tx| Ok((tx.stamp(), tx.today()))).unwrap();
+        assert_eq!(stamp, "2026-11-29T02:00:00Z", "10:00 in Wuhai is 02:00 UTC");
+        assert_eq!(today, NaiveDate::from_ymd_opt(2026, 11, 29).unwrap());
+    }
+
+    #[test]
+    fn reads_run_side_by_side_while_one_is_long() {
+        let (_dir, db) = fresh();
+        let db = std::sync::Arc::new(db);
+        let (started_tx, started_rx) = std::sync::mpsc::channel();
+        let (release_tx, release_rx) = std::sync::mpsc::channel::<()>();
+        let long = {
+            let db = db.clone();
+            std::thread::spawn(move || {
+                db.read(|c| {
+                    let n: i64 = c.query_row("SELECT count(*) FROM districts", [], |r| r.get(0))?;
+                    started_tx.send(()).unwrap();
+                    release_rx.recv().unwrap();
+                    Ok(n)
+                })
+                .unwrap()
+            })
+        };
+        started_rx.recv().unwrap();
+        // The long read holds its reader; this one gets another, and a write goes ahead.
+        let n: i64 = db.read(|c| Ok(c.query_row("SELECT count(*) FROM districts", [], |r| r.get(0))?)).unwrap();
+        db.write(|c| Ok(c.execute("INSERT INTO living_circles (district_id, name) VALUES (1, 'x')", [])?)).unwrap();
+        release_tx.send(()).unwrap();
+        assert_eq!((n, long.join().unwrap()), (3, 3));
+    }
+
+    #[test]
+    fn a_missing_file_is_refused_not_created() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("typo.db");
+        let clock = Clock::at_local(2026, 11, 29, 10, 0);
+        assert!(matches!(Db::open(&path, clock.clone()), Err(CoreError::NoDatabase { .. })));
+        assert!(matches!(Db::open_read_only(&path, clock.clone()), Err(CoreError::NoDatabase { .. })));
+        assert!(!path.exists(), "nothing was created");
+        let made = Db::open_or_create(&path, clock.clone()).unwrap();
+        assert!(made.is_new());
+        drop(made);
+        assert!(!Db::open(&path, clock).unwrap().is_new());
+    }
+
+    #[test]
+    fn a_read_only_store_refuses_writes() {
+        let (dir, db) = fresh();
+        drop(db);
+        let ro = Db::open_read_only(dir.path().join("t.db"), Clock::at_local(2026, 11, 29, 10, 0)).unwrap();
+        assert!(matches!(ro.write(|_| Ok(())), Err(CoreError::ReadOnly)));
+        let n: i64 = ro.read(|c| Ok(c.query_row("SELECT count(*) FROM districts", [], |r| r.get(0))?)).unwrap();
+        assert_eq!(n, 3);
     }
 }

@@ -43,10 +43,16 @@ pub fn check_compatible(conn: &Connection, path: &str) -> Result<()> {
     Ok(())
 }
 
-/// Brings the database to [`LATEST_VERSION`], each migration in its own transaction.
+/// Brings the database to [`LATEST_VERSION`], each step in its own IMMEDIATE transaction
+/// (`to_latest` would run them all in one): a step that fails rolls back alone, and the
+/// steps before it stay done. The caller has made a verified backup first (`Db::open`).
 pub fn migrate(conn: &mut Connection, path: &str) -> Result<()> {
     check_compatible(conn, path)?;
-    Migrations::from_slice(STEPS).to_latest(conn)?;
+    conn.set_transaction_behavior(rusqlite::TransactionBehavior::Immediate);
+    let migrations = Migrations::from_slice(STEPS);
+    for next in user_version(conn)? + 1..=LATEST_VERSION {
+        migrations.to_version(conn, next as usize)?;
+    }
     Ok(())
 }
 
@@ -59,7 +65,24 @@ mod tests {
         // validate() runs them on a bare connection; ours registers pinyin_key() first.
         let mut conn = Connection::open_in_memory().unwrap();
         super::super::db::register_functions(&conn).unwrap();
-        Migrations::from_slice(STEPS).to_latest(&mut conn).unwrap();
+        migrate(&mut conn, ":memory:").unwrap();
         assert_eq!(user_version(&conn).unwrap(), LATEST_VERSION);
+    }
+
+    #[test]
+    fn a_failing_step_rolls_back_alone() {
+        // Steps 1..=LATEST-1 done, then a step that fails half-way: its first statement is
+        // undone with it, the earlier steps stay.
+        let mut conn = Connection::open_in_memory().unwrap();
+        super::super::db::register_functions(&conn).unwrap();
+        let migrations = Migrations::from_slice(STEPS);
+        migrations.to_version(&mut conn, 2).unwrap();
+        let broken = [M::up("CREATE TABLE half_done (x); INSERT INTO no_such_table VALUES (1);")];
+        let with_broken: Vec<M> = STEPS[..2].iter().cloned().chain(broken).collect();
+        assert!(Migrations::new(with_broken).to_version(&mut conn, 3).is_err());
+        assert_eq!(user_version(&conn).unwrap(), 2);
+        let half: i64 =
+            conn.query_row("SELECT count(*) FROM sqlite_master WHERE name = 'half_done'", [], |r| r.get(0)).unwrap();
+        assert_eq!(half, 0, "the failed step left nothing behind");
     }
 }

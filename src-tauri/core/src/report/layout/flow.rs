@@ -344,6 +344,7 @@ mod tests {
             header_right: "2026年10月".into(),
             page_label: "第 {page} 页 / 共 {pages} 页".into(),
             generated: "生成于 2026-11-01".into(),
+            made_at: crate::report::pdf::sample::sample_made_at(),
             blocks,
         }
     }

@@ -295,6 +295,7 @@ mod tests {
             header_right: "2026年10月".into(),
             page_label: "第 {page} 页 / 共 {pages} 页".into(),
             generated: "2026-11-01 08:00 生成 · 制表：张堃".into(),
+            made_at: crate::report::pdf::sample::sample_made_at(),
             blocks: vec![Block::Heading("服务对象明细".into()), Block::Table(table)],
         }
     }

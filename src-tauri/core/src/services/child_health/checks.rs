@@ -9,15 +9,15 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use super::{bad_column, date_of};
+use crate::clock::local_day;
 use crate::domain::account::{Action, Actor};
 use crate::domain::person::{code_enum, months_between, PersonKind};
 use crate::domain::resident_id::Sex;
 use crate::domain::text;
 use crate::error::{CoreError, Invalid, Result};
 use crate::services::audit::Entry;
-use crate::services::frontdesk::local_day;
 use crate::services::people::facility_of;
-use crate::store::{utc_stamp, Db};
+use crate::store::{utc_stamp, Db, Tx};
 
 /// A temperature at or above this is fever (一摸).
 pub const FEVER_FROM_C: f64 = 37.3;
@@ -235,7 +235,7 @@ fn load_check(c: &Connection, child_id: i64, day: NaiveDate, session: CheckSessi
 
 /// Writes one validated check over whatever that child had for the day and session.
 fn upsert_check(
-    c: &Connection,
+    c: &Tx,
     actor: &Actor,
     facility_id: i64,
     day: NaiveDate,

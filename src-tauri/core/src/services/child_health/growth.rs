@@ -15,7 +15,7 @@ use crate::domain::text;
 use crate::error::{Invalid, Result};
 use crate::services::audit::Entry;
 use crate::services::people::{facility_of, parse_list};
-use crate::store::{now_utc, Db};
+use crate::store::Db;
 
 code_enum! {
     /// Why a child was measured. Entry and periodic examinations satisfy the schedule;
@@ -132,7 +132,11 @@ pub fn record_growth(
     // An entry or periodic examination is the whole measurement: a weighing alone would
     // take the child off the list of examinations due.
     if matches!(input.purpose, GrowthPurpose::Entry | GrowthPurpose::Periodic) {
-        let missing = if input.weight_kg.is_none() { Some("weight_kg") } else { input.height_cm.is_none().then_some("height_cm") };
+        let missing = if input.weight_kg.is_none() {
+            Some("weight_kg")
+        } else {
+            input.height_cm.is_none().then_some("height_cm")
+        };
         if let Some(field) = missing {
             return Err(Invalid::new("growth_measurement.exam_incomplete", field).into());
         }
@@ -185,7 +189,7 @@ pub fn record_growth(
             note,
             actor.account_id,
             actor.display_name,
-            now_utc(),
+            c.stamp(),
         ])?;
         let m = c
             .prepare_cached("SELECT * FROM growth_measurements WHERE id = ?1")?

@@ -6,12 +6,12 @@ use rusqlite::{params, Connection, OptionalExtension, Row};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+use crate::clock::local_day;
 use crate::domain::account::{Action, Actor};
 use crate::domain::person::{parse_date, PersonKind};
 use crate::domain::text;
 use crate::error::{CoreError, Invalid, Result};
 use crate::services::audit::Entry;
-use crate::services::frontdesk::local_day;
 use crate::services::people::facility_of;
 use crate::store::{utc_stamp, Db};
 

@@ -39,13 +39,13 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use super::{client_eater, dish_facts, meal_dishes, subsidy};
+use crate::clock::{local_day, local_offset};
 use crate::domain::account::{Action, Actor};
 use crate::domain::meals::{clashes, variant, Clash, DishFacts, EaterFacts, Meal, MealMode};
 use crate::domain::person::{code_enum, ClientStatus, DietNeed, PersonKind};
 use crate::domain::text;
 use crate::error::{CoreError, Invalid, Result};
 use crate::services::audit::Entry;
-use crate::services::frontdesk::{local_day, local_offset};
 use crate::services::people::facility_of;
 use crate::store::{utc_stamp, Db};
 

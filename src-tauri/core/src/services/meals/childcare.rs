@@ -34,13 +34,13 @@ use ts_rs::TS;
 
 use super::menus::{bad_column, day_of, is_childcare, meal_of, week_of};
 use super::{child_eater_facts, meal_dishes};
+use crate::clock::{local_day, local_offset};
 use crate::domain::account::{Action, Actor};
 use crate::domain::meals::{clashes, Clash, EaterFacts, Meal};
 use crate::error::{CoreError, Invalid, Result};
 use crate::roster::export::{plain, write_table};
 use crate::roster::{vocab, ExportReport};
 use crate::services::audit::Entry;
-use crate::services::frontdesk::{local_day, local_offset};
 use crate::store::{parse_utc_stamp, utc_stamp, Db};
 
 /// 留样: at least 100 g of each dish.

@@ -15,7 +15,6 @@
 //! - Managing the library is `Action::ManageMenus` (managers, the city office) at the
 //!   dish's facility; reading it is `Action::ViewPeople` there. Every change is audited.
 
-use chrono::Utc;
 use rusqlite::{params, Connection, OptionalExtension, Row};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
@@ -27,7 +26,7 @@ use crate::domain::text;
 use crate::error::{CoreError, Invalid, Result};
 use crate::services::audit::Entry;
 use crate::services::people::parse_list;
-use crate::store::{utc_stamp, Db};
+use crate::store::Db;
 
 pub const DISH_NAME_MAX: usize = 40;
 pub const DISH_INGREDIENTS_MAX: usize = 300;
@@ -184,7 +183,7 @@ pub fn create_dish(db: &Db, actor: &Actor, facility_id: i64, input: &DishInput) 
     db.write(|c| {
         facility_exists(c, facility_id)?;
         check_name_free(c, facility_id, &f.name, 0)?;
-        let now = utc_stamp(Utc::now());
+        let now = c.stamp();
         c.prepare_cached(
             "INSERT INTO dishes (facility_id, name, ingredients, allergens, suits, added_salt, added_sugar, portion,
                                  price_fen, active, created_at, updated_at)
@@ -231,7 +230,7 @@ pub fn update_dish(db: &Db, actor: &Actor, dish_id: i64, input: &DishInput) -> R
             f.added_sugar,
             f.portion,
             f.price_fen,
-            utc_stamp(Utc::now()),
+            c.stamp(),
             dish_id,
         ])?;
         let after = dish_by_id(c, dish_id)?;
@@ -255,7 +254,7 @@ pub fn set_dish_active(db: &Db, actor: &Actor, dish_id: i64, active: bool) -> Re
         }
         c.prepare_cached("UPDATE dishes SET active = ?1, updated_at = ?2 WHERE id = ?3")?.execute(params![
             active,
-            utc_stamp(Utc::now()),
+            c.stamp(),
             dish_id
         ])?;
         let after = dish_by_id(c, dish_id)?;

@@ -43,7 +43,7 @@ use crate::domain::person::code_enum;
 use crate::error::{CoreError, Invalid, Result};
 use crate::services::audit::Entry;
 use crate::services::people::parse_list;
-use crate::store::{utc_stamp, Db};
+use crate::store::{utc_stamp, Db, Tx};
 
 /// More than this many dishes in one meal is a mistake, not a menu.
 pub const MAX_DISHES_PER_MEAL: usize = 12;
@@ -246,8 +246,8 @@ fn menu_id_for(c: &Connection, facility_id: i64, week_start: NaiveDate) -> Resul
         .optional()?)
 }
 
-fn create_menu_row(c: &Connection, actor: &Actor, facility_id: i64, week_start: NaiveDate) -> Result<i64> {
-    let now = utc_stamp(Utc::now());
+fn create_menu_row(c: &Tx, actor: &Actor, facility_id: i64, week_start: NaiveDate) -> Result<i64> {
+    let now = c.stamp();
     c.prepare_cached(
         "INSERT INTO menus (facility_id, week_start, status, created_at, updated_at) VALUES (?1, ?2, 'draft', ?3, ?3)",
     )?
@@ -260,9 +260,8 @@ fn create_menu_row(c: &Connection, actor: &Actor, facility_id: i64, week_start: 
     Ok(id)
 }
 
-fn touch(c: &Connection, menu_id: i64) -> Result<()> {
-    c.prepare_cached("UPDATE menus SET updated_at = ?1 WHERE id = ?2")?
-        .execute(params![utc_stamp(Utc::now()), menu_id])?;
+fn touch(c: &Tx, menu_id: i64) -> Result<()> {
+    c.prepare_cached("UPDATE menus SET updated_at = ?1 WHERE id = ?2")?.execute(params![c.stamp(), menu_id])?;
     Ok(())
 }
 

@@ -37,6 +37,7 @@ use super::bookings::{
     cancel_cutoff, cancel_upcoming_for_client, plates, refusal_text, require_active_client, DishCache, NewBooking,
 };
 use super::{client_eater, meal_dishes};
+use crate::clock::local_day;
 use crate::domain::account::{Action, Actor};
 use crate::domain::facility::{bits_to_days, days_to_bits};
 use crate::domain::meals::{Meal, MealMode};
@@ -44,9 +45,8 @@ use crate::domain::person::{ClientStatus, PersonKind};
 use crate::domain::text;
 use crate::error::{CoreError, Invalid, Result};
 use crate::services::audit::Entry;
-use crate::services::frontdesk::local_day;
 use crate::services::people::facility_of;
-use crate::store::{utc_stamp, Db};
+use crate::store::{utc_stamp, Db, Tx};
 
 /// How far ahead `materialize` may book.
 pub const MAX_DAYS_AHEAD: u64 = 62;
@@ -289,7 +289,7 @@ pub fn standing_orders(
 /// on, when their status becomes suspended, moved or deceased; nothing otherwise. Runs in
 /// the status change's own transaction and writes its own audit entry.
 pub(crate) fn stop_for_client_status(
-    c: &Connection,
+    c: &Tx,
     actor: &Actor,
     client_id: i64,
     facility_id: i64,

@@ -17,7 +17,7 @@ use crate::domain::resident_id::{mask, Sex};
 use crate::error::{CoreError, Invalid, Result};
 use crate::search::sort_key;
 use crate::services::audit::Entry;
-use crate::store::Db;
+use crate::store::{Db, Tx};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 #[ts(export)]
@@ -281,7 +281,7 @@ fn child_row(fields: &ChildFields, consent_on: Option<String>, consent_by: Optio
 }
 
 /// Inserts a validated, checked child with their contacts (no audit: the caller writes it).
-pub(crate) fn insert_child(c: &Connection, actor: &Actor, fields: &ChildFields, today: NaiveDate) -> Result<i64> {
+pub(crate) fn insert_child(c: &Tx, actor: &Actor, fields: &ChildFields, today: NaiveDate) -> Result<i64> {
     let (consent_on, consent_by) = consent(fields, None, actor, today);
     let id = child_row(fields, consent_on, consent_by).insert(c)?;
     sync_contacts(c, id, fields)?;

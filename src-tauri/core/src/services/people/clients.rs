@@ -18,7 +18,7 @@ use crate::domain::resident_id::{mask, Sex};
 use crate::error::{CoreError, Invalid, Result};
 use crate::search::sort_key;
 use crate::services::audit::Entry;
-use crate::store::{now_utc, Db};
+use crate::store::{Db, Tx};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 #[ts(export)]
@@ -262,7 +262,7 @@ fn client_row(fields: &ClientFields, consent_on: Option<String>, consent_by: Opt
 }
 
 /// Inserts a validated, checked client with their contacts (no audit: the caller writes it).
-pub(crate) fn insert_client(c: &Connection, actor: &Actor, fields: &ClientFields, today: NaiveDate) -> Result<i64> {
+pub(crate) fn insert_client(c: &Tx, actor: &Actor, fields: &ClientFields, today: NaiveDate) -> Result<i64> {
     let (consent_on, consent_by) =
         if fields.consent { (Some(today.to_string()), Some(actor.display_name.clone())) } else { (None, None) };
     let id = client_row(fields, consent_on, consent_by).insert(c)?;
@@ -335,7 +335,7 @@ pub fn set_client_status(db: &Db, actor: &Actor, id: i64, status: ClientStatus, 
         if gone && actor.require_at(Action::ReinstateClient, facility_id).is_err() {
             return Err(Invalid::new("client.reinstate_manager_only", "status").into());
         }
-        let now = now_utc();
+        let now = c.stamp();
         c.execute(
             "UPDATE clients SET status = ?1, status_since = ?2, updated_at = ?3 WHERE id = ?4",
             params![status.as_str(), today.to_string(), now, id],

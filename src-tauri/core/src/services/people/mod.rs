@@ -29,7 +29,7 @@ use crate::domain::facility::FacilityKind;
 use crate::domain::person::PersonKind;
 use crate::domain::resident_id::{ResidentId, Sex};
 use crate::error::{CoreError, Invalid, Result};
-use crate::store::{now_utc, Db};
+use crate::store::{Db, Tx};
 
 /// One page of a list, with the count of all rows that match.
 #[derive(Debug, Clone, Serialize, TS)]
@@ -91,7 +91,7 @@ impl FormRow {
     }
 
     /// Inserts the row, stamped as created and updated now; returns its id.
-    fn insert(&self, c: &Connection) -> Result<i64> {
+    fn insert(&self, c: &Tx) -> Result<i64> {
         let n = self.columns.len();
         let names: Vec<&str> = self.columns.iter().map(|(name, _)| *name).collect();
         let slots: Vec<String> = (1..=n).map(|i| format!("?{i}")).collect();
@@ -103,19 +103,19 @@ impl FormRow {
             slots.join(", "),
             t = n + 1
         );
-        c.prepare_cached(&sql)?.execute(params_from_iter(self.values().chain([Value::from(now_utc())])))?;
+        c.prepare_cached(&sql)?.execute(params_from_iter(self.values().chain([Value::from(c.stamp())])))?;
         Ok(c.last_insert_rowid())
     }
 
     /// Writes the row over record `id`, stamped as updated now.
-    fn update(&self, c: &Connection, id: i64) -> Result<()> {
+    fn update(&self, c: &Tx, id: i64) -> Result<()> {
         let n = self.columns.len();
         let sets: Vec<String> =
             self.columns.iter().enumerate().map(|(i, (name, _))| format!("{name} = ?{}", i + 1)).collect();
         let sql =
             format!("UPDATE {} SET {}, updated_at = ?{} WHERE id = ?{}", self.table, sets.join(", "), n + 1, n + 2);
         c.prepare_cached(&sql)?
-            .execute(params_from_iter(self.values().chain([Value::from(now_utc()), Value::from(id)])))?;
+            .execute(params_from_iter(self.values().chain([Value::from(c.stamp()), Value::from(id)])))?;
         Ok(())
     }
 }

@@ -14,7 +14,7 @@ use crate::domain::resident_id::{mask, Sex};
 use crate::error::{CoreError, Result};
 use crate::search::sort_key;
 use crate::services::audit::Entry;
-use crate::store::Db;
+use crate::store::{Db, Tx};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 #[ts(export)]
@@ -119,7 +119,7 @@ fn staff_row(fields: &StaffFields) -> FormRow {
 }
 
 /// Inserts a validated, checked staff record (no audit: the caller writes it).
-pub(crate) fn insert_staff(c: &Connection, fields: &StaffFields) -> Result<i64> {
+pub(crate) fn insert_staff(c: &Tx, fields: &StaffFields) -> Result<i64> {
     staff_row(fields).insert(c)
 }
 

@@ -22,8 +22,7 @@ use crate::domain::account::{Action, Actor};
 use crate::domain::visits::{parse_clock, VisitSource, VisitStatus};
 use crate::error::{CoreError, Invalid, Result};
 use crate::services::audit::Entry;
-use crate::services::frontdesk::today_local;
-use crate::store::{now_utc, Db};
+use crate::store::{Db, Tx};
 
 /// A visit placed by hand, or a missed one made up.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -62,7 +61,7 @@ pub(crate) struct VisitRow {
     pub makes_up_for: Option<i64>,
 }
 
-pub(crate) fn insert_visit(c: &Connection, row: &VisitRow) -> Result<i64> {
+pub(crate) fn insert_visit(c: &Tx, row: &VisitRow) -> Result<i64> {
     c.prepare_cached(
         "INSERT INTO visits (facility_id, client_id, plan_item_id, staff_id, day, start_min, duration_min, place,
              source, locked, makes_up_for, status, created_at, updated_at)
@@ -80,14 +79,14 @@ pub(crate) fn insert_visit(c: &Connection, row: &VisitRow) -> Result<i64> {
         row.source.as_str(),
         row.locked,
         row.makes_up_for,
-        now_utc(),
+        c.stamp(),
     ])?;
     Ok(c.last_insert_rowid())
 }
 
 /// A day and start the visit can take: not in the past, ending by midnight.
-fn slot(day: NaiveDate, start: &str, duration_min: u32) -> Result<u32, Invalid> {
-    if day < today_local() {
+fn slot(day: NaiveDate, start: &str, duration_min: u32, today: NaiveDate) -> Result<u32, Invalid> {
+    if day < today {
         return Err(Invalid::new("visit.day_past", "day").with("day", day));
     }
     let start_min = parse_clock(start, "start")?;
@@ -115,11 +114,11 @@ pub fn create_visit(db: &Db, actor: &Actor, input: &NewVisit) -> Result<Visit> {
     db.write(|c| add_visit(c, actor, input, None))
 }
 
-pub(crate) fn add_visit(c: &Connection, actor: &Actor, input: &NewVisit, makes_up_for: Option<i64>) -> Result<Visit> {
-    let item = load_item(c, input.plan_item_id)?;
+pub(crate) fn add_visit(c: &Tx, actor: &Actor, input: &NewVisit, makes_up_for: Option<i64>) -> Result<Visit> {
+    let item = load_item(c, input.plan_item_id, c.today())?;
     actor.require_at(Action::ScheduleVisits, item.facility_id)?;
     super::require_elder_client(c, item.client_id)?;
-    let start_min = slot(input.day, &input.start, item.duration_min)?;
+    let start_min = slot(input.day, &input.start, item.duration_min, c.today())?;
     if input.day < item.starts_on || item.ends_on.is_some_and(|end| input.day > end) {
         return Err(Invalid::new("visit.outside_plan", "day").with("day", input.day).into());
     }
@@ -161,17 +160,17 @@ pub fn move_visit(db: &Db, actor: &Actor, id: i64, to: &VisitMove) -> Result<Vis
     actor.require(Action::ScheduleVisits)?;
     db.write(|c| {
         let before = planned_visit(c, actor, id, Action::ScheduleVisits)?;
-        if before.day < today_local() {
+        if before.day < c.today() {
             return Err(Invalid::new("visit.day_past", "day").with("day", before.day).into());
         }
-        let start_min = slot(to.day, &to.start, before.duration_min)?;
+        let start_min = slot(to.day, &to.start, before.duration_min, c.today())?;
         if let Some(s) = to.staff_id {
             require_staff_at(c, s, before.facility_id)?;
         }
         c.prepare_cached(
             "UPDATE visits SET day = ?2, start_min = ?3, staff_id = ?4, locked = 1, updated_at = ?5 WHERE id = ?1",
         )?
-        .execute(params![id, to.day.to_string(), start_min, to.staff_id, now_utc()])?;
+        .execute(params![id, to.day.to_string(), start_min, to.staff_id, c.stamp()])?;
         let after = load_visit(c, id)?;
         Entry::new("move", "visit", id)
             .facility(Some(after.facility_id))
@@ -189,7 +188,7 @@ pub fn cancel_visit(db: &Db, actor: &Actor, id: i64) -> Result<Visit> {
         let before = planned_visit(c, actor, id, Action::ScheduleVisits)?;
         c.execute(
             "UPDATE visits SET status = 'cancelled', locked = 1, updated_at = ?2 WHERE id = ?1",
-            params![id, now_utc()],
+            params![id, c.stamp()],
         )?;
         let after = load_visit(c, id)?;
         Entry::new("cancel", "visit", id)
@@ -209,7 +208,7 @@ pub fn make_weekly(db: &Db, actor: &Actor, id: i64) -> Result<Visit> {
         if before.series_id.is_some() {
             return Err(Invalid::new("visit.already_weekly", "series_id").into());
         }
-        let now = now_utc();
+        let now = c.stamp();
         c.prepare_cached(
             "INSERT INTO visit_series (facility_id, plan_item_id, client_id, staff_id, weekday, start_min, duration_min,
                  from_day, created_at, updated_at)
@@ -256,7 +255,7 @@ pub fn end_series(db: &Db, actor: &Actor, series_id: i64, last_day: NaiveDate) -
         if (last_day + chrono::Days::new(1)).to_string() < from_day {
             return Err(Invalid::new("visit.series_ends_before_start", "until_day").into());
         }
-        let now = now_utc();
+        let now = c.stamp();
         c.execute(
             "UPDATE visit_series SET until_day = ?2, updated_at = ?3 WHERE id = ?1",
             params![series_id, last, now],
@@ -280,9 +279,9 @@ mod tests {
 
     #[test]
     fn a_slot_must_be_today_or_later_and_end_by_midnight() {
-        let today = today_local();
-        assert_eq!(slot(today, "09:00", 60).unwrap(), 540);
-        assert_eq!(slot(today, "23:30", 60).unwrap_err().code, "visit.past_midnight");
-        assert_eq!(slot(today.pred_opt().unwrap(), "09:00", 60).unwrap_err().code, "visit.day_past");
+        let today = NaiveDate::from_ymd_opt(2026, 11, 29).unwrap();
+        assert_eq!(slot(today, "09:00", 60, today).unwrap(), 540);
+        assert_eq!(slot(today, "23:30", 60, today).unwrap_err().code, "visit.past_midnight");
+        assert_eq!(slot(today.pred_opt().unwrap(), "09:00", 60, today).unwrap_err().code, "visit.day_past");
     }
 }

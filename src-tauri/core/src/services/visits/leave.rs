@@ -15,7 +15,7 @@ use crate::domain::text;
 use crate::error::{CoreError, Invalid, Result};
 use crate::services::audit::Entry;
 use crate::services::people::{bad_column as bad, facility_of};
-use crate::store::{now_utc, Db};
+use crate::store::Db;
 
 pub const LEAVE_REASON_MAX: usize = 60;
 /// A year: longer absences are a change of the staff record (inactive), not leave.
@@ -96,7 +96,7 @@ pub fn add_leave(db: &Db, actor: &Actor, input: &LeaveInput) -> Result<Leave> {
         c.prepare_cached(
             "INSERT INTO staff_leave (staff_id, from_day, to_day, reason, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
         )?
-        .execute(params![input.staff_id, input.from.to_string(), input.to.to_string(), reason, now_utc()])?;
+        .execute(params![input.staff_id, input.from.to_string(), input.to.to_string(), reason, c.stamp()])?;
         let leave = load_leave(c, c.last_insert_rowid())?;
         Entry::new("create", "leave", leave.id).facility(Some(facility_id)).after(&leave).write(c, actor)?;
         Ok(leave)

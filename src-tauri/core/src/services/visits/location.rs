@@ -10,7 +10,7 @@ use crate::domain::visits::GeoPoint;
 use crate::error::{Invalid, Result};
 use crate::services::audit::Entry;
 use crate::services::people::facility_of;
-use crate::store::{now_utc, Db};
+use crate::store::Db;
 
 /// Wuhai and everything a facility PC could plausibly serve: a typo (lat/lon swapped, a
 /// digit lost) lands far outside this box and is refused rather than stored.
@@ -35,7 +35,7 @@ pub fn set_home_location(db: &Db, actor: &Actor, client_id: i64, point: Option<G
         actor.require_at(Action::EditPeople, facility_id)?;
         c.execute(
             "UPDATE clients SET home_lat = ?2, home_lon = ?3, updated_at = ?4 WHERE id = ?1",
-            params![client_id, point.map(|p| p.lat), point.map(|p| p.lon), now_utc()],
+            params![client_id, point.map(|p| p.lat), point.map(|p| p.lon), c.stamp()],
         )?;
         Entry::new("locate", "client", client_id).facility(Some(facility_id)).after(&point).write(c, actor)?;
         Ok(())
@@ -49,7 +49,7 @@ pub fn set_facility_location(db: &Db, actor: &Actor, facility_id: i64, point: Op
     db.write(|c| {
         let changed = c.execute(
             "UPDATE facilities SET lat = ?2, lon = ?3, updated_at = ?4 WHERE id = ?1",
-            params![facility_id, point.map(|p| p.lat), point.map(|p| p.lon), now_utc()],
+            params![facility_id, point.map(|p| p.lat), point.map(|p| p.lon), c.stamp()],
         )?;
         if changed == 0 {
             return Err(crate::error::CoreError::NotFound { entity: "facility", id: facility_id.to_string() });

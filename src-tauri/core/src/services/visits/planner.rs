@@ -49,9 +49,8 @@ use crate::domain::visits::{day_groups, CarePlace, GeoPoint, Place, StaffFacts, 
 use crate::error::Result;
 use crate::schedule::{self, Id, Instance, SolveOptions, UnplacedReason, Window};
 use crate::services::audit::Entry;
-use crate::services::frontdesk::today_local;
 use crate::services::visits::plans::PlanItem;
-use crate::store::{now_utc, Db};
+use crate::store::{Db, Tx};
 
 /// Minutes a working day holds before overtime counts.
 const WORKDAY_MIN: i64 = 8 * 60;
@@ -171,7 +170,7 @@ fn plan_facilities(
 ) -> Result<PlanReport> {
     let started = Instant::now();
     let week_start = week_of(week_start);
-    let from_day = (today_local() + Days::new(1)).max(week_start);
+    let from_day = (db.clock().today() + Days::new(1)).max(week_start);
     let mut report = PlanReport {
         week_start,
         from_day,
@@ -254,7 +253,7 @@ enum Origin {
 }
 
 fn plan_one(
-    c: &Connection,
+    c: &Tx,
     facility_id: i64,
     facility_name: &str,
     week_start: NaiveDate,
@@ -271,7 +270,7 @@ fn plan_one(
         params![facility_id, from_day.to_string(), week_end.to_string()],
     )? as u32;
     let existing = week_visits(c, facility_id, week_start)?;
-    let items = active_items(c, facility_id, week_start)?;
+    let items = active_items(c, facility_id, week_start, c.today())?;
     let staff_all = staff_facts(c, facility_id, week_start)?;
     let staff: Vec<StaffFacts> = staff_all.iter().filter(|s| s.job.does_care()).cloned().collect();
 
@@ -405,7 +404,7 @@ fn plan_one(
                 Origin::Kept { visit_id, staff: None } => {
                     let changed = c.execute(
                         "UPDATE visits SET staff_id = ?2, updated_at = ?3 WHERE id = ?1 AND staff_id IS NOT ?2",
-                        params![visit_id, staff_id, now_utc()],
+                        params![visit_id, staff_id, c.stamp()],
                     )?;
                     assigned += changed as u32;
                 }
@@ -489,7 +488,7 @@ fn explain(at: &PlanAt, item: &PlanItem, visit: &schedule::Visit, reason: Option
 }
 
 /// Plan items in force some day of the week, of active clients.
-fn active_items(c: &Connection, facility_id: i64, week_start: NaiveDate) -> Result<Vec<PlanItem>> {
+fn active_items(c: &Connection, facility_id: i64, week_start: NaiveDate, today: NaiveDate) -> Result<Vec<PlanItem>> {
     let end = week_start + Days::new(6);
     Ok(c.prepare_cached(
         "SELECT p.*, cl.name AS client_name FROM care_plan_items p JOIN clients cl ON cl.id = p.client_id
@@ -497,7 +496,7 @@ fn active_items(c: &Connection, facility_id: i64, week_start: NaiveDate) -> Resu
             AND (p.ends_on IS NULL OR p.ends_on >= ?2)
           ORDER BY p.id",
     )?
-    .query_map(params![facility_id, week_start.to_string(), end.to_string()], PlanItem::from_row)?
+    .query_map(params![facility_id, week_start.to_string(), end.to_string()], PlanItem::reader(today))?
     .collect::<rusqlite::Result<Vec<_>>>()?)
 }
 

@@ -27,10 +27,9 @@ use crate::domain::text;
 use crate::domain::visits::{clock, parse_clock, suggested_weekly_minutes, CarePlace};
 use crate::error::{CoreError, Invalid, Result};
 use crate::services::audit::Entry;
-use crate::services::frontdesk::today_local;
 use crate::services::people::bad_column as bad;
 use crate::services::people::facility_of;
-use crate::store::{now_utc, Db};
+use crate::store::{Db, Tx};
 
 pub const PLAN_TITLE_MAX: usize = 40;
 pub const PLAN_NOTE_MAX: usize = 200;
@@ -89,7 +88,12 @@ pub struct PlanItem {
 }
 
 impl PlanItem {
-    pub(crate) fn from_row(r: &Row) -> rusqlite::Result<PlanItem> {
+    /// A row reader for a day: whether an item is `active` depends on when it is read.
+    pub(crate) fn reader(today: NaiveDate) -> impl Fn(&Row) -> rusqlite::Result<PlanItem> {
+        move |r| PlanItem::from_row(r, today)
+    }
+
+    fn from_row(r: &Row, today: NaiveDate) -> rusqlite::Result<PlanItem> {
         let ends_on = opt_day(r, "ends_on")?;
         let skill: Option<String> = r.get("skill")?;
         Ok(PlanItem {
@@ -109,7 +113,7 @@ impl PlanItem {
             starts_on: opt_day(r, "starts_on")?.ok_or_else(|| bad("starts_on"))?,
             ends_on,
             note: r.get("note")?,
-            active: ends_on.is_none_or(|d| d >= today_local()),
+            active: ends_on.is_none_or(|d| d >= today),
             window_min: (r.get("window_start")?, r.get("window_end")?),
         })
     }
@@ -193,21 +197,22 @@ impl PlanItemInput {
 const ITEM_SELECT: &str =
     "SELECT p.*, cl.name AS client_name FROM care_plan_items p JOIN clients cl ON cl.id = p.client_id";
 
-pub(crate) fn load_item(c: &Connection, id: i64) -> Result<PlanItem> {
+pub(crate) fn load_item(c: &Connection, id: i64, today: NaiveDate) -> Result<PlanItem> {
     c.prepare_cached(&format!("{ITEM_SELECT} WHERE p.id = ?1"))?
-        .query_row([id], PlanItem::from_row)
+        .query_row([id], PlanItem::reader(today))
         .optional()?
         .ok_or(CoreError::NotFound { entity: "plan_item", id: id.to_string() })
 }
 
 pub fn care_plan(db: &Db, actor: &Actor, client_id: i64) -> Result<CarePlan> {
     actor.require(Action::ViewPeople)?;
+    let today = db.clock().today();
     db.read(|c| {
         let facility_id = facility_of(c, PersonKind::Client, client_id)?;
         actor.require_at(Action::ViewPeople, facility_id)?;
         let mut items = c
             .prepare_cached(&format!("{ITEM_SELECT} WHERE p.client_id = ?1 ORDER BY p.id"))?
-            .query_map([client_id], PlanItem::from_row)?
+            .query_map([client_id], PlanItem::reader(today))?
             .collect::<rusqlite::Result<Vec<_>>>()?;
         items.sort_by_key(|i| !i.active); // stable: the ended ones last, each group by id
         let level: Option<u8> = c
@@ -217,7 +222,6 @@ pub fn care_plan(db: &Db, actor: &Actor, client_id: i64) -> Result<CarePlan> {
             .query_row([client_id], |r| r.get(0))
             .optional()?;
         let suggested = level.map(suggested_weekly_minutes);
-        let today = today_local();
         let planned_min =
             items.iter().filter(|i| i.active && i.starts_on <= today).map(|i| i.visits_per_week * i.duration_min).sum();
         Ok(CarePlan {
@@ -235,13 +239,14 @@ pub fn care_plan(db: &Db, actor: &Actor, client_id: i64) -> Result<CarePlan> {
 /// placed by hand is for.
 pub fn facility_plan_items(db: &Db, actor: &Actor, facility_id: i64, day: NaiveDate) -> Result<Vec<PlanItem>> {
     actor.require_at(Action::ViewPeople, facility_id)?;
+    let today = db.clock().today();
     db.read(|c| {
         Ok(c.prepare_cached(&format!(
             "{ITEM_SELECT} WHERE p.facility_id = ?1 AND cl.status = 'active' AND p.starts_on <= ?2
                    AND (p.ends_on IS NULL OR p.ends_on >= ?2)
                  ORDER BY cl.name_key, p.id"
         ))?
-        .query_map(params![facility_id, day.to_string()], PlanItem::from_row)?
+        .query_map(params![facility_id, day.to_string()], PlanItem::reader(today))?
         .collect::<rusqlite::Result<Vec<_>>>()?)
     })
 }
@@ -252,7 +257,7 @@ pub fn create_plan_item(db: &Db, actor: &Actor, input: &PlanItemInput) -> Result
     db.write(|c| {
         let facility_id = require_elder_client(c, input.client_id)?;
         actor.require_at(Action::ManageCarePlans, facility_id)?;
-        let now = now_utc();
+        let now = c.stamp();
         c.prepare_cached(
             "INSERT INTO care_plan_items (client_id, facility_id, service, title, visits_per_week, duration_min,
                  preferred_days, window_start, window_end, skill, place, starts_on, ends_on, note, created_at, updated_at)
@@ -275,7 +280,7 @@ pub fn create_plan_item(db: &Db, actor: &Actor, input: &PlanItemInput) -> Result
             f.note,
             now,
         ])?;
-        let item = load_item(c, c.last_insert_rowid())?;
+        let item = load_item(c, c.last_insert_rowid(), c.today())?;
         Entry::new("create", "plan_item", item.id).facility(Some(facility_id)).after(&item).write(c, actor)?;
         Ok(item)
     })
@@ -287,7 +292,7 @@ pub fn update_plan_item(db: &Db, actor: &Actor, id: i64, input: &PlanItemInput) 
     actor.require(Action::ManageCarePlans)?;
     let f = input.validate()?;
     db.write(|c| {
-        let before = load_item(c, id)?;
+        let before = load_item(c, id, c.today())?;
         actor.require_at(Action::ManageCarePlans, before.facility_id)?;
         if before.client_id != input.client_id {
             return Err(Invalid::new("plan.client_changed", "client_id").into());
@@ -313,12 +318,12 @@ pub fn update_plan_item(db: &Db, actor: &Actor, id: i64, input: &PlanItemInput) 
             f.starts_on.to_string(),
             f.ends_on.map(|d| d.to_string()),
             f.note,
-            now_utc(),
+            c.stamp(),
         ])?;
         if let Some(end) = f.ends_on {
             stop_after(c, id, end)?;
         }
-        let item = load_item(c, id)?;
+        let item = load_item(c, id, c.today())?;
         Entry::new("update", "plan_item", id)
             .facility(Some(item.facility_id))
             .before(&before)
@@ -332,17 +337,17 @@ pub fn update_plan_item(db: &Db, actor: &Actor, id: i64, input: &PlanItemInput) 
 pub fn end_plan_item(db: &Db, actor: &Actor, id: i64, last_day: NaiveDate) -> Result<PlanItem> {
     actor.require(Action::ManageCarePlans)?;
     db.write(|c| {
-        let before = load_item(c, id)?;
+        let before = load_item(c, id, c.today())?;
         actor.require_at(Action::ManageCarePlans, before.facility_id)?;
         if last_day < before.starts_on {
             return Err(Invalid::new("plan.ends_before_start", "ends_on").into());
         }
         c.execute(
             "UPDATE care_plan_items SET ends_on = ?2, updated_at = ?3 WHERE id = ?1",
-            params![id, last_day.to_string(), now_utc()],
+            params![id, last_day.to_string(), c.stamp()],
         )?;
         stop_after(c, id, last_day)?;
-        let item = load_item(c, id)?;
+        let item = load_item(c, id, c.today())?;
         Entry::new("end", "plan_item", id)
             .facility(Some(item.facility_id))
             .before(&before)
@@ -353,17 +358,17 @@ pub fn end_plan_item(db: &Db, actor: &Actor, id: i64, last_day: NaiveDate) -> Re
 }
 
 /// Nothing of an ended item is planned after its last day.
-fn stop_after(c: &Connection, item_id: i64, last_day: NaiveDate) -> Result<()> {
+fn stop_after(c: &Tx, item_id: i64, last_day: NaiveDate) -> Result<()> {
     let day = last_day.to_string();
     c.execute(
         "UPDATE visits SET status = 'cancelled', updated_at = ?3
           WHERE plan_item_id = ?1 AND day > ?2 AND status = 'planned'",
-        params![item_id, day, now_utc()],
+        params![item_id, day, c.stamp()],
     )?;
     c.execute(
         "UPDATE visit_series SET until_day = ?2, updated_at = ?3
           WHERE plan_item_id = ?1 AND (until_day IS NULL OR until_day > ?2)",
-        params![item_id, day, now_utc()],
+        params![item_id, day, c.stamp()],
     )?;
     Ok(())
 }

@@ -24,9 +24,8 @@ use crate::domain::text;
 use crate::domain::visits::{parse_clock, VisitReason, VisitStatus};
 use crate::error::{Invalid, Result};
 use crate::services::audit::Entry;
-use crate::services::frontdesk::today_local;
 use crate::services::people::facility_of;
-use crate::store::{now_utc, Db};
+use crate::store::Db;
 
 pub const VISIT_NOTE_MAX: usize = 300;
 /// Longer than any visit a plan allows (4 h), short enough to catch 09:00–21:00 typed for 09:00–12:00.
@@ -102,7 +101,7 @@ pub fn record_visit(db: &Db, actor: &Actor, id: i64, outcome: &VisitOutcome) -> 
             _ if matches!(actor.role, Role::FacilityManager | Role::CityAdmin) => {}
             _ => return Err(Invalid::new("visit.recorded_already", "status").into()),
         }
-        if before.day > today_local() {
+        if before.day > c.today() {
             return Err(Invalid::new("visit.in_future", "day").with("day", before.day).into());
         }
         let unchanged = before.status == f.status
@@ -126,7 +125,7 @@ pub fn record_visit(db: &Db, actor: &Actor, id: i64, outcome: &VisitOutcome) -> 
             f.note,
             actor.account_id,
             actor.display_name,
-            now_utc(),
+            c.stamp(),
         ])?;
         let after = load_visit(c, id)?;
         let action = if before.status == VisitStatus::Planned { "record" } else { "correct" };

@@ -22,9 +22,8 @@ use crate::domain::visits::{
     conflicts, parse_clock, CarePlace, Conflict, GeoPoint, Place, StaffFacts, VisitFacts, VisitStatus,
 };
 use crate::error::Result;
-use crate::services::frontdesk::today_local;
 use crate::services::people::{bad_column as bad, parse_list};
-use crate::store::{now_utc, Db};
+use crate::store::{Db, Tx};
 
 /// A staff member as a row of the week view.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
@@ -212,9 +211,9 @@ pub(crate) fn visit_facts(c: &Connection, facility_id: i64, visits: &[Visit]) ->
 /// Writes the week's occurrences of the facility's weekly series, from today on: one per
 /// series and day it applies, unless already written (moved or cancelled ones included),
 /// for clients still active and plan items not ended.
-pub(crate) fn fill_series(c: &Connection, facility_id: i64, week_start: NaiveDate) -> Result<()> {
-    let today = today_local();
-    let now = now_utc();
+pub(crate) fn fill_series(c: &Tx, facility_id: i64, week_start: NaiveDate) -> Result<()> {
+    let today = c.today();
+    let now = c.stamp();
     let mut insert = c.prepare_cached(
         "INSERT OR IGNORE INTO visits (facility_id, client_id, plan_item_id, series_id, series_day, staff_id, day,
              start_min, duration_min, place, source, locked, status, created_at, updated_at)

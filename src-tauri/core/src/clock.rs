@@ -1,0 +1,158 @@
+//! The clock: the one way the core learns what time it is, and Wuhai's calendar.
+//!
+//! The core never reads the machine's clock on its own. The app and the CLI build a
+//! [`Clock::system`] and hand it to the store ([`crate::Db`]), which stamps every write
+//! transaction with one instant from it; services that need "today" ask the store's clock.
+//! Tests build a [`Clock::fixed`] at a chosen instant (and may move it), so no test depends
+//! on the day it runs — CI runs the suite again under libfaketime at a month's end and on
+//! 29 February to keep it that way.
+//!
+//! Wuhai keeps China Standard Time (UTC+8) all year, with no daylight saving: a fixed
+//! offset, so no time-zone database is needed and every PC counts the same day whatever
+//! zone its operating system is set to.
+
+use std::sync::atomic::{AtomicI64, Ordering};
+use std::sync::Arc;
+
+use chrono::{DateTime, Duration, FixedOffset, NaiveDate, NaiveDateTime, TimeZone, Utc};
+
+/// Wuhai's offset from UTC: China Standard Time.
+pub const WUHAI_OFFSET_SECONDS: i32 = 8 * 3600;
+
+/// Wuhai's zone as a chrono offset.
+pub fn local_offset() -> FixedOffset {
+    FixedOffset::east_opt(WUHAI_OFFSET_SECONDS).expect("UTC+8 is a valid offset")
+}
+
+/// The calendar day an instant falls on in Wuhai: which day's board, sheet or week it
+/// belongs to.
+pub fn local_day(at: DateTime<Utc>) -> NaiveDate {
+    at.with_timezone(&local_offset()).date_naive()
+}
+
+/// An instant in Wuhai's wall time.
+pub fn local_time(at: DateTime<Utc>) -> DateTime<FixedOffset> {
+    at.with_timezone(&local_offset())
+}
+
+/// The instant a Wuhai wall time stands for (a fixed offset: never ambiguous).
+pub fn from_local(wall: NaiveDateTime) -> DateTime<Utc> {
+    local_offset().from_local_datetime(&wall).single().expect("a fixed offset maps every wall time once").to_utc()
+}
+
+/// Where "now" comes from. Cloning shares the source: a test that moves its clock moves it
+/// for the store and every service that holds a clone.
+#[derive(Clone)]
+pub struct Clock {
+    source: Source,
+}
+
+#[derive(Clone)]
+enum Source {
+    /// The machine's clock, read at each call.
+    System,
+    /// An instant set by a test (milliseconds since the epoch), moved only when told.
+    Set(Arc<AtomicI64>),
+}
+
+impl Clock {
+    /// The machine's clock. Only the app's and the CLI's entry points build one.
+    pub fn system() -> Clock {
+        Clock { source: Source::System }
+    }
+
+    /// A clock stopped at `at` until [`Clock::set`] or [`Clock::advance`] moves it.
+    pub fn fixed(at: DateTime<Utc>) -> Clock {
+        Clock { source: Source::Set(Arc::new(AtomicI64::new(at.timestamp_millis()))) }
+    }
+
+    /// A fixed clock at a Wuhai wall time, e.g. `Clock::at_local(2026, 11, 29, 10, 0)`.
+    /// Panics on a date or time that does not exist: it is for tests and examples.
+    pub fn at_local(year: i32, month: u32, day: u32, hour: u32, minute: u32) -> Clock {
+        let wall = NaiveDate::from_ymd_opt(year, month, day)
+            .and_then(|d| d.and_hms_opt(hour, minute, 0))
+            .unwrap_or_else(|| panic!("no such wall time: {year}-{month}-{day} {hour}:{minute}"));
+        Clock::fixed(from_local(wall))
+    }
+
+    /// True for the machine's clock.
+    pub fn is_system(&self) -> bool {
+        matches!(self.source, Source::System)
+    }
+
+    /// Now.
+    pub fn now(&self) -> DateTime<Utc> {
+        match &self.source {
+            Source::System => Utc::now(),
+            Source::Set(millis) => DateTime::from_timestamp_millis(millis.load(Ordering::SeqCst))
+                .expect("a set clock holds an instant chrono can represent"),
+        }
+    }
+
+    /// Today in Wuhai.
+    pub fn today(&self) -> NaiveDate {
+        local_day(self.now())
+    }
+
+    /// Moves a fixed clock to `at`. A test's tool: the machine's clock cannot be set, and
+    /// asking it to is a programming error.
+    pub fn set(&self, at: DateTime<Utc>) {
+        match &self.source {
+            Source::Set(millis) => millis.store(at.timestamp_millis(), Ordering::SeqCst),
+            Source::System => panic!("Clock::set is for a fixed clock, not the machine's"),
+        }
+    }
+
+    /// Moves a fixed clock on by `by` (see [`Clock::set`]).
+    pub fn advance(&self, by: Duration) {
+        self.set(self.now() + by);
+    }
+}
+
+impl std::fmt::Debug for Clock {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match &self.source {
+            Source::System => f.write_str("Clock::system"),
+            Source::Set(_) => write!(f, "Clock::fixed({})", self.now()),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_day_turns_at_midnight_in_wuhai_not_in_utc() {
+        // 15:59 UTC is 23:59 in Wuhai; a minute later it is the next day there.
+        let before = Clock::fixed(Utc.with_ymd_and_hms(2026, 12, 31, 15, 59, 0).unwrap());
+        assert_eq!(before.today(), NaiveDate::from_ymd_opt(2026, 12, 31).unwrap());
+        before.advance(Duration::minutes(1));
+        assert_eq!(before.today(), NaiveDate::from_ymd_opt(2027, 1, 1).unwrap());
+    }
+
+    #[test]
+    fn a_fixed_clock_stands_still_and_clones_share_it() {
+        let clock = Clock::at_local(2028, 2, 29, 23, 50);
+        let held = clock.clone();
+        assert_eq!(clock.now(), clock.now(), "a fixed clock does not tick");
+        assert_eq!(clock.today(), NaiveDate::from_ymd_opt(2028, 2, 29).unwrap());
+        clock.advance(Duration::minutes(10));
+        assert_eq!(held.today(), NaiveDate::from_ymd_opt(2028, 3, 1).unwrap(), "a clone sees the move");
+        assert_eq!(local_time(held.now()).format("%H:%M").to_string(), "00:00");
+    }
+
+    #[test]
+    fn local_wall_times_round_trip() {
+        let wall = NaiveDate::from_ymd_opt(2026, 11, 29).unwrap().and_hms_opt(8, 30, 0).unwrap();
+        let at = from_local(wall);
+        assert_eq!(at, Utc.with_ymd_and_hms(2026, 11, 29, 0, 30, 0).unwrap());
+        assert_eq!(local_time(at).naive_local(), wall);
+    }
+
+    #[test]
+    #[should_panic(expected = "fixed clock")]
+    fn the_machines_clock_cannot_be_moved() {
+        Clock::system().advance(Duration::minutes(1));
+    }
+}
