@@ -10,6 +10,17 @@ bash scripts/setup.sh --test
 echo "== cargo test"
 cargo test --workspace --no-fail-fast 2>&1 | tee "${TMPDIR:-/tmp}/carecircle-cargo-test.log"
 
+# The same tests at two other dates that stress the calendar: a year's last minutes in
+# Wuhai (the day turns during the run) and a leap day, on a UTC machine. No test may
+# depend on the day it runs. Cargo builds as usual; only the test binaries (and the CLI
+# they start) run under libfaketime, through the runner.
+for when in "Asia/Shanghai|@2027-12-31 23:50:00" "UTC|@2028-02-29 12:00:00"; do
+  echo "== cargo test at ${when#*@} (${when%%|*})"
+  TZ="${when%%|*}" FAKETIME="${when#*|}" \
+    CARGO_TARGET_X86_64_UNKNOWN_LINUX_GNU_RUNNER="$PWD/scripts/faketime-runner.sh" \
+    cargo test --workspace --no-fail-fast 2>&1 | tee "${TMPDIR:-/tmp}/carecircle-cargo-test-faketime.log"
+done
+
 # The TypeScript types are generated from Rust by the test run above: they must match
 # what is committed, or the UI was built against stale types.
 if command -v git >/dev/null && git rev-parse --git-dir >/dev/null 2>&1; then

@@ -110,6 +110,7 @@ const COMMANDS: &[&str] = &[
     "visit_make_up",
     "visits_plan_week",
     "report_make",
+    "clock_now",
 ];
 
 fn main() {

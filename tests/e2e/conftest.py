@@ -23,10 +23,10 @@ from selenium.webdriver.remote.file_detector import UselessFileDetector
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import WebDriverWait
 
-# Wuhai keeps China Standard Time, and so do its facility PCs. The app's core counts days in
-# UTC+8 whatever the machine says; its webview and these tests follow the machine's zone. On
-# a UTC machine the two disagree about the date from 16:00 to midnight UTC, so the tests, the
-# driver and the app all run in the city's zone, as on a facility PC.
+# Wuhai keeps China Standard Time, and so do its facility PCs. The app counts days in UTC+8
+# by the core's clock whatever the machine's zone (test_clock_e2e.py runs it in another);
+# these tests compute their expected days with Python's local date, so they run in the
+# city's zone, as on a facility PC.
 os.environ["TZ"] = "Asia/Shanghai"
 time.tzset()
 
@@ -59,13 +59,19 @@ def export_dir(tmp_path):
 
 
 @pytest.fixture
-def driver_url(export_dir):
+def app_zone():
+    """The time zone the app (and its webview) runs in; a test module may override it."""
+    return "Asia/Shanghai"
+
+
+@pytest.fixture
+def driver_url(export_dir, app_zone):
     """A tauri-driver per test, with its own HOME: WebKit's caches and local storage (where the
     language choice is remembered) stay in a temp folder and never leak from one test to the next."""
     home = tempfile.mkdtemp(prefix="carecircle-e2e-home-")
     port, native = free_port(), free_port()
     env = dict(os.environ, HOME=home, XDG_DATA_HOME=f"{home}/data", XDG_CACHE_HOME=f"{home}/cache",
-               XDG_CONFIG_HOME=f"{home}/config", CARECIRCLE_EXPORT_DIR=str(export_dir))
+               XDG_CONFIG_HOME=f"{home}/config", CARECIRCLE_EXPORT_DIR=str(export_dir), TZ=app_zone)
     proc = subprocess.Popen(["tauri-driver", "--port", str(port), "--native-port", str(native)], env=env,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:

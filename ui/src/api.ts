@@ -13,6 +13,7 @@ import type { BoardEntry } from './bindings/BoardEntry'
 import type { Checkup } from './bindings/Checkup'
 import type { CheckupInput } from './bindings/CheckupInput'
 import type { Child } from './bindings/Child'
+import type { ClockReading } from './bindings/ClockReading'
 import type { ChildInput } from './bindings/ChildInput'
 import type { ChildSummary } from './bindings/ChildSummary'
 import type { Client } from './bindings/Client'
@@ -134,6 +135,8 @@ function progressChannel(onProgress?: (p: SeedProgress) => void): Channel<SeedPr
 
 export const api = {
   appInfo: () => call<AppInfo>('app_info'),
+  /** Now, and Wuhai's today and week, by the core's clock. */
+  clockNow: () => call<ClockReading>('clock_now'),
   appReady: () => call<void>('app_ready'),
   setLocale: (locale: Locale) => call<void>('set_locale', { locale }),
   setUp: (username: string, displayName: string, password: string, loadDemo: boolean, onProgress?: (p: SeedProgress) => void) =>

@@ -1,10 +1,4 @@
-// Display helpers. Times come from Rust in UTC (ISO-8601) and show in local time.
-export function formatDateTime(iso: string | null | undefined, locale: string): string {
-  if (!iso) return ''
-  const date = new Date(iso)
-  if (Number.isNaN(date.getTime())) return iso
-  return new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'medium', hour12: false }).format(date)
-}
+// Display helpers. Dates and times (in Wuhai's zone, by the core's clock) are in dates.ts.
 
 export function prettyJson(raw: string | null): string {
   if (!raw) return ''
@@ -13,20 +7,6 @@ export function prettyJson(raw: string | null): string {
   } catch {
     return raw
   }
-}
-
-/** "HH:mm" in local time, for the day's board. */
-export function formatTime(iso: string | null | undefined): string {
-  if (!iso) return ''
-  const date = new Date(iso)
-  if (Number.isNaN(date.getTime())) return iso
-  return `${String(date.getHours()).padStart(2, '0')}:${String(date.getMinutes()).padStart(2, '0')}`
-}
-
-/** Today's local date as YYYY-MM-DD. */
-export function todayIso(): string {
-  const d = new Date()
-  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`
 }
 
 /**

@@ -14,7 +14,9 @@
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::Arc;
 
-use chrono::{DateTime, Duration, FixedOffset, NaiveDate, NaiveDateTime, TimeZone, Utc};
+use chrono::{DateTime, Datelike, Days, Duration, FixedOffset, NaiveDate, NaiveDateTime, TimeZone, Utc};
+use serde::Serialize;
+use ts_rs::TS;
 
 /// Wuhai's offset from UTC: China Standard Time.
 pub const WUHAI_OFFSET_SECONDS: i32 = 8 * 3600;
@@ -94,6 +96,17 @@ impl Clock {
         local_day(self.now())
     }
 
+    /// What the UI needs to count days as the core does: now, and Wuhai's today and week.
+    pub fn reading(&self) -> ClockReading {
+        let now = self.now();
+        let today = local_day(now);
+        ClockReading {
+            now: crate::store::utc_stamp(now),
+            today: today.to_string(),
+            week_start: monday_of(today).to_string(),
+        }
+    }
+
     /// Moves a fixed clock to `at`. A test's tool: the machine's clock cannot be set, and
     /// asking it to is a programming error.
     pub fn set(&self, at: DateTime<Utc>) {
@@ -107,6 +120,24 @@ impl Clock {
     pub fn advance(&self, by: Duration) {
         self.set(self.now() + by);
     }
+}
+
+/// The Monday of the week `day` falls in (weeks run Monday to Sunday in China).
+pub fn monday_of(day: NaiveDate) -> NaiveDate {
+    day - Days::new(u64::from(day.weekday().num_days_from_monday()))
+}
+
+/// The clock as the UI reads it: the webview's own clock may be set to another zone, or
+/// (in tests) another instant, so "today" and "this week" come from here.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[ts(export)]
+pub struct ClockReading {
+    /// Now, UTC, as stored (`2026-11-29T02:00:00Z`).
+    pub now: String,
+    /// Today in Wuhai.
+    pub today: String,
+    /// The Monday of this week in Wuhai.
+    pub week_start: String,
 }
 
 impl std::fmt::Debug for Clock {
@@ -148,6 +179,20 @@ mod tests {
         let at = from_local(wall);
         assert_eq!(at, Utc.with_ymd_and_hms(2026, 11, 29, 0, 30, 0).unwrap());
         assert_eq!(local_time(at).naive_local(), wall);
+    }
+
+    #[test]
+    fn the_reading_gives_wuhai_s_day_and_week() {
+        // Sunday 2028-03-05 23:30 in Wuhai is still Saturday evening in UTC.
+        let r = Clock::at_local(2028, 3, 5, 23, 30).reading();
+        assert_eq!(
+            r,
+            ClockReading {
+                now: "2028-03-05T15:30:00Z".into(),
+                today: "2028-03-05".into(),
+                week_start: "2028-02-28".into(),
+            }
+        );
     }
 
     #[test]

@@ -1,5 +1,6 @@
 use std::io::Write;
 
+use carecircle_core::clock::ClockReading;
 use carecircle_core::demo::{self, SeedProgress, SeedReport};
 use carecircle_core::services::registry::{self, CitySummary};
 use carecircle_core::{ErrorPayload, Locale};
@@ -57,6 +58,13 @@ pub fn app_ready(state: State<'_, AppState>) {
         let _ = writeln!(out, "ready_ms={ms:.1}");
         let _ = out.flush();
     }
+}
+
+/// Now, and Wuhai's today and week, by the core's clock: the screens count days by these,
+/// not by the webview's clock (a PC may be set to another zone).
+#[tauri::command]
+pub fn clock_now(state: State<'_, AppState>) -> ClockReading {
+    state.clock().reading()
 }
 
 #[tauri::command]

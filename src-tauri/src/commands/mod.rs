@@ -127,6 +127,7 @@ macro_rules! all_commands {
             $crate::commands::visits::visit_make_up,
             $crate::commands::visits::visits_plan_week,
             $crate::commands::reports::report_make,
+            $crate::commands::app::clock_now,
         ]
     };
 }

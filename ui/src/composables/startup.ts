@@ -2,6 +2,7 @@
 // (appInfo) and whether someone is still signed in (after a reload of the window).
 import { nextTick, ref } from 'vue'
 import { api, ApiError, type AppInfo } from '../api'
+import { syncClock } from '../dates'
 import { actor } from './session'
 import { restoreLocale } from './locale'
 
@@ -22,6 +23,8 @@ export function start(): Promise<void> {
   starting ??= (async () => {
     await restoreLocale()
     try {
+      // Before any screen counts a day: "today" is the core's, in Wuhai's zone.
+      await syncClock()
       info.value = await api.appInfo()
     } catch (e) {
       info.value = failedStart(e)

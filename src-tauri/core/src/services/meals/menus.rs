@@ -182,10 +182,8 @@ pub struct MenuCopy {
     pub left_out: Vec<String>,
 }
 
-/// The Monday of the week `day` falls in.
-pub fn week_of(day: NaiveDate) -> NaiveDate {
-    day - Days::new(u64::from(day.weekday().num_days_from_monday()))
-}
+/// The Monday of the week a day falls in.
+pub use crate::clock::monday_of as week_of;
 
 fn monday(week_start: NaiveDate, field: &'static str) -> Result<NaiveDate, Invalid> {
     if week_start.weekday() == Weekday::Mon {
