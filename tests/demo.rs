@@ -761,6 +761,7 @@ fn a_year_of_care_visits() {
         .unwrap();
     let mut series_visits = 0;
     for f in elder {
+        week::fill_week(db, &admin, f, next).unwrap();
         let w = week::week(db, &admin, f, next).unwrap();
         series_visits += w.visits.len();
         let bad: Vec<_> = w.conflicts.iter().filter(|c| c.kind != ConflictKind::OnLeave).collect();

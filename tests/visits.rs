@@ -19,6 +19,7 @@ use carecircle_core::services::visits::location;
 use carecircle_core::services::visits::planner::{self, PlanReport};
 use carecircle_core::services::visits::plans::{self, PlanItemInput};
 use carecircle_core::services::visits::record::{self, VisitOutcome};
+use carecircle_core::services::visits::week::Week;
 use carecircle_core::services::visits::{week, week_of};
 use carecircle_core::{Actor, CoreError, Db, Role};
 use chrono::{Days, NaiveDate};
@@ -113,8 +114,14 @@ impl Setup {
         edit::create_visit(self.db(), &self.admin, &input).unwrap().id
     }
 
+    /// The week as the app opens it: the series step, then the read.
+    fn week(&self, monday: NaiveDate) -> Week {
+        week::fill_week(self.db(), &self.admin, self.centre, monday).unwrap();
+        week::week(self.db(), &self.admin, self.centre, monday).unwrap()
+    }
+
     fn conflicts(&self, monday: NaiveDate) -> Vec<(ConflictKind, Vec<i64>)> {
-        let w = week::week(self.db(), &self.admin, self.centre, monday).unwrap();
+        let w = self.week(monday);
         w.conflicts.into_iter().map(|c| (c.kind, c.visit_ids)).collect()
     }
 }
@@ -184,7 +191,7 @@ fn every_conflict_kind_is_found_and_explained() {
     assert!(has(ConflictKind::NotWorkingDay, &[saturday]), "{found:?}");
     assert_eq!(found.len(), 5, "nothing else: {found:?}");
 
-    let w = week::week(s.db(), &s.admin, s.centre, m).unwrap();
+    let w = s.week(m);
     let walk = w.conflicts.iter().find(|c| c.kind == ConflictKind::NoWalkTime).unwrap();
     assert_eq!((walk.walk_min, walk.gap_min, walk.estimated), (Some(17), Some(10), false));
 
@@ -193,7 +200,7 @@ fn every_conflict_kind_is_found_and_explained() {
         .unwrap();
     let found = s.conflicts(m);
     assert!(found.iter().any(|(k, v)| *k == ConflictKind::OnLeave && v == &[a]), "{found:?}");
-    let w = week::week(s.db(), &s.admin, s.centre, m).unwrap();
+    let w = s.week(m);
     assert_eq!(w.staff.iter().find(|x| x.id == s.carer).unwrap().leave_days, vec![m]);
     // Overlapping leave is refused; moving a visit away from the clash clears it.
     let again = LeaveInput { staff_id: s.carer, from: m, to: m + Days::new(1), reason: None };
@@ -210,7 +217,7 @@ fn a_home_without_coordinates_is_an_estimated_fifteen_minutes() {
     let (a, b) = (s.plan(0, "助浴", None), s.plan(1, "陪伴", None));
     s.visit(a, s.monday, "09:00", s.carer);
     s.visit(b, s.monday, "10:10", s.carer);
-    let w = week::week(s.db(), &s.admin, s.centre, s.monday).unwrap();
+    let w = s.week(s.monday);
     let walk = &w.conflicts[0];
     assert_eq!((walk.kind, walk.walk_min, walk.estimated), (ConflictKind::NoWalkTime, Some(15), true));
     assert_eq!(
@@ -234,7 +241,7 @@ fn a_weekly_series_keeps_its_rest_when_one_occurrence_moves_or_is_cancelled() {
     assert_eq!(invalid(edit::make_weekly(s.db(), &s.admin, first).unwrap_err()), "visit.already_weekly");
 
     let occurrence = |monday: NaiveDate| {
-        let w = week::week(s.db(), &s.admin, s.centre, monday).unwrap();
+        let w = s.week(monday);
         w.visits.into_iter().filter(|v| v.series_id == Some(series)).collect::<Vec<_>>()
     };
     // Opening the next weeks writes their occurrences: Tuesday 09:00 with the caregiver.
@@ -264,6 +271,51 @@ fn a_weekly_series_keeps_its_rest_when_one_occurrence_moves_or_is_cancelled() {
     assert_eq!(occurrence(m + Days::new(28))[0].id, w5[0].id);
     assert_eq!(occurrence(m + Days::new(28))[0].status, VisitStatus::Cancelled);
     assert!(occurrence(m + Days::new(35)).is_empty());
+}
+
+#[test]
+fn opening_a_week_only_reads_and_the_series_step_writes_once_audited() {
+    let s = setup();
+    let bath = s.plan(0, "上门助浴", None);
+    let first = s.visit(bath, s.monday + Days::new(1), "09:00", s.carer);
+    let series = edit::make_weekly(s.db(), &s.admin, first).unwrap().series_id.unwrap();
+    let next = s.monday + Days::new(7);
+    let rows = |sql: &str| count(s.db(), sql);
+    let written = format!("SELECT count(*) FROM visits WHERE series_id = {series}");
+    let filled = "SELECT count(*) FROM audit_log WHERE action = 'fill_series'";
+
+    // The read writes nothing, not even while a write transaction holds the lock elsewhere.
+    let before = rows(&written);
+    let db = s.db();
+    std::thread::scope(|scope| {
+        let (held_tx, held_rx) = std::sync::mpsc::channel();
+        let (done_tx, done_rx) = std::sync::mpsc::channel::<()>();
+        let path = db.path().to_path_buf();
+        scope.spawn(move || {
+            // Another process's long write: the week must not wait for it.
+            let other = rusqlite::Connection::open(path).unwrap();
+            other.execute_batch("BEGIN IMMEDIATE").unwrap();
+            held_tx.send(()).unwrap();
+            done_rx.recv().unwrap();
+            other.execute_batch("ROLLBACK").unwrap();
+        });
+        held_rx.recv().unwrap();
+        let w = week::week(db, &s.admin, s.centre, next).unwrap();
+        done_tx.send(()).unwrap();
+        assert!(w.visits.iter().all(|v| v.series_id != Some(series)), "nothing written by the read");
+    });
+    assert_eq!(rows(&written), before);
+    assert_eq!(rows(filled), 0);
+
+    // The step writes the week's occurrence once and says so in the audit log.
+    assert_eq!(week::fill_week(s.db(), &s.admin, s.centre, next).unwrap(), 1);
+    assert_eq!(week::fill_week(s.db(), &s.admin, s.centre, next).unwrap(), 0, "nothing missing the second time");
+    assert_eq!(rows(&written), before + 1);
+    assert_eq!(rows(filled), 1);
+    // A caregiver of another facility may not take the step there.
+    let (_, other) = common::two_elder_facilities(s.db());
+    let stranger = common::account(s.db(), &s.admin, "carer-elsewhere", Role::Caregiver, Some(other));
+    assert!(matches!(week::fill_week(s.db(), &stranger, s.centre, next), Err(CoreError::Forbidden)));
 }
 
 #[test]
@@ -321,11 +373,7 @@ fn visits_are_recorded_by_their_caregiver_and_missed_ones_made_up() {
     // Made up once, on another day; the second make-up is refused.
     let makeup = record::make_up(s.db(), &s.admin, todays, today + Days::new(1), "15:00", Some(s.carer)).unwrap();
     assert_eq!(makeup.makes_up_for, Some(todays));
-    assert!(week::week(s.db(), &s.admin, s.centre, week_of(today))
-        .unwrap()
-        .visits
-        .iter()
-        .any(|v| v.id == todays && v.made_up));
+    assert!(s.week(week_of(today)).visits.iter().any(|v| v.id == todays && v.made_up));
     assert_eq!(
         invalid(record::make_up(s.db(), &s.admin, todays, today + Days::new(1), "16:00", None).unwrap_err()),
         "visit.made_up_already"
@@ -355,7 +403,7 @@ fn the_past_other_facilities_and_ended_plans_are_refused() {
 
     // Ending the plan item this week cancels next week's visit.
     plans::end_plan_item(s.db(), &s.admin, bath, common::today()).unwrap();
-    let w = week::week(s.db(), &s.admin, s.centre, s.monday).unwrap();
+    let w = s.week(s.monday);
     assert_eq!(w.visits.iter().find(|x| x.id == v).unwrap().status, VisitStatus::Cancelled);
     let after = NewVisit { plan_item_id: bath, day: s.monday, start: "10:00".into(), staff_id: None };
     assert_eq!(invalid(edit::create_visit(s.db(), &s.admin, &after).unwrap_err()), "visit.outside_plan");
@@ -392,7 +440,7 @@ fn the_scheduler_places_a_feasible_week_fully_and_keeps_what_was_placed_by_hand(
     assert_eq!((report.placed, report.kept, report.replaced), (8, 0, 0), "{report:?}");
     assert!(report.unplaced.is_empty());
 
-    let w = week::week(s.db(), &s.admin, s.centre, s.monday).unwrap();
+    let w = s.week(s.monday);
     assert!(w.conflicts.is_empty(), "{:?}", w.conflicts);
     let anyone = [s.carer, s.nurse];
     for (item, n, window, staff) in [
@@ -422,10 +470,42 @@ fn the_scheduler_places_a_feasible_week_fully_and_keeps_what_was_placed_by_hand(
     .unwrap();
     let again = s.plan_week();
     assert_eq!((again.placed, again.kept, again.replaced), (7, 1, 7), "{again:?}");
-    let w = week::week(s.db(), &s.admin, s.centre, s.monday).unwrap();
+    let w = s.week(s.monday);
     assert_eq!(w.visits.len(), 8);
     assert!(w.visits.iter().any(|v| v.id == moved.id && v.start_min == 15 * 60 + 30));
     assert!(w.conflicts.is_empty(), "{:?}", w.conflicts);
+}
+
+#[test]
+fn the_scheduler_solves_without_the_write_lock_and_plans_again_around_a_change_made_meanwhile() {
+    let s = setup();
+    s.item_with(1, "陪伴聊天", |i| {
+        i.visits_per_week = 3;
+        i.duration_min = 45;
+    });
+    // While the week is being solved, a manager at another screen puts the caregiver on
+    // leave for the whole week. The write goes through at once (the planner holds no lock
+    // while it solves: on the same thread a held lock would never be released), and the
+    // plan written afterwards is made around it.
+    let leave_added = std::cell::Cell::new(false);
+    let ticks = std::cell::Cell::new(0);
+    let limit = std::time::Duration::from_millis(300);
+    let report = planner::plan_facility_week(s.db(), &s.admin, s.centre, s.monday, limit, &|_| {
+        ticks.set(ticks.get() + 1);
+        // The first tick is the facility's start; later ones come from the solver.
+        if ticks.get() == 2 && !leave_added.get() {
+            let week = LeaveInput { staff_id: s.carer, from: s.monday, to: s.monday + Days::new(6), reason: None };
+            leave::add_leave(s.db(), &s.admin, &week).unwrap();
+            leave_added.set(true);
+        }
+    })
+    .unwrap();
+    assert!(leave_added.get(), "the solver reported progress ({} ticks)", ticks.get());
+    assert_eq!(report.placed, 3, "{report:?}");
+    let w = s.week(s.monday);
+    assert!(w.visits.iter().all(|v| v.staff_id == Some(s.nurse)), "nobody on leave: {:?}", w.visits);
+    assert!(w.conflicts.is_empty(), "{:?}", w.conflicts);
+    assert_eq!(count(s.db(), "SELECT count(*) FROM audit_log WHERE action = 'plan_week'"), 1, "written once");
 }
 
 #[test]
@@ -468,7 +548,7 @@ fn the_scheduler_explains_each_visit_it_cannot_place() {
     // What it did place fits: the nurse's mornings hold two 84-minute visits each at most.
     assert_eq!(report.placed as usize + wounds.len(), 20);
     assert!(report.placed >= 10, "{report:?}");
-    let w = week::week(s.db(), &s.admin, s.centre, s.monday).unwrap();
+    let w = s.week(s.monday);
     assert!(w.conflicts.is_empty(), "{:?}", w.conflicts);
 }
 
@@ -485,17 +565,17 @@ fn a_weekly_visit_whose_caregiver_is_on_leave_is_covered_by_a_colleague() {
 
     let report = s.plan_week();
     assert_eq!((report.assigned, report.placed), (1, 0), "{report:?}");
-    let w = week::week(s.db(), &s.admin, s.centre, s.monday).unwrap();
+    let w = s.week(s.monday);
     let v = w.visits.iter().find(|v| v.id == first).unwrap();
     assert_eq!((v.staff_id, v.start_min, v.day), (Some(s.nurse), 540, s.monday), "same time, the nurse covers");
     assert!(w.conflicts.is_empty(), "{:?}", w.conflicts);
     // The series itself still belongs to the caregiver: next week she is back.
-    let next = week::week(s.db(), &s.admin, s.centre, s.monday + Days::new(7)).unwrap();
+    let next = s.week(s.monday + Days::new(7));
     assert_eq!(next.visits.iter().find(|v| v.series_id == w.visits[0].series_id).unwrap().staff_id, Some(s.carer));
 
     // Stopping the series from its very first visit: that one and the rest are cancelled.
     edit::end_series(s.db(), &s.admin, v.series_id.unwrap(), s.monday - Days::new(1)).unwrap();
-    let w = week::week(s.db(), &s.admin, s.centre, s.monday).unwrap();
+    let w = s.week(s.monday);
     assert_eq!(w.visits.iter().find(|v| v.id == first).unwrap().status, VisitStatus::Cancelled);
 }
 
@@ -516,7 +596,7 @@ fn the_walks_from_and_to_the_facility_and_a_client_seen_twice_at_once_are_confli
     assert!(has(ConflictKind::NoWalkToCentre, &[last]), "{found:?}");
     assert!(has(ConflictKind::ClientDoubleBooked, &[tuesday_bath, at_once]), "{found:?}");
     assert_eq!(found.len(), 3, "{found:?}");
-    let w = week::week(s.db(), &s.admin, s.centre, s.monday).unwrap();
+    let w = s.week(s.monday);
     let from = w.conflicts.iter().find(|c| c.kind == ConflictKind::NoWalkFromCentre).unwrap();
     assert_eq!((from.walk_min, from.gap_min), (Some(19), Some(10)));
 }

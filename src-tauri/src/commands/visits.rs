@@ -93,7 +93,14 @@ pub async fn visits_week(
     facility_id: i64,
     week_start: String,
 ) -> Result<Week, ErrorPayload> {
-    state.as_actor(move |db, actor| week::week(db, actor, facility_id, parse_date(&week_start, "week_start")?)).await
+    state
+        .as_actor(move |db, actor| {
+            let week_start = parse_date(&week_start, "week_start")?;
+            // The series' occurrences are written in (when any is missing) before the read.
+            week::fill_week(db, actor, facility_id, week_start)?;
+            week::week(db, actor, facility_id, week_start)
+        })
+        .await
 }
 
 #[tauri::command]

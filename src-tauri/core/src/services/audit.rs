@@ -2,7 +2,7 @@
 //! written in the same transaction as the change itself, with who, when, what, and the
 //! record before and after.
 
-use rusqlite::{params, Row};
+use rusqlite::{params, Connection, Row};
 use serde::Serialize;
 use serde_json::Value;
 use ts_rs::TS;
@@ -61,6 +61,20 @@ impl<'a> Entry<'a> {
         ])?;
         Ok(())
     }
+}
+
+/// A read that is itself processing to record — a person's file, a child's health data, a
+/// full ID number: `read` runs on a reader and returns what it read with the entry that
+/// records it, which is then written in a short transaction of its own. So opening a record
+/// never holds the write lock while it reads, and what was shown is always on the log.
+pub fn audited_read<'e, T>(
+    db: &Db,
+    actor: &Actor,
+    read: impl FnOnce(&Connection) -> Result<(T, Entry<'e>)>,
+) -> Result<T> {
+    let (out, entry) = db.read(read)?;
+    db.write(|c| entry.write(c, actor))?;
+    Ok(out)
 }
 
 #[derive(Debug, Clone, Serialize, TS)]

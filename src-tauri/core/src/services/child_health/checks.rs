@@ -15,7 +15,7 @@ use crate::domain::person::{code_enum, months_between, PersonKind};
 use crate::domain::resident_id::Sex;
 use crate::domain::text;
 use crate::error::{CoreError, Invalid, Result};
-use crate::services::audit::Entry;
+use crate::services::audit::{audited_read, Entry};
 use crate::services::people::facility_of;
 use crate::store::{utc_stamp, Db, Tx};
 
@@ -445,7 +445,7 @@ pub fn checks_for_child(
     to: NaiveDate,
 ) -> Result<Vec<MorningCheck>> {
     actor.require(Action::ViewPeople)?;
-    db.write(|c| {
+    audited_read(db, actor, |c| {
         let facility_id = facility_of(c, PersonKind::Child, child_id)?;
         actor.require_at(Action::ViewPeople, facility_id)?;
         let checks = c
@@ -455,11 +455,10 @@ pub fn checks_for_child(
             )?
             .query_map(params![child_id, from.to_string(), to.to_string()], MorningCheck::from_row)?
             .collect::<rusqlite::Result<Vec<_>>>()?;
-        Entry::new("view", "child_checks", child_id)
+        let entry = Entry::new("view", "child_checks", child_id)
             .facility(Some(facility_id))
-            .after(&serde_json::json!({ "from": from, "to": to }))
-            .write(c, actor)?;
-        Ok(checks)
+            .after(&serde_json::json!({ "from": from, "to": to }));
+        Ok((checks, entry))
     })
 }
 

@@ -13,7 +13,7 @@ use crate::domain::person::{code_enum, months_between, parse_date, PersonKind};
 use crate::domain::resident_id::Sex;
 use crate::domain::text;
 use crate::error::{Invalid, Result};
-use crate::services::audit::Entry;
+use crate::services::audit::{audited_read, Entry};
 use crate::services::people::{facility_of, parse_list};
 use crate::store::Db;
 
@@ -202,14 +202,13 @@ pub fn record_growth(
 /// A child's measurements, oldest first (as a growth chart reads); the view is audited.
 pub fn growth_history(db: &Db, actor: &Actor, child_id: i64) -> Result<Vec<GrowthMeasurement>> {
     actor.require(Action::ViewPeople)?;
-    db.write(|c| {
+    audited_read(db, actor, |c| {
         let facility_id = facility_of(c, PersonKind::Child, child_id)?;
         actor.require_at(Action::ViewPeople, facility_id)?;
         let history = c
             .prepare_cached("SELECT * FROM growth_measurements WHERE child_id = ?1 ORDER BY measured_on, id")?
             .query_map([child_id], GrowthMeasurement::from_row)?
             .collect::<rusqlite::Result<Vec<_>>>()?;
-        Entry::new("view", "growth_measurements", child_id).facility(Some(facility_id)).write(c, actor)?;
-        Ok(history)
+        Ok((history, Entry::new("view", "growth_measurements", child_id).facility(Some(facility_id))))
     })
 }

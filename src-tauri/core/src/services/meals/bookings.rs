@@ -45,7 +45,7 @@ use crate::domain::meals::{clashes, variant, Clash, DishFacts, EaterFacts, Meal,
 use crate::domain::person::{code_enum, ClientStatus, DietNeed, PersonKind};
 use crate::domain::text;
 use crate::error::{CoreError, Invalid, Result};
-use crate::services::audit::Entry;
+use crate::services::audit::{audited_read, Entry};
 use crate::services::people::facility_of;
 use crate::store::{utc_stamp, Db};
 
@@ -714,7 +714,7 @@ pub fn serve(db: &Db, actor: &Actor, booking_id: i64, confirm_diet: bool, now: D
 /// person's record is audited.
 pub fn client_bookings(db: &Db, actor: &Actor, client_id: i64, from: NaiveDate, to: NaiveDate) -> Result<Vec<Booking>> {
     actor.require(Action::ViewPeople)?;
-    db.write(|c| {
+    audited_read(db, actor, |c| {
         let facility_id = facility_of(c, PersonKind::Client, client_id)?;
         actor.require_at(Action::ViewPeople, facility_id)?;
         let out = load_bookings(
@@ -723,8 +723,7 @@ pub fn client_bookings(db: &Db, actor: &Actor, client_id: i64, from: NaiveDate, 
              ORDER BY b.day, CASE b.meal WHEN 'breakfast' THEN 0 WHEN 'lunch' THEN 1 ELSE 2 END, b.id",
             params![client_id, from.to_string(), to.to_string()],
         )?;
-        Entry::new("view", "client_bookings", client_id).facility(Some(facility_id)).write(c, actor)?;
-        Ok(out)
+        Ok((out, Entry::new("view", "client_bookings", client_id).facility(Some(facility_id))))
     })
 }
 

@@ -40,7 +40,7 @@ use crate::domain::meals::{clashes, Clash, EaterFacts, Meal};
 use crate::error::{CoreError, Invalid, Result};
 use crate::roster::export::{plain, write_table};
 use crate::roster::{vocab, ExportReport};
-use crate::services::audit::Entry;
+use crate::services::audit::{audited_read, Entry};
 use crate::store::{parse_utc_stamp, utc_stamp, Db};
 
 /// 留样: at least 100 g of each dish.
@@ -219,13 +219,12 @@ pub(crate) fn build_allergy_list(c: &Connection, facility_id: i64, day: NaiveDat
 /// for which dish, and why. Audited (children's health data).
 pub fn allergy_list(db: &Db, actor: &Actor, facility_id: i64, day: NaiveDate) -> Result<AllergyList> {
     actor.require_at(Action::ViewPeople, facility_id)?;
-    db.write(|c| {
+    audited_read(db, actor, |c| {
         let list = build_allergy_list(c, facility_id, day)?;
-        Entry::new("view", "allergy_list", day)
+        let entry = Entry::new("view", "allergy_list", day)
             .facility(Some(facility_id))
-            .after(&serde_json::json!({ "children": list.children, "needs": list.needs.len() }))
-            .write(c, actor)?;
-        Ok(list)
+            .after(&serde_json::json!({ "children": list.children, "needs": list.needs.len() }));
+        Ok((list, entry))
     })
 }
 

@@ -16,7 +16,7 @@ use crate::domain::person::{months_between, ChildFields, ChildInput, DietNeed, P
 use crate::domain::resident_id::{mask, Sex};
 use crate::error::{CoreError, Invalid, Result};
 use crate::search::sort_key;
-use crate::services::audit::Entry;
+use crate::services::audit::{audited_read, Entry};
 use crate::store::{Db, Tx};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
@@ -137,12 +137,11 @@ fn load_child(c: &Connection, id: i64, today: NaiveDate) -> Result<Child> {
 /// Opens a child's record; the view is audited (all data of a child under 14 is sensitive).
 pub fn get_child(db: &Db, actor: &Actor, id: i64, today: NaiveDate) -> Result<Child> {
     actor.require(Action::ViewPeople)?;
-    db.write(|c| {
+    audited_read(db, actor, |c| {
         let facility_id = facility_of(c, PersonKind::Child, id)?;
         actor.require_at(Action::ViewPeople, facility_id)?;
         let child = load_child(c, id, today)?;
-        Entry::new("view", "child", id).facility(Some(facility_id)).write(c, actor)?;
-        Ok(child)
+        Ok((child, Entry::new("view", "child", id).facility(Some(facility_id))))
     })
 }
 

@@ -17,7 +17,7 @@ use crate::domain::person::{
 use crate::domain::resident_id::{mask, Sex};
 use crate::error::{CoreError, Invalid, Result};
 use crate::search::sort_key;
-use crate::services::audit::Entry;
+use crate::services::audit::{audited_read, Entry};
 use crate::store::{Db, Tx};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
@@ -164,12 +164,11 @@ fn load_client(c: &Connection, id: i64, today: NaiveDate) -> Result<Client> {
 /// Opens a client's record; the view itself is audited.
 pub fn get_client(db: &Db, actor: &Actor, id: i64, today: NaiveDate) -> Result<Client> {
     actor.require(Action::ViewPeople)?;
-    db.write(|c| {
+    audited_read(db, actor, |c| {
         let facility_id = facility_of(c, PersonKind::Client, id)?;
         actor.require_at(Action::ViewPeople, facility_id)?;
         let client = load_client(c, id, today)?;
-        Entry::new("view", "client", id).facility(Some(facility_id)).write(c, actor)?;
-        Ok(client)
+        Ok((client, Entry::new("view", "client", id).facility(Some(facility_id))))
     })
 }
 

@@ -23,7 +23,7 @@ use rusqlite::{params, params_from_iter, Connection, OptionalExtension, Row};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use super::audit::Entry;
+use super::audit::{audited_read, Entry};
 use crate::domain::account::{Action, Actor};
 use crate::domain::facility::FacilityKind;
 use crate::domain::person::PersonKind;
@@ -212,15 +212,14 @@ pub fn reveal_id_number(db: &Db, actor: &Actor, kind: PersonKind, id: i64) -> Re
         PersonKind::Child => "SELECT facility_id, id_number FROM children WHERE id = ?1",
         PersonKind::Staff => "SELECT facility_id, id_number FROM staff WHERE id = ?1",
     };
-    db.write(|c| {
+    audited_read(db, actor, |c| {
         let (facility_id, number): (i64, Option<String>) = c
             .prepare_cached(table)?
             .query_row([id], |r| Ok((r.get(0)?, r.get(1)?)))
             .optional()?
             .ok_or(CoreError::NotFound { entity: kind.as_str(), id: id.to_string() })?;
         actor.require_at(Action::RevealId, facility_id)?;
-        Entry::new("reveal_id", kind.as_str(), id).facility(Some(facility_id)).write(c, actor)?;
-        Ok(number)
+        Ok((number, Entry::new("reveal_id", kind.as_str(), id).facility(Some(facility_id))))
     })
 }
 

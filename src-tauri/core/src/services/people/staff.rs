@@ -13,7 +13,7 @@ use crate::domain::person::{PersonKind, Skill, StaffFields, StaffInput, StaffJob
 use crate::domain::resident_id::{mask, Sex};
 use crate::error::{CoreError, Result};
 use crate::search::sort_key;
-use crate::services::audit::Entry;
+use crate::services::audit::{audited_read, Entry};
 use crate::store::{Db, Tx};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
@@ -67,12 +67,11 @@ fn load_staff(c: &Connection, id: i64) -> Result<Staff> {
 
 pub fn get_staff(db: &Db, actor: &Actor, id: i64) -> Result<Staff> {
     actor.require(Action::ViewPeople)?;
-    db.write(|c| {
+    audited_read(db, actor, |c| {
         let facility_id = facility_of(c, PersonKind::Staff, id)?;
         actor.require_at(Action::ViewPeople, facility_id)?;
         let staff = load_staff(c, id)?;
-        Entry::new("view", "staff", id).facility(Some(facility_id)).write(c, actor)?;
-        Ok(staff)
+        Ok((staff, Entry::new("view", "staff", id).facility(Some(facility_id))))
     })
 }
 

@@ -28,8 +28,10 @@
 //! - A client receives one visit at a time, which the benchmark's problem does not say: a
 //!   new visit that lands on another of the client's is kept out of that time and the week
 //!   solved again (at most three times); what still clashes is left out (`client_busy`).
-//! - One facility is one transaction: the week is read, solved (at most `time_limit`) and
-//!   written under the write lock, so nobody's change in between is overwritten.
+//! - Nothing waits on the solver: the week is read on a reader, solved (at most
+//!   `time_limit`) outside any transaction, and written in one short transaction that first
+//!   checks that nothing the plan relies on changed meanwhile (`fingerprint`); if something
+//!   did, the week is read and solved again, so nobody's change is overwritten.
 
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
@@ -40,7 +42,7 @@ use serde::Serialize;
 use ts_rs::TS;
 
 use super::edit::{insert_visit, VisitRow};
-use super::week::{fill_series, home_points, staff_facts, week_visits};
+use super::week::{fill_week, home_points, staff_facts, week_visits};
 use super::{facility_point, week_of, Visit};
 use crate::domain::account::{Action, Actor};
 use crate::domain::facility::FacilityKind;
@@ -186,40 +188,37 @@ fn plan_facilities(
         secs: 0.0,
     };
     for (i, &facility_id) in facilities.iter().enumerate() {
-        db.write(|c| {
-            let name: String = c.query_row("SELECT name FROM facilities WHERE id = ?1", [facility_id], |r| r.get(0))?;
-            let kind: String = c.query_row("SELECT kind FROM facilities WHERE id = ?1", [facility_id], |r| r.get(0))?;
+        let name = db.read(|c| {
+            let (name, kind): (String, String) =
+                c.query_row("SELECT name, kind FROM facilities WHERE id = ?1", [facility_id], |r| {
+                    Ok((r.get(0)?, r.get(1)?))
+                })?;
             if !FacilityKind::parse(&kind).is_some_and(FacilityKind::is_elder) {
                 return Err(crate::error::Invalid::new("visit.not_elder_facility", "facility_id").into());
             }
-            let tick = |fraction: f32| {
-                progress(PlanProgress {
-                    facility_name: name.clone(),
-                    index: i as u32 + 1,
-                    total: facilities.len() as u32,
-                    fraction,
-                })
-            };
-            tick(0.0);
-            let one = plan_one(c, facility_id, &name, week_start, from_day, time_limit, &tick)?;
-            Entry::new("plan_week", "visits", week_start)
-                .facility(Some(facility_id))
-                .after(&serde_json::json!({
-                    "placed": one.placed, "assigned": one.assigned, "kept": one.kept, "replaced": one.replaced,
-                    "unplaced": one.unplaced.len(), "from_day": from_day.to_string(),
-                }))
-                .write(c, actor)?;
-            report.placed += one.placed;
-            report.assigned += one.assigned;
-            report.kept += one.kept;
-            report.replaced += one.replaced;
-            report.unplaced.extend(one.unplaced);
-            report.walking_min += one.walking_min;
-            report.overtime_min += one.overtime_min;
-            report.caregiver_changes += one.caregiver_changes;
-            tick(1.0);
-            Ok(())
+            Ok(name)
         })?;
+        let tick = |fraction: f32| {
+            progress(PlanProgress {
+                facility_name: name.clone(),
+                index: i as u32 + 1,
+                total: facilities.len() as u32,
+                fraction,
+            })
+        };
+        tick(0.0);
+        // The week's series occurrences first: the plan is made around them.
+        fill_week(db, actor, facility_id, week_start)?;
+        let one = plan_one(db, actor, facility_id, &name, week_start, from_day, time_limit, &tick)?;
+        report.placed += one.placed;
+        report.assigned += one.assigned;
+        report.kept += one.kept;
+        report.replaced += one.replaced;
+        report.unplaced.extend(one.unplaced);
+        report.walking_min += one.walking_min;
+        report.overtime_min += one.overtime_min;
+        report.caregiver_changes += one.caregiver_changes;
+        tick(1.0);
     }
     report.secs = started.elapsed().as_secs_f64();
     Ok(report)
@@ -252,8 +251,19 @@ enum Origin {
     Kept { visit_id: i64, staff: Option<i64> },
 }
 
+/// Times a facility's week is read and solved again when someone changed it while it was
+/// being solved, before giving up with a message to try again.
+const PLAN_ATTEMPTS: usize = 3;
+
+/// Plans one facility's week in three steps, so that nothing else waits on the solver:
+/// the week is read on a reader (with a fingerprint of what the plan relies on), solved
+/// outside any transaction, and written in one short transaction that first checks the
+/// fingerprint — if a visit, plan item, staff member, leave, series, client or the
+/// facility's place changed meanwhile, the week is read and solved again.
+#[allow(clippy::too_many_arguments)]
 fn plan_one(
-    c: &Tx,
+    db: &Db,
+    actor: &Actor,
     facility_id: i64,
     facility_name: &str,
     week_start: NaiveDate,
@@ -261,16 +271,54 @@ fn plan_one(
     time_limit: Duration,
     tick: &dyn Fn(f32),
 ) -> Result<FacilityPlan> {
-    let week_end = week_start + Days::new(6);
     let at = PlanAt { facility_id, facility_name: facility_name.to_string(), week_start };
-    fill_series(c, facility_id, week_start)?;
-    let replaced = c.execute(
-        "DELETE FROM visits WHERE facility_id = ?1 AND day BETWEEN ?2 AND ?3
-            AND source = 'scheduler' AND status = 'planned' AND locked = 0",
-        params![facility_id, from_day.to_string(), week_end.to_string()],
-    )? as u32;
-    let existing = week_visits(c, facility_id, week_start)?;
-    let items = active_items(c, facility_id, week_start, c.today())?;
+    let today = db.clock().today();
+    for _ in 0..PLAN_ATTEMPTS {
+        let (week, seen) =
+            db.read(|c| Ok((read_week(c, &at, from_day, today)?, fingerprint(c, facility_id, week_start)?)))?;
+        let solved = solve_week(&at, week, time_limit, tick);
+        let written = db.write(|c| {
+            if fingerprint(c, facility_id, week_start)? != seen {
+                return Ok(None);
+            }
+            let plan = write_plan(c, facility_id, &solved)?;
+            Entry::new("plan_week", "visits", week_start)
+                .facility(Some(facility_id))
+                .after(&serde_json::json!({
+                    "placed": plan.placed, "assigned": plan.assigned, "kept": plan.kept, "replaced": plan.replaced,
+                    "unplaced": plan.unplaced.len(), "from_day": from_day.to_string(),
+                }))
+                .write(c, actor)?;
+            Ok(Some(plan))
+        })?;
+        if let Some(plan) = written {
+            return Ok(plan);
+        }
+    }
+    Err(crate::error::Invalid::new("visit.plan_changed_meanwhile", "week_start").with("facility", facility_name).into())
+}
+
+/// What a facility's week holds for the planner, read in one snapshot.
+struct WeekToPlan {
+    items: Vec<PlanItem>,
+    instance: Instance,
+    origins: Vec<Origin>,
+    /// The previous automatic plan of the days planned (planned, untouched): replaced.
+    replaced: Vec<i64>,
+}
+
+fn read_week(c: &Connection, at: &PlanAt, from_day: NaiveDate, today: NaiveDate) -> Result<WeekToPlan> {
+    let (facility_id, week_start) = (at.facility_id, at.week_start);
+    let mut existing = week_visits(c, facility_id, week_start)?;
+    let replaced: Vec<i64> = existing
+        .iter()
+        .filter(|v| {
+            v.day >= from_day && v.source == VisitSource::Scheduler && v.status == VisitStatus::Planned && !v.locked
+        })
+        .map(|v| v.id)
+        .collect();
+    existing.retain(|v| !replaced.contains(&v.id));
+    let items = active_items(c, facility_id, week_start, today)?;
     let staff_all = staff_facts(c, facility_id, week_start)?;
     let staff: Vec<StaffFacts> = staff_all.iter().filter(|s| s.job.does_care()).cloned().collect();
 
@@ -309,8 +357,23 @@ fn plan_one(
     }
     b.preferred_carers(c, facility_id, week_start)?;
     b.vehicles(&staff, week_start, from_day);
-    let mut instance = b.finish();
+    Ok(WeekToPlan { items, instance: b.finish(), origins, replaced })
+}
 
+/// What planning decided, to be written.
+struct SolvedWeek {
+    new_visits: Vec<VisitRow>,
+    /// Kept visits and who takes them (those placed without anyone, or whose staff is away).
+    assignments: Vec<(i64, i64)>,
+    replaced: Vec<i64>,
+    kept: u32,
+    unplaced: Vec<UnplacedVisit>,
+    score: schedule::Score,
+}
+
+fn solve_week(at: &PlanAt, week: WeekToPlan, time_limit: Duration, tick: &dyn Fn(f32)) -> SolvedWeek {
+    let WeekToPlan { items, mut instance, origins, replaced } = week;
+    let week_start = at.week_start;
     let kept = origins.iter().filter(|o| matches!(o, Origin::Kept { .. })).count() as u32;
     // The benchmark's problem does not know that a client receives one visit at a time:
     // a new visit that lands on another of the same client's is kept out of that time and
@@ -364,68 +427,122 @@ fn plan_one(
         })
     };
     let mut unplaced: Vec<UnplacedVisit> = Vec::new();
-    let mut placed = 0;
-    let mut assigned = 0;
+    let mut new_visits = Vec::new();
+    let mut assignments = Vec::new();
     for route in &solution.routes {
         let vehicle = instance.vehicles.iter().find(|v| v.id == route.vehicle).expect("the solver's own vehicle");
         let Id::Number(staff_id) = vehicle.carer else { unreachable!("carers are staff ids") };
         for stop in &route.stops {
             match &origins[stop.visit] {
                 Origin::New(index) if runs_into(staff_id, &instance.visits[stop.visit], stop.start) => {
-                    unplaced.push(explain(&at, &items[*index], &instance.visits[stop.visit], None));
+                    unplaced.push(explain(at, &items[*index], &instance.visits[stop.visit], None));
                 }
                 Origin::New(index) if client_busy.contains(&stop.visit) => {
                     unplaced.push(UnplacedVisit {
                         reason: "client_busy".into(),
-                        ..explain(&at, &items[*index], &instance.visits[stop.visit], None)
+                        ..explain(at, &items[*index], &instance.visits[stop.visit], None)
                     });
                 }
                 Origin::New(index) => {
                     let item = &items[*index];
                     let (day, start_min) = local(week_start, stop.start);
-                    insert_visit(
-                        c,
-                        &VisitRow {
-                            facility_id,
-                            client_id: item.client_id,
-                            plan_item_id: item.id,
-                            staff_id: Some(staff_id),
-                            day,
-                            start_min,
-                            duration_min: item.duration_min,
-                            place: item.place.as_str(),
-                            source: VisitSource::Scheduler,
-                            locked: false,
-                            makes_up_for: None,
-                        },
-                    )?;
-                    placed += 1;
+                    new_visits.push(VisitRow {
+                        facility_id: at.facility_id,
+                        client_id: item.client_id,
+                        plan_item_id: item.id,
+                        staff_id: Some(staff_id),
+                        day,
+                        start_min,
+                        duration_min: item.duration_min,
+                        place: item.place.as_str(),
+                        source: VisitSource::Scheduler,
+                        locked: false,
+                        makes_up_for: None,
+                    });
                 }
-                Origin::Kept { visit_id, staff: None } => {
-                    let changed = c.execute(
-                        "UPDATE visits SET staff_id = ?2, updated_at = ?3 WHERE id = ?1 AND staff_id IS NOT ?2",
-                        params![visit_id, staff_id, c.stamp()],
-                    )?;
-                    assigned += changed as u32;
-                }
+                Origin::Kept { visit_id, staff: None } => assignments.push((*visit_id, staff_id)),
                 Origin::Kept { .. } => {}
             }
         }
     }
     unplaced.extend(solution.unplaced.iter().filter_map(|u| match &origins[u.visit] {
-        Origin::New(index) => Some(explain(&at, &items[*index], &instance.visits[u.visit], Some(&u.reason))),
+        Origin::New(index) => Some(explain(at, &items[*index], &instance.visits[u.visit], Some(&u.reason))),
         Origin::Kept { .. } => None, // stays where it was; the week view shows its conflict
     }));
+    SolvedWeek { new_visits, assignments, replaced, kept, unplaced, score: solution.score }
+}
+
+/// Writes a solved week: the previous automatic plan out, the new visits in, the kept
+/// visits' staff set.
+fn write_plan(c: &Tx, facility_id: i64, solved: &SolvedWeek) -> Result<FacilityPlan> {
+    let mut delete = c.prepare_cached("DELETE FROM visits WHERE id = ?1 AND facility_id = ?2")?;
+    for id in &solved.replaced {
+        delete.execute(params![id, facility_id])?;
+    }
+    for row in &solved.new_visits {
+        insert_visit(c, row)?;
+    }
+    let mut assigned = 0;
+    for (visit_id, staff_id) in &solved.assignments {
+        assigned += c.execute(
+            "UPDATE visits SET staff_id = ?2, updated_at = ?3 WHERE id = ?1 AND staff_id IS NOT ?2",
+            params![visit_id, staff_id, c.stamp()],
+        )? as u32;
+    }
     Ok(FacilityPlan {
-        placed,
+        placed: solved.new_visits.len() as u32,
         assigned,
-        kept,
-        replaced,
-        unplaced,
-        walking_min: solution.score.travel,
-        overtime_min: solution.score.overtime,
-        caregiver_changes: solution.score.continuity,
+        kept: solved.kept,
+        replaced: solved.replaced.len() as u32,
+        unplaced: solved.unplaced.clone(),
+        walking_min: solved.score.travel,
+        overtime_min: solved.score.overtime,
+        caregiver_changes: solved.score.continuity,
     })
+}
+
+/// A digest of everything a facility's plan of the week relies on: the week's visits, the
+/// plan items, staff and their leave, the weekly series, the clients (status, home) and
+/// the facility's place. Equal digests before and after solving mean nobody changed them.
+fn fingerprint(c: &Connection, facility_id: i64, week_start: NaiveDate) -> Result<u64> {
+    use std::hash::{Hash, Hasher};
+    const OF_FACILITY: &[&str] = &[
+        "SELECT id, updated_at FROM care_plan_items WHERE facility_id = ?1 ORDER BY id",
+        "SELECT id, updated_at FROM staff WHERE facility_id = ?1 ORDER BY id",
+        "SELECT l.id, l.from_day, l.to_day FROM staff_leave l JOIN staff s ON s.id = l.staff_id
+          WHERE s.facility_id = ?1 ORDER BY l.id",
+        "SELECT id, updated_at FROM visit_series WHERE facility_id = ?1 ORDER BY id",
+        "SELECT id, status, home_lat, home_lon, updated_at FROM clients WHERE facility_id = ?1 ORDER BY id",
+        "SELECT lat, lon, updated_at FROM facilities WHERE id = ?1",
+    ];
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    let mut digest = |stmt: &mut rusqlite::CachedStatement, params: &[&dyn rusqlite::ToSql]| -> Result<()> {
+        let columns = stmt.column_count();
+        let mut rows = stmt.query(params)?;
+        while let Some(r) = rows.next()? {
+            for i in 0..columns {
+                match r.get_ref(i)? {
+                    rusqlite::types::ValueRef::Null => 0u8.hash(&mut h),
+                    rusqlite::types::ValueRef::Integer(n) => (1u8, n).hash(&mut h),
+                    rusqlite::types::ValueRef::Real(x) => (2u8, x.to_bits()).hash(&mut h),
+                    rusqlite::types::ValueRef::Text(t) | rusqlite::types::ValueRef::Blob(t) => (3u8, t).hash(&mut h),
+                }
+            }
+        }
+        Ok(())
+    };
+    let week_end = week_start + Days::new(6);
+    digest(
+        &mut c.prepare_cached(
+            "SELECT id, staff_id, day, start_min, duration_min, status, locked, source, series_id, updated_at
+               FROM visits WHERE facility_id = ?1 AND day BETWEEN ?2 AND ?3 ORDER BY id",
+        )?,
+        &[&facility_id, &week_start.to_string(), &week_end.to_string()],
+    )?;
+    for sql in OF_FACILITY {
+        digest(&mut c.prepare_cached(sql)?, &[&facility_id])?;
+    }
+    Ok(h.finish())
 }
 
 /// Times the week is solved again to keep a client's visits apart.

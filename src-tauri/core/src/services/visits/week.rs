@@ -2,9 +2,11 @@
 //! week, and the conflicts the rules find in it (`domain::visits::conflicts`).
 //!
 //! Decisions worth knowing:
-//! - Weekly series are written into the week when it is opened (and before the scheduler
-//!   plans it), from today on: an occurrence is a row like any other visit, so moving or
-//!   cancelling one changes that row only. Past days are never filled in after the fact.
+//! - Weekly series are written into a week by an explicit step, [`fill_week`] (the app takes
+//!   it before showing a week, the scheduler before planning one), from today on: an
+//!   occurrence is a row like any other visit, so moving or cancelling one changes that row
+//!   only. Past days are never filled in after the fact. The step looks first on a reader
+//!   and writes (audited) only when something is missing; the week itself is a plain read.
 //! - Only planned visits are checked for conflicts: a visit done is history.
 
 use std::collections::HashMap;
@@ -22,6 +24,7 @@ use crate::domain::visits::{
     conflicts, parse_clock, CarePlace, Conflict, GeoPoint, Place, StaffFacts, VisitFacts, VisitStatus,
 };
 use crate::error::Result;
+use crate::services::audit::Entry;
 use crate::services::people::{bad_column as bad, parse_list};
 use crate::store::{Db, Tx};
 
@@ -58,12 +61,11 @@ pub struct Week {
     pub my_staff_id: Option<i64>,
 }
 
-/// The week from Monday `week_start`, with series written in from today on.
+/// The week from Monday `week_start`, as stored: a read (see [`fill_week`] for the series).
 pub fn week(db: &Db, actor: &Actor, facility_id: i64, week_start: NaiveDate) -> Result<Week> {
     actor.require_at(Action::ViewPeople, facility_id)?;
     let week_start = super::week_of(week_start);
-    db.write(|c| {
-        fill_series(c, facility_id, week_start)?;
+    db.read(|c| {
         let visits = week_visits(c, facility_id, week_start)?;
         let facts = staff_facts(c, facility_id, week_start)?;
         let staff = week_staff(c, facility_id, week_start, &visits, &facts)?;
@@ -208,27 +210,70 @@ pub(crate) fn visit_facts(c: &Connection, facility_id: i64, visits: &[Visit]) ->
         .collect())
 }
 
-/// Writes the week's occurrences of the facility's weekly series, from today on: one per
-/// series and day it applies, unless already written (moved or cancelled ones included),
-/// for clients still active and plan items not ended.
-pub(crate) fn fill_series(c: &Tx, facility_id: i64, week_start: NaiveDate) -> Result<()> {
+/// The series occurrences of a day: one per series in force that day, of a client still
+/// active and a plan item not ended. `?1` facility, `?2` day, `?3` ISO weekday.
+const SERIES_OF_DAY: &str = "FROM visit_series vs
+           JOIN care_plan_items p ON p.id = vs.plan_item_id
+           JOIN clients cl ON cl.id = vs.client_id
+          WHERE vs.facility_id = ?1 AND vs.weekday = ?3 AND vs.from_day <= ?2
+            AND (vs.until_day IS NULL OR vs.until_day >= ?2)
+            AND (p.ends_on IS NULL OR p.ends_on >= ?2) AND p.starts_on <= ?2
+            AND cl.status = 'active'";
+
+/// Writes the week's series occurrences from today on into the week, if any is missing
+/// (an occurrence once written, moved or cancelled, is never written again); returns how
+/// many it wrote. Anyone who may see the week may take this step: it carries out what a
+/// manager decided when making the visit weekly. Audited when it writes.
+pub fn fill_week(db: &Db, actor: &Actor, facility_id: i64, week_start: NaiveDate) -> Result<u32> {
+    actor.require_at(Action::ViewPeople, facility_id)?;
+    let week_start = super::week_of(week_start);
+    let today = db.clock().today();
+    if db.read(|c| missing_series(c, facility_id, week_start, today))? == 0 {
+        return Ok(0);
+    }
+    db.write(|c| {
+        let written = fill_series(c, facility_id, week_start)?;
+        if written > 0 {
+            Entry::new("fill_series", "visits", week_start)
+                .facility(Some(facility_id))
+                .after(&serde_json::json!({ "visits": written, "from_day": today.max(week_start) }))
+                .write(c, actor)?;
+        }
+        Ok(written)
+    })
+}
+
+/// How many series occurrences of the week, from `today` on, are not written yet.
+fn missing_series(c: &Connection, facility_id: i64, week_start: NaiveDate, today: NaiveDate) -> Result<u32> {
+    let mut count = c.prepare_cached(&format!(
+        "SELECT count(*) {SERIES_OF_DAY}
+            AND NOT EXISTS (SELECT 1 FROM visits v WHERE v.series_id = vs.id AND v.series_day = ?2)"
+    ))?;
+    let mut missing = 0;
+    for day in week_days(week_start).filter(|d| *d >= today) {
+        missing += count.query_row(params![facility_id, day.to_string(), day.weekday().number_from_monday()], |r| {
+            r.get::<_, u32>(0)
+        })?;
+    }
+    Ok(missing)
+}
+
+/// Writes the week's occurrences of the facility's weekly series, from the transaction's
+/// today on, unless already written; returns how many it wrote.
+pub(crate) fn fill_series(c: &Tx, facility_id: i64, week_start: NaiveDate) -> Result<u32> {
     let today = c.today();
-    let now = c.stamp();
-    let mut insert = c.prepare_cached(
+    let mut insert = c.prepare_cached(&format!(
         "INSERT OR IGNORE INTO visits (facility_id, client_id, plan_item_id, series_id, series_day, staff_id, day,
              start_min, duration_min, place, source, locked, status, created_at, updated_at)
          SELECT vs.facility_id, vs.client_id, vs.plan_item_id, vs.id, ?2, vs.staff_id, ?2, vs.start_min,
-                vs.duration_min, p.place, 'series', 0, 'planned', ?3, ?3
-           FROM visit_series vs
-           JOIN care_plan_items p ON p.id = vs.plan_item_id
-           JOIN clients cl ON cl.id = vs.client_id
-          WHERE vs.facility_id = ?1 AND vs.weekday = ?4 AND vs.from_day <= ?2
-            AND (vs.until_day IS NULL OR vs.until_day >= ?2)
-            AND (p.ends_on IS NULL OR p.ends_on >= ?2) AND p.starts_on <= ?2
-            AND cl.status = 'active'",
-    )?;
+                vs.duration_min, p.place, 'series', 0, 'planned', ?4, ?4
+         {SERIES_OF_DAY}"
+    ))?;
+    let mut written = 0;
     for day in week_days(week_start).filter(|d| *d >= today) {
-        insert.execute(params![facility_id, day.to_string(), now, day.weekday().number_from_monday()])?;
+        written +=
+            insert.execute(params![facility_id, day.to_string(), day.weekday().number_from_monday(), c.stamp()])?
+                as u32;
     }
-    Ok(())
+    Ok(written)
 }
