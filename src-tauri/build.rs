@@ -111,6 +111,9 @@ const COMMANDS: &[&str] = &[
     "visits_plan_week",
     "report_make",
     "clock_now",
+    "backups_status",
+    "backup_now",
+    "backup_restore",
 ];
 
 fn main() {

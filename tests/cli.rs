@@ -169,3 +169,96 @@ fn report_writes_the_month_s_pdf_or_workbook_and_refuses_a_bad_month() {
         .collect();
     assert!(leftovers.is_empty(), "no half-written file: {leftovers:?}");
 }
+
+/// Every subcommand that uses the database, with arguments it would accept.
+fn database_commands(out: &std::path::Path) -> Vec<Vec<String>> {
+    let o = |name: &str| out.join(name).display().to_string();
+    [
+        vec!["summary"],
+        vec!["facilities", "list"],
+        vec!["accounts", "list"],
+        vec!["subsidy", "list"],
+        vec!["subsidy", "set", "--category", "standard", "--fen", "300"],
+        vec!["search", "张"],
+        vec!["backup", &o("b.db")],
+        vec!["restore", &o("b.db")],
+        vec!["export", "clients", "--out", &o("c.xlsx")],
+        vec!["report", "--month", "2026-10", "--out", &o("r.pdf")],
+        vec!["import", &o("x.csv")],
+    ]
+    .into_iter()
+    .map(|args| args.into_iter().map(String::from).collect())
+    .collect()
+}
+
+#[test]
+fn a_db_path_that_does_not_exist_is_refused_by_every_command_and_nothing_is_created() {
+    let dir = tempfile::tempdir().unwrap();
+    let typo = dir.path().join("cc.db");
+    std::fs::write(dir.path().join("x.csv"), "姓名\n").unwrap();
+    for args in database_commands(dir.path()) {
+        let out = cli().arg("--db").arg(&typo).args(["--lang", "en"]).args(&args).output().unwrap();
+        assert!(!out.status.success(), "{args:?} succeeded on a missing database");
+        let said = String::from_utf8_lossy(&out.stderr);
+        assert!(said.contains("There is no database at"), "{args:?}: {said}");
+        assert!(!typo.exists(), "{args:?} created the database");
+    }
+    // seed-demo creates one, and says so.
+    let out = cli().arg("--db").arg(&typo).args(["--lang", "en", "seed-demo"]).output().unwrap();
+    assert!(out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("Created a new database"));
+}
+
+#[test]
+fn a_command_that_only_reads_never_upgrades_an_older_database() {
+    let dir = tempfile::tempdir().unwrap();
+    let old = dir.path().join("v1.db");
+    {
+        let c = rusqlite::Connection::open(&old).unwrap();
+        c.execute_batch(include_str!("fixtures/schema_v1.sql")).unwrap();
+        c.pragma_update(None, "user_version", 1).unwrap();
+    }
+    let version = || -> i64 {
+        rusqlite::Connection::open(&old).unwrap().pragma_query_value(None, "user_version", |r| r.get(0)).unwrap()
+    };
+    for args in [vec!["summary"], vec!["facilities", "list"], vec!["accounts", "list"], vec!["search", "王"]] {
+        let out = cli().arg("--db").arg(&old).args(["--lang", "zh-CN"]).args(&args).output().unwrap();
+        assert!(!out.status.success(), "{args:?}");
+        assert!(String::from_utf8_lossy(&out.stderr).contains("请先打开 CareCircle 应用"), "{args:?}");
+        assert_eq!(version(), 1, "{args:?} changed the schema");
+    }
+    assert!(!dir.path().join("backups").exists(), "nothing was backed up either");
+    // A command that writes upgrades it, after a checked backup of the old one.
+    let backup = dir.path().join("copy.db");
+    run_ok(&["--db", old.to_str().unwrap(), "backup", backup.to_str().unwrap()]);
+    assert!(version() > 1);
+    let kept: Vec<_> = std::fs::read_dir(dir.path().join("backups")).unwrap().map(|e| e.unwrap().file_name()).collect();
+    assert_eq!(kept.len(), 1, "{kept:?}");
+    assert!(kept[0].to_string_lossy().starts_with("pre-migration-v1-"));
+}
+
+#[test]
+fn a_backup_and_a_restore_from_the_command_line_are_audited() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("city.db");
+    run_ok(&["--db", db.to_str().unwrap(), "seed-demo"]);
+    let copy = dir.path().join("copy.db");
+    let made: serde_json::Value =
+        serde_json::from_str(&run_ok(&["--db", db.to_str().unwrap(), "backup", copy.to_str().unwrap()])).unwrap();
+    assert_eq!(made["schema_version"], 8);
+    let restored: serde_json::Value =
+        serde_json::from_str(&run_ok(&["--db", db.to_str().unwrap(), "restore", copy.to_str().unwrap()])).unwrap();
+    let actions = |path: &std::path::Path| -> Vec<String> {
+        let c = rusqlite::Connection::open(path).unwrap();
+        let mut stmt = c
+            .prepare("SELECT action FROM audit_log WHERE entity = 'database' AND action != 'seed_demo' ORDER BY id")
+            .unwrap();
+        let found = stmt.query_map([], |r| r.get(0)).unwrap().collect::<rusqlite::Result<_>>().unwrap();
+        found
+    };
+    // The copy was made before its backup was logged; the restored database logs the restore.
+    assert_eq!(actions(&db), ["restore"]);
+    // The replaced database, saved aside, keeps its whole log: the backup and the restore.
+    let aside = std::path::PathBuf::from(restored["previous_saved_to"].as_str().unwrap());
+    assert_eq!(actions(&aside), ["backup", "restore_replaced"]);
+}

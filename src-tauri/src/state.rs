@@ -3,6 +3,7 @@
 //! alone.
 
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
@@ -16,6 +17,8 @@ pub struct AppState {
     clock: Clock,
     /// Why the day's automatic backup failed, if it did (managers see it).
     backup_problem: Arc<Mutex<Option<Arc<CoreError>>>>,
+    /// True while the day's automatic backup is being written.
+    backup_running: Arc<AtomicBool>,
     session: Mutex<Option<Actor>>,
     locale: Mutex<Locale>,
     /// The front desk's search index, shared by every search and rebuilt only after changes.
@@ -37,6 +40,7 @@ impl AppState {
             db_path,
             clock,
             backup_problem: Arc::new(Mutex::new(None)),
+            backup_running: Arc::new(AtomicBool::new(false)),
             session: Mutex::new(None),
             locale: Mutex::new(Locale::default()),
             search: Arc::new(SearchCache::new()),
@@ -63,11 +67,24 @@ impl AppState {
     pub fn start_daily_backup(&self) {
         if let Ok(db) = self.db() {
             let problem = self.backup_problem.clone();
+            let running = self.backup_running.clone();
+            running.store(true, Ordering::SeqCst);
             tauri::async_runtime::spawn_blocking(move || {
                 let outcome = backups::daily(&db).err().map(Arc::new);
                 *problem.lock().unwrap_or_else(|e| e.into_inner()) = outcome;
+                running.store(false, Ordering::SeqCst);
             });
         }
+    }
+
+    /// True while the day's automatic backup is being written.
+    pub fn backup_running(&self) -> bool {
+        self.backup_running.load(Ordering::SeqCst)
+    }
+
+    /// A good backup made by hand settles an automatic one that failed.
+    pub fn clear_backup_problem(&self) {
+        *self.backup_problem.lock().unwrap_or_else(|e| e.into_inner()) = None;
     }
 
     /// Why the last automatic backup failed, if it did.

@@ -12,6 +12,8 @@ import type { Board } from './bindings/Board'
 import type { BoardEntry } from './bindings/BoardEntry'
 import type { Checkup } from './bindings/Checkup'
 import type { CheckupInput } from './bindings/CheckupInput'
+import type { BackupFile } from './bindings/BackupFile'
+import type { BackupStatus } from './bindings/BackupStatus'
 import type { Child } from './bindings/Child'
 import type { ClockReading } from './bindings/ClockReading'
 import type { ChildInput } from './bindings/ChildInput'
@@ -25,6 +27,7 @@ import type { DistrictNode } from './bindings/DistrictNode'
 import type { DueFollowUp } from './bindings/DueFollowUp'
 import type { ErrorPayload } from './bindings/ErrorPayload'
 import type { Facility } from './bindings/Facility'
+import type { RestoreReport } from './bindings/RestoreReport'
 import type { ReportFormat } from './bindings/ReportFormat'
 import type { ReportProgress } from './bindings/ReportProgress'
 import type { SavedReport } from './bindings/SavedReport'
@@ -105,6 +108,13 @@ export interface AppInfo {
   summary: CitySummary
 }
 
+/** The backups, with why today's automatic one failed if it did. */
+export interface BackupOverview extends BackupStatus {
+  problem: ErrorPayload | null
+  /** The day's automatic backup is being written now. */
+  running: boolean
+}
+
 /** A command's failure: `code` is stable, `message` is ready to show in the UI language. */
 export class ApiError extends Error {
   constructor(public payload: ErrorPayload) {
@@ -159,6 +169,12 @@ export const api = {
   accountLinkStaff: (id: number, staffId: number | null) => call<AccountSummary>('account_link_staff', { id, staffId }),
   accountResetPassword: (id: number, password: string) => call<void>('account_reset_password', { id, password }),
   auditRecent: (limit: number) => call<AuditRecord[]>('audit_recent', { limit }),
+  /** The last good backup and the list (managers). */
+  backupsStatus: () => call<BackupOverview>('backups_status'),
+  /** A checked copy in the backup folder, now (managers). */
+  backupNow: () => call<BackupFile>('backup_now'),
+  /** Replaces the database with a listed backup; the current one is saved first (city office). */
+  backupRestore: (fileName: string) => call<RestoreReport>('backup_restore', { fileName }),
 
   clientsList: (query: ListQuery) => call<Page<ClientSummary>>('clients_list', { query }),
   /** Audited: every call is a view of the person's record. */

@@ -44,6 +44,7 @@ export const router = createRouter({
         { path: 'accounts', name: 'accounts', component: () => import('./views/Accounts.vue'), meta: { managers: true } },
         { path: 'reports', name: 'reports', component: () => import('./views/Reports.vue'), meta: { managers: true } },
         { path: 'audit', name: 'audit', component: () => import('./views/AuditLog.vue'), meta: { managers: true } },
+        { path: 'backups', name: 'backups', component: () => import('./views/Backups.vue'), meta: { managers: true } },
       ],
     },
     { path: '/:rest(.*)', redirect: '/' },

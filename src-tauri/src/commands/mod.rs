@@ -3,6 +3,7 @@
 
 pub mod accounts;
 pub mod app;
+pub mod backups;
 pub mod child_health;
 pub mod frontdesk;
 pub mod health;
@@ -128,6 +129,9 @@ macro_rules! all_commands {
             $crate::commands::visits::visits_plan_week,
             $crate::commands::reports::report_make,
             $crate::commands::app::clock_now,
+            $crate::commands::backups::backups_status,
+            $crate::commands::backups::backup_now,
+            $crate::commands::backups::backup_restore,
         ]
     };
 }

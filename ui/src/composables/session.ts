@@ -50,3 +50,6 @@ export const canScheduleVisits = canBookMeals
 export const canPlanSchedules = canManageAccounts
 /** Monthly reports (PDF and Excel): managers; the whole city only the city office. */
 export const canPrintReports = canManageAccounts
+/** See the last good backup and back up now (managers); restoring is the city office's. */
+export const canBackUp = canManageAccounts
+export const canRestore = isCityAdmin

@@ -25,6 +25,8 @@ use crate::store::Db;
 #[ts(export)]
 pub struct BackupStatus {
     pub folder: String,
+    /// The newest good copy of the database as it is kept now: a copy saved aside by a
+    /// restore holds the data that was replaced, so it does not count.
     pub latest: Option<BackupFile>,
     pub backups: Vec<BackupFile>,
 }
@@ -41,7 +43,8 @@ pub fn status(db: &Db, actor: &Actor) -> Result<BackupStatus> {
     actor.require(Action::BackUp)?;
     let folder = db.backup_folder();
     let backups = backup::list(&folder)?;
-    Ok(BackupStatus { folder: folder.display().to_string(), latest: backups.first().cloned(), backups })
+    let latest = backups.iter().find(|b| b.kind != Kind::BeforeRestore.code()).cloned();
+    Ok(BackupStatus { folder: folder.display().to_string(), latest, backups })
 }
 
 fn audit_backup(db: &Db, actor: &Actor, file: &BackupFile) -> Result<()> {
@@ -102,6 +105,17 @@ pub fn restore(db: &Db, actor: &Actor, src: &Path) -> Result<RestoreReport> {
         Entry::new("restore", "database", &report.restored_from).after(&report).write(c, actor)
     })?;
     Ok(report)
+}
+
+/// Restores one of the backups in the backup folder, named as the list shows it: the app
+/// offers only those (a file elsewhere is the CLI's `restore PATH`).
+pub fn restore_listed(db: &Db, actor: &Actor, file_name: &str) -> Result<RestoreReport> {
+    actor.require(Action::Administer)?;
+    let listed = backup::list(&db.backup_folder())?
+        .into_iter()
+        .find(|b| b.file_name == file_name)
+        .ok_or_else(|| CoreError::NotFound { entity: "backup", id: file_name.to_string() })?;
+    restore(db, actor, Path::new(&listed.path))
 }
 
 fn people_revision(c: &Connection) -> Result<i64> {

@@ -239,11 +239,6 @@ pub fn list(folder: &Path) -> Result<Vec<BackupFile>> {
     Ok(found)
 }
 
-/// The newest good backup, if any.
-pub fn latest(folder: &Path) -> Result<Option<BackupFile>> {
-    Ok(list(folder)?.into_iter().next())
-}
-
 /// Whether today's daily backup (Wuhai's day of `now`) is still to be made.
 pub fn daily_due(folder: &Path, now: DateTime<Utc>) -> Result<bool> {
     let today = clock::local_day(now);

@@ -1,0 +1,42 @@
+//! Backups: the time of the last good one and the list (managers), "back up now", and
+//! restoring one of the list (the city office).
+
+use carecircle_core::services::backups::{self, BackupStatus, RestoreReport};
+use carecircle_core::store::backup::BackupFile;
+use carecircle_core::ErrorPayload;
+use serde::Serialize;
+use tauri::State;
+
+use crate::state::AppState;
+
+/// The backups, and why today's automatic one failed if it did.
+#[derive(Serialize)]
+pub struct BackupOverview {
+    #[serde(flatten)]
+    status: BackupStatus,
+    problem: Option<ErrorPayload>,
+    /// The day's automatic backup is being written now.
+    running: bool,
+}
+
+#[tauri::command]
+pub async fn backups_status(state: State<'_, AppState>) -> Result<BackupOverview, ErrorPayload> {
+    let (problem, running) = (state.backup_problem(), state.backup_running());
+    let status = state.as_actor(move |db, actor| backups::status(db, actor)).await?;
+    Ok(BackupOverview { status, problem, running })
+}
+
+#[tauri::command]
+pub async fn backup_now(state: State<'_, AppState>) -> Result<BackupFile, ErrorPayload> {
+    let file = state.as_actor(move |db, actor| backups::back_up_now(db, actor)).await?;
+    state.clear_backup_problem();
+    Ok(file)
+}
+
+/// Replaces the database with a listed backup; the search index is rebuilt after.
+#[tauri::command]
+pub async fn backup_restore(state: State<'_, AppState>, file_name: String) -> Result<RestoreReport, ErrorPayload> {
+    let report = state.as_actor(move |db, actor| backups::restore_listed(db, actor, &file_name)).await?;
+    state.warm_search();
+    Ok(report)
+}
