@@ -114,6 +114,7 @@ const COMMANDS: &[&str] = &[
     "backups_status",
     "backup_now",
     "backup_restore",
+    "account_unlock",
 ];
 
 fn main() {

@@ -129,3 +129,57 @@ fn disabled_accounts_cannot_sign_in_and_nobody_disables_themselves() {
     accounts::change_own_password(&t.db, &nurse, "new-password-2", "third-password").unwrap();
     assert!(accounts::change_own_password(&t.db, &nurse, "wrong-old", "fourth-password").is_err());
 }
+
+#[test]
+fn wrong_passwords_typed_at_the_same_moment_all_count() {
+    let (t, admin) = common::seeded();
+    let (centre, _) = common::two_elder_facilities(&t.db);
+    common::account(&t.db, &admin, "qiantai", Role::FrontDesk, Some(centre));
+    let db = std::sync::Arc::new(t.db);
+    let now = db.clock().now();
+    // Eight windows (or a script) try at once: each reads the account before any has
+    // written, so counting from what was read would lose all but one.
+    let start = std::sync::Arc::new(std::sync::Barrier::new(MAX_FAILED_ATTEMPTS as usize));
+    let tries: Vec<_> = (0..MAX_FAILED_ATTEMPTS)
+        .map(|_| {
+            let (db, start) = (db.clone(), start.clone());
+            std::thread::spawn(move || {
+                start.wait();
+                accounts::sign_in_at(&db, "qiantai", "wrong-password", now)
+            })
+        })
+        .collect();
+    for attempt in tries {
+        assert!(matches!(attempt.join().unwrap(), Err(CoreError::BadCredentials)));
+    }
+    assert_eq!(common::count(&db, "SELECT count(*) FROM audit_log WHERE action = 'sign_in_failed'"), 5);
+    // Locked: even the right password waits, and the message says until when (Wuhai time).
+    match accounts::sign_in_at(&db, "qiantai", "password-1", now) {
+        Err(CoreError::AccountLocked { until }) => assert_eq!(until, "2026-11-29 10:05"),
+        other => panic!("expected the lock, got {other:?}"),
+    }
+    assert_eq!(common::count(&db, "SELECT count(*) FROM audit_log WHERE action = 'locked'"), 1);
+}
+
+#[test]
+fn managers_see_locked_accounts_and_unlock_them() {
+    let (t, admin) = common::seeded();
+    let (mine, other) = common::two_elder_facilities(&t.db);
+    let manager = common::account(&t.db, &admin, "zhanzhang", Role::FacilityManager, Some(mine));
+    let elsewhere = common::account(&t.db, &admin, "bieren", Role::FacilityManager, Some(other));
+    let desk = common::account(&t.db, &admin, "qiantai", Role::FrontDesk, Some(mine));
+    let now = t.db.clock().now();
+    for _ in 0..MAX_FAILED_ATTEMPTS {
+        let _ = accounts::sign_in_at(&t.db, "qiantai", "wrong-password", now);
+    }
+    let listed = accounts::list_accounts(&t.db, &manager).unwrap();
+    let locked = listed.iter().find(|a| a.username == "qiantai").unwrap();
+    assert_eq!(locked.locked_until.as_deref(), Some("2026-11-29T02:05:00Z"));
+    // Only whoever manages the account may lift the lock.
+    assert!(matches!(accounts::unlock(&t.db, &elsewhere, locked.id), Err(CoreError::Forbidden)));
+    assert!(matches!(accounts::unlock(&t.db, &desk, locked.id), Err(CoreError::Forbidden)));
+    let unlocked = accounts::unlock(&t.db, &manager, locked.id).unwrap();
+    assert_eq!(unlocked.locked_until, None);
+    assert!(accounts::sign_in_at(&t.db, "qiantai", "password-1", now).is_ok(), "in at once");
+    assert_eq!(common::count(&t.db, "SELECT count(*) FROM audit_log WHERE action = 'unlock'"), 1);
+}

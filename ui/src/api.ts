@@ -165,6 +165,8 @@ export const api = {
   accountsList: () => call<AccountSummary[]>('accounts_list'),
   accountCreate: (account: NewAccount) => call<AccountSummary>('account_create', { account }),
   accountSetActive: (id: number, active: boolean) => call<AccountSummary>('account_set_active', { id, active }),
+  /** Lifts a lock left by wrong passwords. */
+  accountUnlock: (id: number) => call<AccountSummary>('account_unlock', { id }),
   /** Which staff record the account is (a caregiver records that staff member's visits). */
   accountLinkStaff: (id: number, staffId: number | null) => call<AccountSummary>('account_link_staff', { id, staffId }),
   accountResetPassword: (id: number, password: string) => call<void>('account_reset_password', { id, password }),

@@ -79,6 +79,12 @@ pub async fn account_link_staff(
     state.as_actor(move |db, actor| accounts::link_staff(db, actor, id, staff_id)).await
 }
 
+/// Lifts a lock left by wrong passwords before it runs out.
+#[tauri::command]
+pub async fn account_unlock(state: State<'_, AppState>, id: i64) -> Result<AccountSummary, ErrorPayload> {
+    state.as_actor(move |db, actor| accounts::unlock(db, actor, id)).await
+}
+
 #[tauri::command]
 pub async fn account_set_active(
     state: State<'_, AppState>,

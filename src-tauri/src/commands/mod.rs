@@ -132,6 +132,7 @@ macro_rules! all_commands {
             $crate::commands::backups::backups_status,
             $crate::commands::backups::backup_now,
             $crate::commands::backups::backup_restore,
+            $crate::commands::accounts::account_unlock,
         ]
     };
 }

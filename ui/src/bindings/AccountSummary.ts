@@ -5,4 +5,9 @@ export type AccountSummary = { id: number, username: string, display_name: strin
 /**
  * The staff record this account is (a caregiver records their own visits).
  */
-staff_id: number | null, staff_name: string | null, };
+staff_id: number | null, staff_name: string | null, 
+/**
+ * Until when (UTC) too many wrong passwords keep it locked; a time in the past is
+ * no lock.
+ */
+locked_until: string | null, };

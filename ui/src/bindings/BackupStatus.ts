@@ -4,4 +4,9 @@ import type { BackupFile } from "./BackupFile";
 /**
  * What a manager sees: where backups go, the newest good one, and all of them.
  */
-export type BackupStatus = { folder: string, latest: BackupFile | null, backups: Array<BackupFile>, };
+export type BackupStatus = { folder: string, 
+/**
+ * The newest good copy of the database as it is kept now: a copy saved aside by a
+ * restore holds the data that was replaced, so it does not count.
+ */
+latest: BackupFile | null, backups: Array<BackupFile>, };

@@ -15,7 +15,7 @@ use super::audit::Entry;
 use crate::domain::account::{Action, Actor, Role};
 use crate::domain::text;
 use crate::error::{CoreError, Invalid, Result};
-use crate::store::Db;
+use crate::store::{parse_utc_stamp, utc_stamp, Db};
 
 /// After this many wrong passwords in a row the account is locked for [`LOCK_MINUTES`].
 pub const MAX_FAILED_ATTEMPTS: i64 = 5;
@@ -47,6 +47,9 @@ pub struct AccountSummary {
     /// The staff record this account is (a caregiver records their own visits).
     pub staff_id: Option<i64>,
     pub staff_name: Option<String>,
+    /// Until when (UTC) too many wrong passwords keep it locked; a time in the past is
+    /// no lock.
+    pub locked_until: Option<String>,
 }
 
 impl AccountSummary {
@@ -64,6 +67,7 @@ impl AccountSummary {
             last_sign_in_at: r.get("last_sign_in_at")?,
             staff_id: r.get("staff_id")?,
             staff_name: r.get("staff_name")?,
+            locked_until: r.get("locked_until")?,
         })
     }
 }
@@ -154,13 +158,12 @@ struct StoredAccount {
     actor: Actor,
     hash: String,
     active: bool,
-    failed_attempts: i64,
     locked_until: Option<String>,
 }
 
 fn find_for_sign_in(c: &Connection, username: &str) -> Result<Option<StoredAccount>> {
     Ok(c.prepare_cached(
-        "SELECT id, username, display_name, password_hash, role, facility_id, active, failed_attempts, locked_until
+        "SELECT id, username, display_name, password_hash, role, facility_id, active, locked_until
          FROM accounts WHERE username = ?1",
     )?
     .query_row([username], |r| {
@@ -175,7 +178,6 @@ fn find_for_sign_in(c: &Connection, username: &str) -> Result<Option<StoredAccou
             },
             hash: r.get("password_hash")?,
             active: r.get("active")?,
-            failed_attempts: r.get("failed_attempts")?,
             locked_until: r.get("locked_until")?,
         })
     })
@@ -195,46 +197,81 @@ pub fn sign_in_at(db: &Db, username: &str, password: &str, now: DateTime<Utc>) -
         verify_password(password, decoy_hash());
         return Err(CoreError::BadCredentials);
     };
-    if let Some(until) = account.locked_until.as_deref().and_then(|u| u.parse::<DateTime<Utc>>().ok()) {
-        if until > now {
-            return Err(CoreError::AccountLocked {
-                until: until
-                    .with_timezone(&chrono::FixedOffset::east_opt(8 * 3600).expect("UTC+8"))
-                    .format("%H:%M")
-                    .to_string(),
-            });
-        }
+    if let Some(until) = lock_in_force(account.locked_until.as_deref(), now) {
+        return Err(locked(until));
     }
+    // The hash is checked outside the write lock (it takes a while, on purpose); what the
+    // attempt changes is decided inside it, from the row as it is then, so attempts made
+    // at the same moment (two windows, a script) all count.
     let good = verify_password(password, &account.hash);
-    let stamp = now.format("%Y-%m-%dT%H:%M:%SZ").to_string();
-    db.write(|c| {
-        let actor = &account.actor;
+    let actor = &account.actor;
+    let outcome = db.write(|c| {
+        let locked_until: Option<String> =
+            c.query_row("SELECT locked_until FROM accounts WHERE id = ?1", [actor.account_id], |r| r.get(0))?;
+        if let Some(until) = lock_in_force(locked_until.as_deref(), now) {
+            return Ok(Err(locked(until)));
+        }
         if !good {
-            let failed = account.failed_attempts + 1;
-            let lock = (failed >= MAX_FAILED_ATTEMPTS)
-                .then(|| (now + Duration::minutes(LOCK_MINUTES)).format("%Y-%m-%dT%H:%M:%SZ").to_string());
-            let failed = if lock.is_some() { 0 } else { failed };
-            c.execute(
-                "UPDATE accounts SET failed_attempts = ?1, locked_until = ?2 WHERE id = ?3",
-                params![failed, lock, actor.account_id],
+            let failed: i64 = c.query_row(
+                "UPDATE accounts SET failed_attempts = failed_attempts + 1 WHERE id = ?1 RETURNING failed_attempts",
+                [actor.account_id],
+                |r| r.get(0),
             )?;
             Entry::new("sign_in_failed", "account", actor.account_id).facility(actor.facility_id).write(c, actor)?;
-            return Ok(());
+            if failed >= MAX_FAILED_ATTEMPTS {
+                let until = now + Duration::minutes(LOCK_MINUTES);
+                c.execute(
+                    "UPDATE accounts SET failed_attempts = 0, locked_until = ?1 WHERE id = ?2",
+                    params![utc_stamp(until), actor.account_id],
+                )?;
+                Entry::new("locked", "account", actor.account_id)
+                    .facility(actor.facility_id)
+                    .after(&serde_json::json!({ "until": utc_stamp(until), "failed_attempts": failed }))
+                    .write(c, actor)?;
+            }
+            return Ok(Err(CoreError::BadCredentials));
         }
-        if account.active {
-            c.execute(
-                "UPDATE accounts SET failed_attempts = 0, locked_until = NULL, last_sign_in_at = ?1 WHERE id = ?2",
-                params![stamp, actor.account_id],
-            )?;
-            Entry::new("sign_in", "account", actor.account_id).facility(actor.facility_id).write(c, actor)?;
+        if !account.active {
+            return Ok(Err(CoreError::AccountDisabled));
         }
-        Ok(())
+        c.execute(
+            "UPDATE accounts SET failed_attempts = 0, locked_until = NULL, last_sign_in_at = ?1 WHERE id = ?2",
+            params![utc_stamp(now), actor.account_id],
+        )?;
+        Entry::new("sign_in", "account", actor.account_id).facility(actor.facility_id).write(c, actor)?;
+        Ok(Ok(()))
     })?;
-    match (good, account.active) {
-        (false, _) => Err(CoreError::BadCredentials),
-        (true, false) => Err(CoreError::AccountDisabled),
-        (true, true) => Ok(account.actor),
-    }
+    outcome.map(|()| account.actor)
+}
+
+/// The end of a lock still in force at `now`.
+fn lock_in_force(locked_until: Option<&str>, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
+    locked_until.and_then(parse_utc_stamp).filter(|until| *until > now)
+}
+
+/// "Locked until 10:05" (Wuhai's time; the date too when it is not today's).
+fn locked(until: DateTime<Utc>) -> CoreError {
+    CoreError::AccountLocked { until: crate::clock::local_time(until).format("%Y-%m-%d %H:%M").to_string() }
+}
+
+/// Lifts a lock before it runs out, for someone who has remembered their password (or had
+/// it reset): whoever may manage the account (see `may_grant`); audited.
+pub fn unlock(db: &Db, actor: &Actor, id: i64) -> Result<AccountSummary> {
+    actor.require(Action::ManageAccounts)?;
+    db.write(|c| {
+        let before = get_summary(c, id)?;
+        // Whoever may disable an account may unlock it.
+        if !may_grant(actor, before.role, before.facility_id) {
+            return Err(CoreError::Forbidden);
+        }
+        c.execute("UPDATE accounts SET failed_attempts = 0, locked_until = NULL WHERE id = ?1", [id])?;
+        let after = get_summary(c, id)?;
+        Entry::new("unlock", "account", id)
+            .facility(after.facility_id)
+            .before(&serde_json::json!({ "locked_until": before.locked_until }))
+            .write(c, actor)?;
+        Ok(after)
+    })
 }
 
 /// Which roles an actor may give: the city administrator any; a facility manager the
