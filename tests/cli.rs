@@ -262,3 +262,29 @@ fn a_backup_and_a_restore_from_the_command_line_are_audited() {
     let aside = std::path::PathBuf::from(restored["previous_saved_to"].as_str().unwrap());
     assert_eq!(actions(&aside), ["backup", "restore_replaced"]);
 }
+
+#[test]
+fn a_crafted_roster_is_refused_with_a_message_and_the_process_does_not_abort() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("city.db");
+    run_ok(&["--db", db.to_str().unwrap(), "seed-demo"]);
+    // A cell at A1 and one at XFD1048576: read as a rectangle, 17 billion cells.
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet();
+    sheet.write_string(0, 0, "姓名").unwrap();
+    sheet.write_string(1_048_575, 16_383, "x").unwrap();
+    let far = dir.path().join("名单.xlsx");
+    book.save(&far).unwrap();
+    let renamed = dir.path().join("照片.csv");
+    std::fs::write(&renamed, b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR").unwrap();
+    for (file, says) in [(&far, "列数超过"), (&renamed, "文件内容与扩展名不符")] {
+        let out = cli()
+            .args(["--db", db.to_str().unwrap(), "--lang", "zh-CN", "import"])
+            .arg(file)
+            .args(["--kind", "clients", "--facility", "1"])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(1), "refused, not aborted: {:?}", out.status);
+        assert!(String::from_utf8_lossy(&out.stderr).contains(says), "{}", String::from_utf8_lossy(&out.stderr));
+    }
+}

@@ -4,6 +4,7 @@
 //! scope, audit) is enforced once, here.
 
 pub mod clock;
+pub mod dates;
 pub mod demo;
 pub mod domain;
 pub mod error;

@@ -264,6 +264,7 @@ pub struct AssessmentScores {
 fn assessment_date(raw: &str, today: NaiveDate) -> Result<NaiveDate, Invalid> {
     let date = NaiveDate::parse_from_str(raw.trim(), "%Y-%m-%d")
         .map_err(|_| Invalid::new("assessment.date_invalid", "assessed_on").with("value", raw))?;
+    let date = crate::dates::checked(date, "assessed_on")?;
     if date > today {
         return Err(Invalid::new("assessment.date_future", "assessed_on").with("date", date));
     }

@@ -18,9 +18,9 @@ impl Month {
         Month::new(year, month).ok_or_else(invalid)
     }
 
-    /// None for a month chrono cannot hold with the month after it.
+    /// None for a month outside 1900–2100 (see `crate::dates`) or that does not exist.
     pub fn new(year: i32, month: u32) -> Option<Month> {
-        if !(1900..=9998).contains(&year) {
+        if !(1900..=2100).contains(&year) {
             return None;
         }
         NaiveDate::from_ymd_opt(year, month, 1).map(|first| Month { first })
@@ -85,6 +85,40 @@ mod tests {
         assert_eq!(Month::parse("2026-12").unwrap().next().to_string(), "2027-01");
         for bad in ["", "2026", "2026-13", "2026-0", "10-2026x", "二〇二六-十", "9999-12"] {
             assert_eq!(Month::parse(bad).unwrap_err().code, "report.month_invalid", "{bad:?}");
+        }
+    }
+}
+
+/// Property tests: any text is a month or a refusal, never a panic; every month from 1900
+/// to 2100 reads back as written; nothing outside is accepted.
+#[cfg(test)]
+mod properties {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 2000, ..ProptestConfig::default() })]
+
+        #[test]
+        fn any_text_is_answered_without_a_panic(raw in any::<String>()) {
+            if let Ok(m) = Month::parse(&raw) {
+                prop_assert!((1900..=2100).contains(&m.year()));
+                prop_assert!(m.first() <= m.last() && m.days().count() >= 28);
+            }
+        }
+
+        #[test]
+        fn months_read_back_as_written(year in 1900i32..=2100, month in 1u32..=12) {
+            let m = Month::parse(&format!("{year}-{month:02}")).unwrap();
+            prop_assert_eq!(Month::parse(&m.to_string()).unwrap(), m);
+            prop_assert_eq!(m.next().previous(), m);
+        }
+
+        #[test]
+        fn years_outside_the_range_are_refused(year in prop_oneof![i32::MIN..1900, 2101..=i32::MAX], month in 1u32..=12) {
+            let typed = format!("{year}-{month}");
+            prop_assert!(Month::parse(&typed).is_err());
         }
     }
 }

@@ -162,9 +162,9 @@ pub struct Identity {
     pub birth_date: NaiveDate,
 }
 
+/// A day as typed (`YYYY-MM-DD`), between 1900 and 2100 (see `crate::dates`).
 pub fn parse_date(raw: &str, field: &'static str) -> Result<NaiveDate, Invalid> {
-    NaiveDate::parse_from_str(raw.trim(), "%Y-%m-%d")
-        .map_err(|_| Invalid::new("date.invalid", field).with("value", raw))
+    crate::dates::parse_day(raw, field)
 }
 
 /// Whole months from `birth` to `on`: how childcare counts a small child's age.

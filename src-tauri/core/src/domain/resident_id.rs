@@ -165,3 +165,65 @@ mod tests {
         );
     }
 }
+
+/// Property tests: any text is answered with an ID or a refusal, never a panic; every
+/// well-formed number is accepted with what it encodes; a single mistyped digit is caught.
+#[cfg(test)]
+mod properties {
+    use chrono::Datelike;
+    use proptest::prelude::*;
+
+    use super::*;
+
+    fn today() -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, 11, 29).unwrap()
+    }
+
+    /// A valid number: a Wuhai area code, a birth date from 1900 to today, a sequence.
+    fn valid_id() -> impl Strategy<Value = (String, NaiveDate, u32)> {
+        let first = NaiveDate::from_ymd_opt(1900, 1, 1).unwrap();
+        let days = (today() - first).num_days() as u64;
+        (prop::sample::select(vec!["150302", "150303", "150304", "110105"]), 0..=days, 0u32..1000).prop_map(
+            move |(area, offset, sequence)| {
+                let birth = first + chrono::Days::new(offset);
+                let first17 = format!("{area}{}{sequence:03}", birth.format("%Y%m%d"));
+                (format!("{first17}{}", check_char(first17.as_bytes())), birth, sequence)
+            },
+        )
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 2000, ..ProptestConfig::default() })]
+
+        #[test]
+        fn any_text_is_answered_without_a_panic(raw in any::<String>()) {
+            let _ = ResidentId::parse(&raw, today());
+        }
+
+        #[test]
+        fn eighteen_characters_of_digits_x_and_chinese_are_answered_without_a_panic(
+            raw in "[0-9Xx中 ]{16,19}"
+        ) {
+            if let Ok(id) = ResidentId::parse(&raw, today()) {
+                // GB 11643 allows any real birth date up to today (its own test vector is
+                // 1880): nothing later can overflow from it.
+                prop_assert!(id.birth_date() <= today() && id.birth_date().year() >= 1);
+            }
+        }
+
+        #[test]
+        fn a_valid_number_is_accepted_with_its_birth_date_and_sex((raw, birth, sequence) in valid_id()) {
+            let id = ResidentId::parse(&raw.to_lowercase(), today()).unwrap();
+            prop_assert_eq!(id.birth_date(), birth);
+            prop_assert_eq!(id.sex(), if sequence % 2 == 1 { Sex::Male } else { Sex::Female });
+            prop_assert_eq!(id.as_str(), raw.as_str());
+        }
+
+        #[test]
+        fn one_mistyped_digit_is_caught((raw, _, _) in valid_id(), at in 0usize..17, by in 1u8..10) {
+            let mut bytes = raw.into_bytes();
+            bytes[at] = b'0' + (bytes[at] - b'0' + by) % 10;
+            prop_assert!(ResidentId::parse(std::str::from_utf8(&bytes).unwrap(), today()).is_err());
+        }
+    }
+}

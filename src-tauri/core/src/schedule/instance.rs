@@ -13,6 +13,12 @@ use crate::error::Invalid;
 /// Minutes from Monday 00:00 (times) or a number of minutes (durations).
 pub type Minute = i64;
 
+/// The latest minute an instance may name: four weeks after its Monday 00:00. A week's
+/// plan needs one; the bound keeps every sum the solver makes far from overflowing.
+pub const MAX_MINUTE: Minute = 4 * 7 * 24 * 60;
+/// The longest walk, visit or working day an instance may name: a day.
+pub const MAX_SPAN: Minute = 24 * 60;
+
 /// A client's, carer's or vehicle's id: the format leaves its type open, so a number and a
 /// string are both accepted and written back as they came. Two ids are the same when they
 /// read the same (`7` and `"7"` name one vehicle in an answer's keys).
@@ -159,6 +165,17 @@ pub enum InstanceError {
     VehicleSkill { vehicle: Id, skill: u8 },
     #[error("{name} must be a number at least 0")]
     Weight { name: &'static str },
+    #[error("{what} is {value}: it must be from 0 to {max} minutes")]
+    OutOfRange { what: String, value: Minute, max: Minute },
+}
+
+/// `value` if it lies in 0..=max; otherwise the error naming `what`.
+fn within(what: impl FnOnce() -> String, value: Minute, max: Minute) -> Result<(), InstanceError> {
+    if (0..=max).contains(&value) {
+        Ok(())
+    } else {
+        Err(InstanceError::OutOfRange { what: what(), value, max })
+    }
 }
 
 impl From<InstanceError> for Invalid {
@@ -205,6 +222,9 @@ impl Instance {
             if let Some(to) = row.iter().position(|&t| t < 0) {
                 return Err(InstanceError::NegativeTravel { from, to });
             }
+            for (to, &t) in row.iter().enumerate() {
+                within(|| format!("travel from point {from} to {to}"), t, MAX_SPAN)?;
+            }
         }
         Ok(())
     }
@@ -223,6 +243,11 @@ impl Instance {
             }
             if let Some(w) = v.windows.iter().find(|w| w.start > w.end) {
                 return Err(InstanceError::WindowOrder { visit, start: w.start, end: w.end });
+            }
+            within(|| format!("visit {visit}'s service"), v.service, MAX_SPAN)?;
+            for w in &v.windows {
+                within(|| format!("visit {visit}'s window"), w.start, MAX_MINUTE)?;
+                within(|| format!("visit {visit}'s window"), w.end, MAX_MINUTE)?;
             }
             for carer in [&v.pinned_carer, &v.preferred_carer].into_iter().flatten() {
                 if !carers.contains(&carer.to_string()) {
@@ -243,6 +268,9 @@ impl Instance {
             if v.start > v.end || v.max_duration < 0 {
                 return Err(InstanceError::VehicleHours { vehicle: v.id.clone() });
             }
+            within(|| format!("vehicle {}'s start", v.id), v.start, MAX_MINUTE)?;
+            within(|| format!("vehicle {}'s end", v.id), v.end, MAX_MINUTE)?;
+            within(|| format!("vehicle {}'s max_duration", v.id), v.max_duration, MAX_SPAN)?;
             if let Some(&skill) = v.skills.iter().find(|s| !carer.skills.contains(s)) {
                 return Err(InstanceError::VehicleSkill { vehicle: v.id.clone(), skill });
             }
@@ -357,5 +385,132 @@ pub(crate) mod tests {
         let invalid: Invalid = InstanceError::NoCentre.into();
         assert_eq!(invalid.code, "schedule.instance_invalid");
         assert!(invalid.params[0].1.contains("centre"));
+    }
+}
+
+/// Property tests: an instance file is read or refused with a reason, whatever it holds;
+/// and an instance that is accepted is solved, and its answer scored, without a panic —
+/// so the bounds `validate` keeps are the ones the solver needs.
+#[cfg(test)]
+mod properties {
+    use std::time::Duration;
+
+    use proptest::prelude::*;
+    use serde_json::{json, Value};
+
+    use super::*;
+    use crate::schedule::{score, solve, SolveOptions};
+
+    /// A minute as an instance might hold one: usual, at a week's edge, or absurd.
+    fn minute() -> impl Strategy<Value = i64> {
+        prop_oneof![
+            40 => 0i64..1500,
+            6 => 0i64..20_000,
+            1 => prop::sample::select(vec![-1, i64::MIN, i64::MAX, i64::MAX / 2, 1 << 53, 10_080, MAX_MINUTE, MAX_MINUTE + 1]),
+        ]
+    }
+
+    /// A length (a walk, a visit, a working day): usual, near the bound, or absurd.
+    fn span() -> impl Strategy<Value = i64> {
+        prop_oneof![
+            60 => 0i64..120,
+            2 => 0i64..3000,
+            1 => prop::sample::select(vec![-1, i64::MIN, i64::MAX, MAX_SPAN, MAX_SPAN + 1]),
+        ]
+    }
+
+    fn id() -> impl Strategy<Value = Value> {
+        prop_oneof![(0i64..4).prop_map(|n| json!(n)), "[a-c]".prop_map(|s| json!(s))]
+    }
+
+    fn instance() -> impl Strategy<Value = Value> {
+        let points = 1usize..5;
+        points.prop_flat_map(|n| {
+            let travel = prop::collection::vec(prop::collection::vec(span(), n..=n), n..=n);
+            let loc = prop_oneof![12 => 0usize..n, 1 => Just(n)];
+            let visit = (id(), loc, span(), 0u8..3, prop::collection::vec((minute(), minute()), 0..3)).prop_map(
+                |(client, loc, service, skill, windows)| {
+                    let mut windows: Vec<[i64; 2]> = windows.into_iter().map(|(a, b)| [a.min(b), a.max(b)]).collect();
+                    // Mostly one window or two; now and then none (refused).
+                    if windows.is_empty() && service % 13 != 0 {
+                        windows.push([480, 1020]);
+                    }
+                    json!({"client": client, "loc": loc, "service": service, "skill": skill, "windows": windows})
+                },
+            );
+            let vehicle = (
+                0i64..3,
+                0u32..9,
+                minute(),
+                minute(),
+                prop_oneof![9 => Just(480i64), 1 => span()],
+                prop::collection::vec(0u8..3, 0..3),
+            )
+                .prop_map(|(carer, day, start, end, max, skills)| {
+                    (carer, day, start.min(end), start.max(end), max, skills)
+                });
+            (
+                Just(n),
+                travel,
+                prop::collection::vec(visit, 0..8),
+                1i64..4,
+                prop::collection::vec(vehicle, 0..5),
+                prop::sample::select(vec![json!(1000.0), json!(0.0), json!(1e308), json!(-1.0)]),
+            )
+                .prop_map(|(n, travel, visits, carers, vehicles, penalty)| {
+                    let carers: Vec<Value> = (0..carers).map(|id| json!({"id": id, "skills": [0, 1, 2]})).collect();
+                    let vehicles: Vec<Value> = vehicles
+                        .into_iter()
+                        .enumerate()
+                        .map(|(i, (carer, day, start, end, max, skills))| {
+                            json!({"id": format!("v{i}"), "carer": carer, "day": day, "start": start, "end": end,
+                                   "max_duration": max, "skills": skills})
+                        })
+                        .collect();
+                    json!({
+                        "points": vec![[0.0, 0.0]; n], "travel": travel, "visits": visits,
+                        "carers": carers, "vehicles": vehicles,
+                        "unmet_penalty": penalty, "overtime_weight": 2.0, "continuity_weight": 10.0,
+                    })
+                })
+        })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 400, ..ProptestConfig::default() })]
+
+        #[test]
+        fn any_text_is_read_or_refused_without_a_panic(text in any::<String>()) {
+            let _ = Instance::from_json(&text);
+        }
+
+        #[test]
+        fn an_accepted_instance_is_solved_and_scored_without_a_panic(value in instance()) {
+            let Ok(instance) = Instance::from_json(&value.to_string()) else { return Ok(()) };
+            let options = SolveOptions { time_limit: Duration::from_millis(5), seed: 7, progress: None };
+            let solution = solve(&instance, &options);
+            let placed: usize = solution.routes.iter().map(|r| r.stops.len()).sum();
+            prop_assert_eq!(placed + solution.unplaced.len(), instance.visits.len());
+            prop_assert!(score(&instance, &solution.to_answer(0.0)).is_ok(), "the solver's own answer is valid");
+        }
+    }
+
+    #[test]
+    fn the_generator_makes_instances_that_are_accepted() {
+        // A fair share of the generated instances must pass `validate`, or the property
+        // above would solve nothing.
+        use proptest::strategy::ValueTree;
+        let mut runner = proptest::test_runner::TestRunner::deterministic();
+        let mut why = std::collections::BTreeMap::<String, usize>::new();
+        let accepted = (0..300)
+            .filter(|_| match Instance::from_json(&instance().new_tree(&mut runner).unwrap().current().to_string()) {
+                Ok(_) => true,
+                Err(e) => {
+                    *why.entry(e.to_string().split(' ').take(3).collect::<Vec<_>>().join(" ")).or_default() += 1;
+                    false
+                }
+            })
+            .count();
+        assert!(accepted > 60, "{accepted} of 300 generated instances accepted; the others: {why:?}");
     }
 }

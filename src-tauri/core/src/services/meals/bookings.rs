@@ -71,6 +71,7 @@ pub struct BookingRequest {
     pub client_id: i64,
     /// The days to book ("2026-11-30"); the UI expands a from–to range into its days.
     #[ts(type = "string[]")]
+    #[serde(deserialize_with = "crate::dates::days")]
     pub days: Vec<NaiveDate>,
     pub meals: Vec<Meal>,
     pub mode: MealMode,

@@ -61,9 +61,11 @@ pub struct StandingOrderInput {
     pub weekdays: Vec<u8>,
     pub mode: MealMode,
     #[ts(type = "string")]
+    #[serde(deserialize_with = "crate::dates::day")]
     pub from: NaiveDate,
     /// The last day, if the order ends.
     #[ts(type = "string | null")]
+    #[serde(default, deserialize_with = "crate::dates::optional_day")]
     pub to: Option<NaiveDate>,
 }
 

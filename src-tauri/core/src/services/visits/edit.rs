@@ -30,6 +30,7 @@ use crate::store::{Db, Tx};
 pub struct NewVisit {
     pub plan_item_id: i64,
     #[ts(type = "string")]
+    #[serde(deserialize_with = "crate::dates::day")]
     pub day: NaiveDate,
     /// "HH:MM".
     pub start: String,
@@ -41,6 +42,7 @@ pub struct NewVisit {
 #[ts(export)]
 pub struct VisitMove {
     #[ts(type = "string")]
+    #[serde(deserialize_with = "crate::dates::day")]
     pub day: NaiveDate,
     pub start: String,
     pub staff_id: Option<i64>,

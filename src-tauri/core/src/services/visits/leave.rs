@@ -26,8 +26,10 @@ pub const LEAVE_MAX_DAYS: i64 = 366;
 pub struct LeaveInput {
     pub staff_id: i64,
     #[ts(type = "string")]
+    #[serde(deserialize_with = "crate::dates::day")]
     pub from: NaiveDate,
     #[ts(type = "string")]
+    #[serde(deserialize_with = "crate::dates::day")]
     pub to: NaiveDate,
     pub reason: Option<String>,
 }

@@ -52,8 +52,10 @@ pub struct PlanItemInput {
     pub skill: Option<Skill>,
     pub place: CarePlace,
     #[ts(type = "string")]
+    #[serde(deserialize_with = "crate::dates::day")]
     pub starts_on: NaiveDate,
     #[ts(type = "string | null")]
+    #[serde(default, deserialize_with = "crate::dates::optional_day")]
     pub ends_on: Option<NaiveDate>,
     pub note: Option<String>,
 }
