@@ -50,10 +50,15 @@ pub fn migrate(conn: &mut Connection, path: &str) -> Result<()> {
     check_compatible(conn, path)?;
     conn.set_transaction_behavior(rusqlite::TransactionBehavior::Immediate);
     let migrations = Migrations::from_slice(STEPS);
-    for next in user_version(conn)? + 1..=LATEST_VERSION {
-        migrations.to_version(conn, next as usize)?;
+    // The version is read again before each step: a second window opening the same file
+    // at the same moment may have taken some steps already (never ask for a step back).
+    loop {
+        let current = user_version(conn)?;
+        if current >= LATEST_VERSION {
+            return Ok(());
+        }
+        migrations.to_version(conn, current as usize + 1)?;
     }
-    Ok(())
 }
 
 #[cfg(test)]
