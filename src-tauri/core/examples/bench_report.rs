@@ -53,7 +53,7 @@ fn main() {
         let (mut pdf_bytes, mut xlsx_bytes, mut pages) = (0, 0, 0);
         for _ in 0..runs {
             let t = Instant::now();
-            let doc = report::build(&db, &admin, facility, month, Locale::ZhCn, chrono::Utc::now(), &mut |_| {})
+            let doc = report::build(&db, &admin, facility, month, Locale::ZhCn, db.clock().now(), &mut |_| {})
                 .expect("build");
             figures.push(t.elapsed());
             let p = Instant::now();
