@@ -40,3 +40,41 @@ def test_the_language_switches_to_english_and_errors_follow(launch, demo_db):
     app.click("lang-switch")
     app.sign_in(password="wrong-password")
     assert "Wrong username or password" in app.el("signin-error").text
+
+
+def test_a_clerk_locked_out_by_wrong_passwords_is_told_until_when_and_a_manager_unlocks(launch, demo_db):
+    from conftest import cli
+    with sqlite3.connect(demo_db) as c:
+        centre = c.execute("SELECT id FROM facilities WHERE kind = 'elder_centre' ORDER BY id LIMIT 1").fetchone()[0]
+    cli(demo_db, "accounts", "add", "--username", "qiantai", "--display-name", "前台小王", "--role", "front_desk",
+        "--facility", str(centre), stdin="desk-pass-1\n")
+    cli(demo_db, "accounts", "add", "--username", "zhanzhang", "--display-name", "站长", "--role", "facility_manager",
+        "--facility", str(centre), stdin="manager-pass-1\n")
+    app = launch(demo_db)
+    def failures():
+        with sqlite3.connect(demo_db) as c:
+            return c.execute("SELECT count(*) FROM audit_log WHERE action = 'sign_in_failed'").fetchone()[0]
+
+    for n in range(1, 6):
+        app.sign_in("qiantai", "wrong-password")
+        # One attempt at a time, as a clerk types them.
+        app.wait.until(lambda d: failures() == n)
+    assert "不正确" in app.text_of("signin-error")
+    # Locked: even the right password is refused, and the message says until when.
+    app.sign_in("qiantai", "desk-pass-1")
+    app.wait_text("signin-error", "锁定至")
+    app.screenshot("locked")
+    with sqlite3.connect(demo_db) as c:
+        desk = c.execute("SELECT id FROM accounts WHERE username = 'qiantai'").fetchone()[0]
+
+    app.sign_in("zhanzhang", "manager-pass-1")
+    app.wait_text("current-user", "站长")
+    app.click("nav-accounts")
+    app.el(f"account-locked-{desk}")
+    assert "1" in app.text_of("accounts-locked")
+    app.screenshot("accounts-locked")
+    app.click(f"account-unlock-{desk}")
+    app.wait.until(lambda d: not d.find_elements("css selector", f'[data-testid="account-unlock-{desk}"]'))
+    app.click("sign-out")
+    app.sign_in("qiantai", "desk-pass-1")
+    app.wait_text("current-user", "前台小王")
