@@ -18,7 +18,7 @@ use carecircle_core::report;
 use carecircle_core::services::accounts::{self, NewAccount};
 use carecircle_core::services::search::{search, SearchCache};
 use carecircle_core::store::backup::{self, Kind};
-use carecircle_core::{demo, Actor, Db, Locale, Role};
+use carecircle_core::{Actor, Locale, Role};
 use common::percentile;
 
 fn millis(d: Duration) -> f64 {
@@ -29,17 +29,7 @@ fn main() {
     let mut args = std::env::args().skip(1);
     let scale: u32 = args.next().and_then(|s| s.parse().ok()).unwrap_or(10);
     let runs: usize = args.next().and_then(|s| s.parse().ok()).unwrap_or(5);
-    let dir = tempfile::tempdir().expect("temp dir");
-    let db = Db::open_or_create(dir.path().join("city.db"), common::clock()).expect("open");
-    let admin = accounts::set_up_city_admin(&db, "admin", "市管理员", "admin-pass-1").expect("admin");
-    let started = Instant::now();
-    let seeded = demo::seed(&db, &admin, scale, &mut |_| {}).expect("seed");
-    println!(
-        "demo city at scale {scale}: {} clients, {} children, seeded in {:.0} s",
-        seeded.clients,
-        seeded.children,
-        started.elapsed().as_secs_f64()
-    );
+    let (_dir, db, admin) = common::demo_city(scale);
 
     // Backups.
     let mut made = Vec::new();

@@ -12,8 +12,7 @@ use std::time::{Duration, Instant};
 
 use carecircle_core::domain::month::Month;
 use carecircle_core::report::{self, ReportFormat};
-use carecircle_core::services::accounts;
-use carecircle_core::{demo, Db, Locale};
+use carecircle_core::Locale;
 use common::percentile;
 
 fn summary(label: &str, mut times: Vec<Duration>, bytes: usize) {
@@ -31,12 +30,7 @@ fn main() {
     let mut args = std::env::args().skip(1);
     let scale: u32 = args.next().and_then(|s| s.parse().ok()).unwrap_or(10);
     let runs: usize = args.next().and_then(|s| s.parse().ok()).unwrap_or(7);
-    let dir = tempfile::tempdir().expect("temp dir");
-    let db = Db::open_or_create(dir.path().join("bench.db"), common::clock()).expect("open");
-    let admin = accounts::set_up_city_admin(&db, "admin", "市管理员", "admin-pass-1").expect("admin");
-    let started = Instant::now();
-    demo::seed(&db, &admin, scale, &mut |_| {}).expect("seed");
-    println!("demo city at scale {scale} seeded in {:.1} s", started.elapsed().as_secs_f64());
+    let (_dir, db, admin) = common::demo_city(scale);
     let month = Month::of(common::clock().today()).previous();
     let busiest: i64 = db
         .read(|c| {

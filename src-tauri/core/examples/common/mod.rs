@@ -2,7 +2,8 @@
 
 use std::time::Duration;
 
-use carecircle_core::Clock;
+use carecircle_core::services::accounts;
+use carecircle_core::{demo, Actor, Clock, Db};
 
 /// The benchmarks' clock: 29 November 2026, 10:00 in Wuhai, so every run measures the same
 /// city on the same day.
@@ -15,4 +16,22 @@ pub fn clock() -> Clock {
 #[allow(dead_code)]
 pub fn percentile(sorted: &[Duration], q: f64) -> Duration {
     sorted[((sorted.len() - 1) as f64 * q).round() as usize]
+}
+
+/// The demo city at `scale` in a temporary database, with its city administrator; says
+/// how long seeding took. Keep the folder as long as the database is used.
+#[allow(dead_code)]
+pub fn demo_city(scale: u32) -> (tempfile::TempDir, Db, Actor) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let db = Db::open_or_create(dir.path().join("city.db"), clock()).expect("open");
+    let admin = accounts::set_up_city_admin(&db, "admin", "市管理员", "admin-pass-1").expect("admin");
+    let started = std::time::Instant::now();
+    let seeded = demo::seed(&db, &admin, scale, &mut |_| {}).expect("seed");
+    println!(
+        "demo city at scale {scale}: {} clients, {} children, seeded in {:.1} s",
+        seeded.clients,
+        seeded.children,
+        started.elapsed().as_secs_f64()
+    );
+    (dir, db, admin)
 }

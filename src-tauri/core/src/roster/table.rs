@@ -305,7 +305,7 @@ mod tests {
     }
 
     /// The archive with one entry's text replaced (a crafted file).
-    fn rewritten(xlsx: &[u8], entry: &str, change: impl Fn(String) -> String) -> Vec<u8> {
+    pub(super) fn rewritten(xlsx: &[u8], entry: &str, change: impl Fn(String) -> String) -> Vec<u8> {
         let mut source = zip::ZipArchive::new(Cursor::new(xlsx)).unwrap();
         let mut out = zip::ZipWriter::new(Cursor::new(Vec::new()));
         for i in 0..source.len() {
@@ -398,22 +398,6 @@ mod properties {
         crate::roster::template(crate::roster::RosterKind::Clients).expect("the clients template")
     }
 
-    /// The workbook with its first sheet's XML replaced.
-    fn with_sheet(xlsx: &[u8], sheet: &str) -> Vec<u8> {
-        let mut source = zip::ZipArchive::new(Cursor::new(xlsx)).unwrap();
-        let mut out = zip::ZipWriter::new(Cursor::new(Vec::new()));
-        for i in 0..source.len() {
-            let mut file = source.by_index(i).unwrap();
-            let name = file.name().unwrap().to_string();
-            let mut bytes = Vec::new();
-            file.read_to_end(&mut bytes).unwrap();
-            let bytes = if name == "xl/worksheets/sheet1.xml" { sheet.as_bytes().to_vec() } else { bytes };
-            out.start_file(name, zip::write::SimpleFileOptions::default()).unwrap();
-            std::io::Write::write_all(&mut out, &bytes).unwrap();
-        }
-        out.finish().unwrap().into_inner()
-    }
-
     fn within_limits(read: Result<Table>) -> std::result::Result<(), TestCaseError> {
         if let Ok(t) = read {
             prop_assert!(t.rows.len() <= MAX_ROWS && t.headers.len() <= MAX_COLUMNS);
@@ -468,7 +452,7 @@ mod properties {
             let sheet = format!(
                 r#"<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>{body}</sheetData></worksheet>"#
             );
-            let bytes = with_sheet(&template(), &sheet);
+            let bytes = super::tests::rewritten(&template(), "xl/worksheets/sheet1.xml", |_| sheet.clone());
             within_limits(read("名单.xlsx", &bytes))?;
         }
 
