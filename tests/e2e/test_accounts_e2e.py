@@ -5,6 +5,8 @@ import sqlite3
 
 def test_first_run_creates_the_administrator(launch, empty_db):
     app = launch(empty_db)
+    # The app made the database file, and says where.
+    assert str(empty_db) in app.text_of("setup-db-created")
     app.type("setup-username", "admin")
     app.type("setup-display-name", "乌海市管理员")
     app.type("setup-password", "admin-pass-1")

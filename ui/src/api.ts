@@ -102,6 +102,8 @@ import type { PlanReport } from './bindings/PlanReport'
 export interface AppInfo {
   version: string
   db_path: string
+  /** This start created the database file (the first run). */
+  db_created: boolean
   open_error: ErrorPayload | null
   needs_setup: boolean
   registry_empty: boolean

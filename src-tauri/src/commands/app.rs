@@ -14,6 +14,8 @@ use crate::state::AppState;
 pub struct AppInfo {
     version: &'static str,
     db_path: String,
+    /// This start created the database file (the first run): the first screen says where.
+    db_created: bool,
     /// Set when the database could not be opened (too new, not ours…): the UI shows it.
     open_error: Option<ErrorPayload>,
     needs_setup: bool,
@@ -30,6 +32,7 @@ pub async fn app_info(state: State<'_, AppState>) -> Result<AppInfo, ErrorPayloa
         return Ok(AppInfo {
             version,
             db_path,
+            db_created: false,
             open_error: Some(open_error),
             needs_setup: false,
             registry_empty: true,
@@ -45,7 +48,8 @@ pub async fn app_info(state: State<'_, AppState>) -> Result<AppInfo, ErrorPayloa
             ))
         })
         .await?;
-    Ok(AppInfo { version, db_path, open_error: None, needs_setup, registry_empty, summary })
+    let db_created = state.db_created();
+    Ok(AppInfo { version, db_path, db_created, open_error: None, needs_setup, registry_empty, summary })
 }
 
 /// The UI calls this once its first screen shows data. With CARECIRCLE_BENCH_READY set,
