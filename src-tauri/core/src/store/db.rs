@@ -227,22 +227,12 @@ impl Db {
 
     /// Runs `f` on a consistent snapshot, on a reader of its own.
     pub fn read<T>(&self, f: impl FnOnce(&Connection) -> Result<T>) -> Result<T> {
-        let taken = lock(&self.idle_readers).pop();
-        let mut conn = match taken {
-            Some(conn) => conn,
-            None => self.new_reader()?,
-        };
-        let out = (|| {
-            let tx = conn.transaction_with_behavior(TransactionBehavior::Deferred)?;
+        self.with_reader(|conn| {
+            let tx = conn.unchecked_transaction()?;
             let out = f(&tx)?;
             tx.commit()?;
             Ok(out)
-        })();
-        let mut idle = lock(&self.idle_readers);
-        if idle.len() < IDLE_READERS {
-            idle.push(conn);
-        }
-        out
+        })
     }
 
     /// Runs `f` in an IMMEDIATE transaction, committed only if `f` returns `Ok`.
@@ -268,7 +258,9 @@ impl Db {
         self.with_reader(|reader| backup::copy_verified(reader, dest, &backup::Kind::Manual, self.clock.now()))
     }
 
-    /// Lends a reader outside any transaction (the backup API takes its own snapshot).
+    /// Lends an idle reader (or a new one) to `f`, and keeps it for the next read unless
+    /// enough are idle already. Used outside a transaction by backups: the backup API
+    /// takes its own snapshot.
     fn with_reader<T>(&self, f: impl FnOnce(&Connection) -> Result<T>) -> Result<T> {
         let taken = lock(&self.idle_readers).pop();
         let conn = match taken {
@@ -276,7 +268,10 @@ impl Db {
             None => self.new_reader()?,
         };
         let out = f(&conn);
-        lock(&self.idle_readers).push(conn);
+        let mut idle = lock(&self.idle_readers);
+        if idle.len() < IDLE_READERS {
+            idle.push(conn);
+        }
         out
     }
 
