@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 source scripts/env.sh
 bash scripts/setup.sh --test
 
-echo "== cargo test"
+echo "== cargo test ($(date -u +%H:%M:%S) UTC)"
 cargo test --workspace --no-fail-fast 2>&1 | tee "${TMPDIR:-/tmp}/carecircle-cargo-test.log"
 
 # The same tests at two other dates that stress the calendar: a year's last minutes in
@@ -15,7 +15,7 @@ cargo test --workspace --no-fail-fast 2>&1 | tee "${TMPDIR:-/tmp}/carecircle-car
 # depend on the day it runs. Cargo builds as usual; only the test binaries (and the CLI
 # they start) run under libfaketime, through the runner.
 for when in "Asia/Shanghai|@2027-12-31 23:50:00" "UTC|@2028-02-29 12:00:00"; do
-  echo "== cargo test at ${when#*@} (${when%%|*})"
+  echo "== cargo test at ${when#*@} (${when%%|*}), started $(date -u +%H:%M:%S) UTC"
   TZ="${when%%|*}" FAKETIME="${when#*|}" \
     CARGO_TARGET_X86_64_UNKNOWN_LINUX_GNU_RUNNER="$PWD/scripts/faketime-runner.sh" \
     cargo test --workspace --no-fail-fast 2>&1 | tee "${TMPDIR:-/tmp}/carecircle-cargo-test-faketime.log"
@@ -31,7 +31,7 @@ if command -v git >/dev/null && git rev-parse --git-dir >/dev/null 2>&1; then
   fi
 fi
 
-echo "== end-to-end tests"
+echo "== end-to-end tests ($(date -u +%H:%M:%S) UTC)"
 # cargo test built both binaries (integration tests need them) with the UI embedded.
 export CARECIRCLE_APP="$CARGO_TARGET_DIR/debug/carecircle"
 export CARECIRCLE_CLI="$CARGO_TARGET_DIR/debug/carecircle-cli"

@@ -20,7 +20,15 @@ def add_dish(app, name, ingredients, sugar=False):
     app.type("dish-name", name)
     app.type("dish-ingredients", ingredients)
     if sugar:
-        app.click("dish-sugar")
+        # The dialog may still be opening when the switch is first clicked: click until on.
+        def switched_on(driver):
+            switch = app.el("dish-sugar")
+            if "is-checked" in switch.get_attribute("class"):
+                return True
+            switch.click()
+            return False
+
+        app.wait.until(switched_on)
     app.type("dish-price", "8")
     app.click("dish-save")
     app.wait_inner_text("dish-list", name)
