@@ -115,3 +115,73 @@ def test_a_menu_is_built_a_diabetic_client_booked_and_the_kitchen_counts_it(laun
         row = c.execute("SELECT meal, mode, status, diet_confirmed_by FROM bookings WHERE client_id = ? AND day = ?",
                         (client, monday.isoformat())).fetchone()
     assert row == ("lunch", "dine_in", "booked", "前台小张")
+
+
+def test_a_substitute_for_an_allergy_is_kept_through_the_diet_warning_and_the_meal_is_booked(launch, demo_db):
+    """A client allergic to peanuts and on a low-sugar diet, a lunch with a peanut dish and a
+    sugary one: the clerk picks a substitute for the first, confirms the warning for the
+    second, and the meal is booked with the substitute (it used to ask for the substitute
+    again, forever)."""
+    with sqlite3.connect(demo_db) as c:
+        centre = c.execute("SELECT id FROM facilities WHERE kind = 'elder_centre' ORDER BY id LIMIT 1").fetchone()[0]
+        client, name = c.execute(
+            "SELECT id, name FROM clients WHERE facility_id = ? AND status = 'active' AND allergies = '[]' "
+            "AND name NOT IN (SELECT name FROM clients GROUP BY name HAVING count(*) > 1) ORDER BY id LIMIT 1",
+            (centre,)).fetchone()
+        c.execute("UPDATE clients SET allergies = '[\"花生\"]', diet_needs = '[\"low_sugar\"]' WHERE id = ?", (client,))
+    cli(demo_db, "accounts", "add", "--username", "manager", "--display-name", "站长老王", "--role", "facility_manager",
+        "--facility", str(centre), stdin=MANAGER_PASSWORD + "\n")
+    today = date.today()
+    monday = today - timedelta(days=today.weekday()) + timedelta(days=14)
+
+    app = launch(demo_db)
+    app.sign_in("manager", MANAGER_PASSWORD)
+    app.click("nav-meals")
+    app.click("tab-dishes")
+    add_dish(app, "花生米拌菠菜", "花生、菠菜")
+    add_dish(app, "冰糖肘子", "猪肘、冰糖、葱姜", sugar=True)
+    add_dish(app, "素炒三丝", "土豆、胡萝卜、青椒")
+    app.click("tab-menu")
+    app.click("menu-next")
+    app.click("menu-next")
+    app.wait_text("menu-week", monday.isoformat())
+    app.click(f"menu-cell-{monday.isoformat()}-lunch")
+    app.el("menu-dishes").click()
+    for dish in ["花生米拌菠菜", "冰糖肘子"]:
+        app.wait.until(EC.element_to_be_clickable(
+            (By.XPATH, f'//li[contains(@class, "el-select-dropdown__item")][normalize-space() = "{dish}"]'))).click()
+    app.keys(Keys.ESCAPE)
+    app.click("menu-meal-save")
+    app.wait_inner_text(f"menu-cell-{monday.isoformat()}-lunch", "花生米拌菠菜")
+    app.click("menu-publish")
+    app.wait_text("menu-status", "已发布")
+
+    app.click("tab-bookings")
+    app.click("book-client")
+    app.keys(name)
+    app.choose(name)
+    app.type("book-from", monday.isoformat())
+    app.keys(Keys.ENTER)
+    app.type("book-to", monday.isoformat())
+    app.keys(Keys.ENTER)
+    app.click("book-submit")
+    # The allergy: a substitute is chosen.
+    app.click("book-substitute")
+    app.choose("素炒三丝", exact=True)
+    app.click("book-use-substitute")
+    # The diet warning: confirmed.
+    warnings = app.wait_inner_text("book-warnings", "冰糖肘子")
+    assert "花生" not in warnings
+    app.screenshot("diet-warning-after-substitute")
+    app.click("book-confirm")
+    app.wait_inner_text("book-list", monday.isoformat())
+    app.screenshot("booked-with-substitute")
+    with sqlite3.connect(demo_db) as c:
+        booking, confirmed = c.execute(
+            "SELECT id, diet_confirmed_by FROM bookings WHERE client_id = ? AND day = ? AND meal = 'lunch'",
+            (client, monday.isoformat())).fetchone()
+        swapped = c.execute(
+            "SELECT d.name, s.name FROM booking_substitutions x JOIN dishes d ON d.id = x.dish_id "
+            "JOIN dishes s ON s.id = x.substitute_dish_id WHERE x.booking_id = ?", (booking,)).fetchall()
+    assert confirmed == "站长老王"
+    assert swapped == [("花生米拌菠菜", "素炒三丝")]
