@@ -34,37 +34,63 @@ def add_dish(app, name, ingredients, sugar=False):
     app.wait_inner_text("dish-list", name)
 
 
-def test_a_menu_is_built_a_diabetic_client_booked_and_the_kitchen_counts_it(launch, demo_db):
-    with sqlite3.connect(demo_db) as c:
-        centre = c.execute("SELECT id FROM facilities WHERE kind = 'elder_centre' ORDER BY id LIMIT 1").fetchone()[0]
+def monday_two_weeks_ahead():
+    """A week the demo has not planned yet."""
+    today = date.today()
+    return today - timedelta(days=today.weekday()) + timedelta(days=14)
+
+
+def manager_at_the_dishes(launch, demo_db, centre):
+    """The centre's manager, signed in, on the meals page's dish library."""
     cli(demo_db, "accounts", "add", "--username", "manager", "--display-name", "站长老王", "--role", "facility_manager",
         "--facility", str(centre), stdin=MANAGER_PASSWORD + "\n")
-    today = date.today()
-    # Two weeks ahead: a week the demo has not planned yet.
-    monday = today - timedelta(days=today.weekday()) + timedelta(days=14)
-
     app = launch(demo_db)
     app.sign_in("manager", MANAGER_PASSWORD)
     app.click("nav-meals")
     app.click("tab-dishes")
-    add_dish(app, "冰糖肘子", "猪肘、冰糖、葱姜", sugar=True)
-    add_dish(app, "素炒三丝", "土豆、胡萝卜、青椒")
-    add_dish(app, "荞面疙瘩汤", "荞麦面、番茄")
+    return app
 
+
+def publish_lunch(app, monday, dishes):
+    """The manager puts `dishes` on the lunch of `monday` (two weeks ahead) and publishes the week."""
     app.click("tab-menu")
     app.click("menu-next")
     app.click("menu-next")
     app.wait_text("menu-week", monday.isoformat())
     app.click(f"menu-cell-{monday.isoformat()}-lunch")
     app.el("menu-dishes").click()
-    for name in ["冰糖肘子", "素炒三丝"]:
+    for name in dishes:
         app.wait.until(EC.element_to_be_clickable(
             (By.XPATH, f'//li[contains(@class, "el-select-dropdown__item")][normalize-space() = "{name}"]'))).click()
     app.keys(Keys.ESCAPE)
     app.click("menu-meal-save")
-    app.wait_inner_text(f"menu-cell-{monday.isoformat()}-lunch", "冰糖肘子")
+    app.wait_inner_text(f"menu-cell-{monday.isoformat()}-lunch", dishes[0])
     app.click("menu-publish")
     app.wait_text("menu-status", "已发布")
+
+
+def book_lunch(app, name, day):
+    """On the bookings tab: the client found by name, lunch on `day`, booked."""
+    app.click("book-client")
+    app.keys(name)
+    app.choose(name)
+    app.type("book-from", day.isoformat())
+    app.keys(Keys.ENTER)
+    app.type("book-to", day.isoformat())
+    app.keys(Keys.ENTER)
+    app.click("book-submit")
+
+
+def test_a_menu_is_built_a_diabetic_client_booked_and_the_kitchen_counts_it(launch, demo_db):
+    with sqlite3.connect(demo_db) as c:
+        centre = c.execute("SELECT id FROM facilities WHERE kind = 'elder_centre' ORDER BY id LIMIT 1").fetchone()[0]
+    monday = monday_two_weeks_ahead()
+    app = manager_at_the_dishes(launch, demo_db, centre)
+    add_dish(app, "冰糖肘子", "猪肘、冰糖、葱姜", sugar=True)
+    add_dish(app, "素炒三丝", "土豆、胡萝卜、青椒")
+    add_dish(app, "荞面疙瘩汤", "荞麦面、番茄")
+
+    publish_lunch(app, monday, ["冰糖肘子", "素炒三丝"])
     app.screenshot("week-menu")
 
     with sqlite3.connect(demo_db) as c:
@@ -86,14 +112,7 @@ def test_a_menu_is_built_a_diabetic_client_booked_and_the_kitchen_counts_it(laun
     app.click("sign-out")
     app.sign_in("desk", DESK_PASSWORD)
     app.click("nav-meals")
-    app.click("book-client")
-    app.keys(name)
-    app.choose(name)
-    app.type("book-from", monday.isoformat())
-    app.keys(Keys.ENTER)
-    app.type("book-to", monday.isoformat())
-    app.keys(Keys.ENTER)
-    app.click("book-submit")
+    book_lunch(app, name, monday)
     warnings = app.wait_inner_text("book-warnings", "冰糖肘子")
     assert "含添加糖" in warnings and "素炒三丝" not in warnings
     app.screenshot("diet-warning")
@@ -129,42 +148,15 @@ def test_a_substitute_for_an_allergy_is_kept_through_the_diet_warning_and_the_me
             "AND name NOT IN (SELECT name FROM clients GROUP BY name HAVING count(*) > 1) ORDER BY id LIMIT 1",
             (centre,)).fetchone()
         c.execute("UPDATE clients SET allergies = '[\"花生\"]', diet_needs = '[\"low_sugar\"]' WHERE id = ?", (client,))
-    cli(demo_db, "accounts", "add", "--username", "manager", "--display-name", "站长老王", "--role", "facility_manager",
-        "--facility", str(centre), stdin=MANAGER_PASSWORD + "\n")
-    today = date.today()
-    monday = today - timedelta(days=today.weekday()) + timedelta(days=14)
-
-    app = launch(demo_db)
-    app.sign_in("manager", MANAGER_PASSWORD)
-    app.click("nav-meals")
-    app.click("tab-dishes")
+    monday = monday_two_weeks_ahead()
+    app = manager_at_the_dishes(launch, demo_db, centre)
     add_dish(app, "花生米拌菠菜", "花生、菠菜")
     add_dish(app, "冰糖肘子", "猪肘、冰糖、葱姜", sugar=True)
     add_dish(app, "素炒三丝", "土豆、胡萝卜、青椒")
-    app.click("tab-menu")
-    app.click("menu-next")
-    app.click("menu-next")
-    app.wait_text("menu-week", monday.isoformat())
-    app.click(f"menu-cell-{monday.isoformat()}-lunch")
-    app.el("menu-dishes").click()
-    for dish in ["花生米拌菠菜", "冰糖肘子"]:
-        app.wait.until(EC.element_to_be_clickable(
-            (By.XPATH, f'//li[contains(@class, "el-select-dropdown__item")][normalize-space() = "{dish}"]'))).click()
-    app.keys(Keys.ESCAPE)
-    app.click("menu-meal-save")
-    app.wait_inner_text(f"menu-cell-{monday.isoformat()}-lunch", "花生米拌菠菜")
-    app.click("menu-publish")
-    app.wait_text("menu-status", "已发布")
+    publish_lunch(app, monday, ["花生米拌菠菜", "冰糖肘子"])
 
     app.click("tab-bookings")
-    app.click("book-client")
-    app.keys(name)
-    app.choose(name)
-    app.type("book-from", monday.isoformat())
-    app.keys(Keys.ENTER)
-    app.type("book-to", monday.isoformat())
-    app.keys(Keys.ENTER)
-    app.click("book-submit")
+    book_lunch(app, name, monday)
     # The allergy: a substitute is chosen.
     app.click("book-substitute")
     app.choose("素炒三丝", exact=True)
