@@ -126,7 +126,7 @@ fn report_writes_the_month_s_pdf_or_workbook_and_refuses_a_bad_month() {
     let db = db.to_str().unwrap();
     run_ok(&["--db", db, "seed-demo"]);
     // The app's today is Wuhai's (UTC+8), whatever the machine's zone.
-    let today = carecircle_core::Clock::system().today();
+    let today = carecircle_core::Clock::from_machine(chrono::Utc::now).today();
     let last_month = carecircle_core::domain::month::Month::of(today).previous().to_string();
     let pdf = dir.path().join("月报").join("city.pdf");
     let saved: serde_json::Value =

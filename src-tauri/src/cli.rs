@@ -525,7 +525,7 @@ pub fn main() -> i32 {
     let locale =
         cli.lang.clone().or_else(|| std::env::var("LANG").ok()).map(|t| Locale::from_tag(&t)).unwrap_or_default();
     // The one place the CLI reads the machine's clock: the core is handed it.
-    match run(cli, Clock::system(), locale) {
+    match run(cli, Clock::from_machine(chrono::Utc::now), locale) {
         Ok(()) => 0,
         Err(e) => {
             let payload = e.to_payload(locale);

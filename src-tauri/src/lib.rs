@@ -24,7 +24,7 @@ pub fn with_commands<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Bu
 pub fn run(options: GuiOptions) {
     let db_path = options.db.unwrap_or_else(paths::default_db_path);
     // The one place the app reads the machine's clock: the core is handed it.
-    let state = AppState::open(db_path, carecircle_core::Clock::system(), options.started);
+    let state = AppState::open(db_path, carecircle_core::Clock::from_machine(chrono::Utc::now), options.started);
     state.start_daily_backup();
     with_commands(tauri::Builder::default())
         .manage(state)

@@ -3,7 +3,6 @@
 //! alone.
 
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
@@ -15,15 +14,25 @@ pub struct AppState {
     db: Result<Arc<Db>, Arc<CoreError>>,
     db_path: PathBuf,
     clock: Clock,
-    /// Why the day's automatic backup failed, if it did (managers see it).
-    backup_problem: Arc<Mutex<Option<Arc<CoreError>>>>,
-    /// True while the day's automatic backup is being written.
-    backup_running: Arc<AtomicBool>,
+    /// Where the day's automatic backup stands (managers see it).
+    daily_backup: Arc<Mutex<DailyBackup>>,
     session: Mutex<Option<Actor>>,
     locale: Mutex<Locale>,
     /// The front desk's search index, shared by every search and rebuilt only after changes.
     pub search: Arc<SearchCache>,
     pub started: Instant,
+}
+
+/// The day's automatic backup: made (or not needed), being made, or failed and why.
+enum DailyBackup {
+    Settled,
+    Running,
+    Failed(Arc<CoreError>),
+}
+
+/// A lock whose holder panicked guards a plain value that is still whole: take it.
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
 }
 
 /// A panic or cancellation inside a blocking task: report it as an ordinary error.
@@ -39,8 +48,7 @@ impl AppState {
             db,
             db_path,
             clock,
-            backup_problem: Arc::new(Mutex::new(None)),
-            backup_running: Arc::new(AtomicBool::new(false)),
+            daily_backup: Arc::new(Mutex::new(DailyBackup::Settled)),
             session: Mutex::new(None),
             locale: Mutex::new(Locale::default()),
             search: Arc::new(SearchCache::new()),
@@ -63,49 +71,55 @@ impl AppState {
     }
 
     /// Makes the day's backup in the background if the day has none yet; a failure is kept
-    /// for managers to see (`backup_problem`) rather than stopping the start.
+    /// for managers to see rather than stopping the start.
     pub fn start_daily_backup(&self) {
         if let Ok(db) = self.db() {
-            let problem = self.backup_problem.clone();
-            let running = self.backup_running.clone();
-            running.store(true, Ordering::SeqCst);
+            let state = self.daily_backup.clone();
+            *lock(&state) = DailyBackup::Running;
             tauri::async_runtime::spawn_blocking(move || {
-                let outcome = backups::daily(&db).err().map(Arc::new);
-                *problem.lock().unwrap_or_else(|e| e.into_inner()) = outcome;
-                running.store(false, Ordering::SeqCst);
+                *lock(&state) = match backups::daily(&db) {
+                    Ok(_) => DailyBackup::Settled,
+                    Err(e) => DailyBackup::Failed(Arc::new(e)),
+                };
             });
         }
     }
 
     /// True while the day's automatic backup is being written.
     pub fn backup_running(&self) -> bool {
-        self.backup_running.load(Ordering::SeqCst)
+        matches!(*lock(&self.daily_backup), DailyBackup::Running)
     }
 
     /// A good backup made by hand settles an automatic one that failed.
     pub fn clear_backup_problem(&self) {
-        *self.backup_problem.lock().unwrap_or_else(|e| e.into_inner()) = None;
+        let mut state = lock(&self.daily_backup);
+        if matches!(*state, DailyBackup::Failed(_)) {
+            *state = DailyBackup::Settled;
+        }
     }
 
     /// Why the last automatic backup failed, if it did.
     pub fn backup_problem(&self) -> Option<ErrorPayload> {
-        self.backup_problem.lock().unwrap_or_else(|e| e.into_inner()).as_ref().map(|e| e.to_payload(self.locale()))
+        match &*lock(&self.daily_backup) {
+            DailyBackup::Failed(e) => Some(e.to_payload(self.locale())),
+            _ => None,
+        }
     }
 
     pub fn locale(&self) -> Locale {
-        *self.locale.lock().unwrap_or_else(|e| e.into_inner())
+        *lock(&self.locale)
     }
 
     pub fn set_locale(&self, locale: Locale) {
-        *self.locale.lock().unwrap_or_else(|e| e.into_inner()) = locale;
+        *lock(&self.locale) = locale;
     }
 
     pub fn actor(&self) -> Option<Actor> {
-        self.session.lock().unwrap_or_else(|e| e.into_inner()).clone()
+        lock(&self.session).clone()
     }
 
     pub fn set_actor(&self, actor: Option<Actor>) {
-        *self.session.lock().unwrap_or_else(|e| e.into_inner()) = actor;
+        *lock(&self.session) = actor;
     }
 
     /// Builds the search index in the background, so the desk's first keystroke after

@@ -7,7 +7,6 @@
 // starts and every minute after; between readings it advances with the webview's timer.
 // Calendar days ("YYYY-MM-DD") are computed in UTC arithmetic, so no zone or daylight
 // saving of the machine can shift them.
-import { ref } from 'vue'
 import { api } from './api'
 
 const WUHAI_OFFSET_MS = 8 * 3600 * 1000
@@ -15,15 +14,12 @@ const DAY_MS = 24 * 3600 * 1000
 
 /** Core's now minus the webview's now, from the last reading. */
 let skewMs = 0
-/** Bumped at each reading, so computed values that depend on the day follow it. */
-export const clockTick = ref(0)
 let timer: ReturnType<typeof setInterval> | null = null
 
 /** Reads the core's clock (and keeps reading it each minute). */
 export async function syncClock(): Promise<void> {
   const reading = await api.clockNow()
   skewMs = Date.parse(reading.now) - Date.now()
-  clockTick.value++
   timer ??= setInterval(() => {
     syncClock().catch(() => undefined)
   }, 60_000)

@@ -1,7 +1,7 @@
 //! The clock: the one way the core learns what time it is, and Wuhai's calendar.
 //!
-//! The core never reads the machine's clock on its own. The app and the CLI build a
-//! [`Clock::system`] and hand it to the store ([`crate::Db`]), which stamps every write
+//! The core never reads the machine's clock: the app and the CLI hand it theirs
+//! ([`Clock::from_machine`] with `chrono::Utc::now`), and the store ([`crate::Db`]) stamps every write
 //! transaction with one instant from it; services that need "today" ask the store's clock.
 //! Tests build a [`Clock::fixed`] at a chosen instant (and may move it), so no test depends
 //! on the day it runs — CI runs the suite again under libfaketime at a month's end and on
@@ -51,16 +51,17 @@ pub struct Clock {
 
 #[derive(Clone)]
 enum Source {
-    /// The machine's clock, read at each call.
-    System,
+    /// The machine's clock as the app or the CLI handed it, read at each call.
+    Machine(fn() -> DateTime<Utc>),
     /// An instant set by a test (milliseconds since the epoch), moved only when told.
     Set(Arc<AtomicI64>),
 }
 
 impl Clock {
-    /// The machine's clock. Only the app's and the CLI's entry points build one.
-    pub fn system() -> Clock {
-        Clock { source: Source::System }
+    /// The machine's clock, as the app's and the CLI's entry points read it
+    /// (`Clock::from_machine(chrono::Utc::now)`): the only way a real "now" enters the core.
+    pub fn from_machine(now: fn() -> DateTime<Utc>) -> Clock {
+        Clock { source: Source::Machine(now) }
     }
 
     /// A clock stopped at `at` until [`Clock::set`] or [`Clock::advance`] moves it.
@@ -77,15 +78,10 @@ impl Clock {
         Clock::fixed(from_local(wall))
     }
 
-    /// True for the machine's clock.
-    pub fn is_system(&self) -> bool {
-        matches!(self.source, Source::System)
-    }
-
     /// Now.
     pub fn now(&self) -> DateTime<Utc> {
         match &self.source {
-            Source::System => Utc::now(),
+            Source::Machine(now) => now(),
             Source::Set(millis) => DateTime::from_timestamp_millis(millis.load(Ordering::SeqCst))
                 .expect("a set clock holds an instant chrono can represent"),
         }
@@ -112,7 +108,7 @@ impl Clock {
     pub fn set(&self, at: DateTime<Utc>) {
         match &self.source {
             Source::Set(millis) => millis.store(at.timestamp_millis(), Ordering::SeqCst),
-            Source::System => panic!("Clock::set is for a fixed clock, not the machine's"),
+            Source::Machine(_) => panic!("Clock::set is for a fixed clock, not the machine's"),
         }
     }
 
@@ -143,7 +139,7 @@ pub struct ClockReading {
 impl std::fmt::Debug for Clock {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match &self.source {
-            Source::System => f.write_str("Clock::system"),
+            Source::Machine(_) => f.write_str("Clock::from_machine"),
             Source::Set(_) => write!(f, "Clock::fixed({})", self.now()),
         }
     }
@@ -198,6 +194,12 @@ mod tests {
     #[test]
     #[should_panic(expected = "fixed clock")]
     fn the_machines_clock_cannot_be_moved() {
-        Clock::system().advance(Duration::minutes(1));
+        // A stand-in for the machine's reading: the core's tests never read the real one.
+        fn reading() -> DateTime<Utc> {
+            Utc.with_ymd_and_hms(2026, 11, 29, 2, 0, 0).unwrap()
+        }
+        let machine = Clock::from_machine(reading);
+        assert_eq!(machine.today(), NaiveDate::from_ymd_opt(2026, 11, 29).unwrap(), "read at each call");
+        machine.advance(Duration::minutes(1));
     }
 }

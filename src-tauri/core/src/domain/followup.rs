@@ -110,11 +110,13 @@ pub fn plan(client: &ClientFacts, history: &[PastCheckup], today: NaiveDate) -> 
     let mut out = Vec::new();
     // `recheck_any`: a raised reading is followed up even without the diagnosis (a first
     // raised blood pressure is rechecked on another day, DESIGN.md).
-    let mut follow =
-        |reading: Option<(NaiveDate, Level)>, diagnosed: bool, recheck_any: bool, soon, control| match reading {
-            Some((day, level)) if uncontrolled(level) && (diagnosed || recheck_any) => {
-                out.push(Due { reason: soon, due_on: day + Days::new(UNCONTROLLED_WITHIN_DAYS), last_on: Some(day) })
-            }
+    let mut follow = |reading: Option<(NaiveDate, Level)>, diagnosed: bool, recheck_any: bool, soon, control| {
+        match reading {
+            Some((day, level)) if uncontrolled(level) && (diagnosed || recheck_any) => out.push(Due {
+                reason: soon,
+                due_on: day + Days::new(UNCONTROLLED_WITHIN_DAYS),
+                last_on: Some(day),
+            }),
             _ if !diagnosed => {}
             Some((day, _)) => out.push(Due {
                 reason: control,
@@ -122,7 +124,8 @@ pub fn plan(client: &ClientFacts, history: &[PastCheckup], today: NaiveDate) -> 
                 last_on: Some(day),
             }),
             None => out.push(Due { reason: control, due_on: client.registered_on, last_on: None }),
-        };
+        }
+    };
     follow(latest(|c| c.bp), client.hypertension, true, DueReason::BpUncontrolled, DueReason::HypertensionControl);
     follow(
         latest(|c| c.fasting_glucose),
@@ -188,10 +191,7 @@ mod tests {
     #[test]
     fn a_raised_reading_without_a_diagnosis_is_rechecked_too() {
         let p = plan(&client(false, false), &[annual("2026-06-01"), bp("2026-11-20", Level::Raised)], d(TODAY));
-        assert_eq!(
-            reasons(&p),
-            vec![(DueReason::BpUncontrolled, d("2026-12-04")), (DueReason::AnnualCheck, d("2027-06-01"))]
-        );
+        assert_eq!(reasons(&p), vec![(DueReason::BpUncontrolled, d("2026-12-04")), (DueReason::AnnualCheck, d("2027-06-01"))]);
         // High-normal is watched, not followed up.
         let p = plan(&client(false, false), &[annual("2026-06-01"), bp("2026-11-20", Level::HighNormal)], d(TODAY));
         assert_eq!(reasons(&p), vec![(DueReason::AnnualCheck, d("2027-06-01"))]);
@@ -207,7 +207,8 @@ mod tests {
 
     #[test]
     fn chronic_conditions_are_controlled_four_times_a_year() {
-        let history = [bp("2026-09-30", Level::Normal), glu("2026-08-31", Level::Normal), annual("2026-06-01")];
+        let history =
+            [bp("2026-09-30", Level::Normal), glu("2026-08-31", Level::Normal), annual("2026-06-01")];
         let p = plan(&client(true, true), &history, d(TODAY));
         assert_eq!(
             reasons(&p),

@@ -168,24 +168,51 @@ impl Rows {
     }
 }
 
-/// The refusal of a file whose content is not what its name says.
-fn not_what_it_says(expected: &str) -> CoreError {
-    Invalid::new("import.not_what_it_says", "file").with("kind", expected).into()
+/// The kinds of roster file, by name and by content.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Format {
+    /// Excel 2007 and later: a zip archive.
+    Xlsx,
+    /// Excel 97–2003: an OLE compound file.
+    Xls,
+    /// CSV, UTF-8 or GBK.
+    Text,
 }
 
-/// What the first bytes say a file is.
-fn looks_like(bytes: &[u8]) -> &'static str {
-    const ZIP: &[u8] = b"PK\x03\x04";
-    const OLE: &[u8] = &[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
-    if bytes.starts_with(ZIP) {
-        "xlsx"
-    } else if bytes.starts_with(OLE) {
-        "xls"
-    } else if bytes.iter().take(8192).any(|b| *b == 0) {
-        // Text (UTF-8 or GBK) has no NUL byte; images, PDFs and programs do.
-        "binary"
-    } else {
-        "text"
+impl Format {
+    /// What the file's name says it is.
+    fn of_name(lower_name: &str) -> Option<Format> {
+        match lower_name.rsplit_once('.').map(|(_, ext)| ext) {
+            Some("xlsx" | "xlsm") => Some(Format::Xlsx),
+            Some("xls") => Some(Format::Xls),
+            Some("csv" | "txt") => Some(Format::Text),
+            _ => None,
+        }
+    }
+
+    /// What the first bytes say it is; `None` for anything else (an image, a PDF, a
+    /// program: text in UTF-8 or GBK has no NUL byte, they do).
+    fn of_content(bytes: &[u8]) -> Option<Format> {
+        const ZIP: &[u8] = b"PK\x03\x04";
+        const OLE: &[u8] = &[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
+        if bytes.starts_with(ZIP) {
+            Some(Format::Xlsx)
+        } else if bytes.starts_with(OLE) {
+            Some(Format::Xls)
+        } else if bytes.iter().take(8192).any(|b| *b == 0) {
+            None
+        } else {
+            Some(Format::Text)
+        }
+    }
+
+    /// The name the refusal gives it.
+    fn label(self) -> &'static str {
+        match self {
+            Format::Xlsx => "xlsx",
+            Format::Xls => "xls",
+            Format::Text => "csv",
+        }
     }
 }
 
@@ -227,25 +254,15 @@ pub fn read(file_name: &str, bytes: &[u8]) -> Result<Table> {
     if bytes.len() > MAX_FILE_BYTES {
         return Err(Invalid::new("import.file_too_large", "file").with("max_mb", MAX_FILE_BYTES / 1024 / 1024).into());
     }
-    let lower = file_name.to_lowercase();
-    let found = looks_like(bytes);
-    let table = if lower.ends_with(".xlsx") || lower.ends_with(".xlsm") {
-        if found != "xlsx" {
-            return Err(not_what_it_says("xlsx"));
-        }
-        read_xlsx(bytes)?
-    } else if lower.ends_with(".xls") {
-        if found != "xls" {
-            return Err(not_what_it_says("xls"));
-        }
-        read_xls(bytes)?
-    } else if lower.ends_with(".csv") || lower.ends_with(".txt") {
-        if found != "text" {
-            return Err(not_what_it_says("csv"));
-        }
-        read_csv(bytes)?
-    } else {
-        return Err(Invalid::new("import.format_unknown", "file").with("name", file_name).into());
+    let format = Format::of_name(&file_name.to_lowercase())
+        .ok_or_else(|| CoreError::from(Invalid::new("import.format_unknown", "file").with("name", file_name)))?;
+    if Format::of_content(bytes) != Some(format) {
+        return Err(Invalid::new("import.not_what_it_says", "file").with("kind", format.label()).into());
+    }
+    let table = match format {
+        Format::Xlsx => read_xlsx(bytes)?,
+        Format::Xls => read_xls(bytes)?,
+        Format::Text => read_csv(bytes)?,
     };
     if table.rows.is_empty() {
         return Err(Invalid::new("import.empty", "file").into());

@@ -10,7 +10,7 @@
 
 use std::path::Path;
 
-use rusqlite::{Connection, OpenFlags};
+use rusqlite::Connection;
 use serde::Serialize;
 use ts_rs::TS;
 
@@ -82,14 +82,9 @@ pub fn daily(db: &Db) -> Result<Option<BackupFile>> {
 pub fn restore(db: &Db, actor: &Actor, src: &Path) -> Result<RestoreReport> {
     actor.require(Action::Administer)?;
     let shown = src.display().to_string();
-    // A refused file changes nothing, not even the current database's audit log.
-    if !src.is_file() {
-        return Err(CoreError::NotADatabase { path: shown });
-    }
-    let source = Connection::open_with_flags(src, OpenFlags::SQLITE_OPEN_READ_ONLY)
-        .map_err(|_| CoreError::NotADatabase { path: shown.clone() })?;
-    backup::check_restorable(&source, &shown)?;
-    drop(source);
+    // Checked before anything is written: a refused file changes nothing, not even the
+    // current database's audit log.
+    let source = backup::open_restorable(src)?;
     let live_rev = db.write(|c| {
         Entry::new("restore_replaced", "database", &shown).write(c, actor)?;
         people_revision(c)
@@ -97,7 +92,7 @@ pub fn restore(db: &Db, actor: &Actor, src: &Path) -> Result<RestoreReport> {
     let folder = db.backup_folder();
     std::fs::create_dir_all(&folder)?;
     let safety = backup::free_name(&folder, &Kind::BeforeRestore, db.clock().now());
-    db.restore_from(src, &safety)?;
+    db.restore_checked(source, &safety)?;
     let report = RestoreReport { restored_from: shown, previous_saved_to: safety.display().to_string() };
     db.write(|c| {
         let restored_rev = people_revision(c)?;

@@ -185,9 +185,20 @@ pub fn verify(path: &Path, version: i64) -> Result<()> {
     Ok(())
 }
 
-/// Refuses, with the reason, a file that cannot replace the database: not ours, from a
-/// newer CareCircle, empty, or damaged.
-pub fn check_restorable(source: &Connection, shown: &str) -> Result<()> {
+/// A file that may replace the database, opened read-only once checked; refused, with
+/// the reason, when it is missing, not ours, from a newer CareCircle, empty, or damaged.
+pub fn open_restorable(src: &Path) -> Result<Connection> {
+    let shown = src.display().to_string();
+    let not_ours = || CoreError::NotADatabase { path: shown.clone() };
+    if !src.is_file() {
+        return Err(not_ours());
+    }
+    let source = Connection::open_with_flags(src, OpenFlags::SQLITE_OPEN_READ_ONLY).map_err(|_| not_ours())?;
+    check_restorable(&source, &shown)?;
+    Ok(source)
+}
+
+fn check_restorable(source: &Connection, shown: &str) -> Result<()> {
     let not_ours = || CoreError::NotADatabase { path: shown.to_string() };
     schema::check_compatible(source, shown).map_err(|e| match e {
         CoreError::Sqlite(_) => not_ours(),

@@ -168,10 +168,7 @@ impl Db {
         if version < schema::LATEST_VERSION {
             return Err(CoreError::NeedsUpgrade { found: version, supported: schema::LATEST_VERSION });
         }
-        let db =
-            Db { path: path.to_path_buf(), clock, writer: None, idle_readers: Mutex::new(Vec::new()), created: false };
-        lock(&db.idle_readers).push(db.new_reader()?);
-        Ok(db)
+        Db::assemble(path, clock, None, false)
     }
 
     fn open_writable(path: &Path, clock: Clock, created: bool) -> Result<Db> {
@@ -185,10 +182,16 @@ impl Db {
             backup::write_verified(&writer, &dir, &backup::Kind::PreMigration { from: found }, clock.now())?;
         }
         schema::migrate(&mut writer, &shown)?;
+        Db::assemble(path, clock, Some(writer), created)
+    }
+
+    /// The store with its first reader open (a file readers cannot open fails here, not at
+    /// the first read).
+    fn assemble(path: &Path, clock: Clock, writer: Option<Connection>, created: bool) -> Result<Db> {
         let db = Db {
             path: path.to_path_buf(),
             clock,
-            writer: Some(Mutex::new(writer)),
+            writer: writer.map(Mutex::new),
             idle_readers: Mutex::new(Vec::new()),
             created,
         };
@@ -290,19 +293,17 @@ impl Db {
     /// undone. Older backups are migrated forward. Readers see the old content or the new,
     /// never a mixture: the copy is one write transaction.
     pub fn restore_from(&self, src: impl AsRef<Path>, safety_copy: impl AsRef<Path>) -> Result<()> {
-        let src = src.as_ref();
-        let shown = src.display().to_string();
-        if !src.is_file() {
-            return Err(CoreError::NotADatabase { path: shown });
-        }
-        let source = Connection::open_with_flags(src, OpenFlags::SQLITE_OPEN_READ_ONLY)?;
-        backup::check_restorable(&source, &shown)?;
+        self.restore_checked(backup::open_restorable(src.as_ref())?, safety_copy)
+    }
+
+    /// [`Db::restore_from`] with a source already checked by [`backup::open_restorable`]
+    /// (the check reads the whole file: it is done once).
+    pub fn restore_checked(&self, source: Connection, safety_copy: impl AsRef<Path>) -> Result<()> {
         self.backup_to(safety_copy)?;
         let mut writer = lock(self.writer()?);
         Backup::new(&source, &mut writer)?.step(-1)?;
         drop(source);
         configure_writer(&writer)?;
-        writer.set_transaction_behavior(TransactionBehavior::Immediate);
         schema::migrate(&mut writer, &self.path.display().to_string())?;
         // Readers' statement caches belong to the replaced file: start them afresh.
         lock(&self.idle_readers).clear();

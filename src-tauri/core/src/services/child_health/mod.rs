@@ -50,6 +50,7 @@ pub use medicine::{
     MEDICINE_MAX_DAYS,
 };
 
+
 fn date_of(r: &Row, column: &str) -> rusqlite::Result<NaiveDate> {
     let raw: String = r.get(column)?;
     NaiveDate::parse_from_str(&raw, "%Y-%m-%d").map_err(|_| bad_column(column))

@@ -33,19 +33,13 @@ pub(crate) fn dish_facts(r: &Row) -> rusqlite::Result<DishFacts> {
 }
 
 /// The dishes of a facility's published menu for one meal of one day, in menu order.
-pub(crate) fn meal_dishes(
-    c: &Connection,
-    facility_id: i64,
-    day: NaiveDate,
-    meal: Meal,
-) -> Result<Vec<(i64, DishFacts)>> {
+pub(crate) fn meal_dishes(c: &Connection, facility_id: i64, day: NaiveDate, meal: Meal) -> Result<Vec<(i64, DishFacts)>> {
     let mut stmt = c.prepare_cached(
         "SELECT d.* FROM menu_items i JOIN menus m ON m.id = i.menu_id JOIN dishes d ON d.id = i.dish_id
          WHERE m.facility_id = ?1 AND m.status = 'published' AND i.day = ?2 AND i.meal = ?3
          ORDER BY i.position, i.id",
     )?;
-    let rows =
-        stmt.query_map(params![facility_id, day.to_string(), meal.as_str()], |r| Ok((r.get("id")?, dish_facts(r)?)))?;
+    let rows = stmt.query_map(params![facility_id, day.to_string(), meal.as_str()], |r| Ok((r.get("id")?, dish_facts(r)?)))?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
