@@ -21,7 +21,10 @@ fn code(e: CoreError) -> &'static str {
 }
 
 fn bp(s: u16, d: u16) -> CheckupInput {
-    CheckupInput { vitals: VitalsInput { systolic: Some(s), diastolic: Some(d), ..Default::default() }, ..Default::default() }
+    CheckupInput {
+        vitals: VitalsInput { systolic: Some(s), diastolic: Some(d), ..Default::default() },
+        ..Default::default()
+    }
 }
 
 #[test]
@@ -39,7 +42,7 @@ fn an_urgent_reading_goes_on_the_alert_list_until_handled() {
         .unwrap();
     let nurse = common::account(&t.db, &admin, "nurse", Role::Nurse, Some(centre));
 
-    let calm = health::record_checkup(&t.db, &nurse, client, &bp(128, 80), at("2026-11-28T01:00:00Z")).unwrap();
+    let calm = health::record_checkup(&t.db, &nurse, client, &bp(118, 76), at("2026-11-28T01:00:00Z")).unwrap();
     assert_eq!(calm.worst_level, Level::Normal);
     let urgent = health::record_checkup(&t.db, &nurse, client, &bp(185, 112), at("2026-11-29T01:00:00Z")).unwrap();
     assert_eq!((urgent.worst_level, urgent.findings[0].code.as_str()), (Level::Urgent, "bp.urgent"));
@@ -102,7 +105,8 @@ fn entry_errors_consent_and_roles_are_checked_before_anything_is_written() {
     assert!(matches!(health::record_checkup(&t.db, &desk, with, &bp(120, 80), now), Err(CoreError::Forbidden)));
     assert_eq!(common::count(&t.db, "SELECT count(*) FROM checkups"), before, "nothing was written");
     // The waist is read with the sex on file.
-    let waist = CheckupInput { vitals: VitalsInput { waist_cm: Some(95.0), ..Default::default() }, ..Default::default() };
+    let waist =
+        CheckupInput { vitals: VitalsInput { waist_cm: Some(95.0), ..Default::default() }, ..Default::default() };
     let read = health::record_checkup(&t.db, &nurse, with, &waist, now).unwrap();
     assert_eq!(read.findings[0].code, "waist.central_obesity");
 }
@@ -193,4 +197,49 @@ fn a_form_with_only_the_sex_on_it_is_empty() {
     let err = health::record_checkup(&t.db, &nurse, client, &sex_only, at("2026-11-29T02:00:00Z")).unwrap_err();
     assert_eq!(code(err), "checkup.empty");
     assert_eq!(common::count(&t.db, "SELECT count(*) FROM checkups"), before);
+}
+
+#[test]
+fn a_diabetic_clients_fast_heart_rate_and_high_fever_are_urgent_whatever_the_form_says() {
+    let (t, admin) = common::seeded();
+    let (centre, _) = common::two_elder_facilities(&t.db);
+    let with = |diabetic: bool| -> i64 {
+        t.db.read(|c| {
+            Ok(c.query_row(
+                "SELECT id FROM clients WHERE facility_id = ?1 AND consent_on IS NOT NULL AND status = 'active'
+                   AND (chronic_conditions LIKE '%\"diabetes\"%') = ?2 ORDER BY id LIMIT 1",
+                rusqlite::params![centre, diabetic],
+                |r| r.get(0),
+            )?)
+        })
+        .unwrap()
+    };
+    let (diabetic, other) = (with(true), with(false));
+    let nurse = common::account(&t.db, &admin, "nurse", Role::Nurse, Some(centre));
+    let reading = |diabetes_on_form: bool| CheckupInput {
+        vitals: VitalsInput {
+            heart_rate: Some(112),
+            temperature: Some(39.4),
+            diabetes: diabetes_on_form,
+            ..Default::default()
+        },
+        ..Default::default()
+    };
+    let now = at("2026-11-29T02:00:00Z");
+    // The form says "not diabetic": the record decides.
+    let saved = health::record_checkup(&t.db, &nurse, diabetic, &reading(false), now).unwrap();
+    let codes: Vec<_> = saved.findings.iter().map(|f| (f.code.as_str(), f.level)).collect();
+    assert_eq!(codes, [("hr.diabetic_tachycardia", Level::Urgent), ("temp.diabetic_high_fever", Level::Urgent)]);
+    let alerts = health::open_alerts(&t.db, &nurse, centre).unwrap();
+    let mine: Vec<_> = alerts.iter().filter(|a| a.checkup_id == saved.id).map(|a| a.code.as_str()).collect();
+    assert_eq!(mine, ["hr.diabetic_tachycardia", "temp.diabetic_high_fever"]);
+    // The same reading of a client without diabetes (the form claiming it) is raised, not urgent.
+    let saved = health::record_checkup(&t.db, &nurse, other, &reading(true), now).unwrap();
+    assert_eq!(saved.worst_level, Level::Raised);
+    assert!(health::open_alerts(&t.db, &nurse, centre).unwrap().iter().all(|a| a.checkup_id != saved.id));
+    // 41 °C is urgent for anyone.
+    let hot =
+        CheckupInput { vitals: VitalsInput { temperature: Some(41.0), ..Default::default() }, ..Default::default() };
+    let saved = health::record_checkup(&t.db, &nurse, other, &hot, now).unwrap();
+    assert_eq!((saved.worst_level, saved.findings[0].code.as_str()), (Level::Urgent, "temp.hyperpyrexia"));
 }

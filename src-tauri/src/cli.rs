@@ -131,6 +131,9 @@ enum Command {
         /// M or F (for the waist).
         #[arg(long)]
         sex: Option<String>,
+        /// The person has type-2 diabetes (a fast heart rate or a fever over 39 °C is then urgent).
+        #[arg(long)]
+        diabetes: bool,
         /// Oxygen saturation, %.
         #[arg(long)]
         spo2: Option<u8>,
@@ -322,6 +325,7 @@ fn run(cli: Cli, clock: Clock, locale: Locale) -> Result<(), CoreError> {
             height,
             waist,
             sex,
+            diabetes,
             spo2,
         } => {
             let sex = parse_sex(sex.as_deref(), "vitals.sex_unknown").unwrap_or_else(|e| refuse(locale, e));
@@ -337,6 +341,7 @@ fn run(cli: Cli, clock: Clock, locale: Locale) -> Result<(), CoreError> {
                 waist_cm: *waist,
                 spo2: *spo2,
                 sex,
+                diabetes: *diabetes,
             };
             match input.classify() {
                 Ok(findings) => {

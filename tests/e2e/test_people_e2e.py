@@ -95,7 +95,7 @@ def test_register_a_client_refuse_a_wrong_id_then_assess(launch, demo_db):
     app.screenshot("assessment")
     app.click("assessment-save")
     result = app.wait_text("assessment-result", "轻度失能")
-    assert "加重一级" in result and "能力完好" in result
+    assert "提高一级" in result and "能力完好" in result
     app.screenshot("assessment-result")
     app.click("assessment-done")
     assert "轻度失能" in app.wait_text("client-care-level", "轻度失能")

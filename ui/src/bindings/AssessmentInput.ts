@@ -10,6 +10,7 @@ export type AssessmentInput = {
  */
 assessed_on: string, self_care: Array<number>, mobility: Array<number>, mental: Array<number>, senses: Array<number>, coma: boolean, dementia_or_mental_disorder: boolean, 
 /**
- * Falls, choking, self-harm and wandering off in the 30 days before the assessment.
+ * Care-risk events (falls, choking, suicide attempts, self-harm, wandering off, others of
+ * the kind) in the 30 days before the assessment.
  */
 risk_events_30d: number, notes: string | null, };

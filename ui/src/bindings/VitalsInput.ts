@@ -32,4 +32,10 @@ spo2: number | null,
 /**
  * Needed to read the waist (the cut-off differs for men and women).
  */
-sex: Sex | null, };
+sex: Sex | null, 
+/**
+ * The client has type-2 diabetes: a fast heart rate or a high fever is then an urgent
+ * referral. Context, not a measurement: when a checkup is saved it is taken from the
+ * client's record, whatever the form sent.
+ */
+diabetes: boolean, };

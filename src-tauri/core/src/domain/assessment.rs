@@ -108,8 +108,8 @@ const _: () = assert!(SELF_CARE.max() + MOBILITY.max() + MENTAL.max() + SENSES.m
 /// Position of 意识水平 in the mental part; coma is cross-checked against it.
 pub const CONSCIOUSNESS_ITEM: usize = 8;
 
-/// The standard counts care-risk events (跌倒, 噎食, 自杀自伤, 走失) in the last 30 days; from
-/// this many on, the level worsens by one.
+/// The standard counts care-risk events (跌倒、噎食、自杀、自伤、走失等) in the last 30 days;
+/// from this many on, the level is raised (one step, with or without a diagnosis).
 pub const RISK_EVENTS_THRESHOLD: u8 = 2;
 
 pub const MAX_NOTES_CHARS: usize = 500;
@@ -184,13 +184,19 @@ impl CareLevel {
 pub enum LevelAdjustment {
     /// 昏迷: straight to 完全失能, whatever the scores.
     Coma,
-    /// 认知障碍/痴呆、精神疾病: one level worse.
+    /// 确诊为痴呆, or another mental and behavioural disorder diagnosed by a psychiatrist.
     Dementia,
-    /// Two or more care-risk events in 30 days: one level worse.
+    /// Two or more care-risk events (falls, choking, suicide attempts, self-harm, wandering
+    /// off and the like) in 30 days.
     RiskEvents,
 }
 
 /// The final level and the rules that produced it, in the order applied.
+///
+/// The standard raises the level "在原有能力级别上提高一个等级" when any one of its conditions
+/// holds (dementia, another mental disorder diagnosed by a psychiatrist, 2 or more care-risk
+/// events in 30 days): one step in all, however many hold (docs/domain.md, "Capability
+/// assessment"). Every condition that holds is listed, so the UI can say why.
 ///
 /// A coma decides the level outright, so the other rules are not listed with it: they could
 /// not change the result and the UI would otherwise explain a step that did not happen. A
@@ -204,16 +210,14 @@ pub fn determine_level(
     if coma {
         return (CareLevel::Total, vec![LevelAdjustment::Coma]);
     }
-    let mut level = preliminary;
     let mut adjustments = Vec::new();
     if dementia_or_mental_disorder {
-        level = level.worse();
         adjustments.push(LevelAdjustment::Dementia);
     }
     if risk_events_30d >= RISK_EVENTS_THRESHOLD {
-        level = level.worse();
         adjustments.push(LevelAdjustment::RiskEvents);
     }
+    let level = if adjustments.is_empty() { preliminary } else { preliminary.worse() };
     (level, adjustments)
 }
 
@@ -230,7 +234,8 @@ pub struct AssessmentInput {
     pub senses: Vec<u8>,
     pub coma: bool,
     pub dementia_or_mental_disorder: bool,
-    /// Falls, choking, self-harm and wandering off in the 30 days before the assessment.
+    /// Care-risk events (falls, choking, suicide attempts, self-harm, wandering off, others of
+    /// the kind) in the 30 days before the assessment.
     pub risk_events_30d: u8,
     pub notes: Option<String>,
 }
@@ -486,15 +491,20 @@ mod tests {
     }
 
     #[test]
-    fn both_adjustments_add_up() {
+    fn both_conditions_raise_one_level_not_two() {
+        // GB/T 42195-2022: "有以下情况之一者，在原有能力级别上提高一个等级" — one step when any holds.
         let s = ok(AssessmentInput { dementia_or_mental_disorder: true, risk_events_30d: 3, ..scoring(50) });
-        assert_eq!((s.preliminary_level, s.level), (CareLevel::Moderate, CareLevel::Total));
-        assert_eq!(s.adjustments, vec![LevelAdjustment::Dementia, LevelAdjustment::RiskEvents]);
+        assert_eq!((s.preliminary_level, s.level), (CareLevel::Moderate, CareLevel::Severe));
+        assert_eq!(s.adjustments, vec![LevelAdjustment::Dementia, LevelAdjustment::RiskEvents], "both reasons shown");
+        let s = ok(AssessmentInput { dementia_or_mental_disorder: true, risk_events_30d: 2, ..scoring(90) });
+        assert_eq!((s.preliminary_level, s.level), (CareLevel::Intact, CareLevel::Mild));
+        let s = ok(AssessmentInput { dementia_or_mental_disorder: true, risk_events_30d: 1, ..scoring(70) });
+        assert_eq!((s.level, s.adjustments), (CareLevel::Moderate, vec![LevelAdjustment::Dementia]));
     }
 
     #[test]
     fn adjustments_stop_at_total_disability() {
-        let s = ok(AssessmentInput { dementia_or_mental_disorder: true, risk_events_30d: 2, ..scoring(40) });
+        let s = ok(AssessmentInput { dementia_or_mental_disorder: true, ..scoring(40) });
         assert_eq!((s.preliminary_level, s.level), (CareLevel::Severe, CareLevel::Total));
         let s = ok(AssessmentInput { dementia_or_mental_disorder: true, risk_events_30d: 2, ..scoring(10) });
         assert_eq!(s.level, CareLevel::Total);

@@ -1,5 +1,5 @@
 //! What health follow-up a client is due for, derived from their conditions, age and
-//! checkup history by the national rules (国家基本公共卫生服务规范; numbers in DESIGN.md):
+//! checkup history by the national rules (国家基本公共卫生服务规范; docs/domain.md, "Follow-ups"):
 //!
 //! - an uncontrolled blood pressure (raised or urgent) → a follow-up within 2 weeks;
 //! - likewise an uncontrolled fasting glucose for a diabetic client (the same service
@@ -109,7 +109,7 @@ pub fn plan(client: &ClientFacts, history: &[PastCheckup], today: NaiveDate) -> 
     };
     let mut out = Vec::new();
     // `recheck_any`: a raised reading is followed up even without the diagnosis (a first
-    // raised blood pressure is rechecked on another day, DESIGN.md).
+    // raised blood pressure is rechecked on another day, docs/domain.md).
     let mut follow = |reading: Option<(NaiveDate, Level)>, diagnosed: bool, recheck_any: bool, soon, control| {
         match reading {
             Some((day, level)) if uncontrolled(level) && (diagnosed || recheck_any) => out.push(Due {

@@ -99,7 +99,7 @@ pub struct Curve {
 pub const MAX_AGE_DAYS: u32 = 1856;
 /// From this day the tables are for height standing, before it for length lying.
 pub const HEIGHT_FROM_DAY: u32 = 731;
-/// A z-score further out than this is taken for a typing or measuring error (DESIGN.md).
+/// A z-score further out than this is taken for a typing or measuring error (docs/domain.md, "Growth").
 /// WHO Anthro flags the same for weight-for-length and BMI (it allows −6 for weight-for-age and
 /// ±6 for length); one limit for all is simpler to explain at the desk.
 pub const ENTRY_ERROR_Z: f64 = 5.0;

@@ -1,5 +1,5 @@
 //! Meals: what a dish holds and suits, and whether a person may be served it. The rules
-//! (DESIGN.md): a dish that holds something the person is allergic to is refused unless a
+//! (docs/domain.md, "Meals"): a dish that holds something the person is allergic to is refused unless a
 //! safe substitute is chosen; a dish that does not suit their diet (sugary for a diabetic,
 //! not halal for a Muslim client, not vegetarian) is a warning someone must confirm; a
 //! child under one year gets no added salt or sugar. Low-salt, soft and minced are not

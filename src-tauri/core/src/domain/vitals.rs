@@ -1,7 +1,9 @@
 //! An elderly client's vital signs as a nurse enters them, and how each value is read
-//! against the national rules (国家基本公共卫生服务规范; numbers in DESIGN.md): blood
-//! pressure, glucose (high and low), BMI by the Chinese cut-offs, waist by sex. A value no
-//! body could have is an entry error and is refused, never stored as an alert.
+//! against the national rules (docs/domain.md, "Vital signs", names each source): blood
+//! pressure, heart rate, glucose (high and low), temperature, BMI by the Chinese cut-offs,
+//! waist by sex, oxygen saturation. A diabetic client is referred at a lower threshold for
+//! heart rate and temperature. A value no body could have is an entry error and is
+//! refused, never stored as an alert.
 
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
@@ -15,7 +17,7 @@ use crate::error::Invalid;
 #[ts(export)]
 pub enum Level {
     Normal,
-    /// Blood pressure 130–139 / 85–89: watch, not yet raised.
+    /// Blood pressure 120–139 / 80–89 (正常高值): watch, not yet raised.
     HighNormal,
     /// Outside the normal range: recheck, follow up.
     Raised,
@@ -83,6 +85,11 @@ pub struct VitalsInput {
     pub spo2: Option<u8>,
     /// Needed to read the waist (the cut-off differs for men and women).
     pub sex: Option<Sex>,
+    /// The client has type-2 diabetes: a fast heart rate or a high fever is then an urgent
+    /// referral. Context, not a measurement: when a checkup is saved it is taken from the
+    /// client's record, whatever the form sent.
+    #[serde(default)]
+    pub diabetes: bool,
 }
 
 /// Plausible ranges: outside them a value is a typing error, not a patient's reading.
@@ -118,7 +125,7 @@ pub fn bmi(weight_kg: f64, height_cm: f64) -> f64 {
 impl VitalsInput {
     /// At least one value was measured (the sex is context, not a measurement).
     pub fn has_measurement(&self) -> bool {
-        *self != VitalsInput { sex: self.sex, ..Default::default() }
+        *self != VitalsInput { sex: self.sex, diabetes: self.diabetes, ..Default::default() }
     }
 
     /// Refuses entry errors; with none, reads every value given.
@@ -129,9 +136,7 @@ impl VitalsInput {
             out.push(blood_pressure(s, d));
         }
         if let Some(hr) = self.heart_rate {
-            let (level, code) =
-                if (60..=100).contains(&hr) { (Level::Normal, "hr.normal") } else { (Level::Raised, "hr.abnormal") };
-            out.push(finding(Measure::HeartRate, level, code, hr.to_string()));
+            out.push(heart_rate(hr, self.diabetes));
         }
         if let Some(g) = self.glucose_fasting {
             out.push(glucose(Measure::GlucoseFasting, g, 7.0));
@@ -140,8 +145,7 @@ impl VitalsInput {
             out.push(glucose(Measure::GlucoseRandom, g, 11.1));
         }
         if let Some(t) = self.temperature {
-            let (level, code) = if t >= 37.3 { (Level::Raised, "temp.fever") } else { (Level::Normal, "temp.normal") };
-            out.push(finding(Measure::Temperature, level, code, format!("{t:.1}")));
+            out.push(temperature(t, self.diabetes));
         }
         if let (Some(w), Some(h)) = (self.weight_kg, self.height_cm) {
             let b = bmi(w, h);
@@ -208,19 +212,59 @@ impl VitalsInput {
     }
 }
 
+/// The temperature from which a reading is fever (37.3 °C, 诊断学's 低热).
+pub const FEVER_FROM_C: f64 = 37.3;
+/// 超高热 (hyperpyrexia, 诊断学): urgent for everyone.
+pub const HYPERPYREXIA_FROM_C: f64 = 41.0;
+/// 国家基本公共卫生服务规范 (第三版), type-2 diabetes: "体温超过39摄氏度" → urgent referral.
+pub const DIABETIC_URGENT_ABOVE_C: f64 = 39.0;
+/// The same rule: "持续性心动过速（心率超过100次/分钟）" → urgent referral.
+pub const DIABETIC_URGENT_HEART_RATE_ABOVE: u16 = 100;
+
 /// ≥180 or ≥110: refer at once; ≥140 and/or ≥90: raised (recheck on another day);
-/// 130–139 / 85–89: high-normal. The worse of the two numbers decides.
+/// 120–139 and/or 80–89: high-normal (中国高血压防治指南). The worse of the two numbers decides.
 fn blood_pressure(s: u16, d: u16) -> Finding {
     let (level, code) = if s >= 180 || d >= 110 {
         (Level::Urgent, "bp.urgent")
     } else if s >= 140 || d >= 90 {
         (Level::Raised, "bp.raised")
-    } else if s >= 130 || d >= 85 {
+    } else if s >= 120 || d >= 80 {
         (Level::HighNormal, "bp.high_normal")
     } else {
         (Level::Normal, "bp.normal")
     };
     finding(Measure::BloodPressure, level, code, format!("{s}/{d}"))
+}
+
+/// 60–100 beats a minute is normal; outside it, raised. For a diabetic client a rate over 100
+/// is an urgent referral: the nurse counts it at rest, so a fast rate at the checkup is taken
+/// for the standard's persistent tachycardia (docs/domain.md).
+fn heart_rate(hr: u16, diabetes: bool) -> Finding {
+    let (level, code) = if (60..=100).contains(&hr) {
+        (Level::Normal, "hr.normal")
+    } else if diabetes && hr > DIABETIC_URGENT_HEART_RATE_ABOVE {
+        (Level::Urgent, "hr.diabetic_tachycardia")
+    } else {
+        (Level::Raised, "hr.abnormal")
+    };
+    finding(Measure::HeartRate, level, code, hr.to_string())
+}
+
+/// 37.3 °C and over is fever; over 39.0 high fever (urgent for a diabetic client); 41.0 and
+/// over hyperpyrexia, urgent for everyone.
+fn temperature(t: f64, diabetes: bool) -> Finding {
+    let (level, code) = if t >= HYPERPYREXIA_FROM_C {
+        (Level::Urgent, "temp.hyperpyrexia")
+    } else if t > DIABETIC_URGENT_ABOVE_C && diabetes {
+        (Level::Urgent, "temp.diabetic_high_fever")
+    } else if t > DIABETIC_URGENT_ABOVE_C {
+        (Level::Raised, "temp.high_fever")
+    } else if t >= FEVER_FROM_C {
+        (Level::Raised, "temp.fever")
+    } else {
+        (Level::Normal, "temp.normal")
+    };
+    finding(Measure::Temperature, level, code, format!("{t:.1}"))
 }
 
 /// Any glucose ≥16.7 or ≤3.9 mmol/L is urgent; otherwise fasting ≥7.0 or random ≥11.1 is raised.
@@ -248,7 +292,10 @@ mod tests {
 
     #[test]
     fn blood_pressure_at_every_edge() {
-        assert_eq!(bp(129, 84).0, Level::Normal);
+        assert_eq!(bp(119, 79).0, Level::Normal);
+        assert_eq!(bp(120, 70).0, Level::HighNormal, "120 systolic is high-normal (中国高血压防治指南)");
+        assert_eq!(bp(110, 80).0, Level::HighNormal, "80 diastolic is high-normal");
+        assert_eq!(bp(129, 84).0, Level::HighNormal);
         assert_eq!(bp(130, 70).0, Level::HighNormal);
         assert_eq!(bp(120, 85).0, Level::HighNormal);
         assert_eq!(bp(139, 89).0, Level::HighNormal);
@@ -258,6 +305,50 @@ mod tests {
         assert_eq!(bp(180, 100).0, Level::Urgent);
         assert_eq!(bp(150, 110).0, Level::Urgent);
         assert_eq!(bp(185, 112), (Level::Urgent, "bp.urgent".to_string()));
+    }
+
+    fn read(v: VitalsInput) -> (Level, String) {
+        let f = v.classify().unwrap();
+        (f[0].level, f[0].code.clone())
+    }
+
+    fn temp(t: f64, diabetes: bool) -> (Level, String) {
+        read(VitalsInput { temperature: Some(t), diabetes, ..Default::default() })
+    }
+
+    #[test]
+    fn temperature_at_every_edge() {
+        let code = |t, diabetes| temp(t, diabetes).1;
+        assert_eq!(temp(37.2, false).0, Level::Normal);
+        assert_eq!(temp(37.3, false), (Level::Raised, "temp.fever".into()));
+        assert_eq!(code(39.0, false), "temp.fever");
+        assert_eq!(temp(39.1, false), (Level::Raised, "temp.high_fever".into()));
+        assert_eq!(temp(40.9, false).0, Level::Raised);
+        assert_eq!(temp(41.0, false), (Level::Urgent, "temp.hyperpyrexia".into()), "超高热 is urgent");
+        assert_eq!(temp(45.0, false).0, Level::Urgent, "the highest value accepted is urgent, not fever");
+        // A diabetic client is referred from over 39 °C (the service standard's diabetes rule).
+        assert_eq!(temp(39.0, true), (Level::Raised, "temp.fever".into()));
+        assert_eq!(temp(39.1, true), (Level::Urgent, "temp.diabetic_high_fever".into()));
+        assert_eq!(code(41.0, true), "temp.hyperpyrexia");
+        assert_eq!(temp(36.5, true).0, Level::Normal);
+    }
+
+    #[test]
+    fn heart_rate_at_every_edge() {
+        let hr = |rate, diabetes| read(VitalsInput { heart_rate: Some(rate), diabetes, ..Default::default() });
+        assert_eq!(hr(59, false), (Level::Raised, "hr.abnormal".into()));
+        assert_eq!(hr(60, false).0, Level::Normal);
+        assert_eq!(hr(100, false).0, Level::Normal);
+        assert_eq!(hr(101, false), (Level::Raised, "hr.abnormal".into()));
+        assert_eq!(hr(100, true).0, Level::Normal);
+        assert_eq!(hr(101, true), (Level::Urgent, "hr.diabetic_tachycardia".into()), "over 100 refers a diabetic");
+        assert_eq!(hr(50, true), (Level::Raised, "hr.abnormal".into()), "a slow rate is not the diabetes rule");
+    }
+
+    #[test]
+    fn diabetes_is_context_not_a_measurement() {
+        assert!(!VitalsInput { diabetes: true, sex: Some(Sex::Male), ..Default::default() }.has_measurement());
+        assert!(VitalsInput { diabetes: true, spo2: Some(97), ..Default::default() }.has_measurement());
     }
 
     fn glucose_level(fasting: Option<f64>, random: Option<f64>) -> Level {
@@ -347,6 +438,13 @@ mod tests {
                 codes.extend(v.classify().unwrap().into_iter().map(|f| f.code));
             }
         }
+        for t in [36.5, 38.0, 39.5, 41.5] {
+            for diabetes in [false, true] {
+                codes.insert(temp(t, diabetes).1);
+            }
+        }
+        let tachycardia = VitalsInput { heart_rate: Some(120), diabetes: true, ..Default::default() };
+        codes.extend(tachycardia.classify().unwrap().into_iter().map(|f| f.code));
         let others = VitalsInput {
             heart_rate: Some(50),
             temperature: Some(38.0),
@@ -358,7 +456,7 @@ mod tests {
             ..Default::default()
         };
         codes.extend(others.classify().unwrap().into_iter().map(|f| f.code));
-        assert!(codes.len() >= 12, "{codes:?}");
+        assert!(codes.len() >= 17, "{codes:?}");
         for code in codes {
             for locale in [Locale::ZhCn, Locale::En] {
                 assert!(lookup(locale, &format!("vitals.{code}")).is_some(), "no words for {code} in {locale:?}");

@@ -85,12 +85,20 @@ impl Checkup {
                 waist_cm: r.get("waist_cm")?,
                 spo2: r.get("spo2")?,
                 sex: None,
+                diabetes: false,
             },
             findings,
             worst_level: worst,
             notes: r.get("notes")?,
         })
     }
+}
+
+/// A client's chronic conditions as stored (a JSON list of codes); a value that is not such a
+/// list is a damaged row, refused rather than read as "no condition" (which would drop the
+/// diabetes rules without a word).
+fn conditions_of(stored: &str) -> rusqlite::Result<Vec<String>> {
+    serde_json::from_str(stored).map_err(|_| super::people::bad_column("chronic_conditions"))
 }
 
 /// Records a checkup for a client of the nurse's facility. Entry errors change nothing;
@@ -111,8 +119,11 @@ pub fn record_checkup(
     db.write(|c| {
         let facility_id = super::people::facility_of(c, PersonKind::Client, client_id)?;
         actor.require_at(Action::Assess, facility_id)?;
-        let (sex, consent): (String, Option<String>) =
-            c.query_row("SELECT sex, consent_on FROM clients WHERE id = ?1", [client_id], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        let (sex, consent, conditions): (String, Option<String>, String) = c.query_row(
+            "SELECT sex, consent_on, chronic_conditions FROM clients WHERE id = ?1",
+            [client_id],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )?;
         // Health data is processed only with the client's separate consent on file (PIPL).
         if consent.is_none() {
             return Err(Invalid::new("assessment.consent_required", "vitals").into());
@@ -120,6 +131,8 @@ pub fn record_checkup(
         // The client's sex is on file: the nurse need not enter it to read the waist.
         let mut vitals = input.vitals.clone();
         vitals.sex = vitals.sex.or(Sex::from_db(&sex));
+        // Whether the diabetes rules apply is the record's to say, never the form's.
+        vitals.diabetes = conditions_of(&conditions)?.iter().any(|c| c == "diabetes");
         let findings = vitals.classify()?;
         let worst = findings.iter().map(|f| f.level).max().unwrap_or(Level::Normal);
         let v = &vitals;
@@ -311,7 +324,7 @@ impl FollowUpBook {
         let mut rows = rows.query([facility_id])?;
         while let Some(r) = rows.next()? {
             let Ok(birth_date) = r.get::<_, String>(2)?.parse::<NaiveDate>() else { continue };
-            let conditions: Vec<String> = serde_json::from_str(&r.get::<_, String>(3)?).unwrap_or_default();
+            let conditions = conditions_of(&r.get::<_, String>(3)?)?;
             let registered_on = parse_utc_stamp(&r.get::<_, String>(4)?).map(local_day);
             let facts = ClientFacts {
                 birth_date,

@@ -20,7 +20,9 @@ use crate::services::people::facility_of;
 use crate::store::{utc_stamp, Db, Tx};
 
 /// A temperature at or above this is fever (一摸).
-pub const FEVER_FROM_C: f64 = 37.3;
+pub use crate::domain::vitals::FEVER_FROM_C;
+/// Over this, high fever (高热, 诊断学): the child cannot stay with the group.
+pub const HIGH_FEVER_ABOVE_C: f64 = 39.0;
 /// A reading outside this range is an entry error (a thermometer misread), not a finding.
 pub const TEMPERATURE_RANGE_C: (f64, f64) = (34.0, 42.5);
 
@@ -34,6 +36,41 @@ code_enum! {
     /// What was done about a child with fever or symptoms.
     #[derive(Default)]
     CheckAction { #[default] None = "none", Observe = "observe", Isolate = "isolate", SendHome = "send_home" }
+}
+
+/// How a child's temperature reads, mildest first (docs/domain.md, "Children's morning and
+/// noon checks", gives each threshold and its source).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum ChildFever {
+    /// Under 37.3 °C: no action needed for the temperature.
+    None,
+    /// 37.3–39.0 °C: at least observed.
+    Fever,
+    /// Over 39.0 °C (高热): isolated from the group or sent home, the guardian told.
+    High,
+    /// Sent home to a doctor, the guardian told: 41 °C and over at any age (超高热),
+    /// 38 °C and over under 3 months, 39 °C and over under 6 months.
+    Urgent,
+}
+
+impl ChildFever {
+    pub fn read(temperature: f64, age_months: u32) -> ChildFever {
+        use crate::domain::vitals::HYPERPYREXIA_FROM_C;
+        let infant_limit = match age_months {
+            0..=2 => Some(38.0),
+            3..=5 => Some(39.0),
+            _ => None,
+        };
+        if temperature >= HYPERPYREXIA_FROM_C || infant_limit.is_some_and(|l| temperature >= l) {
+            ChildFever::Urgent
+        } else if temperature > HIGH_FEVER_ABOVE_C {
+            ChildFever::High
+        } else if temperature >= FEVER_FROM_C {
+            ChildFever::Fever
+        } else {
+            ChildFever::None
+        }
+    }
 }
 
 /// The signs looked for (二看, 三问); fever is read from the temperature.
@@ -162,6 +199,7 @@ pub struct ClassSheet {
 }
 
 /// A check after the rules, ready to store.
+#[derive(Debug)]
 struct CheckValues {
     child_id: i64,
     temperature: Option<f64>,
@@ -173,7 +211,7 @@ struct CheckValues {
     guardian_told: bool,
 }
 
-fn validate_check(input: &MorningCheckInput) -> Result<CheckValues, Invalid> {
+fn validate_check(input: &MorningCheckInput, age_months: u32) -> Result<CheckValues, Invalid> {
     let (min, max) = TEMPERATURE_RANGE_C;
     if let Some(t) = input.temperature {
         if !t.is_finite() || !(min..=max).contains(&t) {
@@ -183,11 +221,22 @@ fn validate_check(input: &MorningCheckInput) -> Result<CheckValues, Invalid> {
                 .with("max", max));
         }
     }
-    let fever = input.temperature.is_some_and(|t| t >= FEVER_FROM_C);
+    let grade = input.temperature.map_or(ChildFever::None, |t| ChildFever::read(t, age_months));
+    let fever = grade > ChildFever::None;
     let unsafe_item = text::optional_text(input.unsafe_item.as_deref(), 100, "unsafe_item")?;
     let note = text::optional_text(input.note.as_deref(), 500, "note")?;
     if (fever || input.signs.any()) && input.action == CheckAction::None {
         return Err(Invalid::new("morning_check.action_required", "action"));
+    }
+    let temperature = || format!("{:.1}", input.temperature.unwrap_or_default());
+    match (grade, input.action) {
+        (ChildFever::Urgent, action) if action != CheckAction::SendHome => {
+            return Err(Invalid::new("morning_check.urgent_fever", "action").with("temperature", temperature()));
+        }
+        (ChildFever::High, CheckAction::Observe) => {
+            return Err(Invalid::new("morning_check.high_fever", "action").with("temperature", temperature()));
+        }
+        _ => {}
     }
     if matches!(input.action, CheckAction::Isolate | CheckAction::SendHome) && !input.guardian_told {
         return Err(Invalid::new("morning_check.guardian_required", "guardian_told"));
@@ -204,19 +253,21 @@ fn validate_check(input: &MorningCheckInput) -> Result<CheckValues, Invalid> {
     })
 }
 
-/// The child's name if they belong to `facility_id` and are enrolled on `day`. A child of
-/// another unit is named only by id: the actor may not see who they are.
-fn enrolled_child(c: &Connection, facility_id: i64, child_id: i64, day: NaiveDate) -> Result<String> {
-    let found: Option<(i64, String, String, Option<String>)> = c
-        .prepare_cached("SELECT facility_id, name, enrolled_on, left_on FROM children WHERE id = ?1")?
-        .query_row([child_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+/// The child's name and age in months on `day`, if they belong to `facility_id` and are
+/// enrolled that day. A child of another unit is named only by id: the actor may not see
+/// who they are.
+fn enrolled_child(c: &Connection, facility_id: i64, child_id: i64, day: NaiveDate) -> Result<(String, u32)> {
+    let found: Option<(i64, String, String, Option<String>, NaiveDate)> = c
+        .prepare_cached("SELECT facility_id, name, enrolled_on, left_on, birth_date FROM children WHERE id = ?1")?
+        .query_row([child_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, date_of(r, "birth_date")?)))
         .optional()?;
-    let Some((_, name, enrolled_on, left_on)) = found.filter(|f| f.0 == facility_id) else {
+    let Some((_, name, enrolled_on, left_on, birth_date)) = found.filter(|f| f.0 == facility_id) else {
         return Err(Invalid::new("morning_check.child_not_here", "child_id")
             .with("child", format!("#{child_id}"))
             .with("child_id", child_id)
             .into());
     };
+    let age_months = months_between(birth_date, day);
     let day = day.to_string();
     if enrolled_on > day || left_on.is_some_and(|l| l < day) {
         return Err(Invalid::new("morning_check.child_not_enrolled", "child_id")
@@ -224,7 +275,7 @@ fn enrolled_child(c: &Connection, facility_id: i64, child_id: i64, day: NaiveDat
             .with("child_id", child_id)
             .into());
     }
-    Ok(name)
+    Ok((name, age_months))
 }
 
 fn load_check(c: &Connection, child_id: i64, day: NaiveDate, session: CheckSession) -> Result<Option<MorningCheck>> {
@@ -396,12 +447,12 @@ pub fn record_checks(
         let mut seen = HashSet::new();
         let mut valid = Vec::with_capacity(rows.len());
         for input in rows {
-            let name = enrolled_child(c, facility_id, input.child_id, day)?;
+            let (name, age_months) = enrolled_child(c, facility_id, input.child_id, day)?;
             let named = |e: Invalid| e.with("child", &name).with("child_id", input.child_id);
             if !seen.insert(input.child_id) {
                 return Err(named(Invalid::new("morning_check.duplicate_child", "child_id")).into());
             }
-            valid.push(validate_check(input).map_err(named)?);
+            valid.push(validate_check(input, age_months).map_err(named)?);
         }
         valid.iter().map(|v| upsert_check(c, actor, facility_id, day, session, v, now)).collect()
     })
@@ -470,6 +521,55 @@ mod tests {
         MorningCheckInput { child_id: 1, temperature, action, guardian_told: told, ..Default::default() }
     }
 
+    /// A toddler: the age rules for infants do not apply.
+    const TODDLER: u32 = 24;
+
+    fn validate_check(input: &MorningCheckInput) -> Result<CheckValues, Invalid> {
+        super::validate_check(input, TODDLER)
+    }
+
+    #[test]
+    fn how_a_childs_temperature_reads_at_every_edge() {
+        use ChildFever::*;
+        let cases = [
+            (37.2, TODDLER, None),
+            (37.3, TODDLER, Fever),
+            (39.0, TODDLER, Fever),
+            (39.1, TODDLER, High),
+            (40.9, TODDLER, High),
+            (41.0, TODDLER, Urgent),
+            (37.9, 2, Fever),
+            (38.0, 2, Urgent),
+            (38.0, 3, Fever),
+            (38.9, 5, Fever),
+            (39.0, 5, Urgent),
+            (39.0, 6, Fever),
+            (39.1, 6, High),
+            (41.0, 6, Urgent),
+        ];
+        for (t, months, grade) in cases {
+            assert_eq!(ChildFever::read(t, months), grade, "{t} °C at {months} months");
+        }
+    }
+
+    #[test]
+    fn a_high_fever_cannot_be_merely_observed_nor_an_urgent_one_kept() {
+        let at = |t, months, action| super::validate_check(&input(Some(t), action, true), months).err().map(|e| e.code);
+        assert_eq!(at(39.1, TODDLER, CheckAction::Observe), Some("morning_check.high_fever"));
+        assert_eq!(at(39.1, TODDLER, CheckAction::Isolate), None);
+        assert_eq!(at(39.1, TODDLER, CheckAction::SendHome), None);
+        assert_eq!(at(39.0, TODDLER, CheckAction::Observe), None);
+        for action in [CheckAction::Observe, CheckAction::Isolate] {
+            assert_eq!(at(42.5, TODDLER, action), Some("morning_check.urgent_fever"), "{action:?} at 42.5 °C");
+            assert_eq!(at(38.0, 2, action), Some("morning_check.urgent_fever"), "an infant under 3 months");
+        }
+        assert_eq!(at(42.5, TODDLER, CheckAction::SendHome), None);
+        assert_eq!(at(38.0, 2, CheckAction::SendHome), None);
+        assert_eq!(at(42.5, TODDLER, CheckAction::None), Some("morning_check.action_required"));
+        let e = super::validate_check(&input(Some(42.5), CheckAction::Observe, true), TODDLER).unwrap_err();
+        assert_eq!(e.params, vec![("temperature", "42.5".to_string())]);
+    }
+
     #[test]
     fn fever_starts_at_37_3_and_needs_an_action() {
         assert!(!validate_check(&input(Some(37.2), CheckAction::None, false)).unwrap().fever);
@@ -502,6 +602,6 @@ mod tests {
             assert_eq!((e.code, e.field), ("morning_check.temperature_implausible", "temperature"));
         }
         assert!(validate_check(&input(Some(34.0), CheckAction::None, false)).is_ok());
-        assert!(validate_check(&input(Some(42.5), CheckAction::Observe, false)).is_ok());
+        assert!(validate_check(&input(Some(42.5), CheckAction::SendHome, true)).is_ok());
     }
 }

@@ -63,7 +63,7 @@ pub struct ExamFacts {
     pub last_return: Option<(NaiveDate, NaiveDate)>,
 }
 
-/// When the child's next examination is due, and why (DESIGN.md, 托儿所幼儿园卫生保健工作规范):
+/// When the child's next examination is due, and why (docs/domain.md, "Children's morning and noon checks"):
 /// never examined → the entry examination, by the enrolment day; examined under 3 years
 /// old → 6 months later; at 3 or over → a year later; back after 3 months or more away and
 /// not examined since leaving → on the day back. The earliest of these wins.

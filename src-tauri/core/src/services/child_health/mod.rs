@@ -9,7 +9,8 @@
 //! nothing written.
 //!
 //! Decisions worth knowing:
-//! - Fever is read from the thermometer only (≥ 37.3 °C); a check without a temperature
+//! - Fever is read from the thermometer only (≥ 37.3 °C; the higher grades and the actions
+//!   they need are in docs/domain.md); a check without a temperature
 //!   records no fever. Fever or any sign needs an action other than `none`; an unsafe
 //!   object found in a pocket is taken away and logged, but is not itself a reason to
 //!   observe the child. Isolating a child or sending them home needs the guardian told.
