@@ -580,6 +580,62 @@ fn a_weekly_visit_whose_caregiver_is_on_leave_is_covered_by_a_colleague() {
 }
 
 #[test]
+fn planning_moves_every_visit_it_can_off_a_carer_on_leave_and_lists_the_rest() {
+    let s = setup();
+    // Weekly at 14:00: the nurse, the only one left, works until 12:00, so the visit moves
+    // within its item's window (08:00-17:00) that day.
+    let company = s.item_with(0, "陪伴聊天", |i| i.visits_per_week = 1);
+    let afternoon = s.visit(company, s.monday, "14:00", s.carer);
+    edit::make_weekly(s.db(), &s.admin, afternoon).unwrap();
+    // Weekly and needing the caregiver's certificate: nobody else has it.
+    let bath = s.item_with(1, "上门助浴", |i| {
+        i.visits_per_week = 1;
+        i.skill = Some(Skill::CaregiverCertificate);
+    });
+    let bathing = s.visit(bath, s.monday + Days::new(1), "09:00", s.carer);
+    edit::make_weekly(s.db(), &s.admin, bathing).unwrap();
+    // Placed by hand: its time stays, its carer may change. At 10:00 the nurse takes it;
+    // at 15:00 nobody can.
+    let chat = s.item_with(1, "读报", |i| i.visits_per_week = 2);
+    let by_hand_morning = s.visit(chat, s.monday + Days::new(2), "10:00", s.carer);
+    let by_hand_late = s.visit(chat, s.monday + Days::new(3), "15:00", s.carer);
+    let week = LeaveInput { staff_id: s.carer, from: s.monday, to: s.monday + Days::new(6), reason: None };
+    leave::add_leave(s.db(), &s.admin, &week).unwrap();
+    let on_leave = |s: &Setup| -> Vec<i64> {
+        let mut ids: Vec<i64> =
+            s.conflicts(s.monday).into_iter().filter(|c| c.0 == ConflictKind::OnLeave).flat_map(|c| c.1).collect();
+        ids.sort();
+        ids
+    };
+    assert_eq!(on_leave(&s).len(), 4);
+
+    let report = s.plan_week();
+    let w = s.week(s.monday);
+    let visit = |id: i64| w.visits.iter().find(|v| v.id == id).unwrap();
+    let moved = visit(afternoon);
+    assert_eq!(moved.staff_id, Some(s.nurse), "{report:?}");
+    assert!(moved.start_min + moved.duration_min <= 12 * 60, "moved into the nurse's morning: {}", moved.start_min);
+    assert_eq!(moved.day, s.monday, "the same day");
+    assert_eq!((visit(by_hand_morning).staff_id, visit(by_hand_morning).start_min), (Some(s.nurse), 600));
+
+    // What stays with the carer on leave is exactly what the report lists, each with why.
+    let mut listed: Vec<i64> = report.uncovered.iter().map(|u| u.visit_id).collect();
+    listed.sort();
+    assert_eq!(listed, on_leave(&s), "{:?}", report.uncovered);
+    assert_eq!(listed, {
+        let mut l = vec![bathing, by_hand_late];
+        l.sort();
+        l
+    });
+    let of = |id: i64| report.uncovered.iter().find(|u| u.visit_id == id).unwrap();
+    assert_eq!((of(bathing).reason.as_str(), of(bathing).time_fixed), ("no_carer_with_skill", false));
+    assert_eq!(of(bathing).skill, Some(Skill::CaregiverCertificate));
+    assert_eq!((of(by_hand_late).away.as_str(), of(by_hand_late).time_fixed), ("on_leave", true));
+    assert_eq!(of(by_hand_late).staff_name.as_deref(), Some("测试护理员"));
+    assert_eq!((of(by_hand_late).day, of(by_hand_late).start_min), (s.monday + Days::new(3), 900));
+}
+
+#[test]
 fn the_walks_from_and_to_the_facility_and_a_client_seen_twice_at_once_are_conflicts() {
     let s = setup();
     let bath = s.plan(1, "上门助浴", None);

@@ -3,6 +3,7 @@ sees the week filled; she books a visit for today with a caregiver, who then sig
 same PC, finds it among her own and records it done."""
 
 import sqlite3
+import time
 from datetime import date, timedelta
 
 from selenium.webdriver.common.by import By
@@ -105,3 +106,52 @@ def test_a_plan_is_scheduled_and_a_caregiver_records_her_visit(launch, demo_db):
         row = c.execute("SELECT status, done_start_min, done_end_min, recorded_by_name FROM visits WHERE id = ?",
                         (today_visit,)).fetchone()
     assert row == ("done", 485, 530, "护理员小李")
+
+
+def test_planning_lists_every_visit_left_with_a_caregiver_on_leave(launch, demo_db):
+    """The issue's case: a carer with weekly visits is on leave all next week. After 自动排班 the
+    result lists each visit still with her, and never says everything was placed."""
+    today = date.today()
+    next_monday = today - timedelta(days=today.weekday()) + timedelta(days=7)
+    with sqlite3.connect(demo_db) as c:
+        centre = c.execute("SELECT id FROM facilities WHERE kind = 'elder_centre' ORDER BY id LIMIT 1").fetchone()[0]
+        # The staff member with the most weekly visits, on leave the whole week.
+        away = c.execute(
+            "SELECT staff_id FROM visit_series WHERE facility_id = ? AND staff_id IS NOT NULL AND until_day IS NULL "
+            "GROUP BY staff_id ORDER BY count(*) DESC, staff_id LIMIT 1", (centre,)).fetchone()[0]
+        c.execute("INSERT INTO staff_leave (staff_id, from_day, to_day, reason, created_at) VALUES (?, ?, ?, '病假', ?)",
+                  (away, next_monday.isoformat(), (next_monday + timedelta(days=6)).isoformat(),
+                   today.isoformat() + "T00:00:00Z"))
+    cli(demo_db, "accounts", "add", "--username", "manager", "--display-name", "站长老王", "--role", "facility_manager",
+        "--facility", str(centre), stdin=MANAGER_PASSWORD + "\n")
+
+    app = launch(demo_db)
+    app.sign_in("manager", MANAGER_PASSWORD)
+    app.click("nav-visits")
+    app.wait.until(EC.presence_of_element_located((By.CSS_SELECTOR, '[data-testid="week-grid"]')))
+    app.click("week-next")
+    app.wait_text("week-label", next_monday.isoformat())
+    with sqlite3.connect(demo_db) as c:
+        before = c.execute("SELECT count(*) FROM visits WHERE staff_id = ? AND status = 'planned' AND day BETWEEN ? AND ?",
+                           (away, next_monday.isoformat(), (next_monday + timedelta(days=6)).isoformat())).fetchone()[0]
+    assert before > 0, "the week holds her weekly visits"
+    app.click("plan-week")
+    app.click("plan-run")
+    app.wait.until(EC.visibility_of_element_located((By.CSS_SELECTOR, '[data-testid="plan-summary"]')))
+    with sqlite3.connect(demo_db) as c:
+        left = c.execute("SELECT count(*) FROM visits WHERE staff_id = ? AND status = 'planned' AND day BETWEEN ? AND ?",
+                         (away, max(next_monday, today + timedelta(days=1)).isoformat(),
+                          (next_monday + timedelta(days=6)).isoformat())).fetchone()[0]
+        name = c.execute("SELECT name FROM staff WHERE id = ?", (away,)).fetchone()[0]
+    # Every one of hers still on leave is listed (others may be too: someone else's day off).
+    rows = app.driver.find_elements(By.CSS_SELECTOR, '[data-testid="plan-uncovered"] .el-table__body tr')
+    texts = [r.get_attribute("textContent") for r in rows]
+    hers = [t for t in texts if f"{name}（请假）" in t]
+    assert len(hers) == left, (texts, left)
+    if rows:
+        assert not app.driver.find_elements(By.CSS_SELECTOR, '[data-testid="plan-all-placed"]')
+        assert f"{len(rows)} 次服务" in app.text_of("plan-uncovered-title")
+    else:
+        assert app.text_of("plan-all-placed")
+    time.sleep(1)  # the table's rows settle before the picture
+    app.screenshot("plan-report-leave")

@@ -22,13 +22,13 @@ pub struct BackupOverview {
 #[tauri::command]
 pub async fn backups_status(state: State<'_, AppState>) -> Result<BackupOverview, ErrorPayload> {
     let (problem, running) = (state.backup_problem(), state.backup_running());
-    let status = state.as_actor(move |db, actor| backups::status(db, actor)).await?;
+    let status = state.as_actor(backups::status).await?;
     Ok(BackupOverview { status, problem, running })
 }
 
 #[tauri::command]
 pub async fn backup_now(state: State<'_, AppState>) -> Result<BackupFile, ErrorPayload> {
-    let file = state.as_actor(move |db, actor| backups::back_up_now(db, actor)).await?;
+    let file = state.as_actor(backups::back_up_now).await?;
     state.clear_backup_problem();
     Ok(file)
 }

@@ -7,9 +7,13 @@
 //! - Visits placed or moved by hand, weekly-series occurrences and anything recorded stay
 //!   where they are; they enter the instance pinned to their staff member at their time
 //!   (a single window), so the new visits are planned around them. A visit placed by hand
-//!   without anyone gets a staff member at its time if one is free, and so does a weekly
-//!   one whose staff member is on leave or off that day (someone covers it). The previous automatic
+//!   without anyone gets a staff member at its time if one is free. The previous automatic
 //!   plan of those days (planned, untouched) is replaced.
+//! - A kept visit whose staff member is on leave or off that day is covered: first by a
+//!   colleague at its time; failing that, a weekly occurrence (not one whose time was set by
+//!   hand) may move within its plan item's time window that day. Every visit still left with
+//!   someone away is listed in the report (`uncovered`, with the reason), so the result never
+//!   says "all placed" while a visit waits on someone who is not there.
 //! - What each plan item still needs: its visits a week, spread over its preferred days
 //!   (`domain::visits::day_groups`), less the visits it already has that week (cancelled
 //!   ones count: someone decided against that visit). Each new visit may take place on any
@@ -112,7 +116,35 @@ pub struct PlanReport {
     pub overtime_min: i64,
     /// Σ over clients of (distinct caregivers in the week − 1).
     pub caregiver_changes: u64,
+    /// Visits left with a staff member who is on leave or off that day: nobody could cover
+    /// them (see [`UncoveredVisit`]).
+    pub uncovered: Vec<UncoveredVisit>,
     pub secs: f64,
+}
+
+/// A kept visit whose staff member is away that day and that nobody could take over.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[ts(export)]
+pub struct UncoveredVisit {
+    pub facility_id: i64,
+    pub facility_name: String,
+    pub visit_id: i64,
+    pub client_id: i64,
+    pub client_name: String,
+    pub title: String,
+    #[ts(type = "string")]
+    pub day: NaiveDate,
+    pub start_min: u32,
+    /// Who has it, and is away.
+    pub staff_id: i64,
+    pub staff_name: Option<String>,
+    /// `on_leave` or `not_working_day`.
+    pub away: String,
+    /// Its time was set by hand, so only that time was tried.
+    pub time_fixed: bool,
+    /// As for [`UnplacedVisit::reason`].
+    pub reason: String,
+    pub skill: Option<Skill>,
 }
 
 /// Progress of a plan over several facilities: which one, and how far its solve is.
@@ -185,6 +217,7 @@ fn plan_facilities(
         walking_min: 0,
         overtime_min: 0,
         caregiver_changes: 0,
+        uncovered: Vec::new(),
         secs: 0.0,
     };
     for (i, &facility_id) in facilities.iter().enumerate() {
@@ -218,6 +251,7 @@ fn plan_facilities(
         report.walking_min += one.walking_min;
         report.overtime_min += one.overtime_min;
         report.caregiver_changes += one.caregiver_changes;
+        report.uncovered.extend(one.uncovered);
         tick(1.0);
     }
     report.secs = started.elapsed().as_secs_f64();
@@ -233,6 +267,7 @@ struct FacilityPlan {
     walking_min: i64,
     overtime_min: i64,
     caregiver_changes: u64,
+    uncovered: Vec<UncoveredVisit>,
 }
 
 /// The facility and week being planned, for the explanations.
@@ -247,8 +282,20 @@ enum Origin {
     /// A new visit of this plan item.
     New(usize),
     /// An existing visit kept at its time (`staff` none: anyone may take it — placed by
-    /// hand without anyone, or weekly with its staff member away that day).
-    Kept { visit_id: i64, staff: Option<i64> },
+    /// hand without anyone, or its staff member is away that day: then `cover` says who and
+    /// whether it may move).
+    Kept { visit_id: i64, staff: Option<i64>, cover: Option<Box<Cover>> },
+}
+
+/// A kept visit whose staff member is away that day.
+struct Cover {
+    visit: Visit,
+    away: &'static str,
+    /// Its plan item (an index into the week's items) when the visit may move within the
+    /// item's window that day: a weekly occurrence whose time nobody set by hand.
+    movable_in: Option<usize>,
+    /// Set once it has been offered the item's whole window.
+    widened: bool,
 }
 
 /// Times a facility's week is read and solved again when someone changed it while it was
@@ -286,7 +333,8 @@ fn plan_one(
                 .facility(Some(facility_id))
                 .after(&serde_json::json!({
                     "placed": plan.placed, "assigned": plan.assigned, "kept": plan.kept, "replaced": plan.replaced,
-                    "unplaced": plan.unplaced.len(), "from_day": from_day.to_string(),
+                    "unplaced": plan.unplaced.len(), "uncovered": plan.uncovered.len(),
+                    "from_day": from_day.to_string(),
                 }))
                 .write(c, actor)?;
             Ok(Some(plan))
@@ -327,14 +375,28 @@ fn read_week(c: &Connection, at: &PlanAt, from_day: NaiveDate, today: NaiveDate)
     // Visits already in the week from the first planned day: fixed where they are. One of
     // a weekly series (not moved by hand) whose staff member is away that day is fixed in
     // time only, so that a colleague covers it.
-    let away = |staff: i64, day: NaiveDate| {
-        staff_all.iter().find(|s| s.id == staff).is_none_or(|s| s.on_leave(day) || !s.works_on(day))
+    let away = |staff: i64, day: NaiveDate| match staff_all.iter().find(|s| s.id == staff) {
+        Some(s) if s.on_leave(day) => Some("on_leave"),
+        Some(s) if !s.works_on(day) => Some("not_working_day"),
+        Some(_) => None,
+        None => Some("not_working_day"),
     };
     for v in existing.iter().filter(|v| v.day >= from_day && v.status == VisitStatus::Planned) {
         let window = absolute(week_start, v.day, v.start_min);
-        let staff = v.staff_id.filter(|s| v.locked || !away(*s, v.day));
+        let away = v.staff_id.and_then(|s| away(s, v.day));
+        let staff = v.staff_id.filter(|_| away.is_none());
         b.push_visit(v.client_id, v.place, v.duration_min, v.skill, vec![Window { start: window, end: window }], staff);
-        origins.push(Origin::Kept { visit_id: v.id, staff });
+        let cover = away.map(|away| {
+            Box::new(Cover {
+                visit: v.clone(),
+                away,
+                movable_in: (!v.locked && v.series_id.is_some())
+                    .then(|| items.iter().position(|i| i.id == v.plan_item_id))
+                    .flatten(),
+                widened: false,
+            })
+        });
+        origins.push(Origin::Kept { visit_id: v.id, staff, cover });
     }
     // What each item still needs this week.
     for (index, item) in items.iter().enumerate() {
@@ -363,23 +425,66 @@ fn read_week(c: &Connection, at: &PlanAt, from_day: NaiveDate, today: NaiveDate)
 /// What planning decided, to be written.
 struct SolvedWeek {
     new_visits: Vec<VisitRow>,
-    /// Kept visits and who takes them (those placed without anyone, or whose staff is away).
-    assignments: Vec<(i64, i64)>,
+    /// Kept visits and who takes them (those placed without anyone, or whose staff is away),
+    /// with the new start (minutes after midnight) of one moved within its day.
+    assignments: Vec<(i64, i64, Option<u32>)>,
     replaced: Vec<i64>,
     kept: u32,
     unplaced: Vec<UnplacedVisit>,
+    uncovered: Vec<UncoveredVisit>,
     score: schedule::Score,
 }
 
 fn solve_week(at: &PlanAt, week: WeekToPlan, time_limit: Duration, tick: &dyn Fn(f32)) -> SolvedWeek {
-    let WeekToPlan { items, mut instance, origins, replaced } = week;
+    let WeekToPlan { items, mut instance, mut origins, replaced } = week;
     let week_start = at.week_start;
     let kept = origins.iter().filter(|o| matches!(o, Origin::Kept { .. })).count() as u32;
+    let options = SolveOptions { time_limit, seed: week_start.num_days_from_ce() as u64, progress: Some(tick) };
+    let mut solution = schedule::solve(&instance, &options);
+    // A weekly visit nobody could cover at its time may move within its item's window that
+    // day, clear of the client's other kept visits; the week is solved again once.
+    let mut widened_any = false;
+    for u in &solution.unplaced {
+        let Origin::Kept { cover: Some(cover), .. } = &mut origins[u.visit] else { continue };
+        let Some(item) = cover.movable_in.map(|i| &items[i]) else { continue };
+        let day = cover.visit.day;
+        let busy: Vec<(i64, i64)> = instance
+            .visits
+            .iter()
+            .enumerate()
+            .filter(|(i, v)| *i != u.visit && v.client == instance.visits[u.visit].client)
+            .filter_map(|(_, v)| (v.windows.len() == 1 && v.windows[0].start == v.windows[0].end).then_some(v))
+            .map(|v| (v.windows[0].start, v.windows[0].start + v.service))
+            .collect();
+        let service = instance.visits[u.visit].service;
+        let mut windows = vec![Window {
+            start: absolute(week_start, day, item.window_min.0),
+            end: absolute(week_start, day, item.window_min.1.saturating_sub(cover.visit.duration_min)),
+        }];
+        for (from, to) in busy {
+            windows = windows
+                .into_iter()
+                .flat_map(|w| {
+                    [
+                        Window { start: w.start, end: w.end.min(from - service) },
+                        Window { start: w.start.max(to), end: w.end },
+                    ]
+                })
+                .filter(|w| w.start <= w.end)
+                .collect();
+        }
+        if !windows.is_empty() {
+            instance.visits[u.visit].windows = windows;
+            cover.widened = true;
+            widened_any = true;
+        }
+    }
+    if widened_any {
+        solution = schedule::solve(&instance, &options);
+    }
     // The benchmark's problem does not know that a client receives one visit at a time:
     // a new visit that lands on another of the same client's is kept out of that time and
     // the week solved again (rarely more than once); what still clashes is left out.
-    let options = SolveOptions { time_limit, seed: week_start.num_days_from_ce() as u64, progress: Some(tick) };
-    let mut solution = schedule::solve(&instance, &options);
     for _ in 0..CLIENT_CLASH_ROUNDS {
         let clashes = client_clashes(&instance, &solution, &origins);
         if clashes.is_empty() {
@@ -414,6 +519,7 @@ fn solve_week(at: &PlanAt, week: WeekToPlan, time_limit: Duration, tick: &dyn Fn
         .iter()
         .filter_map(|u| match origins[u.visit] {
             Origin::Kept { staff: Some(staff), .. } => Some((staff, &instance.visits[u.visit])),
+            // Left with the staff member who is away: they hold nobody else's time.
             _ => None,
         })
         .collect();
@@ -460,16 +566,26 @@ fn solve_week(at: &PlanAt, week: WeekToPlan, time_limit: Duration, tick: &dyn Fn
                         makes_up_for: None,
                     });
                 }
-                Origin::Kept { visit_id, staff: None } => assignments.push((*visit_id, staff_id)),
+                Origin::Kept { visit_id, staff: None, cover } => {
+                    // Moved within the day only when it was offered the item's window.
+                    let start_min = cover.as_ref().filter(|c| c.widened).map(|_| local(week_start, stop.start).1);
+                    assignments.push((*visit_id, staff_id, start_min));
+                }
                 Origin::Kept { .. } => {}
             }
         }
     }
-    unplaced.extend(solution.unplaced.iter().filter_map(|u| match &origins[u.visit] {
-        Origin::New(index) => Some(explain(at, &items[*index], &instance.visits[u.visit], Some(&u.reason))),
-        Origin::Kept { .. } => None, // stays where it was; the week view shows its conflict
-    }));
-    SolvedWeek { new_visits, assignments, replaced, kept, unplaced, score: solution.score }
+    let mut uncovered = Vec::new();
+    for u in &solution.unplaced {
+        match &origins[u.visit] {
+            Origin::New(index) => {
+                unplaced.push(explain(at, &items[*index], &instance.visits[u.visit], Some(&u.reason)))
+            }
+            Origin::Kept { cover: Some(cover), .. } => uncovered.push(uncovered_visit(at, cover, &u.reason)),
+            Origin::Kept { .. } => {} // stays where it was; the week view shows its conflict
+        }
+    }
+    SolvedWeek { new_visits, assignments, replaced, kept, unplaced, uncovered, score: solution.score }
 }
 
 /// Writes a solved week: the previous automatic plan out, the new visits in, the kept
@@ -483,10 +599,11 @@ fn write_plan(c: &Tx, facility_id: i64, solved: &SolvedWeek) -> Result<FacilityP
         insert_visit(c, row)?;
     }
     let mut assigned = 0;
-    for (visit_id, staff_id) in &solved.assignments {
+    for (visit_id, staff_id, start_min) in &solved.assignments {
         assigned += c.execute(
-            "UPDATE visits SET staff_id = ?2, updated_at = ?3 WHERE id = ?1 AND staff_id IS NOT ?2",
-            params![visit_id, staff_id, c.stamp()],
+            "UPDATE visits SET staff_id = ?2, start_min = coalesce(?3, start_min), updated_at = ?4
+              WHERE id = ?1 AND (staff_id IS NOT ?2 OR start_min IS NOT coalesce(?3, start_min))",
+            params![visit_id, staff_id, start_min, c.stamp()],
         )? as u32;
     }
     Ok(FacilityPlan {
@@ -498,6 +615,7 @@ fn write_plan(c: &Tx, facility_id: i64, solved: &SolvedWeek) -> Result<FacilityP
         walking_min: solved.score.travel,
         overtime_min: solved.score.overtime,
         caregiver_changes: solved.score.continuity,
+        uncovered: solved.uncovered.clone(),
     })
 }
 
@@ -577,16 +695,22 @@ fn client_clashes(instance: &Instance, solution: &schedule::Solution, origins: &
     out
 }
 
-/// Why the item's visit was left out: the solver's reason, or (none) a visit kept by hand
-/// in its way.
-fn explain(at: &PlanAt, item: &PlanItem, visit: &schedule::Visit, reason: Option<&UnplacedReason>) -> UnplacedVisit {
-    let (code, carer_days) = match reason {
+/// The words' code for why a visit was left out, and for `no_room_left` the carer-days it
+/// would have fitted.
+fn reason_code(reason: Option<&UnplacedReason>) -> (&'static str, Option<u32>) {
+    match reason {
         Some(UnplacedReason::NoCarerWithSkill { .. }) => ("no_carer_with_skill", None),
         Some(UnplacedReason::PinnedCarerUnavailable { .. }) => ("pinned_carer_unavailable", None),
         Some(UnplacedReason::NoWindowInWorkingHours) => ("no_window_in_working_hours", None),
         Some(UnplacedReason::NoRoomLeft { carer_days }) => ("no_room_left", Some(*carer_days as u32)),
         None => ("fixed_visit_in_the_way", None),
-    };
+    }
+}
+
+/// Why the item's visit was left out: the solver's reason, or (none) a visit kept by hand
+/// in its way.
+fn explain(at: &PlanAt, item: &PlanItem, visit: &schedule::Visit, reason: Option<&UnplacedReason>) -> UnplacedVisit {
+    let (code, carer_days) = reason_code(reason);
     let mut days: Vec<NaiveDate> =
         visit.windows.iter().map(|w| at.week_start + Days::new((w.start / 1440) as u64)).collect();
     days.dedup();
@@ -601,6 +725,26 @@ fn explain(at: &PlanAt, item: &PlanItem, visit: &schedule::Visit, reason: Option
         reason: code.to_string(),
         skill: item.skill,
         carer_days,
+    }
+}
+
+fn uncovered_visit(at: &PlanAt, cover: &Cover, reason: &UnplacedReason) -> UncoveredVisit {
+    let v = &cover.visit;
+    UncoveredVisit {
+        facility_id: at.facility_id,
+        facility_name: at.facility_name.clone(),
+        visit_id: v.id,
+        client_id: v.client_id,
+        client_name: v.client_name.clone(),
+        title: v.title.clone(),
+        day: v.day,
+        start_min: v.start_min,
+        staff_id: v.staff_id.unwrap_or_default(),
+        staff_name: v.staff_name.clone(),
+        away: cover.away.to_string(),
+        time_fixed: cover.movable_in.is_none(),
+        reason: reason_code(Some(reason)).0.to_string(),
+        skill: v.skill,
     }
 }
 
