@@ -85,6 +85,7 @@ def test_health_worker_records_a_class_morning_check_with_one_feverish_child(lau
     app.click("growth-save")
     listed = app.wait_inner_text("growth-list", "11.6")
     assert "年龄别体重" in listed
+    assert app.text_of("growth-z-header").startswith("Z 评分")  # not a bare "Z"
     app.el("growth-chart")
     app.driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", app.el("growth-chart"))
     time.sleep(1)  # the chart draws itself in over a moment

@@ -73,6 +73,10 @@ def book_lunch(app, name, day):
     """On the bookings tab: the client found by name, lunch on `day`, booked."""
     app.click("book-client")
     app.keys(name)
+    option = app.wait.until(EC.visibility_of_element_located(
+        (By.XPATH, f'//li[contains(@class, "el-select-dropdown__item")][contains(normalize-space(), "{name}")]')))
+    # An active client reads as just the name (it once read "李秀峰 active").
+    assert app.driver.execute_script("return arguments[0].innerText", option).strip() == name
     app.choose(name)
     app.type("book-from", day.isoformat())
     app.keys(Keys.ENTER)

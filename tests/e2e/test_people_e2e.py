@@ -101,3 +101,43 @@ def test_register_a_client_refuse_a_wrong_id_then_assess(launch, demo_db):
     assert "轻度失能" in app.wait_text("client-care-level", "轻度失能")
     with sqlite3.connect(demo_db) as c:
         assert c.execute("SELECT total, level FROM assessments WHERE client_id = ?", (client_id,)).fetchone() == (90, 1)
+
+
+def error_under(app, testid):
+    """The message under the form item holding `testid`, or '' when there is none."""
+    xpath = (f'//*[@data-testid="{testid}"]/ancestor::div[contains(concat(" ", @class, " "), " el-form-item ")][1]'
+             '//div[contains(@class, "el-form-item__error")]')
+    return " ".join(e.text for e in app.driver.find_elements(By.XPATH, xpath) if e.is_displayed())
+
+
+def test_a_save_shows_every_missing_field_and_a_typed_id_clears_sex_and_birth(launch, demo_db):
+    with sqlite3.connect(demo_db) as c:
+        centre_id = c.execute("SELECT id FROM facilities WHERE kind = 'elder_centre' ORDER BY id LIMIT 1").fetchone()[0]
+    cli(demo_db, "accounts", "add", "--username", "nurse", "--display-name", "护士小高", "--role", "nurse",
+        "--facility", str(centre_id), stdin=NURSE_PASSWORD + "\n")
+    app = launch(demo_db)
+    app.sign_in("nurse", NURSE_PASSWORD)
+    app.click("nav-people")
+    app.click("client-new")
+
+    # Nothing typed: name, sex and birth date are all pointed at in one go.
+    app.click("client-save")
+    assert "请填写姓名" in app.field_error("client-name")
+    assert "请选择性别" in app.field_error("client-sex")
+    assert "请填写出生日期" in app.field_error("client-birth-date")
+    alert = app.text_of("client-error")
+    assert "请填写姓名" in alert and "请选择性别" in alert and "请填写出生日期" in alert
+    app.screenshot("all-missing")
+
+    # A valid ID number gives sex and birth date: their errors go, the name's stays.
+    app.type("client-id-number", resident_id("15030219480612246"))
+    app.wait_text("client-id-hint", "女")
+    app.wait.until(lambda d: error_under(app, "client-sex") == "" and error_under(app, "client-birth-date") == "")
+    assert "请填写姓名" in error_under(app, "client-name")
+    app.screenshot("id-typed")
+
+    app.type("client-name", NAME)
+    assert error_under(app, "client-name") == ""
+    app.click("client-save")
+    assert app.wait_text("person-title", NAME)
+    assert len(clients_named(demo_db, NAME)) == 1

@@ -78,6 +78,7 @@ declare module 'vue' {
     ElTabPane: typeof import('element-plus/es')['ElTabPane']
     ElTabs: typeof import('element-plus/es')['ElTabs']
     ElTag: typeof import('element-plus/es')['ElTag']
+    ElTooltip: typeof import('element-plus/es')['ElTooltip']
     ElTree: typeof import('element-plus/es')['ElTree']
     EthnicitySelect: typeof import('./components/people/EthnicitySelect.vue')['default']
     ExamsDue: typeof import('./components/health/ExamsDue.vue')['default']

@@ -50,3 +50,25 @@ export function identityInput(idNumber: string, sex: Sex | null, birthDate: stri
     birth_date: derived ? null : birthDate || null,
   }
 }
+
+/** A field a person form left empty, named as Rust names it, with the key of its message. */
+export interface Missing {
+  field: string
+  key: string
+}
+
+/**
+ * What a person's identity is missing, every field at once: the name, the ethnicity, and
+ * — with no ID number typed (nor one on file) — sex and birth date. A number typed but
+ * wrong is Rust's to explain; it then needs neither.
+ */
+export function missingIdentity(p: { name: string; ethnicity: string; idNumber: string; sex: Sex | null; birthDate: string | null }, onFile: boolean): Missing[] {
+  const missing: Missing[] = []
+  if (!p.name.trim()) missing.push({ field: 'name', key: 'errors.person.name_empty' })
+  if (!p.ethnicity.trim()) missing.push({ field: 'ethnicity', key: 'errors.person.ethnicity_empty' })
+  if (!p.idNumber.trim() && !onFile) {
+    if (p.sex == null) missing.push({ field: 'sex', key: 'errors.person.sex_required' })
+    if (!p.birthDate) missing.push({ field: 'birth_date', key: 'errors.person.birth_required' })
+  }
+  return missing
+}

@@ -6,6 +6,7 @@ import FirstRun from './views/FirstRun.vue'
 import SignIn from './views/SignIn.vue'
 import { actor, canManageAccounts, landingRoute } from './composables/session'
 import { info, start } from './composables/startup'
+import { installLeaveGuards } from './composables/unsavedGuard'
 
 declare module 'vue-router' {
   interface RouteMeta {
@@ -50,6 +51,9 @@ export const router = createRouter({
     { path: '/:rest(.*)', redirect: '/' },
   ],
 })
+
+// Unsaved forms ask first: nothing else runs for a navigation the user takes back.
+installLeaveGuards(router)
 
 router.beforeEach(async (to) => {
   await start()

@@ -1,5 +1,7 @@
-// One failed save: its message for the alert above a form, and the field it points at.
-import { nextTick, reactive, ref } from 'vue'
+// A failed save: its messages for the alert above a form, and the fields they point at.
+// Rust refuses one rule at a time; the form's own checks (what is missing) report every
+// field at once, so a clerk fixes them all in one pass.
+import { computed, nextTick, reactive, ref } from 'vue'
 import { ApiError } from '../api'
 
 /**
@@ -8,9 +10,17 @@ import { ApiError } from '../api'
  */
 export type FormError = ReturnType<typeof useFormError>
 
+interface Problem {
+  message: string
+  field: string | null
+}
+
 export function useFormError(root?: () => Element | null | undefined) {
-  const message = ref('')
-  const field = ref<string | null>(null)
+  const problems = ref<Problem[]>([])
+  /** Every message, one after another, for the alert above the form. */
+  const message = computed(() => problems.value.map((p) => p.message).join(' '))
+  /** The (first) field at fault. */
+  const field = computed(() => problems.value[0]?.field ?? null)
 
   async function reveal() {
     if (!root) return
@@ -21,38 +31,38 @@ export function useFormError(root?: () => Element | null | undefined) {
   }
 
   function show(e: unknown) {
-    if (e instanceof ApiError) {
-      message.value = e.message
-      field.value = e.field
-    } else {
-      message.value = e instanceof Error ? e.message : String(e)
-      field.value = null
-    }
+    if (e instanceof ApiError) problems.value = [{ message: e.message, field: e.field }]
+    else problems.value = [{ message: e instanceof Error ? e.message : String(e), field: null }]
     reveal()
   }
 
   /** A problem caught before calling the backend (e.g. two passwords that differ). */
   function local(text: string, at: string | null) {
-    message.value = text
-    field.value = at
+    problems.value = [{ message: text, field: at }]
+    reveal()
+  }
+
+  /** Several problems caught before calling the backend, each at its field. */
+  function localAll(list: Problem[]) {
+    problems.value = [...list]
     reveal()
   }
 
   function clear() {
-    message.value = ''
-    field.value = null
+    problems.value = []
   }
+
+  const covers = (f: string | null, name: string) => !!f && (f === name || f.startsWith(`${name}[`) || f.startsWith(`${name}.`))
 
   /** The message to show under the form item for `name` ("classes" also matches "classes[2]"). */
   function at(name: string): string {
-    const f = field.value
-    return f && (f === name || f.startsWith(`${name}[`) || f.startsWith(`${name}.`)) ? message.value : ''
+    return problems.value.find((p) => covers(p.field, name))?.message ?? ''
   }
 
-  /** The user changed `name`: an error about it is out of date. */
+  /** The user changed `name`: an error about it is out of date (the others still stand). */
   function forget(name: string) {
-    if (at(name)) clear()
+    if (at(name)) problems.value = problems.value.filter((p) => !covers(p.field, name))
   }
 
-  return reactive({ message, field, show, local, clear, at, forget })
+  return reactive({ message, field, show, local, localAll, clear, at, forget })
 }

@@ -24,6 +24,14 @@ export function usePersonLabels() {
     return hit.detail
   }
 
+  /**
+   * What a picker shows after the name to tell people apart: a child's class, a staff
+   * member's job, a client's status only when it is not the usual "active".
+   */
+  function pickerNote(hit: PersonHit): string {
+    return hit.kind === 'client' && hit.detail === 'active' ? '' : detail(hit)
+  }
+
   /** The label of a numeric level (0 intact … 4 total). */
   function careLevel(level: number | null | undefined): string {
     if (level == null) return ''
@@ -31,5 +39,5 @@ export function usePersonLabels() {
     return key ? t(`assessment.levels.${key}`) : String(level)
   }
 
-  return { age, detail, careLevel }
+  return { age, detail, pickerNote, careLevel }
 }
