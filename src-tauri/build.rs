@@ -115,6 +115,8 @@ const COMMANDS: &[&str] = &[
     "backup_now",
     "backup_restore",
     "account_unlock",
+    "agenda_today",
+    "alerts_open_count",
 ];
 
 fn main() {

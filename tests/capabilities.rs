@@ -33,10 +33,16 @@ fn handlers_permissions_and_the_capability_name_the_same_commands() {
     assert_eq!(handlers, declared, "build.rs COMMANDS differs from the handlers");
     assert_eq!(handlers, granted, "capabilities/main.json differs from the handlers");
     // Listening for the close request and closing the window once the user agrees
-    // (ui/src/composables/unsavedGuard.ts); nothing else of Tauri's.
+    // (ui/src/composables/unsavedGuard.ts), and the open urgent alerts in the window's title
+    // (ui/src/composables/alerts.ts); nothing else of Tauri's.
     assert_eq!(
         tauri_own,
-        ["core:event:allow-listen", "core:event:allow-unlisten", "core:window:allow-destroy"],
+        [
+            "core:event:allow-listen",
+            "core:event:allow-unlisten",
+            "core:window:allow-destroy",
+            "core:window:allow-set-title"
+        ],
         "Tauri permissions granted to the window"
     );
 }

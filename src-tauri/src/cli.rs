@@ -448,7 +448,7 @@ fn run(cli: Cli, clock: Clock, locale: Locale) -> Result<(), CoreError> {
             print_json(&accounts::create_account(&db, &system, &new)?);
         }
         Command::Accounts { command: AccountsCommand::List } => print_json(&accounts::list_accounts(&db, &system)?),
-        Command::Summary => print_json(&registry::city_summary(&db)?),
+        Command::Summary => print_json(&registry::city_summary(&db, db.clock().today())?),
         Command::Backup { path } => print_json(&backups::back_up_to(&db, &system, &path)?),
         Command::Restore { path } => print_json(&backups::restore(&db, &system, &path)?),
         Command::IdCheck { .. }

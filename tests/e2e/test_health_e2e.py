@@ -55,6 +55,12 @@ def test_nurse_logs_an_urgent_blood_pressure_and_handles_the_alert(launch, demo_
     app.screenshot("urgent-reading")
     app.click("checkup-save")
     app.wait_text("checkup-list", "185/112")
+    # The menu counts the open urgent readings at once, and so does the window title.
+    with sqlite3.connect(demo_db) as c:
+        open_alerts = c.execute("SELECT count(*) FROM alerts WHERE facility_id = ? AND handled_at IS NULL",
+                                (centre,)).fetchone()[0]
+    app.wait.until(lambda d: app.text_of("nav-health-alerts").strip() == str(open_alerts))
+    assert f"（{open_alerts} 条紧急）" in app.driver.title
     assert app.driver.find_elements(By.CSS_SELECTOR, '[data-testid="checkup-list"] [data-level="urgent"]')
     # The year's readings over the rule bands, the new one last.
     app.driver.execute_script("arguments[0].scrollIntoView({block: 'start'})", app.el("trend-bp"))
@@ -73,6 +79,7 @@ def test_nurse_logs_an_urgent_blood_pressure_and_handles_the_alert(launch, demo_
     app.type("alert-note", "已电话通知家属，送市人民医院")
     app.click("alert-confirm")
     app.wait_text("alert-list", "暂无待处理的危急值")
+    app.wait.until(lambda d: not d.find_elements(By.CSS_SELECTOR, '[data-testid="nav-health-alerts"]'))
 
     with sqlite3.connect(demo_db) as c:
         row = c.execute(

@@ -113,6 +113,7 @@ declare module 'vue' {
     StaffLeave: typeof import('./components/visits/StaffLeave.vue')['default']
     StaffTable: typeof import('./components/people/StaffTable.vue')['default']
     StaffView: typeof import('./components/people/StaffView.vue')['default']
+    TodayCard: typeof import('./components/TodayCard.vue')['default']
     VisitDialog: typeof import('./components/visits/VisitDialog.vue')['default']
     VitalsTrend: typeof import('./components/health/VitalsTrend.vue')['default']
     WeekGrid: typeof import('./components/visits/WeekGrid.vue')['default']

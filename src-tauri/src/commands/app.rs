@@ -44,7 +44,7 @@ pub async fn app_info(state: State<'_, AppState>) -> Result<AppInfo, ErrorPayloa
             Ok((
                 carecircle_core::services::accounts::needs_setup(db)?,
                 demo::is_empty(db)?,
-                registry::city_summary(db)?,
+                registry::city_summary(db, db.clock().today())?,
             ))
         })
         .await?;

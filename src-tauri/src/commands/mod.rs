@@ -2,6 +2,7 @@
 //! signed-in account off the UI thread, and return data or an `{code, message}` error.
 
 pub mod accounts;
+pub mod agenda;
 pub mod app;
 pub mod backups;
 pub mod child_health;
@@ -133,6 +134,8 @@ macro_rules! all_commands {
             $crate::commands::backups::backup_now,
             $crate::commands::backups::backup_restore,
             $crate::commands::accounts::account_unlock,
+            $crate::commands::agenda::agenda_today,
+            $crate::commands::agenda::alerts_open_count,
         ]
     };
 }

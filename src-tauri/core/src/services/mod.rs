@@ -2,6 +2,7 @@
 //! and facility scope before it reads or writes anything.
 
 pub mod accounts;
+pub mod agenda;
 pub mod assessments;
 pub mod audit;
 pub mod backups;

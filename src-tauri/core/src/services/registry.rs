@@ -1,11 +1,13 @@
 //! The city's structure (district → living circle → community) and its facilities:
 //! browsing, reading and editing, scoped to what the acting account may see.
 
+use chrono::{Days, NaiveDate, NaiveTime};
 use rusqlite::{params, Connection, OptionalExtension, Row};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use super::audit::Entry;
+use crate::clock::from_local;
 use crate::domain::account::{Action, Actor};
 use crate::domain::facility::{
     bits_to_days, ChildClass, Facility, FacilityFields, FacilityInput, FacilityKind, Service,
@@ -13,7 +15,7 @@ use crate::domain::facility::{
 use crate::error::{CoreError, Invalid, Result};
 use crate::roster::export::{plain, write_table};
 use crate::roster::{vocab, ExportReport};
-use crate::store::Db;
+use crate::store::{utc_stamp, Db};
 use std::path::Path;
 
 #[derive(Debug, Clone, Serialize, TS)]
@@ -92,15 +94,21 @@ fn kind_from_row(r: &Row, column: &str) -> rusqlite::Result<FacilityKind> {
         .ok_or_else(|| rusqlite::Error::InvalidColumnType(0, column.into(), rusqlite::types::Type::Text))
 }
 
-pub fn city_summary(db: &Db) -> Result<CitySummary> {
+/// The city's structure and who is on its rolls today, counted as the monthly report counts
+/// them: clients registered by today and neither moved nor deceased by then; children
+/// enrolled by today who have not left (`report::figures`, `rolls`).
+pub fn city_summary(db: &Db, today: NaiveDate) -> Result<CitySummary> {
     db.read(|c| {
         Ok(c.query_row(
             "SELECT (SELECT count(*) FROM districts), (SELECT count(*) FROM living_circles), (SELECT count(*) FROM communities),
                     (SELECT count(*) FROM facilities WHERE kind = 'elder_centre'),
                     (SELECT count(*) FROM facilities WHERE kind = 'elder_station'),
                     (SELECT count(*) FROM facilities WHERE kind = 'childcare'),
-                    (SELECT count(*) FROM clients), (SELECT count(*) FROM children), (SELECT count(*) FROM staff)",
-            [],
+                    (SELECT count(*) FROM clients WHERE created_at < ?2
+                        AND NOT (status IN ('moved', 'deceased') AND coalesce(status_since, '') <= ?1)),
+                    (SELECT count(*) FROM children WHERE enrolled_on <= ?1 AND (left_on IS NULL OR left_on > ?1)),
+                    (SELECT count(*) FROM staff WHERE active = 1)",
+            params![today.to_string(), utc_stamp(from_local((today + Days::new(1)).and_time(NaiveTime::MIN)))],
             |r| {
                 Ok(CitySummary {
                     districts: r.get(0)?,

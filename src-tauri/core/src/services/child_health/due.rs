@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 
 use chrono::{Days, Months, NaiveDate};
-use rusqlite::params;
+use rusqlite::{params, Connection};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
@@ -93,68 +93,72 @@ pub fn next_exam(facts: &ExamFacts) -> (NaiveDate, ExamDueReason) {
 /// child in for three months will make it fire wrongly.
 pub fn growth_due(db: &Db, actor: &Actor, facility_id: i64, today: NaiveDate) -> Result<Vec<DueCheck>> {
     actor.require_at(Action::ViewPeople, facility_id)?;
+    db.read(|c| growth_due_in(c, facility_id, today))
+}
+
+/// [`growth_due`] on an open connection (the home page reads it with other figures).
+pub(crate) fn growth_due_in(c: &Connection, facility_id: i64, today: NaiveDate) -> Result<Vec<DueCheck>> {
     let horizon = today + Days::new(DUE_HORIZON_DAYS);
-    db.read(|c| {
-        // Per child, the latest day back after a gap of 3 months or more between two days in.
-        // (SQLite takes the bare prev_day from the row that holds max(day).)
-        let returns: HashMap<i64, (NaiveDate, NaiveDate)> = c
-            .prepare_cached(
-                "SELECT person_id, max(day) AS back_on, prev_day FROM (
+
+    // Per child, the latest day back after a gap of 3 months or more between two days in.
+    // (SQLite takes the bare prev_day from the row that holds max(day).)
+    let returns: HashMap<i64, (NaiveDate, NaiveDate)> = c
+        .prepare_cached(
+            "SELECT person_id, max(day) AS back_on, prev_day FROM (
                      SELECT person_id, day, lag(day) OVER (PARTITION BY person_id ORDER BY day) AS prev_day
                      FROM attendance
                      WHERE person_kind = 'child' AND day <= ?2
                        AND person_id IN (SELECT id FROM children WHERE facility_id = ?1))
                  WHERE day >= date(prev_day, ?3)
                  GROUP BY person_id",
-            )?
-            .query_map(params![facility_id, today.to_string(), format!("+{AWAY_MONTHS_FOR_REEXAM} months")], |r| {
-                Ok((r.get::<_, i64>("person_id")?, (date_of(r, "prev_day")?, date_of(r, "back_on")?)))
-            })?
-            .collect::<rusqlite::Result<_>>()?;
-        let mut due: Vec<(DueCheck, String)> = Vec::new();
-        let mut stmt = c.prepare_cached(
-            "SELECT ch.id, ch.name, ch.name_key, ch.birth_date, ch.enrolled_on, cc.name AS class_name,
+        )?
+        .query_map(params![facility_id, today.to_string(), format!("+{AWAY_MONTHS_FOR_REEXAM} months")], |r| {
+            Ok((r.get::<_, i64>("person_id")?, (date_of(r, "prev_day")?, date_of(r, "back_on")?)))
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    let mut due: Vec<(DueCheck, String)> = Vec::new();
+    let mut stmt = c.prepare_cached(
+        "SELECT ch.id, ch.name, ch.name_key, ch.birth_date, ch.enrolled_on, cc.name AS class_name,
                     (SELECT max(measured_on) FROM growth_measurements g
                      WHERE g.child_id = ch.id AND g.purpose IN ('entry', 'periodic')) AS last_exam
              FROM children ch LEFT JOIN child_classes cc ON cc.id = ch.class_id
              WHERE ch.facility_id = ?1 AND (ch.left_on IS NULL OR ch.left_on >= ?2)",
-        )?;
-        let mut rows = stmt.query(params![facility_id, today.to_string()])?;
-        while let Some(r) = rows.next()? {
-            let id: i64 = r.get("id")?;
-            let last_exam: Option<String> = r.get("last_exam")?;
-            let facts = ExamFacts {
-                birth_date: date_of(r, "birth_date")?,
-                enrolled_on: date_of(r, "enrolled_on")?,
-                last_exam: match &last_exam {
-                    Some(_) => Some(date_of(r, "last_exam")?),
-                    None => None,
-                },
-                last_return: returns.get(&id).copied(),
-            };
-            let (due_on, reason) = next_exam(&facts);
-            if due_on > horizon {
-                continue;
-            }
-            due.push((
-                DueCheck {
-                    child_id: id,
-                    child_name: r.get("name")?,
-                    class_name: r.get("class_name")?,
-                    age_months: months_between(facts.birth_date, today),
-                    last_measured_on: last_exam,
-                    due_on: due_on.to_string(),
-                    overdue: due_on < today,
-                    reason,
-                },
-                r.get("name_key")?,
-            ));
+    )?;
+    let mut rows = stmt.query(params![facility_id, today.to_string()])?;
+    while let Some(r) = rows.next()? {
+        let id: i64 = r.get("id")?;
+        let last_exam: Option<String> = r.get("last_exam")?;
+        let facts = ExamFacts {
+            birth_date: date_of(r, "birth_date")?,
+            enrolled_on: date_of(r, "enrolled_on")?,
+            last_exam: match &last_exam {
+                Some(_) => Some(date_of(r, "last_exam")?),
+                None => None,
+            },
+            last_return: returns.get(&id).copied(),
+        };
+        let (due_on, reason) = next_exam(&facts);
+        if due_on > horizon {
+            continue;
         }
-        due.sort_by(|(a, ak), (b, bk)| {
-            (!a.overdue, &a.due_on, ak, a.child_id).cmp(&(!b.overdue, &b.due_on, bk, b.child_id))
-        });
-        Ok(due.into_iter().map(|(d, _)| d).collect())
-    })
+        due.push((
+            DueCheck {
+                child_id: id,
+                child_name: r.get("name")?,
+                class_name: r.get("class_name")?,
+                age_months: months_between(facts.birth_date, today),
+                last_measured_on: last_exam,
+                due_on: due_on.to_string(),
+                overdue: due_on < today,
+                reason,
+            },
+            r.get("name_key")?,
+        ));
+    }
+    due.sort_by(|(a, ak), (b, bk)| {
+        (!a.overdue, &a.due_on, ak, a.child_id).cmp(&(!b.overdue, &b.due_on, bk, b.child_id))
+    });
+    Ok(due.into_iter().map(|(d, _)| d).collect())
 }
 
 #[cfg(test)]

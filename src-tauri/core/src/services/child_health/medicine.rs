@@ -266,33 +266,36 @@ pub fn give_dose(
 /// doses given that day and how many are still due.
 pub fn medicines_for_day(db: &Db, actor: &Actor, facility_id: i64, day: NaiveDate) -> Result<Vec<MedicineDay>> {
     actor.require_at(Action::ViewPeople, facility_id)?;
+    db.read(|c| medicines_in(c, facility_id, day))
+}
+
+/// [`medicines_for_day`] on an open connection.
+pub(crate) fn medicines_in(c: &Connection, facility_id: i64, day: NaiveDate) -> Result<Vec<MedicineDay>> {
     let day = day.to_string();
-    db.read(|c| {
-        let orders: Vec<(MedicineOrder, String, Option<String>)> = c
-            .prepare_cached(
-                "SELECT m.*, ch.name AS child_name, cc.name AS class_name
+
+    let orders: Vec<(MedicineOrder, String, Option<String>)> = c
+        .prepare_cached(
+            "SELECT m.*, ch.name AS child_name, cc.name AS class_name
                  FROM child_medicines m JOIN children ch ON ch.id = m.child_id
                  LEFT JOIN child_classes cc ON cc.id = ch.class_id
                  WHERE m.facility_id = ?1 AND m.from_day <= ?2 AND m.to_day >= ?2
                    AND (ch.left_on IS NULL OR ch.left_on >= ?2)
                  ORDER BY cc.id, ch.name_key, ch.id, m.id",
-            )?
-            .query_map(params![facility_id, day], |r| {
-                Ok((MedicineOrder::from_row(r)?, r.get("child_name")?, r.get("class_name")?))
-            })?
-            .collect::<rusqlite::Result<_>>()?;
-        let mut doses_of = c.prepare_cached(
-            "SELECT * FROM child_medicine_doses WHERE medicine_id = ?1 AND day = ?2 ORDER BY given_at, id",
-        )?;
-        orders
-            .into_iter()
-            .map(|(order, child_name, class_name)| {
-                let doses: Vec<MedicineDose> = doses_of
-                    .query_map(params![order.id, day], MedicineDose::from_row)?
-                    .collect::<rusqlite::Result<_>>()?;
-                let still_due = order.times_per_day.saturating_sub(doses.len().min(255) as u8);
-                Ok(MedicineDay { order, child_name, class_name, doses, still_due })
-            })
-            .collect()
-    })
+        )?
+        .query_map(params![facility_id, day], |r| {
+            Ok((MedicineOrder::from_row(r)?, r.get("child_name")?, r.get("class_name")?))
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    let mut doses_of = c.prepare_cached(
+        "SELECT * FROM child_medicine_doses WHERE medicine_id = ?1 AND day = ?2 ORDER BY given_at, id",
+    )?;
+    orders
+        .into_iter()
+        .map(|(order, child_name, class_name)| {
+            let doses: Vec<MedicineDose> =
+                doses_of.query_map(params![order.id, day], MedicineDose::from_row)?.collect::<rusqlite::Result<_>>()?;
+            let still_due = order.times_per_day.saturating_sub(doses.len().min(255) as u8);
+            Ok(MedicineDay { order, child_name, class_name, doses, still_due })
+        })
+        .collect()
 }

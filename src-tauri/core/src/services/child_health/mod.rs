@@ -44,6 +44,8 @@ pub use checks::{
     checks_for_child, class_sheet, record_checks, set_guardian_told, CheckAction, CheckSession, CheckSigns, ClassSheet,
     ClassSheetRow, MorningCheck, MorningCheckInput, FEVER_FROM_C, TEMPERATURE_RANGE_C,
 };
+pub(crate) use due::growth_due_in;
+pub(crate) use medicine::medicines_in;
 pub use due::{growth_due, next_exam, DueCheck, ExamDueReason, ExamFacts, AWAY_MONTHS_FOR_REEXAM, DUE_HORIZON_DAYS};
 pub use growth::{growth_history, record_growth, GrowthMeasurement, GrowthMeasurementInput, GrowthPurpose};
 pub use medicine::{

@@ -64,16 +64,20 @@ pub struct Week {
 /// The week from Monday `week_start`, as stored: a read (see [`fill_week`] for the series).
 pub fn week(db: &Db, actor: &Actor, facility_id: i64, week_start: NaiveDate) -> Result<Week> {
     actor.require_at(Action::ViewPeople, facility_id)?;
+    db.read(|c| week_in(c, actor, facility_id, week_start))
+}
+
+/// [`week`] on an open connection (the home page reads it with other figures); the caller
+/// has checked the actor's right to the facility.
+pub(crate) fn week_in(c: &Connection, actor: &Actor, facility_id: i64, week_start: NaiveDate) -> Result<Week> {
     let week_start = super::week_of(week_start);
-    db.read(|c| {
-        let visits = week_visits(c, facility_id, week_start)?;
-        let facts = staff_facts(c, facility_id, week_start)?;
-        let staff = week_staff(c, facility_id, week_start, &visits, &facts)?;
-        let centre = Place::Centre(facility_point(c, facility_id)?);
-        let conflicts = conflicts(&visit_facts(c, facility_id, &visits)?, &facts, centre);
-        let my_staff_id = account_staff(c, actor)?;
-        Ok(Week { facility_id, week_start, staff, visits, conflicts, my_staff_id })
-    })
+    let visits = week_visits(c, facility_id, week_start)?;
+    let facts = staff_facts(c, facility_id, week_start)?;
+    let staff = week_staff(c, facility_id, week_start, &visits, &facts)?;
+    let centre = Place::Centre(facility_point(c, facility_id)?);
+    let conflicts = conflicts(&visit_facts(c, facility_id, &visits)?, &facts, centre);
+    let my_staff_id = account_staff(c, actor)?;
+    Ok(Week { facility_id, week_start, staff, visits, conflicts, my_staff_id })
 }
 
 pub(crate) fn week_visits(c: &Connection, facility_id: i64, week_start: NaiveDate) -> Result<Vec<Visit>> {
