@@ -163,3 +163,28 @@ def test_a_client_found_by_id_tail_checks_in_with_f2_and_out_with_f3(launch, dem
     with sqlite3.connect(demo_db) as c:
         assert c.execute("SELECT count(*) FROM attendance WHERE person_kind = 'client' AND person_id = ? AND out_at IS NOT NULL",
                          (client_id,)).fetchone()[0] == 1
+
+
+def test_a_suspended_client_is_flagged_before_check_in(launch, demo_db):
+    """The 签到 button of a suspended client is off and says why, before anyone presses it; F2
+    says so too and checks nobody in."""
+    with sqlite3.connect(demo_db) as c:
+        centre_id = c.execute("SELECT id FROM facilities WHERE kind = 'elder_centre' ORDER BY id LIMIT 1").fetchone()[0]
+        client_id, id_number = c.execute(
+            "SELECT id, id_number FROM clients WHERE facility_id = ? AND status = 'active' AND id_number IS NOT NULL "
+            "ORDER BY id LIMIT 1", (centre_id,)).fetchone()
+        c.execute("UPDATE clients SET status = 'suspended', status_since = '2026-01-01' WHERE id = ?", (client_id,))
+    cli(demo_db, "accounts", "add", "--username", "desk", "--display-name", "前台小赵", "--role", "front_desk",
+        "--facility", str(centre_id), stdin=DESK_PASSWORD + "\n")
+    app = launch(demo_db)
+    app.sign_in("desk", DESK_PASSWORD)
+    app.el("desk-board")
+    row = find_and_select(app, id_number[-4:], "client", client_id)
+    assert "暂停服务" in row.text
+    assert not app.el(f"desk-checkin-client-{client_id}").is_enabled()
+    app.keys(Keys.F2)
+    app.wait.until(lambda d: "暂停服务" in app.inner_text("desk-error"))
+    app.screenshot("suspended")
+    with sqlite3.connect(demo_db) as c:
+        assert c.execute("SELECT count(*) FROM attendance WHERE person_kind = 'client' AND person_id = ?",
+                         (client_id,)).fetchone()[0] == 0
