@@ -51,5 +51,23 @@ if $want_test; then
   fi
 fi
 
-echo "== building the UI"
-(cd ui && { [ -d node_modules ] && [ node_modules/.package-lock.json -nt package-lock.json ] || npm ci --no-audit --no-fund --loglevel=error; } && npm run --silent build)
+(cd ui && { [ -d node_modules ] && [ node_modules/.package-lock.json -nt package-lock.json ] || npm ci --no-audit --no-fund --loglevel=error; })
+
+# The app embeds ui/dist, so rewriting it makes cargo rebuild the app crate (minutes on two
+# cores). Build the UI only when something it is made from is newer than the last
+# successful build; otherwise ui/dist keeps its files and their times. The stamp is taken
+# before building, so an edit made during the build is seen next time; components.d.ts is
+# left out, as every build rewrites it from the other sources. A fresh clone (CI) has no
+# ui/dist and always builds.
+stamp=ui/.dist-built
+ui_inputs=(ui/src ui/public ui/index.html ui/package.json ui/package-lock.json ui/node_modules/.package-lock.json
+           ui/vite.config.ts ui/tsconfig.json ui/tsconfig.node.json)
+newer="$(find "${ui_inputs[@]}" -newer "$stamp" ! -path ui/src/components.d.ts -print -quit 2>/dev/null || echo none)"
+if [ -f ui/dist/index.html ] && [ -f "$stamp" ] && [ -z "$newer" ]; then
+  echo "== the UI is up to date (ui/dist)"
+else
+  echo "== building the UI"
+  touch "$stamp.new"
+  (cd ui && npm run --silent build)
+  mv "$stamp.new" "$stamp"
+fi
