@@ -54,20 +54,20 @@ fi
 (cd ui && { [ -d node_modules ] && [ node_modules/.package-lock.json -nt package-lock.json ] || npm ci --no-audit --no-fund --loglevel=error; })
 
 # The app embeds ui/dist, so rewriting it makes cargo rebuild the app crate (minutes on two
-# cores). Build the UI only when something it is made from is newer than the last
-# successful build; otherwise ui/dist keeps its files and their times. The stamp is taken
-# before building, so an edit made during the build is seen next time; components.d.ts is
-# left out, as every build rewrites it from the other sources. A fresh clone (CI) has no
-# ui/dist and always builds.
+# cores). Build the UI only when what it is made from changed since the last successful
+# build: the stamp holds a hash of those files' contents (not their times: `cargo test`
+# rewrites ui/src/bindings with the same text every run). It is computed before building,
+# so an edit made during the build is seen next time; components.d.ts is left out, as the
+# build writes it from the other sources. A fresh clone (CI) has no ui/dist and builds.
 stamp=ui/.dist-built
-ui_inputs=(ui/src ui/public ui/index.html ui/package.json ui/package-lock.json ui/node_modules/.package-lock.json
-           ui/vite.config.ts ui/tsconfig.json ui/tsconfig.node.json)
-newer="$(find "${ui_inputs[@]}" -newer "$stamp" ! -path ui/src/components.d.ts -print -quit 2>/dev/null || echo none)"
-if [ -f ui/dist/index.html ] && [ -f "$stamp" ] && [ -z "$newer" ]; then
+ui_hash="$(cd ui && find src public index.html package.json package-lock.json node_modules/.package-lock.json \
+             vite.config.ts tsconfig.json tsconfig.node.json -type f ! -path src/components.d.ts -print0 \
+           | LC_ALL=C sort -z | xargs -0 sha256sum | sha256sum | cut -d' ' -f1)" || ui_hash=""
+if [ -n "$ui_hash" ] && [ -f ui/dist/index.html ] && [ "$(cat "$stamp" 2>/dev/null)" = "$ui_hash" ]; then
   echo "== the UI is up to date (ui/dist)"
 else
   echo "== building the UI"
-  touch "$stamp.new"
+  rm -f "$stamp"
   (cd ui && npm run --silent build)
-  mv "$stamp.new" "$stamp"
+  [ -z "$ui_hash" ] || echo "$ui_hash" > "$stamp"
 fi
