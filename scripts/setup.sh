@@ -16,8 +16,10 @@ packages=(build-essential pkg-config libssl-dev libwebkit2gtk-4.1-dev libgtk-3-d
           libayatana-appindicator3-dev libxdo-dev file fonts-wqy-microhei xvfb xauth)
 if $want_test; then
   # tzdata: the end-to-end tests run in Asia/Shanghai, as the city's PCs do; faketime: the
-  # cargo tests run again at other dates.
-  packages+=(webkit2gtk-driver python3-venv imagemagick xdotool poppler-utils sqlite3 tzdata faketime)
+  # cargo tests run again at other dates; desktop-file-utils: the package test checks the
+  # menu entry.
+  packages+=(webkit2gtk-driver python3-venv imagemagick xdotool poppler-utils sqlite3 tzdata faketime
+             desktop-file-utils)
 fi
 missing=()
 for p in "${packages[@]}"; do
