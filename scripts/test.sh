@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what is missing and runs every test: unit and integration tests (cargo), then
 # the end-to-end tests, which drive the real app under Xvfb through tauri-driver and
-# WebKitWebDriver.
+# WebKitWebDriver, then the package test (the .deb installed, used and removed).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/env.sh
