@@ -16,8 +16,10 @@ packages=(build-essential pkg-config libssl-dev libwebkit2gtk-4.1-dev libgtk-3-d
           libayatana-appindicator3-dev libxdo-dev file fonts-wqy-microhei xvfb xauth)
 if $want_test; then
   # tzdata: the end-to-end tests run in Asia/Shanghai, as the city's PCs do; faketime: the
-  # cargo tests run again at other dates.
-  packages+=(webkit2gtk-driver python3-venv imagemagick xdotool poppler-utils sqlite3 tzdata faketime)
+  # cargo tests run again at other dates; desktop-file-utils: the package test checks the
+  # menu entry.
+  packages+=(webkit2gtk-driver python3-venv imagemagick xdotool poppler-utils sqlite3 tzdata faketime
+             desktop-file-utils)
 fi
 missing=()
 for p in "${packages[@]}"; do
@@ -51,5 +53,23 @@ if $want_test; then
   fi
 fi
 
-echo "== building the UI"
-(cd ui && { [ -d node_modules ] && [ node_modules/.package-lock.json -nt package-lock.json ] || npm ci --no-audit --no-fund --loglevel=error; } && npm run --silent build)
+(cd ui && { [ -d node_modules ] && [ node_modules/.package-lock.json -nt package-lock.json ] || npm ci --no-audit --no-fund --loglevel=error; })
+
+# The app embeds ui/dist, so rewriting it makes cargo rebuild the app crate (minutes on two
+# cores). Build the UI only when what it is made from changed since the last successful
+# build: the stamp holds a hash of those files' contents (not their times: `cargo test`
+# rewrites ui/src/bindings with the same text every run). It is computed before building,
+# so an edit made during the build is seen next time; components.d.ts is left out, as the
+# build writes it from the other sources. A fresh clone (CI) has no ui/dist and builds.
+stamp=ui/.dist-built
+ui_hash="$(cd ui && find src public index.html package.json package-lock.json node_modules/.package-lock.json \
+             vite.config.ts tsconfig.json tsconfig.node.json -type f ! -path src/components.d.ts -print0 \
+           | LC_ALL=C sort -z | xargs -0 sha256sum | sha256sum | cut -d' ' -f1)" || ui_hash=""
+if [ -n "$ui_hash" ] && [ -f ui/dist/index.html ] && [ "$(cat "$stamp" 2>/dev/null)" = "$ui_hash" ]; then
+  echo "== the UI is up to date (ui/dist)"
+else
+  echo "== building the UI"
+  rm -f "$stamp"
+  (cd ui && npm run --silent build)
+  [ -z "$ui_hash" ] || echo "$ui_hash" > "$stamp"
+fi

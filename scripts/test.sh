@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what is missing and runs every test: unit and integration tests (cargo), then
 # the end-to-end tests, which drive the real app under Xvfb through tauri-driver and
-# WebKitWebDriver.
+# WebKitWebDriver, then the package test (the .deb installed, used and removed).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/env.sh
@@ -37,3 +37,8 @@ export CARECIRCLE_APP="$CARGO_TARGET_DIR/debug/carecircle"
 export CARECIRCLE_CLI="$CARGO_TARGET_DIR/debug/carecircle-cli"
 # A hung WebDriver call must not eat the CI budget: the whole suite gets 30 minutes.
 timeout --kill-after=30 1800 xvfb-run -a -s "-screen 0 1280x800x24" tests/e2e/.venv/bin/pytest -q tests/e2e
+
+# Last, as it rebuilds the binaries above with the production feature: the .deb, installed,
+# signed in to and removed.
+echo "== package test ($(date -u +%H:%M:%S) UTC)"
+bash scripts/test-package.sh

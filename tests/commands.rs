@@ -7,8 +7,9 @@ mod common;
 use std::time::Instant;
 
 use carecircle::AppState;
+use carecircle_core::demo;
 use carecircle_core::services::accounts;
-use carecircle_core::Role;
+use carecircle_core::{Actor, Role};
 use serde_json::{json, Value};
 use tauri::test::{get_ipc_response, mock_builder, mock_context, noop_assets, MockRuntime, INVOKE_KEY};
 use tauri::webview::InvokeRequest;
@@ -135,6 +136,7 @@ fn first_run_creates_the_administrator_and_loads_the_demo_city() {
     let h = harness(t.db.path());
     let info = h.invoke("app_info", json!({})).unwrap();
     assert_eq!((info["needs_setup"].as_bool(), info["registry_empty"].as_bool()), (Some(true), Some(true)));
+    assert_eq!(info["demo_loaded"], false);
     // A Channel argument arrives from the webview as a callback id.
     let actor = h
         .invoke("set_up", json!({"username": "admin", "displayName": "市管理员", "password": "admin-pass-1", "loadDemo": true, "onProgress": "__CHANNEL__:7"}))
@@ -142,8 +144,23 @@ fn first_run_creates_the_administrator_and_loads_the_demo_city() {
     assert_eq!(actor["role"], "city_admin");
     let info = h.invoke("app_info", json!({})).unwrap();
     assert_eq!(info["summary"]["childcare_units"], 25);
+    assert_eq!(info["demo_loaded"], true);
     let again = h.invoke("set_up", json!({"username": "x2", "displayName": "x", "password": "another-pass", "loadDemo": false, "onProgress": "__CHANNEL__:8"}));
     assert_eq!(again.unwrap_err()["code"], "auth.already_set_up");
+}
+
+#[test]
+fn the_first_run_is_told_the_demo_city_is_there_when_the_cli_loaded_it() {
+    // scripts/run.sh loads the demo city with `carecircle-cli seed-demo` (as the system, no
+    // account yet), then opens the app: the first-run screen must not offer to load it again.
+    let t = common::temp_db();
+    demo::seed(&t.db, &Actor::system(), 1, &mut |_| {}).unwrap();
+    let h = harness(t.db.path());
+    let info = h.invoke("app_info", json!({})).unwrap();
+    assert_eq!(info["needs_setup"], true, "no account yet");
+    assert_eq!(info["registry_empty"], false);
+    assert_eq!(info["demo_loaded"], true);
+    assert_eq!(info["summary"]["living_circles"], 14);
 }
 
 #[test]

@@ -7,6 +7,9 @@ def test_first_run_creates_the_administrator(launch, empty_db):
     app = launch(empty_db)
     # The app made the database file, and says where.
     assert str(empty_db) in app.text_of("setup-db-created")
+    # Nothing in it yet: the demo city is offered, ticked.
+    assert "还没有机构数据" in app.text_of("setup-holds")
+    assert app.el("setup-demo").find_element("css selector", "input").is_selected()
     app.type("setup-username", "admin")
     app.type("setup-display-name", "乌海市管理员")
     app.type("setup-password", "admin-pass-1")
@@ -24,6 +27,27 @@ def test_first_run_creates_the_administrator(launch, empty_db):
     with sqlite3.connect(empty_db) as c:
         role, hashed = c.execute("SELECT role, password_hash FROM accounts").fetchone()
     assert role == "city_admin" and hashed.startswith("$argon2id$")
+
+
+def test_the_first_run_says_the_demo_city_is_there_when_run_sh_loaded_it(launch, tmp_path):
+    # scripts/run.sh loads the demo city with the CLI before the app's first start.
+    from conftest import cli
+    db = tmp_path / "carecircle.db"
+    cli(db, "seed-demo")
+    app = launch(db)
+    holds = app.text_of("setup-holds")
+    assert "已有演示数据" in holds and "14" in holds and "83" in holds, holds
+    # Nothing to tick: it is there already.
+    assert not app.driver.find_elements("css selector", '[data-testid="setup-demo"]')
+    app.screenshot("first-run")
+    app.type("setup-username", "admin")
+    app.type("setup-display-name", "乌海市管理员")
+    app.type("setup-password", "admin-pass-1")
+    app.type("setup-password2", "admin-pass-1")
+    app.click("setup-submit")
+    assert app.wait_text("current-user", "乌海市管理员")
+    with sqlite3.connect(db) as c:
+        assert c.execute("SELECT count(*) FROM facilities").fetchone()[0] == 113
 
 
 def test_a_wrong_password_is_refused_and_the_right_one_lets_in(launch, demo_db):

@@ -108,6 +108,8 @@ export interface AppInfo {
   open_error: ErrorPayload | null
   needs_setup: boolean
   registry_empty: boolean
+  /** The registry holds the demo city (loaded by the first-run screen or `carecircle-cli seed-demo`). */
+  demo_loaded: boolean
   summary: CitySummary
 }
 

@@ -20,6 +20,9 @@ pub struct AppInfo {
     open_error: Option<ErrorPayload>,
     needs_setup: bool,
     registry_empty: bool,
+    /// The demo city was loaded (by the first-run screen or `carecircle-cli seed-demo`, as
+    /// scripts/run.sh does): the first-run screen says so instead of offering it again.
+    demo_loaded: bool,
     summary: CitySummary,
 }
 
@@ -36,20 +39,22 @@ pub async fn app_info(state: State<'_, AppState>) -> Result<AppInfo, ErrorPayloa
             open_error: Some(open_error),
             needs_setup: false,
             registry_empty: true,
+            demo_loaded: false,
             summary: CitySummary::default(),
         });
     }
-    let (needs_setup, registry_empty, summary) = state
+    let (needs_setup, registry_empty, demo_loaded, summary) = state
         .with_db(|db| {
             Ok((
                 carecircle_core::services::accounts::needs_setup(db)?,
                 demo::is_empty(db)?,
+                demo::is_loaded(db)?,
                 registry::city_summary(db, db.clock().today())?,
             ))
         })
         .await?;
     let db_created = state.db_created();
-    Ok(AppInfo { version, db_path, db_created, open_error: None, needs_setup, registry_empty, summary })
+    Ok(AppInfo { version, db_path, db_created, open_error: None, needs_setup, registry_empty, demo_loaded, summary })
 }
 
 /// The UI calls this once its first screen shows data. With CARECIRCLE_BENCH_READY set,

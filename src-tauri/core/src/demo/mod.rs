@@ -594,6 +594,13 @@ pub fn is_empty(db: &Db) -> Result<bool> {
     })
 }
 
+/// True when the registry holds the demo city's facilities (the seeder marks its rows
+/// `is_demo`), whoever loaded it: the first-run screen or `carecircle-cli seed-demo`, as
+/// scripts/run.sh does. The first-run screen then says so rather than offer it again.
+pub fn is_loaded(db: &Db) -> Result<bool> {
+    db.read(|c| Ok(c.query_row("SELECT EXISTS (SELECT 1 FROM facilities WHERE is_demo = 1)", [], |r| r.get(0))?))
+}
+
 /// Loads the demo city into an empty database, in one transaction: it is all there or
 /// none of it is. Its history (a year of care, meals and checks) ends on the store's
 /// today, by the store's clock.
