@@ -117,6 +117,8 @@ const COMMANDS: &[&str] = &[
     "account_unlock",
     "agenda_today",
     "alerts_open_count",
+    "report_open",
+    "report_reveal",
 ];
 
 fn main() {

@@ -47,6 +47,7 @@ def test_city_pdf_facility_workbook_and_no_screen_for_nurses(launch, demo_db, ex
     assert len(pdfs) == 1, list(export_dir.iterdir())
     saved_text = app.inner_text("report-saved")
     assert str(pdfs[0]) in saved_text, "the screen says where the file is"
+    assert app.el("report-open").is_displayed() and app.el("report-reveal").is_displayed(), "one click to open it"
     fonts = subprocess.run(["pdffonts", str(pdfs[0])], capture_output=True, text=True, check=True).stdout
     assert "+" in fonts.splitlines()[2] and " yes yes " in fonts.splitlines()[2], fonts
     text = subprocess.run(["pdftotext", "-layout", str(pdfs[0]), "-"], capture_output=True, text=True, check=True).stdout

@@ -333,4 +333,8 @@ export const api = {
     channel.onmessage = (p) => onProgress?.(p)
     return call<SavedReport>('report_make', { facilityId, month, format, onProgress: channel })
   },
+  /** Opens a report this app made (a file of the exports folder) with the desktop's app. */
+  reportOpen: (path: string) => call<void>('report_open', { path }),
+  /** Shows a report this app made in its folder. */
+  reportReveal: (path: string) => call<void>('report_reveal', { path }),
 }

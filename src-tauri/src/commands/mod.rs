@@ -136,6 +136,8 @@ macro_rules! all_commands {
             $crate::commands::accounts::account_unlock,
             $crate::commands::agenda::agenda_today,
             $crate::commands::agenda::alerts_open_count,
+            $crate::commands::reports::report_open,
+            $crate::commands::reports::report_reveal,
         ]
     };
 }
