@@ -188,3 +188,30 @@ def test_a_suspended_client_is_flagged_before_check_in(launch, demo_db):
     with sqlite3.connect(demo_db) as c:
         assert c.execute("SELECT count(*) FROM attendance WHERE person_kind = 'client' AND person_id = ?",
                          (client_id,)).fetchone()[0] == 0
+
+
+def test_the_desk_on_a_small_screen(launch, demo_db):
+    """1024 × 680, as on many facility PCs: the menu folds to icons and back, and a common
+    surname shows at least six results without scrolling."""
+    with sqlite3.connect(demo_db) as c:
+        centre_id = c.execute("SELECT id FROM facilities WHERE kind = 'elder_centre' ORDER BY id LIMIT 1").fetchone()[0]
+        surname = c.execute("SELECT substr(name, 1, 1) AS s FROM clients WHERE facility_id = ? GROUP BY s "
+                            "ORDER BY count(*) DESC LIMIT 1", (centre_id,)).fetchone()[0]
+    cli(demo_db, "accounts", "add", "--username", "desk", "--display-name", "前台小赵", "--role", "front_desk",
+        "--facility", str(centre_id), stdin=DESK_PASSWORD + "\n")
+    app = launch(demo_db)
+    app.driver.set_window_size(1024, 680)
+    app.sign_in("desk", DESK_PASSWORD)
+    app.el("desk-board")
+    aside = app.driver.find_element(By.CSS_SELECTOR, ".aside")
+    app.click("menu-fold")
+    app.wait.until(lambda d: aside.size["width"] <= 64)
+    app.type("desk-search", surname)
+    app.wait.until(lambda d: app.el("desk-hits").get_attribute("data-results-for") == surname)
+    hits = app.el("desk-hits")
+    bottom = hits.location["y"] + hits.size["height"]
+    shown = [r for r in app.driver.find_elements(By.CSS_SELECTOR, HIT_ROWS) if r.location["y"] + r.size["height"] <= bottom]
+    app.screenshot("small-screen")
+    assert len(shown) >= 6, len(shown)
+    app.click("menu-fold")
+    app.wait.until(lambda d: aside.size["width"] >= 180)
