@@ -157,3 +157,33 @@ def test_nurse_corrects_a_mistyped_checkup_and_its_alert_closes(launch, demo_db)
     app.click("nav-health")
     app.el("alert-list")
     assert name not in app.inner_text("alert-list")
+
+
+def test_same_day_readings_are_told_apart_on_the_blood_pressure_chart(launch, demo_db):
+    centre, client, name, before = a_consenting_client_and_a_nurse(demo_db)
+    app = launch(demo_db)
+    app.sign_in("nurse", NURSE_PASSWORD)
+    app.click("nav-people")
+    app.click(f"people-open-client-{client}")
+    app.wait_text("person-title", name)
+    # A high reading, and the recheck a few minutes later: two points on one day.
+    app.click("checkup-new")
+    for systolic, diastolic in (("158", "96"), ("136", "86")):
+        app.type("checkup-systolic", systolic)
+        app.type("checkup-diastolic", diastolic)
+        app.click("checkup-save")
+        app.wait_text("checkup-list", f"{systolic}/{diastolic}")
+
+    # Each reading is a place of its own on the axis, named in the chart's description, the
+    # later one of the day by its time.
+    summary = app.wait.until(lambda d: "136/86" in (app.el("trend-bp").get_attribute("aria-label") or "")
+                             and app.el("trend-bp").get_attribute("aria-label"))
+    assert "158/96" in summary
+    readings = summary.split("；")
+    assert readings[-1].endswith("136/86") and readings[-2].endswith("158/96")
+    # The bands are named beside the chart, not written over its lines.
+    bands = app.inner_text("trend-bp-bands")
+    assert "正常高值" in bands and "升高" in bands and "危急" in bands
+    app.driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", app.el("trend-bp"))
+    time.sleep(1.5)  # the lines draw themselves in over a moment
+    app.screenshot("same-day-chart")
