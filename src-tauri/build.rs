@@ -41,6 +41,7 @@ const COMMANDS: &[&str] = &[
     "people_search",
     "vitals_classify",
     "checkup_record",
+    "checkup_correct",
     "checkups_list",
     "alerts_open",
     "alert_handle",

@@ -243,3 +243,178 @@ fn a_diabetic_clients_fast_heart_rate_and_high_fever_are_urgent_whatever_the_for
     let saved = health::record_checkup(&t.db, &nurse, other, &hot, now).unwrap();
     assert_eq!((saved.worst_level, saved.findings[0].code.as_str()), (Level::Urgent, "temp.hyperpyrexia"));
 }
+
+/// A client of the centre with consent on file, and none of the demo's checkups or alerts.
+fn a_consenting_client(t: &common::TestDb, centre: i64) -> i64 {
+    t.db.write(|c| {
+        let id: i64 = c.query_row(
+            "SELECT id FROM clients WHERE facility_id = ?1 AND consent_on IS NOT NULL AND status = 'active' LIMIT 1",
+            [centre],
+            |r| r.get(0),
+        )?;
+        c.execute("DELETE FROM alerts WHERE client_id = ?1", [id])?;
+        c.execute("DELETE FROM checkups WHERE client_id = ?1", [id])?;
+        Ok(id)
+    })
+    .unwrap()
+}
+
+/// (code, value, open, closed by a correction, note) of a checkup's alerts, in order raised.
+fn alerts_of(t: &common::TestDb, checkup_id: i64) -> Vec<(String, String, bool, bool, Option<String>)> {
+    t.db.read(|c| {
+        Ok(c.prepare(
+            "SELECT code, value, handled_at IS NULL, closed_by_correction, handled_note FROM alerts
+             WHERE checkup_id = ?1 ORDER BY id",
+        )?
+        .query_map([checkup_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))?
+        .collect::<rusqlite::Result<_>>()?)
+    })
+    .unwrap()
+}
+
+#[test]
+fn a_corrected_checkup_is_read_again_and_its_alerts_follow_the_correction() {
+    let (t, admin) = common::seeded();
+    let (centre, _) = common::two_elder_facilities(&t.db);
+    let client = a_consenting_client(&t, centre);
+    let nurse = common::account(&t.db, &admin, "nurse", Role::Nurse, Some(centre));
+    let taken = at("2026-11-29T01:00:00Z");
+    let slip = health::record_checkup(&t.db, &nurse, client, &bp(185, 112), taken).unwrap();
+    assert_eq!(alerts_of(&t, slip.id), vec![("bp.urgent".into(), "185/112".into(), true, false, None)]);
+
+    // Typed 185 for 145: the corrected reading is raised, not urgent, and the alert it made
+    // moot is closed, saying so, in the same step.
+    let fixed = health::correct_checkup(&t.db, &nurse, slip.id, &bp(145, 92), at("2026-11-29T01:30:00Z")).unwrap();
+    assert_eq!((fixed.id, fixed.vitals.systolic, fixed.vitals.diastolic), (slip.id, Some(145), Some(92)));
+    assert_eq!((fixed.worst_level, fixed.findings[0].code.as_str()), (Level::Raised, "bp.raised"));
+    assert_eq!(fixed.taken_at, slip.taken_at, "a correction does not move the checkup in time");
+    assert_eq!(fixed.recorded_by_name, "nurse");
+    assert_eq!(fixed.corrected_by_name.as_deref(), Some("nurse"));
+    assert_eq!(fixed.corrected_at.as_deref(), Some("2026-11-29T01:30:00Z"));
+    assert_eq!(
+        alerts_of(&t, slip.id),
+        vec![("bp.urgent".into(), "185/112".into(), false, true, Some("185/112 → 145/92".into()))]
+    );
+    assert!(health::open_alerts(&t.db, &nurse, centre).unwrap().iter().all(|a| a.client_id != client));
+    // The history shows the closed alert on its checkup, with who closed it and why.
+    let listed = &health::checkups(&t.db, &nurse, client).unwrap()[0];
+    assert_eq!(listed.alerts.len(), 1);
+    let closed = &listed.alerts[0];
+    assert!(closed.closed_by_correction);
+    assert_eq!(
+        (closed.handled_by.as_deref(), closed.handled_at.as_deref()),
+        (Some("nurse"), Some("2026-11-29T01:30:00Z"))
+    );
+
+    // The audit has the checkup before and after.
+    let (before, after): (String, String) =
+        t.db.read(|c| {
+            Ok(c.query_row(
+                "SELECT before_json, after_json FROM audit_log WHERE entity = 'checkup' AND entity_id = ?1
+                 AND action = 'correct'",
+                [slip.id.to_string()],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )?)
+        })
+        .unwrap();
+    let systolic = |json: &str| serde_json::from_str::<serde_json::Value>(json).unwrap()["vitals"]["systolic"].clone();
+    assert_eq!((systolic(&before), systolic(&after)), (185.into(), 145.into()));
+
+    // A fever of 41.2 °C added to it is urgent: a new alert is raised, the closed one stays closed.
+    let with_fever =
+        CheckupInput { vitals: VitalsInput { temperature: Some(41.2), ..bp(145, 92).vitals }, ..Default::default() };
+    health::correct_checkup(&t.db, &nurse, slip.id, &with_fever, at("2026-11-29T01:40:00Z")).unwrap();
+    let alerts = alerts_of(&t, slip.id);
+    assert_eq!(alerts.len(), 2);
+    assert_eq!(alerts[1], ("temp.hyperpyrexia".into(), "41.2".into(), true, false, None));
+    assert!(!alerts[0].2, "the moot blood-pressure alert is not reopened");
+}
+
+#[test]
+fn a_reading_still_urgent_after_correction_keeps_its_open_alert_with_the_corrected_value() {
+    let (t, admin) = common::seeded();
+    let (centre, _) = common::two_elder_facilities(&t.db);
+    let client = a_consenting_client(&t, centre);
+    let nurse = common::account(&t.db, &admin, "nurse", Role::Nurse, Some(centre));
+    let urgent = health::record_checkup(&t.db, &nurse, client, &bp(185, 112), at("2026-11-29T01:00:00Z")).unwrap();
+    health::correct_checkup(&t.db, &nurse, urgent.id, &bp(190, 115), at("2026-11-29T01:05:00Z")).unwrap();
+    assert_eq!(alerts_of(&t, urgent.id), vec![("bp.urgent".into(), "190/115".into(), true, false, None)]);
+}
+
+#[test]
+fn a_correction_is_validated_as_a_new_checkup_and_a_refused_one_changes_nothing() {
+    let (t, admin) = common::seeded();
+    let (centre, _) = common::two_elder_facilities(&t.db);
+    let client = a_consenting_client(&t, centre);
+    let nurse = common::account(&t.db, &admin, "nurse", Role::Nurse, Some(centre));
+    let now = at("2026-11-29T01:00:00Z");
+    let urgent = health::record_checkup(&t.db, &nurse, client, &bp(185, 112), now).unwrap();
+    let audits = || common::count(&t.db, "SELECT count(*) FROM audit_log WHERE action = 'correct'");
+    let before = audits();
+    assert_eq!(
+        code(health::correct_checkup(&t.db, &nurse, urgent.id, &bp(400, 90), now).unwrap_err()),
+        "vitals.implausible"
+    );
+    assert_eq!(
+        code(health::correct_checkup(&t.db, &nurse, urgent.id, &CheckupInput::default(), now).unwrap_err()),
+        "checkup.empty"
+    );
+    assert!(matches!(
+        health::correct_checkup(&t.db, &nurse, i64::MAX, &bp(120, 80), now),
+        Err(CoreError::NotFound { .. })
+    ));
+    assert_eq!(health::checkups(&t.db, &nurse, client).unwrap()[0], urgent, "the checkup is as recorded");
+    assert_eq!(alerts_of(&t, urgent.id), vec![("bp.urgent".into(), "185/112".into(), true, false, None)]);
+    assert_eq!(audits(), before);
+}
+
+#[test]
+fn only_its_nurse_or_a_manager_of_its_facility_may_correct_a_checkup() {
+    let (t, admin) = common::seeded();
+    let (centre, other) = common::two_elder_facilities(&t.db);
+    let client = a_consenting_client(&t, centre);
+    let nurse = common::account(&t.db, &admin, "nurse", Role::Nurse, Some(centre));
+    let now = at("2026-11-29T01:00:00Z");
+    let taken = health::record_checkup(&t.db, &nurse, client, &bp(150, 95), now).unwrap();
+    let refused = [
+        common::account(&t.db, &admin, "colleague", Role::Nurse, Some(centre)),
+        common::account(&t.db, &admin, "desk", Role::FrontDesk, Some(centre)),
+        common::account(&t.db, &admin, "carer", Role::Caregiver, Some(centre)),
+        common::account(&t.db, &admin, "elsewhere", Role::FacilityManager, Some(other)),
+    ];
+    for actor in &refused {
+        assert!(
+            matches!(health::correct_checkup(&t.db, actor, taken.id, &bp(140, 90), now), Err(CoreError::Forbidden)),
+            "{} may not correct another nurse's checkup",
+            actor.username
+        );
+    }
+    let manager = common::account(&t.db, &admin, "manager", Role::FacilityManager, Some(centre));
+    for (actor, systolic) in [(&nurse, 148), (&manager, 146), (&admin, 144)] {
+        let fixed = health::correct_checkup(&t.db, actor, taken.id, &bp(systolic, 90), now).unwrap();
+        assert_eq!(fixed.vitals.systolic, Some(systolic));
+        assert_eq!(fixed.corrected_by_name.as_deref(), Some(actor.display_name.as_str()));
+    }
+}
+
+#[test]
+fn a_handled_alert_is_shown_on_its_checkup_with_who_handled_it_when_and_the_note() {
+    let (t, admin) = common::seeded();
+    let (centre, _) = common::two_elder_facilities(&t.db);
+    let client = a_consenting_client(&t, centre);
+    let nurse = common::account(&t.db, &admin, "nurse", Role::Nurse, Some(centre));
+    let urgent = health::record_checkup(&t.db, &nurse, client, &bp(185, 112), at("2026-11-29T01:00:00Z")).unwrap();
+    assert_eq!(urgent.alerts.len(), 1, "the new checkup carries its open alert");
+    assert_eq!(urgent.alerts[0].handled_at, None);
+    let alert =
+        health::open_alerts(&t.db, &nurse, centre).unwrap().into_iter().find(|a| a.client_id == client).unwrap();
+    health::handle_alert(&t.db, &nurse, alert.id, "已转诊至市医院", at("2026-11-29T01:10:00Z")).unwrap();
+    let listed = health::checkups(&t.db, &nurse, client).unwrap();
+    let shown = &listed[0].alerts[0];
+    assert_eq!(
+        (shown.code.as_str(), shown.value.as_str(), shown.handled_by.as_deref(), shown.handled_at.as_deref()),
+        ("bp.urgent", "185/112", Some("nurse"), Some("2026-11-29T01:10:00Z"))
+    );
+    assert_eq!(shown.handled_note.as_deref(), Some("已转诊至市医院"));
+    assert!(!shown.closed_by_correction);
+}

@@ -234,6 +234,8 @@ export const api = {
   /** Urgent readings go on the facility's alert list in the same step. */
   checkupRecord: (clientId: number, input: CheckupInput) => call<Checkup>('checkup_record', { clientId, input }),
   /** Newest first. */
+  /** By the nurse who took it or a manager; an alert no longer urgent is closed, a new urgent reading raises one. */
+  checkupCorrect: (checkupId: number, input: CheckupInput) => call<Checkup>('checkup_correct', { checkupId, input }),
   checkupsList: (clientId: number) => call<Checkup[]>('checkups_list', { clientId }),
   alertsOpen: (facilityId: number) => call<Alert[]>('alerts_open', { facilityId }),
   /** Urgent readings nobody has handled, at the account's facility or (city office) anywhere. */

@@ -22,6 +22,16 @@ pub async fn checkup_record(
     state.as_actor(move |db, actor| health::record_checkup(db, actor, client_id, &input, db.clock().now())).await
 }
 
+/// Corrects a checkup's values; its alerts follow the corrected reading.
+#[tauri::command]
+pub async fn checkup_correct(
+    state: State<'_, AppState>,
+    checkup_id: i64,
+    input: CheckupInput,
+) -> Result<Checkup, ErrorPayload> {
+    state.as_actor(move |db, actor| health::correct_checkup(db, actor, checkup_id, &input, db.clock().now())).await
+}
+
 #[tauri::command]
 pub async fn checkups_list(state: State<'_, AppState>, client_id: i64) -> Result<Vec<Checkup>, ErrorPayload> {
     state.as_actor(move |db, actor| health::checkups(db, actor, client_id)).await

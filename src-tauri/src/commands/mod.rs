@@ -69,6 +69,7 @@ macro_rules! all_commands {
             $crate::commands::roster::roster_commit,
             $crate::commands::health::vitals_classify,
             $crate::commands::health::checkup_record,
+            $crate::commands::health::checkup_correct,
             $crate::commands::health::checkups_list,
             $crate::commands::health::alerts_open,
             $crate::commands::health::alert_handle,

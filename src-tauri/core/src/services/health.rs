@@ -1,25 +1,27 @@
 //! Nurses' checkups of elderly clients: each value read against the national rules and
 //! stored with its reading; an urgent reading goes on the facility's alert list at once and
-//! stays there until someone records what was done.
+//! stays there until someone records what was done. A checkup typed wrong is corrected in
+//! place (by its nurse or a manager) and read again, its alerts following the new reading.
 
 use std::borrow::Cow;
 use std::collections::HashMap;
 
 use chrono::{DateTime, NaiveDate, Utc};
-use rusqlite::{params, Row};
+use rusqlite::types::Value;
+use rusqlite::{params, params_from_iter, Connection, OptionalExtension, Row};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use super::audit::Entry;
 use crate::clock::local_day;
-use crate::domain::account::{Action, Actor};
+use crate::domain::account::{Action, Actor, Role};
 use crate::domain::followup::{self, ClientFacts, DueReason, PastCheckup, Purpose};
 use crate::domain::person::PersonKind;
 use crate::domain::resident_id::Sex;
 use crate::domain::text;
 use crate::domain::vitals::{Finding, Level, Measure, VitalsInput};
 use crate::error::{CoreError, Invalid, Result};
-use crate::store::{parse_utc_stamp, utc_stamp, Db};
+use crate::store::{parse_utc_stamp, utc_stamp, Db, Tx};
 
 /// The checkup form: the values (any subset) and a note.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, TS)]
@@ -40,11 +42,49 @@ pub struct Checkup {
     pub client_id: i64,
     pub taken_at: String,
     pub purpose: Purpose,
+    /// The account of the nurse who took it: they (or a manager) may correct it.
+    pub recorded_by: i64,
     pub recorded_by_name: String,
     pub vitals: VitalsInput,
     pub findings: Vec<Finding>,
     pub worst_level: Level,
     pub notes: Option<String>,
+    /// The last correction of its values, if any (every one is in the audit log).
+    pub corrected_at: Option<String>,
+    pub corrected_by_name: Option<String>,
+    /// The alerts its urgent readings raised, open or handled, in the order raised.
+    pub alerts: Vec<CheckupAlert>,
+}
+
+/// An alert as shown on its checkup: what was done about it, by whom and when.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[ts(export)]
+pub struct CheckupAlert {
+    pub id: i64,
+    pub code: String,
+    pub value: String,
+    pub raised_at: String,
+    pub handled_at: Option<String>,
+    pub handled_by: Option<String>,
+    pub handled_note: Option<String>,
+    /// Closed because the reading was corrected and is no longer urgent; the note then reads
+    /// "old → new".
+    pub closed_by_correction: bool,
+}
+
+impl CheckupAlert {
+    fn from_row(r: &Row) -> rusqlite::Result<CheckupAlert> {
+        Ok(CheckupAlert {
+            id: r.get("id")?,
+            code: r.get("code")?,
+            value: r.get("value")?,
+            raised_at: r.get("raised_at")?,
+            handled_at: r.get("handled_at")?,
+            handled_by: r.get("handled_by")?,
+            handled_note: r.get("handled_note")?,
+            closed_by_correction: r.get("closed_by_correction")?,
+        })
+    }
 }
 
 /// An urgent reading waiting for someone to act on it.
@@ -72,6 +112,7 @@ impl Checkup {
             client_id: r.get("client_id")?,
             taken_at: r.get("taken_at")?,
             purpose: Purpose::from_db(&r.get::<_, String>("purpose")?),
+            recorded_by: r.get("recorded_by")?,
             recorded_by_name: r.get("recorded_by_name")?,
             vitals: VitalsInput {
                 systolic: r.get("systolic")?,
@@ -90,8 +131,112 @@ impl Checkup {
             findings,
             worst_level: worst,
             notes: r.get("notes")?,
+            corrected_at: r.get("corrected_at")?,
+            corrected_by_name: r.get("corrected_by_name")?,
+            alerts: Vec::new(),
         })
     }
+}
+
+/// The measured values as stored, one list for the INSERT and the UPDATE so the two can never
+/// write different columns.
+const MEASURED: [&str; 10] = [
+    "systolic",
+    "diastolic",
+    "heart_rate",
+    "glucose_fasting",
+    "glucose_random",
+    "temperature",
+    "weight_kg",
+    "height_cm",
+    "waist_cm",
+    "spo2",
+];
+
+fn measured_values(v: &VitalsInput) -> [Value; 10] {
+    let int = |n: Option<u16>| n.map_or(Value::Null, |n| Value::Integer(n.into()));
+    let real = |x: Option<f64>| x.map_or(Value::Null, Value::Real);
+    [
+        int(v.systolic),
+        int(v.diastolic),
+        int(v.heart_rate),
+        real(v.glucose_fasting),
+        real(v.glucose_random),
+        real(v.temperature),
+        real(v.weight_kg),
+        real(v.height_cm),
+        real(v.waist_cm),
+        int(v.spo2.map(u16::from)),
+    ]
+}
+
+/// A checkup's values after the rules: what both recording and correcting store.
+struct ReadCheckup {
+    facility_id: i64,
+    vitals: VitalsInput,
+    findings: Vec<Finding>,
+    worst: Level,
+    notes: Option<String>,
+}
+
+/// Checks a checkup form for `client_id` and reads its values against the rules, with the
+/// client's sex and conditions from the record. Nothing is written.
+fn read_checkup(c: &Connection, actor: &Actor, client_id: i64, input: &CheckupInput) -> Result<ReadCheckup> {
+    // The sex alone (sent with every form, to read the waist) is not a measurement.
+    if !input.vitals.has_measurement() {
+        return Err(Invalid::new("checkup.empty", "vitals").into());
+    }
+    let notes = text::optional_text(input.notes.as_deref(), 500, "notes")?;
+    let facility_id = super::people::facility_of(c, PersonKind::Client, client_id)?;
+    actor.require_at(Action::Assess, facility_id)?;
+    let (sex, consent, conditions): (String, Option<String>, String) =
+        c.query_row("SELECT sex, consent_on, chronic_conditions FROM clients WHERE id = ?1", [client_id], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+        })?;
+    // Health data is processed only with the client's separate consent on file (PIPL).
+    if consent.is_none() {
+        return Err(Invalid::new("assessment.consent_required", "vitals").into());
+    }
+    // The client's sex is on file: the nurse need not enter it to read the waist.
+    let mut vitals = input.vitals.clone();
+    vitals.sex = vitals.sex.or(Sex::from_db(&sex));
+    // Whether the diabetes rules apply is the record's to say, never the form's.
+    vitals.diabetes = conditions_of(&conditions)?.iter().any(|c| c == "diabetes");
+    let findings = vitals.classify()?;
+    let worst = findings.iter().map(|f| f.level).max().unwrap_or(Level::Normal);
+    Ok(ReadCheckup { facility_id, vitals, findings, worst, notes })
+}
+
+/// A checkup with its alerts, or NotFound.
+fn checkup_by_id(c: &Connection, checkup_id: i64) -> Result<Checkup> {
+    let mut checkup = c
+        .prepare_cached("SELECT * FROM checkups WHERE id = ?1")?
+        .query_row([checkup_id], Checkup::from_row)
+        .optional()?
+        .ok_or(CoreError::NotFound { entity: "checkup", id: checkup_id.to_string() })?;
+    checkup.alerts = c
+        .prepare_cached("SELECT * FROM alerts WHERE checkup_id = ?1 ORDER BY id")?
+        .query_map([checkup_id], CheckupAlert::from_row)?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(checkup)
+}
+
+/// Puts urgent readings of a checkup on its facility's alert list.
+fn raise_alerts(
+    c: &Tx,
+    facility_id: i64,
+    client_id: i64,
+    checkup_id: i64,
+    urgent: &[&Finding],
+    now: DateTime<Utc>,
+) -> Result<()> {
+    let mut alert = c.prepare_cached(
+        "INSERT INTO alerts (facility_id, client_id, checkup_id, code, value, raised_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    )?;
+    for f in urgent {
+        alert.execute(params![facility_id, client_id, checkup_id, f.code, f.value, utc_stamp(now)])?;
+    }
+    Ok(())
 }
 
 /// A client's chronic conditions as stored (a JSON list of codes); a value that is not such a
@@ -111,70 +256,126 @@ pub fn record_checkup(
     now: DateTime<Utc>,
 ) -> Result<Checkup> {
     actor.require(Action::Assess)?;
-    // The sex alone (sent with every form, to read the waist) is not a measurement.
-    if !input.vitals.has_measurement() {
-        return Err(Invalid::new("checkup.empty", "vitals").into());
-    }
-    let notes = text::optional_text(input.notes.as_deref(), 500, "notes")?;
     db.write(|c| {
-        let facility_id = super::people::facility_of(c, PersonKind::Client, client_id)?;
-        actor.require_at(Action::Assess, facility_id)?;
-        let (sex, consent, conditions): (String, Option<String>, String) = c.query_row(
-            "SELECT sex, consent_on, chronic_conditions FROM clients WHERE id = ?1",
-            [client_id],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-        )?;
-        // Health data is processed only with the client's separate consent on file (PIPL).
-        if consent.is_none() {
-            return Err(Invalid::new("assessment.consent_required", "vitals").into());
-        }
-        // The client's sex is on file: the nurse need not enter it to read the waist.
-        let mut vitals = input.vitals.clone();
-        vitals.sex = vitals.sex.or(Sex::from_db(&sex));
-        // Whether the diabetes rules apply is the record's to say, never the form's.
-        vitals.diabetes = conditions_of(&conditions)?.iter().any(|c| c == "diabetes");
-        let findings = vitals.classify()?;
-        let worst = findings.iter().map(|f| f.level).max().unwrap_or(Level::Normal);
-        let v = &vitals;
-        c.prepare_cached(
-            "INSERT INTO checkups (client_id, facility_id, taken_at, recorded_by, recorded_by_name, systolic, diastolic,
-                                   heart_rate, glucose_fasting, glucose_random, temperature, weight_kg, height_cm,
-                                   waist_cm, spo2, worst_level, findings_json, notes, created_at, purpose)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20)",
-        )?
-        .execute(params![
-            client_id,
-            facility_id,
-            utc_stamp(now),
-            actor.account_id,
-            actor.display_name,
-            v.systolic,
-            v.diastolic,
-            v.heart_rate,
-            v.glucose_fasting,
-            v.glucose_random,
-            v.temperature,
-            v.weight_kg,
-            v.height_cm,
-            v.waist_cm,
-            v.spo2,
-            worst.as_str(),
-            serde_json::to_string(&findings).expect("findings serialise"),
-            notes,
-            c.stamp(),
-            input.purpose.as_str(),
-        ])?;
+        let read = read_checkup(c, actor, client_id, input)?;
+        let sql = format!(
+            "INSERT INTO checkups (client_id, facility_id, taken_at, recorded_by, recorded_by_name, worst_level,
+                                   findings_json, notes, created_at, purpose, {})
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, {})",
+            MEASURED.join(", "),
+            (11..11 + MEASURED.len()).map(|i| format!("?{i}")).collect::<Vec<_>>().join(", "),
+        );
+        let head: [Value; 10] = [
+            client_id.into(),
+            read.facility_id.into(),
+            utc_stamp(now).into(),
+            actor.account_id.into(),
+            actor.display_name.clone().into(),
+            read.worst.as_str().to_string().into(),
+            serde_json::to_string(&read.findings).expect("findings serialise").into(),
+            read.notes.clone().map_or(Value::Null, Value::Text),
+            c.stamp().into(),
+            input.purpose.as_str().to_string().into(),
+        ];
+        c.prepare_cached(&sql)?.execute(params_from_iter(head.into_iter().chain(measured_values(&read.vitals))))?;
         let id = c.last_insert_rowid();
-        let mut alert = c.prepare_cached(
-            "INSERT INTO alerts (facility_id, client_id, checkup_id, code, value, raised_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-        )?;
-        for f in findings.iter().filter(|f| f.level == Level::Urgent) {
-            alert.execute(params![facility_id, client_id, id, f.code, f.value, utc_stamp(now)])?;
-        }
-        let checkup = c.prepare_cached("SELECT * FROM checkups WHERE id = ?1")?.query_row([id], Checkup::from_row)?;
-        Entry::new("create", "checkup", id).facility(Some(facility_id)).after(&checkup).write(c, actor)?;
+        let urgent: Vec<&Finding> = read.findings.iter().filter(|f| f.level == Level::Urgent).collect();
+        raise_alerts(c, read.facility_id, client_id, id, &urgent, now)?;
+        let checkup = checkup_by_id(c, id)?;
+        Entry::new("create", "checkup", id).facility(Some(read.facility_id)).after(&checkup).write(c, actor)?;
         Ok(checkup)
     })
+}
+
+/// Corrects a checkup's values (a misread, a slip of the finger), checked as a new checkup
+/// would be and read again, in one transaction with its alerts: an open alert whose reading
+/// is no longer urgent is closed, marked as closed by the correction with "old → new" as its
+/// note; one still urgent stays open with the corrected value; an urgent reading that had no
+/// alert raises one. A handled alert stays as handled. Allowed to the nurse who took the
+/// checkup and to a manager of its facility (or the city administrator); audited with the
+/// checkup before and after. The time it was taken does not change.
+pub fn correct_checkup(
+    db: &Db,
+    actor: &Actor,
+    checkup_id: i64,
+    input: &CheckupInput,
+    now: DateTime<Utc>,
+) -> Result<Checkup> {
+    actor.require(Action::Assess)?;
+    db.write(|c| {
+        let before = checkup_by_id(c, checkup_id)?;
+        let facility_id: i64 =
+            c.query_row("SELECT facility_id FROM checkups WHERE id = ?1", [checkup_id], |r| r.get(0))?;
+        actor.require_at(Action::Assess, facility_id)?;
+        let manager = matches!(actor.role, Role::FacilityManager | Role::CityAdmin);
+        if !manager && actor.account_id != before.recorded_by {
+            return Err(CoreError::Forbidden);
+        }
+        let read = read_checkup(c, actor, before.client_id, input)?;
+        let sql = format!(
+            "UPDATE checkups SET worst_level = ?1, findings_json = ?2, notes = ?3, purpose = ?4, corrected_at = ?5,
+                                 corrected_by_name = ?6, {} WHERE id = ?{}",
+            MEASURED.iter().enumerate().map(|(i, name)| format!("{name} = ?{}", i + 7)).collect::<Vec<_>>().join(", "),
+            7 + MEASURED.len(),
+        );
+        let head: [Value; 6] = [
+            read.worst.as_str().to_string().into(),
+            serde_json::to_string(&read.findings).expect("findings serialise").into(),
+            read.notes.clone().map_or(Value::Null, Value::Text),
+            input.purpose.as_str().to_string().into(),
+            utc_stamp(now).into(),
+            actor.display_name.clone().into(),
+        ];
+        let values = head.into_iter().chain(measured_values(&read.vitals)).chain([Value::Integer(checkup_id)]);
+        c.prepare_cached(&sql)?.execute(params_from_iter(values))?;
+        follow_correction(c, actor, facility_id, &before, &read.findings, now)?;
+        let after = checkup_by_id(c, checkup_id)?;
+        Entry::new("correct", "checkup", checkup_id)
+            .facility(Some(facility_id))
+            .before(&before)
+            .after(&after)
+            .write(c, actor)?;
+        Ok(after)
+    })
+}
+
+/// Brings a corrected checkup's alerts in line with its new findings (see [`correct_checkup`]).
+fn follow_correction(
+    c: &Tx,
+    actor: &Actor,
+    facility_id: i64,
+    before: &Checkup,
+    findings: &[Finding],
+    now: DateTime<Utc>,
+) -> Result<()> {
+    let urgent: Vec<&Finding> = findings.iter().filter(|f| f.level == Level::Urgent).collect();
+    for alert in &before.alerts {
+        let still = urgent.iter().find(|f| f.code == alert.code);
+        match (still, &alert.handled_at) {
+            (Some(f), None) if f.value != alert.value => {
+                c.prepare_cached("UPDATE alerts SET value = ?1 WHERE id = ?2")?.execute(params![f.value, alert.id])?;
+            }
+            (None, None) => {
+                // What the measure reads now, if it was measured at all.
+                let measure = before.findings.iter().find(|f| f.code == alert.code).map(|f| f.measure);
+                let now_reads =
+                    findings.iter().find(|f| Some(f.measure) == measure).map_or("—", |f| f.value.as_str());
+                let note = format!("{} → {}", alert.value, now_reads);
+                c.prepare_cached(
+                    "UPDATE alerts SET handled_at = ?1, handled_by = ?2, handled_note = ?3, closed_by_correction = 1
+                     WHERE id = ?4",
+                )?
+                .execute(params![utc_stamp(now), actor.display_name, note, alert.id])?;
+                Entry::new("close", "alert", alert.id)
+                    .facility(Some(facility_id))
+                    .after(&serde_json::json!({ "note": note, "closed_by_correction": true }))
+                    .write(c, actor)?;
+            }
+            _ => {}
+        }
+    }
+    let new: Vec<&Finding> = urgent.into_iter().filter(|f| !before.alerts.iter().any(|a| a.code == f.code)).collect();
+    raise_alerts(c, facility_id, before.client_id, before.id, &new, now)
 }
 
 /// A client's checkups, newest first.
@@ -183,9 +384,16 @@ pub fn checkups(db: &Db, actor: &Actor, client_id: i64) -> Result<Vec<Checkup>> 
     db.read(|c| {
         let facility_id = super::people::facility_of(c, PersonKind::Client, client_id)?;
         actor.require_at(Action::ViewPeople, facility_id)?;
-        Ok(c.prepare_cached("SELECT * FROM checkups WHERE client_id = ?1 ORDER BY taken_at DESC, id DESC")?
+        let mut alerts: HashMap<i64, Vec<CheckupAlert>> = HashMap::new();
+        let mut rows = c.prepare_cached("SELECT * FROM alerts WHERE client_id = ?1 ORDER BY id")?;
+        let mut rows = rows.query([client_id])?;
+        while let Some(r) = rows.next()? {
+            alerts.entry(r.get("checkup_id")?).or_default().push(CheckupAlert::from_row(r)?);
+        }
+        c.prepare_cached("SELECT * FROM checkups WHERE client_id = ?1 ORDER BY taken_at DESC, id DESC")?
             .query_map([client_id], Checkup::from_row)?
-            .collect::<rusqlite::Result<_>>()?)
+            .map(|k| k.map(|k| Checkup { alerts: alerts.remove(&k.id).unwrap_or_default(), ..k }).map_err(Into::into))
+            .collect()
     })
 }
 

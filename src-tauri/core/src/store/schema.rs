@@ -16,6 +16,7 @@ const STEPS: &[M<'static>] = &[
     M::up(include_str!("migrations/006_child_health.sql")),
     M::up(include_str!("migrations/007_meals.sql")),
     M::up(include_str!("migrations/008_visits.sql")),
+    M::up(include_str!("migrations/009_checkup_corrections.sql")),
 ];
 
 /// The schema version this build creates and understands.
