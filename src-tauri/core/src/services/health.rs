@@ -10,7 +10,7 @@ use rusqlite::{params, Row};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use super::audit::Entry;
+use super::audit::{AuditAction, AuditEntity, Entry};
 use crate::clock::local_day;
 use crate::domain::account::{Action, Actor};
 use crate::domain::followup::{self, ClientFacts, DueReason, PastCheckup, Purpose};
@@ -172,7 +172,7 @@ pub fn record_checkup(
             alert.execute(params![facility_id, client_id, id, f.code, f.value, utc_stamp(now)])?;
         }
         let checkup = c.prepare_cached("SELECT * FROM checkups WHERE id = ?1")?.query_row([id], Checkup::from_row)?;
-        Entry::new("create", "checkup", id).facility(Some(facility_id)).after(&checkup).write(c, actor)?;
+        Entry::new(AuditAction::Create, AuditEntity::Checkup, id).facility(Some(facility_id)).after(&checkup).write(c, actor)?;
         Ok(checkup)
     })
 }
@@ -237,7 +237,7 @@ pub fn handle_alert(db: &Db, actor: &Actor, alert_id: i64, note: &str, now: Date
             "UPDATE alerts SET handled_at = ?1, handled_by = ?2, handled_note = ?3 WHERE id = ?4",
             params![utc_stamp(now), actor.display_name, note, alert_id],
         )?;
-        Entry::new("handle", "alert", alert_id)
+        Entry::new(AuditAction::Handle, AuditEntity::Alert, alert_id)
             .facility(Some(facility_id))
             .after(&serde_json::json!({ "note": note }))
             .write(c, actor)

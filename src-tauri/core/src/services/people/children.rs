@@ -16,7 +16,7 @@ use crate::domain::person::{months_between, ChildFields, ChildInput, DietNeed, P
 use crate::domain::resident_id::{mask, Sex};
 use crate::error::{CoreError, Invalid, Result};
 use crate::search::sort_key;
-use crate::services::audit::{audited_read, Entry};
+use crate::services::audit::{audited_read, AuditAction, AuditEntity, Entry};
 use crate::store::{Db, Tx};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
@@ -141,7 +141,7 @@ pub fn get_child(db: &Db, actor: &Actor, id: i64, today: NaiveDate) -> Result<Ch
         let facility_id = facility_of(c, PersonKind::Child, id)?;
         actor.require_at(Action::ViewPeople, facility_id)?;
         let child = load_child(c, id, today)?;
-        Ok((child, Entry::new("view", "child", id).facility(Some(facility_id))))
+        Ok((child, Entry::new(AuditAction::View, AuditEntity::Child, id).facility(Some(facility_id))))
     })
 }
 
@@ -314,7 +314,10 @@ pub fn create_child(db: &Db, actor: &Actor, input: &ChildInput, today: NaiveDate
         check_references(c, actor, &fields, None)?;
         let id = insert_child(c, actor, &fields, today)?;
         let after = load_child(c, id, today)?;
-        Entry::new("create", "child", id).facility(Some(fields.facility_id)).after(&after).write(c, actor)?;
+        Entry::new(AuditAction::Create, AuditEntity::Child, id)
+            .facility(Some(fields.facility_id))
+            .after(&after)
+            .write(c, actor)?;
         Ok(after)
     })
 }
@@ -354,7 +357,7 @@ pub fn update_child(db: &Db, actor: &Actor, id: i64, input: &ChildInput, today: 
         child_row(&fields, consent_on, consent_by).update(c, id)?;
         sync_contacts(c, id, &fields)?;
         let after = load_child(c, id, today)?;
-        Entry::new("update", "child", id)
+        Entry::new(AuditAction::Update, AuditEntity::Child, id)
             .facility(Some(fields.facility_id))
             .before(&before)
             .after(&after)

@@ -17,7 +17,7 @@ use crate::domain::person::{
 use crate::domain::resident_id::{mask, Sex};
 use crate::error::{CoreError, Invalid, Result};
 use crate::search::sort_key;
-use crate::services::audit::{audited_read, Entry};
+use crate::services::audit::{audited_read, AuditAction, AuditEntity, Entry};
 use crate::store::{Db, Tx};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
@@ -168,7 +168,7 @@ pub fn get_client(db: &Db, actor: &Actor, id: i64, today: NaiveDate) -> Result<C
         let facility_id = facility_of(c, PersonKind::Client, id)?;
         actor.require_at(Action::ViewPeople, facility_id)?;
         let client = load_client(c, id, today)?;
-        Ok((client, Entry::new("view", "client", id).facility(Some(facility_id))))
+        Ok((client, Entry::new(AuditAction::View, AuditEntity::Client, id).facility(Some(facility_id))))
     })
 }
 
@@ -279,7 +279,10 @@ pub fn create_client(db: &Db, actor: &Actor, input: &ClientInput, today: NaiveDa
         check_references(c, actor, &fields, None)?;
         let id = insert_client(c, actor, &fields, today)?;
         let after = load_client(c, id, today)?;
-        Entry::new("create", "client", id).facility(Some(fields.facility_id)).after(&after).write(c, actor)?;
+        Entry::new(AuditAction::Create, AuditEntity::Client, id)
+            .facility(Some(fields.facility_id))
+            .after(&after)
+            .write(c, actor)?;
         Ok(after)
     })
 }
@@ -310,7 +313,7 @@ pub fn update_client(db: &Db, actor: &Actor, id: i64, input: &ClientInput, today
         client_row(&fields, consent_on, consent_by).update(c, id)?;
         write_contacts(c, id, &fields)?;
         let after = load_client(c, id, today)?;
-        Entry::new("update", "client", id)
+        Entry::new(AuditAction::Update, AuditEntity::Client, id)
             .facility(Some(fields.facility_id))
             .before(&before)
             .after(&after)
@@ -350,7 +353,11 @@ pub fn set_client_status(db: &Db, actor: &Actor, id: i64, status: ClientStatus, 
         // are cancelled, in this same transaction. Reinstating restarts nothing.
         crate::services::meals::standing::stop_for_client_status(c, actor, id, facility_id, status, today, &now)?;
         let after = load_client(c, id, today)?;
-        Entry::new("status", "client", id).facility(Some(facility_id)).before(&before).after(&after).write(c, actor)?;
+        Entry::new(AuditAction::Status, AuditEntity::Client, id)
+            .facility(Some(facility_id))
+            .before(&before)
+            .after(&after)
+            .write(c, actor)?;
         Ok(after)
     })
 }

@@ -23,7 +23,7 @@ use rusqlite::{params, params_from_iter, Connection, OptionalExtension, Row};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use super::audit::{audited_read, Entry};
+use super::audit::{audited_read, AuditAction, Entry};
 use crate::domain::account::{Action, Actor};
 use crate::domain::facility::FacilityKind;
 use crate::domain::person::PersonKind;
@@ -219,7 +219,7 @@ pub fn reveal_id_number(db: &Db, actor: &Actor, kind: PersonKind, id: i64) -> Re
             .optional()?
             .ok_or(CoreError::NotFound { entity: kind.as_str(), id: id.to_string() })?;
         actor.require_at(Action::RevealId, facility_id)?;
-        Ok((number, Entry::new("reveal_id", kind.as_str(), id).facility(Some(facility_id))))
+        Ok((number, Entry::new(AuditAction::RevealId, kind, id).facility(Some(facility_id))))
     })
 }
 

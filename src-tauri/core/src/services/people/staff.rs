@@ -13,7 +13,7 @@ use crate::domain::person::{PersonKind, Skill, StaffFields, StaffInput, StaffJob
 use crate::domain::resident_id::{mask, Sex};
 use crate::error::{CoreError, Result};
 use crate::search::sort_key;
-use crate::services::audit::{audited_read, Entry};
+use crate::services::audit::{audited_read, AuditAction, AuditEntity, Entry};
 use crate::store::{Db, Tx};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
@@ -71,7 +71,7 @@ pub fn get_staff(db: &Db, actor: &Actor, id: i64) -> Result<Staff> {
         let facility_id = facility_of(c, PersonKind::Staff, id)?;
         actor.require_at(Action::ViewPeople, facility_id)?;
         let staff = load_staff(c, id)?;
-        Ok((staff, Entry::new("view", "staff", id).facility(Some(facility_id))))
+        Ok((staff, Entry::new(AuditAction::View, AuditEntity::Staff, id).facility(Some(facility_id))))
     })
 }
 
@@ -130,7 +130,10 @@ pub fn create_staff(db: &Db, actor: &Actor, input: &StaffInput, today: NaiveDate
         check_references(c, actor, &fields, None)?;
         let id = insert_staff(c, &fields)?;
         let after = load_staff(c, id)?;
-        Entry::new("create", "staff", id).facility(Some(fields.facility_id)).after(&after).write(c, actor)?;
+        Entry::new(AuditAction::Create, AuditEntity::Staff, id)
+            .facility(Some(fields.facility_id))
+            .after(&after)
+            .write(c, actor)?;
         Ok(after)
     })
 }
@@ -150,7 +153,7 @@ pub fn update_staff(db: &Db, actor: &Actor, id: i64, input: &StaffInput, today: 
         let before = load_staff(c, id)?;
         staff_row(&fields).update(c, id)?;
         let after = load_staff(c, id)?;
-        Entry::new("update", "staff", id)
+        Entry::new(AuditAction::Update, AuditEntity::Staff, id)
             .facility(Some(fields.facility_id))
             .before(&before)
             .after(&after)
