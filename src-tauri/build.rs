@@ -71,6 +71,8 @@ const COMMANDS: &[&str] = &[
     "sample_record",
     "sample_discard",
     "meal_book",
+    "meal_booking_day",
+    "meal_substitutes",
     "booking_cancel",
     "booking_serve",
     "client_bookings",

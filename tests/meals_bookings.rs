@@ -13,6 +13,7 @@ use carecircle_core::domain::person::{ClientStatus, DietNeed};
 use carecircle_core::services::meals::bookings::{
     self, BookingOutcome, BookingRequest, BookingStatus, ServeOutcome, SubstituteChoice,
 };
+use carecircle_core::services::meals::choices;
 use carecircle_core::services::meals::kitchen;
 use carecircle_core::services::meals::standing::{self, StandingOrderInput};
 use carecircle_core::services::meals::subsidy::{self, SubsidyCategory};
@@ -120,7 +121,6 @@ fn client(db: &Db, facility: i64, nth: i64, spec: &ClientSpec) -> i64 {
     })
     .unwrap()
 }
-
 
 /// The demo city, its first elder centre (without its seeded meals) and a front-desk clerk there.
 fn setup() -> (TestDb, Actor, i64, Actor) {
@@ -744,4 +744,66 @@ fn month_totals_count_meals_and_the_subsidy_by_category() {
     assert_eq!(invalid(subsidy::month_totals(&t.db, &admin, None, 2027, 13).unwrap_err()).0, "subsidy.month_invalid");
     let last = chrono::Datelike::year(&NaiveDate::MAX);
     assert_eq!(invalid(subsidy::month_totals(&t.db, &admin, None, last, 12).unwrap_err()).0, "subsidy.month_invalid");
+}
+
+#[test]
+fn substitutes_offered_are_safe_for_the_client_and_the_best_suited_first() {
+    let (t, _admin, centre, desk) = setup();
+    let fish = dish(&t.db, centre, "测试清蒸鱼", &["fish"], &[], true, false);
+    let tofu = dish(&t.db, centre, "测试麻婆豆腐", &["soy"], &[], true, false);
+    let cake = dish(&t.db, centre, "测试红糖发糕", &[], &[], false, true);
+    let shrimp = dish(&t.db, centre, "测试白灼虾", &["shellfish"], &[], true, false);
+    let greens = dish(&t.db, centre, "测试清炒菜心", &[], &[], true, false);
+    let mutton = dish(&t.db, centre, "测试手抓羊肉", &[], &["halal"], true, false);
+    let pork = dish(&t.db, centre, "测试红烧肉", &[], &[], true, true);
+    let bread = dish(&t.db, centre, "测试虾皮馒头", &[], &[], false, false);
+    // Allergic to fish and shellfish, low sugar, halal.
+    let spec = ClientSpec { allergies: &["鱼", "虾"], diets: &["low_sugar", "halal"], ..PLAIN };
+    let client_id = client(&t.db, centre, 0, &spec);
+
+    let options = choices::substitute_options(&t.db, &desk, client_id, fish).unwrap();
+    let offered: Vec<i64> = options.iter().map(|o| o.dish_id).collect();
+    for unsafe_dish in [fish, shrimp, bread] {
+        assert!(!offered.contains(&unsafe_dish), "{unsafe_dish} holds an allergen of theirs (or is the dish replaced)");
+    }
+    // Suits both diets first; then one diet missed; the sugary ones, missing both, last.
+    assert_eq!(offered[0], mutton, "{options:?}");
+    let missed = |id| options.iter().find(|o| o.dish_id == id).unwrap().unsuited.clone();
+    assert_eq!(missed(mutton), Vec::<DietNeed>::new());
+    assert_eq!(missed(tofu), vec![DietNeed::Halal]);
+    assert_eq!(missed(cake), vec![DietNeed::LowSugar, DietNeed::Halal]);
+    assert_eq!(missed(greens), vec![DietNeed::Halal]);
+    assert_eq!(missed(pork), vec![DietNeed::LowSugar, DietNeed::Halal]);
+    assert_eq!(offered[offered.len() - 2..], [pork, cake], "missing both, in pinyin order (shao before tang)");
+    assert!(options.windows(2).all(|w| w[0].unsuited.len() <= w[1].unsuited.len()), "{options:?}");
+    // Every one offered is accepted by the booking itself as a substitute (no allergy clash).
+    let days = ["2027-03-01", "2027-03-02", "2027-03-03", "2027-03-04", "2027-03-05"];
+    let items: Vec<(&str, Meal, i64)> = days.iter().map(|d| (*d, Meal::Lunch, fish)).collect();
+    menu(&t.db, centre, "2027-03-01", true, &items);
+    assert!(options.len() <= days.len());
+    for (option, d) in options.iter().zip(days) {
+        let mut req = request(client_id, &[d], &[Meal::Lunch], MealMode::DineIn);
+        req.substitutes = vec![SubstituteChoice { dish_id: fish, substitute_dish_id: option.dish_id }];
+        let outcome = bookings::book(&t.db, &desk, &req, before_march());
+        assert!(outcome.is_ok(), "{} is bookable instead: {outcome:?}", option.name);
+    }
+}
+
+#[test]
+fn the_form_suggests_a_day_there_is_a_menu_to_book() {
+    let (t, _admin, centre, desk) = setup();
+    let rice = dish(&t.db, centre, "测试米饭", &[], &[], false, false);
+    // Published: Monday to Friday of the week of 1 March 2027, and only Tuesday of the next.
+    let weekdays = ["2027-03-01", "2027-03-02", "2027-03-03", "2027-03-04", "2027-03-05"];
+    let items: Vec<(&str, Meal, i64)> = weekdays.iter().map(|d| (*d, Meal::Lunch, rice)).collect();
+    menu(&t.db, centre, "2027-03-01", true, &items);
+    menu(&t.db, centre, "2027-03-08", true, &[("2027-03-09", Meal::Lunch, rice)]);
+    menu(&t.db, centre, "2027-03-15", false, &[("2027-03-15", Meal::Lunch, rice)]);
+    let suggested = |today: &str| choices::suggested_booking_day(&t.db, &desk, centre, day(today)).unwrap();
+    assert_eq!(suggested("2027-02-26"), day("2027-03-01"), "Friday before: Monday's menu");
+    assert_eq!(suggested("2027-02-27"), day("2027-03-01"), "Saturday: Monday, never Sunday");
+    assert_eq!(suggested("2027-02-28"), day("2027-03-01"), "Sunday: Monday");
+    assert_eq!(suggested("2027-03-03"), day("2027-03-04"), "Wednesday: tomorrow");
+    assert_eq!(suggested("2027-03-05"), day("2027-03-09"), "Friday: next week's first menu, on Tuesday");
+    assert_eq!(suggested("2027-03-12"), day("2027-03-15"), "nothing published ahead (a draft is not a menu): Monday");
 }

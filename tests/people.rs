@@ -8,7 +8,8 @@ use carecircle_core::domain::person::{
     PersonKind, Skill, StaffInput, StaffJob,
 };
 use carecircle_core::domain::resident_id::{check_char, Sex};
-use carecircle_core::services::people::{self, ListQuery};
+use carecircle_core::services::people::{self, ClientSummary, ListQuery, ListSort, ListStatus};
+use carecircle_core::services::search::{search, SearchCache};
 use carecircle_core::{CoreError, Db, Role};
 
 fn invalid(e: CoreError) -> (&'static str, &'static str) {
@@ -240,13 +241,23 @@ fn front_desk_of_one_centre_cannot_touch_another_centres_people() {
     assert!(matches!(people::create_client(&t.db, &desk, &form, common::today()), Err(CoreError::Forbidden)));
     assert!(matches!(people::update_client(&t.db, &desk, other.id, &form, common::today()), Err(CoreError::Forbidden)));
     let query = ListQuery { facility_id: Some(b), limit: 50, ..Default::default() };
-    assert!(matches!(people::list_clients(&t.db, &desk, &query, common::today()), Err(CoreError::Forbidden)));
+    assert!(matches!(
+        people::list_clients(&t.db, &desk, &SearchCache::new(), &query, common::today()),
+        Err(CoreError::Forbidden)
+    ));
     // Unscoped, the desk gets its own centre's clients only.
-    let own =
-        people::list_clients(&t.db, &desk, &ListQuery { limit: 500, ..Default::default() }, common::today()).unwrap();
+    let own = people::list_clients(
+        &t.db,
+        &desk,
+        &SearchCache::new(),
+        &ListQuery { limit: 500, ..Default::default() },
+        common::today(),
+    )
+    .unwrap();
     assert!(own.total > 0 && own.rows.iter().all(|c| c.facility_id == a));
     // Staff records are kept by managers, not the front desk.
-    let staff = people::list_staff(&t.db, &desk, &ListQuery { limit: 1, ..Default::default() }).unwrap();
+    let staff =
+        people::list_staff(&t.db, &desk, &SearchCache::new(), &ListQuery { limit: 1, ..Default::default() }).unwrap();
     let s = people::get_staff(&t.db, &desk, staff.rows[0].id).unwrap();
     assert!(matches!(
         people::update_staff(
@@ -287,7 +298,8 @@ fn a_deceased_client_is_kept_and_leaves_the_active_list() {
         people::list_clients(
             &t.db,
             &admin,
-            &ListQuery { facility_id: Some(a), include_inactive, limit: 500, offset: 0 },
+            &SearchCache::new(),
+            &ListQuery { facility_id: Some(a), include_inactive, limit: 500, ..Default::default() },
             common::today(),
         )
         .unwrap()
@@ -339,11 +351,18 @@ fn children_need_a_guardian_and_a_childcare_unit() {
 #[test]
 fn demo_people_read_back_through_the_lists() {
     let (t, admin) = common::seeded();
-    let page =
-        people::list_children(&t.db, &admin, &ListQuery { limit: 20, ..Default::default() }, common::today()).unwrap();
+    let page = people::list_children(
+        &t.db,
+        &admin,
+        &SearchCache::new(),
+        &ListQuery { limit: 20, ..Default::default() },
+        common::today(),
+    )
+    .unwrap();
     assert_eq!(page.total, 500);
     assert_eq!(page.rows.len(), 20);
-    let staff = people::list_staff(&t.db, &admin, &ListQuery { limit: 500, ..Default::default() }).unwrap();
+    let staff = people::list_staff(&t.db, &admin, &SearchCache::new(), &ListQuery { limit: 500, ..Default::default() })
+        .unwrap();
     assert!(staff.total >= 150);
 }
 
@@ -352,7 +371,7 @@ fn lists_read_in_pinyin_order() {
     let (t, admin) = common::seeded();
     let (a, _) = common::two_elder_facilities(&t.db);
     let query = ListQuery { facility_id: Some(a), limit: 500, ..Default::default() };
-    let page = people::list_clients(&t.db, &admin, &query, common::today()).unwrap();
+    let page = people::list_clients(&t.db, &admin, &SearchCache::new(), &query, common::today()).unwrap();
     let keys: Vec<String> = page.rows.iter().map(|c| carecircle_core::search::sort_key(&c.name)).collect();
     assert!(keys.len() > 20);
     assert!(keys.windows(2).all(|w| w[0] <= w[1]), "sorted by pinyin: {:?}", &page.rows[..5]);
@@ -438,4 +457,113 @@ fn the_desk_cannot_bring_back_a_deceased_client() {
     let manager = common::account(&t.db, &admin, "mgr", Role::FacilityManager, Some(a));
     let back = people::set_client_status(&t.db, &manager, client.id, ClientStatus::Active, common::today()).unwrap();
     assert_eq!(back.status, ClientStatus::Active);
+}
+
+/// One facility's clients as the 人员 list shows them, narrowed and sorted by `query`.
+fn clients_listed(t: &common::TestDb, admin: &carecircle_core::Actor, query: ListQuery) -> Vec<ClientSummary> {
+    let query = ListQuery { limit: 500, ..query };
+    let page = people::list_clients(&t.db, admin, &SearchCache::new(), &query, common::today()).unwrap();
+    assert_eq!(page.total as usize, page.rows.len(), "one page holds them all");
+    page.rows
+}
+
+#[test]
+fn the_list_narrows_to_whom_the_search_box_finds() {
+    let (t, admin) = common::seeded();
+    let (a, _) = common::two_elder_facilities(&t.db);
+    let everyone = clients_listed(&t, &admin, ListQuery { facility_id: Some(a), ..Default::default() });
+    let someone = &everyone[everyone.len() / 2];
+    let (id_number, phone): (String, String) =
+        t.db.read(|c| {
+            Ok(c.query_row("SELECT id_number, phone FROM clients WHERE id = ?1", [someone.id], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })?)
+        })
+        .unwrap();
+    let surname: String = someone.name.chars().take(1).collect();
+    let initials: String = carecircle_core::search::sort_key(&someone.name).chars().take(1).collect();
+    // The desk's search box of that facility's manager: scoped to it, so its top 100 are the facility's.
+    let manager = common::account(&t.db, &admin, "zhanzhang-a", Role::FacilityManager, Some(a));
+    let cache = SearchCache::new();
+    for text in [surname.as_str(), &someone.name, &id_number[14..], &phone[phone.len() - 5..], initials.as_str()] {
+        let query = ListQuery { facility_id: Some(a), search: Some(text.into()), ..Default::default() };
+        let listed: Vec<i64> = clients_listed(&t, &admin, query).iter().map(|c| c.id).collect();
+        assert!(listed.contains(&someone.id), "{text:?} finds {}", someone.name);
+        assert!(listed.len() < everyone.len(), "{text:?} narrows the list of {}", everyone.len());
+        // The same people the front desk's search box finds there, in the list's own order.
+        let hits = search(&t.db, &manager, &cache, text, &[PersonKind::Client], 100, common::today()).unwrap();
+        assert!(hits.len() < 100, "{text:?}: every hit fits in the box");
+        let mut found: Vec<i64> = hits.into_iter().filter(|h| h.active).map(|h| h.id).collect();
+        let mut sorted = listed.clone();
+        sorted.sort();
+        found.sort();
+        assert_eq!(sorted, found, "{text:?}");
+    }
+    let nobody = ListQuery { facility_id: Some(a), search: Some("zzzzqx".into()), ..Default::default() };
+    assert!(clients_listed(&t, &admin, nobody).is_empty());
+    let blank = ListQuery { facility_id: Some(a), search: Some("  ".into()), ..Default::default() };
+    assert_eq!(clients_listed(&t, &admin, blank).len(), everyone.len(), "blank text narrows nothing");
+}
+
+#[test]
+fn the_list_filters_by_status_and_sorts_by_a_column() {
+    let (t, admin) = common::seeded();
+    let (a, _) = common::two_elder_facilities(&t.db);
+    let everyone = clients_listed(&t, &admin, ListQuery { facility_id: Some(a), ..Default::default() });
+    people::set_client_status(&t.db, &admin, everyone[0].id, ClientStatus::Deceased, common::today()).unwrap();
+    people::set_client_status(&t.db, &admin, everyone[1].id, ClientStatus::Suspended, common::today()).unwrap();
+    let with = |status| ListQuery { facility_id: Some(a), status: Some(status), ..Default::default() };
+    let gone = clients_listed(&t, &admin, with(ListStatus::Gone));
+    assert!(gone.iter().any(|c| c.id == everyone[0].id));
+    assert!(gone.iter().all(|c| matches!(c.status, ClientStatus::Moved | ClientStatus::Deceased)));
+    let suspended = clients_listed(&t, &admin, with(ListStatus::Suspended));
+    assert!(!suspended.is_empty() && suspended.iter().all(|c| c.status == ClientStatus::Suspended));
+    assert!(clients_listed(&t, &admin, with(ListStatus::Active)).iter().all(|c| c.status == ClientStatus::Active));
+
+    let sorted =
+        |sort, descending| ListQuery { facility_id: Some(a), sort: Some(sort), descending, ..Default::default() };
+    let oldest_first: Vec<u32> =
+        clients_listed(&t, &admin, sorted(ListSort::Age, true)).iter().map(|c| c.age).collect();
+    assert!(oldest_first.windows(2).all(|w| w[0] >= w[1]), "age, descending: {oldest_first:?}");
+    assert!(oldest_first.first() > oldest_first.last(), "the demo's clients differ in age");
+    let names: Vec<String> = clients_listed(&t, &admin, sorted(ListSort::Name, true))
+        .iter()
+        .map(|c| carecircle_core::search::sort_key(&c.name))
+        .collect();
+    assert!(names.windows(2).all(|w| w[0] >= w[1]), "names in reverse pinyin order");
+    let levels: Vec<Option<i64>> = clients_listed(&t, &admin, sorted(ListSort::CareLevel, false))
+        .iter()
+        .map(|c| c.care_level.map(i64::from))
+        .collect();
+    let assessed = levels.iter().take_while(|l| l.is_some()).count();
+    assert!(levels[assessed..].iter().all(Option::is_none), "the unassessed come last, as blanks in a spreadsheet");
+    assert!(levels[..assessed].windows(2).all(|w| w[0] <= w[1]), "{levels:?}");
+
+    // A column or a state another list has is refused, not quietly ignored.
+    let cache = SearchCache::new();
+    let by_job = ListQuery { sort: Some(ListSort::Job), ..Default::default() };
+    let refused = people::list_clients(&t.db, &admin, &cache, &by_job, common::today()).unwrap_err();
+    assert_eq!(invalid(refused), ("person.list_sort", "sort"));
+    let suspended_children = ListQuery { status: Some(ListStatus::Suspended), ..Default::default() };
+    let refused = people::list_children(&t.db, &admin, &cache, &suspended_children, common::today()).unwrap_err();
+    assert_eq!(invalid(refused), ("person.list_status", "status"));
+    let left = people::list_children(
+        &t.db,
+        &admin,
+        &cache,
+        &ListQuery { status: Some(ListStatus::Gone), limit: 500, ..Default::default() },
+        common::today(),
+    )
+    .unwrap();
+    assert!(left.rows.iter().all(|c| c.left_on.is_some()));
+    let working = people::list_staff(
+        &t.db,
+        &admin,
+        &cache,
+        &ListQuery { status: Some(ListStatus::Active), sort: Some(ListSort::Job), limit: 500, ..Default::default() },
+    )
+    .unwrap();
+    assert!(working.rows.iter().all(|s| s.active));
+    let jobs: Vec<&str> = working.rows.iter().map(|s| s.job.as_str()).collect();
+    assert!(jobs.windows(2).all(|w| w[0] <= w[1]), "{jobs:?}");
 }

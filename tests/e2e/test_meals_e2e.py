@@ -3,6 +3,7 @@ books a diabetic client, the sugary dish raises a warning she confirms, and the 
 sheet counts the booking."""
 
 import sqlite3
+import time
 from datetime import date, timedelta
 
 from selenium.webdriver.common.by import By
@@ -69,8 +70,33 @@ def publish_lunch(app, monday, dishes):
     app.wait_text("menu-status", "已发布")
 
 
-def book_lunch(app, name, day):
-    """On the bookings tab: the client found by name, lunch on `day`, booked."""
+def offered(app):
+    """The dish ids the open substitute list offers, top to bottom."""
+    return app.driver.execute_script(
+        "return [...document.querySelectorAll('[data-testid^=\"book-substitute-\"]')]"
+        ".map(li => Number(li.dataset.testid.split('-').pop()))")
+
+
+def suggested_day(db, centre):
+    """The day the booking form should suggest: the first after today with a published menu
+    at the centre in the next two weeks, else the next weekday (tomorrow may be a Sunday)."""
+    today = date.today()
+    with sqlite3.connect(db) as c:
+        first = c.execute(
+            "SELECT min(i.day) FROM menu_items i JOIN menus m ON m.id = i.menu_id "
+            "WHERE m.facility_id = ? AND m.status = 'published' AND i.day > ? AND i.day <= ?",
+            (centre, today.isoformat(), (today + timedelta(days=14)).isoformat())).fetchone()[0]
+    if first:
+        return date.fromisoformat(first)
+    day = today + timedelta(days=1)
+    while day.weekday() >= 5:
+        day += timedelta(days=1)
+    return day
+
+
+def book_lunch(app, name, day, suggested=None):
+    """On the bookings tab: the client found by name, lunch on `day`, booked. With
+    `suggested`, the period the form offers first is checked to be that one day, ticked."""
     app.click("book-client")
     app.keys(name)
     option = app.wait.until(EC.visibility_of_element_located(
@@ -78,6 +104,10 @@ def book_lunch(app, name, day):
     # An active client reads as just the name (it once read "李秀峰 active").
     assert app.driver.execute_script("return arguments[0].innerText", option).strip() == name
     app.choose(name)
+    if suggested:
+        app.wait.until(lambda d: app.el("book-from").get_attribute("value") == suggested.isoformat())
+        assert app.el("book-to").get_attribute("value") == suggested.isoformat()
+        app.wait_text("book-day-count", "共 1 天")
     app.type("book-from", day.isoformat())
     app.keys(Keys.ENTER)
     app.type("book-to", day.isoformat())
@@ -160,9 +190,24 @@ def test_a_substitute_for_an_allergy_is_kept_through_the_diet_warning_and_the_me
     publish_lunch(app, monday, ["花生米拌菠菜", "冰糖肘子"])
 
     app.click("tab-bookings")
-    book_lunch(app, name, monday)
-    # The allergy: a substitute is chosen.
+    book_lunch(app, name, monday, suggested=suggested_day(demo_db, centre))
+    # The allergy: only dishes free of peanut are offered, those that suit her diet first.
     app.click("book-substitute")
+    app.wait.until(lambda d: offered(app))
+    with sqlite3.connect(demo_db) as c:
+        dishes = {r[0]: r[1:] for r in c.execute(
+            "SELECT id, name, allergens, ingredients, added_sugar, suits FROM dishes WHERE facility_id = ? AND active = 1",
+            (centre,))}
+    listed = offered(app)
+    names = [dishes[i][0] for i in listed]
+    holds_peanut = [dishes[i][0] for i in listed if "peanut" in dishes[i][1] or "花生" in dishes[i][0] + dishes[i][2]]
+    assert not holds_peanut, f"offered with peanut: {holds_peanut}"
+    assert "花生米拌菠菜" not in names and "素炒三丝" in names and "冰糖肘子" in names
+    unsuited = [dishes[i][3] and "low_sugar" not in dishes[i][4] for i in listed]
+    assert unsuited == sorted(unsuited), "the dishes that suit her low-sugar diet come first"
+    assert "不适合低糖" in app.inner_text(f"book-substitute-{listed[names.index('冰糖肘子')]}")
+    time.sleep(0.5)
+    app.screenshot("substitute-choices")
     app.choose("素炒三丝", exact=True)
     app.click("book-use-substitute")
     # The diet warning: confirmed.

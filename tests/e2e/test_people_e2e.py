@@ -3,7 +3,9 @@ with nothing written; the corrected one is saved and shows masked, revealed on r
 then a capability assessment gives the level, adjusted for a diagnosed dementia."""
 
 import sqlite3
+import time
 
+from selenium.common.exceptions import ElementClickInterceptedException, StaleElementReferenceException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support import expected_conditions as EC
@@ -141,3 +143,74 @@ def test_a_save_shows_every_missing_field_and_a_typed_id_clears_sex_and_birth(la
     app.click("client-save")
     assert app.wait_text("person-title", NAME)
     assert len(clients_named(demo_db, NAME)) == 1
+
+
+def listed_clients(app):
+    """The client ids the table shows, top to bottom."""
+    return app.driver.execute_script(
+        "return [...document.querySelectorAll('[data-testid^=\"people-open-client-\"]')]"
+        ".map(a => Number(a.dataset.testid.split('-').pop()))")
+
+
+def click_header(app, label):
+    """Clicks a column's header as soon as the list's loading mask no longer covers it."""
+    def clicked(driver):
+        try:
+            driver.find_element(By.XPATH, f'//th[.//div[normalize-space()="{label}"]]').click()
+            return True
+        except (ElementClickInterceptedException, StaleElementReferenceException):
+            return False
+
+    app.wait.until(clicked)
+
+
+def total_shown(app):
+    return int("".join(ch for ch in app.text_of("people-total") if ch.isdigit()))
+
+
+def test_search_narrows_the_list_and_a_header_sorts_it(launch, demo_db):
+    with sqlite3.connect(demo_db) as c:
+        current = "status IN ('active', 'suspended')"
+        everyone = c.execute(f"SELECT count(*) FROM clients WHERE {current}").fetchone()[0]
+        named_li_xiu = c.execute(f"SELECT count(*) FROM clients WHERE {current} AND name LIKE '%李秀%'").fetchone()[0]
+        oldest = [r[0] for r in c.execute(
+            f"SELECT id FROM clients WHERE {current} ORDER BY birth_date, name_key, id LIMIT 3")]
+        youngest = [r[0] for r in c.execute(
+            f"SELECT id FROM clients WHERE {current} ORDER BY birth_date DESC, name_key, id LIMIT 3")]
+        li_xiu_feng = {r[0] for r in c.execute(f"SELECT id FROM clients WHERE {current} AND name = '李秀峰'")}
+    assert 0 < named_li_xiu < 50 and li_xiu_feng
+
+    app = launch(demo_db)
+    app.sign_in()
+    app.click("nav-people")
+    app.el("people-tab-client")
+    app.wait.until(lambda d: total_shown(app) == everyone)
+
+    # Part of a name: the list narrows to the people whose name holds it, across every facility.
+    app.type("people-search", "李秀")
+    app.wait.until(lambda d: total_shown(app) == named_li_xiu)
+    app.wait.until(lambda d: len(listed_clients(app)) == named_li_xiu)
+    time.sleep(0.5)
+    app.screenshot("search-name")
+    # Pinyin initials find 李秀峰 too, as at the front desk.
+    app.type("people-search", "lxf")
+    app.wait.until(lambda d: li_xiu_feng <= set(listed_clients(app)) and total_shown(app) < everyone)
+
+    # Cleared: everyone again. Then the 性别/年龄 header sorts the whole list by age, not just the page.
+    app.type("people-search", "")
+    app.wait.until(lambda d: total_shown(app) == everyone)
+    click_header(app, "性别/年龄")
+    app.wait.until(lambda d: listed_clients(app)[:3] == youngest)
+    click_header(app, "性别/年龄")
+    app.wait.until(lambda d: listed_clients(app)[:3] == oldest)
+    time.sleep(0.5)
+    app.screenshot("sorted-oldest-first")
+
+    # A state: only the suspended.
+    app.click("people-status")
+    app.choose("暂停", exact=False)
+    with sqlite3.connect(demo_db) as c:
+        suspended = c.execute("SELECT count(*) FROM clients WHERE status = 'suspended'").fetchone()[0]
+    assert 0 < suspended < everyone
+    app.wait.until(lambda d: total_shown(app) == suspended)
+    app.wait.until(lambda d: len(listed_clients(app)) == min(suspended, 50))

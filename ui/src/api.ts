@@ -52,6 +52,7 @@ import type { SeedReport } from './bindings/SeedReport'
 import type { Staff } from './bindings/Staff'
 import type { StaffInput } from './bindings/StaffInput'
 import type { Booking } from './bindings/Booking'
+import type { SubstituteOption } from './bindings/SubstituteOption'
 import type { BookingOutcome } from './bindings/BookingOutcome'
 import type { BookingRequest } from './bindings/BookingRequest'
 import type { ServeOutcome } from './bindings/ServeOutcome'
@@ -286,6 +287,8 @@ export const api = {
 
   /** All or nothing; diet warnings come back as `needs_confirmation` and nothing is written. */
   mealBook: (request: BookingRequest) => call<BookingOutcome>('meal_book', { request }),
+  mealBookingDay: (facilityId: number) => call<string>('meal_booking_day', { facilityId }),
+  mealSubstitutes: (clientId: number, dishId: number) => call<SubstituteOption[]>('meal_substitutes', { clientId, dishId }),
   bookingCancel: (bookingId: number, reason: string | null) => call<Booking>('booking_cancel', { bookingId, reason }),
   bookingServe: (bookingId: number, confirmDiet: boolean) => call<ServeOutcome>('booking_serve', { bookingId, confirmDiet }),
   clientBookings: (clientId: number, from: string, to: string) => call<Booking[]>('client_bookings', { clientId, from, to }),

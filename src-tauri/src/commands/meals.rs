@@ -7,6 +7,7 @@ use carecircle_core::domain::person::parse_date;
 use carecircle_core::roster::ExportReport;
 use carecircle_core::services::meals::bookings::{self, Booking, BookingOutcome, BookingRequest, ServeOutcome};
 use carecircle_core::services::meals::childcare::{self, AllergyList, FoodSample, SampleSlot};
+use carecircle_core::services::meals::choices::{self, SubstituteOption};
 use carecircle_core::services::meals::dishes::{self, Dish, DishInput};
 use carecircle_core::services::meals::kitchen::{self, KitchenSheet};
 use carecircle_core::services::meals::menus::{self, Menu, MenuCopy, MenuItemInput, MenuWeek};
@@ -156,6 +157,26 @@ pub async fn sample_discard(state: State<'_, AppState>, sample_id: i64) -> Resul
 #[tauri::command]
 pub async fn meal_book(state: State<'_, AppState>, request: BookingRequest) -> Result<BookingOutcome, ErrorPayload> {
     state.as_actor(move |db, actor| bookings::book(db, actor, &request, db.clock().now())).await
+}
+
+/// The day the booking form suggests first: the next day with a published menu (or weekday).
+#[tauri::command]
+pub async fn meal_booking_day(state: State<'_, AppState>, facility_id: i64) -> Result<String, ErrorPayload> {
+    state
+        .as_actor(move |db, actor| {
+            choices::suggested_booking_day(db, actor, facility_id, db.clock().today()).map(|d| d.to_string())
+        })
+        .await
+}
+
+/// The dishes safe for the client instead of one that clashes with their allergy, best first.
+#[tauri::command]
+pub async fn meal_substitutes(
+    state: State<'_, AppState>,
+    client_id: i64,
+    dish_id: i64,
+) -> Result<Vec<SubstituteOption>, ErrorPayload> {
+    state.as_actor(move |db, actor| choices::substitute_options(db, actor, client_id, dish_id)).await
 }
 
 #[tauri::command]

@@ -99,6 +99,8 @@ macro_rules! all_commands {
             $crate::commands::meals::sample_record,
             $crate::commands::meals::sample_discard,
             $crate::commands::meals::meal_book,
+            $crate::commands::meals::meal_booking_day,
+            $crate::commands::meals::meal_substitutes,
             $crate::commands::meals::booking_cancel,
             $crate::commands::meals::booking_serve,
             $crate::commands::meals::client_bookings,

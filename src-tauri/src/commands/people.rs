@@ -12,7 +12,8 @@ use crate::state::AppState;
 
 #[tauri::command]
 pub async fn clients_list(state: State<'_, AppState>, query: ListQuery) -> Result<Page<ClientSummary>, ErrorPayload> {
-    state.as_actor(move |db, actor| people::list_clients(db, actor, &query, db.clock().today())).await
+    let cache = state.search.clone();
+    state.as_actor(move |db, actor| people::list_clients(db, actor, &cache, &query, db.clock().today())).await
 }
 
 #[tauri::command]
@@ -41,7 +42,8 @@ pub async fn client_set_status(
 
 #[tauri::command]
 pub async fn children_list(state: State<'_, AppState>, query: ListQuery) -> Result<Page<ChildSummary>, ErrorPayload> {
-    state.as_actor(move |db, actor| people::list_children(db, actor, &query, db.clock().today())).await
+    let cache = state.search.clone();
+    state.as_actor(move |db, actor| people::list_children(db, actor, &cache, &query, db.clock().today())).await
 }
 
 #[tauri::command]
@@ -61,7 +63,8 @@ pub async fn child_update(state: State<'_, AppState>, id: i64, input: ChildInput
 
 #[tauri::command]
 pub async fn staff_list(state: State<'_, AppState>, query: ListQuery) -> Result<Page<Staff>, ErrorPayload> {
-    state.as_actor(move |db, actor| people::list_staff(db, actor, &query)).await
+    let cache = state.search.clone();
+    state.as_actor(move |db, actor| people::list_staff(db, actor, &cache, &query)).await
 }
 
 #[tauri::command]

@@ -28,7 +28,7 @@ use crate::domain::account::{Action, Actor};
 use crate::domain::facility::{FacilityKind, Service};
 use crate::domain::resident_id::check_char;
 use crate::error::{CoreError, Result};
-use crate::services::audit::Entry;
+use crate::services::audit::{AuditAction, AuditEntity, Entry};
 use crate::store::Db;
 
 pub const CLIENTS_PER_SCALE: usize = 6_000;
@@ -644,7 +644,7 @@ pub fn seed(db: &Db, actor: &Actor, scale: u32, progress: &mut dyn FnMut(SeedPro
         s.care_visits(&mut report, progress)?;
         progress(SeedProgress { stage: "attendance".into(), done: 0, total: 1 });
         s.door_and_assessments(&mut report)?;
-        Entry::new("seed_demo", "database", "demo").after(&report).write(conn, actor)?;
+        Entry::new(AuditAction::SeedDemo, AuditEntity::Database, "demo").after(&report).write(conn, actor)?;
         progress(SeedProgress { stage: "done".into(), done: 1, total: 1 });
         Ok(report)
     })

@@ -21,7 +21,7 @@ use crate::domain::account::{Action, Actor};
 use crate::domain::month::Month;
 use crate::error::{CoreError, Invalid, Result};
 use crate::i18n::Locale;
-use crate::services::audit::Entry;
+use crate::services::audit::{AuditAction, AuditEntity, Entry};
 use crate::store::Db;
 use compose::{Signed, Words};
 use document::Document;
@@ -176,7 +176,7 @@ pub fn save(
         return Err(e.into());
     }
     db.write(|c| {
-        Entry::new("export", "monthly_report", month)
+        Entry::new(AuditAction::Export, AuditEntity::MonthlyReport, month)
             .facility(facility_id)
             .after(&serde_json::json!({ "format": format, "path": path.display().to_string(), "bytes": bytes.len() }))
             .write(c, actor)

@@ -17,7 +17,7 @@ use crate::domain::facility::bits_to_days;
 use crate::domain::person::{ChronicCondition, ClientStatus, DietNeed, LivingSituation, Skill, StaffJob};
 use crate::domain::resident_id::{mask, Sex};
 use crate::error::{CoreError, Result};
-use crate::services::audit::Entry;
+use crate::services::audit::{AuditAction, Entry};
 use crate::services::people::parse_list;
 use crate::store::Db;
 
@@ -334,7 +334,7 @@ pub fn export(
     let full_ids = actor.require(Action::RevealId).is_ok();
     let rows = db.write(|c| {
         let rows = rows_of(c, kind, facility, include_inactive, full_ids)?;
-        Entry::new("export", kind.as_str(), path.display())
+        Entry::new(AuditAction::Export, kind, path.display())
             .facility(facility)
             .after(&serde_json::json!({ "rows": rows.len(), "full_ids": full_ids }))
             .write(c, actor)?;

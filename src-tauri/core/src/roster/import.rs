@@ -23,7 +23,7 @@ use crate::domain::person::{
 use crate::domain::resident_id::mask;
 use crate::error::{Invalid, Result};
 use crate::i18n::{self, Locale};
-use crate::services::audit::Entry;
+use crate::services::audit::{AuditAction, AuditEntity, Entry};
 use crate::services::people::{id_taken, insert_child, insert_client, insert_staff};
 use crate::store::Db;
 
@@ -633,12 +633,12 @@ pub fn commit(
         let mut seen: HashSet<i64> = HashSet::new();
         for (row, fields) in &valid {
             let (entity, id, facility_id) = match fields {
-                Valid::Client(f) => ("client", insert_client(c, actor, f, today)?, f.facility_id),
-                Valid::Child(f) => ("child", insert_child(c, actor, f, today)?, f.facility_id),
-                Valid::Staff(f) => ("staff", insert_staff(c, f)?, f.facility_id),
+                Valid::Client(f) => (AuditEntity::Client, insert_client(c, actor, f, today)?, f.facility_id),
+                Valid::Child(f) => (AuditEntity::Child, insert_child(c, actor, f, today)?, f.facility_id),
+                Valid::Staff(f) => (AuditEntity::Staff, insert_staff(c, f)?, f.facility_id),
             };
             seen.insert(id);
-            Entry::new("import", entity, id)
+            Entry::new(AuditAction::Import, entity, id)
                 .facility(Some(facility_id))
                 .after(&serde_json::json!({ "file": file_name, "row": row }))
                 .write(c, actor)?;

@@ -11,7 +11,7 @@ use rusqlite::{params, Connection, OptionalExtension, Row};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use super::audit::Entry;
+use super::audit::{AuditAction, AuditEntity, Entry};
 use crate::domain::account::{Action, Actor, Role};
 use crate::domain::text;
 use crate::error::{CoreError, Invalid, Result};
@@ -149,7 +149,7 @@ pub fn set_up_city_admin(db: &Db, username: &str, display_name: &str, password: 
             role: Role::CityAdmin,
             facility_id: None,
         };
-        Entry::new("create", "account", actor.account_id).after(&actor).write(c, &actor)?;
+        Entry::new(AuditAction::Create, AuditEntity::Account, actor.account_id).after(&actor).write(c, &actor)?;
         Ok(actor)
     })
 }
@@ -217,14 +217,16 @@ pub fn sign_in_at(db: &Db, username: &str, password: &str, now: DateTime<Utc>) -
                 [actor.account_id],
                 |r| r.get(0),
             )?;
-            Entry::new("sign_in_failed", "account", actor.account_id).facility(actor.facility_id).write(c, actor)?;
+            Entry::new(AuditAction::SignInFailed, AuditEntity::Account, actor.account_id)
+                .facility(actor.facility_id)
+                .write(c, actor)?;
             if failed >= MAX_FAILED_ATTEMPTS {
                 let until = now + Duration::minutes(LOCK_MINUTES);
                 c.execute(
                     "UPDATE accounts SET failed_attempts = 0, locked_until = ?1 WHERE id = ?2",
                     params![utc_stamp(until), actor.account_id],
                 )?;
-                Entry::new("locked", "account", actor.account_id)
+                Entry::new(AuditAction::Locked, AuditEntity::Account, actor.account_id)
                     .facility(actor.facility_id)
                     .after(&serde_json::json!({ "until": utc_stamp(until), "failed_attempts": failed }))
                     .write(c, actor)?;
@@ -238,7 +240,9 @@ pub fn sign_in_at(db: &Db, username: &str, password: &str, now: DateTime<Utc>) -
             "UPDATE accounts SET failed_attempts = 0, locked_until = NULL, last_sign_in_at = ?1 WHERE id = ?2",
             params![utc_stamp(now), actor.account_id],
         )?;
-        Entry::new("sign_in", "account", actor.account_id).facility(actor.facility_id).write(c, actor)?;
+        Entry::new(AuditAction::SignIn, AuditEntity::Account, actor.account_id)
+            .facility(actor.facility_id)
+            .write(c, actor)?;
         Ok(Ok(()))
     })?;
     outcome.map(|()| account.actor)
@@ -266,7 +270,7 @@ pub fn unlock(db: &Db, actor: &Actor, id: i64) -> Result<AccountSummary> {
         }
         c.execute("UPDATE accounts SET failed_attempts = 0, locked_until = NULL WHERE id = ?1", [id])?;
         let after = get_summary(c, id)?;
-        Entry::new("unlock", "account", id)
+        Entry::new(AuditAction::Unlock, AuditEntity::Account, id)
             .facility(after.facility_id)
             .before(&serde_json::json!({ "locked_until": before.locked_until }))
             .write(c, actor)?;
@@ -327,7 +331,10 @@ pub fn create_account(db: &Db, actor: &Actor, new: &NewAccount) -> Result<Accoun
             params![username, display_name, hash, new.role.as_str(), facility_id, now],
         )?;
         let summary = get_summary(c, c.last_insert_rowid())?;
-        Entry::new("create", "account", summary.id).facility(facility_id).after(&summary).write(c, actor)?;
+        Entry::new(AuditAction::Create, AuditEntity::Account, summary.id)
+            .facility(facility_id)
+            .after(&summary)
+            .write(c, actor)?;
         Ok(summary)
     })
 }
@@ -370,7 +377,7 @@ pub fn set_active(db: &Db, actor: &Actor, id: i64, active: bool) -> Result<Accou
         }
         c.execute("UPDATE accounts SET active = ?1, updated_at = ?2 WHERE id = ?3", params![active, c.stamp(), id])?;
         let after = get_summary(c, id)?;
-        Entry::new("update", "account", id)
+        Entry::new(AuditAction::Update, AuditEntity::Account, id)
             .facility(after.facility_id)
             .before(&before)
             .after(&after)
@@ -409,7 +416,7 @@ pub fn link_staff(db: &Db, actor: &Actor, id: i64, staff_id: Option<i64>) -> Res
             params![staff_id, c.stamp(), id],
         )?;
         let after = get_summary(c, id)?;
-        Entry::new("update", "account", id)
+        Entry::new(AuditAction::Update, AuditEntity::Account, id)
             .facility(after.facility_id)
             .before(&before)
             .after(&after)
@@ -433,7 +440,7 @@ pub fn reset_password(db: &Db, actor: &Actor, id: i64, password: &str) -> Result
             params![hash, c.stamp(), id],
         )?;
         // The hash itself never goes into the log.
-        Entry::new("reset_password", "account", id).facility(target.facility_id).write(c, actor)
+        Entry::new(AuditAction::ResetPassword, AuditEntity::Account, id).facility(target.facility_id).write(c, actor)
     })
 }
 
@@ -452,7 +459,9 @@ pub fn change_own_password(db: &Db, actor: &Actor, old: &str, new: &str) -> Resu
             "UPDATE accounts SET password_hash = ?1, updated_at = ?2 WHERE id = ?3",
             params![hash, c.stamp(), actor.account_id],
         )?;
-        Entry::new("change_password", "account", actor.account_id).facility(actor.facility_id).write(c, actor)
+        Entry::new(AuditAction::ChangePassword, AuditEntity::Account, actor.account_id)
+            .facility(actor.facility_id)
+            .write(c, actor)
     })
 }
 

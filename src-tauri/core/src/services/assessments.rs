@@ -6,7 +6,7 @@ use rusqlite::{params, Row};
 use serde::Serialize;
 use ts_rs::TS;
 
-use super::audit::Entry;
+use super::audit::{AuditAction, AuditEntity, Entry};
 use crate::domain::account::{Action, Actor};
 use crate::domain::assessment::{AssessmentInput, AssessmentScores};
 use crate::domain::person::PersonKind;
@@ -83,7 +83,10 @@ pub fn add(
         let id = c.last_insert_rowid();
         let record =
             c.prepare_cached("SELECT * FROM assessments WHERE id = ?1")?.query_row([id], AssessmentRecord::from_row)?;
-        Entry::new("create", "assessment", id).facility(Some(facility_id)).after(&record).write(c, actor)?;
+        Entry::new(AuditAction::Create, AuditEntity::Assessment, id)
+            .facility(Some(facility_id))
+            .after(&record)
+            .write(c, actor)?;
         Ok(record)
     })
 }

@@ -14,7 +14,7 @@ use rusqlite::Connection;
 use serde::Serialize;
 use ts_rs::TS;
 
-use super::audit::Entry;
+use super::audit::{AuditAction, AuditEntity, Entry};
 use crate::domain::account::{Action, Actor};
 use crate::error::{CoreError, Result};
 use crate::store::backup::{self, BackupFile, Kind};
@@ -48,7 +48,7 @@ pub fn status(db: &Db, actor: &Actor) -> Result<BackupStatus> {
 }
 
 fn audit_backup(db: &Db, actor: &Actor, file: &BackupFile) -> Result<()> {
-    db.write(|c| Entry::new("backup", "database", &file.file_name).after(file).write(c, actor))
+    db.write(|c| Entry::new(AuditAction::Backup, AuditEntity::Database, &file.file_name).after(file).write(c, actor))
 }
 
 /// "Back up now": a checked copy in the backup folder.
@@ -86,7 +86,7 @@ pub fn restore(db: &Db, actor: &Actor, src: &Path) -> Result<RestoreReport> {
     // current database's audit log.
     let source = backup::open_restorable(src)?;
     let live_rev = db.write(|c| {
-        Entry::new("restore_replaced", "database", &shown).write(c, actor)?;
+        Entry::new(AuditAction::RestoreReplaced, AuditEntity::Database, &shown).write(c, actor)?;
         people_revision(c)
     })?;
     let folder = db.backup_folder();
@@ -97,7 +97,7 @@ pub fn restore(db: &Db, actor: &Actor, src: &Path) -> Result<RestoreReport> {
     db.write(|c| {
         let restored_rev = people_revision(c)?;
         c.execute("UPDATE change_counters SET rev = ?1 WHERE name = 'people'", [live_rev.max(restored_rev) + 1])?;
-        Entry::new("restore", "database", &report.restored_from).after(&report).write(c, actor)
+        Entry::new(AuditAction::Restore, AuditEntity::Database, &report.restored_from).after(&report).write(c, actor)
     })?;
     Ok(report)
 }

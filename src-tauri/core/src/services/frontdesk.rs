@@ -7,7 +7,7 @@ use rusqlite::{params, Connection, OptionalExtension, Row};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use super::audit::Entry;
+use super::audit::{AuditAction, AuditEntity, Entry};
 use crate::clock::{local_day, local_offset};
 use crate::domain::account::{Action, Actor};
 use crate::domain::person::{ClientStatus, PersonKind};
@@ -138,7 +138,7 @@ pub fn check_in(db: &Db, actor: &Actor, kind: PersonKind, person_id: i64, now: D
         )?
         .execute(params![facility_id, kind.as_str(), person_id, day.to_string(), utc_stamp(now), actor.account_id])?;
         let entry = load_entry(c, c.last_insert_rowid())?;
-        Entry::new("check_in", kind.as_str(), person_id).facility(Some(facility_id)).after(&entry).write(c, actor)?;
+        Entry::new(AuditAction::CheckIn, kind, person_id).facility(Some(facility_id)).after(&entry).write(c, actor)?;
         Ok(entry)
     })
 }
@@ -187,7 +187,7 @@ pub fn check_out(
                         (None, None) => text::optional_text(pickup.other_name.as_deref(), 60, "pickup")?
                             .ok_or_else(|| Invalid::new("frontdesk.pickup_required", "pickup"))?,
                     };
-                    Entry::new("pickup_refused", "child", person_id)
+                    Entry::new(AuditAction::PickupRefused, AuditEntity::Child, person_id)
                         .facility(Some(facility_id))
                         .after(&serde_json::json!({ "person": who, "contact_id": pickup.contact_id }))
                         .write(c, actor)?;
@@ -200,7 +200,7 @@ pub fn check_out(
         )?
         .execute(params![utc_stamp(now), actor.account_id, picked_up.0, picked_up.1, stay])?;
         let entry = load_entry(c, stay)?;
-        Entry::new("check_out", kind.as_str(), person_id).facility(Some(facility_id)).after(&entry).write(c, actor)?;
+        Entry::new(AuditAction::CheckOut, kind, person_id).facility(Some(facility_id)).after(&entry).write(c, actor)?;
         Ok(Handover::Done(entry))
     })?;
     match outcome {
@@ -250,7 +250,7 @@ pub fn export_board(db: &Db, actor: &Actor, facility_id: i64, day: NaiveDate, pa
         .collect();
     write_table(path, &format!("{} 签到", board.day), &columns, &rows)?;
     db.write(|c| {
-        Entry::new("export", "board", path.display())
+        Entry::new(AuditAction::Export, AuditEntity::Board, path.display())
             .facility(Some(facility_id))
             .after(&serde_json::json!({ "day": board.day, "rows": rows.len() }))
             .write(c, actor)

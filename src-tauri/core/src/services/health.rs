@@ -12,7 +12,7 @@ use rusqlite::{params, params_from_iter, Connection, OptionalExtension, Row};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use super::audit::Entry;
+use super::audit::{AuditAction, AuditEntity, Entry};
 use crate::clock::local_day;
 use crate::domain::account::{Action, Actor, Role};
 use crate::domain::followup::{self, ClientFacts, DueReason, PastCheckup, Purpose};
@@ -282,7 +282,10 @@ pub fn record_checkup(
         let urgent: Vec<&Finding> = read.findings.iter().filter(|f| f.level == Level::Urgent).collect();
         raise_alerts(c, read.facility_id, client_id, id, &urgent, now)?;
         let checkup = checkup_by_id(c, id)?;
-        Entry::new("create", "checkup", id).facility(Some(read.facility_id)).after(&checkup).write(c, actor)?;
+        Entry::new(AuditAction::Create, AuditEntity::Checkup, id)
+            .facility(Some(read.facility_id))
+            .after(&checkup)
+            .write(c, actor)?;
         Ok(checkup)
     })
 }
@@ -330,7 +333,7 @@ pub fn correct_checkup(
         c.prepare_cached(&sql)?.execute(params_from_iter(values))?;
         follow_correction(c, actor, facility_id, &before, &read.findings, now)?;
         let after = checkup_by_id(c, checkup_id)?;
-        Entry::new("correct", "checkup", checkup_id)
+        Entry::new(AuditAction::Correct, AuditEntity::Checkup, checkup_id)
             .facility(Some(facility_id))
             .before(&before)
             .after(&after)
@@ -366,7 +369,7 @@ fn follow_correction(
                      WHERE id = ?4",
                 )?
                 .execute(params![utc_stamp(now), actor.display_name, note, alert.id])?;
-                Entry::new("close", "alert", alert.id)
+                Entry::new(AuditAction::Close, AuditEntity::Alert, alert.id)
                     .facility(Some(facility_id))
                     .after(&serde_json::json!({ "note": note, "closed_by_correction": true }))
                     .write(c, actor)?;
@@ -445,7 +448,7 @@ pub fn handle_alert(db: &Db, actor: &Actor, alert_id: i64, note: &str, now: Date
             "UPDATE alerts SET handled_at = ?1, handled_by = ?2, handled_note = ?3 WHERE id = ?4",
             params![utc_stamp(now), actor.display_name, note, alert_id],
         )?;
-        Entry::new("handle", "alert", alert_id)
+        Entry::new(AuditAction::Handle, AuditEntity::Alert, alert_id)
             .facility(Some(facility_id))
             .after(&serde_json::json!({ "note": note }))
             .write(c, actor)

@@ -6,7 +6,7 @@ use rusqlite::{params, Connection, OptionalExtension, Row};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use super::audit::Entry;
+use super::audit::{AuditAction, AuditEntity, Entry};
 use crate::clock::from_local;
 use crate::domain::account::{Action, Actor};
 use crate::domain::facility::{
@@ -349,7 +349,7 @@ pub fn update_facility(db: &Db, actor: &Actor, id: i64, input: &FacilityInput) -
             sync_classes(c, id, &fields)?;
         }
         let after = load_facility(c, id)?;
-        Entry::new("update", "facility", id).facility(Some(id)).before(&before).after(&after).write(c, actor)?;
+        Entry::new(AuditAction::Update, AuditEntity::Facility, id).facility(Some(id)).before(&before).after(&after).write(c, actor)?;
         Ok(after)
     })
 }
@@ -384,7 +384,7 @@ pub fn export_facilities(db: &Db, actor: &Actor, filter: &FacilityFilter, path: 
         .collect();
     write_table(path, "机构名单", &columns, &rows)?;
     db.write(|c| {
-        Entry::new("export", "facilities", path.display())
+        Entry::new(AuditAction::Export, AuditEntity::Facilities, path.display())
             .facility(actor.facility_scope())
             .after(&serde_json::json!({ "rows": rows.len() }))
             .write(c, actor)
@@ -425,7 +425,7 @@ pub fn create_facility(db: &Db, actor: &Actor, kind: FacilityKind, input: &Facil
             sync_classes(c, id, &fields)?;
         }
         let after = load_facility(c, id)?;
-        Entry::new("create", "facility", id).facility(Some(id)).after(&after).write(c, actor)?;
+        Entry::new(AuditAction::Create, AuditEntity::Facility, id).facility(Some(id)).after(&after).write(c, actor)?;
         Ok(after)
     })
 }

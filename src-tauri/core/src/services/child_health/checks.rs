@@ -15,7 +15,7 @@ use crate::domain::person::{code_enum, months_between, PersonKind};
 use crate::domain::resident_id::Sex;
 use crate::domain::text;
 use crate::error::{CoreError, Invalid, Result};
-use crate::services::audit::{audited_read, Entry};
+use crate::services::audit::{audited_read, AuditAction, AuditEntity, Entry};
 use crate::services::people::facility_of;
 use crate::store::{utc_stamp, Db, Tx};
 
@@ -343,9 +343,8 @@ fn upsert_check(
         )?;
     let after =
         c.prepare_cached("SELECT * FROM child_checks WHERE id = ?1")?.query_row([id], MorningCheck::from_row)?;
-    let mut entry = Entry::new(if before.is_some() { "update" } else { "create" }, "child_check", id)
-        .facility(Some(facility_id))
-        .after(&after);
+    let action = if before.is_some() { AuditAction::Update } else { AuditAction::Create };
+    let mut entry = Entry::new(action, AuditEntity::ChildCheck, id).facility(Some(facility_id)).after(&after);
     if let Some(before) = &before {
         entry = entry.before(before);
     }
@@ -478,7 +477,7 @@ pub fn set_guardian_told(db: &Db, actor: &Actor, check_id: i64, now: DateTime<Ut
         c.prepare_cached("UPDATE child_checks SET guardian_told_at = ?1, guardian_told_by = ?2 WHERE id = ?3")?
             .execute(params![utc_stamp(now), actor.display_name, check_id])?;
         let after = check_by_id(c, check_id)?;
-        Entry::new("guardian_told", "child_check", check_id)
+        Entry::new(AuditAction::GuardianTold, AuditEntity::ChildCheck, check_id)
             .facility(Some(after.facility_id))
             .before(&before)
             .after(&after)
@@ -506,7 +505,7 @@ pub fn checks_for_child(
             )?
             .query_map(params![child_id, from.to_string(), to.to_string()], MorningCheck::from_row)?
             .collect::<rusqlite::Result<Vec<_>>>()?;
-        let entry = Entry::new("view", "child_checks", child_id)
+        let entry = Entry::new(AuditAction::View, AuditEntity::ChildChecks, child_id)
             .facility(Some(facility_id))
             .after(&serde_json::json!({ "from": from, "to": to }));
         Ok((checks, entry))

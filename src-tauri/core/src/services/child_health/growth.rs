@@ -13,7 +13,7 @@ use crate::domain::person::{code_enum, months_between, parse_date, PersonKind};
 use crate::domain::resident_id::Sex;
 use crate::domain::text;
 use crate::error::{Invalid, Result};
-use crate::services::audit::{audited_read, Entry};
+use crate::services::audit::{audited_read, AuditAction, AuditEntity, Entry};
 use crate::services::people::{facility_of, parse_list};
 use crate::store::Db;
 
@@ -194,7 +194,7 @@ pub fn record_growth(
         let m = c
             .prepare_cached("SELECT * FROM growth_measurements WHERE id = ?1")?
             .query_row([c.last_insert_rowid()], GrowthMeasurement::from_row)?;
-        Entry::new("create", "growth_measurement", m.id).facility(Some(facility_id)).after(&m).write(c, actor)?;
+        Entry::new(AuditAction::Create, AuditEntity::GrowthMeasurement, m.id).facility(Some(facility_id)).after(&m).write(c, actor)?;
         Ok(m)
     })
 }
@@ -209,6 +209,9 @@ pub fn growth_history(db: &Db, actor: &Actor, child_id: i64) -> Result<Vec<Growt
             .prepare_cached("SELECT * FROM growth_measurements WHERE child_id = ?1 ORDER BY measured_on, id")?
             .query_map([child_id], GrowthMeasurement::from_row)?
             .collect::<rusqlite::Result<Vec<_>>>()?;
-        Ok((history, Entry::new("view", "growth_measurements", child_id).facility(Some(facility_id))))
+        Ok((
+            history,
+            Entry::new(AuditAction::View, AuditEntity::GrowthMeasurements, child_id).facility(Some(facility_id)),
+        ))
     })
 }

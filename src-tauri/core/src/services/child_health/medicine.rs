@@ -11,7 +11,7 @@ use crate::domain::account::{Action, Actor};
 use crate::domain::person::{parse_date, PersonKind};
 use crate::domain::text;
 use crate::error::{CoreError, Invalid, Result};
-use crate::services::audit::Entry;
+use crate::services::audit::{AuditAction, AuditEntity, Entry};
 use crate::services::people::facility_of;
 use crate::store::{utc_stamp, Db};
 
@@ -209,7 +209,10 @@ pub fn add_medicine(
             utc_stamp(now),
         ])?;
         let order = order_by_id(c, c.last_insert_rowid())?;
-        Entry::new("create", "child_medicine", order.id).facility(Some(facility_id)).after(&order).write(c, actor)?;
+        Entry::new(AuditAction::Create, AuditEntity::ChildMedicine, order.id)
+            .facility(Some(facility_id))
+            .after(&order)
+            .write(c, actor)?;
         Ok(order)
     })
 }
@@ -254,7 +257,7 @@ pub fn give_dose(
         let dose = c
             .prepare_cached("SELECT * FROM child_medicine_doses WHERE id = ?1")?
             .query_row([c.last_insert_rowid()], MedicineDose::from_row)?;
-        Entry::new("create", "medicine_dose", dose.id)
+        Entry::new(AuditAction::Create, AuditEntity::MedicineDose, dose.id)
             .facility(Some(order.facility_id))
             .after(&serde_json::json!({ "child_id": order.child_id, "medicine": order.medicine, "dose": dose }))
             .write(c, actor)?;

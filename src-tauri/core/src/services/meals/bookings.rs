@@ -45,7 +45,7 @@ use crate::domain::meals::{clashes, variant, Clash, DishFacts, EaterFacts, Meal,
 use crate::domain::person::{code_enum, ClientStatus, DietNeed, PersonKind};
 use crate::domain::text;
 use crate::error::{CoreError, Invalid, Result};
-use crate::services::audit::{audited_read, Entry};
+use crate::services::audit::{audited_read, AuditAction, AuditEntity, Entry};
 use crate::services::people::facility_of;
 use crate::store::{utc_stamp, Db};
 
@@ -562,7 +562,10 @@ pub fn book(db: &Db, actor: &Actor, request: &BookingRequest, now: DateTime<Utc>
             }
             .insert(c, actor, &stamp)?;
             let booking = load_booking(c, id)?;
-            Entry::new("create", "booking", id).facility(Some(facility_id)).after(&booking).write(c, actor)?;
+            Entry::new(AuditAction::Create, AuditEntity::Booking, id)
+                .facility(Some(facility_id))
+                .after(&booking)
+                .write(c, actor)?;
             bookings.push(booking);
         }
         Ok(BookingOutcome::Booked { bookings })
@@ -615,7 +618,7 @@ pub fn cancel(db: &Db, actor: &Actor, booking_id: i64, reason: Option<&str>, now
         )?
         .execute(params![utc_stamp(now), actor.display_name, reason, booking_id])?;
         let after = load_booking(c, booking_id)?;
-        Entry::new("cancel", "booking", booking_id)
+        Entry::new(AuditAction::Cancel, AuditEntity::Booking, booking_id)
             .facility(Some(after.facility_id))
             .before(&before)
             .after(&after)
@@ -699,7 +702,7 @@ pub fn serve(db: &Db, actor: &Actor, booking_id: i64, confirm_diet: bool, now: D
         )?
         .execute(params![stamp, actor.display_name, category.as_str(), fen, booking_id])?;
         let booking = load_booking(c, booking_id)?;
-        Entry::new("serve", "booking", booking_id)
+        Entry::new(AuditAction::Serve, AuditEntity::Booking, booking_id)
             .facility(Some(booking.facility_id))
             .before(&before)
             .after(&booking)
@@ -724,7 +727,7 @@ pub fn client_bookings(db: &Db, actor: &Actor, client_id: i64, from: NaiveDate, 
              ORDER BY b.day, CASE b.meal WHEN 'breakfast' THEN 0 WHEN 'lunch' THEN 1 ELSE 2 END, b.id",
             params![client_id, from.to_string(), to.to_string()],
         )?;
-        Ok((out, Entry::new("view", "client_bookings", client_id).facility(Some(facility_id))))
+        Ok((out, Entry::new(AuditAction::View, AuditEntity::ClientBookings, client_id).facility(Some(facility_id))))
     })
 }
 

@@ -40,7 +40,7 @@ use crate::domain::meals::{clashes, Clash, EaterFacts, Meal};
 use crate::error::{CoreError, Invalid, Result};
 use crate::roster::export::{plain, write_table};
 use crate::roster::{vocab, ExportReport};
-use crate::services::audit::{audited_read, Entry};
+use crate::services::audit::{audited_read, AuditAction, AuditEntity, Entry};
 use crate::store::{parse_utc_stamp, utc_stamp, Db};
 
 /// 留样: at least 100 g of each dish.
@@ -221,7 +221,7 @@ pub fn allergy_list(db: &Db, actor: &Actor, facility_id: i64, day: NaiveDate) ->
     actor.require_at(Action::ViewPeople, facility_id)?;
     audited_read(db, actor, |c| {
         let list = build_allergy_list(c, facility_id, day)?;
-        let entry = Entry::new("view", "allergy_list", day)
+        let entry = Entry::new(AuditAction::View, AuditEntity::AllergyList, day)
             .facility(Some(facility_id))
             .after(&serde_json::json!({ "children": list.children, "needs": list.needs.len() }));
         Ok((list, entry))
@@ -275,7 +275,7 @@ pub fn export_allergy_list(
         .collect();
     write_table(path, &format!("{day} 过敏替换"), &columns, &rows)?;
     db.write(|c| {
-        Entry::new("export", "allergy_list", path.display())
+        Entry::new(AuditAction::Export, AuditEntity::AllergyList, path.display())
             .facility(Some(facility_id))
             .after(&serde_json::json!({ "day": list.day, "rows": rows.len() }))
             .write(c, actor)
@@ -349,7 +349,7 @@ pub fn record_sample(
             utc_stamp(discard_after),
         ])?;
         let sample = sample_by_id(c, c.last_insert_rowid())?;
-        Entry::new("create", "food_sample", sample.id).facility(Some(facility_id)).after(&sample).write(c, actor)?;
+        Entry::new(AuditAction::Create, AuditEntity::FoodSample, sample.id).facility(Some(facility_id)).after(&sample).write(c, actor)?;
         Ok(sample)
     })
 }
@@ -373,7 +373,7 @@ pub fn discard_sample(db: &Db, actor: &Actor, sample_id: i64, now: DateTime<Utc>
         c.prepare_cached("UPDATE food_samples SET discarded_at = ?1 WHERE id = ?2")?
             .execute(params![utc_stamp(now), sample_id])?;
         let after = sample_by_id(c, sample_id)?;
-        Entry::new("discard", "food_sample", sample_id)
+        Entry::new(AuditAction::Discard, AuditEntity::FoodSample, sample_id)
             .facility(Some(after.facility_id))
             .before(&before)
             .after(&after)

@@ -24,7 +24,7 @@ use crate::domain::meals::{allergens_named, Allergen};
 use crate::domain::person::DietNeed;
 use crate::domain::text;
 use crate::error::{CoreError, Invalid, Result};
-use crate::services::audit::Entry;
+use crate::services::audit::{AuditAction, AuditEntity, Entry};
 use crate::services::people::parse_list;
 use crate::store::Db;
 
@@ -202,7 +202,10 @@ pub fn create_dish(db: &Db, actor: &Actor, facility_id: i64, input: &DishInput) 
             now,
         ])?;
         let dish = dish_by_id(c, c.last_insert_rowid())?;
-        Entry::new("create", "dish", dish.id).facility(Some(facility_id)).after(&dish).write(c, actor)?;
+        Entry::new(AuditAction::Create, AuditEntity::Dish, dish.id)
+            .facility(Some(facility_id))
+            .after(&dish)
+            .write(c, actor)?;
         Ok(dish)
     })
 }
@@ -234,7 +237,7 @@ pub fn update_dish(db: &Db, actor: &Actor, dish_id: i64, input: &DishInput) -> R
             dish_id,
         ])?;
         let after = dish_by_id(c, dish_id)?;
-        Entry::new("update", "dish", dish_id)
+        Entry::new(AuditAction::Update, AuditEntity::Dish, dish_id)
             .facility(Some(after.facility_id))
             .before(&before)
             .after(&after)
@@ -258,7 +261,7 @@ pub fn set_dish_active(db: &Db, actor: &Actor, dish_id: i64, active: bool) -> Re
             dish_id
         ])?;
         let after = dish_by_id(c, dish_id)?;
-        Entry::new(if active { "reactivate" } else { "retire" }, "dish", dish_id)
+        Entry::new(if active { AuditAction::Reactivate } else { AuditAction::Retire }, AuditEntity::Dish, dish_id)
             .facility(Some(after.facility_id))
             .before(&serde_json::json!({ "active": before.active }))
             .after(&serde_json::json!({ "active": after.active }))

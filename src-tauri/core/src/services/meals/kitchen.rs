@@ -33,7 +33,7 @@ use crate::domain::meals::{Clash, EaterFacts, Meal, MealMode};
 use crate::domain::person::DietNeed;
 use crate::error::{CoreError, Result};
 use crate::roster::{vocab, ExportReport};
-use crate::services::audit::Entry;
+use crate::services::audit::{AuditAction, AuditEntity, Entry};
 use crate::services::people::parse_list;
 use crate::store::Db;
 
@@ -518,7 +518,7 @@ pub fn export_kitchen_sheet(
     std::fs::rename(&partial, path)?;
     let rows = counts.len() + deliveries.len() + warnings.len();
     db.write(|c| {
-        Entry::new("export", "kitchen_sheet", path.display())
+        Entry::new(AuditAction::Export, AuditEntity::KitchenSheet, path.display())
             .facility(Some(facility_id))
             .after(&serde_json::json!({ "day": day, "meal": meal.as_str(), "bookings": sheet.bookings, "rows": rows }))
             .write(c, actor)

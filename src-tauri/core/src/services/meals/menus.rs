@@ -41,7 +41,7 @@ use crate::domain::facility::FacilityKind;
 use crate::domain::meals::{clashes, Allergen, Clash, EaterFacts, Meal};
 use crate::domain::person::code_enum;
 use crate::error::{CoreError, Invalid, Result};
-use crate::services::audit::Entry;
+use crate::services::audit::{AuditAction, AuditEntity, Entry};
 use crate::services::people::parse_list;
 use crate::store::{utc_stamp, Db, Tx};
 
@@ -251,7 +251,7 @@ fn create_menu_row(c: &Tx, actor: &Actor, facility_id: i64, week_start: NaiveDat
     )?
     .execute(params![facility_id, week_start.to_string(), now])?;
     let id = c.last_insert_rowid();
-    Entry::new("create", "menu", id)
+    Entry::new(AuditAction::Create, AuditEntity::Menu, id)
         .facility(Some(facility_id))
         .after(&serde_json::json!({ "week_start": week_start.to_string() }))
         .write(c, actor)?;
@@ -518,7 +518,8 @@ pub fn set_meal(
         write_meal(c, menu_id, day, meal, &checked)?;
         touch(c, menu_id)?;
         let published = row.status == MenuStatus::Published;
-        Entry::new(if published { "update_published" } else { "update" }, "menu", menu_id)
+        let action = if published { AuditAction::UpdatePublished } else { AuditAction::Update };
+        Entry::new(action, AuditEntity::Menu, menu_id)
             .facility(Some(row.facility_id))
             .before(&serde_json::json!({ "day": day.to_string(), "meal": meal, "items": before }))
             .after(
@@ -594,7 +595,8 @@ pub fn copy_week(
             write_meal(c, target_id, day, meal, &checked)?;
         }
         touch(c, target_id)?;
-        Entry::new(if published { "copy_published" } else { "copy" }, "menu", target_id)
+        let action = if published { AuditAction::CopyPublished } else { AuditAction::Copy };
+        Entry::new(action, AuditEntity::Menu, target_id)
             .facility(Some(facility_id))
             .before(&serde_json::json!({ "items": replaced.len() }))
             .after(&serde_json::json!({
@@ -634,7 +636,7 @@ pub fn publish_menu(db: &Db, actor: &Actor, menu_id: i64, now: DateTime<Utc>) ->
              WHERE id = ?3",
         )?
         .execute(params![utc_stamp(now), actor.display_name, menu_id])?;
-        Entry::new("publish", "menu", menu_id)
+        Entry::new(AuditAction::Publish, AuditEntity::Menu, menu_id)
             .facility(Some(row.facility_id))
             .after(&serde_json::json!({ "week_start": row.week_start.to_string(), "items": items.len() }))
             .write(c, actor)?;

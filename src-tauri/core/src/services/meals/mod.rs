@@ -5,6 +5,7 @@
 //! this module reads the facts it needs the same way for every caller.
 
 pub mod bookings;
+pub mod choices;
 pub mod childcare;
 pub mod dishes;
 pub mod kitchen;

@@ -44,7 +44,7 @@ use crate::domain::meals::{Meal, MealMode};
 use crate::domain::person::{ClientStatus, PersonKind};
 use crate::domain::text;
 use crate::error::{CoreError, Invalid, Result};
-use crate::services::audit::Entry;
+use crate::services::audit::{AuditAction, AuditEntity, Entry};
 use crate::services::people::facility_of;
 use crate::store::{utc_stamp, Db, Tx};
 
@@ -211,7 +211,10 @@ pub fn create_standing_order(
             utc_stamp(now),
         ])?;
         let order = load_order(c, c.last_insert_rowid())?;
-        Entry::new("create", "standing_order", order.id).facility(Some(facility_id)).after(&order).write(c, actor)?;
+        Entry::new(AuditAction::Create, AuditEntity::StandingOrder, order.id)
+            .facility(Some(facility_id))
+            .after(&order)
+            .write(c, actor)?;
         Ok(order)
     })
 }
@@ -257,7 +260,7 @@ pub fn stop_standing_order(
             }
         }
         let after = load_order(c, order_id)?;
-        Entry::new("stop", "standing_order", order_id)
+        Entry::new(AuditAction::Stop, AuditEntity::StandingOrder, order_id)
             .facility(Some(after.facility_id))
             .before(&before)
             .after(&serde_json::json!({ "order": after, "cancelled_bookings": cancelled }))
@@ -315,7 +318,7 @@ pub(crate) fn stop_for_client_status(
     if orders.is_empty() && cancelled.is_empty() {
         return Ok(());
     }
-    Entry::new("stop_meals", "client", client_id)
+    Entry::new(AuditAction::StopMeals, AuditEntity::Client, client_id)
         .facility(Some(facility_id))
         .after(&serde_json::json!({
             "status": status.as_str(),
@@ -469,7 +472,7 @@ pub fn materialize(
         }
         report.booked = made.len();
         if !made.is_empty() || !report.skipped.is_empty() {
-            Entry::new("materialize", "standing_orders", facility_id)
+            Entry::new(AuditAction::Materialize, AuditEntity::StandingOrders, facility_id)
                 .facility(Some(facility_id))
                 .after(&serde_json::json!({
                     "through": through,

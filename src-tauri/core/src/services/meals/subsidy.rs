@@ -25,7 +25,7 @@ use crate::domain::account::{Action, Actor};
 use crate::domain::meals::{Meal, MealMode};
 use crate::domain::person::{age_on, code_enum, DietNeed};
 use crate::error::{CoreError, Invalid, Result};
-use crate::services::audit::Entry;
+use crate::services::audit::{AuditAction, AuditEntity, Entry};
 use crate::services::people::parse_list;
 use crate::store::Db;
 
@@ -86,7 +86,7 @@ pub fn set_subsidy_rate(db: &Db, actor: &Actor, category: SubsidyCategory, fen_p
             params![category.as_str(), fen_per_meal],
         )?;
         let after = SubsidyRate { category, fen_per_meal };
-        Entry::new("set", "subsidy_rate", category.as_str())
+        Entry::new(AuditAction::Set, AuditEntity::SubsidyRate, category.as_str())
             .before(&SubsidyRate { category, fen_per_meal: before })
             .after(&after)
             .write(c, actor)?;

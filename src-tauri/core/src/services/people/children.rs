@@ -8,7 +8,8 @@ use serde::Serialize;
 use ts_rs::TS;
 
 use super::{
-    birth_of, ensure_id_free, facility_kind, facility_of, json_list, parse_list, sex_of, FormRow, ListQuery, Page,
+    birth_of, ensure_id_free, facility_kind, facility_of, json_list, parse_list, sex_of, FormRow, ListQuery, ListSort,
+    ListStatus, Page,
 };
 use crate::domain::account::{Action, Actor};
 use crate::domain::facility::FacilityKind;
@@ -16,7 +17,8 @@ use crate::domain::person::{months_between, ChildFields, ChildInput, DietNeed, P
 use crate::domain::resident_id::{mask, Sex};
 use crate::error::{CoreError, Invalid, Result};
 use crate::search::sort_key;
-use crate::services::audit::{audited_read, Entry};
+use crate::services::audit::{audited_read, AuditAction, AuditEntity, Entry};
+use crate::services::search::SearchCache;
 use crate::store::{Db, Tx};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
@@ -141,24 +143,51 @@ pub fn get_child(db: &Db, actor: &Actor, id: i64, today: NaiveDate) -> Result<Ch
         let facility_id = facility_of(c, PersonKind::Child, id)?;
         actor.require_at(Action::ViewPeople, facility_id)?;
         let child = load_child(c, id, today)?;
-        Ok((child, Entry::new("view", "child", id).facility(Some(facility_id))))
+        Ok((child, Entry::new(AuditAction::View, AuditEntity::Child, id).facility(Some(facility_id))))
     })
 }
 
-pub fn list_children(db: &Db, actor: &Actor, query: &ListQuery, today: NaiveDate) -> Result<Page<ChildSummary>> {
+/// The children a list filter lets through (`?1` facility, `?2` include inactive, `?3` status,
+/// `?4` the ids the search found); the count and the page share it.
+const CHILD_FILTER: &str = "(?1 IS NULL OR ch.facility_id = ?1)
+     AND CASE WHEN ?3 IS NULL THEN (?2 OR ch.left_on IS NULL)
+              WHEN ?3 = 'active' THEN ch.left_on IS NULL
+              ELSE ch.left_on IS NOT NULL END
+     AND (?4 IS NULL OR ch.id IN (SELECT value FROM json_each(?4)))";
+
+/// The columns the children's list sorts by; age runs young to old.
+const CHILD_SORTS: &[(ListSort, &str)] = &[
+    (ListSort::Name, "ch.name_key"),
+    (ListSort::Age, "-julianday(ch.birth_date)"),
+    (ListSort::Class, "cc.name"),
+    (ListSort::Facility, "pinyin_key(f.name)"),
+    (ListSort::EnrolledOn, "ch.enrolled_on"),
+];
+
+pub fn list_children(
+    db: &Db,
+    actor: &Actor,
+    cache: &SearchCache,
+    query: &ListQuery,
+    today: NaiveDate,
+) -> Result<Page<ChildSummary>> {
     let facility = query.facility(actor)?;
+    let status = query.status_among(&[ListStatus::Active, ListStatus::Gone])?;
+    let order = query.order_by(CHILD_SORTS, "cc.name, ch.name_key, ch.id")?;
+    let found = query.found(db, cache, facility, PersonKind::Child)?;
     db.read(|c| {
         let total: i64 = c
-            .prepare_cached("SELECT count(*) FROM children WHERE (?1 IS NULL OR facility_id = ?1) AND (?2 OR left_on IS NULL)")?
-            .query_row(params![facility, query.include_inactive], |r| r.get(0))?;
-        let mut stmt = c.prepare_cached(
+            .prepare_cached(&format!("SELECT count(*) FROM children ch WHERE {CHILD_FILTER}"))?
+            .query_row(params![facility, query.include_inactive, status, found], |r| r.get(0))?;
+        let mut stmt = c.prepare_cached(&format!(
             "SELECT ch.id, ch.name, ch.sex, ch.birth_date, ch.facility_id, f.name AS facility_name, cc.name AS class_name,
                     ch.enrolled_on, ch.left_on, ch.allergies, ch.is_demo
              FROM children ch JOIN facilities f ON f.id = ch.facility_id LEFT JOIN child_classes cc ON cc.id = ch.class_id
-             WHERE (?1 IS NULL OR ch.facility_id = ?1) AND (?2 OR ch.left_on IS NULL)
-             ORDER BY cc.name, ch.name_key, ch.id LIMIT ?3 OFFSET ?4",
-        )?;
-        let rows = stmt.query_map(params![facility, query.include_inactive, query.limit(), query.offset()], |r| {
+             WHERE {CHILD_FILTER}
+             ORDER BY {order} LIMIT ?5 OFFSET ?6"
+        ))?;
+        let args = params![facility, query.include_inactive, status, found, query.limit(), query.offset()];
+        let rows = stmt.query_map(args, |r| {
             Ok(ChildSummary {
                 id: r.get("id")?,
                 name: r.get("name")?,
@@ -314,7 +343,10 @@ pub fn create_child(db: &Db, actor: &Actor, input: &ChildInput, today: NaiveDate
         check_references(c, actor, &fields, None)?;
         let id = insert_child(c, actor, &fields, today)?;
         let after = load_child(c, id, today)?;
-        Entry::new("create", "child", id).facility(Some(fields.facility_id)).after(&after).write(c, actor)?;
+        Entry::new(AuditAction::Create, AuditEntity::Child, id)
+            .facility(Some(fields.facility_id))
+            .after(&after)
+            .write(c, actor)?;
         Ok(after)
     })
 }
@@ -354,7 +386,7 @@ pub fn update_child(db: &Db, actor: &Actor, id: i64, input: &ChildInput, today: 
         child_row(&fields, consent_on, consent_by).update(c, id)?;
         sync_contacts(c, id, &fields)?;
         let after = load_child(c, id, today)?;
-        Entry::new("update", "child", id)
+        Entry::new(AuditAction::Update, AuditEntity::Child, id)
             .facility(Some(fields.facility_id))
             .before(&before)
             .after(&after)

@@ -8,7 +8,7 @@ use ts_rs::TS;
 
 use super::{
     bad_column, birth_of, ensure_id_free, facility_kind, facility_of, json_list, parse_list, require_community, sex_of,
-    FormRow, ListQuery, Page,
+    FormRow, ListQuery, ListSort, ListStatus, Page,
 };
 use crate::domain::account::{Action, Actor};
 use crate::domain::person::{
@@ -17,7 +17,8 @@ use crate::domain::person::{
 use crate::domain::resident_id::{mask, Sex};
 use crate::error::{CoreError, Invalid, Result};
 use crate::search::sort_key;
-use crate::services::audit::{audited_read, Entry};
+use crate::services::audit::{audited_read, AuditAction, AuditEntity, Entry};
+use crate::services::search::SearchCache;
 use crate::store::{Db, Tx};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
@@ -168,29 +169,53 @@ pub fn get_client(db: &Db, actor: &Actor, id: i64, today: NaiveDate) -> Result<C
         let facility_id = facility_of(c, PersonKind::Client, id)?;
         actor.require_at(Action::ViewPeople, facility_id)?;
         let client = load_client(c, id, today)?;
-        Ok((client, Entry::new("view", "client", id).facility(Some(facility_id))))
+        Ok((client, Entry::new(AuditAction::View, AuditEntity::Client, id).facility(Some(facility_id))))
     })
 }
 
-pub fn list_clients(db: &Db, actor: &Actor, query: &ListQuery, today: NaiveDate) -> Result<Page<ClientSummary>> {
+/// The clients a list filter lets through (`?1` facility, `?2` include inactive, `?3` status,
+/// `?4` the ids the search found); the count and the page share it.
+const CLIENT_FILTER: &str = "(?1 IS NULL OR cl.facility_id = ?1)
+     AND CASE WHEN ?3 IS NULL THEN (?2 OR cl.status IN ('active', 'suspended'))
+              WHEN ?3 = 'gone' THEN cl.status IN ('moved', 'deceased')
+              ELSE cl.status = ?3 END
+     AND (?4 IS NULL OR cl.id IN (SELECT value FROM json_each(?4)))";
+
+/// The columns the clients' list sorts by; age runs young to old.
+const CLIENT_SORTS: &[(ListSort, &str)] = &[
+    (ListSort::Name, "cl.name_key"),
+    (ListSort::Age, "-julianday(cl.birth_date)"),
+    (ListSort::Facility, "pinyin_key(f.name)"),
+    (ListSort::Status, "CASE cl.status WHEN 'active' THEN 0 WHEN 'suspended' THEN 1 WHEN 'moved' THEN 2 ELSE 3 END"),
+    (ListSort::CareLevel, "care_level"),
+];
+
+pub fn list_clients(
+    db: &Db,
+    actor: &Actor,
+    cache: &SearchCache,
+    query: &ListQuery,
+    today: NaiveDate,
+) -> Result<Page<ClientSummary>> {
     let facility = query.facility(actor)?;
+    let status = query.status_among(ListStatus::ALL)?;
+    let order = query.order_by(CLIENT_SORTS, "cl.name_key, cl.id")?;
+    let found = query.found(db, cache, facility, PersonKind::Client)?;
     db.read(|c| {
         let total: i64 = c
-            .prepare_cached(
-                "SELECT count(*) FROM clients WHERE (?1 IS NULL OR facility_id = ?1)
-                   AND (?2 OR status IN ('active', 'suspended'))",
-            )?
-            .query_row(params![facility, query.include_inactive], |r| r.get(0))?;
-        let mut stmt = c.prepare_cached(
+            .prepare_cached(&format!("SELECT count(*) FROM clients cl WHERE {CLIENT_FILTER}"))?
+            .query_row(params![facility, query.include_inactive, status, found], |r| r.get(0))?;
+        let mut stmt = c.prepare_cached(&format!(
             "SELECT cl.id, cl.name, cl.sex, cl.birth_date, cl.id_number, cl.phone, cl.facility_id, f.name AS facility_name,
                     co.name AS community_name, cl.status, cl.diet_needs, cl.allergies, cl.is_demo,
                     (SELECT level FROM assessments a WHERE a.client_id = cl.id
                      ORDER BY assessed_on DESC, a.id DESC LIMIT 1) AS care_level
              FROM clients cl JOIN facilities f ON f.id = cl.facility_id JOIN communities co ON co.id = cl.community_id
-             WHERE (?1 IS NULL OR cl.facility_id = ?1) AND (?2 OR cl.status IN ('active', 'suspended'))
-             ORDER BY cl.name_key, cl.id LIMIT ?3 OFFSET ?4",
-        )?;
-        let rows = stmt.query_map(params![facility, query.include_inactive, query.limit(), query.offset()], |r| {
+             WHERE {CLIENT_FILTER}
+             ORDER BY {order} LIMIT ?5 OFFSET ?6"
+        ))?;
+        let args = params![facility, query.include_inactive, status, found, query.limit(), query.offset()];
+        let rows = stmt.query_map(args, |r| {
             let birth = birth_of(r)?;
             Ok(ClientSummary {
                 id: r.get("id")?,
@@ -279,7 +304,10 @@ pub fn create_client(db: &Db, actor: &Actor, input: &ClientInput, today: NaiveDa
         check_references(c, actor, &fields, None)?;
         let id = insert_client(c, actor, &fields, today)?;
         let after = load_client(c, id, today)?;
-        Entry::new("create", "client", id).facility(Some(fields.facility_id)).after(&after).write(c, actor)?;
+        Entry::new(AuditAction::Create, AuditEntity::Client, id)
+            .facility(Some(fields.facility_id))
+            .after(&after)
+            .write(c, actor)?;
         Ok(after)
     })
 }
@@ -310,7 +338,7 @@ pub fn update_client(db: &Db, actor: &Actor, id: i64, input: &ClientInput, today
         client_row(&fields, consent_on, consent_by).update(c, id)?;
         write_contacts(c, id, &fields)?;
         let after = load_client(c, id, today)?;
-        Entry::new("update", "client", id)
+        Entry::new(AuditAction::Update, AuditEntity::Client, id)
             .facility(Some(fields.facility_id))
             .before(&before)
             .after(&after)
@@ -350,7 +378,11 @@ pub fn set_client_status(db: &Db, actor: &Actor, id: i64, status: ClientStatus, 
         // are cancelled, in this same transaction. Reinstating restarts nothing.
         crate::services::meals::standing::stop_for_client_status(c, actor, id, facility_id, status, today, &now)?;
         let after = load_client(c, id, today)?;
-        Entry::new("status", "client", id).facility(Some(facility_id)).before(&before).after(&after).write(c, actor)?;
+        Entry::new(AuditAction::Status, AuditEntity::Client, id)
+            .facility(Some(facility_id))
+            .before(&before)
+            .after(&after)
+            .write(c, actor)?;
         Ok(after)
     })
 }

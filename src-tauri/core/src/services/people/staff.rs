@@ -6,14 +6,18 @@ use rusqlite::{params, Connection, OptionalExtension, Row};
 use serde::Serialize;
 use ts_rs::TS;
 
-use super::{bad_column, ensure_id_free, facility_kind, facility_of, json_list, parse_list, FormRow, ListQuery, Page};
+use super::{
+    bad_column, ensure_id_free, facility_kind, facility_of, json_list, parse_list, FormRow, ListQuery, ListSort,
+    ListStatus, Page,
+};
 use crate::domain::account::{Action, Actor};
 use crate::domain::facility::bits_to_days;
 use crate::domain::person::{PersonKind, Skill, StaffFields, StaffInput, StaffJob};
 use crate::domain::resident_id::{mask, Sex};
 use crate::error::{CoreError, Result};
 use crate::search::sort_key;
-use crate::services::audit::{audited_read, Entry};
+use crate::services::audit::{audited_read, AuditAction, AuditEntity, Entry};
+use crate::services::search::SearchCache;
 use crate::store::{Db, Tx};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
@@ -71,22 +75,39 @@ pub fn get_staff(db: &Db, actor: &Actor, id: i64) -> Result<Staff> {
         let facility_id = facility_of(c, PersonKind::Staff, id)?;
         actor.require_at(Action::ViewPeople, facility_id)?;
         let staff = load_staff(c, id)?;
-        Ok((staff, Entry::new("view", "staff", id).facility(Some(facility_id))))
+        Ok((staff, Entry::new(AuditAction::View, AuditEntity::Staff, id).facility(Some(facility_id))))
     })
 }
 
-pub fn list_staff(db: &Db, actor: &Actor, query: &ListQuery) -> Result<Page<Staff>> {
+/// The staff a list filter lets through (`?1` facility, `?2` include inactive, `?3` status,
+/// `?4` the ids the search found); the count and the page share it.
+const STAFF_FILTER: &str = "(?1 IS NULL OR s.facility_id = ?1)
+     AND CASE WHEN ?3 IS NULL THEN (?2 OR s.active = 1)
+              WHEN ?3 = 'active' THEN s.active = 1
+              ELSE s.active = 0 END
+     AND (?4 IS NULL OR s.id IN (SELECT value FROM json_each(?4)))";
+
+/// The columns the staff list sorts by; those working come before those who left.
+const STAFF_SORTS: &[(ListSort, &str)] = &[
+    (ListSort::Name, "s.name_key"),
+    (ListSort::Job, "s.job"),
+    (ListSort::Facility, "pinyin_key(f.name)"),
+    (ListSort::Status, "1 - s.active"),
+];
+
+pub fn list_staff(db: &Db, actor: &Actor, cache: &SearchCache, query: &ListQuery) -> Result<Page<Staff>> {
     let facility = query.facility(actor)?;
+    let status = query.status_among(&[ListStatus::Active, ListStatus::Gone])?;
+    let order = query.order_by(STAFF_SORTS, "s.job, s.name_key, s.id")?;
+    let found = query.found(db, cache, facility, PersonKind::Staff)?;
     db.read(|c| {
         let total: i64 = c
-            .prepare_cached("SELECT count(*) FROM staff WHERE (?1 IS NULL OR facility_id = ?1) AND (?2 OR active = 1)")?
-            .query_row(params![facility, query.include_inactive], |r| r.get(0))?;
-        let mut stmt = c.prepare_cached(&format!(
-            "{SELECT} WHERE (?1 IS NULL OR s.facility_id = ?1) AND (?2 OR s.active = 1)
-             ORDER BY s.job, s.name_key, s.id LIMIT ?3 OFFSET ?4"
-        ))?;
-        let rows =
-            stmt.query_map(params![facility, query.include_inactive, query.limit(), query.offset()], Staff::from_row)?;
+            .prepare_cached(&format!("SELECT count(*) FROM staff s WHERE {STAFF_FILTER}"))?
+            .query_row(params![facility, query.include_inactive, status, found], |r| r.get(0))?;
+        let mut stmt =
+            c.prepare_cached(&format!("{SELECT} WHERE {STAFF_FILTER} ORDER BY {order} LIMIT ?5 OFFSET ?6"))?;
+        let args = params![facility, query.include_inactive, status, found, query.limit(), query.offset()];
+        let rows = stmt.query_map(args, Staff::from_row)?;
         Ok(Page { total, rows: rows.collect::<rusqlite::Result<_>>()? })
     })
 }
@@ -130,7 +151,10 @@ pub fn create_staff(db: &Db, actor: &Actor, input: &StaffInput, today: NaiveDate
         check_references(c, actor, &fields, None)?;
         let id = insert_staff(c, &fields)?;
         let after = load_staff(c, id)?;
-        Entry::new("create", "staff", id).facility(Some(fields.facility_id)).after(&after).write(c, actor)?;
+        Entry::new(AuditAction::Create, AuditEntity::Staff, id)
+            .facility(Some(fields.facility_id))
+            .after(&after)
+            .write(c, actor)?;
         Ok(after)
     })
 }
@@ -150,7 +174,7 @@ pub fn update_staff(db: &Db, actor: &Actor, id: i64, input: &StaffInput, today: 
         let before = load_staff(c, id)?;
         staff_row(&fields).update(c, id)?;
         let after = load_staff(c, id)?;
-        Entry::new("update", "staff", id)
+        Entry::new(AuditAction::Update, AuditEntity::Staff, id)
             .facility(Some(fields.facility_id))
             .before(&before)
             .after(&after)

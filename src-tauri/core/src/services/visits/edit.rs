@@ -21,7 +21,7 @@ use super::{load_visit, Visit};
 use crate::domain::account::{Action, Actor};
 use crate::domain::visits::{parse_clock, VisitSource, VisitStatus};
 use crate::error::{CoreError, Invalid, Result};
-use crate::services::audit::Entry;
+use crate::services::audit::{AuditAction, AuditEntity, Entry};
 use crate::store::{Db, Tx};
 
 /// A visit placed by hand, or a missed one made up.
@@ -144,7 +144,10 @@ pub(crate) fn add_visit(c: &Tx, actor: &Actor, input: &NewVisit, makes_up_for: O
         },
     )?;
     let visit = load_visit(c, id)?;
-    Entry::new("create", "visit", id).facility(Some(visit.facility_id)).after(&visit).write(c, actor)?;
+    Entry::new(AuditAction::Create, AuditEntity::Visit, id)
+        .facility(Some(visit.facility_id))
+        .after(&visit)
+        .write(c, actor)?;
     Ok(visit)
 }
 
@@ -174,7 +177,7 @@ pub fn move_visit(db: &Db, actor: &Actor, id: i64, to: &VisitMove) -> Result<Vis
         )?
         .execute(params![id, to.day.to_string(), start_min, to.staff_id, c.stamp()])?;
         let after = load_visit(c, id)?;
-        Entry::new("move", "visit", id)
+        Entry::new(AuditAction::Move, AuditEntity::Visit, id)
             .facility(Some(after.facility_id))
             .before(&before)
             .after(&after)
@@ -193,7 +196,7 @@ pub fn cancel_visit(db: &Db, actor: &Actor, id: i64) -> Result<Visit> {
             params![id, c.stamp()],
         )?;
         let after = load_visit(c, id)?;
-        Entry::new("cancel", "visit", id)
+        Entry::new(AuditAction::Cancel, AuditEntity::Visit, id)
             .facility(Some(after.facility_id))
             .before(&before)
             .after(&after)
@@ -234,7 +237,7 @@ pub fn make_weekly(db: &Db, actor: &Actor, id: i64) -> Result<Visit> {
             params![id, series_id, now],
         )?;
         let after = load_visit(c, id)?;
-        Entry::new("create", "visit_series", series_id)
+        Entry::new(AuditAction::Create, AuditEntity::VisitSeries, series_id)
             .facility(Some(after.facility_id))
             .after(&after)
             .write(c, actor)?;
@@ -267,7 +270,7 @@ pub fn end_series(db: &Db, actor: &Actor, series_id: i64, last_day: NaiveDate) -
               WHERE series_id = ?1 AND day > ?2 AND status = 'planned'",
             params![series_id, last, now],
         )?;
-        Entry::new("end", "visit_series", series_id)
+        Entry::new(AuditAction::End, AuditEntity::VisitSeries, series_id)
             .facility(Some(facility_id))
             .after(&serde_json::json!({ "until_day": last }))
             .write(c, actor)?;

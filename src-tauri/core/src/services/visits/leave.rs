@@ -13,7 +13,7 @@ use crate::domain::account::{Action, Actor};
 use crate::domain::person::PersonKind;
 use crate::domain::text;
 use crate::error::{CoreError, Invalid, Result};
-use crate::services::audit::Entry;
+use crate::services::audit::{AuditAction, AuditEntity, Entry};
 use crate::services::people::{bad_column as bad, facility_of};
 use crate::store::Db;
 
@@ -100,7 +100,10 @@ pub fn add_leave(db: &Db, actor: &Actor, input: &LeaveInput) -> Result<Leave> {
         )?
         .execute(params![input.staff_id, input.from.to_string(), input.to.to_string(), reason, c.stamp()])?;
         let leave = load_leave(c, c.last_insert_rowid())?;
-        Entry::new("create", "leave", leave.id).facility(Some(facility_id)).after(&leave).write(c, actor)?;
+        Entry::new(AuditAction::Create, AuditEntity::Leave, leave.id)
+            .facility(Some(facility_id))
+            .after(&leave)
+            .write(c, actor)?;
         Ok(leave)
     })
 }
@@ -112,7 +115,10 @@ pub fn remove_leave(db: &Db, actor: &Actor, id: i64) -> Result<()> {
         let facility_id = facility_of(c, PersonKind::Staff, leave.staff_id)?;
         actor.require_at(Action::EditStaff, facility_id)?;
         c.execute("DELETE FROM staff_leave WHERE id = ?1", [id])?;
-        Entry::new("delete", "leave", id).facility(Some(facility_id)).before(&leave).write(c, actor)?;
+        Entry::new(AuditAction::Delete, AuditEntity::Leave, id)
+            .facility(Some(facility_id))
+            .before(&leave)
+            .write(c, actor)?;
         Ok(())
     })
 }

@@ -8,7 +8,7 @@ use crate::domain::account::{Action, Actor};
 use crate::domain::person::PersonKind;
 use crate::domain::visits::GeoPoint;
 use crate::error::{Invalid, Result};
-use crate::services::audit::Entry;
+use crate::services::audit::{AuditAction, AuditEntity, Entry};
 use crate::services::people::facility_of;
 use crate::store::Db;
 
@@ -37,7 +37,10 @@ pub fn set_home_location(db: &Db, actor: &Actor, client_id: i64, point: Option<G
             "UPDATE clients SET home_lat = ?2, home_lon = ?3, updated_at = ?4 WHERE id = ?1",
             params![client_id, point.map(|p| p.lat), point.map(|p| p.lon), c.stamp()],
         )?;
-        Entry::new("locate", "client", client_id).facility(Some(facility_id)).after(&point).write(c, actor)?;
+        Entry::new(AuditAction::Locate, AuditEntity::Client, client_id)
+            .facility(Some(facility_id))
+            .after(&point)
+            .write(c, actor)?;
         Ok(())
     })
 }
@@ -54,7 +57,10 @@ pub fn set_facility_location(db: &Db, actor: &Actor, facility_id: i64, point: Op
         if changed == 0 {
             return Err(crate::error::CoreError::NotFound { entity: "facility", id: facility_id.to_string() });
         }
-        Entry::new("locate", "facility", facility_id).facility(Some(facility_id)).after(&point).write(c, actor)?;
+        Entry::new(AuditAction::Locate, AuditEntity::Facility, facility_id)
+            .facility(Some(facility_id))
+            .after(&point)
+            .write(c, actor)?;
         Ok(())
     })
 }

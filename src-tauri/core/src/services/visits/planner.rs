@@ -54,7 +54,7 @@ use crate::domain::person::Skill;
 use crate::domain::visits::{day_groups, CarePlace, GeoPoint, Place, StaffFacts, VisitSource, VisitStatus};
 use crate::error::Result;
 use crate::schedule::{self, Id, Instance, SolveOptions, UnplacedReason, Window};
-use crate::services::audit::Entry;
+use crate::services::audit::{AuditAction, AuditEntity, Entry};
 use crate::services::visits::plans::PlanItem;
 use crate::store::{Db, Tx};
 
@@ -329,7 +329,7 @@ fn plan_one(
                 return Ok(None);
             }
             let plan = write_plan(c, facility_id, &solved)?;
-            Entry::new("plan_week", "visits", week_start)
+            Entry::new(AuditAction::PlanWeek, AuditEntity::Visits, week_start)
                 .facility(Some(facility_id))
                 .after(&serde_json::json!({
                     "placed": plan.placed, "assigned": plan.assigned, "kept": plan.kept, "replaced": plan.replaced,

@@ -26,7 +26,7 @@ use crate::domain::person::{PersonKind, Skill};
 use crate::domain::text;
 use crate::domain::visits::{clock, parse_clock, suggested_weekly_minutes, CarePlace};
 use crate::error::{CoreError, Invalid, Result};
-use crate::services::audit::Entry;
+use crate::services::audit::{AuditAction, AuditEntity, Entry};
 use crate::services::people::bad_column as bad;
 use crate::services::people::facility_of;
 use crate::store::{Db, Tx};
@@ -283,7 +283,7 @@ pub fn create_plan_item(db: &Db, actor: &Actor, input: &PlanItemInput) -> Result
             now,
         ])?;
         let item = load_item(c, c.last_insert_rowid(), c.today())?;
-        Entry::new("create", "plan_item", item.id).facility(Some(facility_id)).after(&item).write(c, actor)?;
+        Entry::new(AuditAction::Create, AuditEntity::PlanItem, item.id).facility(Some(facility_id)).after(&item).write(c, actor)?;
         Ok(item)
     })
 }
@@ -326,7 +326,7 @@ pub fn update_plan_item(db: &Db, actor: &Actor, id: i64, input: &PlanItemInput) 
             stop_after(c, id, end)?;
         }
         let item = load_item(c, id, c.today())?;
-        Entry::new("update", "plan_item", id)
+        Entry::new(AuditAction::Update, AuditEntity::PlanItem, id)
             .facility(Some(item.facility_id))
             .before(&before)
             .after(&item)
@@ -350,7 +350,7 @@ pub fn end_plan_item(db: &Db, actor: &Actor, id: i64, last_day: NaiveDate) -> Re
         )?;
         stop_after(c, id, last_day)?;
         let item = load_item(c, id, c.today())?;
-        Entry::new("end", "plan_item", id)
+        Entry::new(AuditAction::End, AuditEntity::PlanItem, id)
             .facility(Some(item.facility_id))
             .before(&before)
             .after(&item)

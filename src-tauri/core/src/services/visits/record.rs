@@ -23,7 +23,7 @@ use crate::domain::person::PersonKind;
 use crate::domain::text;
 use crate::domain::visits::{parse_clock, VisitReason, VisitStatus};
 use crate::error::{Invalid, Result};
-use crate::services::audit::Entry;
+use crate::services::audit::{AuditAction, AuditEntity, Entry};
 use crate::services::people::facility_of;
 use crate::store::Db;
 
@@ -128,8 +128,8 @@ pub fn record_visit(db: &Db, actor: &Actor, id: i64, outcome: &VisitOutcome) -> 
             c.stamp(),
         ])?;
         let after = load_visit(c, id)?;
-        let action = if before.status == VisitStatus::Planned { "record" } else { "correct" };
-        Entry::new(action, "visit", id)
+        let action = if before.status == VisitStatus::Planned { AuditAction::Record } else { AuditAction::Correct };
+        Entry::new(action, AuditEntity::Visit, id)
             .facility(Some(after.facility_id))
             .before(&before)
             .after(&after)

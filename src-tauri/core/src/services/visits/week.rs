@@ -24,7 +24,7 @@ use crate::domain::visits::{
     conflicts, parse_clock, CarePlace, Conflict, GeoPoint, Place, StaffFacts, VisitFacts, VisitStatus,
 };
 use crate::error::Result;
-use crate::services::audit::Entry;
+use crate::services::audit::{AuditAction, AuditEntity, Entry};
 use crate::services::people::{bad_column as bad, parse_list};
 use crate::store::{Db, Tx};
 
@@ -238,7 +238,7 @@ pub fn fill_week(db: &Db, actor: &Actor, facility_id: i64, week_start: NaiveDate
     db.write(|c| {
         let written = fill_series(c, facility_id, week_start)?;
         if written > 0 {
-            Entry::new("fill_series", "visits", week_start)
+            Entry::new(AuditAction::FillSeries, AuditEntity::Visits, week_start)
                 .facility(Some(facility_id))
                 .after(&serde_json::json!({ "visits": written, "from_day": today.max(week_start) }))
                 .write(c, actor)?;
