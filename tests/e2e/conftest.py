@@ -14,7 +14,7 @@ import pytest
 from urllib3.exceptions import MaxRetryError, ProtocolError
 from selenium import webdriver
 from selenium.common.exceptions import (ElementClickInterceptedException, ElementNotInteractableException,
-                                        NoSuchElementException, StaleElementReferenceException)
+                                        NoSuchElementException, StaleElementReferenceException, TimeoutException)
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.common.options import ArgOptions
@@ -169,10 +169,22 @@ class App:
         return self.el(testid).text
 
     def wait_text(self, testid, fragment):
-        self.wait.until(EC.text_to_be_present_in_element((By.CSS_SELECTOR, f'[data-testid="{testid}"]'), fragment))
+        try:
+            self.wait.until(EC.text_to_be_present_in_element((By.CSS_SELECTOR, f'[data-testid="{testid}"]'), fragment))
+        except TimeoutException:
+            # Say what the window showed instead: a bare timeout tells the next reader nothing.
+            shown = self.driver.execute_script("return document.body.innerText")[:600]
+            self.screenshot(f"timeout-{testid}")
+            raise TimeoutException(f"{fragment!r} never appeared in {testid!r}; the window showed: {shown!r}")
         return self.text_of(testid)
 
     def sign_in(self, username="admin", password=ADMIN_PASSWORD):
+        # A new sign-in form puts the cursor in the user name on its next frame; type after
+        # that frame, as a person looking at the screen would.
+        self.el("signin-username")
+        self.driver.execute_async_script(
+            "const done = arguments[arguments.length - 1];"
+            "requestAnimationFrame(() => requestAnimationFrame(() => done(true)))")
         self.type("signin-username", username)
         self.type("signin-password", password)
         self.click("signin-submit")

@@ -1,10 +1,18 @@
 // v-focus: puts the cursor in the first field of a form when it appears.
 import type { Directive } from 'vue'
 
+const editable = 'input, textarea, [contenteditable="true"]'
+
 export const vFocus: Directive<HTMLElement> = {
   mounted(el) {
     const target = el.matches('input, textarea') ? el : el.querySelector<HTMLElement>('input, textarea')
-    requestAnimationFrame(() => (target ?? el).focus())
+    requestAnimationFrame(() => {
+      // A quick typist may already be in another field by the next frame (a slow PC draws
+      // late): taking the cursor back then would send the rest of their keys to this one.
+      const active = document.activeElement
+      if (active && active !== target && active.matches(editable)) return
+      ;(target ?? el).focus()
+    })
   },
 }
 
