@@ -3,6 +3,7 @@
 
 mod common;
 
+use carecircle_core::services::audit::AuditEntity;
 use carecircle_core::services::search::{self, SearchCache};
 use carecircle_core::services::{accounts, backups};
 use carecircle_core::store::backup::{self, Kind, DAILY_KEPT};
@@ -189,6 +190,6 @@ fn managers_back_up_only_the_city_office_restores_and_the_desk_does_neither() {
     assert!(matches!(backups::status(&t.db, &desk), Err(CoreError::Forbidden)));
     assert!(matches!(
         backups::restore_listed(&t.db, &admin, "../carecircle.db"),
-        Err(CoreError::NotFound { entity: "backup", .. })
+        Err(CoreError::NotFound { entity: AuditEntity::Backup, .. })
     ));
 }

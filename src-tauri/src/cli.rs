@@ -442,7 +442,7 @@ fn run(cli: Cli, clock: Clock, locale: Locale) -> Result<(), CoreError> {
             }
         }
         Command::Accounts { command: AccountsCommand::Add { username, display_name, role, facility } } => {
-            let role = Role::parse(&role)?;
+            let role = Role::from_input(&role)?;
             let password = read_password()?;
             let new = NewAccount { username, display_name, password, role, facility_id: facility };
             print_json(&accounts::create_account(&db, &system, &new)?);

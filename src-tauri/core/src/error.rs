@@ -8,6 +8,7 @@ use serde::Serialize;
 use ts_rs::TS;
 
 use crate::i18n::{self, Locale};
+use crate::services::audit::AuditEntity;
 
 pub type Result<T, E = CoreError> = std::result::Result<T, E>;
 
@@ -45,8 +46,9 @@ pub enum CoreError {
     NotSignedIn,
     #[error("the account's role or facility does not allow this")]
     Forbidden,
+    /// The entity's words are under `entities.` in both languages (a test checks each).
     #[error("{entity} {id} not found")]
-    NotFound { entity: &'static str, id: String },
+    NotFound { entity: AuditEntity, id: String },
     #[error("wrong username or password")]
     BadCredentials,
     #[error("account locked until {until}")]
@@ -121,7 +123,7 @@ impl CoreError {
             Invalid(v) => (v.code, v.params.clone()),
             NotSignedIn => ("auth.not_signed_in", vec![]),
             Forbidden => ("auth.forbidden", vec![]),
-            NotFound { entity, id } => ("not_found", vec![("entity", entity.to_string()), ("id", id.clone())]),
+            NotFound { entity, id } => ("not_found", vec![("entity", entity.as_str().to_string()), ("id", id.clone())]),
             BadCredentials => ("auth.bad_credentials", vec![]),
             AccountLocked { until } => ("auth.locked", vec![("until", until.clone())]),
             AccountDisabled => ("auth.disabled", vec![]),
@@ -175,7 +177,7 @@ mod tests {
             CoreError::Invalid(Invalid::new("facility.name_empty", "name")),
             CoreError::NotSignedIn,
             CoreError::Forbidden,
-            CoreError::NotFound { entity: "client", id: "7".into() },
+            CoreError::NotFound { entity: AuditEntity::Client, id: "7".into() },
             CoreError::BadCredentials,
             CoreError::AccountLocked { until: "10:05".into() },
             CoreError::AccountDisabled,
@@ -235,6 +237,22 @@ mod tests {
                     if !value.is_empty() && !matches!(e, CoreError::NotFound { .. }) {
                         assert!(message.contains(value.as_str()), "{code} ({locale:?}) drops {value}: {message}");
                     }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn a_missing_thing_is_named_in_words_whatever_it_is() {
+        for &entity in AuditEntity::ALL {
+            let e = CoreError::NotFound { entity, id: "42".into() };
+            for locale in [Locale::ZhCn, Locale::En] {
+                let message = e.to_payload(locale).message;
+                let word = i18n::lookup(locale, &format!("entities.{}", entity.as_str()));
+                let word = word.unwrap_or_else(|| panic!("{entity} has no {locale:?} word"));
+                assert!(message.contains(word) && message.contains("42"), "{locale:?}: {message}");
+                if locale == Locale::ZhCn {
+                    assert!(!message.contains(entity.as_str()), "the code reached a clerk: {message}");
                 }
             }
         }

@@ -4,6 +4,7 @@
 //! scope, audit) is enforced once, here.
 
 pub mod clock;
+pub mod codes;
 pub mod dates;
 pub mod demo;
 pub mod domain;

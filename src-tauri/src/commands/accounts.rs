@@ -1,7 +1,7 @@
 use carecircle_core::demo::{self, SeedProgress};
-use carecircle_core::services::accounts::{self, AccountSummary, NewAccount};
+use carecircle_core::services::accounts::{self, AccountSummary, NewAccount, Session};
 use carecircle_core::services::audit::{self, AuditRecord};
-use carecircle_core::{Actor, ErrorPayload};
+use carecircle_core::ErrorPayload;
 use tauri::ipc::Channel;
 use tauri::State;
 
@@ -17,7 +17,7 @@ pub async fn set_up(
     password: String,
     load_demo: bool,
     on_progress: Channel<SeedProgress>,
-) -> Result<Actor, ErrorPayload> {
+) -> Result<Session, ErrorPayload> {
     let actor = state
         .with_db(move |db| {
             let actor = accounts::set_up_city_admin(db, &username, &display_name, &password)?;
@@ -30,15 +30,15 @@ pub async fn set_up(
         })
         .await?;
     state.set_actor(Some(actor.clone()));
-    Ok(actor)
+    Ok(Session::of(actor))
 }
 
 #[tauri::command]
-pub async fn sign_in(state: State<'_, AppState>, username: String, password: String) -> Result<Actor, ErrorPayload> {
+pub async fn sign_in(state: State<'_, AppState>, username: String, password: String) -> Result<Session, ErrorPayload> {
     let actor = state.with_db(move |db| accounts::sign_in(db, &username, &password)).await?;
     state.set_actor(Some(actor.clone()));
     state.warm_search();
-    Ok(actor)
+    Ok(Session::of(actor))
 }
 
 #[tauri::command]
@@ -47,8 +47,8 @@ pub fn sign_out(state: State<'_, AppState>) {
 }
 
 #[tauri::command]
-pub fn current_actor(state: State<'_, AppState>) -> Option<Actor> {
-    state.actor()
+pub fn current_actor(state: State<'_, AppState>) -> Option<Session> {
+    state.actor().map(Session::of)
 }
 
 #[tauri::command]
@@ -70,6 +70,7 @@ pub async fn account_create(state: State<'_, AppState>, account: NewAccount) -> 
     state.as_actor(move |db, actor| accounts::create_account(db, actor, &account)).await
 }
 
+/// Which staff record the account is (a caregiver records that staff member's visits).
 #[tauri::command]
 pub async fn account_link_staff(
     state: State<'_, AppState>,

@@ -5,7 +5,7 @@
 import { ref, watch } from 'vue'
 import { getCurrentWindow } from '@tauri-apps/api/window'
 import { api } from '../api'
-import { actor } from './session'
+import { actor, canAssess } from './session'
 import { i18n } from '../i18n'
 
 export const openAlerts = ref(0)
@@ -24,9 +24,9 @@ async function showInTitle(n: number) {
   }
 }
 
-/** Reads the count again (the nurse's role and up; a front desk has no health pages). */
+/** Reads the count again (whoever records checkups; a front desk has no health pages). */
 export async function refreshAlertCount(): Promise<void> {
-  if (!actor.value || actor.value.role === 'front_desk' || actor.value.role === 'caregiver') {
+  if (!canAssess.value) {
     openAlerts.value = 0
   } else {
     try {

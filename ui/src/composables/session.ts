@@ -1,55 +1,72 @@
 // Who is signed in, and what the UI offers them. The backend enforces every rule; this
 // only hides buttons a role cannot use.
-import { computed, ref } from 'vue'
-import type { Actor } from '../bindings/Actor'
+import { computed, ref, watch } from 'vue'
+import type { Action } from '../bindings/Action'
+import type { Session } from '../bindings/Session'
 import type { Role } from '../bindings/Role'
 
-export const actor = ref<Actor | null>(null)
+export const actor = ref<Session | null>(null)
+
+const resets: Array<() => void> = []
+
+/**
+ * What a store forgets when the account signs out: the next person at this PC starts from
+ * their own defaults and sees nothing the last one chose, searched or loaded. Every store
+ * that keeps something across pages registers here, beside its state.
+ */
+export function whenSignedOut(reset: () => void): void {
+  resets.push(reset)
+}
+
+watch(actor, (now, before) => {
+  if (before && !now) for (const reset of resets) reset()
+})
+
+/** Whether the signed-in account may do `action` somewhere: the list comes from the core. */
+const may = (action: Action) => computed(() => actor.value?.actions.includes(action) ?? false)
 
 export const isCityAdmin = computed(() => actor.value?.role === 'city_admin')
-export const canManageAccounts = computed(() => actor.value?.role === 'city_admin' || actor.value?.role === 'facility_manager')
-export const canCreateFacility = isCityAdmin
+export const canManageAccounts = may('manage_accounts')
+export const canCreateFacility = may('create_facility')
+export const canViewAudit = may('view_audit')
 
 /** Registers and edits clients and children (not staff). */
-export const canEditPeople = computed(() => !!actor.value && actor.value.role !== 'caregiver')
-export const canEditStaff = canManageAccounts
+export const canEditPeople = may('edit_people')
+export const canEditStaff = may('edit_staff')
 /** Enrolling a child names who may collect them: the unit's manager decides that. */
-export const canManagePickup = canManageAccounts
+export const canManagePickup = may('manage_pickup')
 /** May see a full ID number for a moment (nurses, managers, the city office). */
-export const canRevealId = computed(() => ['nurse', 'facility_manager', 'city_admin'].includes(actor.value?.role ?? ''))
-export const canAssess = canRevealId
+export const canRevealId = may('reveal_id')
+export const canAssess = may('assess')
 
 /** The first screen after signing in: the front desk works at the desk. */
 export function landingRoute(): { name: string } {
   return { name: actor.value?.role === 'front_desk' ? 'desk' : 'home' }
 }
 
+/** May edit this facility's record: the action, at the account's own facility (the city office anywhere). */
 export function canEditFacility(facilityId: number): boolean {
   const a = actor.value
-  if (!a) return false
-  return a.role === 'city_admin' || (a.role === 'facility_manager' && a.facility_id === facilityId)
+  if (!a || !a.actions.includes('edit_facility')) return false
+  return a.facility_id === null || a.facility_id === facilityId
 }
 
 /** Roles the signed-in person may give a new account. */
-export const assignableRoles = computed<Role[]>(() => {
-  if (actor.value?.role === 'city_admin') return ['front_desk', 'nurse', 'caregiver', 'facility_manager', 'city_admin']
-  if (actor.value?.role === 'facility_manager') return ['front_desk', 'nurse', 'caregiver']
-  return []
-})
+export const assignableRoles = computed<Role[]>(() => actor.value?.assignable_roles ?? [])
 
 /** Keeps the dish library and builds and publishes the menus (managers, the city office). */
-export const canManageMenus = canManageAccounts
+export const canManageMenus = may('manage_menus')
 /** Books and cancels meals (front desk, nurses, managers). */
-export const canBookMeals = computed(() => ['front_desk', 'nurse', 'facility_manager', 'city_admin'].includes(actor.value?.role ?? ''))
+export const canBookMeals = may('book_meals')
 
 /** Writes care plans (nurses, managers, the city office). */
-export const canManageCarePlans = computed(() => ['nurse', 'facility_manager', 'city_admin'].includes(actor.value?.role ?? ''))
+export const canManageCarePlans = may('manage_care_plans')
 /** Places, moves and cancels visits (the desk books visits too). */
-export const canScheduleVisits = canBookMeals
+export const canScheduleVisits = may('schedule_visits')
 /** Runs the weekly scheduler and makes visits weekly (managers, the city office). */
-export const canPlanSchedules = canManageAccounts
+export const canPlanSchedules = may('plan_schedules')
 /** Monthly reports (PDF and Excel): managers; the whole city only the city office. */
-export const canPrintReports = canManageAccounts
+export const canPrintReports = may('print_reports')
 /** See the last good backup and back up now (managers); restoring is the city office's. */
-export const canBackUp = canManageAccounts
-export const canRestore = isCityAdmin
+export const canBackUp = may('back_up')
+export const canRestore = may('administer')

@@ -63,7 +63,7 @@ use crate::domain::person::DietNeed;
 use crate::error::Result;
 use crate::services::meals::menus::week_of;
 use crate::services::meals::subsidy::{category_on, SubsidyCategory};
-use crate::services::people::parse_list;
+use crate::store::read;
 use crate::store::utc_stamp;
 
 /// Weeks of menus before the current one.
@@ -805,8 +805,11 @@ impl<'c> Meals<'c> {
             let id: i64 = r.get(0)?;
             let status: String = r.get(3)?;
             let (allergies, diets): (String, String) = (r.get(5)?, r.get(6)?);
-            let eater =
-                EaterFacts { allergies: parse_list(&allergies), diet_needs: parse_list(&diets), age_months: None };
+            let eater = EaterFacts {
+                allergies: read::json_text("allergies", &allergies)?,
+                diet_needs: read::json_text("diet_needs", &diets)?,
+                age_months: None,
+            };
             let may_clash = !eater.allergies.is_empty()
                 || eater
                     .diet_needs

@@ -2,94 +2,82 @@
 //! whether the action is allowed on the facility concerned: role and facility scope are
 //! enforced here, in Rust, whatever the UI shows or hides.
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use ts_rs::TS;
 
+use crate::codes::code_enum;
 use crate::error::{CoreError, Invalid};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
-#[serde(rename_all = "snake_case")]
-#[ts(export)]
-pub enum Role {
-    FrontDesk,
-    Nurse,
-    Caregiver,
-    FacilityManager,
-    CityAdmin,
+code_enum! {
+    Role {
+        FrontDesk = "front_desk",
+        Nurse = "nurse",
+        Caregiver = "caregiver",
+        FacilityManager = "facility_manager",
+        CityAdmin = "city_admin",
+    }
 }
 
 impl Role {
-    pub const ALL: [Role; 5] = [Role::FrontDesk, Role::Nurse, Role::Caregiver, Role::FacilityManager, Role::CityAdmin];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Role::FrontDesk => "front_desk",
-            Role::Nurse => "nurse",
-            Role::Caregiver => "caregiver",
-            Role::FacilityManager => "facility_manager",
-            Role::CityAdmin => "city_admin",
-        }
-    }
-
-    pub fn parse(s: &str) -> Result<Role, Invalid> {
-        Role::ALL
-            .into_iter()
-            .find(|r| r.as_str() == s)
-            .ok_or_else(|| Invalid::new("account.role_unknown", "role").with("role", s))
+    /// A role typed by a person (the CLI, an import): unknown is an input error.
+    pub fn from_input(s: &str) -> Result<Role, Invalid> {
+        Role::parse(s).ok_or_else(|| Invalid::new("account.role_unknown", "role").with("role", s))
     }
 }
 
-/// What an account may do. Each service names the action it performs.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Action {
-    /// See a facility's record and its people.
-    ViewFacility,
-    /// Change a facility's record (name, hours, services, classes…).
-    EditFacility,
-    /// Create a new facility in the registry.
-    CreateFacility,
-    /// Create, change or disable accounts.
-    ManageAccounts,
-    /// Read the audit log.
-    ViewAudit,
-    /// Load the demo city and restore a backup: whole-database operations.
-    Administer,
-    /// See when the database was last backed up, and back it up now.
-    BackUp,
-    /// See clients, children and staff of a facility.
-    ViewPeople,
-    /// Register and change clients and children (front desk, nurses, managers).
-    EditPeople,
-    /// Register and change staff records.
-    EditStaff,
-    /// See a full resident ID number; every reveal is audited.
-    RevealId,
-    /// Record a capability assessment.
-    Assess,
-    /// Check people in and out at the door.
-    CheckInOut,
-    /// Decide who may collect a child (guardians, pick-up persons), and so enrol children.
-    ManagePickup,
-    /// Bring back a client recorded as moved or deceased: correcting the record.
-    ReinstateClient,
-    /// Keep the dish library and build and publish the weekly menus.
-    ManageMenus,
-    /// Book and cancel meals, set standing orders, confirm diet warnings.
-    BookMeals,
-    /// Record meals served or delivered, and the food samples kept.
-    ServeMeals,
-    /// Set the city's meal subsidy per category.
-    SetSubsidyRates,
-    /// Write clients' care plans and staff leave.
-    ManageCarePlans,
-    /// Put visits in the week, move and cancel them (the desk books visits too).
-    ScheduleVisits,
-    /// Run the automatic weekly scheduler; make a visit weekly.
-    PlanSchedules,
-    /// Record a visit done, missed or refused (a caregiver only their own).
-    RecordVisits,
-    /// Print a facility's monthly report (the city office also the city's) and its Excel.
-    PrintReports,
+code_enum! {
+    /// What an account may do. Each service names the action it performs; the window is
+    /// sent the list for the signed-in account and offers only those (see `Actor::actions`).
+    Action {
+        /// See a facility's record and its people.
+        ViewFacility = "view_facility",
+        /// Change a facility's record (name, hours, services, classes…).
+        EditFacility = "edit_facility",
+        /// Create a new facility in the registry.
+        CreateFacility = "create_facility",
+        /// Create, change or disable accounts.
+        ManageAccounts = "manage_accounts",
+        /// Read the audit log.
+        ViewAudit = "view_audit",
+        /// Load the demo city and restore a backup: whole-database operations.
+        Administer = "administer",
+        /// See when the database was last backed up, and back it up now.
+        BackUp = "back_up",
+        /// See clients, children and staff of a facility.
+        ViewPeople = "view_people",
+        /// Register and change clients and children (front desk, nurses, managers).
+        EditPeople = "edit_people",
+        /// Register and change staff records.
+        EditStaff = "edit_staff",
+        /// See a full resident ID number; every reveal is audited.
+        RevealId = "reveal_id",
+        /// Record a capability assessment.
+        Assess = "assess",
+        /// Check people in and out at the door.
+        CheckInOut = "check_in_out",
+        /// Decide who may collect a child (guardians, pick-up persons), and so enrol children.
+        ManagePickup = "manage_pickup",
+        /// Bring back a client recorded as moved or deceased: correcting the record.
+        ReinstateClient = "reinstate_client",
+        /// Keep the dish library and build and publish the weekly menus.
+        ManageMenus = "manage_menus",
+        /// Book and cancel meals, set standing orders, confirm diet warnings.
+        BookMeals = "book_meals",
+        /// Record meals served or delivered, and the food samples kept.
+        ServeMeals = "serve_meals",
+        /// Set the city's meal subsidy per category.
+        SetSubsidyRates = "set_subsidy_rates",
+        /// Write clients' care plans and staff leave.
+        ManageCarePlans = "manage_care_plans",
+        /// Put visits in the week, move and cancel them (the desk books visits too).
+        ScheduleVisits = "schedule_visits",
+        /// Run the automatic weekly scheduler; make a visit weekly.
+        PlanSchedules = "plan_schedules",
+        /// Record a visit done, missed or refused (a caregiver only their own).
+        RecordVisits = "record_visits",
+        /// Print a facility's monthly report (the city office also the city's) and its Excel.
+        PrintReports = "print_reports",
+    }
 }
 
 impl Action {
@@ -168,6 +156,12 @@ impl Actor {
         }
     }
 
+    /// Everything this account may do somewhere (the window hides what is not here; the
+    /// core still checks each action and its facility).
+    pub fn actions(&self) -> Vec<Action> {
+        Action::ALL.iter().copied().filter(|a| a.allowed_for(self.role)).collect()
+    }
+
     /// The facility an unscoped query must be limited to; `None` means every facility.
     pub fn facility_scope(&self) -> Option<i64> {
         if self.is_city_wide() {
@@ -214,9 +208,9 @@ mod tests {
 
     #[test]
     fn roles_round_trip_through_their_names() {
-        for r in Role::ALL {
-            assert_eq!(Role::parse(r.as_str()).unwrap(), r);
+        for &r in Role::ALL {
+            assert_eq!(Role::from_input(r.as_str()).unwrap(), r);
         }
-        assert!(Role::parse("janitor").is_err());
+        assert!(Role::from_input("janitor").is_err());
     }
 }

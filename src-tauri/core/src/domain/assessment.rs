@@ -11,6 +11,7 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use super::text;
+use crate::codes::code_enum;
 use crate::error::Invalid;
 
 /// One scored item of the form. Higher scores mean more capable; 0 is always allowed.
@@ -114,27 +115,23 @@ pub const RISK_EVENTS_THRESHOLD: u8 = 2;
 
 pub const MAX_NOTES_CHARS: usize = 500;
 
-/// 能力等级. Ordered from most to least capable, so `a < b` means `a` needs less care.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, TS)]
-#[serde(rename_all = "snake_case")]
-#[ts(export)]
-pub enum CareLevel {
-    /// 0 能力完好
-    Intact = 0,
-    /// 1 轻度失能
-    Mild = 1,
-    /// 2 中度失能
-    Moderate = 2,
-    /// 3 重度失能
-    Severe = 3,
-    /// 4 完全失能
-    Total = 4,
+code_enum! {
+    /// 能力等级. Ordered from most to least capable, so `a < b` means `a` needs less care.
+    CareLevel {
+        /// 0 能力完好
+        Intact = "intact",
+        /// 1 轻度失能
+        Mild = "mild",
+        /// 2 中度失能
+        Moderate = "moderate",
+        /// 3 重度失能
+        Severe = "severe",
+        /// 4 完全失能
+        Total = "total",
+    }
 }
 
 impl CareLevel {
-    pub const ALL: [CareLevel; 5] =
-        [CareLevel::Intact, CareLevel::Mild, CareLevel::Moderate, CareLevel::Severe, CareLevel::Total];
-
     /// The standard's level number, 0–4.
     pub fn as_number(self) -> u8 {
         self as u8
@@ -160,20 +157,6 @@ impl CareLevel {
             CareLevel::Moderate => CareLevel::Severe,
             CareLevel::Severe | CareLevel::Total => CareLevel::Total,
         }
-    }
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            CareLevel::Intact => "intact",
-            CareLevel::Mild => "mild",
-            CareLevel::Moderate => "moderate",
-            CareLevel::Severe => "severe",
-            CareLevel::Total => "total",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<CareLevel> {
-        CareLevel::ALL.into_iter().find(|l| l.as_str() == s)
     }
 }
 

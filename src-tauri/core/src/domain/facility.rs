@@ -6,81 +6,41 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use super::text;
+use crate::codes::code_enum;
 use crate::error::Invalid;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
-#[serde(rename_all = "snake_case")]
-#[ts(export)]
-pub enum FacilityKind {
-    /// 养老服务中心
-    ElderCentre,
-    /// 养老服务站
-    ElderStation,
-    /// 托幼一体化服务机构
-    Childcare,
+code_enum! {
+    FacilityKind {
+        /// 养老服务中心
+        ElderCentre = "elder_centre",
+        /// 养老服务站
+        ElderStation = "elder_station",
+        /// 托幼一体化服务机构
+        Childcare = "childcare",
+    }
 }
 
 impl FacilityKind {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            FacilityKind::ElderCentre => "elder_centre",
-            FacilityKind::ElderStation => "elder_station",
-            FacilityKind::Childcare => "childcare",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<FacilityKind> {
-        [FacilityKind::ElderCentre, FacilityKind::ElderStation, FacilityKind::Childcare]
-            .into_iter()
-            .find(|k| k.as_str() == s)
-    }
-
     pub fn is_elder(self) -> bool {
         self != FacilityKind::Childcare
     }
 }
 
-/// The six services of an elder facility: 医 养 康 护 餐 乐.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
-#[serde(rename_all = "snake_case")]
-#[ts(export)]
-pub enum Service {
-    Medical,
-    DailyCare,
-    Rehabilitation,
-    Nursing,
-    Meals,
-    Recreation,
+code_enum! {
+    /// The six services of an elder facility: 医 养 康 护 餐 乐.
+    Service {
+        Medical = "medical",
+        DailyCare = "daily_care",
+        Rehabilitation = "rehabilitation",
+        Nursing = "nursing",
+        Meals = "meals",
+        Recreation = "recreation",
+    }
 }
 
 impl Service {
-    pub const ALL: [Service; 6] = [
-        Service::Medical,
-        Service::DailyCare,
-        Service::Rehabilitation,
-        Service::Nursing,
-        Service::Meals,
-        Service::Recreation,
-    ];
-
     fn bit(self) -> i64 {
         1 << (self as u8)
-    }
-
-    /// The stored code, as serde writes it.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Service::Medical => "medical",
-            Service::DailyCare => "daily_care",
-            Service::Rehabilitation => "rehabilitation",
-            Service::Nursing => "nursing",
-            Service::Meals => "meals",
-            Service::Recreation => "recreation",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Service> {
-        Service::ALL.into_iter().find(|v| v.as_str() == s)
     }
 
     /// The set as stored in the database: one bit per service.
@@ -89,7 +49,7 @@ impl Service {
     }
 
     pub fn from_bits(bits: i64) -> Vec<Service> {
-        Service::ALL.into_iter().filter(|s| bits & s.bit() != 0).collect()
+        Service::ALL.iter().copied().filter(|s| bits & s.bit() != 0).collect()
     }
 }
 

@@ -17,6 +17,7 @@ use ts_rs::TS;
 
 use super::person::age_on;
 use super::vitals::Level;
+use crate::codes::code_enum;
 
 /// Days within which an uncontrolled reading must be followed up.
 pub const UNCONTROLLED_WITHIN_DAYS: u64 = 14;
@@ -25,32 +26,14 @@ pub const CONTROL_EVERY_MONTHS: u32 = 3;
 /// The age from which the yearly health check is due.
 pub const ANNUAL_CHECK_AGE: u32 = 65;
 
-/// Why a checkup was taken.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
-#[serde(rename_all = "snake_case")]
-#[ts(export)]
-pub enum Purpose {
-    #[default]
-    Routine,
-    FollowUp,
-    Annual,
-}
-
-impl Purpose {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Purpose::Routine => "routine",
-            Purpose::FollowUp => "follow_up",
-            Purpose::Annual => "annual",
-        }
-    }
-
-    pub fn from_db(s: &str) -> Purpose {
-        match s {
-            "follow_up" => Purpose::FollowUp,
-            "annual" => Purpose::Annual,
-            _ => Purpose::Routine,
-        }
+code_enum! {
+    /// Why a checkup was taken.
+    #[derive(Default)]
+    Purpose {
+        #[default]
+        Routine = "routine",
+        FollowUp = "follow_up",
+        Annual = "annual",
     }
 }
 
@@ -110,13 +93,11 @@ pub fn plan(client: &ClientFacts, history: &[PastCheckup], today: NaiveDate) -> 
     let mut out = Vec::new();
     // `recheck_any`: a raised reading is followed up even without the diagnosis (a first
     // raised blood pressure is rechecked on another day, docs/domain.md).
-    let mut follow = |reading: Option<(NaiveDate, Level)>, diagnosed: bool, recheck_any: bool, soon, control| {
-        match reading {
-            Some((day, level)) if uncontrolled(level) && (diagnosed || recheck_any) => out.push(Due {
-                reason: soon,
-                due_on: day + Days::new(UNCONTROLLED_WITHIN_DAYS),
-                last_on: Some(day),
-            }),
+    let mut follow =
+        |reading: Option<(NaiveDate, Level)>, diagnosed: bool, recheck_any: bool, soon, control| match reading {
+            Some((day, level)) if uncontrolled(level) && (diagnosed || recheck_any) => {
+                out.push(Due { reason: soon, due_on: day + Days::new(UNCONTROLLED_WITHIN_DAYS), last_on: Some(day) })
+            }
             _ if !diagnosed => {}
             Some((day, _)) => out.push(Due {
                 reason: control,
@@ -124,8 +105,7 @@ pub fn plan(client: &ClientFacts, history: &[PastCheckup], today: NaiveDate) -> 
                 last_on: Some(day),
             }),
             None => out.push(Due { reason: control, due_on: client.registered_on, last_on: None }),
-        }
-    };
+        };
     follow(latest(|c| c.bp), client.hypertension, true, DueReason::BpUncontrolled, DueReason::HypertensionControl);
     follow(
         latest(|c| c.fasting_glucose),
@@ -191,7 +171,10 @@ mod tests {
     #[test]
     fn a_raised_reading_without_a_diagnosis_is_rechecked_too() {
         let p = plan(&client(false, false), &[annual("2026-06-01"), bp("2026-11-20", Level::Raised)], d(TODAY));
-        assert_eq!(reasons(&p), vec![(DueReason::BpUncontrolled, d("2026-12-04")), (DueReason::AnnualCheck, d("2027-06-01"))]);
+        assert_eq!(
+            reasons(&p),
+            vec![(DueReason::BpUncontrolled, d("2026-12-04")), (DueReason::AnnualCheck, d("2027-06-01"))]
+        );
         // High-normal is watched, not followed up.
         let p = plan(&client(false, false), &[annual("2026-06-01"), bp("2026-11-20", Level::HighNormal)], d(TODAY));
         assert_eq!(reasons(&p), vec![(DueReason::AnnualCheck, d("2027-06-01"))]);
@@ -207,8 +190,7 @@ mod tests {
 
     #[test]
     fn chronic_conditions_are_controlled_four_times_a_year() {
-        let history =
-            [bp("2026-09-30", Level::Normal), glu("2026-08-31", Level::Normal), annual("2026-06-01")];
+        let history = [bp("2026-09-30", Level::Normal), glu("2026-08-31", Level::Normal), annual("2026-06-01")];
         let p = plan(&client(true, true), &history, d(TODAY));
         assert_eq!(
             reasons(&p),

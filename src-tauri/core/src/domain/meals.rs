@@ -10,7 +10,8 @@
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use super::person::{code_enum, DietNeed};
+use super::person::DietNeed;
+use crate::codes::code_enum;
 
 code_enum! {
     /// The common major food allergens (GB 7718-2011's list, which follows Codex).
@@ -228,7 +229,11 @@ mod tests {
     }
 
     fn eater(allergies: &[&str], needs: &[DietNeed], months: Option<u32>) -> EaterFacts {
-        EaterFacts { allergies: allergies.iter().map(|s| s.to_string()).collect(), diet_needs: needs.to_vec(), age_months: months }
+        EaterFacts {
+            allergies: allergies.iter().map(|s| s.to_string()).collect(),
+            diet_needs: needs.to_vec(),
+            age_months: months,
+        }
     }
 
     #[test]
@@ -263,7 +268,8 @@ mod tests {
 
     #[test]
     fn an_unlisted_allergy_is_looked_for_in_the_words() {
-        let mango = DishFacts { name: "芒果布丁".into(), ingredients: "芒果、吉利丁".into(), ..Default::default() };
+        let mango =
+            DishFacts { name: "芒果布丁".into(), ingredients: "芒果、吉利丁".into(), ..Default::default() };
         assert_eq!(clashes(&eater(&["芒果"], &[], Some(30)), &mango), vec![Clash::Allergy { allergy: "芒果".into() }]);
         // A drug allergy never matches a dish.
         assert!(clashes(&eater(&["青霉素"], &[], None), &mango).is_empty());

@@ -13,6 +13,7 @@ use ts_rs::TS;
 use super::facility::{days_to_bits, time_of_day};
 use super::resident_id::{ResidentId, Sex};
 use super::text;
+use crate::codes::code_enum;
 use crate::error::Invalid;
 
 const MAX_NAME: usize = 60;
@@ -22,44 +23,6 @@ const MAX_CONTACTS: usize = 6;
 pub const CLIENT_MIN_AGE: u32 = 60;
 /// Integrated childcare units take children up to school age; 7 leaves room for late starters.
 pub const CHILD_MAX_AGE_AT_ENROLMENT: u32 = 7;
-
-/// An enum stored and sent as a code (`"low_salt"`): the code list, `as_str`, `parse`, and a
-/// row reader that refuses a code the app never writes. Outer attributes (docs, an extra
-/// `#[derive(Default)]`) and variant attributes (`#[default]`) pass through.
-macro_rules! code_enum {
-    ($(#[$meta:meta])* $name:ident { $($(#[$vmeta:meta])* $variant:ident = $code:literal),+ $(,)? }) => {
-        $(#[$meta])*
-        #[derive(
-            Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash,
-            ::serde::Serialize, ::serde::Deserialize, ::ts_rs::TS
-        )]
-        #[ts(export)]
-        pub enum $name { $($(#[$vmeta])* #[serde(rename = $code)] $variant),+ }
-
-        impl $name {
-            pub const ALL: &'static [$name] = &[$($name::$variant),+];
-
-            pub fn as_str(self) -> &'static str {
-                match self { $($name::$variant => $code),+ }
-            }
-
-            pub fn parse(s: &str) -> Option<$name> {
-                $name::ALL.iter().copied().find(|v| v.as_str() == s)
-            }
-
-            /// Reads the code in `column`; a code the app never writes (a hand edit, a newer
-            /// app) is a column error, not a panic.
-            #[allow(dead_code)]
-            pub(crate) fn from_row(r: &::rusqlite::Row, column: &str) -> ::rusqlite::Result<$name> {
-                $name::parse(&r.get::<_, String>(column)?).ok_or_else(|| {
-                    ::rusqlite::Error::InvalidColumnType(0, column.into(), ::rusqlite::types::Type::Text)
-                })
-            }
-        }
-    };
-}
-/// For other domain modules' code lists (meals' allergens, …).
-pub(crate) use code_enum;
 
 code_enum! {
     /// The three kinds of people in the registry.

@@ -20,7 +20,8 @@ use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use super::person::{code_enum, Skill, StaffJob};
+use super::person::{Skill, StaffJob};
+use crate::codes::code_enum;
 use crate::error::Invalid;
 
 /// Metres walked a minute: 4.8 km/h.

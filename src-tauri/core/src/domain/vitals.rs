@@ -9,31 +9,19 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use super::resident_id::Sex;
+use crate::codes::code_enum;
 use crate::error::Invalid;
 
-/// How a value reads, mildest first.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, TS)]
-#[serde(rename_all = "snake_case")]
-#[ts(export)]
-pub enum Level {
-    Normal,
-    /// Blood pressure 120–139 / 80–89 (正常高值): watch, not yet raised.
-    HighNormal,
-    /// Outside the normal range: recheck, follow up.
-    Raised,
-    /// Refer now: on the facility's alert list at once.
-    Urgent,
-}
-
-impl Level {
-    /// As stored (the serde name).
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Level::Normal => "normal",
-            Level::HighNormal => "high_normal",
-            Level::Raised => "raised",
-            Level::Urgent => "urgent",
-        }
+code_enum! {
+    /// How a value reads, mildest first.
+    Level {
+        Normal = "normal",
+        /// Blood pressure 120–139 / 80–89 (正常高值): watch, not yet raised.
+        HighNormal = "high_normal",
+        /// Outside the normal range: recheck, follow up.
+        Raised = "raised",
+        /// Refer now: on the facility's alert list at once.
+        Urgent = "urgent",
     }
 }
 

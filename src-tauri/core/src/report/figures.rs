@@ -285,11 +285,10 @@ fn places(c: &Connection, facility: Option<i64>) -> Result<Vec<FacilityPlace>> {
          ORDER BY d.id, lc.id, f.kind = 'childcare', f.kind, f.name, f.id",
     )?;
     let rows = stmt.query_map([facility], |r| {
-        let kind: String = r.get(2)?;
         Ok(FacilityPlace {
             id: r.get(0)?,
             name: r.get(1)?,
-            kind: FacilityKind::parse(&kind).unwrap_or(FacilityKind::ElderStation),
+            kind: r.get(2)?,
             circle_id: r.get(3)?,
             circle: r.get(4)?,
             district_id: r.get(5)?,

@@ -102,7 +102,7 @@ pub fn build(
             let exists: bool =
                 c.query_row("SELECT EXISTS (SELECT 1 FROM facilities WHERE id = ?1)", [f], |r| r.get(0))?;
             if !exists {
-                return Err(CoreError::NotFound { entity: "facility", id: f.to_string() });
+                return Err(CoreError::NotFound { entity: AuditEntity::Facility, id: f.to_string() });
             }
         }
         figures::gather(c, facility_id, month, today, &mut |done, total| {
@@ -127,7 +127,7 @@ pub fn file_title(db: &Db, facility_id: Option<i64>, month: Month, locale: Local
             c.query_row("SELECT name FROM facilities WHERE id = ?1", [f], |r| r.get::<_, String>(0)).map_err(
                 |e| match e {
                     rusqlite::Error::QueryReturnedNoRows => {
-                        CoreError::NotFound { entity: "facility", id: f.to_string() }
+                        CoreError::NotFound { entity: AuditEntity::Facility, id: f.to_string() }
                     }
                     e => e.into(),
                 },

@@ -8,11 +8,7 @@ use super::document::{Block, Cell, Chart, Document, RowKind, Table};
 use crate::error::{CoreError, Result};
 
 fn header() -> Format {
-    Format::new()
-        .set_bold()
-        .set_background_color(Color::RGB(0xE3F0EA))
-        .set_align(FormatAlign::Center)
-        .set_text_wrap()
+    Format::new().set_bold().set_background_color(Color::RGB(0xE3F0EA)).set_align(FormatAlign::Center).set_text_wrap()
 }
 
 fn formats(kind: RowKind) -> (Format, Format, Format) {

@@ -2,31 +2,13 @@
 //! a validation error names (so an error lands in the right column), whether it must be
 //! filled, and the hint the template shows under it.
 
-use serde::{Deserialize, Serialize};
-use ts_rs::TS;
+use crate::codes::code_enum;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
-#[serde(rename_all = "snake_case")]
-#[ts(export)]
-pub enum RosterKind {
-    Clients,
-    Children,
-    Staff,
+code_enum! {
+    RosterKind { Clients = "clients", Children = "children", Staff = "staff" }
 }
 
 impl RosterKind {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            RosterKind::Clients => "clients",
-            RosterKind::Children => "children",
-            RosterKind::Staff => "staff",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<RosterKind> {
-        [RosterKind::Clients, RosterKind::Children, RosterKind::Staff].into_iter().find(|k| k.as_str() == s)
-    }
-
     /// The sheet and file name the template and exports use.
     pub fn title(self) -> &'static str {
         match self {

@@ -18,7 +18,7 @@ use crate::domain::person::{ChronicCondition, ClientStatus, DietNeed, LivingSitu
 use crate::domain::resident_id::{mask, Sex};
 use crate::error::{CoreError, Result};
 use crate::services::audit::{AuditAction, Entry};
-use crate::services::people::parse_list;
+use crate::store::read;
 use crate::store::Db;
 
 fn xlsx_error(e: XlsxError) -> CoreError {
@@ -175,12 +175,16 @@ pub struct ExportReport {
     pub rows: usize,
 }
 
-fn labels<T: PartialEq + Copy + for<'de> serde::Deserialize<'de>>(raw: &str, table: &[(T, &'static str)]) -> String {
-    parse_list::<T>(raw).into_iter().map(|v| vocab::label(table, v)).collect::<Vec<_>>().join("、")
+fn labels<T: PartialEq + Copy + serde::de::DeserializeOwned>(
+    r: &Row,
+    column: &str,
+    table: &[(T, &'static str)],
+) -> rusqlite::Result<String> {
+    Ok(read::json::<Vec<T>, _>(r, column)?.into_iter().map(|v| vocab::label(table, v)).collect::<Vec<_>>().join("、"))
 }
 
-fn plain_list(raw: &str) -> String {
-    parse_list::<String>(raw).join("、")
+fn plain_list(r: &Row, column: &str) -> rusqlite::Result<String> {
+    Ok(read::json::<Vec<String>, _>(r, column)?.join("、"))
 }
 
 fn sex_label(code: &str) -> &'static str {
@@ -195,7 +199,7 @@ fn id_cell(r: &Row, full: bool) -> rusqlite::Result<String> {
 }
 
 fn client_row(r: &Row, full_ids: bool) -> rusqlite::Result<Vec<String>> {
-    let living = LivingSituation::parse(&r.get::<_, String>("living_situation")?).unwrap_or(LivingSituation::Unknown);
+    let living = r.get::<_, LivingSituation>("living_situation")?;
     Ok(vec![
         r.get("name")?,
         id_cell(r, full_ids)?,
@@ -207,9 +211,9 @@ fn client_row(r: &Row, full_ids: bool) -> rusqlite::Result<Vec<String>> {
         r.get("community_name")?,
         r.get::<_, Option<String>>("address")?.unwrap_or_default(),
         vocab::label(vocab::LIVING, living).to_string(),
-        labels::<ChronicCondition>(&r.get::<_, String>("chronic_conditions")?, vocab::CONDITIONS),
-        labels::<DietNeed>(&r.get::<_, String>("diet_needs")?, vocab::DIETS),
-        plain_list(&r.get::<_, String>("allergies")?),
+        labels::<ChronicCondition>(r, "chronic_conditions", vocab::CONDITIONS)?,
+        labels::<DietNeed>(r, "diet_needs", vocab::DIETS)?,
+        plain_list(r, "allergies")?,
         r.get::<_, Option<String>>("contact_name")?.unwrap_or_default(),
         r.get::<_, Option<String>>("contact_relation")?.unwrap_or_default(),
         r.get::<_, Option<String>>("contact_phone")?.unwrap_or_default(),
@@ -233,8 +237,8 @@ fn child_row(r: &Row, full_ids: bool) -> rusqlite::Result<Vec<String>> {
         get("class_name")?,
         r.get("enrolled_on")?,
         get("left_on")?,
-        plain_list(&r.get::<_, String>("allergies")?),
-        labels::<DietNeed>(&r.get::<_, String>("diet_needs")?, vocab::DIETS),
+        plain_list(r, "allergies")?,
+        labels::<DietNeed>(r, "diet_needs", vocab::DIETS)?,
         get("g_name")?,
         get("g_relation")?,
         get("g_phone")?,
@@ -258,7 +262,7 @@ fn staff_row(r: &Row, full_ids: bool) -> rusqlite::Result<Vec<String>> {
         StaffJob::parse(&r.get::<_, String>("job")?).map_or("", |j| vocab::label(vocab::JOBS, j)).to_string(),
         r.get("facility_name")?,
         r.get::<_, Option<String>>("phone")?.unwrap_or_default(),
-        labels::<Skill>(&r.get::<_, String>("skills")?, vocab::SKILLS),
+        labels::<Skill>(r, "skills", vocab::SKILLS)?,
         r.get("work_starts")?,
         r.get("work_ends")?,
         days.join("、"),

@@ -22,6 +22,27 @@ pub const MAX_FAILED_ATTEMPTS: i64 = 5;
 pub const LOCK_MINUTES: i64 = 5;
 pub const MIN_PASSWORD_CHARS: usize = 8;
 
+/// The signed-in account as the window sees it: who it is, what it may do, and which roles
+/// it may give a new account. The window shows and hides by these lists instead of keeping
+/// its own copy of the role rules; the core checks every action again.
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct Session {
+    #[serde(flatten)]
+    #[ts(flatten)]
+    pub actor: Actor,
+    pub actions: Vec<Action>,
+    pub assignable_roles: Vec<Role>,
+}
+
+impl Session {
+    pub fn of(actor: Actor) -> Session {
+        let actions = actor.actions();
+        let assignable_roles = Role::ALL.iter().copied().filter(|&r| may_grant_somewhere(&actor, r)).collect();
+        Session { actor, actions, assignable_roles }
+    }
+}
+
 #[derive(Debug, Clone, Serialize, Deserialize, TS)]
 #[ts(export)]
 pub struct NewAccount {
@@ -54,13 +75,11 @@ pub struct AccountSummary {
 
 impl AccountSummary {
     fn from_row(r: &Row) -> rusqlite::Result<Self> {
-        let role: String = r.get("role")?;
         Ok(AccountSummary {
             id: r.get("id")?,
             username: r.get("username")?,
             display_name: r.get("display_name")?,
-            role: Role::parse(&role)
-                .map_err(|e| rusqlite::Error::InvalidColumnType(0, e.code.into(), rusqlite::types::Type::Text))?,
+            role: r.get("role")?,
             facility_id: r.get("facility_id")?,
             facility_name: r.get("facility_name")?,
             active: r.get("active")?,
@@ -167,13 +186,12 @@ fn find_for_sign_in(c: &Connection, username: &str) -> Result<Option<StoredAccou
          FROM accounts WHERE username = ?1",
     )?
     .query_row([username], |r| {
-        let role: String = r.get("role")?;
         Ok(StoredAccount {
             actor: Actor {
                 account_id: r.get("id")?,
                 username: r.get("username")?,
                 display_name: r.get("display_name")?,
-                role: Role::parse(&role).unwrap_or(Role::FrontDesk),
+                role: r.get("role")?,
                 facility_id: r.get("facility_id")?,
             },
             hash: r.get("password_hash")?,
@@ -278,6 +296,12 @@ pub fn unlock(db: &Db, actor: &Actor, id: i64) -> Result<AccountSummary> {
     })
 }
 
+/// Whether the actor may give `role` to an account of some facility (their own, for a
+/// facility manager).
+fn may_grant_somewhere(actor: &Actor, role: Role) -> bool {
+    actor.require(Action::ManageAccounts).is_ok() && may_grant(actor, role, actor.facility_id)
+}
+
 /// Which roles an actor may give: the city administrator any; a facility manager the
 /// front-line roles of their own facility.
 fn may_grant(actor: &Actor, role: Role, facility_id: Option<i64>) -> bool {
@@ -346,7 +370,7 @@ fn get_summary(c: &Connection, id: i64) -> Result<AccountSummary> {
     )?
     .query_row([id], AccountSummary::from_row)
     .optional()?
-    .ok_or(CoreError::NotFound { entity: "account", id: id.to_string() })
+    .ok_or(CoreError::NotFound { entity: AuditEntity::Account, id: id.to_string() })
 }
 
 pub fn list_accounts(db: &Db, actor: &Actor) -> Result<Vec<AccountSummary>> {
@@ -468,6 +492,39 @@ pub fn change_own_password(db: &Db, actor: &Actor, old: &str, new: &str) -> Resu
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_window_is_told_what_each_role_may_do_and_which_roles_it_may_give() {
+        let session = |role, facility_id| {
+            Session::of(Actor { account_id: 1, username: "u".into(), display_name: "u".into(), role, facility_id })
+        };
+        let desk = session(Role::FrontDesk, Some(3));
+        assert!(desk.actions.contains(&Action::CheckInOut) && desk.actions.contains(&Action::BookMeals));
+        assert!(!desk.actions.contains(&Action::ManageAccounts) && !desk.actions.contains(&Action::RevealId));
+        assert!(desk.assignable_roles.is_empty());
+
+        let manager = session(Role::FacilityManager, Some(3));
+        assert_eq!(manager.assignable_roles, vec![Role::FrontDesk, Role::Nurse, Role::Caregiver]);
+        assert!(manager.actions.contains(&Action::PrintReports) && !manager.actions.contains(&Action::Administer));
+
+        let city = session(Role::CityAdmin, None);
+        assert_eq!(city.actions, Action::ALL.to_vec());
+        assert_eq!(city.assignable_roles, Role::ALL.to_vec());
+
+        // What the window receives: the account's own fields beside the two lists.
+        let json = serde_json::to_value(&desk).unwrap();
+        assert_eq!(json["role"], "front_desk");
+        assert_eq!(json["facility_id"], 3);
+        assert!(json["actions"].as_array().unwrap().contains(&serde_json::json!("check_in_out")));
+        // Every action the core checks is one the list can hold, for every role.
+        for &role in Role::ALL {
+            let s = session(role, Some(3));
+            for &a in Action::ALL {
+                let scoped = s.actor.require(a).is_ok();
+                assert_eq!(s.actions.contains(&a), scoped, "{role} {a}");
+            }
+        }
+    }
 
     #[test]
     fn hashes_are_salted_and_verify() {

@@ -149,10 +149,8 @@ pub fn agenda(db: &Db, actor: &Actor, facility_id: Option<i64>, today: NaiveDate
 }
 
 fn facility_day(c: &Connection, actor: &Actor, facility_id: i64, today: NaiveDate) -> Result<FacilityDay> {
-    let (name, kind): (String, String) =
+    let (name, kind): (String, FacilityKind) =
         c.query_row("SELECT name, kind FROM facilities WHERE id = ?1", [facility_id], |r| Ok((r.get(0)?, r.get(1)?)))?;
-    let kind = FacilityKind::parse(&kind)
-        .ok_or_else(|| rusqlite::Error::InvalidColumnType(1, "kind".into(), rusqlite::types::Type::Text))?;
     let month = gather(c, Some(facility_id), Month::of(today), today, &mut |_, _| {})?;
     let figures = month.into_iter().next().map(|m| m.figures);
     let (on_roll, overdue, samples_missing) = match &figures {
@@ -279,11 +277,11 @@ fn city_day(c: &Connection, today: NaiveDate) -> Result<CityDay> {
          FROM facilities f JOIN communities co ON co.id = f.community_id JOIN living_circles lc ON lc.id = co.circle_id
          ORDER BY f.id",
     )?;
-    let rows: Vec<(i64, String, i64, String, u32)> = elder
+    let rows: Vec<(i64, FacilityKind, i64, String, u32)> = elder
         .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))?
         .collect::<rusqlite::Result<_>>()?;
     for (facility_id, kind, circle_id, circle_name, alerts) in rows {
-        if !FacilityKind::parse(&kind).is_some_and(FacilityKind::is_elder) {
+        if !kind.is_elder() {
             continue;
         }
         // Overdue as the nurse's list counts it: past its day, as of today.

@@ -7,8 +7,9 @@ use serde::Serialize;
 use serde_json::Value;
 use ts_rs::TS;
 
+use crate::codes::code_enum;
 use crate::domain::account::{Action, Actor};
-use crate::domain::person::{code_enum, PersonKind};
+use crate::domain::person::PersonKind;
 use crate::error::Result;
 use crate::roster::RosterKind;
 use crate::store::{Db, Tx};
@@ -73,6 +74,7 @@ code_enum! {
         Alert = "alert",
         AllergyList = "allergy_list",
         Assessment = "assessment",
+        Backup = "backup",
         Board = "board",
         Booking = "booking",
         Checkup = "checkup",

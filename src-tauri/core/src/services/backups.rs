@@ -109,7 +109,7 @@ pub fn restore_listed(db: &Db, actor: &Actor, file_name: &str) -> Result<Restore
     let listed = backup::list(&db.backup_folder())?
         .into_iter()
         .find(|b| b.file_name == file_name)
-        .ok_or_else(|| CoreError::NotFound { entity: "backup", id: file_name.to_string() })?;
+        .ok_or_else(|| CoreError::NotFound { entity: AuditEntity::Backup, id: file_name.to_string() })?;
     restore(db, actor, Path::new(&listed.path))
 }
 

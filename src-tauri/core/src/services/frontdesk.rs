@@ -94,7 +94,7 @@ fn admissible(c: &Connection, kind: PersonKind, id: i64, day: NaiveDate) -> Resu
                 .prepare_cached("SELECT facility_id, status FROM clients WHERE id = ?1")?
                 .query_row([id], |r| Ok((r.get(0)?, r.get(1)?)))
                 .optional()?
-                .ok_or(CoreError::NotFound { entity: "client", id: id.to_string() })?;
+                .ok_or(CoreError::NotFound { entity: AuditEntity::Client, id: id.to_string() })?;
             if status != ClientStatus::Active.as_str() {
                 return Err(Invalid::new("frontdesk.client_not_active", "person_id").with("status", status).into());
             }
@@ -105,7 +105,7 @@ fn admissible(c: &Connection, kind: PersonKind, id: i64, day: NaiveDate) -> Resu
                 .prepare_cached("SELECT facility_id, left_on FROM children WHERE id = ?1")?
                 .query_row([id], |r| Ok((r.get(0)?, r.get(1)?)))
                 .optional()?
-                .ok_or(CoreError::NotFound { entity: "child", id: id.to_string() })?;
+                .ok_or(CoreError::NotFound { entity: AuditEntity::Child, id: id.to_string() })?;
             // The leaving date is the child's last day: from the day after, no check-in.
             if left_on.is_some_and(|l| l.as_str() < day.to_string().as_str()) {
                 return Err(Invalid::new("frontdesk.child_left", "person_id").into());

@@ -111,7 +111,7 @@ impl Checkup {
             id: r.get("id")?,
             client_id: r.get("client_id")?,
             taken_at: r.get("taken_at")?,
-            purpose: Purpose::from_db(&r.get::<_, String>("purpose")?),
+            purpose: r.get("purpose")?,
             recorded_by: r.get("recorded_by")?,
             recorded_by_name: r.get("recorded_by_name")?,
             vitals: VitalsInput {
@@ -213,7 +213,7 @@ fn checkup_by_id(c: &Connection, checkup_id: i64) -> Result<Checkup> {
         .prepare_cached("SELECT * FROM checkups WHERE id = ?1")?
         .query_row([checkup_id], Checkup::from_row)
         .optional()?
-        .ok_or(CoreError::NotFound { entity: "checkup", id: checkup_id.to_string() })?;
+        .ok_or(CoreError::NotFound { entity: AuditEntity::Checkup, id: checkup_id.to_string() })?;
     checkup.alerts = c
         .prepare_cached("SELECT * FROM alerts WHERE checkup_id = ?1 ORDER BY id")?
         .query_map([checkup_id], CheckupAlert::from_row)?
@@ -436,7 +436,7 @@ pub fn handle_alert(db: &Db, actor: &Actor, alert_id: i64, note: &str, now: Date
             })
             .map_err(|e| match e {
                 rusqlite::Error::QueryReturnedNoRows => {
-                    CoreError::NotFound { entity: "alert", id: alert_id.to_string() }
+                    CoreError::NotFound { entity: AuditEntity::Alert, id: alert_id.to_string() }
                 }
                 other => other.into(),
             })?;
@@ -518,7 +518,7 @@ impl FollowUpBook {
             let level_of = |m: Measure| findings.iter().find(|f| f.measure == m).map(|f| f.level);
             history.entry(client_id).or_default().push(PastCheckup {
                 day,
-                purpose: Purpose::from_db(&r.get::<_, String>(2)?),
+                purpose: r.get(2)?,
                 bp: level_of(Measure::BloodPressure),
                 fasting_glucose: level_of(Measure::GlucoseFasting),
             });

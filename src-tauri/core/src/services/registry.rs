@@ -2,7 +2,7 @@
 //! browsing, reading and editing, scoped to what the acting account may see.
 
 use chrono::{Days, NaiveDate, NaiveTime};
-use rusqlite::{params, Connection, OptionalExtension, Row};
+use rusqlite::{params, Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
@@ -86,12 +86,6 @@ pub struct FacilityFilter {
     pub circle_id: Option<i64>,
     pub community_id: Option<i64>,
     pub kind: Option<FacilityKind>,
-}
-
-fn kind_from_row(r: &Row, column: &str) -> rusqlite::Result<FacilityKind> {
-    let s: String = r.get(column)?;
-    FacilityKind::parse(&s)
-        .ok_or_else(|| rusqlite::Error::InvalidColumnType(0, column.into(), rusqlite::types::Type::Text))
 }
 
 /// The city's structure and who is on its rolls today, counted as the monthly report counts
@@ -189,7 +183,7 @@ pub fn list_facilities(db: &Db, actor: &Actor, filter: &FacilityFilter) -> Resul
             |r| {
                 Ok(FacilitySummary {
                     id: r.get("id")?,
-                    kind: kind_from_row(r, "kind")?,
+                    kind: r.get("kind")?,
                     name: r.get("name")?,
                     district_name: r.get("district_name")?,
                     circle_id: r.get("circle_id")?,
@@ -219,7 +213,7 @@ fn load_facility(c: &Connection, id: i64) -> Result<Facility> {
         .query_row([id], |r| {
             Ok(Facility {
                 id: r.get("id")?,
-                kind: kind_from_row(r, "kind")?,
+                kind: r.get("kind")?,
                 name: r.get("name")?,
                 district_id: r.get("district_id")?,
                 district_name: r.get("district_name")?,
@@ -242,7 +236,7 @@ fn load_facility(c: &Connection, id: i64) -> Result<Facility> {
             })
         })
         .optional()?
-        .ok_or(CoreError::NotFound { entity: "facility", id: id.to_string() })?;
+        .ok_or(CoreError::NotFound { entity: AuditEntity::Facility, id: id.to_string() })?;
     facility.classes = c
         .prepare_cached("SELECT id, name FROM child_classes WHERE facility_id = ?1 ORDER BY id")?
         .query_map([id], |r| Ok(ChildClass { id: r.get(0)?, name: r.get(1)? }))?

@@ -3,6 +3,7 @@
 
 pub mod backup;
 mod db;
+pub mod read;
 pub mod schema;
 
 pub use db::{Db, Tx};

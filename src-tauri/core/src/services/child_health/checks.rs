@@ -10,8 +10,9 @@ use ts_rs::TS;
 
 use super::{bad_column, date_of};
 use crate::clock::local_day;
+use crate::codes::code_enum;
 use crate::domain::account::{Action, Actor};
-use crate::domain::person::{code_enum, months_between, PersonKind};
+use crate::domain::person::{months_between, PersonKind};
 use crate::domain::resident_id::Sex;
 use crate::domain::text;
 use crate::error::{CoreError, Invalid, Result};
@@ -461,7 +462,7 @@ fn check_by_id(c: &Connection, check_id: i64) -> Result<MorningCheck> {
     c.prepare_cached("SELECT * FROM child_checks WHERE id = ?1")?
         .query_row([check_id], MorningCheck::from_row)
         .optional()?
-        .ok_or(CoreError::NotFound { entity: "child_check", id: check_id.to_string() })
+        .ok_or(CoreError::NotFound { entity: AuditEntity::ChildCheck, id: check_id.to_string() })
 }
 
 /// Records that the guardian of a checked child has been told (say, of a child kept under

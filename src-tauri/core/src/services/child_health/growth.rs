@@ -7,14 +7,16 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use super::date_of;
+use crate::codes::code_enum;
 use crate::domain::account::{Action, Actor};
 use crate::domain::growth::{self, GrowthClass, GrowthInput, Indicator, ZScore};
-use crate::domain::person::{code_enum, months_between, parse_date, PersonKind};
+use crate::domain::person::{months_between, parse_date, PersonKind};
 use crate::domain::resident_id::Sex;
 use crate::domain::text;
 use crate::error::{Invalid, Result};
 use crate::services::audit::{audited_read, AuditAction, AuditEntity, Entry};
-use crate::services::people::{facility_of, parse_list};
+use crate::services::people::facility_of;
+use crate::store::read;
 use crate::store::Db;
 
 code_enum! {
@@ -75,7 +77,7 @@ impl GrowthMeasurement {
         let age_days: u32 = r.get("age_days")?;
         let birth = measured_on - Days::new(u64::from(age_days));
         // Scores from a newer app that this one cannot read are left out, not an error.
-        let zscores = parse_list::<StoredZScore>(&r.get::<_, String>("zscores_json")?)
+        let zscores = read::json::<Vec<StoredZScore>, _>(r, "zscores_json")?
             .into_iter()
             .map(|s| ZScore { indicator: s.indicator, z: s.z, class: s.class, code: s.code })
             .collect();

@@ -167,7 +167,7 @@ fn order_by_id(c: &Connection, id: i64) -> Result<MedicineOrder> {
     c.prepare_cached("SELECT * FROM child_medicines WHERE id = ?1")?
         .query_row([id], MedicineOrder::from_row)
         .optional()?
-        .ok_or(CoreError::NotFound { entity: "child_medicine", id: id.to_string() })
+        .ok_or(CoreError::NotFound { entity: AuditEntity::ChildMedicine, id: id.to_string() })
 }
 
 /// Logs medicine a guardian brought for a child, with the guardian who signed for it.

@@ -45,14 +45,13 @@ pub use checks::{
     ClassSheetRow, MorningCheck, MorningCheckInput, FEVER_FROM_C, TEMPERATURE_RANGE_C,
 };
 pub(crate) use due::growth_due_in;
-pub(crate) use medicine::medicines_in;
 pub use due::{growth_due, next_exam, DueCheck, ExamDueReason, ExamFacts, AWAY_MONTHS_FOR_REEXAM, DUE_HORIZON_DAYS};
 pub use growth::{growth_history, record_growth, GrowthMeasurement, GrowthMeasurementInput, GrowthPurpose};
+pub(crate) use medicine::medicines_in;
 pub use medicine::{
     add_medicine, give_dose, medicines_for_day, DoseInput, MedicineDay, MedicineDose, MedicineInput, MedicineOrder,
     MEDICINE_MAX_DAYS,
 };
-
 
 fn date_of(r: &Row, column: &str) -> rusqlite::Result<NaiveDate> {
     let raw: String = r.get(column)?;

@@ -40,13 +40,15 @@ use ts_rs::TS;
 
 use super::{client_eater, dish_facts, meal_dishes, subsidy};
 use crate::clock::{local_day, local_offset};
+use crate::codes::code_enum;
 use crate::domain::account::{Action, Actor};
 use crate::domain::meals::{clashes, variant, Clash, DishFacts, EaterFacts, Meal, MealMode};
-use crate::domain::person::{code_enum, ClientStatus, DietNeed, PersonKind};
+use crate::domain::person::{ClientStatus, DietNeed, PersonKind};
 use crate::domain::text;
 use crate::error::{CoreError, Invalid, Result};
 use crate::services::audit::{audited_read, AuditAction, AuditEntity, Entry};
 use crate::services::people::facility_of;
+use crate::store::read;
 use crate::store::{utc_stamp, Db};
 
 /// The most days one request may book (a month and a bit): a longer run is a standing order.
@@ -164,18 +166,15 @@ pub enum ServeOutcome {
 
 impl Booking {
     fn from_row(r: &Row) -> rusqlite::Result<Booking> {
-        let bad = |col: &str| {
-            rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, format!("bad {col}").into())
-        };
         Ok(Booking {
             id: r.get("id")?,
             client_id: r.get("client_id")?,
             client_name: r.get("client_name")?,
             facility_id: r.get("facility_id")?,
-            day: r.get::<_, String>("day")?.parse().map_err(|_| bad("day"))?,
-            meal: Meal::parse(&r.get::<_, String>("meal")?).ok_or_else(|| bad("meal"))?,
-            mode: MealMode::parse(&r.get::<_, String>("mode")?).ok_or_else(|| bad("mode"))?,
-            status: BookingStatus::parse(&r.get::<_, String>("status")?).ok_or_else(|| bad("status"))?,
+            day: read::day(r, "day")?,
+            meal: r.get::<_, Meal>("meal")?,
+            mode: r.get::<_, MealMode>("mode")?,
+            status: r.get::<_, BookingStatus>("status")?,
             standing_order_id: r.get("standing_order_id")?,
             diet_confirmed_by: r.get("diet_confirmed_by")?,
             diet_confirmed_at: r.get("diet_confirmed_at")?,
@@ -201,7 +200,7 @@ pub(crate) fn load_booking(c: &Connection, id: i64) -> Result<Booking> {
         .prepare_cached(&format!("{BOOKING_SELECT} WHERE b.id = ?1"))?
         .query_row([id], Booking::from_row)
         .optional()?
-        .ok_or(CoreError::NotFound { entity: "booking", id: id.to_string() })?;
+        .ok_or(CoreError::NotFound { entity: AuditEntity::Booking, id: id.to_string() })?;
     booking.substitutions = substitutions_of(c, id)?;
     Ok(booking)
 }

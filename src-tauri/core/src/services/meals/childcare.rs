@@ -162,7 +162,7 @@ fn sample_by_id(c: &Connection, id: i64) -> Result<FoodSample> {
     c.prepare_cached(&format!("{SAMPLE_SELECT} WHERE s.id = ?1"))?
         .query_row([id], FoodSample::from_row)
         .optional()?
-        .ok_or(CoreError::NotFound { entity: "food_sample", id: id.to_string() })
+        .ok_or(CoreError::NotFound { entity: AuditEntity::FoodSample, id: id.to_string() })
 }
 
 pub(crate) fn build_allergy_list(c: &Connection, facility_id: i64, day: NaiveDate) -> Result<AllergyList> {
@@ -188,8 +188,7 @@ pub(crate) fn build_allergy_list(c: &Connection, facility_id: i64, day: NaiveDat
              ORDER BY cc.name IS NULL, cc.name, ch.name_key, ch.id",
         )?
         .query_map(params![facility_id, day.to_string()], |r| {
-            let (allergies, diets, birth): (String, String, String) = (r.get(3)?, r.get(4)?, r.get(5)?);
-            let eater = child_eater_facts(&allergies, &diets, &birth, day);
+            let eater = child_eater_facts(r, (3, 4, 5), day)?;
             Ok((r.get(0)?, r.get(1)?, r.get(2)?, eater))
         })?
         .collect::<rusqlite::Result<_>>()?;

@@ -25,7 +25,7 @@ use crate::domain::person::DietNeed;
 use crate::domain::text;
 use crate::error::{CoreError, Invalid, Result};
 use crate::services::audit::{AuditAction, AuditEntity, Entry};
-use crate::services::people::parse_list;
+use crate::store::read;
 use crate::store::Db;
 
 pub const DISH_NAME_MAX: usize = 40;
@@ -79,7 +79,7 @@ pub struct Dish {
 impl Dish {
     pub(crate) fn from_row(r: &Row) -> rusqlite::Result<Dish> {
         let ingredients: String = r.get("ingredients")?;
-        let allergens: Vec<Allergen> = parse_list(&r.get::<_, String>("allergens")?);
+        let allergens: Vec<Allergen> = read::json(r, "allergens")?;
         let name: String = r.get("name")?;
         let unlisted_allergens =
             allergens_named(&format!("{name} {ingredients}")).into_iter().filter(|a| !allergens.contains(a)).collect();
@@ -89,7 +89,7 @@ impl Dish {
             name,
             ingredients,
             allergens,
-            suits: parse_list(&r.get::<_, String>("suits")?),
+            suits: read::json(r, "suits")?,
             added_salt: r.get("added_salt")?,
             added_sugar: r.get("added_sugar")?,
             portion: r.get("portion")?,
@@ -153,7 +153,7 @@ pub(crate) fn dish_by_id(c: &Connection, id: i64) -> Result<Dish> {
     c.prepare_cached("SELECT * FROM dishes WHERE id = ?1")?
         .query_row([id], Dish::from_row)
         .optional()?
-        .ok_or(CoreError::NotFound { entity: "dish", id: id.to_string() })
+        .ok_or(CoreError::NotFound { entity: AuditEntity::Dish, id: id.to_string() })
 }
 
 /// Refuses a name another dish of the facility already has.
@@ -173,7 +173,7 @@ fn facility_exists(c: &Connection, facility_id: i64) -> Result<()> {
         .prepare_cached("SELECT id FROM facilities WHERE id = ?1")?
         .query_row([facility_id], |r| r.get(0))
         .optional()?;
-    found.map(|_| ()).ok_or(CoreError::NotFound { entity: "facility", id: facility_id.to_string() })
+    found.map(|_| ()).ok_or(CoreError::NotFound { entity: AuditEntity::Facility, id: facility_id.to_string() })
 }
 
 /// Adds a dish to the facility's library.

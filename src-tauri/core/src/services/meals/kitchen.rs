@@ -34,7 +34,7 @@ use crate::domain::person::DietNeed;
 use crate::error::{CoreError, Result};
 use crate::roster::{vocab, ExportReport};
 use crate::services::audit::{AuditAction, AuditEntity, Entry};
-use crate::services::people::parse_list;
+use crate::store::read;
 use crate::store::Db;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
@@ -209,7 +209,7 @@ pub fn kitchen_sheet(db: &Db, actor: &Actor, facility_id: i64, day: NaiveDate, m
             .query_row([facility_id], |r| r.get(0))
             .map_err(|e| match e {
                 rusqlite::Error::QueryReturnedNoRows => {
-                    CoreError::NotFound { entity: "facility", id: facility_id.to_string() }
+                    CoreError::NotFound { entity: AuditEntity::Facility, id: facility_id.to_string() }
                 }
                 other => other.into(),
             })?;
@@ -227,7 +227,7 @@ pub fn kitchen_sheet(db: &Db, actor: &Actor, facility_id: i64, day: NaiveDate, m
                 Ok(SheetBooking {
                     id: r.get(0)?,
                     client_id: r.get(1)?,
-                    mode: MealMode::parse(&r.get::<_, String>(2)?).unwrap_or(MealMode::DineIn),
+                    mode: r.get::<_, MealMode>(2)?,
                     served: r.get::<_, String>(3)? == "served",
                     diet_confirmed: r.get(4)?,
                     client_name: r.get(5)?,
@@ -236,8 +236,8 @@ pub fn kitchen_sheet(db: &Db, actor: &Actor, facility_id: i64, day: NaiveDate, m
                     community_name: r.get(8)?,
                     // As `client_eater` reads it, for every booking in one query.
                     eater: EaterFacts {
-                        allergies: parse_list(&r.get::<_, String>(9)?),
-                        diet_needs: parse_list(&r.get::<_, String>(10)?),
+                        allergies: read::json(r, 9)?,
+                        diet_needs: read::json(r, 10)?,
                         age_months: None,
                     },
                 })

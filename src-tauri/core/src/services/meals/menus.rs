@@ -36,13 +36,13 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use super::dish_facts;
+use crate::codes::code_enum;
 use crate::domain::account::{Action, Actor};
 use crate::domain::facility::FacilityKind;
 use crate::domain::meals::{clashes, Allergen, Clash, EaterFacts, Meal};
-use crate::domain::person::code_enum;
 use crate::error::{CoreError, Invalid, Result};
 use crate::services::audit::{AuditAction, AuditEntity, Entry};
-use crate::services::people::parse_list;
+use crate::store::read;
 use crate::store::{utc_stamp, Db, Tx};
 
 /// More than this many dishes in one meal is a mistake, not a menu.
@@ -195,22 +195,20 @@ fn monday(week_start: NaiveDate, field: &'static str) -> Result<NaiveDate, Inval
 
 pub(crate) use crate::services::people::bad_column;
 
-pub(crate) fn day_of(r: &Row, column: &str) -> rusqlite::Result<NaiveDate> {
-    NaiveDate::parse_from_str(&r.get::<_, String>(column)?, "%Y-%m-%d").map_err(|_| bad_column(column))
-}
+pub(crate) use crate::store::read::day as day_of;
 
 pub(crate) fn meal_of(r: &Row, column: &str) -> rusqlite::Result<Meal> {
-    Meal::parse(&r.get::<_, String>(column)?).ok_or_else(|| bad_column(column))
+    r.get::<_, Meal>(column)
 }
 
 /// Whether the facility is a childcare unit; NotFound if there is no such facility.
 pub(crate) fn is_childcare(c: &Connection, facility_id: i64) -> Result<bool> {
-    let kind: Option<String> = c
+    let kind: Option<FacilityKind> = c
         .prepare_cached("SELECT kind FROM facilities WHERE id = ?1")?
         .query_row([facility_id], |r| r.get(0))
         .optional()?;
-    let kind = kind.ok_or(CoreError::NotFound { entity: "facility", id: facility_id.to_string() })?;
-    Ok(FacilityKind::parse(&kind) == Some(FacilityKind::Childcare))
+    let kind = kind.ok_or(CoreError::NotFound { entity: AuditEntity::Facility, id: facility_id.to_string() })?;
+    Ok(kind == FacilityKind::Childcare)
 }
 
 struct MenuRow {
@@ -229,13 +227,13 @@ fn menu_row(c: &Connection, menu_id: i64) -> Result<MenuRow> {
                 id: r.get("id")?,
                 facility_id: r.get("facility_id")?,
                 week_start: day_of(r, "week_start")?,
-                status: MenuStatus::parse(&r.get::<_, String>("status")?).ok_or_else(|| bad_column("status"))?,
+                status: r.get::<_, MenuStatus>("status")?,
                 published_at: r.get("published_at")?,
                 published_by_name: r.get("published_by_name")?,
             })
         })
         .optional()?
-        .ok_or(CoreError::NotFound { entity: "menu", id: menu_id.to_string() })
+        .ok_or(CoreError::NotFound { entity: AuditEntity::Menu, id: menu_id.to_string() })
 }
 
 fn menu_id_for(c: &Connection, facility_id: i64, week_start: NaiveDate) -> Result<Option<i64>> {
@@ -279,7 +277,7 @@ fn menu_items(c: &Connection, menu_id: i64) -> Result<Vec<MenuItem>> {
                 meal: meal_of(r, "meal")?,
                 dish_id: r.get("dish_id")?,
                 dish_name: r.get("name")?,
-                allergens: parse_list(&r.get::<_, String>("allergens")?),
+                allergens: read::json(r, "allergens")?,
                 position: r.get("position")?,
                 grams: GramsByAge::from_db(r.get("grams_json")?),
             })
@@ -479,7 +477,7 @@ pub fn menu_weeks(db: &Db, actor: &Actor, facility_id: i64) -> Result<Vec<MenuWe
             Ok(MenuWeek {
                 id: r.get("id")?,
                 week_start: r.get("week_start")?,
-                status: MenuStatus::parse(&r.get::<_, String>("status")?).ok_or_else(|| bad_column("status"))?,
+                status: r.get::<_, MenuStatus>("status")?,
                 published_at: r.get("published_at")?,
                 items: r.get("items")?,
             })

@@ -46,6 +46,7 @@ use crate::domain::text;
 use crate::error::{CoreError, Invalid, Result};
 use crate::services::audit::{AuditAction, AuditEntity, Entry};
 use crate::services::people::facility_of;
+use crate::store::read;
 use crate::store::{utc_stamp, Db, Tx};
 
 /// How far ahead `materialize` may book.
@@ -93,23 +94,17 @@ pub struct StandingOrder {
 
 impl StandingOrder {
     fn from_row(r: &Row) -> rusqlite::Result<StandingOrder> {
-        let bad = |col: &str| {
-            rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, format!("bad {col}").into())
-        };
-        let day = |col: &str| -> rusqlite::Result<Option<NaiveDate>> {
-            r.get::<_, Option<String>>(col)?.map(|s| s.parse().map_err(|_| bad(col))).transpose()
-        };
         Ok(StandingOrder {
             id: r.get("id")?,
             client_id: r.get("client_id")?,
             client_name: r.get("client_name")?,
             facility_id: r.get("facility_id")?,
-            meal: Meal::parse(&r.get::<_, String>("meal")?).ok_or_else(|| bad("meal"))?,
+            meal: r.get::<_, Meal>("meal")?,
             weekdays: bits_to_days(r.get("weekdays")?),
-            mode: MealMode::parse(&r.get::<_, String>("mode")?).ok_or_else(|| bad("mode"))?,
-            from: day("from_day")?.ok_or_else(|| bad("from_day"))?,
-            to: day("to_day")?,
-            stopped_on: day("stopped_on")?,
+            mode: r.get::<_, MealMode>("mode")?,
+            from: read::day(r, "from_day")?,
+            to: read::opt_day(r, "to_day")?,
+            stopped_on: read::opt_day(r, "stopped_on")?,
             stopped_reason: r.get("stopped_reason")?,
             created_by_name: r.get("created_by_name")?,
             created_at: r.get("created_at")?,
@@ -133,7 +128,7 @@ fn load_order(c: &Connection, id: i64) -> Result<StandingOrder> {
     c.prepare_cached(&format!("{ORDER_SELECT} WHERE so.id = ?1"))?.query_row([id], StandingOrder::from_row).map_err(
         |e| match e {
             rusqlite::Error::QueryReturnedNoRows => {
-                CoreError::NotFound { entity: "standing_order", id: id.to_string() }
+                CoreError::NotFound { entity: AuditEntity::StandingOrder, id: id.to_string() }
             }
             other => other.into(),
         },

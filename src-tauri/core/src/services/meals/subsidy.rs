@@ -21,12 +21,13 @@ use rusqlite::{params, Connection};
 use serde::Serialize;
 use ts_rs::TS;
 
+use crate::codes::code_enum;
 use crate::domain::account::{Action, Actor};
 use crate::domain::meals::{Meal, MealMode};
-use crate::domain::person::{age_on, code_enum, DietNeed};
+use crate::domain::person::{age_on, DietNeed};
 use crate::error::{CoreError, Invalid, Result};
 use crate::services::audit::{AuditAction, AuditEntity, Entry};
-use crate::services::people::parse_list;
+use crate::store::read;
 use crate::store::Db;
 
 /// ¥100 a meal: far above any subsidy, low enough to catch yuan typed as fen×100.
@@ -111,10 +112,9 @@ pub fn category_on(recorded: SubsidyCategory, birth_date: NaiveDate, day: NaiveD
 
 /// The category and amount of one client's meal on `day`, at today's rates.
 pub(crate) fn subsidy_for(c: &Connection, client_id: i64, day: NaiveDate) -> Result<(SubsidyCategory, i64)> {
-    let (recorded, birth): (String, String) = c
+    let (recorded, birth): (SubsidyCategory, String) = c
         .prepare_cached("SELECT subsidy_category, birth_date FROM clients WHERE id = ?1")?
         .query_row([client_id], |r| Ok((r.get(0)?, r.get(1)?)))?;
-    let recorded = SubsidyCategory::parse(&recorded).unwrap_or(SubsidyCategory::Standard);
     let category = match birth.parse::<NaiveDate>() {
         Ok(birth) => category_on(recorded, birth, day),
         Err(_) => recorded,
@@ -284,7 +284,7 @@ pub(crate) fn month_totals_in(
         let mut clients = clients.query(params![facility_id])?;
         while let Some(r) = clients.next()? {
             let Some(tally) = per_client.get(&r.get::<_, i64>(0)?) else { continue };
-            let needs: Vec<DietNeed> = parse_list(text(r, 1)?);
+            let needs: Vec<DietNeed> = read::json(r, 1)?;
             for t in out.by_diet.iter_mut().filter(|t| needs.contains(&t.need)) {
                 t.counts.booked += tally.booked;
                 t.counts.served += tally.served;

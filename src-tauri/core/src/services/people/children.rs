@@ -8,8 +8,8 @@ use serde::Serialize;
 use ts_rs::TS;
 
 use super::{
-    birth_of, ensure_id_free, facility_kind, facility_of, json_list, parse_list, sex_of, FormRow, ListQuery, ListSort,
-    ListStatus, Page,
+    birth_of, ensure_id_free, facility_kind, facility_of, json_list, sex_of, FormRow, ListQuery, ListSort, ListStatus,
+    Page,
 };
 use crate::domain::account::{Action, Actor};
 use crate::domain::facility::FacilityKind;
@@ -19,6 +19,7 @@ use crate::error::{CoreError, Invalid, Result};
 use crate::search::sort_key;
 use crate::services::audit::{audited_read, AuditAction, AuditEntity, Entry};
 use crate::services::search::SearchCache;
+use crate::store::read;
 use crate::store::{Db, Tx};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
@@ -119,8 +120,8 @@ fn load_child(c: &Connection, id: i64, today: NaiveDate) -> Result<Child> {
                 class_name: r.get("class_name")?,
                 enrolled_on: r.get("enrolled_on")?,
                 left_on: r.get("left_on")?,
-                allergies: parse_list(&r.get::<_, String>("allergies")?),
-                diet_needs: parse_list(&r.get::<_, String>("diet_needs")?),
+                allergies: read::json(r, "allergies")?,
+                diet_needs: read::json(r, "diet_needs")?,
                 contacts: Vec::new(),
                 consent_on: r.get("consent_on")?,
                 consent_by: r.get("consent_by")?,
@@ -131,7 +132,7 @@ fn load_child(c: &Connection, id: i64, today: NaiveDate) -> Result<Child> {
             })
         })
         .optional()?
-        .ok_or(CoreError::NotFound { entity: "child", id: id.to_string() })?;
+        .ok_or(CoreError::NotFound { entity: AuditEntity::Child, id: id.to_string() })?;
     child.contacts = load_contacts(c, id)?;
     Ok(child)
 }
@@ -198,7 +199,7 @@ pub fn list_children(
                 class_name: r.get("class_name")?,
                 enrolled_on: r.get("enrolled_on")?,
                 left_on: r.get("left_on")?,
-                allergies: parse_list(&r.get::<_, String>("allergies")?),
+                allergies: read::json(r, "allergies")?,
                 is_demo: r.get("is_demo")?,
             })
         })?;

@@ -7,8 +7,8 @@ use serde::Serialize;
 use ts_rs::TS;
 
 use super::{
-    bad_column, birth_of, ensure_id_free, facility_kind, facility_of, json_list, parse_list, require_community, sex_of,
-    FormRow, ListQuery, ListSort, ListStatus, Page,
+    birth_of, ensure_id_free, facility_kind, facility_of, json_list, require_community, sex_of, FormRow, ListQuery,
+    ListSort, ListStatus, Page,
 };
 use crate::domain::account::{Action, Actor};
 use crate::domain::person::{
@@ -19,6 +19,7 @@ use crate::error::{CoreError, Invalid, Result};
 use crate::search::sort_key;
 use crate::services::audit::{audited_read, AuditAction, AuditEntity, Entry};
 use crate::services::search::SearchCache;
+use crate::store::read;
 use crate::store::{Db, Tx};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
@@ -95,7 +96,7 @@ pub struct Client {
 }
 
 fn status_of(r: &Row) -> rusqlite::Result<ClientStatus> {
-    ClientStatus::parse(&r.get::<_, String>("status")?).ok_or_else(|| bad_column("status"))
+    r.get::<_, ClientStatus>("status")
 }
 
 fn load_client(c: &Connection, id: i64, today: NaiveDate) -> Result<Client> {
@@ -121,11 +122,10 @@ fn load_client(c: &Connection, id: i64, today: NaiveDate) -> Result<Client> {
                 community_id: r.get("community_id")?,
                 community_name: r.get("community_name")?,
                 address: r.get("address")?,
-                living_situation: LivingSituation::parse(&r.get::<_, String>("living_situation")?)
-                    .ok_or_else(|| bad_column("living_situation"))?,
-                chronic_conditions: parse_list(&r.get::<_, String>("chronic_conditions")?),
-                diet_needs: parse_list(&r.get::<_, String>("diet_needs")?),
-                allergies: parse_list(&r.get::<_, String>("allergies")?),
+                living_situation: r.get::<_, LivingSituation>("living_situation")?,
+                chronic_conditions: read::json(r, "chronic_conditions")?,
+                diet_needs: read::json(r, "diet_needs")?,
+                allergies: read::json(r, "allergies")?,
                 contacts: Vec::new(),
                 consent_on: r.get("consent_on")?,
                 consent_by: r.get("consent_by")?,
@@ -139,7 +139,7 @@ fn load_client(c: &Connection, id: i64, today: NaiveDate) -> Result<Client> {
             })
         })
         .optional()?
-        .ok_or(CoreError::NotFound { entity: "client", id: id.to_string() })?;
+        .ok_or(CoreError::NotFound { entity: AuditEntity::Client, id: id.to_string() })?;
     client.contacts = c
         .prepare_cached("SELECT name, relation, phone FROM client_contacts WHERE client_id = ?1 ORDER BY position")?
         .query_map([id], |r| Ok(Contact { name: r.get(0)?, relation: r.get(1)?, phone: r.get(2)? }))?
@@ -228,8 +228,8 @@ pub fn list_clients(
                 facility_name: r.get("facility_name")?,
                 community_name: r.get("community_name")?,
                 status: status_of(r)?,
-                diet_needs: parse_list(&r.get::<_, String>("diet_needs")?),
-                allergies: parse_list(&r.get::<_, String>("allergies")?),
+                diet_needs: read::json(r, "diet_needs")?,
+                allergies: read::json(r, "allergies")?,
                 care_level: r.get("care_level")?,
                 is_demo: r.get("is_demo")?,
             })

@@ -25,9 +25,10 @@ use ts_rs::TS;
 
 use super::audit::{audited_read, AuditAction, Entry};
 use super::search::SearchCache;
+use crate::codes::code_enum;
 use crate::domain::account::{Action, Actor};
 use crate::domain::facility::FacilityKind;
-use crate::domain::person::{code_enum, PersonKind};
+use crate::domain::person::PersonKind;
 use crate::domain::resident_id::{ResidentId, Sex};
 use crate::error::{CoreError, Invalid, Result};
 use crate::store::{Db, Tx};
@@ -201,21 +202,11 @@ fn sex_of(r: &Row) -> rusqlite::Result<Sex> {
 }
 
 fn birth_of(r: &Row) -> rusqlite::Result<NaiveDate> {
-    let raw: String = r.get("birth_date")?;
-    NaiveDate::parse_from_str(&raw, "%Y-%m-%d").map_err(|_| bad_column("birth_date"))
+    crate::store::read::day(r, "birth_date")
 }
 
 fn json_list<T: Serialize>(items: &[T]) -> String {
     serde_json::to_string(items).expect("a list of codes or strings always serialises")
-}
-
-pub(crate) fn parse_list<T: for<'de> Deserialize<'de>>(raw: &str) -> Vec<T> {
-    // Unknown codes (from a newer app, or hand edits) are dropped rather than failing the read.
-    serde_json::from_str::<Vec<serde_json::Value>>(raw)
-        .unwrap_or_default()
-        .into_iter()
-        .filter_map(|v| serde_json::from_value(v).ok())
-        .collect()
 }
 
 /// Refuses an ID number already registered to someone else: the same ID cannot belong to
@@ -257,12 +248,11 @@ fn ensure_id_free(
 
 /// The facility's kind, or an error naming the field when it does not exist.
 fn facility_kind(c: &Connection, facility_id: i64) -> Result<FacilityKind> {
-    let kind: Option<String> = c
+    let kind: Option<FacilityKind> = c
         .prepare_cached("SELECT kind FROM facilities WHERE id = ?1")?
         .query_row([facility_id], |r| r.get(0))
         .optional()?;
-    kind.and_then(|k| FacilityKind::parse(&k))
-        .ok_or_else(|| Invalid::new("person.facility_unknown", "facility_id").with("id", facility_id).into())
+    kind.ok_or_else(|| Invalid::new("person.facility_unknown", "facility_id").with("id", facility_id).into())
 }
 
 fn require_community(c: &Connection, community_id: i64) -> Result<()> {
@@ -288,7 +278,7 @@ pub fn reveal_id_number(db: &Db, actor: &Actor, kind: PersonKind, id: i64) -> Re
             .prepare_cached(table)?
             .query_row([id], |r| Ok((r.get(0)?, r.get(1)?)))
             .optional()?
-            .ok_or(CoreError::NotFound { entity: kind.as_str(), id: id.to_string() })?;
+            .ok_or(CoreError::NotFound { entity: kind.into(), id: id.to_string() })?;
         actor.require_at(Action::RevealId, facility_id)?;
         Ok((number, Entry::new(AuditAction::RevealId, kind, id).facility(Some(facility_id))))
     })
@@ -304,5 +294,5 @@ pub(crate) fn facility_of(c: &Connection, kind: PersonKind, id: i64) -> Result<i
     c.prepare_cached(sql)?
         .query_row(params![id], |r| r.get(0))
         .optional()?
-        .ok_or(CoreError::NotFound { entity: kind.as_str(), id: id.to_string() })
+        .ok_or(CoreError::NotFound { entity: kind.into(), id: id.to_string() })
 }

@@ -7,8 +7,7 @@ use serde::Serialize;
 use ts_rs::TS;
 
 use super::{
-    bad_column, ensure_id_free, facility_kind, facility_of, json_list, parse_list, FormRow, ListQuery, ListSort,
-    ListStatus, Page,
+    bad_column, ensure_id_free, facility_kind, facility_of, json_list, FormRow, ListQuery, ListSort, ListStatus, Page,
 };
 use crate::domain::account::{Action, Actor};
 use crate::domain::facility::bits_to_days;
@@ -18,6 +17,7 @@ use crate::error::{CoreError, Result};
 use crate::search::sort_key;
 use crate::services::audit::{audited_read, AuditAction, AuditEntity, Entry};
 use crate::services::search::SearchCache;
+use crate::store::read;
 use crate::store::{Db, Tx};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
@@ -46,11 +46,11 @@ impl Staff {
             name: r.get("name")?,
             sex: Sex::from_db(&r.get::<_, String>("sex")?).ok_or_else(|| bad_column("sex"))?,
             id_masked: r.get::<_, Option<String>>("id_number")?.as_deref().map(mask),
-            job: StaffJob::parse(&r.get::<_, String>("job")?).ok_or_else(|| bad_column("job"))?,
+            job: r.get::<_, StaffJob>("job")?,
             facility_id: r.get("facility_id")?,
             facility_name: r.get("facility_name")?,
             phone: r.get("phone")?,
-            skills: parse_list(&r.get::<_, String>("skills")?),
+            skills: read::json(r, "skills")?,
             work_starts: r.get("work_starts")?,
             work_ends: r.get("work_ends")?,
             work_days: bits_to_days(r.get("work_days")?),
@@ -66,7 +66,7 @@ fn load_staff(c: &Connection, id: i64) -> Result<Staff> {
     c.prepare_cached(&format!("{SELECT} WHERE s.id = ?1"))?
         .query_row([id], Staff::from_row)
         .optional()?
-        .ok_or(CoreError::NotFound { entity: "staff", id: id.to_string() })
+        .ok_or(CoreError::NotFound { entity: AuditEntity::Staff, id: id.to_string() })
 }
 
 pub fn get_staff(db: &Db, actor: &Actor, id: i64) -> Result<Staff> {

@@ -105,7 +105,7 @@ fn require_staff_at(c: &Connection, staff_id: i64, facility_id: i64) -> Result<(
         .query_row([staff_id], |r| Ok((r.get(0)?, r.get(1)?)))
         .optional()?;
     match row {
-        None => Err(CoreError::NotFound { entity: "staff", id: staff_id.to_string() }),
+        None => Err(CoreError::NotFound { entity: AuditEntity::Staff, id: staff_id.to_string() }),
         Some((f, true)) if f == facility_id => Ok(()),
         Some(_) => Err(Invalid::new("visit.staff_not_here", "staff_id").into()),
     }
@@ -253,7 +253,7 @@ pub fn end_series(db: &Db, actor: &Actor, series_id: i64, last_day: NaiveDate) -
             .prepare_cached("SELECT facility_id, from_day FROM visit_series WHERE id = ?1")?
             .query_row([series_id], |r| Ok((r.get(0)?, r.get(1)?)))
             .optional()?
-            .ok_or(CoreError::NotFound { entity: "visit_series", id: series_id.to_string() })?;
+            .ok_or(CoreError::NotFound { entity: AuditEntity::VisitSeries, id: series_id.to_string() })?;
         actor.require_at(Action::PlanSchedules, facility_id)?;
         let last = last_day.to_string();
         // Ending the day before it starts stops it from its first occurrence on.

@@ -62,7 +62,7 @@ fn load_leave(c: &Connection, id: i64) -> Result<Leave> {
     c.prepare_cached("SELECT * FROM staff_leave WHERE id = ?1")?
         .query_row([id], Leave::from_row)
         .optional()?
-        .ok_or(CoreError::NotFound { entity: "leave", id: id.to_string() })
+        .ok_or(CoreError::NotFound { entity: AuditEntity::Leave, id: id.to_string() })
 }
 
 pub fn list_leave(db: &Db, actor: &Actor, staff_id: i64) -> Result<Vec<Leave>> {

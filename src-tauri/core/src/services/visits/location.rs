@@ -55,7 +55,10 @@ pub fn set_facility_location(db: &Db, actor: &Actor, facility_id: i64, point: Op
             params![facility_id, point.map(|p| p.lat), point.map(|p| p.lon), c.stamp()],
         )?;
         if changed == 0 {
-            return Err(crate::error::CoreError::NotFound { entity: "facility", id: facility_id.to_string() });
+            return Err(crate::error::CoreError::NotFound {
+                entity: AuditEntity::Facility,
+                id: facility_id.to_string(),
+            });
         }
         Entry::new(AuditAction::Locate, AuditEntity::Facility, facility_id)
             .facility(Some(facility_id))

@@ -18,17 +18,15 @@ use rusqlite::{Connection, OptionalExtension, Row};
 use serde::Serialize;
 use ts_rs::TS;
 
+use super::audit::AuditEntity;
 use crate::domain::account::Actor;
 use crate::domain::facility::{FacilityKind, Service};
 use crate::domain::person::{ClientStatus, Skill};
 use crate::domain::visits::{CarePlace, GeoPoint, VisitReason, VisitSource, VisitStatus};
 use crate::error::{CoreError, Invalid, Result};
 use crate::services::meals::menus::day_of;
-use crate::services::people::bad_column as bad;
 
-pub(crate) fn opt_day(r: &Row, column: &str) -> rusqlite::Result<Option<NaiveDate>> {
-    r.get::<_, Option<String>>(column)?.map(|s| s.parse().map_err(|_| bad(column))).transpose()
-}
+pub(crate) use crate::store::read::opt_day;
 
 /// The facility of an active client of an elder facility: care plans and visits are for
 /// them only.
@@ -40,7 +38,7 @@ pub(crate) fn require_elder_client(c: &Connection, client_id: i64) -> Result<i64
         )?
         .query_row([client_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
         .optional()?
-        .ok_or(CoreError::NotFound { entity: "client", id: client_id.to_string() })?;
+        .ok_or(CoreError::NotFound { entity: AuditEntity::Client, id: client_id.to_string() })?;
     if !FacilityKind::parse(&kind).is_some_and(FacilityKind::is_elder) {
         return Err(Invalid::new("visit.not_elder_facility", "client_id").into());
     }
@@ -107,8 +105,6 @@ impl Visit {
         let start_min: u32 = r.get("start_min")?;
         let series_day = opt_day(r, "series_day")?;
         let series_start: Option<u32> = r.get("series_start")?;
-        let skill: Option<String> = r.get("skill")?;
-        let reason: Option<String> = r.get("reason")?;
         Ok(Visit {
             id: r.get("id")?,
             facility_id: r.get("facility_id")?,
@@ -117,8 +113,8 @@ impl Visit {
             client_address: r.get("client_address")?,
             plan_item_id: r.get("plan_item_id")?,
             title: r.get("title")?,
-            service: Service::parse(&r.get::<_, String>("service")?).ok_or_else(|| bad("service"))?,
-            skill: skill.map(|s| Skill::parse(&s).ok_or_else(|| bad("skill"))).transpose()?,
+            service: r.get("service")?,
+            skill: r.get("skill")?,
             place: CarePlace::from_row(r, "place")?,
             staff_id: r.get("staff_id")?,
             staff_name: r.get("staff_name")?,
@@ -132,7 +128,7 @@ impl Visit {
             status: VisitStatus::from_row(r, "status")?,
             done_start_min: r.get("done_start_min")?,
             done_end_min: r.get("done_end_min")?,
-            reason: reason.map(|s| VisitReason::parse(&s).ok_or_else(|| bad("reason"))).transpose()?,
+            reason: r.get("reason")?,
             note: r.get("note")?,
             recorded_by_name: r.get("recorded_by_name")?,
             makes_up_for: r.get("makes_up_for")?,
@@ -145,7 +141,7 @@ pub(crate) fn load_visit(c: &Connection, id: i64) -> Result<Visit> {
     c.prepare_cached(&format!("{VISIT_SELECT} WHERE v.id = ?1"))?
         .query_row([id], Visit::from_row)
         .optional()?
-        .ok_or(CoreError::NotFound { entity: "visit", id: id.to_string() })
+        .ok_or(CoreError::NotFound { entity: AuditEntity::Visit, id: id.to_string() })
 }
 
 /// The staff record the signed-in account is (a caregiver's own visits), if linked.

@@ -222,11 +222,11 @@ fn plan_facilities(
     };
     for (i, &facility_id) in facilities.iter().enumerate() {
         let name = db.read(|c| {
-            let (name, kind): (String, String) =
+            let (name, kind): (String, FacilityKind) =
                 c.query_row("SELECT name, kind FROM facilities WHERE id = ?1", [facility_id], |r| {
                     Ok((r.get(0)?, r.get(1)?))
                 })?;
-            if !FacilityKind::parse(&kind).is_some_and(FacilityKind::is_elder) {
+            if !kind.is_elder() {
                 return Err(crate::error::Invalid::new("visit.not_elder_facility", "facility_id").into());
             }
             Ok(name)

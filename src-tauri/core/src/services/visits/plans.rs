@@ -27,7 +27,6 @@ use crate::domain::text;
 use crate::domain::visits::{clock, parse_clock, suggested_weekly_minutes, CarePlace};
 use crate::error::{CoreError, Invalid, Result};
 use crate::services::audit::{AuditAction, AuditEntity, Entry};
-use crate::services::people::bad_column as bad;
 use crate::services::people::facility_of;
 use crate::store::{Db, Tx};
 
@@ -97,22 +96,21 @@ impl PlanItem {
 
     fn from_row(r: &Row, today: NaiveDate) -> rusqlite::Result<PlanItem> {
         let ends_on = opt_day(r, "ends_on")?;
-        let skill: Option<String> = r.get("skill")?;
         Ok(PlanItem {
             id: r.get("id")?,
             client_id: r.get("client_id")?,
             client_name: r.get("client_name")?,
             facility_id: r.get("facility_id")?,
-            service: Service::parse(&r.get::<_, String>("service")?).ok_or_else(|| bad("service"))?,
+            service: r.get("service")?,
             title: r.get("title")?,
             visits_per_week: r.get("visits_per_week")?,
             duration_min: r.get("duration_min")?,
             preferred_days: bits_to_days(r.get("preferred_days")?),
             window_start: clock(r.get("window_start")?),
             window_end: clock(r.get("window_end")?),
-            skill: skill.map(|s| Skill::parse(&s).ok_or_else(|| bad("skill"))).transpose()?,
+            skill: r.get("skill")?,
             place: CarePlace::from_row(r, "place")?,
-            starts_on: opt_day(r, "starts_on")?.ok_or_else(|| bad("starts_on"))?,
+            starts_on: crate::store::read::day(r, "starts_on")?,
             ends_on,
             note: r.get("note")?,
             active: ends_on.is_none_or(|d| d >= today),
@@ -203,7 +201,7 @@ pub(crate) fn load_item(c: &Connection, id: i64, today: NaiveDate) -> Result<Pla
     c.prepare_cached(&format!("{ITEM_SELECT} WHERE p.id = ?1"))?
         .query_row([id], PlanItem::reader(today))
         .optional()?
-        .ok_or(CoreError::NotFound { entity: "plan_item", id: id.to_string() })
+        .ok_or(CoreError::NotFound { entity: AuditEntity::PlanItem, id: id.to_string() })
 }
 
 pub fn care_plan(db: &Db, actor: &Actor, client_id: i64) -> Result<CarePlan> {

@@ -25,7 +25,8 @@ use crate::domain::visits::{
 };
 use crate::error::Result;
 use crate::services::audit::{AuditAction, AuditEntity, Entry};
-use crate::services::people::{bad_column as bad, parse_list};
+use crate::services::people::bad_column as bad;
+use crate::store::read;
 use crate::store::{Db, Tx};
 
 /// A staff member as a row of the week view.
@@ -128,7 +129,7 @@ fn week_staff(
                 .filter(|d| d.len() >= 4)
                 .map(|d| d[d.len() - 4..].to_string()),
             job,
-            skills: parse_list(&r.get::<_, String>(3)?),
+            skills: read::json(r, 3)?,
             work_days: bits_to_days(r.get(4)?),
             work_starts: r.get(5)?,
             work_ends: r.get(6)?,
@@ -172,7 +173,7 @@ pub(crate) fn staff_facts(c: &Connection, facility_id: i64, week_start: NaiveDat
         out.push(StaffFacts {
             id,
             job: StaffJob::from_row(r, "job")?,
-            skills: parse_list(&r.get::<_, String>(1)?),
+            skills: read::json(r, 1)?,
             work_days: bits_to_days(r.get(2)?),
             work_start_min: clock(3)?,
             work_end_min: clock(4)?,
