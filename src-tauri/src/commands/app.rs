@@ -7,10 +7,12 @@ use carecircle_core::{ErrorPayload, Locale};
 use serde::Serialize;
 use tauri::ipc::Channel;
 use tauri::State;
+use ts_rs::TS;
 
 use crate::state::AppState;
 
-#[derive(Serialize)]
+#[derive(Serialize, TS)]
+#[ts(export)]
 pub struct AppInfo {
     version: &'static str,
     db_path: String,

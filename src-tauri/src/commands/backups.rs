@@ -6,19 +6,23 @@ use carecircle_core::store::backup::BackupFile;
 use carecircle_core::ErrorPayload;
 use serde::Serialize;
 use tauri::State;
+use ts_rs::TS;
 
 use crate::state::AppState;
 
 /// The backups, and why today's automatic one failed if it did.
-#[derive(Serialize)]
+#[derive(Serialize, TS)]
+#[ts(export)]
 pub struct BackupOverview {
     #[serde(flatten)]
+    #[ts(flatten)]
     status: BackupStatus,
     problem: Option<ErrorPayload>,
     /// The day's automatic backup is being written now.
     running: bool,
 }
 
+/// The last good backup and the list (managers).
 #[tauri::command]
 pub async fn backups_status(state: State<'_, AppState>) -> Result<BackupOverview, ErrorPayload> {
     let (problem, running) = (state.backup_problem(), state.backup_running());
@@ -26,6 +30,7 @@ pub async fn backups_status(state: State<'_, AppState>) -> Result<BackupOverview
     Ok(BackupOverview { status, problem, running })
 }
 
+/// A checked copy in the backup folder, now (managers).
 #[tauri::command]
 pub async fn backup_now(state: State<'_, AppState>) -> Result<BackupFile, ErrorPayload> {
     let file = state.as_actor(backups::back_up_now).await?;

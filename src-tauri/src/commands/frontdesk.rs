@@ -12,6 +12,7 @@ pub async fn check_in(state: State<'_, AppState>, kind: PersonKind, id: i64) -> 
     state.as_actor(move |db, actor| frontdesk::check_in(db, actor, kind, id, db.clock().now())).await
 }
 
+/// For a child, `pickup` names who collects them; anyone not authorised is refused.
 #[tauri::command]
 pub async fn check_out(
     state: State<'_, AppState>,
@@ -27,6 +28,7 @@ pub async fn board_today(state: State<'_, AppState>, facility_id: i64) -> Result
     state.as_actor(move |db, actor| frontdesk::board(db, actor, facility_id, db.clock().today())).await
 }
 
+/// Saves today's board of a facility to the Downloads folder.
 #[tauri::command]
 pub async fn board_export(
     state: State<'_, AppState>,

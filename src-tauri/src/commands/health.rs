@@ -13,6 +13,7 @@ pub fn vitals_classify(state: State<'_, AppState>, input: VitalsInput) -> Result
     input.classify().map_err(|e| CoreError::from(e).to_payload(state.locale()))
 }
 
+/// Urgent readings go on the facility's alert list in the same step.
 #[tauri::command]
 pub async fn checkup_record(
     state: State<'_, AppState>,
@@ -47,6 +48,7 @@ pub async fn alert_handle(state: State<'_, AppState>, alert_id: i64, note: Strin
     state.as_actor(move |db, actor| health::handle_alert(db, actor, alert_id, &note, db.clock().now())).await
 }
 
+/// Overdue first; `nurseId` keeps only the clients whose last checkup that nurse took.
 #[tauri::command]
 pub async fn follow_ups_due(
     state: State<'_, AppState>,

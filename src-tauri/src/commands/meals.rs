@@ -37,6 +37,7 @@ pub async fn dish_update(state: State<'_, AppState>, dish_id: i64, input: DishIn
     state.as_actor(move |db, actor| dishes::update_dish(db, actor, dish_id, &input)).await
 }
 
+/// Retire (never delete) or bring back a dish.
 #[tauri::command]
 pub async fn dish_set_active(state: State<'_, AppState>, dish_id: i64, active: bool) -> Result<Dish, ErrorPayload> {
     state.as_actor(move |db, actor| dishes::set_dish_active(db, actor, dish_id, active)).await
@@ -58,6 +59,7 @@ pub async fn menu_open(state: State<'_, AppState>, facility_id: i64, week_start:
         .await
 }
 
+/// Replaces the dishes of one meal of one day.
 #[tauri::command]
 pub async fn menu_set_meal(
     state: State<'_, AppState>,

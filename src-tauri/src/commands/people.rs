@@ -16,6 +16,7 @@ pub async fn clients_list(state: State<'_, AppState>, query: ListQuery) -> Resul
     state.as_actor(move |db, actor| people::list_clients(db, actor, &cache, &query, db.clock().today())).await
 }
 
+/// Audited: every call is a view of the person's record.
 #[tauri::command]
 pub async fn client_get(state: State<'_, AppState>, id: i64) -> Result<Client, ErrorPayload> {
     state.as_actor(move |db, actor| people::get_client(db, actor, id, db.clock().today())).await
@@ -26,6 +27,7 @@ pub async fn client_create(state: State<'_, AppState>, input: ClientInput) -> Re
     state.as_actor(move |db, actor| people::create_client(db, actor, &input, db.clock().today())).await
 }
 
+/// An empty `identity.id_number` keeps the number on file.
 #[tauri::command]
 pub async fn client_update(state: State<'_, AppState>, id: i64, input: ClientInput) -> Result<Client, ErrorPayload> {
     state.as_actor(move |db, actor| people::update_client(db, actor, id, &input, db.clock().today())).await
@@ -56,6 +58,7 @@ pub async fn child_create(state: State<'_, AppState>, input: ChildInput) -> Resu
     state.as_actor(move |db, actor| people::create_child(db, actor, &input, db.clock().today())).await
 }
 
+/// Contacts keep their id to be updated; contacts left out are retired.
 #[tauri::command]
 pub async fn child_update(state: State<'_, AppState>, id: i64, input: ChildInput) -> Result<Child, ErrorPayload> {
     state.as_actor(move |db, actor| people::update_child(db, actor, id, &input, db.clock().today())).await
@@ -82,6 +85,7 @@ pub async fn staff_update(state: State<'_, AppState>, id: i64, input: StaffInput
     state.as_actor(move |db, actor| people::update_staff(db, actor, id, &input, db.clock().today())).await
 }
 
+/// The full ID number (nurses, managers and the city office only; audited).
 #[tauri::command]
 pub async fn id_reveal(state: State<'_, AppState>, kind: PersonKind, id: i64) -> Result<Option<String>, ErrorPayload> {
     state.as_actor(move |db, actor| people::reveal_id_number(db, actor, kind, id)).await

@@ -41,6 +41,7 @@ pub async fn facility_create(
     state.as_actor(move |db, actor| registry::create_facility(db, actor, kind, &input)).await
 }
 
+/// Saves the facility list (as filtered) to the Downloads folder.
 #[tauri::command]
 pub async fn facilities_export(
     state: State<'_, AppState>,

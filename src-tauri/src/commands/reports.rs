@@ -11,7 +11,7 @@ use tauri::State;
 use crate::paths;
 use crate::state::AppState;
 
-/// The report of `facility_id`'s month, or the city's (`None`), as a PDF or a workbook.
+/// The report of a facility's month, or the city's (no facility), as a PDF or a workbook.
 #[tauri::command]
 pub async fn report_make(
     state: State<'_, AppState>,

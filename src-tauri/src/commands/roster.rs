@@ -8,6 +8,7 @@ use tauri::State;
 use crate::paths;
 use crate::state::AppState;
 
+/// Saves the blank roster template to the Downloads folder.
 #[tauri::command]
 pub async fn roster_template(state: State<'_, AppState>, kind: RosterKind) -> Result<ExportReport, ErrorPayload> {
     state
@@ -22,6 +23,7 @@ pub async fn roster_template(state: State<'_, AppState>, kind: RosterKind) -> Re
         .await
 }
 
+/// Saves the list (all the account may see, or one facility) to the Downloads folder.
 #[tauri::command]
 pub async fn roster_export(
     state: State<'_, AppState>,
@@ -33,6 +35,7 @@ pub async fn roster_export(
     state.as_actor(move |db, actor| roster::export(db, actor, kind, facility_id, include_inactive, &path)).await
 }
 
+/// Checks every row and writes nothing.
 #[tauri::command]
 pub async fn roster_preview(
     state: State<'_, AppState>,
@@ -49,6 +52,7 @@ pub async fn roster_preview(
         .await
 }
 
+/// Checks again and imports the valid rows in one transaction.
 #[tauri::command]
 pub async fn roster_commit(
     state: State<'_, AppState>,

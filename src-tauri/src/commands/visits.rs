@@ -49,6 +49,7 @@ pub async fn plan_item_update(
     state.as_actor(move |db, actor| plans::update_plan_item(db, actor, item_id, &input)).await
 }
 
+/// Ends an item on `lastDay`: its later planned visits are cancelled, its weekly series stop.
 #[tauri::command]
 pub async fn plan_item_end(
     state: State<'_, AppState>,
@@ -87,6 +88,8 @@ pub async fn leave_remove(state: State<'_, AppState>, leave_id: i64) -> Result<(
     state.as_actor(move |db, actor| leave::remove_leave(db, actor, leave_id)).await
 }
 
+/// The week from Monday `weekStart`, with its conflicts; weekly series are written in from today
+/// on.
 #[tauri::command]
 pub async fn visits_week(
     state: State<'_, AppState>,
