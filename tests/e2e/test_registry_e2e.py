@@ -72,3 +72,20 @@ def test_browse_edit_restart_and_the_change_is_kept(launch, demo_db, export_dir)
         who = c.execute("SELECT username FROM audit_log WHERE entity = 'facility' AND entity_id = ? AND action = 'update'",
                         (str(centre_id),)).fetchone()[0]
     assert who == "admin"
+
+
+def test_the_next_person_at_the_pc_starts_from_the_whole_city_not_the_last_ones_choice(launch, demo_db):
+    district_id, circle_id, _, _ = first_circle_and_centre(demo_db)
+    with sqlite3.connect(demo_db) as c:
+        circle_name = c.execute("SELECT name FROM living_circles WHERE id = ?", (circle_id,)).fetchone()[0]
+    app = launch(demo_db)
+    app.sign_in()
+    app.click("nav-registry")
+    app.click(f"tree-district-{district_id}")
+    app.click(f"tree-circle-{circle_id}")
+    assert app.wait_text("registry-heading", circle_name)
+    app.click("sign-out")
+    app.sign_in()
+    app.click("nav-registry")
+    assert app.wait_text("registry-heading", "机构管理")
+    assert circle_name not in app.text_of("registry-heading")

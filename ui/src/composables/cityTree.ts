@@ -2,8 +2,10 @@
 import { computed, ref } from 'vue'
 import { api } from '../api'
 import type { DistrictNode } from '../bindings/DistrictNode'
+import { whenSignedOut } from './session'
 
 export const cityTree = ref<DistrictNode[]>([])
+whenSignedOut(() => (cityTree.value = []))
 
 export async function loadCityTree(): Promise<DistrictNode[]> {
   cityTree.value = await api.cityTree()

@@ -5,7 +5,7 @@ import { api } from '../api'
 import type { FacilityKind } from '../bindings/FacilityKind'
 import type { FacilitySummary } from '../bindings/FacilitySummary'
 import type { PersonKind } from '../bindings/PersonKind'
-import { actor } from './session'
+import { actor, whenSignedOut } from './session'
 
 export const facilities = ref<FacilitySummary[]>([])
 let loading: Promise<FacilitySummary[]> | null = null
@@ -21,11 +21,11 @@ export function loadFacilities(): Promise<FacilitySummary[]> {
   return loading
 }
 
-/** Forget the list: the next account may see other facilities (called on signing out). */
-export function resetFacilities() {
+// The next account may see other facilities.
+whenSignedOut(() => {
   facilities.value = []
   loading = null
-}
+})
 
 /** Which facilities may hold each kind of person. */
 export const KINDS_FOR: Record<PersonKind, FacilityKind[]> = {

@@ -1,6 +1,7 @@
 // What the Health page was showing, kept while the app runs: back from a client's page,
 // the nurse finds the same tab, horizon and nurse filter.
 import { reactive } from 'vue'
+import { whenSignedOut } from './session'
 
 export const healthSelection = reactive({
   tab: '',
@@ -8,8 +9,8 @@ export const healthSelection = reactive({
   nurse: null as string | null,
 })
 
-export function resetHealthSelection() {
+whenSignedOut(() => {
   healthSelection.tab = ''
   healthSelection.horizon = 14
   healthSelection.nurse = null
-}
+})

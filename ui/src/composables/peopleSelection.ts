@@ -3,6 +3,7 @@ import { reactive } from 'vue'
 import type { ListSort } from '../bindings/ListSort'
 import type { ListStatus } from '../bindings/ListStatus'
 import type { PersonKind } from '../bindings/PersonKind'
+import { whenSignedOut } from './session'
 
 /** A list's sorted column, as its table header shows it. */
 export interface TableSort {
@@ -23,8 +24,7 @@ export const peopleSelection = reactive({
   page: perKind(1),
 })
 
-/** On sign-out: the next person at this PC starts from their own defaults. */
-export function resetPeopleSelection() {
+whenSignedOut(() => {
   peopleSelection.tab = null
   peopleSelection.facilityId = null
   peopleSelection.includeInactive = false
@@ -32,4 +32,4 @@ export function resetPeopleSelection() {
   peopleSelection.status = perKind(null)
   peopleSelection.sort = perKind(null)
   peopleSelection.page = perKind(1)
-}
+})

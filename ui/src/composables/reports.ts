@@ -2,22 +2,19 @@
 // 月报 while the city's report is written and coming back still shows its progress, and
 // the list of files (with where they were saved) stays until the app is closed or the
 // account signs out.
-import { ref, watch } from 'vue'
+import { ref } from 'vue'
 import { api } from '../api'
 import type { ReportFormat } from '../bindings/ReportFormat'
 import type { ReportProgress } from '../bindings/ReportProgress'
 import type { SavedReport } from '../bindings/SavedReport'
-import { actor } from './session'
+import { whenSignedOut } from './session'
 
 export const running = ref<ReportFormat | null>(null)
 export const progress = ref<ReportProgress | null>(null)
 export const made = ref<SavedReport[]>([])
 
 // The list is the signed-in person's: whoever signs in next starts with an empty one.
-watch(
-  () => actor.value?.account_id,
-  () => (made.value = []),
-)
+whenSignedOut(() => (made.value = []))
 
 /** Makes one report; refuses to start a second while one is being made. */
 export async function makeReport(facilityId: number | null, month: string, format: ReportFormat): Promise<SavedReport | null> {
