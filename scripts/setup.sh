@@ -41,6 +41,10 @@ for tool in cargo node npm; do
 done
 
 if $want_test; then
+  # The tests check formatting and lints first (rustup's default profile has both).
+  for part in fmt clippy; do
+    cargo "$part" --version >/dev/null 2>&1 || { echo "The tests need cargo $part: rustup component add ${part/fmt/rustfmt}" >&2; exit 1; }
+  done
   if ! command -v tauri-driver >/dev/null; then
     echo "== installing tauri-driver"
     cargo install tauri-driver --locked --quiet

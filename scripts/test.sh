@@ -7,6 +7,10 @@ cd "$(dirname "$0")/.."
 source scripts/env.sh
 bash scripts/setup.sh --test
 
+echo "== cargo fmt and clippy ($(date -u +%H:%M:%S) UTC)"
+cargo fmt --all --check
+cargo clippy --workspace --all-targets --quiet -- -D warnings
+
 echo "== cargo test ($(date -u +%H:%M:%S) UTC)"
 cargo test --workspace --no-fail-fast 2>&1 | tee "${TMPDIR:-/tmp}/carecircle-cargo-test.log"
 

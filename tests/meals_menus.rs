@@ -72,7 +72,6 @@ fn weighed(items: &[(i64, GramsByAge)]) -> Vec<MenuItemInput> {
     items.iter().map(|&(dish_id, g)| MenuItemInput { dish_id, grams: Some(g) }).collect()
 }
 
-
 fn count(db: &Db, sql: &str, id: i64) -> i64 {
     db.read(|c| Ok(c.query_row(sql, [id], |r| r.get(0))?)).unwrap()
 }

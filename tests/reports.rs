@@ -508,7 +508,11 @@ fn follow_ups_add_up_in_every_facility_and_month() {
                 h.follow_ups_overdue
             );
             if month.to_string() == "2021-01" {
-                assert_eq!((h.follow_ups_due, e.roll.registered), (0, 0), "before the demo's first client, nothing is due");
+                assert_eq!(
+                    (h.follow_ups_due, e.roll.registered),
+                    (0, 0),
+                    "before the demo's first client, nothing is due"
+                );
             }
         }
     }

@@ -221,8 +221,8 @@ impl<'a> Seeder<'a> {
     ) -> Result<i64> {
         let (services, age_min, age_max, opens, closes, days) = match kind {
             FacilityKind::Childcare => (0, Some(6), Some(72), "07:30", "17:30", 0b0011111),
-            FacilityKind::ElderCentre => (Service::to_bits(&Service::ALL), None, None, "08:00", "18:00", 0b1111111),
-            FacilityKind::ElderStation => (Service::to_bits(&Service::ALL), None, None, "08:30", "17:00", 0b0011111),
+            FacilityKind::ElderCentre => (Service::to_bits(Service::ALL), None, None, "08:00", "18:00", 0b1111111),
+            FacilityKind::ElderStation => (Service::to_bits(Service::ALL), None, None, "08:30", "17:00", 0b0011111),
         };
         let address = self.address(community.1);
         let phone = format!("0473-{}", self.rng.random_range(2_000_000..=3_999_999));
