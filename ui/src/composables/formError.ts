@@ -66,3 +66,30 @@ export function useFormError(root?: () => Element | null | undefined) {
 
   return reactive({ message, field, show, local, localAll, clear, at, forget })
 }
+
+/**
+ * A save that runs once at a time: `busy` while it runs (the button's spinner), the form's
+ * problems cleared before it and shown when it fails. `run` resolves to what `work`
+ * returned, or `undefined` when it failed or a save was already running; `onError` sees
+ * the failure too (after it is shown), for a form that reacts to a particular code.
+ */
+export function useSubmit(error: FormError) {
+  const busy = ref(false)
+
+  async function run<T>(work: () => Promise<T>, onError?: (e: unknown) => void): Promise<T | undefined> {
+    if (busy.value) return undefined
+    busy.value = true
+    error.clear()
+    try {
+      return await work()
+    } catch (e) {
+      error.show(e)
+      onError?.(e)
+      return undefined
+    } finally {
+      busy.value = false
+    }
+  }
+
+  return { busy, run }
+}

@@ -3,7 +3,7 @@
 // before throwing the changes away. One question covers every dirty form at once.
 import { computed, inject, onScopeDispose, provide, ref, watch, type InjectionKey } from 'vue'
 import type { Router } from 'vue-router'
-import { ElMessageBox } from 'element-plus'
+import { confirmed } from './confirm'
 import { getCurrentWindow } from '@tauri-apps/api/window'
 import { i18n } from '../i18n'
 
@@ -21,19 +21,14 @@ let asking: Promise<boolean> | null = null
 
 async function ask(): Promise<boolean> {
   const t = i18n.global.t
-  try {
-    await ElMessageBox.confirm(t('unsaved.message'), t('unsaved.title'), {
-      type: 'warning',
-      confirmButtonText: t('unsaved.leave'),
-      cancelButtonText: t('unsaved.stay'),
-      // Escape or a stray click outside must not throw the work away: only the button does.
-      distinguishCancelAndClose: true,
-      customClass: 'cc-unsaved-confirm',
-    })
-    return true
-  } catch {
-    return false
-  }
+  return confirmed({
+    message: t('unsaved.message'),
+    title: t('unsaved.title'),
+    yes: t('unsaved.leave'),
+    no: t('unsaved.stay'),
+    // Escape or a stray click outside must not throw the work away: only the button does.
+    options: { distinguishCancelAndClose: true, customClass: 'cc-unsaved-confirm' },
+  })
 }
 
 /**
