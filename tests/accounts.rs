@@ -70,7 +70,8 @@ fn a_manager_creates_front_line_accounts_for_their_own_facility_only() {
         role,
         facility_id,
     };
-    assert!(accounts::create_account(&t.db, &manager, &new("qiantai", Role::FrontDesk, Some(mine))).is_ok());
+    let made = accounts::create_account(&t.db, &manager, &new("qiantai", Role::FrontDesk, Some(mine))).unwrap();
+    assert_eq!((made.role, made.facility_id), (Role::FrontDesk, Some(mine)));
     assert!(matches!(
         accounts::create_account(&t.db, &manager, &new("x1", Role::FrontDesk, Some(other))),
         Err(CoreError::Forbidden)
@@ -122,12 +123,18 @@ fn disabled_accounts_cannot_sign_in_and_nobody_disables_themselves() {
     let nurse = common::account(&t.db, &admin, "nurse1", Role::Nurse, Some(1));
     accounts::set_active(&t.db, &admin, nurse.account_id, false).unwrap();
     assert!(matches!(accounts::sign_in(&t.db, "nurse1", "password-1"), Err(CoreError::AccountDisabled)));
-    assert!(accounts::set_active(&t.db, &admin, admin.account_id, false).is_err());
+    assert_eq!(
+        common::code(accounts::set_active(&t.db, &admin, admin.account_id, false).unwrap_err()),
+        "account.not_self"
+    );
     accounts::reset_password(&t.db, &admin, nurse.account_id, "new-password-2").unwrap();
     accounts::set_active(&t.db, &admin, nurse.account_id, true).unwrap();
-    assert!(accounts::sign_in(&t.db, "nurse1", "new-password-2").is_ok());
+    assert_eq!(accounts::sign_in(&t.db, "nurse1", "new-password-2").unwrap().account_id, nurse.account_id);
     accounts::change_own_password(&t.db, &nurse, "new-password-2", "third-password").unwrap();
-    assert!(accounts::change_own_password(&t.db, &nurse, "wrong-old", "fourth-password").is_err());
+    assert_eq!(
+        common::code(accounts::change_own_password(&t.db, &nurse, "wrong-old", "fourth-password").unwrap_err()),
+        "account.old_password_wrong"
+    );
 }
 
 #[test]

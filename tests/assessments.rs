@@ -6,6 +6,7 @@ mod common;
 use carecircle_core::domain::assessment::AssessmentInput;
 use carecircle_core::services::{assessments, people};
 use carecircle_core::{CoreError, Role};
+use common::code;
 
 fn form(date: &str, score: u8) -> AssessmentInput {
     AssessmentInput {
@@ -28,13 +29,6 @@ fn form(date: &str, score: u8) -> AssessmentInput {
         dementia_or_mental_disorder: false,
         risk_events_30d: 0,
         notes: None,
-    }
-}
-
-fn code(e: CoreError) -> &'static str {
-    match e {
-        CoreError::Invalid(v) => v.code,
-        other => panic!("expected a validation error, got {other:?}"),
     }
 }
 

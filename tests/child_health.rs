@@ -14,25 +14,11 @@ use carecircle_core::services::child_health::{
 use carecircle_core::services::{frontdesk, people};
 use carecircle_core::{Actor, CoreError, Db, Role};
 use chrono::{DateTime, NaiveDate, Utc};
-
-fn at(s: &str) -> DateTime<Utc> {
-    DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)
-}
-
-fn day(s: &str) -> NaiveDate {
-    NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
-}
+use common::{at, day, invalid};
 
 /// 08:30 in Wuhai on the tests' today (2026-11-29).
 fn this_morning() -> DateTime<Utc> {
     at("2026-11-29T00:30:00Z")
-}
-
-fn invalid(e: CoreError) -> carecircle_core::error::Invalid {
-    match e {
-        CoreError::Invalid(v) => v,
-        other => panic!("expected a validation error, got {other:?}"),
-    }
 }
 
 fn param<'a>(v: &'a carecircle_core::error::Invalid, name: &str) -> Option<&'a str> {
@@ -305,7 +291,10 @@ fn only_the_unit_s_health_worker_records_checks() {
     ));
     let desk = common::account(&t.db, &admin, "desk2", Role::FrontDesk, Some(k.unit));
     assert!(matches!(record(&desk), Err(CoreError::Forbidden)), "the front desk sees, but does not record");
-    assert!(child_health::class_sheet(&t.db, &desk, k.unit, None, today, CheckSession::Morning).is_ok());
+    assert_eq!(
+        child_health::class_sheet(&t.db, &desk, k.unit, None, today, CheckSession::Morning).unwrap().facility_id,
+        k.unit
+    );
     assert!(matches!(
         child_health::checks_for_child(&t.db, &elsewhere, k.in_a, today, today),
         Err(CoreError::Forbidden)
@@ -387,7 +376,9 @@ fn medicine_from_home_is_given_dose_by_dose_and_never_more_than_ordered() {
     assert_eq!(ours(today)[0].still_due, 0);
 
     // The next day counts afresh; after the last day, no dose.
-    assert!(child_health::give_dose(&t.db, &nurse, med.id, &DoseInput::default(), at("2026-11-30T02:00:00Z")).is_ok());
+    let dose =
+        child_health::give_dose(&t.db, &nurse, med.id, &DoseInput::default(), at("2026-11-30T02:00:00Z")).unwrap();
+    assert_eq!((dose.medicine_id, dose.day.as_str()), (med.id, "2026-11-30"));
     assert_eq!(
         invalid(
             child_health::give_dose(&t.db, &nurse, med.id, &DoseInput::default(), at("2026-12-02T02:00:00Z"))

@@ -88,7 +88,7 @@ fn front_desk_cannot_read_another_centre_through_the_commands() {
     let listed = h.invoke("facilities_list", json!({"filter": {}})).unwrap();
     let ids: Vec<i64> = listed.as_array().unwrap().iter().map(|f| f["id"].as_i64().unwrap()).collect();
     assert_eq!(ids, vec![mine]);
-    assert!(h.invoke("facility_get", json!({"id": mine})).is_ok());
+    assert_eq!(h.invoke("facility_get", json!({"id": mine})).unwrap()["id"], mine);
     let err = h.invoke("facility_get", json!({"id": other})).unwrap_err();
     assert_eq!(err["code"], "auth.forbidden");
     assert!(err["message"].as_str().unwrap().contains("无权"));

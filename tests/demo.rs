@@ -92,6 +92,28 @@ fn scale_multiplies_people_not_places() {
     assert_eq!(common::count(&t.db, "SELECT count(*) FROM audit_log WHERE action = 'seed_demo'"), 1);
 }
 
+/// The demo writes checkups through the same writer as a nurse (services::health's
+/// insert_checkup): a column that writer fills is filled in the demo's rows too. Every
+/// column holds something in some demo row, but those the demo leaves empty on purpose.
+#[test]
+fn the_demo_s_checkups_fill_every_column_the_writer_fills() {
+    let (t, _) = common::seeded();
+    // No demo nurse types notes, takes a random glucose, or corrects a reading.
+    let empty_on_purpose = ["notes", "glucose_random", "corrected_at", "corrected_by_name"];
+    let columns: Vec<String> =
+        t.db.read(|c| {
+            let mut stmt = c.prepare("SELECT name FROM pragma_table_info('checkups')")?;
+            let names = stmt.query_map([], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
+            Ok(names)
+        })
+        .unwrap();
+    assert!(columns.len() > 15, "{columns:?}");
+    for column in columns.iter().filter(|c| !empty_on_purpose.contains(&c.as_str())) {
+        let filled = common::count(&t.db, &format!("SELECT count(*) FROM checkups WHERE {column} IS NOT NULL"));
+        assert!(filled > 0, "no demo checkup fills {column}");
+    }
+}
+
 #[test]
 fn a_year_of_checkups_read_by_the_rules_with_a_plausible_share_abnormal() {
     use carecircle_core::domain::vitals::VitalsInput;
@@ -701,8 +723,9 @@ fn a_year_of_meals() {
 
 #[test]
 fn a_year_of_care_visits() {
+    use carecircle_core::dates::monday_of;
     use carecircle_core::domain::visits::ConflictKind;
-    use carecircle_core::services::visits::{week, week_of};
+    use carecircle_core::services::visits::week;
     use chrono::Days;
 
     let (t, admin) = common::seeded();
@@ -751,7 +774,7 @@ fn a_year_of_care_visits() {
     );
     // The regular week holds together: next week, written from the weekly series, has no
     // clash, walk, skill or hours conflict anywhere (leave taken next week may show).
-    let next = week_of(common::today()) + Days::new(7);
+    let next = monday_of(common::today()) + Days::new(7);
     let elder: Vec<i64> = db
         .read(|c| {
             let mut s = c.prepare("SELECT id FROM facilities WHERE kind != 'childcare' ORDER BY id")?;

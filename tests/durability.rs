@@ -197,7 +197,7 @@ fn burst_writer() {
     assert!(clients.len() >= 20, "centre {centre} has {} clients", clients.len());
     let now = db.clock().now();
     // Lunch on the five weekdays of next week (published in the demo).
-    let monday = carecircle_core::clock::monday_of(db.clock().today()) + Days::new(7);
+    let monday = carecircle_core::dates::monday_of(db.clock().today()) + Days::new(7);
     let lunches: Vec<_> = (0..DAYS_PER_REQUEST).map(|i| monday + Days::new(i)).collect();
     // An urgent reading: the checkup, its alert and the audit entry are one transaction.
     let urgent = CheckupInput {

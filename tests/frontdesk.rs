@@ -8,18 +8,7 @@ use carecircle_core::domain::resident_id::Sex;
 use carecircle_core::services::frontdesk::{self, PickUp};
 use carecircle_core::services::people;
 use carecircle_core::{CoreError, Db, Role};
-use chrono::{DateTime, Utc};
-
-fn at(s: &str) -> DateTime<Utc> {
-    DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)
-}
-
-fn invalid(e: CoreError) -> &'static str {
-    match e {
-        CoreError::Invalid(v) => v.code,
-        other => panic!("expected a validation error, got {other:?}"),
-    }
-}
+use common::{at, code};
 
 /// A child of the first childcare unit with one guardian who may pick up and one
 /// registered contact who may not.
@@ -69,7 +58,7 @@ fn a_child_goes_home_only_with_an_authorised_adult_and_refusals_are_logged() {
     let entry = frontdesk::check_in(&t.db, &desk, PersonKind::Child, child, at("2026-11-30T00:45:00Z")).unwrap();
     assert_eq!(entry.name, "其木格");
     assert_eq!(
-        invalid(frontdesk::check_in(&t.db, &desk, PersonKind::Child, child, at("2026-11-30T00:50:00Z")).unwrap_err()),
+        code(frontdesk::check_in(&t.db, &desk, PersonKind::Child, child, at("2026-11-30T00:50:00Z")).unwrap_err()),
         "frontdesk.already_in"
     );
 
@@ -78,12 +67,12 @@ fn a_child_goes_home_only_with_an_authorised_adult_and_refusals_are_logged() {
     };
     // A stranger, a registered contact without pick-up rights, and no one at all: refused.
     let stranger = PickUp { contact_id: None, other_name: Some("张三".into()) };
-    assert_eq!(invalid(out(stranger).unwrap_err()), "frontdesk.pickup_refused");
+    assert_eq!(code(out(stranger).unwrap_err()), "frontdesk.pickup_refused");
     assert_eq!(
-        invalid(out(PickUp { contact_id: Some(neighbour), other_name: None }).unwrap_err()),
+        code(out(PickUp { contact_id: Some(neighbour), other_name: None }).unwrap_err()),
         "frontdesk.pickup_refused"
     );
-    assert_eq!(invalid(out(PickUp::default()).unwrap_err()), "frontdesk.pickup_required");
+    assert_eq!(code(out(PickUp::default()).unwrap_err()), "frontdesk.pickup_required");
     // Another child's mother is not this child's: refused too.
     let someone_elses: i64 =
         t.db.read(|c| {
@@ -95,7 +84,7 @@ fn a_child_goes_home_only_with_an_authorised_adult_and_refusals_are_logged() {
         })
         .unwrap();
     let refused = out(PickUp { contact_id: Some(someone_elses), other_name: None });
-    assert_eq!(invalid(refused.unwrap_err()), "frontdesk.pickup_refused");
+    assert_eq!(code(refused.unwrap_err()), "frontdesk.pickup_refused");
     let refusals: Vec<String> =
         t.db.read(|c| {
             let mut stmt = c.prepare("SELECT after_json FROM audit_log WHERE action = 'pickup_refused' ORDER BY id")?;
@@ -138,7 +127,7 @@ fn clients_check_in_and_out_and_the_board_follows_the_local_day() {
         frontdesk::check_out(&t.db, &desk, PersonKind::Client, client, None, at("2026-11-30T08:00:00Z")).unwrap();
     assert_eq!(entry.out_at.as_deref(), Some("2026-11-30T08:00:00Z"));
     assert_eq!(
-        invalid(
+        code(
             frontdesk::check_out(&t.db, &desk, PersonKind::Client, client, None, at("2026-11-30T08:01:00Z"))
                 .unwrap_err()
         ),
@@ -160,9 +149,7 @@ fn a_suspended_client_is_not_checked_in_and_a_move_checks_out() {
     let today = common::today();
     people::set_client_status(&t.db, &admin, ids[0], ClientStatus::Suspended, today).unwrap();
     assert_eq!(
-        invalid(
-            frontdesk::check_in(&t.db, &admin, PersonKind::Client, ids[0], at("2026-11-29T01:00:00Z")).unwrap_err()
-        ),
+        code(frontdesk::check_in(&t.db, &admin, PersonKind::Client, ids[0], at("2026-11-29T01:00:00Z")).unwrap_err()),
         "frontdesk.client_not_active"
     );
     frontdesk::check_in(&t.db, &admin, PersonKind::Client, ids[1], at("2026-11-29T01:00:00Z")).unwrap();

@@ -7,18 +7,7 @@ use carecircle_core::domain::followup::{DueReason, Purpose};
 use carecircle_core::domain::vitals::{Level, VitalsInput};
 use carecircle_core::services::health::{self, CheckupInput};
 use carecircle_core::{CoreError, Role};
-use chrono::{DateTime, Utc};
-
-fn at(s: &str) -> DateTime<Utc> {
-    DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)
-}
-
-fn code(e: CoreError) -> &'static str {
-    match e {
-        CoreError::Invalid(v) => v.code,
-        other => panic!("expected a validation error, got {other:?}"),
-    }
-}
+use common::{at, code};
 
 fn bp(s: u16, d: u16) -> CheckupInput {
     CheckupInput {

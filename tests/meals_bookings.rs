@@ -21,14 +21,7 @@ use carecircle_core::services::people;
 use carecircle_core::{Actor, CoreError, Db, Role};
 use chrono::{DateTime, NaiveDate, Utc};
 use common::TestDb;
-
-fn at(s: &str) -> DateTime<Utc> {
-    DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)
-}
-
-fn day(s: &str) -> NaiveDate {
-    s.parse().unwrap()
-}
+use common::{at, day};
 
 /// Friday 26 February 2027, 10:00 in Wuhai: before every meal of the weeks under test.
 fn before_march() -> DateTime<Utc> {

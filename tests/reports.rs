@@ -368,8 +368,18 @@ fn the_facility_pdf_opens_with_its_subset_font_pages_and_figures() {
 fn the_city_pdf_and_workbook_carry_every_facility() {
     let (t, admin) = seeded();
     let pdf = t.dir.path().join("city.pdf");
-    report::save(&t.db, &admin, None, october(), ReportFormat::Pdf, Locale::ZhCn, now(), &pdf, &mut |_| {}).unwrap();
+    let mut heard = Vec::new();
+    report::save(&t.db, &admin, None, october(), ReportFormat::Pdf, Locale::ZhCn, now(), &pdf, &mut |p| heard.push(p))
+        .unwrap();
     assert_subset_font_embedded(&pdf);
+    // Progress is throttled in the core: every stage is heard, its last step too, and no
+    // more than one step in PROGRESS_EVERY of the facilities read one by one.
+    let reading: Vec<_> = heard.iter().filter(|p| p.stage == "figures").collect();
+    let steps = reading.last().expect("the figures stage is heard").total;
+    assert!(steps > 10, "the city's facilities are read one by one: {steps}");
+    assert!(reading.len() as u32 <= steps / report::PROGRESS_EVERY + 2, "{} messages for {steps} steps", reading.len());
+    assert!(reading.iter().any(|p| p.done == p.total), "the last step is heard");
+    assert_eq!(heard.last().map(|p| p.stage.as_str()), Some("writing"));
     let text = text_of(&pdf);
     let names: Vec<String> =
         t.db.read(|c| {

@@ -9,6 +9,7 @@
 
 mod common;
 
+use carecircle_core::dates::monday_of;
 use carecircle_core::domain::facility::Service;
 use carecircle_core::domain::person::Skill;
 use carecircle_core::domain::visits::{CarePlace, ConflictKind, GeoPoint, VisitReason, VisitStatus};
@@ -19,8 +20,8 @@ use carecircle_core::services::visits::location;
 use carecircle_core::services::visits::planner::{self, PlanReport};
 use carecircle_core::services::visits::plans::{self, PlanItemInput};
 use carecircle_core::services::visits::record::{self, VisitOutcome};
+use carecircle_core::services::visits::week;
 use carecircle_core::services::visits::week::Week;
-use carecircle_core::services::visits::{week, week_of};
 use carecircle_core::{Actor, CoreError, Db, Role};
 use chrono::{Days, NaiveDate};
 use common::{count, TestDb};
@@ -71,7 +72,7 @@ fn setup() -> Setup {
     location::set_facility_location(&t.db, &admin, centre, Some(CENTRE_AT)).unwrap();
     location::set_home_location(&t.db, &admin, ids[0], Some(CENTRE_AT.offset(0.0, 500.0))).unwrap();
     location::set_home_location(&t.db, &admin, ids[1], Some(CENTRE_AT.offset(1000.0, 500.0))).unwrap();
-    let monday = week_of(common::today()) + Days::new(7);
+    let monday = monday_of(common::today()) + Days::new(7);
     Setup { t, admin, centre, carer, nurse, clients: [ids[0], ids[1]], monday }
 }
 
@@ -373,7 +374,7 @@ fn visits_are_recorded_by_their_caregiver_and_missed_ones_made_up() {
     // Made up once, on another day; the second make-up is refused.
     let makeup = record::make_up(s.db(), &s.admin, todays, today + Days::new(1), "15:00", Some(s.carer)).unwrap();
     assert_eq!(makeup.makes_up_for, Some(todays));
-    assert!(s.week(week_of(today)).visits.iter().any(|v| v.id == todays && v.made_up));
+    assert!(s.week(monday_of(today)).visits.iter().any(|v| v.id == todays && v.made_up));
     assert_eq!(
         invalid(record::make_up(s.db(), &s.admin, todays, today + Days::new(1), "16:00", None).unwrap_err()),
         "visit.made_up_already"

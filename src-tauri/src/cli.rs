@@ -22,7 +22,7 @@ use carecircle_core::services::meals::subsidy;
 use carecircle_core::services::registry::{self, FacilityFilter};
 use carecircle_core::services::search::{self, SearchCache};
 use carecircle_core::{Actor, Clock, CoreError, Db, Locale, Role};
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, Parser, Subcommand};
 
 use crate::paths;
 
@@ -525,6 +525,22 @@ fn schedule_bench(path: &Path, seconds: f64, out: &Path, seed: u64) -> Result<se
 }
 
 /// Runs the CLI on the process's arguments; returns the exit code.
+/// Every subcommand as the words that reach it (`["facilities", "list"]`), from the same
+/// declaration clap parses: the help test checks each is listed where it belongs.
+pub fn subcommand_paths() -> Vec<Vec<String>> {
+    fn walk(command: &clap::Command, prefix: &[String], out: &mut Vec<Vec<String>>) {
+        for sub in command.get_subcommands() {
+            let mut path = prefix.to_vec();
+            path.push(sub.get_name().to_string());
+            out.push(path.clone());
+            walk(sub, &path, out);
+        }
+    }
+    let mut out = Vec::new();
+    walk(&Cli::command(), &[], &mut out);
+    out
+}
+
 pub fn main() -> i32 {
     let cli = Cli::parse();
     let locale =

@@ -5,9 +5,10 @@ use std::path::PathBuf;
 use std::sync::OnceLock;
 
 use carecircle_core::demo;
+use carecircle_core::error::Invalid;
 use carecircle_core::services::accounts::{self, NewAccount};
-use carecircle_core::{Actor, Clock, Db, Role};
-use chrono::NaiveDate;
+use carecircle_core::{Actor, Clock, CoreError, Db, Role};
+use chrono::{DateTime, NaiveDate, Utc};
 use tempfile::TempDir;
 
 pub struct TestDb {
@@ -24,6 +25,29 @@ pub fn clock() -> Clock {
 /// The tests' today (the day of [`clock`]).
 pub fn today() -> NaiveDate {
     NaiveDate::from_ymd_opt(2026, 11, 29).unwrap()
+}
+
+/// An instant written as RFC 3339 (`2026-11-29T02:00:00Z`).
+pub fn at(s: &str) -> DateTime<Utc> {
+    DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)
+}
+
+/// A day written as `YYYY-MM-DD`.
+pub fn day(s: &str) -> NaiveDate {
+    NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+}
+
+/// The rule a refused input broke; any other error fails the test.
+pub fn invalid(e: CoreError) -> Invalid {
+    match e {
+        CoreError::Invalid(v) => v,
+        other => panic!("expected a validation error, got {other:?}"),
+    }
+}
+
+/// The code of the rule a refused input broke.
+pub fn code(e: CoreError) -> &'static str {
+    invalid(e).code
 }
 
 pub fn temp_db() -> TestDb {

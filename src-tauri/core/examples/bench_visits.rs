@@ -13,8 +13,9 @@ mod common;
 
 use std::time::{Duration, Instant};
 
+use carecircle_core::dates::monday_of;
 use carecircle_core::services::accounts;
-use carecircle_core::services::visits::{planner, week, week_of};
+use carecircle_core::services::visits::{planner, week};
 use carecircle_core::{demo, Db};
 use chrono::Days;
 use common::percentile;
@@ -49,7 +50,7 @@ fn main() {
             Ok(rows)
         })
         .expect("facilities");
-    let next = week_of(common::clock().today()) + Days::new(7);
+    let next = monday_of(common::clock().today()) + Days::new(7);
     for pass in ["first plan", "planned again"] {
         let (mut times, mut placed, mut kept, mut unplaced, mut walking) = (Vec::new(), 0, 0, 0, 0);
         let mut reasons = std::collections::BTreeMap::new();

@@ -14,7 +14,7 @@
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::Arc;
 
-use chrono::{DateTime, Datelike, Days, Duration, FixedOffset, NaiveDate, NaiveDateTime, TimeZone, Utc};
+use chrono::{DateTime, Duration, FixedOffset, NaiveDate, NaiveDateTime, TimeZone, Utc};
 use serde::Serialize;
 use ts_rs::TS;
 
@@ -99,7 +99,7 @@ impl Clock {
         ClockReading {
             now: crate::store::utc_stamp(now),
             today: today.to_string(),
-            week_start: monday_of(today).to_string(),
+            week_start: crate::dates::monday_of(today).to_string(),
         }
     }
 
@@ -116,11 +116,6 @@ impl Clock {
     pub fn advance(&self, by: Duration) {
         self.set(self.now() + by);
     }
-}
-
-/// The Monday of the week `day` falls in (weeks run Monday to Sunday in China).
-pub fn monday_of(day: NaiveDate) -> NaiveDate {
-    day - Days::new(u64::from(day.weekday().num_days_from_monday()))
 }
 
 /// The clock as the UI reads it: the webview's own clock may be set to another zone, or

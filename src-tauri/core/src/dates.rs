@@ -5,7 +5,7 @@
 //! crafted value. The window's date fields use these through serde, so a day far outside
 //! the range is refused with a message, not a panic.
 
-use chrono::NaiveDate;
+use chrono::{Datelike, Days, NaiveDate};
 use serde::{Deserialize, Deserializer};
 
 use crate::error::Invalid;
@@ -14,6 +14,11 @@ use crate::error::Invalid;
 pub const FIRST_DAY: NaiveDate = NaiveDate::from_ymd_opt(1900, 1, 1).expect("a real day");
 /// The last day the app accepts.
 pub const LAST_DAY: NaiveDate = NaiveDate::from_ymd_opt(2100, 12, 31).expect("a real day");
+
+/// The Monday of the week `day` falls in (weeks run Monday to Sunday in China).
+pub fn monday_of(day: NaiveDate) -> NaiveDate {
+    day - Days::new(u64::from(day.weekday().num_days_from_monday()))
+}
 
 /// Whether a day is within the range the app works in.
 pub fn in_range(day: NaiveDate) -> bool {

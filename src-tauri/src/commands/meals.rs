@@ -2,8 +2,8 @@
 //! at the elder centres bookings, standing orders, serving, the kitchen sheet and the month.
 //! Days travel as "YYYY-MM-DD" and are parsed here, so a bad one is an ordinary refusal.
 
+use carecircle_core::dates::parse_day;
 use carecircle_core::domain::meals::Meal;
-use carecircle_core::domain::person::parse_date;
 use carecircle_core::roster::ExportReport;
 use carecircle_core::services::meals::bookings::{self, Booking, BookingOutcome, BookingRequest, ServeOutcome};
 use carecircle_core::services::meals::childcare::{self, AllergyList, FoodSample, SampleSlot};
@@ -53,7 +53,7 @@ pub async fn menu_weeks(state: State<'_, AppState>, facility_id: i64) -> Result<
 pub async fn menu_open(state: State<'_, AppState>, facility_id: i64, week_start: String) -> Result<Menu, ErrorPayload> {
     state
         .as_actor(move |db, actor| {
-            let week = parse_date(&week_start, "week_start")?;
+            let week = parse_day(&week_start, "week_start")?;
             menus::get_or_create_menu(db, actor, facility_id, week)
         })
         .await
@@ -70,7 +70,7 @@ pub async fn menu_set_meal(
 ) -> Result<Menu, ErrorPayload> {
     state
         .as_actor(move |db, actor| {
-            let day = parse_date(&day, "day")?;
+            let day = parse_day(&day, "day")?;
             menus::set_meal(db, actor, menu_id, day, meal, &items)
         })
         .await
@@ -86,8 +86,8 @@ pub async fn menu_copy_week(
 ) -> Result<MenuCopy, ErrorPayload> {
     state
         .as_actor(move |db, actor| {
-            let from = parse_date(&from_week, "from_week")?;
-            let to = parse_date(&to_week, "to_week")?;
+            let from = parse_day(&from_week, "from_week")?;
+            let to = parse_day(&to_week, "to_week")?;
             menus::copy_week(db, actor, facility_id, from, to, replace)
         })
         .await
@@ -104,7 +104,7 @@ pub async fn allergy_list(
     facility_id: i64,
     day: String,
 ) -> Result<AllergyList, ErrorPayload> {
-    state.as_actor(move |db, actor| childcare::allergy_list(db, actor, facility_id, parse_date(&day, "day")?)).await
+    state.as_actor(move |db, actor| childcare::allergy_list(db, actor, facility_id, parse_day(&day, "day")?)).await
 }
 
 /// Saves the day's list for the kitchen and the teachers to the Downloads folder.
@@ -117,7 +117,7 @@ pub async fn allergy_list_export(
     let path = crate::paths::export_path("过敏替代餐", state.clock().now());
     state
         .as_actor(move |db, actor| {
-            childcare::export_allergy_list(db, actor, facility_id, parse_date(&day, "day")?, &path)
+            childcare::export_allergy_list(db, actor, facility_id, parse_day(&day, "day")?, &path)
         })
         .await
 }
@@ -128,7 +128,7 @@ pub async fn samples_for_day(
     facility_id: i64,
     day: String,
 ) -> Result<Vec<SampleSlot>, ErrorPayload> {
-    state.as_actor(move |db, actor| childcare::samples_for_day(db, actor, facility_id, parse_date(&day, "day")?)).await
+    state.as_actor(move |db, actor| childcare::samples_for_day(db, actor, facility_id, parse_day(&day, "day")?)).await
 }
 
 #[tauri::command]
@@ -142,7 +142,7 @@ pub async fn sample_record(
 ) -> Result<FoodSample, ErrorPayload> {
     state
         .as_actor(move |db, actor| {
-            let day = parse_date(&day, "day")?;
+            let day = parse_day(&day, "day")?;
             childcare::record_sample(db, actor, facility_id, day, meal, dish_id, grams, db.clock().now())
         })
         .await
@@ -210,7 +210,7 @@ pub async fn client_bookings(
 ) -> Result<Vec<Booking>, ErrorPayload> {
     state
         .as_actor(move |db, actor| {
-            bookings::client_bookings(db, actor, client_id, parse_date(&from, "from")?, parse_date(&to, "to")?)
+            bookings::client_bookings(db, actor, client_id, parse_day(&from, "from")?, parse_day(&to, "to")?)
         })
         .await
 }
@@ -224,7 +224,7 @@ pub async fn meal_bookings(
     meal: Meal,
 ) -> Result<Vec<Booking>, ErrorPayload> {
     state
-        .as_actor(move |db, actor| bookings::meal_bookings(db, actor, facility_id, parse_date(&day, "day")?, meal))
+        .as_actor(move |db, actor| bookings::meal_bookings(db, actor, facility_id, parse_day(&day, "day")?, meal))
         .await
 }
 
@@ -268,7 +268,7 @@ pub async fn standing_materialize(
 ) -> Result<MaterializeReport, ErrorPayload> {
     state
         .as_actor(move |db, actor| {
-            standing::materialize(db, actor, facility_id, parse_date(&through, "through")?, db.clock().now())
+            standing::materialize(db, actor, facility_id, parse_day(&through, "through")?, db.clock().now())
         })
         .await
 }
@@ -280,9 +280,7 @@ pub async fn kitchen_sheet(
     day: String,
     meal: Meal,
 ) -> Result<KitchenSheet, ErrorPayload> {
-    state
-        .as_actor(move |db, actor| kitchen::kitchen_sheet(db, actor, facility_id, parse_date(&day, "day")?, meal))
-        .await
+    state.as_actor(move |db, actor| kitchen::kitchen_sheet(db, actor, facility_id, parse_day(&day, "day")?, meal)).await
 }
 
 /// Saves the printable sheet (counts, deliveries by address, warnings) to the Downloads folder.
@@ -296,7 +294,7 @@ pub async fn kitchen_sheet_export(
     let path = crate::paths::export_path("备餐单", state.clock().now());
     state
         .as_actor(move |db, actor| {
-            kitchen::export_kitchen_sheet(db, actor, facility_id, parse_date(&day, "day")?, meal, &path)
+            kitchen::export_kitchen_sheet(db, actor, facility_id, parse_day(&day, "day")?, meal, &path)
         })
         .await
 }

@@ -26,14 +26,8 @@ pub async fn report_make(
             let month = Month::parse(&month)?;
             let name = report::file_title(db, facility_id, month, locale)?;
             let path = paths::export_file(&name, format.extension(), db.clock().now());
-            // A facility report takes a blink; the city's 113 facilities report each step.
-            let mut last = (String::new(), 0);
             report::save(db, actor, facility_id, month, format, locale, db.clock().now(), &path, &mut |p| {
-                let step = (p.stage.clone(), p.done / 8);
-                if step != last || p.done == p.total {
-                    last = step;
-                    let _ = on_progress.send(p);
-                }
+                let _ = on_progress.send(p);
             })
         })
         .await

@@ -3,9 +3,8 @@
 //! make-ups, and the automatic weekly scheduler (progress over a channel).
 //! Days travel as "YYYY-MM-DD" and are parsed here, so a bad one is an ordinary refusal.
 
-use carecircle_core::domain::person::parse_date;
+use carecircle_core::dates::parse_day;
 use carecircle_core::domain::visits::GeoPoint;
-use carecircle_core::error::Invalid;
 use carecircle_core::services::visits::edit::{self, NewVisit, VisitMove};
 use carecircle_core::services::visits::leave::{self, Leave, LeaveInput};
 use carecircle_core::services::visits::location;
@@ -32,7 +31,7 @@ pub async fn facility_plan_items(
     facility_id: i64,
     day: String,
 ) -> Result<Vec<PlanItem>, ErrorPayload> {
-    state.as_actor(move |db, actor| plans::facility_plan_items(db, actor, facility_id, parse_date(&day, "day")?)).await
+    state.as_actor(move |db, actor| plans::facility_plan_items(db, actor, facility_id, parse_day(&day, "day")?)).await
 }
 
 #[tauri::command]
@@ -56,7 +55,7 @@ pub async fn plan_item_end(
     item_id: i64,
     last_day: String,
 ) -> Result<PlanItem, ErrorPayload> {
-    state.as_actor(move |db, actor| plans::end_plan_item(db, actor, item_id, parse_date(&last_day, "last_day")?)).await
+    state.as_actor(move |db, actor| plans::end_plan_item(db, actor, item_id, parse_day(&last_day, "last_day")?)).await
 }
 
 #[tauri::command]
@@ -98,7 +97,7 @@ pub async fn visits_week(
 ) -> Result<Week, ErrorPayload> {
     state
         .as_actor(move |db, actor| {
-            let week_start = parse_date(&week_start, "week_start")?;
+            let week_start = parse_day(&week_start, "week_start")?;
             // The series' occurrences are written in (when any is missing) before the read.
             week::fill_week(db, actor, facility_id, week_start)?;
             week::week(db, actor, facility_id, week_start)
@@ -132,7 +131,7 @@ pub async fn visit_series_end(
     series_id: i64,
     last_day: String,
 ) -> Result<(), ErrorPayload> {
-    state.as_actor(move |db, actor| edit::end_series(db, actor, series_id, parse_date(&last_day, "last_day")?)).await
+    state.as_actor(move |db, actor| edit::end_series(db, actor, series_id, parse_day(&last_day, "last_day")?)).await
 }
 
 #[tauri::command]
@@ -153,7 +152,7 @@ pub async fn visit_make_up(
     staff_id: Option<i64>,
 ) -> Result<Visit, ErrorPayload> {
     state
-        .as_actor(move |db, actor| record::make_up(db, actor, visit_id, parse_date(&day, "day")?, &start, staff_id))
+        .as_actor(move |db, actor| record::make_up(db, actor, visit_id, parse_day(&day, "day")?, &start, staff_id))
         .await
 }
 
@@ -169,16 +168,12 @@ pub async fn visits_plan_week(
 ) -> Result<PlanReport, ErrorPayload> {
     state
         .as_actor(move |db, actor| {
-            let week = parse_date(&week_start, "week_start")?;
+            let scope = planner::PlanScope::from_choice(facility_id, circle_id)?;
+            let week = parse_day(&week_start, "week_start")?;
             let progress = |p: PlanProgress| {
                 let _ = on_progress.send(p);
             };
-            let limit = planner::DEFAULT_TIME_LIMIT;
-            match (facility_id, circle_id) {
-                (Some(f), None) => planner::plan_facility_week(db, actor, f, week, limit, &progress),
-                (None, Some(c)) => planner::plan_circle_week(db, actor, c, week, limit, &progress),
-                _ => Err(Invalid::new("visit.plan_scope", "facility_id").into()),
-            }
+            planner::plan_week(db, actor, scope, week, planner::DEFAULT_TIME_LIMIT, &progress)
         })
         .await
 }

@@ -18,6 +18,7 @@ use crate::domain::person::age_on;
 use crate::domain::resident_id::Sex;
 use crate::domain::vitals::{Level, Measure, VitalsInput};
 use crate::error::Result;
+use crate::services::health::{insert_checkup, NewCheckupRow};
 use crate::store::utc_stamp;
 
 /// Days of history seeded before today.
@@ -49,12 +50,6 @@ impl Seeder<'_> {
         let clients = self.demo_clients()?;
         let nurses = self.nurses_by_facility()?;
         let first_day = self.today - Days::new(HISTORY_DAYS);
-        let mut insert = self.conn.prepare_cached(
-            "INSERT INTO checkups (client_id, facility_id, taken_at, recorded_by, recorded_by_name, systolic, diastolic,
-                                   heart_rate, glucose_fasting, glucose_random, temperature, weight_kg, height_cm,
-                                   waist_cm, spo2, worst_level, findings_json, notes, created_at, purpose)
-             VALUES (?1, ?2, ?3, 0, ?4, ?5, ?6, ?7, ?8, NULL, ?9, ?10, ?11, ?12, ?13, ?14, ?15, NULL, ?3, ?16)",
-        )?;
         let mut alert = self.conn.prepare_cached(
             "INSERT INTO alerts (facility_id, client_id, checkup_id, code, value, raised_at, handled_at, handled_by, handled_note)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
@@ -101,25 +96,22 @@ impl Seeder<'_> {
                     + chrono::Duration::minutes(minutes);
                 let at = local_offset().from_local_datetime(&local).single().expect("fixed offset").to_utc();
                 let stamp = utc_stamp(at);
-                insert.execute(params![
-                    client.id,
-                    client.facility_id,
-                    stamp,
-                    nurse,
-                    v.systolic,
-                    v.diastolic,
-                    v.heart_rate,
-                    v.glucose_fasting,
-                    v.temperature,
-                    v.weight_kg,
-                    v.height_cm,
-                    v.waist_cm,
-                    v.spo2,
-                    worst.as_str(),
-                    serde_json::to_string(&findings).expect("findings serialise"),
-                    visit.purpose.as_str(),
-                ])?;
-                let checkup_id = self.conn.last_insert_rowid();
+                let checkup_id = insert_checkup(
+                    self.conn,
+                    &NewCheckupRow {
+                        client_id: client.id,
+                        facility_id: client.facility_id,
+                        taken_at: &stamp,
+                        recorded_by: 0,
+                        recorded_by_name: &nurse,
+                        vitals: &v,
+                        findings: &findings,
+                        worst,
+                        notes: None,
+                        purpose: visit.purpose,
+                        created_at: &stamp,
+                    },
+                )?;
                 // Out of control: most are seen again within about 2 weeks, some late.
                 let uncontrolled = findings.iter().any(|f| {
                     f.level >= Level::Raised

@@ -57,11 +57,11 @@ use rusqlite::{params, CachedStatement, Connection, Statement};
 
 use super::{SeedProgress, SeedReport, Seeder};
 use crate::clock::local_offset;
+use crate::dates::monday_of;
 use crate::domain::facility::FacilityKind;
 use crate::domain::meals::{clashes, Allergen, Clash, DishFacts, EaterFacts, Meal, MealMode};
 use crate::domain::person::DietNeed;
 use crate::error::Result;
-use crate::services::meals::menus::week_of;
 use crate::services::meals::subsidy::{category_on, SubsidyCategory};
 use crate::store::read;
 use crate::store::utc_stamp;
@@ -554,7 +554,7 @@ impl Order {
     fn cancelled_on(&self, day: NaiveDate, meal: Meal) -> Option<&(NaiveDate, String)> {
         let stop = self.stopped_by(day, meal)?;
         let ahead = if stop.0.weekday().num_days_from_monday() >= 5 { 13 } else { 6 };
-        (self.wants(day, meal) && day <= week_of(stop.0) + Days::new(ahead)).then_some(stop)
+        (self.wants(day, meal) && day <= monday_of(stop.0) + Days::new(ahead)).then_some(stop)
     }
 }
 
@@ -691,7 +691,7 @@ impl<'c> Meals<'c> {
                                                plus2 TEXT NOT NULL, monday_after TEXT NOT NULL,
                                                weekday INTEGER NOT NULL) WITHOUT ROWID;",
         )?;
-        let this_week = week_of(today);
+        let this_week = monday_of(today);
         let first_week = this_week - Days::new(7 * MENU_HISTORY_WEEKS);
         let w = Writer {
             dish: conn.prepare_cached(

@@ -40,12 +40,12 @@ use rusqlite::params;
 
 use super::{Ethnicity, Generation, SeedProgress, SeedReport, Seeder};
 use crate::clock::local_offset;
+use crate::dates::monday_of;
 use crate::domain::facility::{days_to_bits, Service};
 use crate::domain::person::Skill;
 use crate::domain::visits::{clock, day_groups, CarePlace, GeoPoint, Place};
 use crate::error::Result;
 use crate::search::sort_key;
-use crate::services::visits::week_of;
 use crate::store::utc_stamp;
 
 /// Weeks of visits before this one.
@@ -310,7 +310,7 @@ impl Seeder<'_> {
             let from = self.today - Days::new(rng.random_range(14..350));
             leave.push((from, from + Days::new(rng.random_range(4..13))));
             if rng.random_bool(0.08) {
-                let from = week_of(self.today) + Days::new(7 + rng.random_range(0..4));
+                let from = monday_of(self.today) + Days::new(7 + rng.random_range(0..4));
                 leave.push((from, from + Days::new(rng.random_range(0..2))));
             }
             for (a, b) in &leave {
@@ -544,7 +544,7 @@ impl Seeder<'_> {
                  recorded_by_name, recorded_at, makes_up_for, is_demo, created_at, updated_at)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, 0, ?17, ?18, ?19, 1, ?20, ?20)",
         )?;
-        let this_week = week_of(self.today);
+        let this_week = monday_of(self.today);
         for week in 0..=VISIT_HISTORY_WEEKS {
             let monday = this_week - Days::new(7 * (VISIT_HISTORY_WEEKS - week));
             for slot in slots {

@@ -125,11 +125,6 @@ pub struct Identity {
     pub birth_date: NaiveDate,
 }
 
-/// A day as typed (`YYYY-MM-DD`), between 1900 and 2100 (see `crate::dates`).
-pub fn parse_date(raw: &str, field: &'static str) -> Result<NaiveDate, Invalid> {
-    crate::dates::parse_day(raw, field)
-}
-
 /// Whole months from `birth` to `on`: how childcare counts a small child's age.
 pub fn months_between(birth: NaiveDate, on: NaiveDate) -> u32 {
     let mut months = (on.year() - birth.year()) * 12 + on.month() as i32 - birth.month() as i32;
@@ -155,7 +150,7 @@ impl IdentityInput {
             None => None,
         };
         let typed_birth = match self.birth_date.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-            Some(raw) => Some(parse_date(raw, "birth_date")?),
+            Some(raw) => Some(crate::dates::parse_day(raw, "birth_date")?),
             None => None,
         };
         let (sex, birth_date) = match &id {
@@ -397,7 +392,7 @@ impl ChildInput {
     pub fn validate(&self, today: NaiveDate) -> Result<ChildFields, Invalid> {
         let name = name(&self.name)?;
         let identity = self.identity.validate(today)?;
-        let enrolled_on = parse_date(&self.enrolled_on, "enrolled_on")?;
+        let enrolled_on = crate::dates::parse_day(&self.enrolled_on, "enrolled_on")?;
         if enrolled_on < identity.birth_date {
             return Err(Invalid::new("child.enrolled_before_birth", "enrolled_on"));
         }
@@ -408,7 +403,7 @@ impl ChildInput {
                 .with("max", CHILD_MAX_AGE_AT_ENROLMENT));
         }
         let left_on = match self.left_on.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-            Some(raw) => Some(parse_date(raw, "left_on")?),
+            Some(raw) => Some(crate::dates::parse_day(raw, "left_on")?),
             None => None,
         };
         if left_on.is_some_and(|l| l < enrolled_on) {

@@ -146,8 +146,12 @@ pub fn render(doc: &Document, format: ReportFormat, locale: Locale) -> Result<Ve
     }
 }
 
+/// How many steps of a stage pass between two progress messages.
+pub const PROGRESS_EVERY: u32 = 8;
+
 /// Builds, renders and writes the report to `path` (beside, then renamed, so a half-written
-/// file never carries the name); the export is audited.
+/// file never carries the name); the export is audited. Progress comes throttled
+/// ([`PROGRESS_EVERY`]).
 #[allow(clippy::too_many_arguments)]
 pub fn save(
     db: &Db,
@@ -164,6 +168,17 @@ pub fn save(
     if path.is_dir() {
         return Err(Invalid::new("report.out_is_folder", "out").with("path", path.display()).into());
     }
+    // A facility's report takes a blink; the city's reads 113 facilities one by one. Whoever
+    // listens hears each new stage, every eighth step of one, and its last.
+    let mut last: Option<(String, u32)> = None;
+    let mut progress = move |p: ReportProgress| {
+        let step = (p.stage.clone(), p.done / PROGRESS_EVERY);
+        if last.as_ref() != Some(&step) || p.done == p.total {
+            last = Some(step);
+            progress(p);
+        }
+    };
+    let progress: &mut dyn FnMut(ReportProgress) = &mut progress;
     let doc = build(db, actor, facility_id, month, locale, now, progress)?;
     progress(ReportProgress { stage: "writing".into(), done: 0, total: 1 });
     let bytes = render(&doc, format, locale)?;

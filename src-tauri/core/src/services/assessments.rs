@@ -11,6 +11,7 @@ use crate::domain::account::{Action, Actor};
 use crate::domain::assessment::{AssessmentInput, AssessmentScores};
 use crate::domain::person::PersonKind;
 use crate::error::{Invalid, Result};
+use crate::services::people::facility_for;
 use crate::store::Db;
 
 /// One stored assessment: the scores as filled in, with who assessed and when.
@@ -50,8 +51,7 @@ pub fn add(
     actor.require(Action::Assess)?;
     let scores = input.validate(today)?;
     db.write(|c| {
-        let facility_id = super::people::facility_of(c, PersonKind::Client, client_id)?;
-        actor.require_at(Action::Assess, facility_id)?;
+        let facility_id = facility_for(c, actor, Action::Assess, PersonKind::Client, client_id)?;
         // Health data is processed only with the client's separate consent on file (PIPL).
         let (birth, consent): (String, Option<String>) =
             c.query_row("SELECT birth_date, consent_on FROM clients WHERE id = ?1", [client_id], |r| {
@@ -95,8 +95,7 @@ pub fn add(
 pub fn list(db: &Db, actor: &Actor, client_id: i64) -> Result<Vec<AssessmentRecord>> {
     actor.require(Action::ViewPeople)?;
     db.read(|c| {
-        let facility_id = super::people::facility_of(c, PersonKind::Client, client_id)?;
-        actor.require_at(Action::ViewPeople, facility_id)?;
+        facility_for(c, actor, Action::ViewPeople, PersonKind::Client, client_id)?;
         let rows = c
             .prepare_cached("SELECT * FROM assessments WHERE client_id = ?1 ORDER BY assessed_on DESC, id DESC")?
             .query_map([client_id], AssessmentRecord::from_row)?

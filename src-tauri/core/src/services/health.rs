@@ -21,6 +21,7 @@ use crate::domain::resident_id::Sex;
 use crate::domain::text;
 use crate::domain::vitals::{Finding, Level, Measure, VitalsInput};
 use crate::error::{CoreError, Invalid, Result};
+use crate::services::people::facility_for;
 use crate::store::{parse_utc_stamp, utc_stamp, Db, Tx};
 
 /// The checkup form: the values (any subset) and a note.
@@ -187,8 +188,7 @@ fn read_checkup(c: &Connection, actor: &Actor, client_id: i64, input: &CheckupIn
         return Err(Invalid::new("checkup.empty", "vitals").into());
     }
     let notes = text::optional_text(input.notes.as_deref(), 500, "notes")?;
-    let facility_id = super::people::facility_of(c, PersonKind::Client, client_id)?;
-    actor.require_at(Action::Assess, facility_id)?;
+    let facility_id = facility_for(c, actor, Action::Assess, PersonKind::Client, client_id)?;
     let (sex, consent, conditions): (String, Option<String>, String) =
         c.query_row("SELECT sex, consent_on, chronic_conditions FROM clients WHERE id = ?1", [client_id], |r| {
             Ok((r.get(0)?, r.get(1)?, r.get(2)?))
@@ -246,6 +246,50 @@ fn conditions_of(stored: &str) -> rusqlite::Result<Vec<String>> {
     serde_json::from_str(stored).map_err(|_| super::people::bad_column("chronic_conditions"))
 }
 
+/// A checkup row as it is stored: what recording one and the demo city both write, through
+/// [`insert_checkup`], the table's one writer.
+pub(crate) struct NewCheckupRow<'a> {
+    pub client_id: i64,
+    pub facility_id: i64,
+    /// When it was taken (UTC stamp).
+    pub taken_at: &'a str,
+    /// The account that recorded it (0: the system, as the demo city).
+    pub recorded_by: i64,
+    pub recorded_by_name: &'a str,
+    pub vitals: &'a VitalsInput,
+    pub findings: &'a [Finding],
+    pub worst: Level,
+    pub notes: Option<&'a str>,
+    pub purpose: Purpose,
+    /// When the row was written (UTC stamp).
+    pub created_at: &'a str,
+}
+
+/// Writes one checkup row; its id.
+pub(crate) fn insert_checkup(c: &Connection, row: &NewCheckupRow) -> rusqlite::Result<i64> {
+    let sql = format!(
+        "INSERT INTO checkups (client_id, facility_id, taken_at, recorded_by, recorded_by_name, worst_level,
+                               findings_json, notes, created_at, purpose, {})
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, {})",
+        MEASURED.join(", "),
+        (11..11 + MEASURED.len()).map(|i| format!("?{i}")).collect::<Vec<_>>().join(", "),
+    );
+    let head: [Value; 10] = [
+        row.client_id.into(),
+        row.facility_id.into(),
+        row.taken_at.to_string().into(),
+        row.recorded_by.into(),
+        row.recorded_by_name.to_string().into(),
+        row.worst.as_str().to_string().into(),
+        serde_json::to_string(row.findings).expect("findings serialise").into(),
+        row.notes.map_or(Value::Null, |n| Value::Text(n.to_string())),
+        row.created_at.to_string().into(),
+        row.purpose.as_str().to_string().into(),
+    ];
+    c.prepare_cached(&sql)?.execute(params_from_iter(head.into_iter().chain(measured_values(row.vitals))))?;
+    Ok(c.last_insert_rowid())
+}
+
 /// Records a checkup for a client of the nurse's facility. Entry errors change nothing;
 /// urgent readings are put on the alert list in the same transaction.
 pub fn record_checkup(
@@ -258,27 +302,22 @@ pub fn record_checkup(
     actor.require(Action::Assess)?;
     db.write(|c| {
         let read = read_checkup(c, actor, client_id, input)?;
-        let sql = format!(
-            "INSERT INTO checkups (client_id, facility_id, taken_at, recorded_by, recorded_by_name, worst_level,
-                                   findings_json, notes, created_at, purpose, {})
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, {})",
-            MEASURED.join(", "),
-            (11..11 + MEASURED.len()).map(|i| format!("?{i}")).collect::<Vec<_>>().join(", "),
-        );
-        let head: [Value; 10] = [
-            client_id.into(),
-            read.facility_id.into(),
-            utc_stamp(now).into(),
-            actor.account_id.into(),
-            actor.display_name.clone().into(),
-            read.worst.as_str().to_string().into(),
-            serde_json::to_string(&read.findings).expect("findings serialise").into(),
-            read.notes.clone().map_or(Value::Null, Value::Text),
-            c.stamp().into(),
-            input.purpose.as_str().to_string().into(),
-        ];
-        c.prepare_cached(&sql)?.execute(params_from_iter(head.into_iter().chain(measured_values(&read.vitals))))?;
-        let id = c.last_insert_rowid();
+        let id = insert_checkup(
+            c,
+            &NewCheckupRow {
+                client_id,
+                facility_id: read.facility_id,
+                taken_at: &utc_stamp(now),
+                recorded_by: actor.account_id,
+                recorded_by_name: &actor.display_name,
+                vitals: &read.vitals,
+                findings: &read.findings,
+                worst: read.worst,
+                notes: read.notes.as_deref(),
+                purpose: input.purpose,
+                created_at: &c.stamp(),
+            },
+        )?;
         let urgent: Vec<&Finding> = read.findings.iter().filter(|f| f.level == Level::Urgent).collect();
         raise_alerts(c, read.facility_id, client_id, id, &urgent, now)?;
         let checkup = checkup_by_id(c, id)?;
@@ -385,8 +424,7 @@ fn follow_correction(
 pub fn checkups(db: &Db, actor: &Actor, client_id: i64) -> Result<Vec<Checkup>> {
     actor.require(Action::ViewPeople)?;
     db.read(|c| {
-        let facility_id = super::people::facility_of(c, PersonKind::Client, client_id)?;
-        actor.require_at(Action::ViewPeople, facility_id)?;
+        facility_for(c, actor, Action::ViewPeople, PersonKind::Client, client_id)?;
         let mut alerts: HashMap<i64, Vec<CheckupAlert>> = HashMap::new();
         let mut rows = c.prepare_cached("SELECT * FROM alerts WHERE client_id = ?1 ORDER BY id")?;
         let mut rows = rows.query([client_id])?;

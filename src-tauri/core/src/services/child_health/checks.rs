@@ -17,7 +17,7 @@ use crate::domain::resident_id::Sex;
 use crate::domain::text;
 use crate::error::{CoreError, Invalid, Result};
 use crate::services::audit::{audited_read, AuditAction, AuditEntity, Entry};
-use crate::services::people::facility_of;
+use crate::services::people::facility_for;
 use crate::store::{utc_stamp, Db, Tx};
 
 /// A temperature at or above this is fever (一摸).
@@ -497,8 +497,7 @@ pub fn checks_for_child(
 ) -> Result<Vec<MorningCheck>> {
     actor.require(Action::ViewPeople)?;
     audited_read(db, actor, |c| {
-        let facility_id = facility_of(c, PersonKind::Child, child_id)?;
-        actor.require_at(Action::ViewPeople, facility_id)?;
+        let facility_id = facility_for(c, actor, Action::ViewPeople, PersonKind::Child, child_id)?;
         let checks = c
             .prepare_cached(
                 "SELECT * FROM child_checks WHERE child_id = ?1 AND day BETWEEN ?2 AND ?3

@@ -8,14 +8,15 @@ use ts_rs::TS;
 
 use super::date_of;
 use crate::codes::code_enum;
+use crate::dates::parse_day;
 use crate::domain::account::{Action, Actor};
 use crate::domain::growth::{self, GrowthClass, GrowthInput, Indicator, ZScore};
-use crate::domain::person::{months_between, parse_date, PersonKind};
+use crate::domain::person::{months_between, PersonKind};
 use crate::domain::resident_id::Sex;
 use crate::domain::text;
 use crate::error::{Invalid, Result};
 use crate::services::audit::{audited_read, AuditAction, AuditEntity, Entry};
-use crate::services::people::facility_of;
+use crate::services::people::facility_for;
 use crate::store::read;
 use crate::store::Db;
 
@@ -124,7 +125,7 @@ pub fn record_growth(
     today: NaiveDate,
 ) -> Result<GrowthMeasurement> {
     actor.require(Action::Assess)?;
-    let measured_on = parse_date(&input.measured_on, "measured_on")?;
+    let measured_on = parse_day(&input.measured_on, "measured_on")?;
     if measured_on > today {
         return Err(Invalid::new("growth_measurement.future", "measured_on").into());
     }
@@ -148,8 +149,7 @@ pub fn record_growth(
     plausible(input.head_cm, (25.0, 60.0), "head_cm")?;
     let note = text::optional_text(input.note.as_deref(), 500, "note")?;
     db.write(|c| {
-        let facility_id = facility_of(c, PersonKind::Child, child_id)?;
-        actor.require_at(Action::Assess, facility_id)?;
+        let facility_id = facility_for(c, actor, Action::Assess, PersonKind::Child, child_id)?;
         let (birth, sex, left_on) = c
             .prepare_cached("SELECT birth_date, sex, left_on FROM children WHERE id = ?1")?
             .query_row([child_id], |r| {
@@ -205,8 +205,7 @@ pub fn record_growth(
 pub fn growth_history(db: &Db, actor: &Actor, child_id: i64) -> Result<Vec<GrowthMeasurement>> {
     actor.require(Action::ViewPeople)?;
     audited_read(db, actor, |c| {
-        let facility_id = facility_of(c, PersonKind::Child, child_id)?;
-        actor.require_at(Action::ViewPeople, facility_id)?;
+        let facility_id = facility_for(c, actor, Action::ViewPeople, PersonKind::Child, child_id)?;
         let history = c
             .prepare_cached("SELECT * FROM growth_measurements WHERE child_id = ?1 ORDER BY measured_on, id")?
             .query_map([child_id], GrowthMeasurement::from_row)?

@@ -7,12 +7,13 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::clock::local_day;
+use crate::dates::parse_day;
 use crate::domain::account::{Action, Actor};
-use crate::domain::person::{parse_date, PersonKind};
+use crate::domain::person::PersonKind;
 use crate::domain::text;
 use crate::error::{CoreError, Invalid, Result};
 use crate::services::audit::{AuditAction, AuditEntity, Entry};
-use crate::services::people::facility_of;
+use crate::services::people::facility_for;
 use crate::store::{utc_stamp, Db};
 
 /// The longest course of medicine from home the unit takes on one signature.
@@ -136,8 +137,8 @@ impl MedicineInput {
         if !(1..=6).contains(&self.times_per_day) {
             return Err(Invalid::new("medicine.times_per_day", "times_per_day").with("min", 1).with("max", 6));
         }
-        let from_day = parse_date(&self.from_day, "from_day")?;
-        let to_day = parse_date(&self.to_day, "to_day")?;
+        let from_day = parse_day(&self.from_day, "from_day")?;
+        let to_day = parse_day(&self.to_day, "to_day")?;
         if to_day < from_day {
             return Err(Invalid::new("medicine.days_order", "to_day"));
         }
@@ -181,8 +182,7 @@ pub fn add_medicine(
     actor.require(Action::Assess)?;
     let f = input.validate()?;
     db.write(|c| {
-        let facility_id = facility_of(c, PersonKind::Child, child_id)?;
-        actor.require_at(Action::Assess, facility_id)?;
+        let facility_id = facility_for(c, actor, Action::Assess, PersonKind::Child, child_id)?;
         let left_on: Option<String> =
             c.query_row("SELECT left_on FROM children WHERE id = ?1", [child_id], |r| r.get(0))?;
         if left_on.is_some_and(|l| l < f.from_day.to_string()) {

@@ -47,7 +47,7 @@ use crate::domain::person::{ClientStatus, DietNeed, PersonKind};
 use crate::domain::text;
 use crate::error::{CoreError, Invalid, Result};
 use crate::services::audit::{audited_read, AuditAction, AuditEntity, Entry};
-use crate::services::people::facility_of;
+use crate::services::people::facility_for;
 use crate::store::read;
 use crate::store::{utc_stamp, Db};
 
@@ -507,8 +507,7 @@ pub fn book(db: &Db, actor: &Actor, request: &BookingRequest, now: DateTime<Utc>
     let meals = request.checked_meals()?;
     db.write(|c| {
         let client_id = request.client_id;
-        let facility_id = facility_of(c, PersonKind::Client, client_id)?;
-        actor.require_at(Action::BookMeals, facility_id)?;
+        let facility_id = facility_for(c, actor, Action::BookMeals, PersonKind::Client, client_id)?;
         require_active_client(c, client_id)?;
         let eater = client_eater(c, client_id)?;
         let mut dishes = DishCache::default();
@@ -718,8 +717,7 @@ pub fn serve(db: &Db, actor: &Actor, booking_id: i64, confirm_diet: bool, now: D
 pub fn client_bookings(db: &Db, actor: &Actor, client_id: i64, from: NaiveDate, to: NaiveDate) -> Result<Vec<Booking>> {
     actor.require(Action::ViewPeople)?;
     audited_read(db, actor, |c| {
-        let facility_id = facility_of(c, PersonKind::Client, client_id)?;
-        actor.require_at(Action::ViewPeople, facility_id)?;
+        let facility_id = facility_for(c, actor, Action::ViewPeople, PersonKind::Client, client_id)?;
         let out = load_bookings(
             c,
             "WHERE b.client_id = ?1 AND b.day BETWEEN ?2 AND ?3

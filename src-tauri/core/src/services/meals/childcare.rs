@@ -32,9 +32,10 @@ use rusqlite::{params, Connection, OptionalExtension, Row};
 use serde::Serialize;
 use ts_rs::TS;
 
-use super::menus::{bad_column, day_of, is_childcare, meal_of, week_of};
+use super::menus::{bad_column, day_of, is_childcare, meal_of};
 use super::{child_eater_facts, meal_dishes};
 use crate::clock::{local_day, local_offset};
+use crate::dates::monday_of;
 use crate::domain::account::{Action, Actor};
 use crate::domain::meals::{clashes, Clash, EaterFacts, Meal};
 use crate::error::{CoreError, Invalid, Result};
@@ -173,7 +174,7 @@ pub(crate) fn build_allergy_list(c: &Connection, facility_id: i64, day: NaiveDat
         .prepare_cached(
             "SELECT EXISTS (SELECT 1 FROM menus WHERE facility_id = ?1 AND week_start = ?2 AND status = 'published')",
         )?
-        .query_row(params![facility_id, week_of(day).to_string()], |r| r.get(0))?;
+        .query_row(params![facility_id, monday_of(day).to_string()], |r| r.get(0))?;
     let mut meals = Vec::new();
     for meal in Meal::ALL {
         meals.push((*meal, meal_dishes(c, facility_id, day, *meal)?));

@@ -12,7 +12,7 @@ use crate::domain::account::{Action, Actor};
 use crate::domain::meals::{clashes, Clash};
 use crate::domain::person::{DietNeed, PersonKind};
 use crate::error::Result;
-use crate::services::people::facility_of;
+use crate::services::people::facility_for;
 use crate::store::Db;
 
 /// How far ahead the form looks for a published menu to suggest.
@@ -67,8 +67,7 @@ pub struct SubstituteOption {
 pub fn substitute_options(db: &Db, actor: &Actor, client_id: i64, dish_id: i64) -> Result<Vec<SubstituteOption>> {
     actor.require(Action::BookMeals)?;
     db.read(|c| {
-        let facility_id = facility_of(c, PersonKind::Client, client_id)?;
-        actor.require_at(Action::BookMeals, facility_id)?;
+        let facility_id = facility_for(c, actor, Action::BookMeals, PersonKind::Client, client_id)?;
         let eater = client_eater(c, client_id)?;
         let mut stmt = c.prepare_cached(
             "SELECT * FROM dishes WHERE facility_id = ?1 AND active = 1 AND id <> ?2 ORDER BY pinyin_key(name), id",

@@ -182,9 +182,6 @@ pub struct MenuCopy {
     pub left_out: Vec<String>,
 }
 
-/// The Monday of the week a day falls in.
-pub use crate::clock::monday_of as week_of;
-
 fn monday(week_start: NaiveDate, field: &'static str) -> Result<NaiveDate, Invalid> {
     if week_start.weekday() == Weekday::Mon {
         Ok(week_start)
@@ -645,6 +642,7 @@ pub fn publish_menu(db: &Db, actor: &Actor, menu_id: i64, now: DateTime<Utc>) ->
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::dates::monday_of;
 
     #[test]
     fn grams_round_trip_through_the_stored_json() {
@@ -667,8 +665,8 @@ mod tests {
     #[test]
     fn a_week_starts_on_monday() {
         let sunday = NaiveDate::from_ymd_opt(2026, 11, 29).unwrap();
-        assert_eq!(week_of(sunday), NaiveDate::from_ymd_opt(2026, 11, 23).unwrap());
-        assert_eq!(week_of(NaiveDate::from_ymd_opt(2026, 11, 30).unwrap()).weekday(), Weekday::Mon);
-        assert!(monday(sunday, "week_start").is_err());
+        assert_eq!(monday_of(sunday), NaiveDate::from_ymd_opt(2026, 11, 23).unwrap());
+        assert_eq!(monday_of(NaiveDate::from_ymd_opt(2026, 11, 30).unwrap()).weekday(), Weekday::Mon);
+        assert_eq!(monday(sunday, "week_start").unwrap_err().code, "menu.week_not_monday");
     }
 }

@@ -45,7 +45,7 @@ use crate::domain::person::{ClientStatus, PersonKind};
 use crate::domain::text;
 use crate::error::{CoreError, Invalid, Result};
 use crate::services::audit::{AuditAction, AuditEntity, Entry};
-use crate::services::people::facility_of;
+use crate::services::people::facility_for;
 use crate::store::read;
 use crate::store::{utc_stamp, Db, Tx};
 
@@ -163,8 +163,7 @@ pub fn create_standing_order(
     actor.require(Action::BookMeals)?;
     let weekdays = input.validate(local_day(now))?;
     db.write(|c| {
-        let facility_id = facility_of(c, PersonKind::Client, input.client_id)?;
-        actor.require_at(Action::BookMeals, facility_id)?;
+        let facility_id = facility_for(c, actor, Action::BookMeals, PersonKind::Client, input.client_id)?;
         require_active_client(c, input.client_id)?;
         // Open-ended orders run to the end of time; ISO dates compare as text.
         let far = "9999-12-31".to_string();

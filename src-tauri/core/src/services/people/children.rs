@@ -8,7 +8,7 @@ use serde::Serialize;
 use ts_rs::TS;
 
 use super::{
-    birth_of, ensure_id_free, facility_kind, facility_of, json_list, sex_of, FormRow, ListQuery, ListSort, ListStatus,
+    birth_of, ensure_id_free, facility_for, facility_kind, json_list, sex_of, FormRow, ListQuery, ListSort, ListStatus,
     Page,
 };
 use crate::domain::account::{Action, Actor};
@@ -141,8 +141,7 @@ fn load_child(c: &Connection, id: i64, today: NaiveDate) -> Result<Child> {
 pub fn get_child(db: &Db, actor: &Actor, id: i64, today: NaiveDate) -> Result<Child> {
     actor.require(Action::ViewPeople)?;
     audited_read(db, actor, |c| {
-        let facility_id = facility_of(c, PersonKind::Child, id)?;
-        actor.require_at(Action::ViewPeople, facility_id)?;
+        let facility_id = facility_for(c, actor, Action::ViewPeople, PersonKind::Child, id)?;
         let child = load_child(c, id, today)?;
         Ok((child, Entry::new(AuditAction::View, AuditEntity::Child, id).facility(Some(facility_id))))
     })
@@ -355,8 +354,7 @@ pub fn create_child(db: &Db, actor: &Actor, input: &ChildInput, today: NaiveDate
 pub fn update_child(db: &Db, actor: &Actor, id: i64, input: &ChildInput, today: NaiveDate) -> Result<Child> {
     actor.require(Action::EditPeople)?;
     db.write(|c| {
-        let facility_before = facility_of(c, PersonKind::Child, id)?;
-        actor.require_at(Action::EditPeople, facility_before)?;
+        facility_for(c, actor, Action::EditPeople, PersonKind::Child, id)?;
         let mut input = input.clone();
         if input.identity.id_number.as_deref().is_none_or(|s| s.trim().is_empty()) {
             input.identity.id_number =

@@ -7,7 +7,7 @@ use serde::Serialize;
 use ts_rs::TS;
 
 use super::{
-    birth_of, ensure_id_free, facility_kind, facility_of, json_list, require_community, sex_of, FormRow, ListQuery,
+    birth_of, ensure_id_free, facility_for, facility_kind, json_list, require_community, sex_of, FormRow, ListQuery,
     ListSort, ListStatus, Page,
 };
 use crate::domain::account::{Action, Actor};
@@ -166,8 +166,7 @@ fn load_client(c: &Connection, id: i64, today: NaiveDate) -> Result<Client> {
 pub fn get_client(db: &Db, actor: &Actor, id: i64, today: NaiveDate) -> Result<Client> {
     actor.require(Action::ViewPeople)?;
     audited_read(db, actor, |c| {
-        let facility_id = facility_of(c, PersonKind::Client, id)?;
-        actor.require_at(Action::ViewPeople, facility_id)?;
+        let facility_id = facility_for(c, actor, Action::ViewPeople, PersonKind::Client, id)?;
         let client = load_client(c, id, today)?;
         Ok((client, Entry::new(AuditAction::View, AuditEntity::Client, id).facility(Some(facility_id))))
     })
@@ -318,8 +317,7 @@ pub fn create_client(db: &Db, actor: &Actor, input: &ClientInput, today: NaiveDa
 pub fn update_client(db: &Db, actor: &Actor, id: i64, input: &ClientInput, today: NaiveDate) -> Result<Client> {
     actor.require(Action::EditPeople)?;
     db.write(|c| {
-        let facility_before = facility_of(c, PersonKind::Client, id)?;
-        actor.require_at(Action::EditPeople, facility_before)?;
+        facility_for(c, actor, Action::EditPeople, PersonKind::Client, id)?;
         let mut input = input.clone();
         if input.identity.id_number.as_deref().is_none_or(|s| s.trim().is_empty()) {
             input.identity.id_number =
@@ -352,8 +350,7 @@ pub fn update_client(db: &Db, actor: &Actor, id: i64, input: &ClientInput, today
 pub fn set_client_status(db: &Db, actor: &Actor, id: i64, status: ClientStatus, today: NaiveDate) -> Result<Client> {
     actor.require(Action::EditPeople)?;
     db.write(|c| {
-        let facility_id = facility_of(c, PersonKind::Client, id)?;
-        actor.require_at(Action::EditPeople, facility_id)?;
+        let facility_id = facility_for(c, actor, Action::EditPeople, PersonKind::Client, id)?;
         let before = load_client(c, id, today)?;
         if before.status == status {
             return Ok(before);

@@ -285,6 +285,15 @@ pub fn reveal_id_number(db: &Db, actor: &Actor, kind: PersonKind, id: i64) -> Re
 }
 
 /// The facility a person belongs to, for scope checks before anything else is read.
+/// The facility of a person, once the actor may do `action` there: the look-up and the
+/// check every service that touches one person begins with, in one step. NotFound names
+/// the kind of person; a person of another facility is Forbidden.
+pub(crate) fn facility_for(c: &Connection, actor: &Actor, action: Action, kind: PersonKind, id: i64) -> Result<i64> {
+    let facility_id = facility_of(c, kind, id)?;
+    actor.require_at(action, facility_id)?;
+    Ok(facility_id)
+}
+
 pub(crate) fn facility_of(c: &Connection, kind: PersonKind, id: i64) -> Result<i64> {
     let sql = match kind {
         PersonKind::Client => "SELECT facility_id FROM clients WHERE id = ?1",

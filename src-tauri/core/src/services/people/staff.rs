@@ -7,7 +7,7 @@ use serde::Serialize;
 use ts_rs::TS;
 
 use super::{
-    bad_column, ensure_id_free, facility_kind, facility_of, json_list, FormRow, ListQuery, ListSort, ListStatus, Page,
+    bad_column, ensure_id_free, facility_for, facility_kind, json_list, FormRow, ListQuery, ListSort, ListStatus, Page,
 };
 use crate::domain::account::{Action, Actor};
 use crate::domain::facility::bits_to_days;
@@ -72,8 +72,7 @@ fn load_staff(c: &Connection, id: i64) -> Result<Staff> {
 pub fn get_staff(db: &Db, actor: &Actor, id: i64) -> Result<Staff> {
     actor.require(Action::ViewPeople)?;
     audited_read(db, actor, |c| {
-        let facility_id = facility_of(c, PersonKind::Staff, id)?;
-        actor.require_at(Action::ViewPeople, facility_id)?;
+        let facility_id = facility_for(c, actor, Action::ViewPeople, PersonKind::Staff, id)?;
         let staff = load_staff(c, id)?;
         Ok((staff, Entry::new(AuditAction::View, AuditEntity::Staff, id).facility(Some(facility_id))))
     })
@@ -162,8 +161,7 @@ pub fn create_staff(db: &Db, actor: &Actor, input: &StaffInput, today: NaiveDate
 pub fn update_staff(db: &Db, actor: &Actor, id: i64, input: &StaffInput, today: NaiveDate) -> Result<Staff> {
     actor.require(Action::EditStaff)?;
     db.write(|c| {
-        let facility_before = facility_of(c, PersonKind::Staff, id)?;
-        actor.require_at(Action::EditStaff, facility_before)?;
+        facility_for(c, actor, Action::EditStaff, PersonKind::Staff, id)?;
         let mut input = input.clone();
         if input.id_number.as_deref().is_none_or(|s| s.trim().is_empty()) {
             input.id_number = c.query_row("SELECT id_number FROM staff WHERE id = ?1", [id], |r| r.get(0))?;

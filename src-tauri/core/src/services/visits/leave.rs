@@ -14,7 +14,7 @@ use crate::domain::person::PersonKind;
 use crate::domain::text;
 use crate::error::{CoreError, Invalid, Result};
 use crate::services::audit::{AuditAction, AuditEntity, Entry};
-use crate::services::people::{bad_column as bad, facility_of};
+use crate::services::people::{bad_column as bad, facility_for};
 use crate::store::Db;
 
 pub const LEAVE_REASON_MAX: usize = 60;
@@ -68,7 +68,7 @@ fn load_leave(c: &Connection, id: i64) -> Result<Leave> {
 pub fn list_leave(db: &Db, actor: &Actor, staff_id: i64) -> Result<Vec<Leave>> {
     actor.require(Action::ViewPeople)?;
     db.read(|c| {
-        actor.require_at(Action::ViewPeople, facility_of(c, PersonKind::Staff, staff_id)?)?;
+        facility_for(c, actor, Action::ViewPeople, PersonKind::Staff, staff_id)?;
         Ok(c.prepare_cached("SELECT * FROM staff_leave WHERE staff_id = ?1 ORDER BY from_day DESC")?
             .query_map([staff_id], Leave::from_row)?
             .collect::<rusqlite::Result<Vec<_>>>()?)
@@ -85,8 +85,7 @@ pub fn add_leave(db: &Db, actor: &Actor, input: &LeaveInput) -> Result<Leave> {
     }
     let reason = text::optional_text(input.reason.as_deref(), LEAVE_REASON_MAX, "reason")?;
     db.write(|c| {
-        let facility_id = facility_of(c, PersonKind::Staff, input.staff_id)?;
-        actor.require_at(Action::EditStaff, facility_id)?;
+        let facility_id = facility_for(c, actor, Action::EditStaff, PersonKind::Staff, input.staff_id)?;
         let overlapping: bool = c
             .prepare_cached(
                 "SELECT count(*) > 0 FROM staff_leave WHERE staff_id = ?1 AND from_day <= ?3 AND to_day >= ?2",
@@ -112,8 +111,7 @@ pub fn remove_leave(db: &Db, actor: &Actor, id: i64) -> Result<()> {
     actor.require(Action::EditStaff)?;
     db.write(|c| {
         let leave = load_leave(c, id)?;
-        let facility_id = facility_of(c, PersonKind::Staff, leave.staff_id)?;
-        actor.require_at(Action::EditStaff, facility_id)?;
+        let facility_id = facility_for(c, actor, Action::EditStaff, PersonKind::Staff, leave.staff_id)?;
         c.execute("DELETE FROM staff_leave WHERE id = ?1", [id])?;
         Entry::new(AuditAction::Delete, AuditEntity::Leave, id)
             .facility(Some(facility_id))

@@ -9,7 +9,7 @@ use crate::domain::person::PersonKind;
 use crate::domain::visits::GeoPoint;
 use crate::error::{Invalid, Result};
 use crate::services::audit::{AuditAction, AuditEntity, Entry};
-use crate::services::people::facility_of;
+use crate::services::people::facility_for;
 use crate::store::Db;
 
 /// Wuhai and everything a facility PC could plausibly serve: a typo (lat/lon swapped, a
@@ -31,8 +31,7 @@ pub fn set_home_location(db: &Db, actor: &Actor, client_id: i64, point: Option<G
     actor.require(Action::EditPeople)?;
     check(point)?;
     db.write(|c| {
-        let facility_id = facility_of(c, PersonKind::Client, client_id)?;
-        actor.require_at(Action::EditPeople, facility_id)?;
+        let facility_id = facility_for(c, actor, Action::EditPeople, PersonKind::Client, client_id)?;
         c.execute(
             "UPDATE clients SET home_lat = ?2, home_lon = ?3, updated_at = ?4 WHERE id = ?1",
             params![client_id, point.map(|p| p.lat), point.map(|p| p.lon), c.stamp()],
@@ -72,7 +71,7 @@ pub fn set_facility_location(db: &Db, actor: &Actor, facility_id: i64, point: Op
 pub fn home_location(db: &Db, actor: &Actor, client_id: i64) -> Result<Option<GeoPoint>> {
     actor.require(Action::ViewPeople)?;
     db.read(|c| {
-        actor.require_at(Action::ViewPeople, facility_of(c, PersonKind::Client, client_id)?)?;
+        facility_for(c, actor, Action::ViewPeople, PersonKind::Client, client_id)?;
         let (lat, lon) = c.query_row("SELECT home_lat, home_lon FROM clients WHERE id = ?1", [client_id], |r| {
             Ok((r.get(0)?, r.get(1)?))
         })?;

@@ -48,9 +48,6 @@ pub(crate) fn require_elder_client(c: &Connection, client_id: i64) -> Result<i64
     Ok(facility_id)
 }
 
-/// The Monday of `day`'s week (visits are planned by the week, as menus are).
-pub use crate::services::meals::menus::week_of;
-
 /// A visit as the week view and the caregiver's list show it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 #[ts(export)]

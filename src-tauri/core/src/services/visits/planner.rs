@@ -47,12 +47,13 @@ use ts_rs::TS;
 
 use super::edit::{insert_visit, VisitRow};
 use super::week::{fill_week, home_points, staff_facts, week_visits};
-use super::{facility_point, week_of, Visit};
+use super::{facility_point, Visit};
+use crate::dates::monday_of;
 use crate::domain::account::{Action, Actor};
 use crate::domain::facility::FacilityKind;
 use crate::domain::person::Skill;
 use crate::domain::visits::{day_groups, CarePlace, GeoPoint, Place, StaffFacts, VisitSource, VisitStatus};
-use crate::error::Result;
+use crate::error::{Invalid, Result};
 use crate::schedule::{self, Id, Instance, SolveOptions, UnplacedReason, Window};
 use crate::services::audit::{AuditAction, AuditEntity, Entry};
 use crate::services::visits::plans::PlanItem;
@@ -157,6 +158,39 @@ pub struct PlanProgress {
     pub fraction: f32,
 }
 
+/// Where "plan the week" runs: one facility, or every elder facility of a living circle.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PlanScope {
+    Facility(i64),
+    Circle(i64),
+}
+
+impl PlanScope {
+    /// The window's choice, which names exactly one of the two.
+    pub fn from_choice(facility_id: Option<i64>, circle_id: Option<i64>) -> Result<PlanScope> {
+        match (facility_id, circle_id) {
+            (Some(f), None) => Ok(PlanScope::Facility(f)),
+            (None, Some(c)) => Ok(PlanScope::Circle(c)),
+            _ => Err(Invalid::new("visit.plan_scope", "facility_id").into()),
+        }
+    }
+}
+
+/// Plans the week of Monday `week_start` in `scope`.
+pub fn plan_week(
+    db: &Db,
+    actor: &Actor,
+    scope: PlanScope,
+    week_start: NaiveDate,
+    time_limit: Duration,
+    progress: &dyn Fn(PlanProgress),
+) -> Result<PlanReport> {
+    match scope {
+        PlanScope::Facility(f) => plan_facility_week(db, actor, f, week_start, time_limit, progress),
+        PlanScope::Circle(c) => plan_circle_week(db, actor, c, week_start, time_limit, progress),
+    }
+}
+
 /// Plans the week of Monday `week_start` at one facility.
 pub fn plan_facility_week(
     db: &Db,
@@ -203,7 +237,7 @@ fn plan_facilities(
     progress: &dyn Fn(PlanProgress),
 ) -> Result<PlanReport> {
     let started = Instant::now();
-    let week_start = week_of(week_start);
+    let week_start = monday_of(week_start);
     let from_day = (db.clock().today() + Days::new(1)).max(week_start);
     let mut report = PlanReport {
         week_start,

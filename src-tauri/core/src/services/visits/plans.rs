@@ -27,7 +27,7 @@ use crate::domain::text;
 use crate::domain::visits::{clock, parse_clock, suggested_weekly_minutes, CarePlace};
 use crate::error::{CoreError, Invalid, Result};
 use crate::services::audit::{AuditAction, AuditEntity, Entry};
-use crate::services::people::facility_of;
+use crate::services::people::facility_for;
 use crate::store::{Db, Tx};
 
 pub const PLAN_TITLE_MAX: usize = 40;
@@ -208,8 +208,7 @@ pub fn care_plan(db: &Db, actor: &Actor, client_id: i64) -> Result<CarePlan> {
     actor.require(Action::ViewPeople)?;
     let today = db.clock().today();
     db.read(|c| {
-        let facility_id = facility_of(c, PersonKind::Client, client_id)?;
-        actor.require_at(Action::ViewPeople, facility_id)?;
+        facility_for(c, actor, Action::ViewPeople, PersonKind::Client, client_id)?;
         let mut items = c
             .prepare_cached(&format!("{ITEM_SELECT} WHERE p.client_id = ?1 ORDER BY p.id"))?
             .query_map([client_id], PlanItem::reader(today))?

@@ -24,7 +24,7 @@ use crate::domain::text;
 use crate::domain::visits::{parse_clock, VisitReason, VisitStatus};
 use crate::error::{Invalid, Result};
 use crate::services::audit::{AuditAction, AuditEntity, Entry};
-use crate::services::people::facility_of;
+use crate::services::people::facility_for;
 use crate::store::Db;
 
 pub const VISIT_NOTE_MAX: usize = 300;
@@ -166,8 +166,7 @@ pub fn make_up(
 pub fn staff_visits(db: &Db, actor: &Actor, staff_id: i64, from: NaiveDate, to: NaiveDate) -> Result<Vec<Visit>> {
     actor.require(Action::ViewPeople)?;
     db.read(|c| {
-        let facility_id = facility_of(c, PersonKind::Staff, staff_id)?;
-        actor.require_at(Action::ViewPeople, facility_id)?;
+        facility_for(c, actor, Action::ViewPeople, PersonKind::Staff, staff_id)?;
         Ok(c.prepare_cached(&format!(
             "{VISIT_SELECT} WHERE v.staff_id = ?1 AND v.day BETWEEN ?2 AND ?3 AND v.status != 'cancelled'
                   ORDER BY v.day, v.start_min"

@@ -71,7 +71,7 @@ pub fn week(db: &Db, actor: &Actor, facility_id: i64, week_start: NaiveDate) -> 
 /// [`week`] on an open connection (the home page reads it with other figures); the caller
 /// has checked the actor's right to the facility.
 pub(crate) fn week_in(c: &Connection, actor: &Actor, facility_id: i64, week_start: NaiveDate) -> Result<Week> {
-    let week_start = super::week_of(week_start);
+    let week_start = crate::dates::monday_of(week_start);
     let visits = week_visits(c, facility_id, week_start)?;
     let facts = staff_facts(c, facility_id, week_start)?;
     let staff = week_staff(c, facility_id, week_start, &visits, &facts)?;
@@ -231,7 +231,7 @@ const SERIES_OF_DAY: &str = "FROM visit_series vs
 /// manager decided when making the visit weekly. Audited when it writes.
 pub fn fill_week(db: &Db, actor: &Actor, facility_id: i64, week_start: NaiveDate) -> Result<u32> {
     actor.require_at(Action::ViewPeople, facility_id)?;
-    let week_start = super::week_of(week_start);
+    let week_start = crate::dates::monday_of(week_start);
     let today = db.clock().today();
     if db.read(|c| missing_series(c, facility_id, week_start, today))? == 0 {
         return Ok(0);
