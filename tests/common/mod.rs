@@ -70,19 +70,50 @@ pub fn seeded() -> (TestDb, Actor) {
     (TestDb { db, dir }, admin.clone())
 }
 
-/// The seeded template of this test binary, made on first use. It lives beside the
-/// binary's other temporary files and is named after the binary's build, so a rebuilt
-/// binary seeds afresh and the faketime runs of the same build reuse it.
+/// What the demo city is made from: the core's sources and the locked dependencies. Two
+/// test binaries of the same sources seed the same city (its clock and randomness are
+/// fixed), so they share one template; an edit to the core makes a new one.
+fn demo_sources_fingerprint() -> u64 {
+    use std::hash::{Hash, Hasher};
+    fn walk(dir: &std::path::Path, out: &mut Vec<(PathBuf, u64, u128)>) {
+        for entry in std::fs::read_dir(dir).expect("a source folder").flatten() {
+            let path = entry.path();
+            let meta = entry.metadata().expect("source metadata");
+            if meta.is_dir() {
+                walk(&path, out);
+            } else {
+                let modified = meta.modified().ok().and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok());
+                out.push((path, meta.len(), modified.unwrap_or_default().as_nanos()));
+            }
+        }
+    }
+    // Both crates' tests use this file: the repository is where Cargo.lock is.
+    let mut root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    while !root.join("Cargo.lock").is_file() {
+        assert!(root.pop(), "no Cargo.lock above {}", env!("CARGO_MANIFEST_DIR"));
+    }
+    let mut files = Vec::new();
+    walk(&root.join("src-tauri/core/src"), &mut files);
+    for single in ["src-tauri/core/Cargo.toml", "Cargo.lock"] {
+        let meta = std::fs::metadata(root.join(single)).expect("a build file");
+        let modified = meta.modified().ok().and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok());
+        files.push((root.join(single), meta.len(), modified.unwrap_or_default().as_nanos()));
+    }
+    files.sort();
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    files.hash(&mut hasher);
+    hasher.finish()
+}
+
+/// The seeded demo city every test binary copies, made on first use. It lives beside the
+/// target's other temporary files, named after the core's sources, so the 25 test
+/// binaries (and the faketime runs) seed it once between two edits of the core.
 fn demo_template() -> &'static (PathBuf, Actor) {
     static TEMPLATE: OnceLock<(PathBuf, Actor)> = OnceLock::new();
     TEMPLATE.get_or_init(|| {
-        let exe = std::env::current_exe().expect("test binary path");
-        let meta = std::fs::metadata(&exe).expect("test binary metadata");
-        let built = meta.modified().ok().and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok()).unwrap_or_default();
-        let stem = exe.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
         let folder = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("demo-templates");
         std::fs::create_dir_all(&folder).expect("template folder");
-        let name = format!("{stem}-{}-{}.db", built.as_nanos(), meta.len());
+        let name = format!("demo-{:016x}.db", demo_sources_fingerprint());
         let path = folder.join(&name);
         // Read, never signed in: the template must stay as seeded.
         let admin = || -> carecircle_core::Result<Actor> {
@@ -103,10 +134,11 @@ fn demo_template() -> &'static (PathBuf, Actor) {
                 return (path, actor);
             }
         }
-        // Templates of earlier builds of this binary are stale.
+        // Templates of earlier sources are stale (and those named by the test binary, as
+        // they were before).
         for entry in std::fs::read_dir(&folder).expect("template folder").flatten() {
             let other = entry.file_name().to_string_lossy().into_owned();
-            if other.starts_with(&format!("{stem}-")) && other != name {
+            if other.ends_with(".db") && other != name {
                 let _ = std::fs::remove_file(entry.path());
             }
         }
