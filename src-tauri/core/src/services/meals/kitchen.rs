@@ -26,8 +26,8 @@ use rust_xlsxwriter::{Color, Format, Workbook, Worksheet, XlsxError};
 use serde::Serialize;
 use ts_rs::TS;
 
-use super::bookings::{plates, DishCache, Plate};
 use super::meal_dishes;
+use super::plates::{plates, DishCache, Plate};
 use crate::domain::account::{Action, Actor};
 use crate::domain::meals::{Clash, EaterFacts, Meal, MealMode};
 use crate::domain::person::DietNeed;

@@ -10,6 +10,7 @@ pub mod choices;
 pub mod dishes;
 pub mod kitchen;
 pub mod menus;
+pub mod plates;
 pub mod standing;
 pub mod subsidy;
 

@@ -33,9 +33,8 @@ use rusqlite::{params, Connection, OptionalExtension, Row};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use super::bookings::{
-    cancel_cutoff, cancel_upcoming_for_client, plates, refusal_text, require_active_client, DishCache, NewBooking,
-};
+use super::bookings::{cancel_cutoff, cancel_upcoming_for_client, require_active_client, NewBooking};
+use super::plates::{plates, refusal_text, DishCache};
 use super::{client_eater, meal_dishes};
 use crate::clock::local_day;
 use crate::domain::account::{Action, Actor};
