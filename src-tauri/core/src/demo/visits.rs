@@ -43,9 +43,10 @@ use crate::clock::local_offset;
 use crate::dates::monday_of;
 use crate::domain::facility::{days_to_bits, Service};
 use crate::domain::person::Skill;
-use crate::domain::visits::{clock, day_groups, CarePlace, GeoPoint, Place};
+use crate::domain::visits::{clock, day_groups, CarePlace, GeoPoint, Place, VisitReason, VisitSource, VisitStatus};
 use crate::error::Result;
 use crate::search::sort_key;
+use crate::services::visits::edit::{write_visit, VisitRecordRow, VisitRow};
 use crate::store::utc_stamp;
 
 /// Weeks of visits before this one.
@@ -538,12 +539,6 @@ impl Seeder<'_> {
         slots: &[Slot],
         counts: &mut VisitCounts,
     ) -> Result<()> {
-        let mut insert = self.conn.prepare_cached(
-            "INSERT INTO visits (facility_id, client_id, plan_item_id, series_id, series_day, staff_id, day, start_min,
-                 duration_min, place, source, locked, status, done_start_min, done_end_min, reason, recorded_by,
-                 recorded_by_name, recorded_at, makes_up_for, is_demo, created_at, updated_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, 0, ?17, ?18, ?19, 1, ?20, ?20)",
-        )?;
         let this_week = monday_of(self.today);
         for week in 0..=VISIT_HISTORY_WEEKS {
             let monday = this_week - Days::new(7 * (VISIT_HISTORY_WEEKS - week));
@@ -569,76 +564,78 @@ impl Seeder<'_> {
                 }
                 let past = day < self.today;
                 let roll = rng.random_range(0..1000);
+                use VisitReason::*;
                 let (status, reason) = match (past, carer) {
-                    (false, _) => ("planned", None),
-                    (true, None) => ("missed", Some("staff_unavailable")),
-                    (true, Some(_)) if roll < 920 => ("done", None),
+                    (false, _) => (VisitStatus::Planned, None),
+                    (true, None) => (VisitStatus::Missed, Some(StaffUnavailable)),
+                    (true, Some(_)) if roll < 920 => (VisitStatus::Done, None),
                     (true, Some(_)) if roll < 960 => (
-                        "missed",
-                        Some(["client_away", "client_ill", "in_hospital", "weather"][rng.random_range(0..4)]),
+                        VisitStatus::Missed,
+                        Some([ClientAway, ClientIll, InHospital, Weather][rng.random_range(0..4)]),
                     ),
-                    (true, Some(_)) if roll < 985 => ("refused", Some("client_declined")),
-                    (true, Some(_)) => ("cancelled", None),
+                    (true, Some(_)) if roll < 985 => (VisitStatus::Refused, Some(ClientDeclined)),
+                    (true, Some(_)) => (VisitStatus::Cancelled, None),
                 };
                 let staff = carer.unwrap_or(slot.carer);
-                let done = (status == "done").then(|| {
+                let done = (status == VisitStatus::Done).then(|| {
                     let start = slot.start + rng.random_range(0..=10);
                     let length = (item.duration as i64 + rng.random_range(-10..=10)).max(5) as u32;
                     (start, (start + length).min(1440))
                 });
-                let recorded =
-                    (past && status != "cancelled").then(|| self.stamp(day, done.map_or(slot.start, |d| d.1)));
-                let source = if slot.series.is_some() { "series" } else { "scheduler" };
-                insert.execute(params![
-                    facility_id,
-                    item.client_id,
-                    item.id,
-                    slot.series,
-                    slot.series.map(|_| day.to_string()),
-                    carers[staff].id,
-                    day.to_string(),
-                    slot.start,
-                    item.duration,
-                    item.place.as_str(),
-                    source,
-                    status == "cancelled",
-                    status,
-                    done.map(|d| d.0),
-                    done.map(|d| d.1),
+                let record = (past && status != VisitStatus::Cancelled).then(|| VisitRecordRow {
+                    done,
                     reason,
-                    recorded.as_ref().map(|_| carers[staff].name.as_str()),
-                    recorded,
-                    Option::<i64>::None,
-                    self.now,
-                ])?;
+                    by: 0,
+                    by_name: carers[staff].name.clone(),
+                    at: self.stamp(day, done.map_or(slot.start, |d| d.1)),
+                });
+                let row = VisitRow {
+                    facility_id,
+                    client_id: item.client_id,
+                    plan_item_id: item.id,
+                    staff_id: Some(carers[staff].id),
+                    day,
+                    start_min: slot.start,
+                    duration_min: item.duration,
+                    place: item.place,
+                    source: if slot.series.is_some() { VisitSource::Series } else { VisitSource::Scheduler },
+                    locked: status == VisitStatus::Cancelled,
+                    makes_up_for: None,
+                    series: slot.series.map(|id| (id, day)),
+                    status,
+                    record,
+                    is_demo: true,
+                };
+                let id = write_visit(self.conn, &row, &self.now)?;
                 counts.visits += 1;
-                if status == "missed" && reason != Some("staff_unavailable") && rng.random_bool(0.5) {
-                    let missed = self.conn.last_insert_rowid();
+                if status == VisitStatus::Missed && reason != Some(StaffUnavailable) && rng.random_bool(0.5) {
                     let later = day + Days::new(rng.random_range(1..=2));
                     if later < self.today {
                         let (start, end) = (slot.start, slot.start + item.duration);
-                        insert.execute(params![
+                        let make_up = VisitRow {
                             facility_id,
-                            item.client_id,
-                            item.id,
-                            Option::<i64>::None,
-                            Option::<String>::None,
-                            carers[staff].id,
-                            later.to_string(),
-                            start,
-                            item.duration,
-                            item.place.as_str(),
-                            "manual",
-                            true,
-                            "done",
-                            start,
-                            end,
-                            Option::<&str>::None,
-                            carers[staff].name.as_str(),
-                            self.stamp(later, end),
-                            missed,
-                            self.now,
-                        ])?;
+                            client_id: item.client_id,
+                            plan_item_id: item.id,
+                            staff_id: Some(carers[staff].id),
+                            day: later,
+                            start_min: start,
+                            duration_min: item.duration,
+                            place: item.place,
+                            source: VisitSource::Manual,
+                            locked: true,
+                            makes_up_for: Some(id),
+                            series: None,
+                            status: VisitStatus::Done,
+                            record: Some(VisitRecordRow {
+                                done: Some((start, end)),
+                                reason: None,
+                                by: 0,
+                                by_name: carers[staff].name.clone(),
+                                at: self.stamp(later, end),
+                            }),
+                            is_demo: true,
+                        };
+                        write_visit(self.conn, &make_up, &self.now)?;
                         counts.visits += 1;
                     }
                 }

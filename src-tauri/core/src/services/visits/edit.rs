@@ -19,7 +19,7 @@ use ts_rs::TS;
 use super::plans::load_item;
 use super::{load_visit, Visit};
 use crate::domain::account::{Action, Actor};
-use crate::domain::visits::{parse_clock, VisitSource, VisitStatus};
+use crate::domain::visits::{parse_clock, CarePlace, VisitReason, VisitSource, VisitStatus};
 use crate::error::{CoreError, Invalid, Result};
 use crate::services::audit::{AuditAction, AuditEntity, Entry};
 use crate::store::{Db, Tx};
@@ -48,7 +48,8 @@ pub struct VisitMove {
     pub staff_id: Option<i64>,
 }
 
-/// A row about to be written to `visits`.
+/// A row about to be written to `visits`, by the table's one writer, [`write_visit`]: the
+/// desk's and the scheduler's planned visits, and the demo city's year of history.
 pub(crate) struct VisitRow {
     pub facility_id: i64,
     pub client_id: i64,
@@ -57,33 +58,67 @@ pub(crate) struct VisitRow {
     pub day: NaiveDate,
     pub start_min: u32,
     pub duration_min: u32,
-    pub place: &'static str,
+    pub place: CarePlace,
     pub source: VisitSource,
     pub locked: bool,
     pub makes_up_for: Option<i64>,
+    /// The weekly series that put it in the week, and the day the series gave it.
+    pub series: Option<(i64, NaiveDate)>,
+    pub status: VisitStatus,
+    /// What was recorded of it, once it is past.
+    pub record: Option<VisitRecordRow>,
+    pub is_demo: bool,
 }
 
-pub(crate) fn insert_visit(c: &Tx, row: &VisitRow) -> Result<i64> {
+/// A visit's outcome as recorded: the times it was done, or why not; who recorded it, when.
+pub(crate) struct VisitRecordRow {
+    pub done: Option<(u32, u32)>,
+    pub reason: Option<VisitReason>,
+    pub by: i64,
+    pub by_name: String,
+    /// UTC stamp.
+    pub at: String,
+}
+
+/// Writes one visit row, `stamp` its creation; its id.
+pub(crate) fn write_visit(c: &Connection, row: &VisitRow, stamp: &str) -> Result<i64> {
+    let record = row.record.as_ref();
     c.prepare_cached(
-        "INSERT INTO visits (facility_id, client_id, plan_item_id, staff_id, day, start_min, duration_min, place,
-             source, locked, makes_up_for, status, created_at, updated_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, 'planned', ?12, ?12)",
+        "INSERT INTO visits (facility_id, client_id, plan_item_id, series_id, series_day, staff_id, day, start_min,
+             duration_min, place, source, locked, status, done_start_min, done_end_min, reason, recorded_by,
+             recorded_by_name, recorded_at, makes_up_for, is_demo, created_at, updated_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?22)",
     )?
     .execute(params![
         row.facility_id,
         row.client_id,
         row.plan_item_id,
+        row.series.map(|(id, _)| id),
+        row.series.map(|(_, day)| day.to_string()),
         row.staff_id,
         row.day.to_string(),
         row.start_min,
         row.duration_min,
         row.place,
-        row.source.as_str(),
+        row.source,
         row.locked,
+        row.status,
+        record.and_then(|r| r.done).map(|(start, _)| start),
+        record.and_then(|r| r.done).map(|(_, end)| end),
+        record.and_then(|r| r.reason),
+        record.map(|r| r.by),
+        record.map(|r| r.by_name.as_str()),
+        record.map(|r| r.at.as_str()),
         row.makes_up_for,
-        c.stamp(),
+        row.is_demo,
+        stamp,
     ])?;
     Ok(c.last_insert_rowid())
+}
+
+/// A planned visit written in the transaction, stamped with its instant.
+pub(crate) fn insert_visit(c: &Tx, row: &VisitRow) -> Result<i64> {
+    write_visit(c, row, &c.stamp())
 }
 
 /// A day and start the visit can take: not in the past, ending by midnight.
@@ -137,10 +172,14 @@ pub(crate) fn add_visit(c: &Tx, actor: &Actor, input: &NewVisit, makes_up_for: O
             day: input.day,
             start_min,
             duration_min: item.duration_min,
-            place: item.place.as_str(),
+            place: item.place,
             source: VisitSource::Manual,
             locked: true,
             makes_up_for,
+            series: None,
+            status: VisitStatus::Planned,
+            record: None,
+            is_demo: false,
         },
     )?;
     let visit = load_visit(c, id)?;

@@ -594,10 +594,14 @@ fn solve_week(at: &PlanAt, week: WeekToPlan, time_limit: Duration, tick: &dyn Fn
                         day,
                         start_min,
                         duration_min: item.duration_min,
-                        place: item.place.as_str(),
+                        place: item.place,
                         source: VisitSource::Scheduler,
                         locked: false,
                         makes_up_for: None,
+                        series: None,
+                        status: VisitStatus::Planned,
+                        record: None,
+                        is_demo: false,
                     });
                 }
                 Origin::Kept { visit_id, staff: None, cover } => {
