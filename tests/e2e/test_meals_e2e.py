@@ -226,3 +226,43 @@ def test_a_substitute_for_an_allergy_is_kept_through_the_diet_warning_and_the_me
             "JOIN dishes s ON s.id = x.substitute_dish_id WHERE x.booking_id = ?", (booking,)).fetchall()
     assert confirmed == "站长老王"
     assert swapped == [("花生米拌菠菜", "素炒三丝")]
+
+
+def test_a_standing_order_is_made_at_the_desk_then_stopped(launch, demo_db):
+    """The standing orders of the bookings tab (StandingOrders.vue): lunch on weekdays from
+    today, saved, listed, then stopped, with the confirmation asked first."""
+    with sqlite3.connect(demo_db) as c:
+        centre = c.execute("SELECT id FROM facilities WHERE kind = 'elder_centre' ORDER BY id LIMIT 1").fetchone()[0]
+        client, name = c.execute(
+            "SELECT id, name FROM clients cl WHERE facility_id = ? AND status = 'active' AND allergies = '[]' "
+            "AND NOT EXISTS (SELECT 1 FROM standing_orders o WHERE o.client_id = cl.id) "
+            "AND (SELECT count(*) FROM clients o WHERE o.name = cl.name) = 1 ORDER BY id LIMIT 1",
+            (centre,)).fetchone()
+    cli(demo_db, "accounts", "add", "--username", "desk", "--display-name", "前台小张", "--role", "front_desk",
+        "--facility", str(centre), stdin=DESK_PASSWORD + "\n")
+    app = launch(demo_db)
+    app.sign_in("desk", DESK_PASSWORD)
+    app.click("nav-meals")
+    app.click("book-client")
+    app.keys(name)
+    app.choose(name, exact=True)
+    app.wait_inner_text("order-list", "没有长期订餐")
+    app.click("order-new")
+    app.click("order-save")
+    listed = app.wait_inner_text("order-list", "午餐")
+    assert "一、二、三、四、五" in listed, listed
+    # The dialog closes once saved (it fades out).
+    app.wait.until(lambda d: not d.find_element(By.CSS_SELECTOR, '[data-testid="order-save"]').is_displayed())
+    time.sleep(1)
+    app.screenshot("order-made")
+    with sqlite3.connect(demo_db) as c:
+        order, meal, stopped = c.execute(
+            "SELECT id, meal, stopped_on FROM standing_orders WHERE client_id = ?", (client,)).fetchone()
+    assert (meal, stopped) == ("lunch", None)
+
+    app.click(f"order-stop-{order}")
+    app.wait.until(EC.element_to_be_clickable(
+        (By.XPATH, '//div[contains(@class, "el-message-box")]//button[normalize-space() = "停止"]'))).click()
+    app.wait.until(lambda d: not d.find_elements(By.CSS_SELECTOR, f'[data-testid="order-stop-{order}"]'))
+    with sqlite3.connect(demo_db) as c:
+        assert c.execute("SELECT stopped_on FROM standing_orders WHERE id = ?", (order,)).fetchone()[0] is not None
