@@ -114,6 +114,7 @@ declare module 'vue' {
     StaffLeave: typeof import('./components/visits/StaffLeave.vue')['default']
     StaffTable: typeof import('./components/people/StaffTable.vue')['default']
     StaffView: typeof import('./components/people/StaffView.vue')['default']
+    StandingOrders: typeof import('./components/meals/StandingOrders.vue')['default']
     TodayCard: typeof import('./components/TodayCard.vue')['default']
     VisitDialog: typeof import('./components/visits/VisitDialog.vue')['default']
     VitalsTrend: typeof import('./components/health/VitalsTrend.vue')['default']
