@@ -2,6 +2,7 @@
 WebKitWebDriver under Xvfb (scripts/test.sh starts Xvfb). Each test gets its own database
 and its own data folders, so runs never touch the user's files or each other."""
 
+import datetime
 import os
 import shutil
 import socket
@@ -100,13 +101,34 @@ def empty_db(tmp_path):
     return tmp_path / "carecircle.db"
 
 
+@pytest.fixture(scope="session")
+def demo_template(tmp_path_factory):
+    """The demo city with a city administrator `admin`, seeded once per run (seeding takes
+    seconds, and most tests start from it) and again if Wuhai's day turns meanwhile, since
+    the demo's history ends on the day it is seeded."""
+    made = {}
+
+    def template():
+        today = datetime.date.today().isoformat()
+        if today not in made:
+            db = tmp_path_factory.mktemp(f"demo-{today}") / "carecircle.db"
+            cli(db, "seed-demo")
+            cli(db, "accounts", "add", "--username", "admin", "--display-name", "市管理员", "--role", "city_admin",
+                stdin=ADMIN_PASSWORD + "\n")
+            made[today] = db
+        return made[today]
+
+    return template
+
+
 @pytest.fixture
-def demo_db(tmp_path):
-    """The demo city with a city administrator `admin`."""
+def demo_db(tmp_path, demo_template):
+    """A copy of the demo city of its own for the test (see `demo_template`)."""
+    template = demo_template()
     db = tmp_path / "carecircle.db"
-    cli(db, "seed-demo")
-    cli(db, "accounts", "add", "--username", "admin", "--display-name", "市管理员", "--role", "city_admin",
-        stdin=ADMIN_PASSWORD + "\n")
+    for suffix in ("", "-wal"):
+        if Path(f"{template}{suffix}").exists():
+            shutil.copyfile(f"{template}{suffix}", f"{db}{suffix}")
     return db
 
 
