@@ -231,3 +231,44 @@ pub(super) fn grams_json(spec: &DishSpec, factor: f64) -> String {
     out.push('}');
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashSet;
+
+    use super::*;
+    use crate::domain::meals::allergens_named;
+
+    #[test]
+    fn no_dish_with_salt_or_sugar_is_weighed_for_under_ones() {
+        for spec in CHILD_DISHES {
+            let grams = grams_json(spec, 1.0);
+            assert_eq!(
+                grams.contains("under_1"),
+                !spec.salt && !spec.sugar && spec.infant == Infant::Also,
+                "{}",
+                spec.name
+            );
+        }
+        let rice = CHILD_DISHES.iter().find(|s| s.name == "软米饭").unwrap();
+        assert_eq!(grams_json(rice, 1.0), r#"{"1_to_2":50,"2_to_3":60,"3_up":75}"#);
+    }
+
+    #[test]
+    fn every_allergen_a_dish_s_words_name_is_declared() {
+        // `Dish::unlisted_allergens` would point out any other on the demo's dish forms.
+        for spec in ELDER_DISHES.iter().chain(CHILD_DISHES) {
+            for named in allergens_named(&format!("{} {}", spec.name, spec.ingredients)) {
+                assert!(spec.allergens.contains(&named), "{} does not declare {named:?}", spec.name);
+            }
+        }
+    }
+
+    #[test]
+    fn dish_names_are_unique_within_a_library() {
+        for specs in [ELDER_DISHES, CHILD_DISHES] {
+            let names: HashSet<&str> = specs.iter().map(|s| s.name).collect();
+            assert_eq!(names.len(), specs.len());
+        }
+    }
+}

@@ -38,7 +38,7 @@ use rusqlite::{params, Connection, OptionalExtension, Row};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use super::plates::{diet_warnings, plates, refusal_text, substitute_map, DishCache, Plate};
+use super::plates::{diet_warnings, plates, refusal_text, substitute_map, substitutions, DishCache, Plate};
 use super::{client_eater, meal_dishes, subsidy};
 use crate::clock::{local_day, local_offset};
 use crate::codes::code_enum;
@@ -324,49 +324,110 @@ fn refuse_unsafe(day: NaiveDate, plates: &[Plate]) -> Result<(), Invalid> {
     Ok(())
 }
 
-/// A booking about to be written, its safety already checked.
-pub(crate) struct NewBooking<'a> {
+/// A booking as stored, with the substitutes chosen for it: what [`write_booking`], the one
+/// writer of `bookings` and `booking_substitutions`, takes. The services write a booking
+/// booked (its safety already checked) and later serve or cancel it in place; the demo
+/// writes its history as those steps would have left it.
+pub(crate) struct BookingRow<'a> {
     pub client_id: i64,
     pub facility_id: i64,
     pub day: NaiveDate,
     pub meal: Meal,
     pub mode: MealMode,
+    pub status: BookingStatus,
     pub standing_order_id: Option<i64>,
-    /// When the actor confirmed its diet warnings (none when it has none, or nobody did).
-    pub diet_confirmed_at: Option<&'a str>,
-    pub plates: &'a [Plate],
+    /// Who confirmed the day's diet warnings for the client, and when (none when there
+    /// were none, or nobody has yet).
+    pub diet_confirmed: Option<(&'a str, &'a str)>,
+    /// When, by whom and why it was cancelled.
+    pub cancelled: Option<(&'a str, &'a str, &'a str)>,
+    /// When and by whom it was served, with the subsidy then fixed.
+    pub served: Option<ServedRow<'a>>,
+    pub created_by_name: &'a str,
+    pub created_at: &'a str,
+    /// (dish on the menu, the dish served instead), chosen by whoever booked.
+    pub substitutes: &'a [(i64, i64)],
 }
 
-impl NewBooking<'_> {
-    /// Inserts the booking with its substitutes (no audit: the caller writes it).
-    pub(crate) fn insert(&self, c: &Connection, actor: &Actor, now: &str) -> Result<i64> {
-        c.prepare_cached(
-            "INSERT INTO bookings (client_id, facility_id, day, meal, mode, standing_order_id, diet_confirmed_by,
-                                   diet_confirmed_at, created_by_name, created_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-        )?
-        .execute(params![
-            self.client_id,
-            self.facility_id,
-            self.day.to_string(),
-            self.meal.as_str(),
-            self.mode.as_str(),
-            self.standing_order_id,
-            self.diet_confirmed_at.map(|_| actor.display_name.as_str()),
-            self.diet_confirmed_at,
-            actor.display_name,
-            now,
-        ])?;
-        let id = c.last_insert_rowid();
-        let mut sub = c.prepare_cached(
-            "INSERT INTO booking_substitutions (booking_id, dish_id, substitute_dish_id, chosen_by_name)
-             VALUES (?1, ?2, ?3, ?4)",
-        )?;
-        for p in self.plates.iter().filter(|p| p.is_substitute()) {
-            sub.execute(params![id, p.menu_dish_id, p.dish_id, actor.display_name])?;
+/// The serving of a [`BookingRow`].
+pub(crate) struct ServedRow<'a> {
+    pub at: &'a str,
+    pub by: &'a str,
+    pub subsidy_category: subsidy::SubsidyCategory,
+    pub subsidy_fen: i64,
+}
+
+impl<'a> BookingRow<'a> {
+    /// A booking just made by `by` at `at`, none of it confirmed, served or cancelled yet.
+    pub(crate) fn booked(
+        client_id: i64,
+        facility_id: i64,
+        day: NaiveDate,
+        meal: Meal,
+        by: &'a str,
+        at: &'a str,
+    ) -> Self {
+        BookingRow {
+            client_id,
+            facility_id,
+            day,
+            meal,
+            mode: MealMode::DineIn,
+            status: BookingStatus::Booked,
+            standing_order_id: None,
+            diet_confirmed: None,
+            cancelled: None,
+            served: None,
+            created_by_name: by,
+            created_at: at,
+            substitutes: &[],
         }
-        Ok(id)
     }
+}
+
+/// Inserts a booking with its substitutes (no audit: the caller writes it) and returns its id.
+pub(crate) fn write_booking(c: &Connection, row: &BookingRow) -> Result<i64> {
+    let (confirmed_by, confirmed_at) = row.diet_confirmed.unzip();
+    let (cancelled_at, cancelled_by, cancel_reason) = match row.cancelled {
+        Some((at, by, why)) => (Some(at), Some(by), Some(why)),
+        None => (None, None, None),
+    };
+    let served = row.served.as_ref();
+    c.prepare_cached(
+        "INSERT INTO bookings (client_id, facility_id, day, meal, mode, status, standing_order_id,
+                               diet_confirmed_by, diet_confirmed_at, cancelled_at, cancelled_by_name, cancel_reason,
+                               served_at, served_by_name, subsidy_category, subsidy_fen, created_by_name, created_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)",
+    )?
+    .execute(params![
+        row.client_id,
+        row.facility_id,
+        row.day.to_string(),
+        row.meal.as_str(),
+        row.mode.as_str(),
+        row.status,
+        row.standing_order_id,
+        confirmed_by,
+        confirmed_at,
+        cancelled_at,
+        cancelled_by,
+        cancel_reason,
+        served.map(|s| s.at),
+        served.map(|s| s.by),
+        served.map(|s| s.subsidy_category),
+        served.map(|s| s.subsidy_fen),
+        row.created_by_name,
+        row.created_at,
+    ])?;
+    let id = c.last_insert_rowid();
+    let mut sub = c.prepare_cached(
+        "INSERT INTO booking_substitutions (booking_id, dish_id, substitute_dish_id, chosen_by_name)
+         VALUES (?1, ?2, ?3, ?4)",
+    )?;
+    for (dish, substitute) in row.substitutes {
+        sub.execute(params![id, dish, substitute, row.created_by_name])?;
+    }
+    Ok(id)
 }
 
 /// Books meals for a client: all of the request or none of it (see the module's notes).
@@ -417,17 +478,16 @@ pub fn book(db: &Db, actor: &Actor, request: &BookingRequest, now: DateTime<Utc>
         let stamp = utc_stamp(now);
         let mut bookings = Vec::with_capacity(planned.len());
         for (day, meal, plates, has_warnings) in planned {
-            let id = NewBooking {
-                client_id,
-                facility_id,
-                day,
-                meal,
-                mode: request.mode,
-                standing_order_id: None,
-                diet_confirmed_at: has_warnings.then_some(stamp.as_str()),
-                plates: &plates,
-            }
-            .insert(c, actor, &stamp)?;
+            let by = actor.display_name.as_str();
+            let id = write_booking(
+                c,
+                &BookingRow {
+                    mode: request.mode,
+                    diet_confirmed: has_warnings.then_some((by, stamp.as_str())),
+                    substitutes: &substitutions(&plates),
+                    ..BookingRow::booked(client_id, facility_id, day, meal, by, &stamp)
+                },
+            )?;
             let booking = load_booking(c, id)?;
             Entry::new(AuditAction::Create, AuditEntity::Booking, id)
                 .facility(Some(facility_id))

@@ -103,15 +103,15 @@ impl Dish {
 }
 
 /// A dish after the rules, ready to store.
-struct DishFields {
-    name: String,
-    ingredients: String,
-    allergens: Vec<Allergen>,
-    suits: Vec<DietNeed>,
-    added_salt: bool,
-    added_sugar: bool,
-    portion: Option<String>,
-    price_fen: i64,
+pub(crate) struct DishFields {
+    pub name: String,
+    pub ingredients: String,
+    pub allergens: Vec<Allergen>,
+    pub suits: Vec<DietNeed>,
+    pub added_salt: bool,
+    pub added_sugar: bool,
+    pub portion: Option<String>,
+    pub price_fen: i64,
 }
 
 impl DishInput {
@@ -145,8 +145,36 @@ impl DishInput {
     }
 }
 
-fn codes<T: Serialize>(list: &[T]) -> String {
-    serde_json::to_string(list).expect("codes serialise")
+/// A code list as stored: sorted, each code once, as JSON.
+fn codes<T: Serialize + Ord + Clone>(list: &[T]) -> String {
+    let mut sorted = list.to_vec();
+    sorted.sort();
+    sorted.dedup();
+    serde_json::to_string(&sorted).expect("codes serialise")
+}
+
+/// Inserts a dish into a facility's library, offered (no audit: the caller writes it), and
+/// returns its id: the one writer of `dishes`.
+pub(crate) fn insert_dish(c: &Connection, facility_id: i64, f: &DishFields, is_demo: bool, stamp: &str) -> Result<i64> {
+    c.prepare_cached(
+        "INSERT INTO dishes (facility_id, name, ingredients, allergens, suits, added_salt, added_sugar, portion,
+                             price_fen, active, is_demo, created_at, updated_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 1, ?10, ?11, ?11)",
+    )?
+    .execute(params![
+        facility_id,
+        f.name,
+        f.ingredients,
+        codes(&f.allergens),
+        codes(&f.suits),
+        f.added_salt,
+        f.added_sugar,
+        f.portion,
+        f.price_fen,
+        is_demo,
+        stamp,
+    ])?;
+    Ok(c.last_insert_rowid())
 }
 
 pub(crate) fn dish_by_id(c: &Connection, id: i64) -> Result<Dish> {
@@ -183,25 +211,8 @@ pub fn create_dish(db: &Db, actor: &Actor, facility_id: i64, input: &DishInput) 
     db.write(|c| {
         facility_exists(c, facility_id)?;
         check_name_free(c, facility_id, &f.name, 0)?;
-        let now = c.stamp();
-        c.prepare_cached(
-            "INSERT INTO dishes (facility_id, name, ingredients, allergens, suits, added_salt, added_sugar, portion,
-                                 price_fen, active, created_at, updated_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 1, ?10, ?10)",
-        )?
-        .execute(params![
-            facility_id,
-            f.name,
-            f.ingredients,
-            codes(&f.allergens),
-            codes(&f.suits),
-            f.added_salt,
-            f.added_sugar,
-            f.portion,
-            f.price_fen,
-            now,
-        ])?;
-        let dish = dish_by_id(c, c.last_insert_rowid())?;
+        let id = insert_dish(c, facility_id, &f, false, &c.stamp())?;
+        let dish = dish_by_id(c, id)?;
         Entry::new(AuditAction::Create, AuditEntity::Dish, dish.id)
             .facility(Some(facility_id))
             .after(&dish)

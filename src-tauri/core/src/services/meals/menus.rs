@@ -239,13 +239,37 @@ fn menu_id_for(c: &Connection, facility_id: i64, week_start: NaiveDate) -> Resul
         .optional()?)
 }
 
+/// A week's menu as stored: what [`insert_menu`], the one writer of `menus`, takes.
+pub(crate) struct NewMenu<'a> {
+    pub facility_id: i64,
+    pub week_start: NaiveDate,
+    /// When and by whom it was published; a draft has neither.
+    pub published: Option<(&'a str, &'a str)>,
+    pub created_at: &'a str,
+}
+
+/// Inserts a week's menu, without its dishes (no audit: the caller writes it), and returns
+/// its id. Updated when created, or when published if it was at once.
+pub(crate) fn insert_menu(c: &Connection, row: &NewMenu) -> Result<i64> {
+    let (published_at, published_by) = row.published.unzip();
+    c.prepare_cached(
+        "INSERT INTO menus (facility_id, week_start, status, published_at, published_by_name, created_at, updated_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, coalesce(?4, ?6))",
+    )?
+    .execute(params![
+        row.facility_id,
+        row.week_start.to_string(),
+        if row.published.is_some() { MenuStatus::Published } else { MenuStatus::Draft },
+        published_at,
+        published_by,
+        row.created_at,
+    ])?;
+    Ok(c.last_insert_rowid())
+}
+
 fn create_menu_row(c: &Tx, actor: &Actor, facility_id: i64, week_start: NaiveDate) -> Result<i64> {
     let now = c.stamp();
-    c.prepare_cached(
-        "INSERT INTO menus (facility_id, week_start, status, created_at, updated_at) VALUES (?1, ?2, 'draft', ?3, ?3)",
-    )?
-    .execute(params![facility_id, week_start.to_string(), now])?;
-    let id = c.last_insert_rowid();
+    let id = insert_menu(c, &NewMenu { facility_id, week_start, published: None, created_at: &now })?;
     Entry::new(AuditAction::Create, AuditEntity::Menu, id)
         .facility(Some(facility_id))
         .after(&serde_json::json!({ "week_start": week_start.to_string() }))

@@ -60,6 +60,11 @@ pub(crate) struct Plate {
     pub variant: Vec<DietNeed>,
 }
 
+/// The substitutes among a booking's plates, as (dish on the menu, dish served instead).
+pub(crate) fn substitutions(plates: &[Plate]) -> Vec<(i64, i64)> {
+    plates.iter().filter(|p| p.is_substitute()).map(|p| (p.menu_dish_id, p.dish_id)).collect()
+}
+
 impl Plate {
     pub(crate) fn is_substitute(&self) -> bool {
         self.dish_id != self.menu_dish_id

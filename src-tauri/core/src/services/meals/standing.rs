@@ -33,7 +33,7 @@ use rusqlite::{params, Connection, OptionalExtension, Row};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use super::bookings::{cancel_cutoff, cancel_upcoming_for_client, require_active_client, NewBooking};
+use super::bookings::{cancel_cutoff, cancel_upcoming_for_client, require_active_client, write_booking, BookingRow};
 use super::plates::{plates, refusal_text, DishCache};
 use super::{client_eater, meal_dishes};
 use crate::clock::local_day;
@@ -152,6 +152,46 @@ impl StandingOrderInput {
     }
 }
 
+/// A standing order as stored: what [`write_standing_order`], the one writer of
+/// `standing_orders`, takes.
+pub(crate) struct StandingOrderRow<'a> {
+    pub client_id: i64,
+    pub facility_id: i64,
+    pub meal: Meal,
+    /// The ISO weekdays it books, as bits (Monday = 1).
+    pub weekdays: i64,
+    pub mode: MealMode,
+    pub from: NaiveDate,
+    pub to: Option<NaiveDate>,
+    /// The day it stopped, and why.
+    pub stopped: Option<(NaiveDate, &'a str)>,
+    pub created_by_name: &'a str,
+    pub created_at: &'a str,
+}
+
+/// Inserts a standing order (no audit: the caller writes it) and returns its id.
+pub(crate) fn write_standing_order(c: &Connection, row: &StandingOrderRow) -> Result<i64> {
+    c.prepare_cached(
+        "INSERT INTO standing_orders (client_id, facility_id, meal, weekdays, mode, from_day, to_day, stopped_on,
+                                      stopped_reason, created_by_name, created_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+    )?
+    .execute(params![
+        row.client_id,
+        row.facility_id,
+        row.meal.as_str(),
+        row.weekdays,
+        row.mode.as_str(),
+        row.from.to_string(),
+        row.to.map(|d| d.to_string()),
+        row.stopped.map(|(day, _)| day.to_string()),
+        row.stopped.map(|(_, why)| why),
+        row.created_by_name,
+        row.created_at,
+    ])?;
+    Ok(c.last_insert_rowid())
+}
+
 /// Creates a standing order. Audited. Call [`materialize`] to turn it into bookings.
 pub fn create_standing_order(
     db: &Db,
@@ -187,23 +227,23 @@ pub fn create_standing_order(
         if let Some(other) = overlapping {
             return Err(Invalid::new("standing_order.overlaps", "meal").with("id", other).into());
         }
-        c.prepare_cached(
-            "INSERT INTO standing_orders (client_id, facility_id, meal, weekdays, mode, from_day, to_day,
-                                          created_by_name, created_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-        )?
-        .execute(params![
-            input.client_id,
-            facility_id,
-            input.meal.as_str(),
-            weekdays,
-            input.mode.as_str(),
-            input.from.to_string(),
-            input.to.map(|d| d.to_string()),
-            actor.display_name,
-            utc_stamp(now),
-        ])?;
-        let order = load_order(c, c.last_insert_rowid())?;
+        let stamp = utc_stamp(now);
+        let id = write_standing_order(
+            c,
+            &StandingOrderRow {
+                client_id: input.client_id,
+                facility_id,
+                meal: input.meal,
+                weekdays,
+                mode: input.mode,
+                from: input.from,
+                to: input.to,
+                stopped: None,
+                created_by_name: &actor.display_name,
+                created_at: &stamp,
+            },
+        )?;
+        let order = load_order(c, id)?;
         Entry::new(AuditAction::Create, AuditEntity::StandingOrder, order.id)
             .facility(Some(facility_id))
             .after(&order)
@@ -448,17 +488,15 @@ pub fn materialize(
                 if plates.iter().any(|p| !p.warned_diets().is_empty()) {
                     report.unconfirmed_diet += 1;
                 }
-                let id = NewBooking {
-                    client_id: order.client_id,
-                    facility_id,
-                    day,
-                    meal: order.meal,
-                    mode: order.mode,
-                    standing_order_id: Some(order.id),
-                    diet_confirmed_at: None,
-                    plates: &plates,
-                }
-                .insert(c, actor, &stamp)?;
+                let by = actor.display_name.as_str();
+                let id = write_booking(
+                    c,
+                    &BookingRow {
+                        mode: order.mode,
+                        standing_order_id: Some(order.id),
+                        ..BookingRow::booked(order.client_id, facility_id, day, order.meal, by, &stamp)
+                    },
+                )?;
                 made.push(id);
                 day = next;
             }
