@@ -2,25 +2,25 @@
 //! orders and at serving; cancellation cut-offs; standing orders stopping with the client;
 //! the kitchen's counts; the month's totals and subsidies.
 //!
-//! Dishes and menus are written here with plain SQL (the dish and menu services are
-//! someone else's), in March 2027, far from anything the demo city seeds; the centre under
-//! test has its seeded meals cleared first (its standing orders would book March too).
+//! The tests build their two centres, clients, dishes and menus through the services
+//! (`common::Fixture`), for March 2027.
 
 mod common;
 
 use carecircle_core::domain::meals::{Clash, Meal, MealMode};
-use carecircle_core::domain::person::{ClientStatus, DietNeed};
+use carecircle_core::domain::person::{ClientInput, ClientStatus, DietNeed, IdentityInput};
 use carecircle_core::services::meals::bookings::{
     self, BookingOutcome, BookingRequest, BookingStatus, ServeOutcome, SubstituteChoice,
 };
 use carecircle_core::services::meals::choices;
+use carecircle_core::services::meals::dishes::DishInput;
 use carecircle_core::services::meals::kitchen;
 use carecircle_core::services::meals::standing::{self, StandingOrderInput};
 use carecircle_core::services::meals::subsidy::{self, SubsidyCategory};
 use carecircle_core::services::people;
 use carecircle_core::{Actor, CoreError, Db, Role};
 use chrono::{DateTime, NaiveDate, Utc};
-use common::TestDb;
+use common::fixture::Fixture;
 use common::{at, day};
 
 /// Friday 26 February 2027, 10:00 in Wuhai: before every meal of the weeks under test.
@@ -39,53 +39,37 @@ fn param(params: &[(&'static str, String)], name: &str) -> String {
     params.iter().find(|(k, _)| *k == name).map(|(_, v)| v.clone()).unwrap_or_default()
 }
 
+/// Codes as the app stores them (`"peanut"`, `"low_sugar"`) read into their enum.
+fn codes<T: serde::de::DeserializeOwned>(list: &[&str]) -> Vec<T> {
+    serde_json::from_value(serde_json::json!(list)).expect("known codes")
+}
+
 /// A dish of `facility`: allergens and suits as codes.
-fn dish(db: &Db, facility: i64, name: &str, allergens: &[&str], suits: &[&str], salt: bool, sugar: bool) -> i64 {
-    let list = |v: &[&str]| serde_json::to_string(v).unwrap();
-    db.write(|c| {
-        c.execute(
-            "INSERT INTO dishes (facility_id, name, ingredients, allergens, suits, added_salt, added_sugar, created_at,
-                                 updated_at)
-             VALUES (?1, ?2, '', ?3, ?4, ?5, ?6, '2027-01-01T00:00:00Z', '2027-01-01T00:00:00Z')",
-            rusqlite::params![facility, name, list(allergens), list(suits), salt, sugar],
-        )?;
-        Ok(c.last_insert_rowid())
-    })
-    .unwrap()
+fn dish(f: &Fixture, facility: i64, name: &str, allergens: &[&str], suits: &[&str], salt: bool, sugar: bool) -> i64 {
+    let input = DishInput {
+        name: name.into(),
+        ingredients: String::new(),
+        allergens: codes(allergens),
+        suits: codes(suits),
+        added_salt: salt,
+        added_sugar: sugar,
+        portion: None,
+        price_fen: 0,
+    };
+    f.dish(facility, &input)
 }
 
-/// A week's menu (published or draft) with its items (day, meal, dish).
-fn menu(db: &Db, facility: i64, week_start: &str, published: bool, items: &[(&str, Meal, i64)]) -> i64 {
-    db.write(|c| {
-        c.execute(
-            "INSERT INTO menus (facility_id, week_start, status, created_at, updated_at)
-             VALUES (?1, ?2, ?3, '2027-01-01T00:00:00Z', '2027-01-01T00:00:00Z')",
-            rusqlite::params![facility, week_start, if published { "published" } else { "draft" }],
-        )?;
-        let id = c.last_insert_rowid();
-        for (i, (d, meal, dish)) in items.iter().enumerate() {
-            c.execute(
-                "INSERT INTO menu_items (menu_id, day, meal, dish_id, position) VALUES (?1, ?2, ?3, ?4, ?5)",
-                rusqlite::params![id, d, meal.as_str(), dish, i as i64],
-            )?;
-        }
-        Ok(id)
-    })
-    .unwrap()
+fn menu(f: &Fixture, facility: i64, week_start: &str, published: bool, items: &[(&str, Meal, i64)]) -> i64 {
+    let items: Vec<_> = items.iter().map(|&(d, meal, dish)| (day(d), meal, dish)).collect();
+    f.menu(facility, day(week_start), published, &items)
 }
 
-fn add_menu_item(db: &Db, menu_id: i64, d: &str, meal: Meal, dish: i64) {
-    db.write(|c| {
-        Ok(c.execute(
-            "INSERT INTO menu_items (menu_id, day, meal, dish_id, position) VALUES (?1, ?2, ?3, ?4, 99)",
-            rusqlite::params![menu_id, d, meal.as_str(), dish],
-        )?)
-    })
-    .unwrap();
+fn add_menu_item(f: &Fixture, menu_id: i64, d: &str, meal: Meal, dish: i64) {
+    f.add_to_meal(menu_id, day(d), meal, dish);
 }
 
-/// The `nth` active client of `facility`, with the allergies, diet needs, birth date,
-/// subsidy category and address the test needs.
+/// A client of `facility`, the `nth` the test registers, with the allergies, diet needs,
+/// birth date, subsidy category and address the test needs.
 struct ClientSpec<'a> {
     allergies: &'a [&'a str],
     diets: &'a [&'a str],
@@ -97,31 +81,51 @@ struct ClientSpec<'a> {
 const PLAIN: ClientSpec<'static> =
     ClientSpec { allergies: &[], diets: &[], birth: "1955-06-01", category: "standard", address: "新华街 1 号" };
 
-fn client(db: &Db, facility: i64, nth: i64, spec: &ClientSpec) -> i64 {
-    let list = |v: &[&str]| serde_json::to_string(v).unwrap();
-    db.write(|c| {
-        let id: i64 = c.query_row(
-            "SELECT id FROM clients WHERE facility_id = ?1 AND status = 'active' ORDER BY id LIMIT 1 OFFSET ?2",
-            rusqlite::params![facility, nth],
-            |r| r.get(0),
-        )?;
-        c.execute(
-            "UPDATE clients SET allergies = ?1, diet_needs = ?2, birth_date = ?3, subsidy_category = ?4, address = ?5
-             WHERE id = ?6",
-            rusqlite::params![list(spec.allergies), list(spec.diets), spec.birth, spec.category, spec.address, id],
-        )?;
-        Ok(id)
+const NAMES: [&str; 16] = [
+    "张桂英",
+    "王淑珍",
+    "李秀兰",
+    "刘玉梅",
+    "陈建国",
+    "杨春花",
+    "赵德胜",
+    "黄丽华",
+    "周志强",
+    "吴美玲",
+    "徐国庆",
+    "孙凤英",
+    "马占山",
+    "朱秀云",
+    "胡保国",
+    "郭淑芬",
+];
+
+fn client(f: &Fixture, facility: i64, nth: usize, spec: &ClientSpec) -> i64 {
+    let base = f.client_form(facility, NAMES[nth]);
+    let input = ClientInput {
+        identity: IdentityInput { birth_date: Some(spec.birth.into()), ..base.identity.clone() },
+        address: Some(spec.address.into()),
+        diet_needs: codes(spec.diets),
+        allergies: spec.allergies.iter().map(|a| a.to_string()).collect(),
+        ..base
+    };
+    let id = f.client(&input);
+    // No service sets a client's subsidy category yet (the demo draws it): set it here.
+    f.db.write(|c| {
+        Ok(c.execute("UPDATE clients SET subsidy_category = ?1 WHERE id = ?2", rusqlite::params![spec.category, id])?)
     })
-    .unwrap()
+    .unwrap();
+    id
 }
 
-/// The demo city, its first elder centre (without its seeded meals) and a front-desk clerk there.
-fn setup() -> (TestDb, Actor, i64, Actor) {
-    let (t, admin) = common::seeded();
-    let (centre, _) = common::two_elder_facilities(&t.db);
-    common::without_demo_meals(&t.db, &[centre]);
-    let desk = common::account(&t.db, &admin, "desk", Role::FrontDesk, Some(centre));
-    (t, admin, centre, desk)
+/// Two elder centres, built through the services, and a front-desk clerk at the first.
+fn setup() -> (Fixture, Actor, i64, Actor) {
+    let f = Fixture::new();
+    let centre = f.elder_centre("新华养老服务中心");
+    f.elder_centre("凤凰岭养老服务中心");
+    let admin = f.admin.clone();
+    let desk = common::account(&f.db, &admin, "desk", Role::FrontDesk, Some(centre));
+    (f, admin, centre, desk)
 }
 
 fn request(client_id: i64, days: &[&str], meals: &[Meal], mode: MealMode) -> BookingRequest {
@@ -149,16 +153,16 @@ fn bookings_of(db: &Db, client_id: i64) -> i64 {
 #[test]
 fn an_allergy_clash_is_refused_and_nothing_is_written() {
     let (t, admin, centre, desk) = setup();
-    let rice = dish(&t.db, centre, "测试米饭", &[], &["soft"], false, false);
-    let peanuts = dish(&t.db, centre, "测试花生拌菠菜", &["peanut"], &[], true, false);
+    let rice = dish(&t, centre, "测试米饭", &[], &["soft"], false, false);
+    let peanuts = dish(&t, centre, "测试花生拌菠菜", &["peanut"], &[], true, false);
     menu(
-        &t.db,
+        &t,
         centre,
         "2027-03-01",
         true,
         &[("2027-03-01", Meal::Lunch, rice), ("2027-03-02", Meal::Lunch, rice), ("2027-03-02", Meal::Lunch, peanuts)],
     );
-    let allergic = client(&t.db, centre, 0, &ClientSpec { allergies: &["花生"], ..PLAIN });
+    let allergic = client(&t, centre, 0, &ClientSpec { allergies: &["花生"], ..PLAIN });
 
     // Monday is safe, Tuesday holds peanuts: the whole request is refused.
     let e = bookings::book(
@@ -203,13 +207,13 @@ fn an_allergy_clash_is_refused_and_nothing_is_written() {
 fn a_safe_substitute_is_accepted_and_a_clashing_one_refused() {
     let (t, _admin, centre, desk) = setup();
     let (_, other) = common::two_elder_facilities(&t.db);
-    let rice = dish(&t.db, centre, "测试米饭", &[], &[], false, false);
-    let shrimp = dish(&t.db, centre, "测试白灼虾", &["shellfish"], &[], true, false);
-    let crab = dish(&t.db, centre, "测试蟹黄豆腐", &["shellfish", "soy"], &[], true, false);
-    let chicken = dish(&t.db, centre, "测试清蒸鸡", &[], &[], true, false);
-    let elsewhere = dish(&t.db, other, "测试别家的鸡", &[], &[], true, false);
-    menu(&t.db, centre, "2027-03-01", true, &[("2027-03-03", Meal::Lunch, rice), ("2027-03-03", Meal::Lunch, shrimp)]);
-    let allergic = client(&t.db, centre, 1, &ClientSpec { allergies: &["海鲜"], ..PLAIN });
+    let rice = dish(&t, centre, "测试米饭", &[], &[], false, false);
+    let shrimp = dish(&t, centre, "测试白灼虾", &["shellfish"], &[], true, false);
+    let crab = dish(&t, centre, "测试蟹黄豆腐", &["shellfish", "soy"], &[], true, false);
+    let chicken = dish(&t, centre, "测试清蒸鸡", &[], &[], true, false);
+    let elsewhere = dish(&t, other, "测试别家的鸡", &[], &[], true, false);
+    menu(&t, centre, "2027-03-01", true, &[("2027-03-03", Meal::Lunch, rice), ("2027-03-03", Meal::Lunch, shrimp)]);
+    let allergic = client(&t, centre, 1, &ClientSpec { allergies: &["海鲜"], ..PLAIN });
     let with = |substitute_dish_id| {
         let mut r = request(allergic, &["2027-03-03"], &[Meal::Lunch], MealMode::DineIn);
         r.substitutes = vec![SubstituteChoice { dish_id: shrimp, substitute_dish_id }];
@@ -239,16 +243,10 @@ fn a_safe_substitute_is_accepted_and_a_clashing_one_refused() {
 #[test]
 fn a_diet_clash_needs_confirmation_and_records_who_confirmed() {
     let (t, _admin, centre, desk) = setup();
-    let cake = dish(&t.db, centre, "测试红糖发糕", &["wheat"], &["soft"], false, true);
-    let pork = dish(&t.db, centre, "测试红烧肉", &[], &[], true, true);
-    menu(
-        &t.db,
-        centre,
-        "2027-03-01",
-        true,
-        &[("2027-03-04", Meal::Breakfast, cake), ("2027-03-04", Meal::Lunch, pork)],
-    );
-    let diabetic = client(&t.db, centre, 2, &ClientSpec { diets: &["low_sugar", "halal"], ..PLAIN });
+    let cake = dish(&t, centre, "测试红糖发糕", &["wheat"], &["soft"], false, true);
+    let pork = dish(&t, centre, "测试红烧肉", &[], &[], true, true);
+    menu(&t, centre, "2027-03-01", true, &[("2027-03-04", Meal::Breakfast, cake), ("2027-03-04", Meal::Lunch, pork)]);
+    let diabetic = client(&t, centre, 2, &ClientSpec { diets: &["low_sugar", "halal"], ..PLAIN });
     let mut r = request(diabetic, &["2027-03-04"], &[Meal::Breakfast, Meal::Lunch], MealMode::Delivery);
 
     let warnings = match bookings::book(&t.db, &desk, &r, before_march()).unwrap() {
@@ -285,9 +283,9 @@ fn a_diet_clash_needs_confirmation_and_records_who_confirmed() {
 #[test]
 fn booking_twice_is_refused_and_cancelling_follows_the_cut_off() {
     let (t, _admin, centre, desk) = setup();
-    let noodles = dish(&t.db, centre, "测试手擀面", &["wheat"], &[], true, false);
+    let noodles = dish(&t, centre, "测试手擀面", &["wheat"], &[], true, false);
     menu(
-        &t.db,
+        &t,
         centre,
         "2027-03-01",
         true,
@@ -297,7 +295,7 @@ fn booking_twice_is_refused_and_cancelling_follows_the_cut_off() {
             ("2027-03-02", Meal::Dinner, noodles),
         ],
     );
-    let someone = client(&t.db, centre, 3, &PLAIN);
+    let someone = client(&t, centre, 3, &PLAIN);
     let all = [Meal::Breakfast, Meal::Lunch, Meal::Dinner];
     let made = booked(
         bookings::book(&t.db, &desk, &request(someone, &["2027-03-02"], &all, MealMode::DineIn), before_march())
@@ -359,8 +357,8 @@ fn booking_twice_is_refused_and_cancelling_follows_the_cut_off() {
 #[test]
 fn standing_orders_book_weekdays_with_published_menus_skip_allergy_days_and_stop_on_suspension() {
     let (t, admin, centre, desk) = setup();
-    let rice = dish(&t.db, centre, "测试米饭", &[], &[], false, false);
-    let egg = dish(&t.db, centre, "测试番茄炒蛋", &["egg"], &[], true, true);
+    let rice = dish(&t, centre, "测试米饭", &[], &[], false, false);
+    let egg = dish(&t, centre, "测试番茄炒蛋", &["egg"], &[], true, true);
     let week1: Vec<(String, Meal, i64)> = (1..=7)
         .flat_map(|d| {
             let date = format!("2027-03-0{d}");
@@ -372,10 +370,10 @@ fn standing_orders_book_weekdays_with_published_menus_skip_allergy_days_and_stop
         })
         .collect();
     let items: Vec<(&str, Meal, i64)> = week1.iter().map(|(d, m, x)| (d.as_str(), *m, *x)).collect();
-    menu(&t.db, centre, "2027-03-01", true, &items);
+    menu(&t, centre, "2027-03-01", true, &items);
     // The next week is still a draft: nothing is booked from it.
-    menu(&t.db, centre, "2027-03-08", false, &[("2027-03-08", Meal::Lunch, rice)]);
-    let eggless = client(&t.db, centre, 4, &ClientSpec { allergies: &["鸡蛋"], diets: &["low_sugar"], ..PLAIN });
+    menu(&t, centre, "2027-03-08", false, &[("2027-03-08", Meal::Lunch, rice)]);
+    let eggless = client(&t, centre, 4, &ClientSpec { allergies: &["鸡蛋"], diets: &["low_sugar"], ..PLAIN });
     let order = standing::create_standing_order(
         &t.db,
         &desk,
@@ -469,10 +467,10 @@ fn standing_orders_book_weekdays_with_published_menus_skip_allergy_days_and_stop
 #[test]
 fn stopping_an_order_cancels_what_it_booked_before_the_cut_off() {
     let (t, _admin, centre, desk) = setup();
-    let rice = dish(&t.db, centre, "测试米饭", &[], &[], false, false);
-    let sweet = dish(&t.db, centre, "测试拔丝红薯", &[], &[], false, true);
-    menu(&t.db, centre, "2027-03-01", true, &[("2027-03-01", Meal::Dinner, sweet), ("2027-03-02", Meal::Dinner, rice)]);
-    let diabetic = client(&t.db, centre, 5, &ClientSpec { diets: &["low_sugar"], ..PLAIN });
+    let rice = dish(&t, centre, "测试米饭", &[], &[], false, false);
+    let sweet = dish(&t, centre, "测试拔丝红薯", &[], &[], false, true);
+    menu(&t, centre, "2027-03-01", true, &[("2027-03-01", Meal::Dinner, sweet), ("2027-03-02", Meal::Dinner, rice)]);
+    let diabetic = client(&t, centre, 5, &ClientSpec { diets: &["low_sugar"], ..PLAIN });
     let order = standing::create_standing_order(
         &t.db,
         &desk,
@@ -529,11 +527,11 @@ fn stopping_an_order_cancels_what_it_booked_before_the_cut_off() {
 #[test]
 fn serving_checks_again_against_the_menu_as_it_is_now() {
     let (t, _admin, centre, desk) = setup();
-    let rice = dish(&t.db, centre, "测试米饭", &[], &[], false, false);
-    let satay = dish(&t.db, centre, "测试沙爹牛肉", &["peanut"], &[], true, false);
-    let beef = dish(&t.db, centre, "测试清炖牛肉", &[], &[], true, false);
-    let menu_id = menu(&t.db, centre, "2027-03-01", true, &[("2027-03-05", Meal::Lunch, rice)]);
-    let allergic = client(&t.db, centre, 6, &ClientSpec { allergies: &["花生"], ..PLAIN });
+    let rice = dish(&t, centre, "测试米饭", &[], &[], false, false);
+    let satay = dish(&t, centre, "测试沙爹牛肉", &["peanut"], &[], true, false);
+    let beef = dish(&t, centre, "测试清炖牛肉", &[], &[], true, false);
+    let menu_id = menu(&t, centre, "2027-03-01", true, &[("2027-03-05", Meal::Lunch, rice)]);
+    let allergic = client(&t, centre, 6, &ClientSpec { allergies: &["花生"], ..PLAIN });
     let made = booked(
         bookings::book(
             &t.db,
@@ -544,7 +542,7 @@ fn serving_checks_again_against_the_menu_as_it_is_now() {
         .unwrap(),
     );
     // The kitchen adds a peanut dish after the booking.
-    add_menu_item(&t.db, menu_id, "2027-03-05", Meal::Lunch, satay);
+    add_menu_item(&t, menu_id, "2027-03-05", Meal::Lunch, satay);
     let lunch_time = at("2027-03-05T04:00:00Z");
     let (code, params) = invalid(bookings::serve(&t.db, &desk, made[0].id, true, lunch_time).unwrap_err());
     assert_eq!(code, "serving.allergy_clash");
@@ -580,15 +578,15 @@ fn serving_checks_again_against_the_menu_as_it_is_now() {
 fn kitchen_counts_add_up_per_dish_and_diet_variant() {
     let (t, _admin, centre, desk) = setup();
     // Braised pork: salted, not soft. Steamed egg: no salt, soft. Tofu: the substitute.
-    let pork = dish(&t.db, centre, "测试红烧肉", &[], &[], true, false);
-    let egg = dish(&t.db, centre, "测试鸡蛋羹", &["egg"], &["soft", "minced"], false, false);
-    let tofu = dish(&t.db, centre, "测试豆腐羹", &["soy"], &["soft", "minced"], false, false);
-    menu(&t.db, centre, "2027-03-01", true, &[("2027-03-03", Meal::Lunch, pork), ("2027-03-03", Meal::Lunch, egg)]);
-    let a = client(&t.db, centre, 7, &ClientSpec { address: "滨河路 3 号", ..PLAIN });
-    let b = client(&t.db, centre, 8, &ClientSpec { diets: &["low_salt", "soft"], address: "滨河路 1 号", ..PLAIN });
-    let c = client(&t.db, centre, 9, &ClientSpec { diets: &["low_salt"], ..PLAIN });
-    let d = client(&t.db, centre, 10, &ClientSpec { allergies: &["鸡蛋"], address: "人民路 9 号", ..PLAIN });
-    let e = client(&t.db, centre, 11, &ClientSpec { diets: &["soft"], ..PLAIN });
+    let pork = dish(&t, centre, "测试红烧肉", &[], &[], true, false);
+    let egg = dish(&t, centre, "测试鸡蛋羹", &["egg"], &["soft", "minced"], false, false);
+    let tofu = dish(&t, centre, "测试豆腐羹", &["soy"], &["soft", "minced"], false, false);
+    menu(&t, centre, "2027-03-01", true, &[("2027-03-03", Meal::Lunch, pork), ("2027-03-03", Meal::Lunch, egg)]);
+    let a = client(&t, centre, 7, &ClientSpec { address: "滨河路 3 号", ..PLAIN });
+    let b = client(&t, centre, 8, &ClientSpec { diets: &["low_salt", "soft"], address: "滨河路 1 号", ..PLAIN });
+    let c = client(&t, centre, 9, &ClientSpec { diets: &["low_salt"], ..PLAIN });
+    let d = client(&t, centre, 10, &ClientSpec { allergies: &["鸡蛋"], address: "人民路 9 号", ..PLAIN });
+    let e = client(&t, centre, 11, &ClientSpec { diets: &["soft"], ..PLAIN });
     let book = |client, mode, subs: Vec<SubstituteChoice>| {
         let mut r = request(client, &["2027-03-03"], &[Meal::Lunch], mode);
         r.substitutes = subs;
@@ -600,7 +598,7 @@ fn kitchen_counts_add_up_per_dish_and_diet_variant() {
     book(c, MealMode::DineIn, vec![]);
     book(d, MealMode::Delivery, vec![SubstituteChoice { dish_id: egg, substitute_dish_id: tofu }]);
     book(e, MealMode::DineIn, vec![]);
-    let cancelled = client(&t.db, centre, 12, &PLAIN);
+    let cancelled = client(&t, centre, 12, &PLAIN);
     let gone = book(cancelled, MealMode::DineIn, vec![]);
     bookings::cancel(&t.db, &desk, gone[0].id, None, before_march()).unwrap();
 
@@ -655,18 +653,18 @@ fn kitchen_counts_add_up_per_dish_and_diet_variant() {
 #[test]
 fn month_totals_count_meals_and_the_subsidy_by_category() {
     let (t, admin, centre, desk) = setup();
-    let rice = dish(&t.db, centre, "测试米饭", &[], &["soft"], false, false);
+    let rice = dish(&t, centre, "测试米饭", &[], &["soft"], false, false);
     menu(
-        &t.db,
+        &t,
         centre,
         "2027-03-01",
         true,
         &[("2027-03-01", Meal::Lunch, rice), ("2027-03-01", Meal::Dinner, rice), ("2027-03-02", Meal::Lunch, rice)],
     );
     // 80 on 2 March 2027: Monday's meals are standard, Tuesday's aged_80.
-    let turning_80 = client(&t.db, centre, 13, &ClientSpec { birth: "1947-03-02", diets: &["soft"], ..PLAIN });
-    let young = client(&t.db, centre, 14, &PLAIN);
-    let poor = client(&t.db, centre, 15, &ClientSpec { birth: "1930-01-01", category: "low_income", ..PLAIN });
+    let turning_80 = client(&t, centre, 13, &ClientSpec { birth: "1947-03-02", diets: &["soft"], ..PLAIN });
+    let young = client(&t, centre, 14, &PLAIN);
+    let poor = client(&t, centre, 15, &ClientSpec { birth: "1930-01-01", category: "low_income", ..PLAIN });
     let serve_all = |client, days: &[&str], meals: &[Meal], mode| {
         for b in booked(bookings::book(&t.db, &desk, &request(client, days, meals, mode), before_march()).unwrap()) {
             let when = at(&format!("{}T12:00:00Z", b.day));
@@ -742,17 +740,17 @@ fn month_totals_count_meals_and_the_subsidy_by_category() {
 #[test]
 fn substitutes_offered_are_safe_for_the_client_and_the_best_suited_first() {
     let (t, _admin, centre, desk) = setup();
-    let fish = dish(&t.db, centre, "测试清蒸鱼", &["fish"], &[], true, false);
-    let tofu = dish(&t.db, centre, "测试麻婆豆腐", &["soy"], &[], true, false);
-    let cake = dish(&t.db, centre, "测试红糖发糕", &[], &[], false, true);
-    let shrimp = dish(&t.db, centre, "测试白灼虾", &["shellfish"], &[], true, false);
-    let greens = dish(&t.db, centre, "测试清炒菜心", &[], &[], true, false);
-    let mutton = dish(&t.db, centre, "测试手抓羊肉", &[], &["halal"], true, false);
-    let pork = dish(&t.db, centre, "测试红烧肉", &[], &[], true, true);
-    let bread = dish(&t.db, centre, "测试虾皮馒头", &[], &[], false, false);
+    let fish = dish(&t, centre, "测试清蒸鱼", &["fish"], &[], true, false);
+    let tofu = dish(&t, centre, "测试麻婆豆腐", &["soy"], &[], true, false);
+    let cake = dish(&t, centre, "测试红糖发糕", &[], &[], false, true);
+    let shrimp = dish(&t, centre, "测试白灼虾", &["shellfish"], &[], true, false);
+    let greens = dish(&t, centre, "测试清炒菜心", &[], &[], true, false);
+    let mutton = dish(&t, centre, "测试手抓羊肉", &[], &["halal"], true, false);
+    let pork = dish(&t, centre, "测试红烧肉", &[], &[], true, true);
+    let bread = dish(&t, centre, "测试虾皮馒头", &[], &[], false, false);
     // Allergic to fish and shellfish, low sugar, halal.
     let spec = ClientSpec { allergies: &["鱼", "虾"], diets: &["low_sugar", "halal"], ..PLAIN };
-    let client_id = client(&t.db, centre, 0, &spec);
+    let client_id = client(&t, centre, 0, &spec);
 
     let options = choices::substitute_options(&t.db, &desk, client_id, fish).unwrap();
     let offered: Vec<i64> = options.iter().map(|o| o.dish_id).collect();
@@ -772,7 +770,7 @@ fn substitutes_offered_are_safe_for_the_client_and_the_best_suited_first() {
     // Every one offered is accepted by the booking itself as a substitute (no allergy clash).
     let days = ["2027-03-01", "2027-03-02", "2027-03-03", "2027-03-04", "2027-03-05"];
     let items: Vec<(&str, Meal, i64)> = days.iter().map(|d| (*d, Meal::Lunch, fish)).collect();
-    menu(&t.db, centre, "2027-03-01", true, &items);
+    menu(&t, centre, "2027-03-01", true, &items);
     assert!(options.len() <= days.len());
     for (option, d) in options.iter().zip(days) {
         let mut req = request(client_id, &[d], &[Meal::Lunch], MealMode::DineIn);
@@ -785,13 +783,13 @@ fn substitutes_offered_are_safe_for_the_client_and_the_best_suited_first() {
 #[test]
 fn the_form_suggests_a_day_there_is_a_menu_to_book() {
     let (t, _admin, centre, desk) = setup();
-    let rice = dish(&t.db, centre, "测试米饭", &[], &[], false, false);
+    let rice = dish(&t, centre, "测试米饭", &[], &[], false, false);
     // Published: Monday to Friday of the week of 1 March 2027, and only Tuesday of the next.
     let weekdays = ["2027-03-01", "2027-03-02", "2027-03-03", "2027-03-04", "2027-03-05"];
     let items: Vec<(&str, Meal, i64)> = weekdays.iter().map(|d| (*d, Meal::Lunch, rice)).collect();
-    menu(&t.db, centre, "2027-03-01", true, &items);
-    menu(&t.db, centre, "2027-03-08", true, &[("2027-03-09", Meal::Lunch, rice)]);
-    menu(&t.db, centre, "2027-03-15", false, &[("2027-03-15", Meal::Lunch, rice)]);
+    menu(&t, centre, "2027-03-01", true, &items);
+    menu(&t, centre, "2027-03-08", true, &[("2027-03-09", Meal::Lunch, rice)]);
+    menu(&t, centre, "2027-03-15", false, &[("2027-03-15", Meal::Lunch, rice)]);
     let suggested = |today: &str| choices::suggested_booking_day(&t.db, &desk, centre, day(today)).unwrap();
     assert_eq!(suggested("2027-02-26"), day("2027-03-01"), "Friday before: Monday's menu");
     assert_eq!(suggested("2027-02-27"), day("2027-03-01"), "Saturday: Monday, never Sunday");

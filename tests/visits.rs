@@ -1,17 +1,17 @@
-//! Care visits on the demo city: care plans, every kind of conflict the week view explains,
+//! Care visits: care plans, every kind of conflict the week view explains,
 //! weekly series with exceptions, recording outcomes (a caregiver only their own), making
 //! up a missed visit, leave, and the weekly scheduler on a feasible and an infeasible week.
 //!
-//! Each test takes the demo's first elder centre, clears the visits and plans the demo
-//! seeded there, and adds two staff members of its own with known hours and skills, and
-//! two clients' homes 1 km apart. Days are counted from the real today (the services
+//! Each test builds two elder centres through the services (`common::Fixture`); the first
+//! has two staff members with known hours and skills and two clients whose homes are 1 km
+//! apart. Days are counted from the real today (the services
 //! refuse the past), in the weeks after it.
 
 mod common;
 
 use carecircle_core::dates::monday_of;
 use carecircle_core::domain::facility::Service;
-use carecircle_core::domain::person::Skill;
+use carecircle_core::domain::person::{Skill, StaffInput, StaffJob};
 use carecircle_core::domain::visits::{CarePlace, ConflictKind, GeoPoint, VisitReason, VisitStatus};
 use carecircle_core::services::accounts;
 use carecircle_core::services::visits::edit::{self, NewVisit, VisitMove};
@@ -24,12 +24,13 @@ use carecircle_core::services::visits::week;
 use carecircle_core::services::visits::week::Week;
 use carecircle_core::{Actor, CoreError, Db, Role};
 use chrono::{Days, NaiveDate};
-use common::{count, TestDb};
+use common::count;
+use common::fixture::Fixture;
 
 const CENTRE_AT: GeoPoint = GeoPoint { lat: 39.6550, lon: 106.7940 };
 
 struct Setup {
-    t: TestDb,
+    t: Fixture,
     admin: Actor,
     centre: i64,
     /// Works Monday–Friday 08:00–17:00, caregiver certificate only.
@@ -41,34 +42,18 @@ struct Setup {
     monday: NaiveDate,
 }
 
-fn staff(db: &Db, facility: i64, name: &str, job: &str, skills: &str, ends: &str) -> i64 {
-    db.write(|c| {
-        c.execute(
-            "INSERT INTO staff (facility_id, name, sex, job, skills, work_starts, work_ends, work_days, created_at)
-             VALUES (?1, ?2, 'F', ?3, ?4, '08:00', ?5, 31, '2026-01-01T00:00:00Z')",
-            rusqlite::params![facility, name, job, skills, ends],
-        )?;
-        Ok(c.last_insert_rowid())
-    })
-    .unwrap()
-}
-
 fn setup() -> Setup {
-    let (t, admin) = common::seeded();
-    let (centre, _) = common::two_elder_facilities(&t.db);
-    common::without_demo_visits(&t.db, &[centre]);
-    // Only the two staff members below work here, so the scheduler's choices are known.
-    t.db.write(|c| Ok(c.execute("UPDATE staff SET active = 0 WHERE facility_id = ?1", [centre])?)).unwrap();
-    let carer = staff(&t.db, centre, "测试护理员", "caregiver", r#"["caregiver_certificate"]"#, "17:00");
-    let nurse = staff(&t.db, centre, "测试护士", "nurse", r#"["nurse_licence"]"#, "12:00");
-    let ids: Vec<i64> =
-        t.db.read(|c| {
-            let mut s =
-                c.prepare("SELECT id FROM clients WHERE facility_id = ?1 AND status = 'active' ORDER BY id LIMIT 2")?;
-            let ids = s.query_map([centre], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
-            Ok(ids)
-        })
-        .unwrap();
+    let t = Fixture::new();
+    let admin = t.admin.clone();
+    let centre = t.elder_centre("新华养老服务中心");
+    t.elder_centre("凤凰岭养老服务中心");
+    // Only these two staff members work here, so the scheduler's choices are known.
+    let carer = t.staff(&t.staff_form(centre, "测试护理员", StaffJob::Caregiver, &[Skill::CaregiverCertificate]));
+    let nurse = t.staff(&StaffInput {
+        work_ends: "12:00".into(),
+        ..t.staff_form(centre, "测试护士", StaffJob::Nurse, &[Skill::NurseLicence])
+    });
+    let ids = [t.client(&t.client_form(centre, "张桂英")), t.client(&t.client_form(centre, "王淑珍"))];
     location::set_facility_location(&t.db, &admin, centre, Some(CENTRE_AT)).unwrap();
     location::set_home_location(&t.db, &admin, ids[0], Some(CENTRE_AT.offset(0.0, 500.0))).unwrap();
     location::set_home_location(&t.db, &admin, ids[1], Some(CENTRE_AT.offset(1000.0, 500.0))).unwrap();
@@ -389,7 +374,7 @@ fn visits_are_recorded_by_their_caregiver_and_missed_ones_made_up() {
 fn the_past_other_facilities_and_ended_plans_are_refused() {
     let s = setup();
     let (_, elsewhere) = common::two_elder_facilities(s.db());
-    let stranger = staff(s.db(), elsewhere, "别处护理员", "caregiver", "[]", "17:00");
+    let stranger = s.t.staff(&s.t.staff_form(elsewhere, "别处护理员", StaffJob::Caregiver, &[]));
     let bath = s.plan(0, "上门助浴", None);
     let yesterday = common::today() - Days::new(1);
     let past = NewVisit { plan_item_id: bath, day: yesterday, start: "09:00".into(), staff_id: None };

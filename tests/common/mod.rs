@@ -11,6 +11,8 @@ use carecircle_core::{Actor, Clock, CoreError, Db, Role};
 use chrono::{DateTime, NaiveDate, Utc};
 use tempfile::TempDir;
 
+pub mod fixture;
+
 pub struct TestDb {
     pub db: Db,
     pub dir: TempDir,
