@@ -14,15 +14,14 @@ use carecircle_core::services::meals::menus::{self, GramsByAge, MenuItemInput, M
 use carecircle_core::services::people;
 use carecircle_core::{Actor, CoreError, Db, Role};
 use chrono::TimeDelta;
+use common::fixture::Fixture;
 use common::{at, code, day, invalid};
 
-fn first_of(db: &Db, kind: &str) -> (i64, i64) {
-    db.read(|c| {
-        let mut stmt = c.prepare("SELECT id FROM facilities WHERE kind = ?1 ORDER BY id LIMIT 2")?;
-        let ids: Vec<i64> = stmt.query_map([kind], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
-        Ok((ids[0], ids[1]))
-    })
-    .unwrap()
+/// A fresh city of the test's own facilities (`common::Fixture`) and its administrator.
+fn fixture() -> (Fixture, Actor) {
+    let f = Fixture::new();
+    let admin = f.admin.clone();
+    (f, admin)
 }
 
 fn dish_input(name: &str, allergens: &[Allergen], salt: bool) -> DishInput {
@@ -60,9 +59,8 @@ fn count(db: &Db, sql: &str, id: i64) -> i64 {
 
 #[test]
 fn dishes_are_validated_and_unique_per_facility() {
-    let (t, admin) = common::seeded();
-    let (centre, other) = common::two_elder_facilities(&t.db);
-    common::without_demo_meals(&t.db, &[centre, other]);
+    let (t, admin) = fixture();
+    let (centre, other) = (t.elder_centre("新华养老服务中心"), t.elder_centre("凤凰岭养老服务中心"));
     let create = |facility, input: &DishInput| dishes::create_dish(&t.db, &admin, facility, input);
 
     let refused = |input: DishInput| code(create(centre, &input).unwrap_err());
@@ -112,9 +110,8 @@ fn dishes_are_validated_and_unique_per_facility() {
 
 #[test]
 fn only_the_facilitys_managers_edit_dishes() {
-    let (t, admin) = common::seeded();
-    let (centre, other) = common::two_elder_facilities(&t.db);
-    common::without_demo_meals(&t.db, &[centre, other]);
+    let (t, admin) = fixture();
+    let (centre, other) = (t.elder_centre("新华养老服务中心"), t.elder_centre("凤凰岭养老服务中心"));
     let desk = common::account(&t.db, &admin, "desk", Role::FrontDesk, Some(centre));
     let manager = common::account(&t.db, &admin, "manager", Role::FacilityManager, Some(centre));
     let elsewhere = common::account(&t.db, &admin, "elsewhere", Role::FacilityManager, Some(other));
@@ -137,9 +134,8 @@ fn only_the_facilitys_managers_edit_dishes() {
 
 #[test]
 fn a_week_is_built_copied_to_the_next_and_published() {
-    let (t, admin) = common::seeded();
-    let (centre, other) = common::two_elder_facilities(&t.db);
-    common::without_demo_meals(&t.db, &[centre, other]);
+    let (t, admin) = fixture();
+    let (centre, other) = (t.elder_centre("新华养老服务中心"), t.elder_centre("凤凰岭养老服务中心"));
     let manager = common::account(&t.db, &admin, "manager", Role::FacilityManager, Some(centre));
     let porridge = dish(&t.db, &manager, centre, "小米粥", &[], false);
     let fish = dish(&t.db, &manager, centre, "清蒸鱼", &[Allergen::Fish], true);
@@ -243,9 +239,8 @@ fn a_week_is_built_copied_to_the_next_and_published() {
 
 #[test]
 fn childcare_menus_need_grams_and_no_salt_or_sugar_under_one() {
-    let (t, admin) = common::seeded();
-    let (unit, _) = first_of(&t.db, "childcare");
-    common::without_demo_meals(&t.db, &[unit]);
+    let (t, admin) = fixture();
+    let unit = t.childcare_unit("新华托育园");
     let manager = common::account(&t.db, &admin, "manager", Role::FacilityManager, Some(unit));
     let mash = dish(&t.db, &manager, unit, "南瓜泥", &[], false);
     let salted = dish(&t.db, &manager, unit, "肉末豆腐", &[Allergen::Soy], true);
@@ -326,10 +321,9 @@ fn child(db: &Db, admin: &Actor, unit: i64, name: &str, born: &str, allergies: &
 
 #[test]
 fn the_allergy_list_names_each_child_needing_a_substitute() {
-    let (t, admin) = common::seeded();
-    let (unit, _) = first_of(&t.db, "childcare");
-    common::without_demo_meals(&t.db, &[unit]);
-    let (centre, _) = common::two_elder_facilities(&t.db);
+    let (t, admin) = fixture();
+    let unit = t.childcare_unit("新华托育园");
+    let centre = t.elder_centre("新华养老服务中心");
     let manager = common::account(&t.db, &admin, "manager", Role::FacilityManager, Some(unit));
     let allergic = child(&t.db, &admin, unit, "巴特尔", "2023-05-10", &["鸡蛋"], None);
     let infant = child(&t.db, &admin, unit, "其木格", "2026-03-15", &[], None);
@@ -406,9 +400,8 @@ fn the_allergy_list_names_each_child_needing_a_substitute() {
 
 #[test]
 fn every_dish_of_every_meal_is_sampled_and_kept_48_hours() {
-    let (t, admin) = common::seeded();
-    let (unit, other) = first_of(&t.db, "childcare");
-    common::without_demo_meals(&t.db, &[unit]);
+    let (t, admin) = fixture();
+    let (unit, other) = (t.childcare_unit("新华托育园"), t.childcare_unit("凤凰岭托育园"));
     let manager = common::account(&t.db, &admin, "manager", Role::FacilityManager, Some(unit));
     let cook = common::account(&t.db, &admin, "cook", Role::Caregiver, Some(unit));
     let stranger = common::account(&t.db, &admin, "stranger", Role::Caregiver, Some(other));

@@ -2,7 +2,7 @@
 //! and a few people rather than the whole demo city: seeding the demo takes seconds, and
 //! its year of rows gets in the way of a test that counts its own.
 
-use carecircle_core::domain::facility::{FacilityInput, FacilityKind, Service};
+use carecircle_core::domain::facility::{ClassInput, FacilityInput, FacilityKind, Service};
 use carecircle_core::domain::meals::Meal;
 use carecircle_core::domain::person::{
     ClientInput, ContactInput, IdentityInput, LivingSituation, Skill, StaffInput, StaffJob,
@@ -64,6 +64,26 @@ impl Fixture {
             classes: Vec::new(),
         };
         registry::create_facility(&self.db, &self.admin, FacilityKind::ElderCentre, &input).expect("a centre").id
+    }
+
+    /// An integrated childcare unit for children up to six, open Monday to Friday,
+    /// 07:30–17:30, with two classes.
+    pub fn childcare_unit(&self, name: &str) -> i64 {
+        let input = FacilityInput {
+            name: name.into(),
+            community_id: self.community_id,
+            address: Some("海勃湾区测试路 3 号".into()),
+            phone: None,
+            opens_at: "07:30".into(),
+            closes_at: "17:30".into(),
+            open_days: vec![1, 2, 3, 4, 5],
+            capacity: 40,
+            services: Vec::new(),
+            age_min_months: Some(0),
+            age_max_months: Some(72),
+            classes: ["托小班", "托大班"].map(|name| ClassInput { id: None, name: name.into() }).to_vec(),
+        };
+        registry::create_facility(&self.db, &self.admin, FacilityKind::Childcare, &input).expect("a unit").id
     }
 
     /// A client of `facility` with no ID number, allergy or diet; tests change what they need:
