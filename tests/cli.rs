@@ -1,4 +1,8 @@
 //! The command-line tool, run as a user would: as a separate process on a temporary file.
+//! Three tests seed the demo city through it; the others start from a copy of the tests'
+//! seeded city (`common::seeded_file`), which takes no time.
+
+mod common;
 
 use std::process::Command;
 
@@ -55,7 +59,7 @@ fn errors_are_told_in_the_user_s_language_with_a_failing_exit_code() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("city.db");
     let db = db.to_str().unwrap();
-    run_ok(&["--db", db, "seed-demo"]);
+    common::seeded_file(db.as_ref());
     let again = cli().args(["--db", db, "--lang", "zh-CN", "seed-demo"]).output().unwrap();
     assert!(!again.status.success());
     assert!(String::from_utf8_lossy(&again.stderr).contains("演示数据"), "{}", String::from_utf8_lossy(&again.stderr));
@@ -87,7 +91,7 @@ fn search_finds_by_pinyin_initials_and_id_tail() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("city.db");
     let db = db.to_str().unwrap();
-    run_ok(&["--db", db, "seed-demo"]);
+    common::seeded_file(db.as_ref());
     let (name, tail): (String, String) = {
         let c = rusqlite::Connection::open(db).unwrap();
         c.query_row(
@@ -246,7 +250,7 @@ fn a_command_that_only_reads_never_upgrades_an_older_database() {
 fn a_backup_and_a_restore_from_the_command_line_are_audited() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("city.db");
-    run_ok(&["--db", db.to_str().unwrap(), "seed-demo"]);
+    common::seeded_file(&db);
     let copy = dir.path().join("copy.db");
     let made: serde_json::Value =
         serde_json::from_str(&run_ok(&["--db", db.to_str().unwrap(), "backup", copy.to_str().unwrap()])).unwrap();
@@ -272,7 +276,7 @@ fn a_backup_and_a_restore_from_the_command_line_are_audited() {
 fn a_crafted_roster_is_refused_with_a_message_and_the_process_does_not_abort() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("city.db");
-    run_ok(&["--db", db.to_str().unwrap(), "seed-demo"]);
+    common::seeded_file(&db);
     // A cell at A1 and one at XFD1048576: read as a rectangle, 17 billion cells.
     let mut book = rust_xlsxwriter::Workbook::new();
     let sheet = book.add_worksheet();

@@ -72,6 +72,13 @@ pub fn seeded() -> (TestDb, Actor) {
     (TestDb { db, dir }, admin.clone())
 }
 
+/// A copy of the seeded demo city (see [`seeded`]) at `path`, for a test that opens the
+/// file itself, as the command-line tool's tests do. Its clock is the tests' (29 November
+/// 2026), not the machine's.
+pub fn seeded_file(path: &std::path::Path) {
+    std::fs::copy(&demo_template().0, path).expect("copy the seeded template");
+}
+
 /// What the demo city is made from: the core's sources and the locked dependencies. Two
 /// test binaries of the same sources seed the same city (its clock and randomness are
 /// fixed), so they share one template; an edit to the core makes a new one.
