@@ -39,8 +39,10 @@ echo "== end-to-end tests ($(date -u +%H:%M:%S) UTC)"
 # cargo test built both binaries (integration tests need them) with the UI embedded.
 export CARECIRCLE_APP="$CARGO_TARGET_DIR/debug/carecircle"
 export CARECIRCLE_CLI="$CARGO_TARGET_DIR/debug/carecircle-cli"
-# A hung WebDriver call must not eat the CI budget: the whole suite gets 30 minutes.
-timeout --kill-after=30 1800 xvfb-run -a -s "-screen 0 1280x800x24" tests/e2e/.venv/bin/pytest -q tests/e2e
+# A hung WebDriver call must not eat the CI budget: the whole suite gets 30 minutes. Two
+# workers, one per core, each with an X display of its own (tests/e2e/conftest.py): most of
+# a test is waiting on the window, so two at once take about 30 % less time than one by one.
+timeout --kill-after=30 1800 xvfb-run -a -s "-screen 0 1280x800x24" tests/e2e/.venv/bin/pytest -q -n 2 tests/e2e
 
 # Last, as it rebuilds the binaries above with the production feature: the .deb, installed,
 # signed in to and removed.

@@ -53,6 +53,33 @@ def wait_for_port(port, timeout=30):
     raise RuntimeError(f"tauri-driver did not open port {port}")
 
 
+@pytest.fixture(scope="session", autouse=True)
+def own_display():
+    """Under pytest-xdist (scripts/test.sh runs two workers), each worker starts an X display
+    of its own, so the windows a test finds by title (xdotool) and the focus it relies on
+    are its own worker's."""
+    if not os.environ.get("PYTEST_XDIST_WORKER"):
+        yield
+        return
+    read_end, write_end = os.pipe()
+    server = subprocess.Popen(["Xvfb", "-displayfd", str(write_end), "-screen", "0", "1280x800x24", "-nolisten", "tcp"],
+                              pass_fds=(write_end,), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    os.close(write_end)
+    with os.fdopen(read_end) as told:
+        number = told.readline().strip()
+    if not number:
+        raise RuntimeError("Xvfb did not start")
+    os.environ["DISPLAY"] = f":{number}"
+    try:
+        yield
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            server.kill()
+
+
 @pytest.fixture
 def export_dir(tmp_path):
     """Where the app saves exports and templates during the test (CARECIRCLE_EXPORT_DIR)."""
