@@ -489,6 +489,36 @@ fn checkups(c: &Connection, span: &Span) -> Result<HashMap<i64, HealthFigures>> 
 /// due, every follow-up that fell due by the month's end (as the month began, and any that
 /// arose in it); done, those whose next due day moved on (a qualifying checkup was taken);
 /// overdue, those not done and past their day at the month's end (or today).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FollowUpCounts {
+    pub due: i64,
+    pub done: i64,
+    pub overdue: i64,
+}
+
+impl FollowUpCounts {
+    /// The counts of one facility's book for `month`, as of `as_of` (its last day counted).
+    pub(crate) fn of(book: &FollowUpBook, month: Month, as_of: NaiveDate) -> FollowUpCounts {
+        let before = month.first().pred_opt().unwrap_or(month.first());
+        let at_start = book.due(None, before, month.last(), Some(before));
+        // Every rule's next due day, however far: a done follow-up moves it months on.
+        let at_end = book.due(None, as_of, as_of + chrono::Days::new(800), Some(as_of));
+        let key = |d: &DueFollowUp| (d.client_id, d.reason);
+        let started: HashSet<_> = at_start.iter().map(key).collect();
+        let done: HashSet<_> = at_start
+            .iter()
+            .filter(|s| at_end.iter().any(|e| key(e) == key(s) && e.due_on > s.due_on))
+            .map(key)
+            .collect();
+        let arose = at_end.iter().filter(|e| e.due_on <= month.last() && !started.contains(&key(e))).count();
+        FollowUpCounts {
+            due: (started.len() + arose) as i64,
+            done: done.len() as i64,
+            overdue: at_end.iter().filter(|e| e.due_on < as_of && !done.contains(&key(e))).count() as i64,
+        }
+    }
+}
+
 fn follow_ups(
     c: &Connection,
     facility_id: i64,
@@ -496,20 +526,25 @@ fn follow_ups(
     as_of: NaiveDate,
     mut h: HealthFigures,
 ) -> Result<HealthFigures> {
-    let book = FollowUpBook::read(c, facility_id)?;
-    let before = month.first().pred_opt().unwrap_or(month.first());
-    let at_start = book.due(None, before, month.last(), Some(before));
-    // Every rule's next due day, however far: a done follow-up moves it months on.
-    let at_end = book.due(None, as_of, as_of + chrono::Days::new(800), Some(as_of));
-    let key = |d: &DueFollowUp| (d.client_id, d.reason);
-    let started: HashSet<_> = at_start.iter().map(key).collect();
-    let done: HashSet<_> =
-        at_start.iter().filter(|s| at_end.iter().any(|e| key(e) == key(s) && e.due_on > s.due_on)).map(key).collect();
-    let arose = at_end.iter().filter(|e| e.due_on <= month.last() && !started.contains(&key(e))).count();
-    h.follow_ups_due = (started.len() + arose) as i64;
-    h.follow_ups_done = done.len() as i64;
-    h.follow_ups_overdue = at_end.iter().filter(|e| e.due_on < as_of && !done.contains(&key(e))).count() as i64;
+    let counts = FollowUpCounts::of(&FollowUpBook::read(c, facility_id)?, month, as_of);
+    h.follow_ups_due = counts.due;
+    h.follow_ups_done = counts.done;
+    h.follow_ups_overdue = counts.overdue;
     Ok(h)
+}
+
+/// People on a facility's roll today, as `gather` counts them for the month so far: the
+/// home page shows this figure without reading the rest of the month's report.
+pub(crate) fn registered_on(c: &Connection, facility_id: i64, today: NaiveDate) -> Result<i64> {
+    let span = Span::new(Some(facility_id), Month::of(today).first(), today);
+    Ok(rolls(c, &span)?.get(&facility_id).map_or(0, |r| r.registered))
+}
+
+/// Dishes a childcare unit served this month up to today with no food sample kept, as
+/// `gather` counts them.
+pub(crate) fn samples_missing_on(c: &Connection, facility_id: i64, today: NaiveDate) -> Result<i64> {
+    let span = Span::new(Some(facility_id), Month::of(today).first(), today);
+    Ok(samples(c, &span)?.get(&facility_id).map_or(0, |(_, missing)| *missing))
 }
 
 fn capability(c: &Connection, span: &Span) -> Result<HashMap<i64, CapabilityFigures>> {

@@ -3,9 +3,9 @@
 //!
 //! Decisions worth knowing:
 //! - The figures the monthly report also shows (people on the roll, follow-ups overdue, food
-//!   samples missing) are taken from the report's own reading of the month so far
-//!   (`report::figures::gather` as of today), so the home page and the report of the same
-//!   day cannot disagree.
+//!   samples missing) are counted by the report's own functions for the month so far
+//!   (`report::figures`), so the home page and the report of the same day cannot disagree;
+//!   only those figures are read, not the rest of the month's report.
 //! - Every section is computed only for the roles that act on it: a front desk gets the
 //!   desk's, a nurse the nurse's, a facility manager all three of the facility; the city
 //!   office gets the city's and, when it chooses a facility, that facility's as a manager.
@@ -24,7 +24,7 @@ use crate::domain::facility::FacilityKind;
 use crate::domain::month::Month;
 use crate::domain::visits::ConflictKind;
 use crate::error::Result;
-use crate::report::figures::{gather, Figures};
+use crate::report::figures::{self, FollowUpCounts};
 use crate::services::health::FollowUpBook;
 use crate::store::Db;
 
@@ -151,19 +151,12 @@ pub fn agenda(db: &Db, actor: &Actor, facility_id: Option<i64>, today: NaiveDate
 fn facility_day(c: &Connection, actor: &Actor, facility_id: i64, today: NaiveDate) -> Result<FacilityDay> {
     let (name, kind): (String, FacilityKind) =
         c.query_row("SELECT name, kind FROM facilities WHERE id = ?1", [facility_id], |r| Ok((r.get(0)?, r.get(1)?)))?;
-    let month = gather(c, Some(facility_id), Month::of(today), today, &mut |_, _| {})?;
-    let figures = month.into_iter().next().map(|m| m.figures);
-    let (on_roll, overdue, samples_missing) = match &figures {
-        Some(Figures::Elder(e)) => (e.roll.registered, e.health.follow_ups_overdue, 0),
-        Some(Figures::Child(ch)) => (ch.roll.registered, 0, ch.samples_missing),
-        None => (0, 0, 0),
-    };
+    let on_roll = figures::registered_on(c, facility_id, today)?;
     let role = actor.role;
     let manages = matches!(role, Role::FacilityManager | Role::CityAdmin);
     let desk = (manages || role == Role::FrontDesk).then(|| desk_day(c, facility_id, kind, today)).transpose()?;
-    let nurse =
-        (manages || role == Role::Nurse).then(|| nurse_day(c, facility_id, kind, today, overdue)).transpose()?;
-    let manager = manages.then(|| manager_day(c, actor, facility_id, kind, today, samples_missing)).transpose()?;
+    let nurse = (manages || role == Role::Nurse).then(|| nurse_day(c, facility_id, kind, today)).transpose()?;
+    let manager = manages.then(|| manager_day(c, actor, facility_id, kind, today)).transpose()?;
     Ok(FacilityDay { facility_id, facility_name: name, kind, on_roll: on_roll as u32, desk, nurse, manager })
 }
 
@@ -196,14 +189,16 @@ fn desk_day(c: &Connection, facility_id: i64, kind: FacilityKind, today: NaiveDa
     Ok(DeskDay { clients_expected, children_expected, still_in })
 }
 
-fn nurse_day(c: &Connection, facility_id: i64, kind: FacilityKind, today: NaiveDate, overdue: i64) -> Result<NurseDay> {
+fn nurse_day(c: &Connection, facility_id: i64, kind: FacilityKind, today: NaiveDate) -> Result<NurseDay> {
     if kind.is_elder() {
         let open_alerts: u32 = c
             .prepare_cached("SELECT count(*) FROM alerts WHERE facility_id = ?1 AND handled_at IS NULL")?
             .query_row([facility_id], |r| r.get(0))?;
+        // One read of the book for both figures; overdue as the month's report counts it.
+        let book = FollowUpBook::read(c, facility_id)?;
+        let overdue = FollowUpCounts::of(&book, Month::of(today), today).overdue;
         let horizon = today + Days::new(WEEK_AHEAD);
-        let due = FollowUpBook::read(c, facility_id)?.due(None, today, horizon, None);
-        let this_week = due.iter().filter(|d| !d.overdue).count() as u32;
+        let this_week = book.due(None, today, horizon, None).iter().filter(|d| !d.overdue).count() as u32;
         Ok(NurseDay {
             open_alerts,
             follow_ups_overdue: overdue as u32,
@@ -225,8 +220,8 @@ fn manager_day(
     facility_id: i64,
     kind: FacilityKind,
     today: NaiveDate,
-    samples_missing: i64,
 ) -> Result<ManagerDay> {
+    let samples_missing = if kind.is_elder() { 0 } else { figures::samples_missing_on(c, facility_id, today)? };
     let (mut visit_conflicts, mut visits_on_leave, mut visits_unassigned) = (0, 0, 0);
     if kind.is_elder() {
         let w = week::week_in(c, actor, facility_id, today)?;
