@@ -11,7 +11,7 @@ use crate::domain::account::{Action, Actor};
 use crate::domain::assessment::{AssessmentInput, AssessmentScores};
 use crate::domain::person::PersonKind;
 use crate::error::{Invalid, Result};
-use crate::services::people::facility_for;
+use crate::services::scope::facility_for;
 use crate::store::Db;
 
 /// One stored assessment: the scores as filled in, with who assessed and when.

@@ -21,7 +21,7 @@ use crate::domain::resident_id::Sex;
 use crate::domain::text;
 use crate::domain::vitals::{Finding, Level, Measure, VitalsInput};
 use crate::error::{CoreError, Invalid, Result};
-use crate::services::people::facility_for;
+use crate::services::scope::{facility_for, Owned};
 use crate::store::{parse_utc_stamp, utc_stamp, Db, Tx};
 
 /// The checkup form: the values (any subset) and a note.
@@ -345,10 +345,8 @@ pub fn correct_checkup(
 ) -> Result<Checkup> {
     actor.require(Action::Assess)?;
     db.write(|c| {
+        let facility_id = facility_for(c, actor, Action::Assess, Owned::Checkup, checkup_id)?;
         let before = checkup_by_id(c, checkup_id)?;
-        let facility_id: i64 =
-            c.query_row("SELECT facility_id FROM checkups WHERE id = ?1", [checkup_id], |r| r.get(0))?;
-        actor.require_at(Action::Assess, facility_id)?;
         let manager = matches!(actor.role, Role::FacilityManager | Role::CityAdmin);
         if !manager && actor.account_id != before.recorded_by {
             return Err(CoreError::Forbidden);
@@ -468,17 +466,9 @@ pub fn handle_alert(db: &Db, actor: &Actor, alert_id: i64, note: &str, now: Date
     let note =
         text::optional_text(Some(note), 500, "note")?.ok_or_else(|| Invalid::new("alert.note_required", "note"))?;
     db.write(|c| {
-        let (facility_id, handled): (i64, Option<String>) = c
-            .query_row("SELECT facility_id, handled_at FROM alerts WHERE id = ?1", [alert_id], |r| {
-                Ok((r.get(0)?, r.get(1)?))
-            })
-            .map_err(|e| match e {
-                rusqlite::Error::QueryReturnedNoRows => {
-                    CoreError::NotFound { entity: AuditEntity::Alert, id: alert_id.to_string() }
-                }
-                other => other.into(),
-            })?;
-        actor.require_at(Action::Assess, facility_id)?;
+        let facility_id = facility_for(c, actor, Action::Assess, Owned::Alert, alert_id)?;
+        let handled: Option<String> =
+            c.query_row("SELECT handled_at FROM alerts WHERE id = ?1", [alert_id], |r| r.get(0))?;
         if handled.is_some() {
             return Err(Invalid::new("alert.already_handled", "note").into());
         }

@@ -12,5 +12,6 @@ pub mod health;
 pub mod meals;
 pub mod people;
 pub mod registry;
+pub(crate) mod scope;
 pub mod search;
 pub mod visits;

@@ -17,7 +17,7 @@ use crate::domain::resident_id::Sex;
 use crate::domain::text;
 use crate::error::{CoreError, Invalid, Result};
 use crate::services::audit::{audited_read, AuditAction, AuditEntity, Entry};
-use crate::services::people::facility_for;
+use crate::services::scope::facility_for;
 use crate::store::{utc_stamp, Db, Tx};
 
 /// A temperature at or above this is fever (一摸).

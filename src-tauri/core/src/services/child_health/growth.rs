@@ -16,7 +16,7 @@ use crate::domain::resident_id::Sex;
 use crate::domain::text;
 use crate::error::{Invalid, Result};
 use crate::services::audit::{audited_read, AuditAction, AuditEntity, Entry};
-use crate::services::people::facility_for;
+use crate::services::scope::facility_for;
 use crate::store::read;
 use crate::store::Db;
 

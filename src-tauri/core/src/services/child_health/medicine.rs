@@ -13,7 +13,7 @@ use crate::domain::person::PersonKind;
 use crate::domain::text;
 use crate::error::{CoreError, Invalid, Result};
 use crate::services::audit::{AuditAction, AuditEntity, Entry};
-use crate::services::people::facility_for;
+use crate::services::scope::facility_for;
 use crate::store::{utc_stamp, Db};
 
 /// The longest course of medicine from home the unit takes on one signature.

@@ -48,7 +48,7 @@ use crate::domain::person::{ClientStatus, DietNeed, PersonKind};
 use crate::domain::text;
 use crate::error::{CoreError, Invalid, Result};
 use crate::services::audit::{audited_read, AuditAction, AuditEntity, Entry};
-use crate::services::people::facility_for;
+use crate::services::scope::facility_for;
 use crate::store::read;
 use crate::store::{utc_stamp, Db};
 

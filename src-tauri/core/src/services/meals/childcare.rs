@@ -32,7 +32,7 @@ use rusqlite::{params, Connection, OptionalExtension, Row};
 use serde::Serialize;
 use ts_rs::TS;
 
-use super::menus::{bad_column, day_of, is_childcare, meal_of};
+use super::menus::{bad_column, is_childcare, meal_of};
 use super::{child_eater_facts, meal_dishes};
 use crate::clock::{local_day, local_offset};
 use crate::dates::monday_of;
@@ -42,6 +42,7 @@ use crate::error::{CoreError, Invalid, Result};
 use crate::roster::export::{plain, write_table};
 use crate::roster::{vocab, ExportReport};
 use crate::services::audit::{audited_read, AuditAction, AuditEntity, Entry};
+use crate::store::read;
 use crate::store::{parse_utc_stamp, utc_stamp, Db};
 
 /// 留样: at least 100 g of each dish.
@@ -456,7 +457,7 @@ pub fn sample_gaps(db: &Db, actor: &Actor, facility_id: i64, from: NaiveDate, to
         )?;
         let mut rows = stmt.query(params![facility_id, from.to_string(), to.to_string()])?;
         while let Some(r) = rows.next()? {
-            let day = day_of(r, "day")?;
+            let day = read::day(r, "day")?;
             let (expected, sampled): (u32, u32) = (r.get("expected")?, r.get("sampled")?);
             gaps.expected += expected;
             gaps.sampled += sampled;

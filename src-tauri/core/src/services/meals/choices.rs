@@ -12,7 +12,7 @@ use crate::domain::account::{Action, Actor};
 use crate::domain::meals::{clashes, Clash};
 use crate::domain::person::{DietNeed, PersonKind};
 use crate::error::Result;
-use crate::services::people::facility_for;
+use crate::services::scope::facility_for;
 use crate::store::Db;
 
 /// How far ahead the form looks for a published menu to suggest.

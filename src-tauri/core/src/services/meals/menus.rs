@@ -192,8 +192,6 @@ fn monday(week_start: NaiveDate, field: &'static str) -> Result<NaiveDate, Inval
 
 pub(crate) use crate::services::people::bad_column;
 
-pub(crate) use crate::store::read::day as day_of;
-
 pub(crate) fn meal_of(r: &Row, column: &str) -> rusqlite::Result<Meal> {
     r.get::<_, Meal>(column)
 }
@@ -223,7 +221,7 @@ fn menu_row(c: &Connection, menu_id: i64) -> Result<MenuRow> {
             Ok(MenuRow {
                 id: r.get("id")?,
                 facility_id: r.get("facility_id")?,
-                week_start: day_of(r, "week_start")?,
+                week_start: read::day(r, "week_start")?,
                 status: r.get::<_, MenuStatus>("status")?,
                 published_at: r.get("published_at")?,
                 published_by_name: r.get("published_by_name")?,
@@ -315,7 +313,7 @@ fn week_plan(c: &Connection, facility_id: i64, week_start: NaiveDate) -> Result<
     )?;
     let mut rows = stmt.query(params![facility_id, week_start.to_string()])?;
     while let Some(r) = rows.next()? {
-        let offset = (day_of(r, "day")? - week_start).num_days();
+        let offset = (read::day(r, "day")? - week_start).num_days();
         out.insert((offset, r.get("meal")?, r.get("dish_id")?));
     }
     Ok(out)

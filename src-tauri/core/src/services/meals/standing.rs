@@ -44,7 +44,7 @@ use crate::domain::person::{ClientStatus, PersonKind};
 use crate::domain::text;
 use crate::error::{CoreError, Invalid, Result};
 use crate::services::audit::{AuditAction, AuditEntity, Entry};
-use crate::services::people::facility_for;
+use crate::services::scope::facility_for;
 use crate::store::read;
 use crate::store::{utc_stamp, Db, Tx};
 

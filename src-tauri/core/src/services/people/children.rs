@@ -8,8 +8,7 @@ use serde::Serialize;
 use ts_rs::TS;
 
 use super::{
-    birth_of, ensure_id_free, facility_for, facility_kind, json_list, sex_of, FormRow, ListQuery, ListSort, ListStatus,
-    Page,
+    birth_of, ensure_id_free, facility_kind, json_list, sex_of, FormRow, ListQuery, ListSort, ListStatus, Page,
 };
 use crate::domain::account::{Action, Actor};
 use crate::domain::facility::FacilityKind;
@@ -18,6 +17,7 @@ use crate::domain::resident_id::{mask, Sex};
 use crate::error::{CoreError, Invalid, Result};
 use crate::search::sort_key;
 use crate::services::audit::{audited_read, AuditAction, AuditEntity, Entry};
+use crate::services::scope::facility_for;
 use crate::services::search::SearchCache;
 use crate::store::read;
 use crate::store::{Db, Tx};

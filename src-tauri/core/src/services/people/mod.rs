@@ -19,18 +19,19 @@ pub use staff::{create_staff, get_staff, list_staff, update_staff, Staff};
 
 use chrono::NaiveDate;
 use rusqlite::types::Value;
-use rusqlite::{params, params_from_iter, Connection, OptionalExtension, Row};
+use rusqlite::{params_from_iter, Connection, OptionalExtension, Row};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use super::audit::{audited_read, AuditAction, Entry};
+use super::scope::facility_for;
 use super::search::SearchCache;
 use crate::codes::code_enum;
 use crate::domain::account::{Action, Actor};
 use crate::domain::facility::FacilityKind;
 use crate::domain::person::PersonKind;
 use crate::domain::resident_id::{ResidentId, Sex};
-use crate::error::{CoreError, Invalid, Result};
+use crate::error::{Invalid, Result};
 use crate::store::{Db, Tx};
 
 /// One page of a list, with the count of all rows that match.
@@ -269,39 +270,13 @@ fn require_community(c: &Connection, community_id: i64) -> Result<()> {
 pub fn reveal_id_number(db: &Db, actor: &Actor, kind: PersonKind, id: i64) -> Result<Option<String>> {
     actor.require(Action::RevealId)?;
     let table = match kind {
-        PersonKind::Client => "SELECT facility_id, id_number FROM clients WHERE id = ?1",
-        PersonKind::Child => "SELECT facility_id, id_number FROM children WHERE id = ?1",
-        PersonKind::Staff => "SELECT facility_id, id_number FROM staff WHERE id = ?1",
+        PersonKind::Client => "SELECT id_number FROM clients WHERE id = ?1",
+        PersonKind::Child => "SELECT id_number FROM children WHERE id = ?1",
+        PersonKind::Staff => "SELECT id_number FROM staff WHERE id = ?1",
     };
     audited_read(db, actor, |c| {
-        let (facility_id, number): (i64, Option<String>) = c
-            .prepare_cached(table)?
-            .query_row([id], |r| Ok((r.get(0)?, r.get(1)?)))
-            .optional()?
-            .ok_or(CoreError::NotFound { entity: kind.into(), id: id.to_string() })?;
-        actor.require_at(Action::RevealId, facility_id)?;
+        let facility_id = facility_for(c, actor, Action::RevealId, kind, id)?;
+        let number: Option<String> = c.prepare_cached(table)?.query_row([id], |r| r.get(0))?;
         Ok((number, Entry::new(AuditAction::RevealId, kind, id).facility(Some(facility_id))))
     })
-}
-
-/// The facility a person belongs to, for scope checks before anything else is read.
-/// The facility of a person, once the actor may do `action` there: the look-up and the
-/// check every service that touches one person begins with, in one step. NotFound names
-/// the kind of person; a person of another facility is Forbidden.
-pub(crate) fn facility_for(c: &Connection, actor: &Actor, action: Action, kind: PersonKind, id: i64) -> Result<i64> {
-    let facility_id = facility_of(c, kind, id)?;
-    actor.require_at(action, facility_id)?;
-    Ok(facility_id)
-}
-
-pub(crate) fn facility_of(c: &Connection, kind: PersonKind, id: i64) -> Result<i64> {
-    let sql = match kind {
-        PersonKind::Client => "SELECT facility_id FROM clients WHERE id = ?1",
-        PersonKind::Child => "SELECT facility_id FROM children WHERE id = ?1",
-        PersonKind::Staff => "SELECT facility_id FROM staff WHERE id = ?1",
-    };
-    c.prepare_cached(sql)?
-        .query_row(params![id], |r| r.get(0))
-        .optional()?
-        .ok_or(CoreError::NotFound { entity: kind.into(), id: id.to_string() })
 }

@@ -22,6 +22,7 @@ use crate::domain::account::{Action, Actor};
 use crate::domain::visits::{parse_clock, CarePlace, VisitReason, VisitSource, VisitStatus};
 use crate::error::{CoreError, Invalid, Result};
 use crate::services::audit::{AuditAction, AuditEntity, Entry};
+use crate::services::scope::{facility_for, Owned};
 use crate::store::{Db, Tx};
 
 /// A visit placed by hand, or a missed one made up.
@@ -288,12 +289,10 @@ pub fn make_weekly(db: &Db, actor: &Actor, id: i64) -> Result<Visit> {
 pub fn end_series(db: &Db, actor: &Actor, series_id: i64, last_day: NaiveDate) -> Result<()> {
     actor.require(Action::PlanSchedules)?;
     db.write(|c| {
-        let (facility_id, from_day): (i64, String) = c
-            .prepare_cached("SELECT facility_id, from_day FROM visit_series WHERE id = ?1")?
-            .query_row([series_id], |r| Ok((r.get(0)?, r.get(1)?)))
-            .optional()?
-            .ok_or(CoreError::NotFound { entity: AuditEntity::VisitSeries, id: series_id.to_string() })?;
-        actor.require_at(Action::PlanSchedules, facility_id)?;
+        let facility_id = facility_for(c, actor, Action::PlanSchedules, Owned::VisitSeries, series_id)?;
+        let from_day: String = c
+            .prepare_cached("SELECT from_day FROM visit_series WHERE id = ?1")?
+            .query_row([series_id], |r| r.get(0))?;
         let last = last_day.to_string();
         // Ending the day before it starts stops it from its first occurrence on.
         if (last_day + chrono::Days::new(1)).to_string() < from_day {

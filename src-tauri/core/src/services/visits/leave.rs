@@ -8,13 +8,13 @@ use rusqlite::{params, Connection, OptionalExtension, Row};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use super::opt_day;
 use crate::domain::account::{Action, Actor};
 use crate::domain::person::PersonKind;
 use crate::domain::text;
 use crate::error::{CoreError, Invalid, Result};
 use crate::services::audit::{AuditAction, AuditEntity, Entry};
-use crate::services::people::{bad_column as bad, facility_for};
+use crate::services::scope::facility_for;
+use crate::store::read;
 use crate::store::Db;
 
 pub const LEAVE_REASON_MAX: usize = 60;
@@ -51,8 +51,8 @@ impl Leave {
         Ok(Leave {
             id: r.get("id")?,
             staff_id: r.get("staff_id")?,
-            from: opt_day(r, "from_day")?.ok_or_else(|| bad("from_day"))?,
-            to: opt_day(r, "to_day")?.ok_or_else(|| bad("to_day"))?,
+            from: read::day(r, "from_day")?,
+            to: read::day(r, "to_day")?,
             reason: r.get("reason")?,
         })
     }

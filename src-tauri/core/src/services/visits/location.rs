@@ -9,7 +9,7 @@ use crate::domain::person::PersonKind;
 use crate::domain::visits::GeoPoint;
 use crate::error::{Invalid, Result};
 use crate::services::audit::{AuditAction, AuditEntity, Entry};
-use crate::services::people::facility_for;
+use crate::services::scope::facility_for;
 use crate::store::Db;
 
 /// Wuhai and everything a facility PC could plausibly serve: a typo (lat/lon swapped, a

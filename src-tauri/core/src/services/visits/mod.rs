@@ -24,9 +24,7 @@ use crate::domain::facility::{FacilityKind, Service};
 use crate::domain::person::{ClientStatus, Skill};
 use crate::domain::visits::{CarePlace, GeoPoint, VisitReason, VisitSource, VisitStatus};
 use crate::error::{CoreError, Invalid, Result};
-use crate::services::meals::menus::day_of;
-
-pub(crate) use crate::store::read::opt_day;
+use crate::store::read;
 
 /// The facility of an active client of an elder facility: care plans and visits are for
 /// them only.
@@ -98,9 +96,9 @@ pub(crate) const VISIT_SELECT: &str = "SELECT v.*, cl.name AS client_name, cl.ad
 
 impl Visit {
     pub(crate) fn from_row(r: &Row) -> rusqlite::Result<Visit> {
-        let day = day_of(r, "day")?;
+        let day = read::day(r, "day")?;
         let start_min: u32 = r.get("start_min")?;
-        let series_day = opt_day(r, "series_day")?;
+        let series_day = read::opt_day(r, "series_day")?;
         let series_start: Option<u32> = r.get("series_start")?;
         Ok(Visit {
             id: r.get("id")?,

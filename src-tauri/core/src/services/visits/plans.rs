@@ -19,7 +19,7 @@ use rusqlite::{params, Connection, OptionalExtension, Row};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use super::{opt_day, require_elder_client};
+use super::require_elder_client;
 use crate::domain::account::{Action, Actor};
 use crate::domain::facility::{bits_to_days, days_to_bits, Service};
 use crate::domain::person::{PersonKind, Skill};
@@ -27,7 +27,8 @@ use crate::domain::text;
 use crate::domain::visits::{clock, parse_clock, suggested_weekly_minutes, CarePlace};
 use crate::error::{CoreError, Invalid, Result};
 use crate::services::audit::{AuditAction, AuditEntity, Entry};
-use crate::services::people::facility_for;
+use crate::services::scope::facility_for;
+use crate::store::read;
 use crate::store::{Db, Tx};
 
 pub const PLAN_TITLE_MAX: usize = 40;
@@ -95,7 +96,7 @@ impl PlanItem {
     }
 
     fn from_row(r: &Row, today: NaiveDate) -> rusqlite::Result<PlanItem> {
-        let ends_on = opt_day(r, "ends_on")?;
+        let ends_on = read::opt_day(r, "ends_on")?;
         Ok(PlanItem {
             id: r.get("id")?,
             client_id: r.get("client_id")?,

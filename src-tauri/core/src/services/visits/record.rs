@@ -24,7 +24,7 @@ use crate::domain::text;
 use crate::domain::visits::{parse_clock, VisitReason, VisitStatus};
 use crate::error::{Invalid, Result};
 use crate::services::audit::{AuditAction, AuditEntity, Entry};
-use crate::services::people::facility_for;
+use crate::services::scope::facility_for;
 use crate::store::Db;
 
 pub const VISIT_NOTE_MAX: usize = 300;

@@ -16,7 +16,7 @@ use rusqlite::{params, Connection};
 use serde::Serialize;
 use ts_rs::TS;
 
-use super::{account_staff, facility_point, opt_day, Visit, VISIT_SELECT};
+use super::{account_staff, facility_point, Visit, VISIT_SELECT};
 use crate::domain::account::{Action, Actor};
 use crate::domain::facility::bits_to_days;
 use crate::domain::person::{Skill, StaffJob};
@@ -25,7 +25,6 @@ use crate::domain::visits::{
 };
 use crate::error::Result;
 use crate::services::audit::{AuditAction, AuditEntity, Entry};
-use crate::services::people::bad_column as bad;
 use crate::store::read;
 use crate::store::{Db, Tx};
 
@@ -155,10 +154,7 @@ pub(crate) fn staff_facts(c: &Connection, facility_id: i64, week_start: NaiveDat
     )?;
     let mut rows = stmt.query(params![facility_id, week_start.to_string(), end.to_string()])?;
     while let Some(r) = rows.next()? {
-        let span = (
-            opt_day(r, "from_day")?.ok_or_else(|| bad("from_day"))?,
-            opt_day(r, "to_day")?.ok_or_else(|| bad("to_day"))?,
-        );
+        let span = (read::day(r, "from_day")?, read::day(r, "to_day")?);
         leave.entry(r.get(0)?).or_default().push(span);
     }
     let mut stmt = c.prepare_cached(
