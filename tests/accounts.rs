@@ -1,6 +1,6 @@
 //! Accounts: the first-run administrator, sign-in, lockout, and who may manage whom.
 
-mod common;
+use crate::common;
 
 use carecircle_core::services::accounts::{self, NewAccount, MAX_FAILED_ATTEMPTS};
 use carecircle_core::{CoreError, Role};

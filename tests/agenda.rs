@@ -1,7 +1,7 @@
 //! The home page: each role's work of the day, with the figures the monthly report also
 //! shows agreeing with the report of the same day.
 
-mod common;
+use crate::common;
 
 use carecircle_core::domain::month::Month;
 use carecircle_core::domain::person::ClientStatus;

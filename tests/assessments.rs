@@ -1,7 +1,7 @@
 //! Capability assessments: kept with date and assessor, the latest level on the client,
 //! and only with consent to process health data.
 
-mod common;
+use crate::common;
 
 use carecircle_core::domain::assessment::AssessmentInput;
 use carecircle_core::services::{assessments, people};

@@ -1,6 +1,6 @@
 //! The audit log as the audit page reads it: who did it, by the name people know them by.
 
-mod common;
+use crate::common;
 
 use carecircle_core::services::accounts::{self, NewAccount};
 use carecircle_core::services::{audit, backups};

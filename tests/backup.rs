@@ -1,7 +1,7 @@
 //! Backup and restore: a consistent copy while the app writes, and a restore that checks
 //! the file and keeps the current data aside first.
 
-mod common;
+use crate::common;
 
 use carecircle_core::services::audit::AuditEntity;
 use carecircle_core::services::search::{self, SearchCache};

@@ -2,7 +2,7 @@
 //! one bad row with nothing written, corrections in place, medicine from home dose by dose,
 //! growth with WHO z-scores, and the examinations due.
 
-mod common;
+use crate::common;
 
 use carecircle_core::domain::growth::Indicator;
 use carecircle_core::domain::person::{ChildContactInput, ChildInput, IdentityInput, PersonKind};

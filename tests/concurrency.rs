@@ -1,7 +1,7 @@
 //! Two windows (or the app and the CLI) on one database: each works beside the other, and
 //! a database held busy elsewhere is reported in words that say what to do.
 
-mod common;
+use crate::common;
 
 use std::time::{Duration, Instant};
 

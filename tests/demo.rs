@@ -1,6 +1,6 @@
 //! The demo city: the right numbers, realistic people, marked as demo, all-or-nothing.
 
-mod common;
+use crate::common;
 
 use carecircle_core::demo;
 use carecircle_core::domain::resident_id::ResidentId;

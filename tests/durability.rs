@@ -6,7 +6,7 @@
 //! has its audit entry (and a checkup its alerts, a booking request all its days), and
 //! every audit entry its row.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeSet;
 use std::io::{BufRead, BufReader, Write};
@@ -35,8 +35,10 @@ fn a_process_killed_in_a_burst_of_writes_loses_nothing_it_reported_and_leaves_no
     let before = Marks::of(&t.db);
     drop(t.db);
 
+    // The test's name in the suite: its module's path without the crate's.
+    let writer = format!("{}::burst_writer", module_path!().split_once("::").map_or("", |(_, m)| m));
     let mut child = Command::new(std::env::current_exe().unwrap())
-        .args(["--exact", "burst_writer", "--ignored", "--nocapture", "--test-threads=1"])
+        .args(["--exact", &writer, "--ignored", "--nocapture", "--test-threads=1"])
         .env(CHILD_DB, &path)
         .stdout(Stdio::piped())
         .stderr(Stdio::inherit())

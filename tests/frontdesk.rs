@@ -1,7 +1,7 @@
 //! The front desk: check-in and check-out, the day's board, and handing a child only to
 //! an authorised adult.
 
-mod common;
+use crate::common;
 
 use carecircle_core::domain::person::{ChildContactInput, ChildInput, ClientStatus, IdentityInput, PersonKind};
 use carecircle_core::domain::resident_id::Sex;

@@ -1,7 +1,7 @@
 //! Checkups: every value read and stored, entry errors refused with nothing written,
 //! urgent readings on the facility's alert list until handled.
 
-mod common;
+use crate::common;
 
 use carecircle_core::domain::followup::{DueReason, Purpose};
 use carecircle_core::domain::vitals::{Level, VitalsInput};

@@ -5,7 +5,7 @@
 //! The tests build their two centres, clients, dishes and menus through the services
 //! (`common::Fixture`), for March 2027.
 
-mod common;
+use crate::common;
 
 use carecircle_core::domain::meals::{Clash, Meal, MealMode};
 use carecircle_core::domain::person::{ClientInput, ClientStatus, DietNeed, IdentityInput};

@@ -2,7 +2,7 @@
 //! weekly menus built, copied and published, childcare menus with grams by age and no
 //! added salt or sugar under one year, the day's allergy list, and the food sample log.
 
-mod common;
+use crate::common;
 
 use carecircle_core::domain::meals::{Allergen, Clash, Meal};
 use carecircle_core::domain::person::{ChildContactInput, ChildInput, DietNeed, IdentityInput};

@@ -1,7 +1,7 @@
 //! People: registering clients, children and staff with the identity rules, facility
 //! scope, masking, audited views and reveals.
 
-mod common;
+use crate::common;
 
 use carecircle_core::domain::person::{
     ChildContactInput, ChildInput, ClientInput, ClientStatus, ContactInput, DietNeed, IdentityInput, LivingSituation,

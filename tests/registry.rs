@@ -1,6 +1,6 @@
 //! The registry: browsing the city, editing facilities with validation, scope and audit.
 
-mod common;
+use crate::common;
 
 use carecircle_core::domain::facility::{ClassInput, Facility, FacilityInput, FacilityKind, Service};
 use carecircle_core::services::registry::{self, FacilityFilter};

@@ -3,7 +3,7 @@
 //! raw rows), the city's totals against its facility rows, the PDF as poppler reads it
 //! (pages, embedded subset font, text), the Excel workbook, and who may print what.
 
-mod common;
+use crate::common;
 
 use std::collections::{HashMap, HashSet};
 use std::path::Path;

@@ -1,7 +1,7 @@
 //! Rosters: the template, importing with a row-by-row preview that writes nothing, the
 //! confirmed import in one transaction, GBK CSV, scope, and exports that read back.
 
-mod common;
+use crate::common;
 
 use carecircle_core::domain::resident_id::check_char;
 use carecircle_core::roster::{self, table, RosterKind};

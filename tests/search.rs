@@ -1,7 +1,7 @@
 //! The search box over the database: results within the actor's scope, and an index that
 //! follows every change to people without being rebuilt for each query.
 
-mod common;
+use crate::common;
 
 use carecircle_core::domain::person::{ClientInput, DietNeed, IdentityInput, LivingSituation, PersonKind};
 use carecircle_core::domain::resident_id::{check_char, Sex};

@@ -1,7 +1,7 @@
 //! The schema: migrations go forward, a frozen v1 database upgrades to exactly the schema a
 //! fresh database gets, and files that are too new or not ours are refused untouched.
 
-mod common;
+use crate::common;
 
 use carecircle_core::store::schema::{APPLICATION_ID, LATEST_VERSION};
 use carecircle_core::{CoreError, Db};

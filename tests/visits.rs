@@ -7,7 +7,7 @@
 //! apart. Days are counted from the real today (the services
 //! refuse the past), in the weeks after it.
 
-mod common;
+use crate::common;
 
 use carecircle_core::dates::monday_of;
 use carecircle_core::domain::facility::Service;

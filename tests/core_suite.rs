@@ -1,0 +1,48 @@
+//! The core's integration tests, one module a file, built against the core alone (no
+//! Tauri) into one test binary: linked once, and run side by side, where 20 binaries ran
+//! one after another. `cargo test -p carecircle-core --test core_suite visits::` runs one
+//! file's tests.
+
+#[path = "common/mod.rs"]
+mod common;
+
+#[path = "accounts.rs"]
+mod accounts;
+#[path = "agenda.rs"]
+mod agenda;
+#[path = "assessments.rs"]
+mod assessments;
+#[path = "audit.rs"]
+mod audit;
+#[path = "backup.rs"]
+mod backup;
+#[path = "child_health.rs"]
+mod child_health;
+#[path = "concurrency.rs"]
+mod concurrency;
+#[path = "demo.rs"]
+mod demo;
+#[path = "durability.rs"]
+mod durability;
+#[path = "frontdesk.rs"]
+mod frontdesk;
+#[path = "health.rs"]
+mod health;
+#[path = "meals_bookings.rs"]
+mod meals_bookings;
+#[path = "meals_menus.rs"]
+mod meals_menus;
+#[path = "people.rs"]
+mod people;
+#[path = "registry.rs"]
+mod registry;
+#[path = "reports.rs"]
+mod reports;
+#[path = "roster.rs"]
+mod roster;
+#[path = "search.rs"]
+mod search;
+#[path = "store_schema.rs"]
+mod store_schema;
+#[path = "visits.rs"]
+mod visits;
