@@ -33,3 +33,96 @@ fn entries_carry_the_accounts_display_name_and_the_system_has_none() {
     assert_eq!((backup.account_id, backup.username.as_str()), (0, "system"));
     assert_eq!(backup.display_name, None, "the system has no account, so no display name");
 }
+
+/// Opens the database file as someone with the key but not the app would, with the
+/// append-only triggers dropped: what a rewrite behind the app's back takes.
+fn behind_the_apps_back(path: &std::path::Path, sql: &str) {
+    let raw = rusqlite::Connection::open(path).unwrap();
+    raw.execute_batch("DROP TRIGGER audit_log_no_update; DROP TRIGGER audit_log_no_delete;").unwrap();
+    raw.execute_batch(sql).unwrap();
+}
+
+#[test]
+fn the_log_is_append_only() {
+    let (t, _admin) = common::seeded();
+    let raw = rusqlite::Connection::open(t.db.path()).unwrap();
+    let before = common::count(&t.db, "SELECT count(*) FROM audit_log");
+    for sql in [
+        "UPDATE audit_log SET username = 'nobody' WHERE id = 1",
+        "DELETE FROM audit_log WHERE id = 1",
+        "DELETE FROM audit_log",
+    ] {
+        let refused = raw.execute(sql, []).unwrap_err().to_string();
+        assert!(refused.contains("append-only"), "{sql}: {refused}");
+    }
+    assert_eq!(common::count(&t.db, "SELECT count(*) FROM audit_log"), before, "nothing changed");
+    assert_eq!(common::count(&t.db, "SELECT count(*) FROM audit_log WHERE username = 'nobody'"), 0);
+}
+
+#[test]
+fn an_intact_log_verifies_and_every_new_entry_extends_the_chain() {
+    let (t, admin) = common::seeded();
+    let first = audit::verify(&t.db, &admin).unwrap();
+    let entries = common::count(&t.db, "SELECT count(*) FROM audit_log") as u64;
+    assert!(entries > 0);
+    assert_eq!((first.entries, first.broken.clone()), (entries, None));
+    assert_eq!(first.last_hash.as_ref().map(String::len), Some(64));
+
+    // A sign-in and a backup later the chain is longer, still whole, and ends elsewhere.
+    accounts::sign_in(&t.db, "admin", "admin-pass-1").unwrap();
+    backups::daily(&t.db).unwrap();
+    let later = audit::verify(&t.db, &admin).unwrap();
+    assert_eq!((later.entries, later.broken), (entries + 2, None));
+    assert_ne!(later.last_hash, first.last_hash);
+    assert_eq!(later.last_id, first.last_id.map(|id| id + 2), "numbered one after another");
+}
+
+#[test]
+fn an_entry_changed_or_removed_behind_the_apps_back_breaks_the_chain_there() {
+    let (t, admin) = common::seeded();
+    let (t2, _) = common::seeded();
+
+    // A changed entry: the first broken link is that entry.
+    behind_the_apps_back(t.db.path(), "UPDATE audit_log SET username = 'someone_else' WHERE id = 2");
+    let report = audit::verify(&t.db, &admin).unwrap();
+    assert_eq!(report.broken.as_ref().map(|b| b.id), Some(2));
+    assert_eq!(report.entries, 2, "read up to the break");
+
+    // A removed entry: the one after it no longer links to what is before it.
+    behind_the_apps_back(t2.db.path(), "DELETE FROM audit_log WHERE id = 1");
+    let report = audit::verify(&t2.db, &admin).unwrap();
+    assert_eq!(report.broken.map(|b| b.id), Some(2));
+}
+
+#[test]
+fn only_the_city_may_verify_the_whole_log() {
+    let (t, admin) = common::seeded();
+    let (centre, _) = common::two_elder_facilities(&t.db);
+    let manager = common::account(&t.db, &admin, "zhanzhang", Role::FacilityManager, Some(centre));
+    assert!(matches!(audit::verify(&t.db, &manager), Err(carecircle_core::CoreError::Forbidden)));
+}
+
+#[test]
+fn entries_written_before_the_upgrade_are_sealed_as_they_stood() {
+    // A version-1 database with two entries of its time, opened by this build.
+    let dir = tempfile::tempdir().unwrap();
+    let old = dir.path().join("old.db");
+    {
+        let c = rusqlite::Connection::open(&old).unwrap();
+        c.execute_batch(include_str!("fixtures/schema_v1.sql")).unwrap();
+        c.pragma_update(None, "user_version", 1).unwrap();
+        c.execute_batch(
+            "INSERT INTO audit_log (at, account_id, username, action, entity, entity_id)
+             VALUES ('2026-01-05T01:00:00Z', 0, 'system', 'seed_demo', 'database', NULL),
+                    ('2026-01-06T01:00:00Z', 0, 'system', 'backup', 'database', 'b.db');",
+        )
+        .unwrap();
+    }
+    let db = carecircle_core::Db::open(&old, common::clock()).unwrap();
+    let system = carecircle_core::Actor::system();
+    let report = audit::verify(&db, &system).unwrap();
+    assert_eq!(report.broken, None);
+    assert!(report.entries >= 2, "{report:?}");
+    assert_eq!(common::count(&db, "SELECT count(*) FROM audit_log WHERE hash IS NULL"), 0);
+    assert_eq!(common::count(&db, "SELECT count(*) FROM audit_log WHERE entity_id = 'b.db'"), 1, "as it stood");
+}

@@ -297,3 +297,31 @@ fn a_crafted_roster_is_refused_with_a_message_and_the_process_does_not_abort() {
         assert!(String::from_utf8_lossy(&out.stderr).contains(says), "{}", String::from_utf8_lossy(&out.stderr));
     }
 }
+
+#[test]
+fn audit_verify_passes_an_intact_log_and_names_the_first_entry_changed_behind_its_back() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("city.db");
+    common::seeded_file(&db);
+    let verify = || cli().arg("--db").arg(&db).args(["--lang", "en", "audit", "verify"]).output().unwrap();
+    let intact = verify();
+    assert!(intact.status.success(), "{}", String::from_utf8_lossy(&intact.stderr));
+    let report: serde_json::Value = serde_json::from_slice(&intact.stdout).unwrap();
+    assert!(report["entries"].as_u64().unwrap() > 0 && report["broken"].is_null(), "{report}");
+    assert!(String::from_utf8_lossy(&intact.stderr).contains("intact"));
+
+    {
+        let raw = rusqlite::Connection::open(&db).unwrap();
+        raw.execute_batch(
+            "DROP TRIGGER audit_log_no_update;
+             UPDATE audit_log SET after_json = '{\"note\":\"rewritten\"}' WHERE id = 1;",
+        )
+        .unwrap();
+    }
+    let broken = verify();
+    assert_eq!(broken.status.code(), Some(2));
+    let said = String::from_utf8_lossy(&broken.stderr);
+    assert!(said.contains("breaks at entry 1"), "{said}");
+    let report: serde_json::Value = serde_json::from_slice(&broken.stdout).unwrap();
+    assert_eq!(report["broken"]["id"], 1);
+}

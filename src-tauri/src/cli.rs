@@ -17,10 +17,10 @@ use carecircle_core::report::{self, ReportFormat};
 use carecircle_core::roster::{self, RosterKind};
 use carecircle_core::schedule::{self, Instance, SolveOptions};
 use carecircle_core::services::accounts::{self, NewAccount};
-use carecircle_core::services::backups;
 use carecircle_core::services::meals::subsidy;
 use carecircle_core::services::registry::{self, FacilityFilter};
 use carecircle_core::services::search::{self, SearchCache};
+use carecircle_core::services::{audit, backups};
 use carecircle_core::{Actor, Clock, CoreError, Db, Locale, Role};
 use clap::{CommandFactory, Parser, Subcommand};
 
@@ -195,6 +195,18 @@ enum Command {
         #[command(subcommand)]
         command: SubsidyCommand,
     },
+    /// The audit log (审计记录).
+    Audit {
+        #[command(subcommand)]
+        command: AuditCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum AuditCommand {
+    /// Check every entry against its hash and its link to the one before, in order; prints the
+    /// count and the newest hash (note them down), or exits 2 naming the first broken entry.
+    Verify,
 }
 
 #[derive(Subcommand)]
@@ -297,6 +309,7 @@ impl Command {
             | Command::Facilities { .. }
             | Command::Accounts { command: AccountsCommand::List }
             | Command::Subsidy { command: SubsidyCommand::List }
+            | Command::Audit { command: AuditCommand::Verify }
             | Command::Search { .. } => Access::Read,
             _ => Access::Write,
         }
@@ -486,6 +499,21 @@ fn run(cli: Cli, clock: Clock, locale: Locale) -> Result<(), CoreError> {
         Command::Subsidy { command: SubsidyCommand::List } => print_json(&subsidy::subsidy_rates(&db, &system)?),
         Command::Subsidy { command: SubsidyCommand::Set { category, fen } } => {
             print_json(&subsidy::set_subsidy_rate(&db, &system, subsidy::parse_category(&category)?, fen)?);
+        }
+        Command::Audit { command: AuditCommand::Verify } => {
+            let report = audit::verify(&db, &system)?;
+            print_json(&report);
+            let say = |key: &str, values: &[(&str, String)]| {
+                let words = carecircle_core::i18n::lookup(locale, key).unwrap_or(key);
+                eprintln!("{}", carecircle_core::i18n::fill(words, values));
+            };
+            match &report.broken {
+                None => say("cli.audit_intact", &[("entries", report.entries.to_string())]),
+                Some(link) => {
+                    say("cli.audit_broken", &[("id", link.id.to_string()), ("at", link.at.clone())]);
+                    std::process::exit(2);
+                }
+            }
         }
         Command::Search { text, kind, limit } => {
             let kinds = match kind.as_deref() {

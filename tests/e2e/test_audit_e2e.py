@@ -47,3 +47,22 @@ def test_the_audit_log_speaks_words(launch, demo_db, tmp_path):
         "the username follows the display name")
     time.sleep(0.5)
     app.screenshot("audit")
+
+
+def test_the_city_office_checks_the_log_and_sees_where_it_was_changed(launch, demo_db):
+    app = launch(demo_db)
+    app.sign_in()
+    app.wait_text("current-user", "市管理员")
+    app.click("nav-audit")
+    app.el("audit-table")
+    app.click("audit-verify")
+    assert app.wait_text("audit-chain", "审计日志完整")
+    app.screenshot("chain-intact")
+
+    # Someone with the file (and its key) rewrites an entry behind the app's back.
+    with sqlite3.connect(demo_db) as c:
+        c.executescript("DROP TRIGGER audit_log_no_update;"
+                        "UPDATE audit_log SET username = 'someone' WHERE id = 3;")
+    app.click("audit-verify")
+    assert app.wait_text("audit-chain", "审计日志在第 3 条")
+    app.screenshot("chain-broken")

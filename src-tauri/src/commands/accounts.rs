@@ -1,6 +1,6 @@
 use carecircle_core::demo::{self, SeedProgress};
 use carecircle_core::services::accounts::{self, AccountSummary, NewAccount, Session};
-use carecircle_core::services::audit::{self, AuditRecord};
+use carecircle_core::services::audit::{self, AuditRecord, ChainReport};
 use carecircle_core::ErrorPayload;
 use tauri::ipc::Channel;
 use tauri::State;
@@ -103,4 +103,10 @@ pub async fn account_reset_password(state: State<'_, AppState>, id: i64, passwor
 #[tauri::command]
 pub async fn audit_recent(state: State<'_, AppState>, limit: u32) -> Result<Vec<AuditRecord>, ErrorPayload> {
     state.as_actor(move |db, actor| audit::recent(db, actor, limit)).await
+}
+
+/// Checks the whole audit log's hash chain, entry by entry (the city office).
+#[tauri::command]
+pub async fn audit_verify(state: State<'_, AppState>) -> Result<ChainReport, ErrorPayload> {
+    state.as_actor(audit::verify).await
 }

@@ -18,6 +18,7 @@ import type { Booking } from './Booking'
 import type { BookingOutcome } from './BookingOutcome'
 import type { BookingRequest } from './BookingRequest'
 import type { CarePlan } from './CarePlan'
+import type { ChainReport } from './ChainReport'
 import type { CheckSession } from './CheckSession'
 import type { Checkup } from './Checkup'
 import type { CheckupInput } from './CheckupInput'
@@ -129,6 +130,9 @@ export const accountSetActive = (id: number, active: boolean): Promise<AccountSu
 export const accountResetPassword = (id: number, password: string): Promise<void> => call('account_reset_password', { id, password })
 
 export const auditRecent = (limit: number): Promise<AuditRecord[]> => call('audit_recent', { limit })
+
+/** Checks the whole audit log's hash chain, entry by entry (the city office). */
+export const auditVerify = (): Promise<ChainReport> => call('audit_verify')
 
 /** The facility is the city office's choice; everyone else gets their own. */
 export const agendaToday = (facilityId: number | null): Promise<Agenda> => call('agenda_today', { facilityId })

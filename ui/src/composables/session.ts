@@ -29,6 +29,8 @@ export const isCityAdmin = computed(() => actor.value?.role === 'city_admin')
 export const canManageAccounts = may('manage_accounts')
 export const canCreateFacility = may('create_facility')
 export const canViewAudit = may('view_audit')
+/** The whole audit log's hash chain is the city office's to check. */
+export const canVerifyAudit = may('administer')
 
 /** Registers and edits clients and children (not staff). */
 export const canEditPeople = may('edit_people')

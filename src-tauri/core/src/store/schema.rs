@@ -2,25 +2,43 @@
 //! version is SQLite's `user_version`. Migrations only go forward, and a database whose
 //! version is newer than this app knows is refused rather than misread.
 
-use rusqlite::Connection;
-use rusqlite_migration::{Migrations, M};
+use rusqlite::{Connection, Transaction};
+use rusqlite_migration::{HookError, Migrations, M};
 
 use crate::error::{CoreError, Result};
 
-const STEPS: &[M<'static>] = &[
-    M::up(include_str!("migrations/001_initial.sql")),
-    M::up(include_str!("migrations/002_people.sql")),
-    M::up(include_str!("migrations/003_name_keys.sql")),
-    M::up(include_str!("migrations/004_checkups.sql")),
-    M::up(include_str!("migrations/005_checkup_purpose.sql")),
-    M::up(include_str!("migrations/006_child_health.sql")),
-    M::up(include_str!("migrations/007_meals.sql")),
-    M::up(include_str!("migrations/008_visits.sql")),
-    M::up(include_str!("migrations/009_checkup_corrections.sql")),
+/// Each step's SQL, in order.
+const STEP_SQL: &[&str] = &[
+    include_str!("migrations/001_initial.sql"),
+    include_str!("migrations/002_people.sql"),
+    include_str!("migrations/003_name_keys.sql"),
+    include_str!("migrations/004_checkups.sql"),
+    include_str!("migrations/005_checkup_purpose.sql"),
+    include_str!("migrations/006_child_health.sql"),
+    include_str!("migrations/007_meals.sql"),
+    include_str!("migrations/008_visits.sql"),
+    include_str!("migrations/009_checkup_corrections.sql"),
+    include_str!("migrations/010_audit_chain.sql"),
 ];
 
+/// The steps: their SQL, and for a step that must compute what SQL cannot, the Rust that
+/// runs after it in the same transaction.
+fn steps() -> Vec<M<'static>> {
+    STEP_SQL
+        .iter()
+        .enumerate()
+        .map(|(i, sql)| match i + 1 {
+            // The entries already written are hashed in order, then the table is sealed.
+            10 => M::up_with_hook(sql, |tx: &Transaction| {
+                crate::services::audit::seal_existing(tx).map_err(|e| HookError::Hook(e.to_string()))
+            }),
+            _ => M::up(sql),
+        })
+        .collect()
+}
+
 /// The schema version this build creates and understands.
-pub const LATEST_VERSION: i64 = STEPS.len() as i64;
+pub const LATEST_VERSION: i64 = STEP_SQL.len() as i64;
 
 /// `PRAGMA application_id` of a CareCircle database ('CCRC').
 pub const APPLICATION_ID: i64 = 0x4343_5243;
@@ -50,7 +68,7 @@ pub fn check_compatible(conn: &Connection, path: &str) -> Result<()> {
 pub fn migrate(conn: &mut Connection, path: &str) -> Result<()> {
     check_compatible(conn, path)?;
     conn.set_transaction_behavior(rusqlite::TransactionBehavior::Immediate);
-    let migrations = Migrations::from_slice(STEPS);
+    let migrations = Migrations::new(steps());
     // The version is read again before each step: a second window opening the same file
     // at the same moment may have taken some steps already (never ask for a step back).
     loop {
@@ -81,10 +99,9 @@ mod tests {
         // undone with it, the earlier steps stay.
         let mut conn = Connection::open_in_memory().unwrap();
         super::super::db::register_functions(&conn).unwrap();
-        let migrations = Migrations::from_slice(STEPS);
-        migrations.to_version(&mut conn, 2).unwrap();
-        let broken = [M::up("CREATE TABLE half_done (x); INSERT INTO no_such_table VALUES (1);")];
-        let with_broken: Vec<M> = STEPS[..2].iter().cloned().chain(broken).collect();
+        Migrations::new(steps()).to_version(&mut conn, 2).unwrap();
+        let broken = M::up("CREATE TABLE half_done (x); INSERT INTO no_such_table VALUES (1);");
+        let with_broken: Vec<M> = steps().into_iter().take(2).chain([broken]).collect();
         assert!(Migrations::new(with_broken).to_version(&mut conn, 3).is_err());
         assert_eq!(user_version(&conn).unwrap(), 2);
         let half: i64 =

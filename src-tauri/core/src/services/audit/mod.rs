@@ -1,6 +1,6 @@
 //! The audit log: every change to a record (and, for personal records, every view) is
 //! written in the same transaction as the change itself, with who, when, what, and the
-//! record before and after.
+//! record before and after. It is append-only and hash-chained (`chain`).
 
 use rusqlite::{params, Connection, Row};
 use serde::Serialize;
@@ -13,6 +13,10 @@ use crate::domain::person::PersonKind;
 use crate::error::Result;
 use crate::roster::RosterKind;
 use crate::store::{Db, Tx};
+
+mod chain;
+pub(crate) use chain::seal_existing;
+pub use chain::{verify, BrokenLink, ChainReport};
 
 code_enum! {
     /// Every action the log records. A closed list, so each one has words in both languages
@@ -162,22 +166,42 @@ impl Entry {
     }
 
     /// Writes the entry in the transaction of the change it records, stamped with that
-    /// transaction's instant.
+    /// transaction's instant, numbered after the newest entry and chained to it. (A write
+    /// transaction is the only writer: no other entry can come between.)
     pub fn write(self, conn: &Tx, actor: &Actor) -> Result<()> {
+        let (last_id, last_hash) = chain::tail(conn)?;
+        let at = conn.stamp();
+        let before = self.before.map(|v| v.to_string());
+        let after = self.after.map(|v| v.to_string());
+        let sealed = chain::Sealed {
+            id: last_id + 1,
+            at: &at,
+            account_id: actor.account_id,
+            username: &actor.username,
+            action: self.action.as_str(),
+            entity: self.entity.as_str(),
+            entity_id: Some(&self.entity_id),
+            facility_id: self.facility_id,
+            before_json: before.as_deref(),
+            after_json: after.as_deref(),
+        };
         conn.prepare_cached(
-            "INSERT INTO audit_log (at, account_id, username, action, entity, entity_id, facility_id, before_json, after_json)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+            "INSERT INTO audit_log (id, at, account_id, username, action, entity, entity_id, facility_id, before_json,
+                                    after_json, hash)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
         )?
         .execute(params![
-            conn.stamp(),
-            actor.account_id,
-            actor.username,
-            self.action.as_str(),
-            self.entity.as_str(),
-            self.entity_id,
-            self.facility_id,
-            self.before.map(|v| v.to_string()),
-            self.after.map(|v| v.to_string()),
+            sealed.id,
+            sealed.at,
+            sealed.account_id,
+            sealed.username,
+            sealed.action,
+            sealed.entity,
+            sealed.entity_id,
+            sealed.facility_id,
+            sealed.before_json,
+            sealed.after_json,
+            sealed.hash(&last_hash),
         ])?;
         Ok(())
     }
