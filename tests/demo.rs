@@ -109,10 +109,11 @@ fn columns_the_demo_leaves_empty(t: &common::TestDb, table: &str, empty_on_purpo
         .collect()
 }
 
-/// The demo writes checkups, visits, dishes, menus, standing orders and bookings through
-/// the writers the app uses (health::insert_checkup, visits::edit::write_visit,
-/// meals::dishes::insert_dish, menus::insert_menu, standing::write_standing_order,
-/// bookings::write_booking), and copies menu items and food samples in bulk into the
+/// The demo writes clients, children and staff, checkups, visits, dishes, menus, standing
+/// orders and bookings through the writers the app uses (people::write_client, write_child,
+/// write_staff, health::insert_checkup, visits::edit::write_visit, meals::dishes::insert_dish,
+/// menus::insert_menu, standing::write_standing_order, bookings::write_booking), and copies
+/// menu items and food samples in bulk into the
 /// services' columns: a column such a writer fills is filled in the demo's rows too. Every
 /// column holds something in some demo row, but those the demo leaves empty on purpose.
 #[test]
@@ -132,6 +133,18 @@ fn the_demo_fills_every_column_the_writers_fill() {
     assert_eq!(columns_the_demo_leaves_empty(&t, "bookings", &[]), Vec::<String>::new());
     assert_eq!(columns_the_demo_leaves_empty(&t, "booking_substitutions", &[]), Vec::<String>::new());
     assert_eq!(columns_the_demo_leaves_empty(&t, "food_samples", &[]), Vec::<String>::new());
+    // No demo clerk types notes on a person, no demo child has left, and no demo staff
+    // member's ID number is on file.
+    let people: [(&str, &[&str]); 5] = [
+        ("clients", &["notes"]),
+        ("client_contacts", &[]),
+        ("children", &["notes", "left_on"]),
+        ("child_contacts", &[]),
+        ("staff", &["id_number"]),
+    ];
+    for (table, empty) in people {
+        assert_eq!(columns_the_demo_leaves_empty(&t, table, empty), Vec::<String>::new(), "{table}");
+    }
 }
 
 #[test]

@@ -12,8 +12,6 @@ mod meals;
 mod names;
 mod visits;
 
-use crate::domain::person::months_between;
-use crate::search::sort_key;
 use std::collections::HashMap;
 
 use chrono::{Duration, Months, NaiveDate};
@@ -26,9 +24,14 @@ use ts_rs::TS;
 
 use crate::domain::account::{Action, Actor};
 use crate::domain::facility::{FacilityKind, Service};
-use crate::domain::resident_id::check_char;
+use crate::domain::person::{
+    months_between, ChildContactInput, ChildFields, ChronicCondition, ClientFields, ClientStatus, ContactInput,
+    DietNeed, Identity, LivingSituation, Skill, StaffFields, StaffJob,
+};
+use crate::domain::resident_id::{check_char, ResidentId, Sex};
 use crate::error::{CoreError, Result};
 use crate::services::audit::{AuditAction, AuditEntity, Entry};
+use crate::services::people::{write_child, write_client, write_staff, Registered};
 use crate::store::Db;
 
 pub const CLIENTS_PER_SCALE: usize = 6_000;
@@ -114,10 +117,10 @@ impl Ethnicity {
 }
 
 struct CareDetails {
-    living_situation: &'static str,
-    chronic_conditions: String,
-    diet_needs: String,
-    allergies: String,
+    living_situation: LivingSituation,
+    chronic_conditions: Vec<ChronicCondition>,
+    diet_needs: Vec<DietNeed>,
+    allergies: Vec<String>,
 }
 
 #[derive(Clone, Copy)]
@@ -314,17 +317,13 @@ impl<'a> Seeder<'a> {
     }
 
     fn staff(&mut self, facilities: &[PlacedFacility], scale: u32, report: &mut SeedReport) -> Result<()> {
-        let mut stmt = self.conn.prepare_cached(
-            "INSERT INTO staff (facility_id, name, sex, job, phone, is_demo, created_at, name_key)
-             VALUES (?1, ?2, ?3, ?4, ?5, 1, ?6, ?7)",
-        )?;
         let target = (STAFF_PER_SCALE * scale as usize).max(facilities.len() * 2);
         // Every facility has a manager and one front-line worker; the rest go where the
         // work is, centres and childcare units taking more than stations.
-        let mut jobs: Vec<(i64, &str)> = Vec::with_capacity(target);
+        let mut jobs: Vec<(i64, StaffJob)> = Vec::with_capacity(target);
         for f in facilities {
-            let front = if f.kind == FacilityKind::Childcare { "health_worker" } else { "front_desk" };
-            jobs.push((f.id, "manager"));
+            let front = if f.kind == FacilityKind::Childcare { StaffJob::HealthWorker } else { StaffJob::FrontDesk };
+            jobs.push((f.id, StaffJob::Manager));
             jobs.push((f.id, front));
         }
         let weighted: Vec<&PlacedFacility> = facilities
@@ -336,82 +335,111 @@ impl<'a> Seeder<'a> {
             let roll = self.rng.random_range(0..10);
             let job = if f.kind == FacilityKind::Childcare {
                 match roll {
-                    0..=6 => "teacher",
-                    7 => "health_worker",
-                    _ => "cook",
+                    0..=6 => StaffJob::Teacher,
+                    7 => StaffJob::HealthWorker,
+                    _ => StaffJob::Cook,
                 }
             } else {
                 match roll {
-                    0..=5 => "caregiver",
-                    6..=7 => "nurse",
-                    8 => "cook",
-                    _ => "front_desk",
+                    0..=5 => StaffJob::Caregiver,
+                    6..=7 => StaffJob::Nurse,
+                    8 => StaffJob::Cook,
+                    _ => StaffJob::FrontDesk,
                 }
             };
             jobs.push((f.id, job));
         }
         for (facility_id, job) in jobs {
-            let male =
-                self.rng.random_bool(if matches!(job, "teacher" | "nurse" | "health_worker") { 0.1 } else { 0.35 });
+            let women = matches!(job, StaffJob::Teacher | StaffJob::Nurse | StaffJob::HealthWorker);
+            let male = self.rng.random_bool(if women { 0.1 } else { 0.35 });
             let ethnicity = self.ethnicity();
             let name = self.name(ethnicity, male, Generation::Adult);
             let phone = self.phone();
-            let key = sort_key(&name);
-            stmt.execute(params![facility_id, name, if male { "M" } else { "F" }, job, phone, self.now, key])?;
+            write_staff(
+                self.conn,
+                &self.staff_fields(facility_id, name, male, job, phone, Vec::new()),
+                &self.now,
+                true,
+            )?;
             report.staff += 1;
         }
         Ok(())
     }
 
+    /// A demo staff member's record as the staff form would have it: the usual hours
+    /// (Monday to Friday, 08:00–17:00) unless the caller sets others.
+    fn staff_fields(
+        &self,
+        facility_id: i64,
+        name: String,
+        male: bool,
+        job: StaffJob,
+        phone: String,
+        skills: Vec<Skill>,
+    ) -> StaffFields {
+        StaffFields {
+            name,
+            sex: if male { Sex::Male } else { Sex::Female },
+            id_number: None,
+            job,
+            facility_id,
+            phone: Some(phone),
+            skills,
+            work_starts: "08:00".into(),
+            work_ends: "17:00".into(),
+            work_days_bits: 31,
+            active: true,
+        }
+    }
+
     /// Chronic conditions in roughly the proportions of China's older population, and the
     /// diet needs and living situations that go with them.
     fn care_details(&mut self, ethnicity: Ethnicity, age: i64) -> CareDetails {
+        use ChronicCondition as C;
         let mut conditions = Vec::new();
-        for (code, p) in [
-            ("hypertension", 0.45),
-            ("diabetes", 0.2),
-            ("coronary_heart_disease", 0.12),
-            ("stroke", 0.06),
-            ("copd", 0.05),
-            ("arthritis", 0.15),
-            ("osteoporosis", 0.1),
-            ("dementia", if age >= 80 { 0.12 } else { 0.03 }),
+        for (condition, p) in [
+            (C::Hypertension, 0.45),
+            (C::Diabetes, 0.2),
+            (C::CoronaryHeartDisease, 0.12),
+            (C::Stroke, 0.06),
+            (C::Copd, 0.05),
+            (C::Arthritis, 0.15),
+            (C::Osteoporosis, 0.1),
+            (C::Dementia, if age >= 80 { 0.12 } else { 0.03 }),
         ] {
             if self.rng.random_bool(p) {
-                conditions.push(code);
+                conditions.push(condition);
             }
         }
         let mut diet = Vec::new();
-        if conditions.contains(&"hypertension") && self.rng.random_bool(0.7) {
-            diet.push("low_salt");
+        if conditions.contains(&C::Hypertension) && self.rng.random_bool(0.7) {
+            diet.push(DietNeed::LowSalt);
         }
-        if conditions.contains(&"diabetes") {
-            diet.push("low_sugar");
+        if conditions.contains(&C::Diabetes) {
+            diet.push(DietNeed::LowSugar);
         }
         if age >= 85 && self.rng.random_bool(0.5) {
-            diet.push("soft");
+            diet.push(DietNeed::Soft);
         }
         if ethnicity == Ethnicity::Hui {
-            diet.push("halal");
+            diet.push(DietNeed::Halal);
         }
         if self.rng.random_bool(0.03) {
-            diet.push("vegetarian");
+            diet.push(DietNeed::Vegetarian);
         }
         let allergies = if self.rng.random_bool(0.05) {
-            let pick = ["青霉素", "花生", "海鲜", "牛奶", "磺胺类药物"][self.rng.random_range(0..5)];
-            format!("[\"{pick}\"]")
+            vec![["青霉素", "花生", "海鲜", "牛奶", "磺胺类药物"][self.rng.random_range(0..5)].to_string()]
         } else {
-            "[]".to_string()
+            Vec::new()
         };
         let living_situation = match self.rng.random_range(0..100) {
-            0..=17 => "alone",
-            18..=59 => "with_spouse",
-            60..=89 => "with_children",
-            90..=95 => "with_others",
-            _ => "institution",
+            0..=17 => LivingSituation::Alone,
+            18..=59 => LivingSituation::WithSpouse,
+            60..=89 => LivingSituation::WithChildren,
+            90..=95 => LivingSituation::WithOthers,
+            _ => LivingSituation::Institution,
         };
-        let list = |items: &[&str]| serde_json::to_string(items).expect("strings serialise");
-        CareDetails { living_situation, chronic_conditions: list(&conditions), diet_needs: list(&diet), allergies }
+        CareDetails { living_situation, chronic_conditions: conditions, diet_needs: diet, allergies }
     }
 
     fn clients(
@@ -428,15 +456,6 @@ impl<'a> Seeder<'a> {
             .flat_map(|f| std::iter::repeat_n(f, if f.kind == FacilityKind::ElderCentre { 3 } else { 1 }))
             .collect();
         let total = CLIENTS_PER_SCALE * scale as usize;
-        let mut stmt = self.conn.prepare_cached(
-            "INSERT INTO clients (facility_id, community_id, name, sex, birth_date, id_number, ethnicity, phone, address,
-                                  status, living_situation, chronic_conditions, diet_needs, allergies, consent_on,
-                                  consent_by, is_demo, created_at, updated_at, name_key, status_since)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, 1, ?17, ?17, ?18, ?19)",
-        )?;
-        let mut contact = self.conn.prepare_cached(
-            "INSERT INTO client_contacts (client_id, position, name, relation, phone) VALUES (?1, 0, ?2, ?3, ?4)",
-        )?;
         for i in 0..total {
             let f = elder[self.rng.random_range(0..elder.len())];
             // Most clients live in the facility's own community, the rest nearby.
@@ -457,57 +476,62 @@ impl<'a> Seeder<'a> {
             let phone = self.phone();
             let address = self.address(&stem);
             let status = match self.rng.random_range(0..100) {
-                0..=93 => "active",
-                94..=96 => "suspended",
-                97..=98 => "moved",
-                _ => "deceased",
+                0..=93 => ClientStatus::Active,
+                94..=96 => ClientStatus::Suspended,
+                97..=98 => ClientStatus::Moved,
+                _ => ClientStatus::Deceased,
             };
             let care = self.care_details(ethnicity, age_years);
             // Consent was given on registering, a year or more ago: the year of checkups follows it.
             let consent_day =
                 self.rng.random_bool(0.9).then(|| self.today - Duration::days(self.rng.random_range(380..1500)));
-            let consent = consent_day.map(|d| d.to_string());
             // Registered on the day of consent; those who gave none came in the last five
             // months, so each month has its newcomers. Spread by the index, not the generator,
             // so the rest of the demo stays as it was.
             let registered = consent_day.unwrap_or(self.today - Duration::days((i as i64 * 7919) % 150));
             let created_at = format!("{registered}T01:00:00Z");
             // Moved or deceased within the last year, after registering.
-            let status_since = matches!(status, "moved" | "deceased").then(|| {
+            let status_since = matches!(status, ClientStatus::Moved | ClientStatus::Deceased).then(|| {
                 (self.today - Duration::days(1 + (i as i64 * 104_729) % 330))
                     .max(registered + Duration::days(1))
                     .min(self.today)
-                    .to_string()
             });
-            stmt.execute(params![
-                f.id,
-                community_id,
-                name,
-                if male { "M" } else { "F" },
-                birth.to_string(),
-                id_number,
-                ethnicity.label(),
-                phone,
-                address,
-                status,
-                care.living_situation,
-                care.chronic_conditions,
-                care.diet_needs,
-                care.allergies,
-                consent,
-                consent.as_ref().map(|_| "演示数据"),
-                created_at,
-                sort_key(&name),
-                status_since,
-            ])?;
-            let client_id = self.conn.last_insert_rowid();
-            if care.living_situation != "institution" && self.rng.random_bool(0.75) {
+            let mut contacts = Vec::new();
+            if care.living_situation != LivingSituation::Institution && self.rng.random_bool(0.75) {
                 // An adult child as the emergency contact, usually sharing the surname.
                 let son = self.rng.random_bool(0.5);
                 let relative = self.name(ethnicity, son, Generation::Adult);
-                let phone = self.phone();
-                contact.execute(params![client_id, relative, if son { "儿子" } else { "女儿" }, phone])?;
+                let relation = if son { "儿子" } else { "女儿" };
+                contacts.push(ContactInput { name: relative, relation: relation.into(), phone: self.phone() });
             }
+            let fields = ClientFields {
+                identity: Identity {
+                    id_number: Some(ResidentId::parse(&id_number, self.today)?),
+                    sex: if male { Sex::Male } else { Sex::Female },
+                    birth_date: birth,
+                },
+                name,
+                ethnicity: ethnicity.label().to_string(),
+                phone: Some(phone),
+                facility_id: f.id,
+                community_id,
+                address: Some(address),
+                living_situation: care.living_situation,
+                chronic_conditions: care.chronic_conditions,
+                diet_needs: care.diet_needs,
+                allergies: care.allergies,
+                contacts,
+                consent: consent_day.is_some(),
+                notes: None,
+            };
+            let registered = Registered {
+                at: &created_at,
+                consent: consent_day.map(|d| (d, "演示数据")),
+                status,
+                status_since,
+                is_demo: true,
+            };
+            write_client(self.conn, &fields, &registered)?;
             report.clients += 1;
             if i % 2_000 == 0 {
                 progress(SeedProgress { stage: "clients".into(), done: i as u64, total: total as u64 });
@@ -519,15 +543,6 @@ impl<'a> Seeder<'a> {
     fn children(&mut self, facilities: &[PlacedFacility], scale: u32, report: &mut SeedReport) -> Result<()> {
         let units: Vec<&PlacedFacility> = facilities.iter().filter(|f| f.kind == FacilityKind::Childcare).collect();
         let total = CHILDREN_PER_SCALE * scale as usize;
-        let mut stmt = self.conn.prepare_cached(
-            "INSERT INTO children (facility_id, class_id, name, sex, birth_date, id_number, ethnicity, enrolled_on,
-                                   allergies, diet_needs, consent_on, consent_by, is_demo, created_at, updated_at, name_key)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, 1, ?13, ?13, ?14)",
-        )?;
-        let mut contact = self.conn.prepare_cached(
-            "INSERT INTO child_contacts (child_id, position, name, relation, phone, is_guardian, may_pick_up, id_tail)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-        )?;
         for i in 0..total {
             let unit = units[i % units.len()];
             let age_days = self.rng.random_range(183..=(72 * 30));
@@ -542,41 +557,48 @@ impl<'a> Seeder<'a> {
             let enrolled = birth.max(self.today - Duration::days(self.rng.random_range(0..=700))) + Duration::days(183);
             let enrolled = enrolled.min(self.today);
             let allergies = if self.rng.random_bool(0.08) {
-                let pick = ["鸡蛋", "牛奶", "花生", "虾", "芒果"][self.rng.random_range(0..5)];
-                format!("[\"{pick}\"]")
+                vec![["鸡蛋", "牛奶", "花生", "虾", "芒果"][self.rng.random_range(0..5)].to_string()]
             } else {
-                "[]".to_string()
+                Vec::new()
             };
-            let diet = if ethnicity == Ethnicity::Hui { r#"["halal"]"# } else { "[]" };
-            stmt.execute(params![
-                unit.id,
-                class_id,
-                name,
-                if male { "M" } else { "F" },
-                birth.to_string(),
-                id_number,
-                ethnicity.label(),
-                enrolled.to_string(),
-                allergies,
-                diet,
-                enrolled.to_string(),
-                "演示数据",
-                self.now,
-                sort_key(&name),
-            ])?;
-            let child_id = self.conn.last_insert_rowid();
+            let diet_needs = if ethnicity == Ethnicity::Hui { vec![DietNeed::Halal] } else { Vec::new() };
             // Both parents are guardians and may pick up; often a grandparent may too.
             let mut people = vec![(true, "父亲", true), (false, "母亲", true)];
             if self.rng.random_bool(0.4) {
                 people.push((self.rng.random_bool(0.5), "祖父母", false));
             }
-            for (position, (male, relation, guardian)) in people.into_iter().enumerate() {
+            let mut contacts = Vec::new();
+            for (male, relation, guardian) in people {
                 let generation = if guardian { Generation::Adult } else { Generation::Elder };
-                let name = self.name(ethnicity, male, generation);
-                let phone = self.phone();
-                let tail = format!("{:04}", self.rng.random_range(0..10_000));
-                contact.execute(params![child_id, position as i64, name, relation, phone, guardian, true, tail])?;
+                contacts.push(ChildContactInput {
+                    id: None,
+                    name: self.name(ethnicity, male, generation),
+                    relation: relation.into(),
+                    phone: self.phone(),
+                    is_guardian: guardian,
+                    may_pick_up: true,
+                    id_tail: Some(format!("{:04}", self.rng.random_range(0..10_000))),
+                });
             }
+            let fields = ChildFields {
+                name,
+                identity: Identity {
+                    id_number: id_number.map(|id| ResidentId::parse(&id, self.today)).transpose()?,
+                    sex: if male { Sex::Male } else { Sex::Female },
+                    birth_date: birth,
+                },
+                ethnicity: ethnicity.label().to_string(),
+                facility_id: unit.id,
+                class_id,
+                enrolled_on: enrolled,
+                left_on: None,
+                allergies,
+                diet_needs,
+                contacts,
+                consent: true,
+                notes: None,
+            };
+            write_child(self.conn, &fields, Some((enrolled, "演示数据")), &self.now, true)?;
             report.children += 1;
         }
         Ok(())

@@ -42,10 +42,10 @@ use super::{Ethnicity, Generation, SeedProgress, SeedReport, Seeder};
 use crate::clock::local_offset;
 use crate::dates::monday_of;
 use crate::domain::facility::{days_to_bits, Service};
-use crate::domain::person::Skill;
+use crate::domain::person::{Skill, StaffFields, StaffJob};
 use crate::domain::visits::{clock, day_groups, CarePlace, GeoPoint, Place, VisitReason, VisitSource, VisitStatus};
 use crate::error::Result;
-use crate::search::sort_key;
+use crate::services::people::write_staff;
 use crate::services::visits::edit::{write_visit, VisitRecordRow, VisitRow};
 use crate::store::utc_stamp;
 
@@ -285,26 +285,14 @@ impl Seeder<'_> {
                 65..=79 => (vec![1, 2, 3, 4, 5], 480, 720),
                 _ => (vec![2, 3, 4, 5, 6], 480, 1020),
             };
-            let codes: Vec<&str> = skills.iter().map(|s| s.as_str()).collect();
-            self.conn.prepare_cached(
-                "INSERT INTO staff (facility_id, name, sex, job, phone, skills, work_starts, work_ends, work_days, is_demo,
-                                    created_at, name_key)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 1, ?10, ?11)",
-            )?
-            .execute(params![
-                facility_id,
-                name,
-                if male { "M" } else { "F" },
-                if nurse { "nurse" } else { "caregiver" },
-                phone,
-                serde_json::to_string(&codes).expect("codes serialise"),
-                clock(start),
-                clock(end),
-                days_to_bits(&days),
-                self.now,
-                sort_key(&name),
-            ])?;
-            let id = self.conn.last_insert_rowid();
+            let job = if nurse { StaffJob::Nurse } else { StaffJob::Caregiver };
+            let fields = StaffFields {
+                work_starts: clock(start),
+                work_ends: clock(end),
+                work_days_bits: days_to_bits(&days),
+                ..self.staff_fields(facility_id, name.clone(), male, job, phone, skills.clone())
+            };
+            let id = write_staff(self.conn, &fields, &self.now, true)?;
             report.staff += 1;
             // A week or two of leave in the year, and now and then next week.
             let mut leave = Vec::new();

@@ -308,10 +308,26 @@ fn child_row(fields: &ChildFields, consent_on: Option<String>, consent_by: Optio
     )
 }
 
-/// Inserts a validated, checked child with their contacts (no audit: the caller writes it).
+/// Inserts a validated, checked child with their contacts, enrolled now by the actor (no
+/// audit: the caller writes it).
 pub(crate) fn insert_child(c: &Tx, actor: &Actor, fields: &ChildFields, today: NaiveDate) -> Result<i64> {
     let (consent_on, consent_by) = consent(fields, None, actor, today);
-    let id = child_row(fields, consent_on, consent_by).insert(c)?;
+    let consent = consent_on.as_deref().and_then(|on| on.parse().ok()).zip(consent_by.as_deref());
+    write_child(c, fields, consent, &c.stamp(), false)
+}
+
+/// Inserts a child with their contacts, created at `at`, consent as given (the day, who
+/// took it): the one writer of `children` and `child_contacts`, for the services and the
+/// demo city (which marks its own) alike.
+pub(crate) fn write_child(
+    c: &Connection,
+    fields: &ChildFields,
+    consent: Option<(NaiveDate, &str)>,
+    at: &str,
+    is_demo: bool,
+) -> Result<i64> {
+    let (consent_on, consent_by) = consent.map(|(on, by)| (on.to_string(), by.to_string())).unzip();
+    let id = child_row(fields, consent_on, consent_by).with("is_demo", is_demo).insert(c, at)?;
     sync_contacts(c, id, fields)?;
     Ok(id)
 }

@@ -285,11 +285,36 @@ fn client_row(fields: &ClientFields, consent_on: Option<String>, consent_by: Opt
     )
 }
 
-/// Inserts a validated, checked client with their contacts (no audit: the caller writes it).
+/// Inserts a validated, checked client with their contacts, registered now by the actor
+/// (no audit: the caller writes it).
 pub(crate) fn insert_client(c: &Tx, actor: &Actor, fields: &ClientFields, today: NaiveDate) -> Result<i64> {
-    let (consent_on, consent_by) =
-        if fields.consent { (Some(today.to_string()), Some(actor.display_name.clone())) } else { (None, None) };
-    let id = client_row(fields, consent_on, consent_by).insert(c)?;
+    let consent = fields.consent.then_some((today, actor.display_name.as_str()));
+    let registered =
+        Registered { at: &c.stamp(), consent, status: ClientStatus::Active, status_since: None, is_demo: false };
+    write_client(c, fields, &registered)
+}
+
+/// When and how a client came onto the register, and where they stand now: a new client's
+/// is now and active; the demo city writes its people's history through the same writer.
+pub(crate) struct Registered<'a> {
+    /// Created and last updated.
+    pub at: &'a str,
+    /// The day consent was given, and who took it.
+    pub consent: Option<(NaiveDate, &'a str)>,
+    pub status: ClientStatus,
+    pub status_since: Option<NaiveDate>,
+    pub is_demo: bool,
+}
+
+/// Inserts a client with their contacts, as [`Registered`]: the one writer of `clients` and
+/// `client_contacts` (no audit: the caller writes it).
+pub(crate) fn write_client(c: &Connection, fields: &ClientFields, registered: &Registered) -> Result<i64> {
+    let (consent_on, consent_by) = registered.consent.map(|(on, by)| (on.to_string(), by.to_string())).unzip();
+    let id = client_row(fields, consent_on, consent_by)
+        .with("status", registered.status.as_str().to_string())
+        .with("status_since", registered.status_since.map(|d| d.to_string()))
+        .with("is_demo", registered.is_demo)
+        .insert(c, registered.at)?;
     write_contacts(c, id, fields)?;
     Ok(id)
 }

@@ -10,11 +10,14 @@ pub(crate) use children::insert_child;
 pub(crate) use clients::insert_client;
 pub(crate) use staff::insert_staff;
 
+pub(crate) use children::write_child;
 pub use children::{create_child, get_child, list_children, update_child, Child, ChildContact, ChildSummary};
 pub use clients::{
     create_client, get_client, list_clients, set_client_status, update_client, AssessmentSummary, Client,
     ClientSummary, Contact,
 };
+pub(crate) use clients::{write_client, Registered};
+pub(crate) use staff::write_staff;
 pub use staff::{create_staff, get_staff, list_staff, update_staff, Staff};
 
 use chrono::NaiveDate;
@@ -163,8 +166,14 @@ impl FormRow {
         self.columns.iter().map(|(_, v)| v.clone())
     }
 
-    /// Inserts the row, stamped as created and updated now; returns its id.
-    fn insert(&self, c: &Tx) -> Result<i64> {
+    /// Adds a column the form has no field for (a record's status, the demo's mark).
+    fn with(mut self, column: &'static str, value: impl Into<Value>) -> FormRow {
+        self.columns.push((column, value.into()));
+        self
+    }
+
+    /// Inserts the row, stamped as created and updated at `stamp`; returns its id.
+    fn insert(&self, c: &Connection, stamp: &str) -> Result<i64> {
         let n = self.columns.len();
         let names: Vec<&str> = self.columns.iter().map(|(name, _)| *name).collect();
         let slots: Vec<String> = (1..=n).map(|i| format!("?{i}")).collect();
@@ -176,7 +185,7 @@ impl FormRow {
             slots.join(", "),
             t = n + 1
         );
-        c.prepare_cached(&sql)?.execute(params_from_iter(self.values().chain([Value::from(c.stamp())])))?;
+        c.prepare_cached(&sql)?.execute(params_from_iter(self.values().chain([Value::from(stamp.to_string())])))?;
         Ok(c.last_insert_rowid())
     }
 

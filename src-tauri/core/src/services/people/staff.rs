@@ -136,9 +136,15 @@ fn staff_row(fields: &StaffFields) -> FormRow {
     )
 }
 
-/// Inserts a validated, checked staff record (no audit: the caller writes it).
+/// Inserts a validated, checked staff record, taken on now (no audit: the caller writes it).
 pub(crate) fn insert_staff(c: &Tx, fields: &StaffFields) -> Result<i64> {
-    staff_row(fields).insert(c)
+    write_staff(c, fields, &c.stamp(), false)
+}
+
+/// Inserts a staff record created at `at`: the one writer of `staff`, for the services and
+/// the demo city (which marks its own) alike.
+pub(crate) fn write_staff(c: &Connection, fields: &StaffFields, at: &str, is_demo: bool) -> Result<i64> {
+    staff_row(fields).with("is_demo", is_demo).insert(c, at)
 }
 
 pub fn create_staff(db: &Db, actor: &Actor, input: &StaffInput, today: NaiveDate) -> Result<Staff> {
