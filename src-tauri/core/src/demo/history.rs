@@ -12,11 +12,11 @@
 use chrono::Days;
 use rand::rngs::SmallRng;
 use rand::{Rng, SeedableRng};
-use rusqlite::params;
 
 use super::{SeedReport, Seeder};
 use crate::domain::assessment::{AssessmentInput, PARTS};
 use crate::error::Result;
+use crate::services::assessments::write_assessment;
 use crate::store::utc_stamp;
 
 /// Level mix of the assessed: the share of each capability band and its item-score factor.
@@ -73,11 +73,6 @@ impl Seeder<'_> {
             let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
             rows.collect::<rusqlite::Result<_>>()?
         };
-        let mut insert = self.conn.prepare_cached(
-            "INSERT INTO assessments (client_id, assessed_on, assessor_id, assessor_name, scores_json, total,
-                                      preliminary_level, level, notes, created_at)
-             VALUES (?1, ?2, 0, '演示评估员', ?3, ?4, ?5, ?6, NULL, ?7)",
-        )?;
         let mut written = 0;
         for (client_id, consent_on) in clients {
             if !rng.random_bool(0.85) {
@@ -122,15 +117,7 @@ impl Seeder<'_> {
                 };
                 let scores = input.validate(self.today).expect("demo scores are within each item's range");
                 let created_at = utc_stamp(day.and_hms_opt(2, 0, 0).expect("valid time").and_utc());
-                insert.execute(params![
-                    client_id,
-                    scores.assessed_on,
-                    serde_json::to_string(&scores).expect("scores serialise"),
-                    scores.total,
-                    scores.preliminary_level.as_number(),
-                    scores.level.as_number(),
-                    created_at,
-                ])?;
+                write_assessment(self.conn, client_id, &scores, (0, "演示评估员"), &created_at)?;
                 written += 1;
             }
         }

@@ -23,7 +23,7 @@ use serde::Serialize;
 use ts_rs::TS;
 
 use crate::domain::account::{Action, Actor};
-use crate::domain::facility::{FacilityKind, Service};
+use crate::domain::facility::{ClassInput, FacilityFields, FacilityKind, Service};
 use crate::domain::person::{
     months_between, ChildContactInput, ChildFields, ChronicCondition, ClientFields, ClientStatus, ContactInput,
     DietNeed, Identity, LivingSituation, Skill, StaffFields, StaffJob,
@@ -32,6 +32,7 @@ use crate::domain::resident_id::{check_char, ResidentId, Sex};
 use crate::error::{CoreError, Result};
 use crate::services::audit::{AuditAction, AuditEntity, Entry};
 use crate::services::people::{write_child, write_client, write_staff, Registered};
+use crate::services::registry::write_facility;
 use crate::store::Db;
 
 pub const CLIENTS_PER_SCALE: usize = 6_000;
@@ -215,13 +216,17 @@ impl<'a> Seeder<'a> {
         }
     }
 
+    /// A facility of `kind` as the registry's form would have it, with the demo's usual
+    /// hours, every service at the elder ones, and a unit's classes (returned with their
+    /// ids, in the order given).
     fn insert_facility(
         &mut self,
         kind: FacilityKind,
         name: &str,
         community: (i64, &str),
         capacity: i64,
-    ) -> Result<i64> {
+        classes: &[&str],
+    ) -> Result<(i64, Vec<i64>)> {
         let (services, age_min, age_max, opens, closes, days) = match kind {
             FacilityKind::Childcare => (0, Some(6), Some(72), "07:30", "17:30", 0b0011111),
             FacilityKind::ElderCentre => (Service::to_bits(Service::ALL), None, None, "08:00", "18:00", 0b1111111),
@@ -229,14 +234,27 @@ impl<'a> Seeder<'a> {
         };
         let address = self.address(community.1);
         let phone = format!("0473-{}", self.rng.random_range(2_000_000..=3_999_999));
-        self.conn
-            .prepare_cached(
-                "INSERT INTO facilities (kind, name, community_id, address, phone, opens_at, closes_at, open_days, capacity,
-                                         services, age_min_months, age_max_months, is_demo, created_at, updated_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, 1, ?13, ?13)",
-            )?
-            .execute(params![kind.as_str(), name, community.0, address, phone, opens, closes, days, capacity, services, age_min, age_max, self.now])?;
-        Ok(self.conn.last_insert_rowid())
+        let fields = FacilityFields {
+            name: name.to_string(),
+            community_id: community.0,
+            address: Some(address),
+            phone: Some(phone),
+            opens_at: opens.into(),
+            closes_at: closes.into(),
+            open_days_bits: days,
+            capacity,
+            services_bits: services,
+            age_min_months: age_min,
+            age_max_months: age_max,
+            classes: classes.iter().map(|name| ClassInput { id: None, name: name.to_string() }).collect(),
+        };
+        let id = write_facility(self.conn, kind, &fields, &self.now, true)?;
+        let class_ids = self
+            .conn
+            .prepare_cached("SELECT id FROM child_classes WHERE facility_id = ?1 ORDER BY id")?
+            .query_map([id], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok((id, class_ids))
     }
 
     fn facilities(&mut self, circles: &[SeededCircle], report: &mut SeedReport) -> Result<Vec<PlacedFacility>> {
@@ -251,11 +269,12 @@ impl<'a> Seeder<'a> {
             let (community_id, stem) = &circle.communities[0];
             let district = &circle.district_id;
             let circle_stem = city::CIRCLES[ci].1;
-            let id = self.insert_facility(
+            let (id, _) = self.insert_facility(
                 FacilityKind::ElderCentre,
                 &format!("{circle_stem}养老服务中心"),
                 (*community_id, stem),
                 120,
+                &[],
             )?;
             placed.push(PlacedFacility {
                 id,
@@ -273,11 +292,12 @@ impl<'a> Seeder<'a> {
                 continue;
             }
             let capacity = self.rng.random_range(3..=8) * 5;
-            let id = self.insert_facility(
+            let (id, _) = self.insert_facility(
                 FacilityKind::ElderStation,
                 &format!("{}养老服务站", city::community_name(stem)),
                 (*community_id, stem),
                 capacity,
+                &[],
             )?;
             placed.push(PlacedFacility {
                 id,
@@ -295,13 +315,11 @@ impl<'a> Seeder<'a> {
         for k in 0..25 {
             let (ci, district, community_id, stem) = &all[k * all.len() / 25 + 1];
             let name = format!("{}托育园", stem.trim_end_matches('村'));
-            let id = self.insert_facility(FacilityKind::Childcare, &name, (*community_id, stem), 120)?;
-            let mut classes = Vec::new();
-            for (class, min, max) in CLASSES {
-                self.conn
-                    .execute("INSERT INTO child_classes (facility_id, name) VALUES (?1, ?2)", params![id, class])?;
-                classes.push((self.conn.last_insert_rowid(), *min, *max));
-            }
+            let names: Vec<&str> = CLASSES.iter().map(|(class, _, _)| *class).collect();
+            let (id, class_ids) =
+                self.insert_facility(FacilityKind::Childcare, &name, (*community_id, stem), 120, &names)?;
+            let classes =
+                class_ids.into_iter().zip(CLASSES).map(|(class_id, (_, min, max))| (class_id, *min, *max)).collect();
             placed.push(PlacedFacility {
                 id,
                 kind: FacilityKind::Childcare,

@@ -2,7 +2,7 @@
 //! with its date and assessor; the client's record shows the latest level.
 
 use chrono::NaiveDate;
-use rusqlite::{params, Row};
+use rusqlite::{params, Connection, Row};
 use serde::Serialize;
 use ts_rs::TS;
 
@@ -40,6 +40,35 @@ impl AssessmentRecord {
     }
 }
 
+/// Inserts a client's assessment by `assessor` (account id, name), created at `at`: the
+/// one writer of `assessments`, for the service and the demo city's history alike.
+pub(crate) fn write_assessment(
+    c: &Connection,
+    client_id: i64,
+    scores: &AssessmentScores,
+    assessor: (i64, &str),
+    at: &str,
+) -> Result<i64> {
+    c.prepare_cached(
+        "INSERT INTO assessments (client_id, assessed_on, assessor_id, assessor_name, scores_json, total,
+                                  preliminary_level, level, notes, created_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+    )?
+    .execute(params![
+        client_id,
+        scores.assessed_on,
+        assessor.0,
+        assessor.1,
+        serde_json::to_string(scores).expect("scores serialise"),
+        scores.total,
+        scores.preliminary_level.as_number(),
+        scores.level.as_number(),
+        scores.notes,
+        at,
+    ])?;
+    Ok(c.last_insert_rowid())
+}
+
 /// Records an assessment for a client of the assessor's facility.
 pub fn add(
     db: &Db,
@@ -63,24 +92,7 @@ pub fn add(
         if scores.assessed_on < birth {
             return Err(Invalid::new("assessment.date_before_birth", "assessed_on").with("date", birth).into());
         }
-        c.prepare_cached(
-            "INSERT INTO assessments (client_id, assessed_on, assessor_id, assessor_name, scores_json, total,
-                                      preliminary_level, level, notes, created_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-        )?
-        .execute(params![
-            client_id,
-            scores.assessed_on,
-            actor.account_id,
-            actor.display_name,
-            serde_json::to_string(&scores).expect("scores serialise"),
-            scores.total,
-            scores.preliminary_level.as_number(),
-            scores.level.as_number(),
-            scores.notes,
-            c.stamp(),
-        ])?;
-        let id = c.last_insert_rowid();
+        let id = write_assessment(c, client_id, &scores, (actor.account_id, &actor.display_name), &c.stamp())?;
         let record =
             c.prepare_cached("SELECT * FROM assessments WHERE id = ?1")?.query_row([id], AssessmentRecord::from_row)?;
         Entry::new(AuditAction::Create, AuditEntity::Assessment, id)

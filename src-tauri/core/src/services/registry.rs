@@ -386,6 +386,44 @@ pub fn export_facilities(db: &Db, actor: &Actor, filter: &FacilityFilter, path: 
     Ok(ExportReport { path: path.display().to_string(), rows: rows.len() })
 }
 
+/// Inserts a facility, and a childcare unit's classes, created at `at`: the one writer of
+/// `facilities` and of a new unit's `child_classes`, for the registry and the demo city
+/// (which marks its own) alike. Returns its id.
+pub(crate) fn write_facility(
+    c: &Connection,
+    kind: FacilityKind,
+    fields: &FacilityFields,
+    at: &str,
+    is_demo: bool,
+) -> Result<i64> {
+    c.prepare_cached(
+        "INSERT INTO facilities (kind, name, community_id, address, phone, opens_at, closes_at, open_days, capacity,
+                                 services, age_min_months, age_max_months, is_demo, created_at, updated_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?14)",
+    )?
+    .execute(params![
+        kind.as_str(),
+        fields.name,
+        fields.community_id,
+        fields.address,
+        fields.phone,
+        fields.opens_at,
+        fields.closes_at,
+        fields.open_days_bits,
+        fields.capacity,
+        fields.services_bits,
+        fields.age_min_months,
+        fields.age_max_months,
+        is_demo,
+        at,
+    ])?;
+    let id = c.last_insert_rowid();
+    if kind == FacilityKind::Childcare {
+        sync_classes(c, id, fields)?;
+    }
+    Ok(id)
+}
+
 /// Adds a facility to the registry (city administrator only).
 pub fn create_facility(db: &Db, actor: &Actor, kind: FacilityKind, input: &FacilityInput) -> Result<Facility> {
     actor.require(Action::CreateFacility)?;
@@ -393,31 +431,7 @@ pub fn create_facility(db: &Db, actor: &Actor, kind: FacilityKind, input: &Facil
     db.write(|c| {
         require_unique_name(c, &fields.name, None)?;
         require_community(c, fields.community_id)?;
-        let now = c.stamp();
-        c.prepare_cached(
-            "INSERT INTO facilities (kind, name, community_id, address, phone, opens_at, closes_at, open_days, capacity,
-                                     services, age_min_months, age_max_months, created_at, updated_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?13)",
-        )?
-        .execute(params![
-            kind.as_str(),
-            fields.name,
-            fields.community_id,
-            fields.address,
-            fields.phone,
-            fields.opens_at,
-            fields.closes_at,
-            fields.open_days_bits,
-            fields.capacity,
-            fields.services_bits,
-            fields.age_min_months,
-            fields.age_max_months,
-            now
-        ])?;
-        let id = c.last_insert_rowid();
-        if kind == FacilityKind::Childcare {
-            sync_classes(c, id, &fields)?;
-        }
+        let id = write_facility(c, kind, &fields, &c.stamp(), false)?;
         let after = load_facility(c, id)?;
         Entry::new(AuditAction::Create, AuditEntity::Facility, id).facility(Some(id)).after(&after).write(c, actor)?;
         Ok(after)
