@@ -9,7 +9,6 @@
 use chrono::{Days, NaiveDate, NaiveTime, TimeZone};
 use rand::Rng;
 use rand_distr::{Distribution, Normal};
-use rusqlite::params;
 
 use super::{SeedProgress, Seeder};
 use crate::clock::local_offset;
@@ -18,7 +17,7 @@ use crate::domain::person::age_on;
 use crate::domain::resident_id::Sex;
 use crate::domain::vitals::{Level, Measure, VitalsInput};
 use crate::error::Result;
-use crate::services::health::{insert_checkup, NewCheckupRow};
+use crate::services::health::{insert_checkup, write_alert, AlertRow, NewCheckupRow};
 use crate::store::utc_stamp;
 
 /// Days of history seeded before today.
@@ -50,10 +49,6 @@ impl Seeder<'_> {
         let clients = self.demo_clients()?;
         let nurses = self.nurses_by_facility()?;
         let first_day = self.today - Days::new(HISTORY_DAYS);
-        let mut alert = self.conn.prepare_cached(
-            "INSERT INTO alerts (facility_id, client_id, checkup_id, code, value, raised_at, handled_at, handled_by, handled_note)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-        )?;
         let mut written = 0u64;
         for (i, client) in clients.iter().enumerate() {
             let staff = nurses.get(&client.facility_id).map(Vec::as_slice).unwrap_or_default();
@@ -133,17 +128,16 @@ impl Seeder<'_> {
                         ["已电话通知家属，建议即刻就医", "已转诊至乌海市人民医院", "复测后已联系社区医生处理"]
                             [self.rng.random_range(0..3)]
                     });
-                    alert.execute(params![
-                        client.facility_id,
-                        client.id,
+                    let row = AlertRow {
+                        facility_id: client.facility_id,
+                        client_id: client.id,
                         checkup_id,
-                        f.code,
-                        f.value,
-                        stamp,
-                        handled_at,
-                        handled_at.as_ref().map(|_| nurse.as_str()),
-                        note,
-                    ])?;
+                        code: &f.code,
+                        value: &f.value,
+                        raised_at: &stamp,
+                    };
+                    let handled = handled_at.as_deref().zip(note).map(|(at, note)| (at, nurse.as_str(), note));
+                    write_alert(self.conn, &row, handled)?;
                 }
                 written += 1;
             }

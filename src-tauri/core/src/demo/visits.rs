@@ -46,7 +46,9 @@ use crate::domain::person::{Skill, StaffFields, StaffJob};
 use crate::domain::visits::{clock, day_groups, CarePlace, GeoPoint, Place, VisitReason, VisitSource, VisitStatus};
 use crate::error::Result;
 use crate::services::people::write_staff;
-use crate::services::visits::edit::{write_visit, VisitRecordRow, VisitRow};
+use crate::services::visits::edit::{write_series, write_visit, SeriesRow, VisitRecordRow, VisitRow};
+use crate::services::visits::leave::write_leave;
+use crate::services::visits::plans::{write_plan_item, PlanFields};
 use crate::store::utc_stamp;
 
 /// Weeks of visits before this one.
@@ -303,10 +305,8 @@ impl Seeder<'_> {
                 leave.push((from, from + Days::new(rng.random_range(0..2))));
             }
             for (a, b) in &leave {
-                self.conn.execute(
-                    "INSERT INTO staff_leave (staff_id, from_day, to_day, reason, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
-                    params![id, a.to_string(), b.to_string(), ["年假", "病假", "事假"][rng.random_range(0..3)], self.now],
-                )?;
+                let reason = ["年假", "病假", "事假"][rng.random_range(0..3)];
+                write_leave(self.conn, id, (*a, *b), Some(reason), &self.now)?;
             }
             carers.push(Carer { id, name, skills, days, start, end, leave });
         }
@@ -342,11 +342,6 @@ impl Seeder<'_> {
             out
         };
         candidates.sort_by(|a, b| b.0.total_cmp(&a.0));
-        let mut insert = self.conn.prepare_cached(
-            "INSERT INTO care_plan_items (client_id, facility_id, service, title, visits_per_week, duration_min,
-                 preferred_days, window_start, window_end, skill, place, starts_on, ends_on, is_demo, created_at, updated_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, 1, ?14, ?14)",
-        )?;
         let mut used = 0.0;
         let mut items = Vec::new();
         for (_, client_id, chronic) in candidates {
@@ -380,24 +375,22 @@ impl Seeder<'_> {
                     _ => vec![1, 2, 3, 4, 5],
                 };
                 let days = if days.len() < per_week as usize { vec![1, 2, 3, 4, 5] } else { days };
-                insert.execute(params![
-                    client_id,
-                    facility_id,
-                    t.service.as_str(),
-                    t.title,
-                    per_week,
-                    t.minutes,
-                    days_to_bits(&days),
-                    t.window.0,
-                    t.window.1,
-                    t.skill.map(Skill::as_str),
-                    t.place.as_str(),
-                    starts_on.to_string(),
-                    ends_on.map(|d| d.to_string()),
-                    self.now,
-                ])?;
+                let fields = PlanFields {
+                    service: t.service,
+                    title: t.title.to_string(),
+                    visits_per_week: per_week,
+                    duration_min: t.minutes,
+                    preferred_days: days_to_bits(&days),
+                    window_start: t.window.0,
+                    window_end: t.window.1,
+                    skill: t.skill,
+                    place: t.place,
+                    starts_on,
+                    ends_on,
+                    note: None,
+                };
                 items.push(Item {
-                    id: self.conn.last_insert_rowid(),
+                    id: write_plan_item(self.conn, client_id, facility_id, &fields, &self.now, true)?,
                     client_id,
                     per_week,
                     days,
@@ -493,26 +486,20 @@ impl Seeder<'_> {
             }
         }
         // Seven in ten become weekly series, from the item's start.
-        let mut insert = self.conn.prepare_cached(
-            "INSERT INTO visit_series (facility_id, plan_item_id, client_id, staff_id, weekday, start_min, duration_min,
-                 from_day, until_day, created_at, updated_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?10)",
-        )?;
         for slot in slots.iter_mut().filter(|_| rng.random_bool(0.7)) {
             let item = &items[slot.item];
-            insert.execute(params![
+            let series = SeriesRow {
                 facility_id,
-                item.id,
-                item.client_id,
-                carers[slot.carer].id,
-                slot.weekday,
-                slot.start,
-                item.duration,
-                item.starts_on.to_string(),
-                item.ends_on.map(|d| d.to_string()),
-                self.now,
-            ])?;
-            slot.series = Some(self.conn.last_insert_rowid());
+                plan_item_id: item.id,
+                client_id: item.client_id,
+                staff_id: Some(carers[slot.carer].id),
+                weekday: u32::from(slot.weekday),
+                start_min: slot.start,
+                duration_min: item.duration,
+                from_day: item.starts_on,
+                until_day: item.ends_on,
+            };
+            slot.series = Some(write_series(self.conn, &series, &self.now)?);
         }
         Ok(slots)
     }

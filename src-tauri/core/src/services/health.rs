@@ -230,13 +230,49 @@ fn raise_alerts(
     urgent: &[&Finding],
     now: DateTime<Utc>,
 ) -> Result<()> {
-    let mut alert = c.prepare_cached(
-        "INSERT INTO alerts (facility_id, client_id, checkup_id, code, value, raised_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-    )?;
+    let raised_at = utc_stamp(now);
     for f in urgent {
-        alert.execute(params![facility_id, client_id, checkup_id, f.code, f.value, utc_stamp(now)])?;
+        let row =
+            AlertRow { facility_id, client_id, checkup_id, code: &f.code, value: &f.value, raised_at: &raised_at };
+        write_alert(c, &row, None)?;
     }
     Ok(())
+}
+
+/// An urgent reading on its facility's alert list, as stored.
+pub(crate) struct AlertRow<'a> {
+    pub facility_id: i64,
+    pub client_id: i64,
+    pub checkup_id: i64,
+    pub code: &'a str,
+    pub value: &'a str,
+    pub raised_at: &'a str,
+}
+
+/// Inserts an alert, open or (the demo's history) already handled (when, by whom, the
+/// note): the one writer of `alerts`. Returns its id.
+pub(crate) fn write_alert(c: &Connection, row: &AlertRow, handled: Option<(&str, &str, &str)>) -> Result<i64> {
+    let (handled_at, handled_by, note) = match handled {
+        Some((at, by, note)) => (Some(at), Some(by), Some(note)),
+        None => (None, None, None),
+    };
+    c.prepare_cached(
+        "INSERT INTO alerts (facility_id, client_id, checkup_id, code, value, raised_at, handled_at, handled_by,
+                             handled_note)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+    )?
+    .execute(params![
+        row.facility_id,
+        row.client_id,
+        row.checkup_id,
+        row.code,
+        row.value,
+        row.raised_at,
+        handled_at,
+        handled_by,
+        note
+    ])?;
+    Ok(c.last_insert_rowid())
 }
 
 /// A client's chronic conditions as stored (a JSON list of codes); a value that is not such a

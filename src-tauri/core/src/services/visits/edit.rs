@@ -254,23 +254,18 @@ pub fn make_weekly(db: &Db, actor: &Actor, id: i64) -> Result<Visit> {
             return Err(Invalid::new("visit.already_weekly", "series_id").into());
         }
         let now = c.stamp();
-        c.prepare_cached(
-            "INSERT INTO visit_series (facility_id, plan_item_id, client_id, staff_id, weekday, start_min, duration_min,
-                 from_day, created_at, updated_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9)",
-        )?
-        .execute(params![
-            before.facility_id,
-            before.plan_item_id,
-            before.client_id,
-            before.staff_id,
-            before.day.weekday().number_from_monday(),
-            before.start_min,
-            before.duration_min,
-            before.day.to_string(),
-            now,
-        ])?;
-        let series_id = c.last_insert_rowid();
+        let series = SeriesRow {
+            facility_id: before.facility_id,
+            plan_item_id: before.plan_item_id,
+            client_id: before.client_id,
+            staff_id: before.staff_id,
+            weekday: before.day.weekday().number_from_monday(),
+            start_min: before.start_min,
+            duration_min: before.duration_min,
+            from_day: before.day,
+            until_day: None,
+        };
+        let series_id = write_series(c, &series, &now)?;
         c.execute(
             "UPDATE visits SET series_id = ?2, series_day = day, source = 'series', locked = 0, updated_at = ?3
               WHERE id = ?1",
@@ -283,6 +278,43 @@ pub fn make_weekly(db: &Db, actor: &Actor, id: i64) -> Result<Visit> {
             .write(c, actor)?;
         Ok(after)
     })
+}
+
+/// A weekly series as stored: what [`write_series`], the one writer of `visit_series`, takes.
+pub(crate) struct SeriesRow {
+    pub facility_id: i64,
+    pub plan_item_id: i64,
+    pub client_id: i64,
+    pub staff_id: Option<i64>,
+    /// ISO weekday, Monday = 1.
+    pub weekday: u32,
+    pub start_min: u32,
+    pub duration_min: u32,
+    pub from_day: NaiveDate,
+    pub until_day: Option<NaiveDate>,
+}
+
+/// Inserts a weekly series made at `at`, for the service and the demo city alike; returns
+/// its id.
+pub(crate) fn write_series(c: &Connection, row: &SeriesRow, at: &str) -> Result<i64> {
+    c.prepare_cached(
+        "INSERT INTO visit_series (facility_id, plan_item_id, client_id, staff_id, weekday, start_min, duration_min,
+             from_day, until_day, created_at, updated_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?10)",
+    )?
+    .execute(params![
+        row.facility_id,
+        row.plan_item_id,
+        row.client_id,
+        row.staff_id,
+        row.weekday,
+        row.start_min,
+        row.duration_min,
+        row.from_day.to_string(),
+        row.until_day.map(|d| d.to_string()),
+        at,
+    ])?;
+    Ok(c.last_insert_rowid())
 }
 
 /// Ends a series after `last_day`: its later occurrences not yet recorded are cancelled.

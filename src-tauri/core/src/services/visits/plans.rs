@@ -136,19 +136,20 @@ pub struct CarePlan {
 }
 
 /// A plan item after the rules, ready to store.
-struct PlanFields {
-    service: Service,
-    title: String,
-    visits_per_week: u32,
-    duration_min: u32,
-    preferred_days: i64,
-    window_start: u32,
-    window_end: u32,
-    skill: Option<Skill>,
-    place: CarePlace,
-    starts_on: NaiveDate,
-    ends_on: Option<NaiveDate>,
-    note: Option<String>,
+pub(crate) struct PlanFields {
+    pub service: Service,
+    pub title: String,
+    pub visits_per_week: u32,
+    pub duration_min: u32,
+    /// ISO weekdays as bits (Monday = 1).
+    pub preferred_days: i64,
+    pub window_start: u32,
+    pub window_end: u32,
+    pub skill: Option<Skill>,
+    pub place: CarePlace,
+    pub starts_on: NaiveDate,
+    pub ends_on: Option<NaiveDate>,
+    pub note: Option<String>,
 }
 
 impl PlanItemInput {
@@ -251,37 +252,55 @@ pub fn facility_plan_items(db: &Db, actor: &Actor, facility_id: i64, day: NaiveD
     })
 }
 
+/// Inserts a care plan item created at `at`: the one writer of `care_plan_items`, for the
+/// service and the demo city (which marks its own) alike. Returns its id.
+pub(crate) fn write_plan_item(
+    c: &Connection,
+    client_id: i64,
+    facility_id: i64,
+    f: &PlanFields,
+    at: &str,
+    is_demo: bool,
+) -> Result<i64> {
+    c.prepare_cached(
+        "INSERT INTO care_plan_items (client_id, facility_id, service, title, visits_per_week, duration_min,
+             preferred_days, window_start, window_end, skill, place, starts_on, ends_on, note, is_demo, created_at,
+             updated_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?16)",
+    )?
+    .execute(params![
+        client_id,
+        facility_id,
+        f.service.as_str(),
+        f.title,
+        f.visits_per_week,
+        f.duration_min,
+        f.preferred_days,
+        f.window_start,
+        f.window_end,
+        f.skill.map(Skill::as_str),
+        f.place.as_str(),
+        f.starts_on.to_string(),
+        f.ends_on.map(|d| d.to_string()),
+        f.note,
+        is_demo,
+        at,
+    ])?;
+    Ok(c.last_insert_rowid())
+}
+
 pub fn create_plan_item(db: &Db, actor: &Actor, input: &PlanItemInput) -> Result<PlanItem> {
     actor.require(Action::ManageCarePlans)?;
     let f = input.validate()?;
     db.write(|c| {
         let facility_id = require_elder_client(c, input.client_id)?;
         actor.require_at(Action::ManageCarePlans, facility_id)?;
-        let now = c.stamp();
-        c.prepare_cached(
-            "INSERT INTO care_plan_items (client_id, facility_id, service, title, visits_per_week, duration_min,
-                 preferred_days, window_start, window_end, skill, place, starts_on, ends_on, note, created_at, updated_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?15)",
-        )?
-        .execute(params![
-            input.client_id,
-            facility_id,
-            f.service.as_str(),
-            f.title,
-            f.visits_per_week,
-            f.duration_min,
-            f.preferred_days,
-            f.window_start,
-            f.window_end,
-            f.skill.map(Skill::as_str),
-            f.place.as_str(),
-            f.starts_on.to_string(),
-            f.ends_on.map(|d| d.to_string()),
-            f.note,
-            now,
-        ])?;
-        let item = load_item(c, c.last_insert_rowid(), c.today())?;
-        Entry::new(AuditAction::Create, AuditEntity::PlanItem, item.id).facility(Some(facility_id)).after(&item).write(c, actor)?;
+        let id = write_plan_item(c, input.client_id, facility_id, &f, &c.stamp(), false)?;
+        let item = load_item(c, id, c.today())?;
+        Entry::new(AuditAction::Create, AuditEntity::PlanItem, item.id)
+            .facility(Some(facility_id))
+            .after(&item)
+            .write(c, actor)?;
         Ok(item)
     })
 }
