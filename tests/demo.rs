@@ -109,11 +109,12 @@ fn columns_the_demo_leaves_empty(t: &common::TestDb, table: &str, empty_on_purpo
         .collect()
 }
 
-/// The demo writes clients, children and staff, checkups, visits, dishes, menus, standing
-/// orders and bookings through the writers the app uses (people::write_client, write_child,
-/// write_staff, health::insert_checkup, visits::edit::write_visit, meals::dishes::insert_dish,
-/// menus::insert_menu, standing::write_standing_order, bookings::write_booking), and copies
-/// menu items and food samples in bulk into the
+/// The demo writes every kind of record the app writes through the app's own writer
+/// (people::write_client, write_child, write_staff, registry::write_facility,
+/// health::insert_checkup, write_alert, assessments::write_assessment, visits' write_plan_item,
+/// write_series, write_visit, write_leave, child_health's write_check, write_measurement,
+/// write_medicine, write_dose, meals' insert_dish, insert_menu, write_standing_order,
+/// write_booking), and copies menu items, food samples and attendance in bulk into the
 /// services' columns: a column such a writer fills is filled in the demo's rows too. Every
 /// column holds something in some demo row, but those the demo leaves empty on purpose.
 #[test]
@@ -148,6 +149,11 @@ fn the_demo_fills_every_column_the_writers_fill() {
         ("care_plan_items", &["note"]),
         ("visit_series", &[]),
         ("staff_leave", &[]),
+        ("child_checks", &[]),
+        ("growth_measurements", &[]),
+        ("child_medicines", &[]),
+        // No demo dose has a note.
+        ("child_medicine_doses", &["note"]),
         // Copied in bulk by SQLite from the served bookings and the morning checks, into the
         // front desk's columns.
         ("attendance", &[]),

@@ -31,14 +31,17 @@ use chrono::{DateTime, Datelike, Days, NaiveDate, NaiveTime, TimeZone, Utc, Week
 use rand::rngs::StdRng;
 use rand::Rng;
 use rand_distr::{Distribution, Normal};
-use rusqlite::{params, CachedStatement};
+use rusqlite::Connection;
 
 use super::{SeedProgress, SeedReport, Seeder};
 use crate::clock::local_offset;
 use crate::domain::growth::{self, curves_at, Curve, GrowthClass, GrowthInput, Indicator};
 use crate::domain::resident_id::Sex;
 use crate::error::Result;
-use crate::services::child_health::{next_exam, CheckAction, CheckSigns, ExamFacts, GrowthPurpose, FEVER_FROM_C};
+use crate::services::child_health::{
+    next_exam, write_check, write_dose, write_measurement, write_medicine, CheckAction, CheckRow, CheckSession,
+    CheckSigns, ExamFacts, GrowthPurpose, MeasurementRow, MedicineFields, FEVER_FROM_C,
+};
 use crate::store::utc_stamp;
 
 /// Days of history seeded before today.
@@ -120,7 +123,6 @@ struct UnitStaff {
 /// A day the units are open.
 struct SchoolDay {
     date: NaiveDate,
-    iso: String,
     /// Local midnight, as an instant.
     midnight: DateTime<Utc>,
     /// 0.25 in high summer to 1 in midwinter: how much fever and coughing goes round.
@@ -171,11 +173,9 @@ struct Course {
 }
 
 /// The statements and counters of one seeding.
+/// Where the stage writes (through the child-health services' writers) and what it counts.
 struct Writer<'c> {
-    check: CachedStatement<'c>,
-    medicine: CachedStatement<'c>,
-    dose: CachedStatement<'c>,
-    growth: CachedStatement<'c>,
+    conn: &'c Connection,
     checks: u64,
     medicines: u64,
     doses: u64,
@@ -278,7 +278,6 @@ fn school_days(from: NaiveDate, today: NaiveDate) -> Vec<SchoolDay> {
         .filter(|d| !is_closed(*d))
         .map(|date| SchoolDay {
             date,
-            iso: date.to_string(),
             midnight: local_midnight(date),
             season: season(date.month()),
             noon: date >= noon_from,
@@ -327,32 +326,7 @@ impl Seeder<'_> {
         let days = school_days(self.today - Days::new(HISTORY_DAYS), self.today);
         let standards = [Standards::of(Sex::Male), Standards::of(Sex::Female)];
         let conn = self.conn;
-        let mut w = Writer {
-            check: conn.prepare_cached(
-                "INSERT INTO child_checks (child_id, facility_id, day, session, temperature, fever, poor_spirits,
-                                           red_throat, rash, poor_eating, poor_sleep, abnormal_stools, unsafe_item, note,
-                                           action, guardian_told_at, guardian_told_by, checked_by, checked_by_name, checked_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, 0, ?18, ?19)",
-            )?,
-            medicine: conn.prepare_cached(
-                "INSERT INTO child_medicines (child_id, facility_id, medicine, dose, times_per_day, times, from_day, to_day,
-                                              guardian_name, note, recorded_by, recorded_by_name, recorded_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, 0, ?11, ?12)",
-            )?,
-            dose: conn.prepare_cached(
-                "INSERT INTO child_medicine_doses (medicine_id, day, given_at, given_by, given_by_name, note)
-                 VALUES (?1, ?2, ?3, 0, ?4, NULL)",
-            )?,
-            growth: conn.prepare_cached(
-                "INSERT INTO growth_measurements (child_id, facility_id, measured_on, age_days, weight_kg, height_cm, head_cm,
-                                                  purpose, zscores_json, note, measured_by, measured_by_name, created_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, 0, ?11, ?12)",
-            )?,
-            checks: 0,
-            medicines: 0,
-            doses: 0,
-            measurements: 0,
-        };
+        let mut w = Writer { conn, checks: 0, medicines: 0, doses: 0, measurements: 0 };
         // Unit by unit, day by day, as the sheets were filled in (which also keeps the pages
         // SQLite touches for both indexes of the checks few at a time).
         let nobody = UnitStaff::default();
@@ -443,7 +417,7 @@ impl Seeder<'_> {
                     let by =
                         if self.rng.random_bool(0.7) { worker } else { pick(&mut self.rng, &unit.teachers, worker) };
                     let at = day.stamp(minutes + self.rng.random_range(0.0..15.0));
-                    w.dose.execute(params![c.id, day.iso, at, by])?;
+                    write_dose(w.conn, c.id, day.date, &at, (0, by), None)?;
                     w.doses += 1;
                 }
             }
@@ -558,27 +532,24 @@ impl Seeder<'_> {
             _ if unsafe_item.is_some() => Some("已收走，已告知家长".to_string()),
             _ => None,
         };
-        w.check.execute(params![
-            child.id,
-            child.facility_id,
-            day.iso,
-            if noon { "noon" } else { "morning" },
-            temperature,
+        let told_at = told.then(|| day.stamp(told_after));
+        let checked_at = day.stamp(minutes);
+        let row = CheckRow {
+            child_id: child.id,
+            facility_id: child.facility_id,
+            day: day.date,
+            session: if noon { CheckSession::Noon } else { CheckSession::Morning },
+            temperature: Some(temperature),
             fever,
-            signs.poor_spirits,
-            signs.red_throat,
-            signs.rash,
-            signs.poor_eating,
-            signs.poor_sleep,
-            signs.abnormal_stools,
+            signs: &signs,
             unsafe_item,
-            note,
-            action.as_str(),
-            told.then(|| day.stamp(told_after)),
-            told.then_some(worker),
-            worker,
-            day.stamp(minutes),
-        ])?;
+            note: note.as_deref(),
+            action,
+            guardian_told: told_at.as_deref().map(|at| (at, worker)),
+            checked_by: (0, worker),
+            checked_at: &checked_at,
+        };
+        write_check(w.conn, &row)?;
         w.checks += 1;
         Ok(Outcome { action, temperature, signs })
     }
@@ -608,22 +579,19 @@ impl Seeder<'_> {
         let to_day = day.date + Days::new(course_days - 1);
         let note = self.rng.random_bool(0.3).then_some("饭后服用");
         let at = day.stamp(7.0 * 60.0 + 35.0 + self.rng.random_range(0.0..30.0));
-        w.medicine.execute(params![
-            child.id,
-            child.facility_id,
-            medicine,
-            dose,
+        let fields = MedicineFields {
+            medicine: medicine.to_string(),
+            dose: dose.to_string(),
             times_per_day,
-            times,
-            day.iso,
-            to_day.to_string(),
-            guardian,
-            note,
-            worker,
-            at,
-        ])?;
+            times: Some(times.to_string()),
+            from_day: day.date,
+            to_day,
+            guardian_name: guardian.to_string(),
+            note: note.map(str::to_string),
+        };
+        let id = write_medicine(w.conn, child.id, child.facility_id, &fields, (0, worker), &at)?;
         w.medicines += 1;
-        Ok(Course { id: self.conn.last_insert_rowid(), to_day, times: minutes_of(times) })
+        Ok(Course { id, to_day, times: minutes_of(times) })
     }
 
     /// The child's examinations on the schedule, and monthly weighings while under 2.
@@ -705,20 +673,21 @@ impl Seeder<'_> {
             let note = (flagged && !routine && rng.random_bool(0.6)).then_some("已告知家长，建议儿童保健门诊复查");
             let minutes = 9.0 * 60.0 + 30.0 + rng.random_range(0.0..120.0);
             let at = utc_stamp(local_midnight(day) + chrono::Duration::seconds((minutes * 60.0) as i64));
-            w.growth.execute(params![
-                child.id,
-                child.facility_id,
-                day.to_string(),
+            let row = MeasurementRow {
+                child_id: child.id,
+                facility_id: child.facility_id,
+                measured_on: day,
                 age_days,
-                weight,
-                height,
-                head,
-                purpose.as_str(),
-                serde_json::to_string(&zscores).expect("z-scores serialise"),
+                weight_kg: Some(weight),
+                height_cm: height,
+                head_cm: head,
+                purpose,
+                zscores: &zscores,
                 note,
-                pick(rng, &unit.health_workers, "演示保健员"),
-                at,
-            ])?;
+                measured_by: (0, pick(rng, &unit.health_workers, "演示保健员")),
+                created_at: &at,
+            };
+            write_measurement(w.conn, &row)?;
             w.measurements += 1;
         }
         Ok(())

@@ -285,6 +285,71 @@ fn load_check(c: &Connection, child_id: i64, day: NaiveDate, session: CheckSessi
         .optional()?)
 }
 
+/// A morning or noon check as stored: what [`write_check`], the one writer of
+/// `child_checks`, takes.
+pub(crate) struct CheckRow<'a> {
+    pub child_id: i64,
+    pub facility_id: i64,
+    pub day: NaiveDate,
+    pub session: CheckSession,
+    pub temperature: Option<f64>,
+    pub fever: bool,
+    pub signs: &'a CheckSigns,
+    pub unsafe_item: Option<&'a str>,
+    pub note: Option<&'a str>,
+    pub action: CheckAction,
+    /// When the guardian was told, and by whom.
+    pub guardian_told: Option<(&'a str, &'a str)>,
+    /// The account (0 for the system) and name of whoever checked.
+    pub checked_by: (i64, &'a str),
+    pub checked_at: &'a str,
+}
+
+/// Writes a check over whatever the child had for that day and session (one a day and
+/// session), for the service and the demo city alike; returns its id.
+pub(crate) fn write_check(c: &Connection, row: &CheckRow) -> Result<i64> {
+    let (told_at, told_by) = row.guardian_told.unzip();
+    Ok(c.prepare_cached(
+        "INSERT INTO child_checks (child_id, facility_id, day, session, temperature, fever, poor_spirits, red_throat,
+                                   rash, poor_eating, poor_sleep, abnormal_stools, unsafe_item, note, action,
+                                   guardian_told_at, guardian_told_by, checked_by, checked_by_name, checked_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20)
+         ON CONFLICT (child_id, day, session) DO UPDATE SET
+            (facility_id, temperature, fever, poor_spirits, red_throat, rash, poor_eating, poor_sleep, abnormal_stools,
+             unsafe_item, note, action, guardian_told_at, guardian_told_by, checked_by, checked_by_name, checked_at)
+          = (excluded.facility_id, excluded.temperature, excluded.fever, excluded.poor_spirits, excluded.red_throat,
+             excluded.rash, excluded.poor_eating, excluded.poor_sleep, excluded.abnormal_stools, excluded.unsafe_item,
+             excluded.note, excluded.action, excluded.guardian_told_at, excluded.guardian_told_by,
+             excluded.checked_by, excluded.checked_by_name, excluded.checked_at)
+         RETURNING id",
+    )?
+    .query_row(
+        params![
+            row.child_id,
+            row.facility_id,
+            row.day.to_string(),
+            row.session.as_str(),
+            row.temperature,
+            row.fever,
+            row.signs.poor_spirits,
+            row.signs.red_throat,
+            row.signs.rash,
+            row.signs.poor_eating,
+            row.signs.poor_sleep,
+            row.signs.abnormal_stools,
+            row.unsafe_item,
+            row.note,
+            row.action.as_str(),
+            told_at,
+            told_by,
+            row.checked_by.0,
+            row.checked_by.1,
+            row.checked_at,
+        ],
+        |r| r.get(0),
+    )?)
+}
+
 /// Writes one validated check over whatever that child had for the day and session.
 fn upsert_check(
     c: &Tx,
@@ -302,46 +367,23 @@ fn upsert_check(
         (true, Some(b)) if b.guardian_told_at.is_some() => (b.guardian_told_at.clone(), b.guardian_told_by.clone()),
         (true, _) => (Some(utc_stamp(now)), Some(actor.display_name.clone())),
     };
-    let id: i64 = c
-        .prepare_cached(
-            "INSERT INTO child_checks (child_id, facility_id, day, session, temperature, fever, poor_spirits, red_throat,
-                                       rash, poor_eating, poor_sleep, abnormal_stools, unsafe_item, note, action,
-                                       guardian_told_at, guardian_told_by, checked_by, checked_by_name, checked_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20)
-             ON CONFLICT (child_id, day, session) DO UPDATE SET
-                (facility_id, temperature, fever, poor_spirits, red_throat, rash, poor_eating, poor_sleep, abnormal_stools,
-                 unsafe_item, note, action, guardian_told_at, guardian_told_by, checked_by, checked_by_name, checked_at)
-              = (excluded.facility_id, excluded.temperature, excluded.fever, excluded.poor_spirits, excluded.red_throat,
-                 excluded.rash, excluded.poor_eating, excluded.poor_sleep, excluded.abnormal_stools, excluded.unsafe_item,
-                 excluded.note, excluded.action, excluded.guardian_told_at, excluded.guardian_told_by,
-                 excluded.checked_by, excluded.checked_by_name, excluded.checked_at)
-             RETURNING id",
-        )?
-        .query_row(
-            params![
-                v.child_id,
-                facility_id,
-                day.to_string(),
-                session.as_str(),
-                v.temperature,
-                v.fever,
-                v.signs.poor_spirits,
-                v.signs.red_throat,
-                v.signs.rash,
-                v.signs.poor_eating,
-                v.signs.poor_sleep,
-                v.signs.abnormal_stools,
-                v.unsafe_item,
-                v.note,
-                v.action.as_str(),
-                told.0,
-                told.1,
-                actor.account_id,
-                actor.display_name,
-                utc_stamp(now),
-            ],
-            |r| r.get(0),
-        )?;
+    let checked_at = utc_stamp(now);
+    let row = CheckRow {
+        child_id: v.child_id,
+        facility_id,
+        day,
+        session,
+        temperature: v.temperature,
+        fever: v.fever,
+        signs: &v.signs,
+        unsafe_item: v.unsafe_item.as_deref(),
+        note: v.note.as_deref(),
+        action: v.action,
+        guardian_told: told.0.as_deref().zip(told.1.as_deref()),
+        checked_by: (actor.account_id, &actor.display_name),
+        checked_at: &checked_at,
+    };
+    let id = write_check(c, &row)?;
     let after =
         c.prepare_cached("SELECT * FROM child_checks WHERE id = ?1")?.query_row([id], MorningCheck::from_row)?;
     let action = if before.is_some() { AuditAction::Update } else { AuditAction::Create };

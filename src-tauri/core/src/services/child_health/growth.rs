@@ -2,7 +2,7 @@
 //! the WHO standards for the child's age and sex, and a child's history for the chart.
 
 use chrono::{Days, NaiveDate};
-use rusqlite::{params, Row};
+use rusqlite::{params, Connection, Row};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
@@ -173,30 +173,28 @@ pub fn record_growth(
         } else {
             Vec::new()
         };
-        c.prepare_cached(
-            "INSERT INTO growth_measurements (child_id, facility_id, measured_on, age_days, weight_kg, height_cm, head_cm,
-                                              purpose, zscores_json, note, measured_by, measured_by_name, created_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
-        )?
-        .execute(params![
+        let row = MeasurementRow {
             child_id,
             facility_id,
-            measured_on.to_string(),
+            measured_on,
             age_days,
-            input.weight_kg,
-            input.height_cm,
-            input.head_cm,
-            input.purpose.as_str(),
-            serde_json::to_string(&zscores).expect("z-scores serialise"),
-            note,
-            actor.account_id,
-            actor.display_name,
-            c.stamp(),
-        ])?;
+            weight_kg: input.weight_kg,
+            height_cm: input.height_cm,
+            head_cm: input.head_cm,
+            purpose: input.purpose,
+            zscores: &zscores,
+            note: note.as_deref(),
+            measured_by: (actor.account_id, &actor.display_name),
+            created_at: &c.stamp(),
+        };
+        let id = write_measurement(c, &row)?;
         let m = c
             .prepare_cached("SELECT * FROM growth_measurements WHERE id = ?1")?
-            .query_row([c.last_insert_rowid()], GrowthMeasurement::from_row)?;
-        Entry::new(AuditAction::Create, AuditEntity::GrowthMeasurement, m.id).facility(Some(facility_id)).after(&m).write(c, actor)?;
+            .query_row([id], GrowthMeasurement::from_row)?;
+        Entry::new(AuditAction::Create, AuditEntity::GrowthMeasurement, m.id)
+            .facility(Some(facility_id))
+            .after(&m)
+            .write(c, actor)?;
         Ok(m)
     })
 }
@@ -215,4 +213,47 @@ pub fn growth_history(db: &Db, actor: &Actor, child_id: i64) -> Result<Vec<Growt
             Entry::new(AuditAction::View, AuditEntity::GrowthMeasurements, child_id).facility(Some(facility_id)),
         ))
     })
+}
+
+/// A measurement as stored: what [`write_measurement`], the one writer of
+/// `growth_measurements`, takes.
+pub(crate) struct MeasurementRow<'a> {
+    pub child_id: i64,
+    pub facility_id: i64,
+    pub measured_on: NaiveDate,
+    pub age_days: u32,
+    pub weight_kg: Option<f64>,
+    pub height_cm: Option<f64>,
+    pub head_cm: Option<f64>,
+    pub purpose: GrowthPurpose,
+    pub zscores: &'a [ZScore],
+    pub note: Option<&'a str>,
+    /// The account (0 for the system) and name of whoever measured.
+    pub measured_by: (i64, &'a str),
+    pub created_at: &'a str,
+}
+
+/// Inserts a measurement, for the service and the demo city alike; returns its id.
+pub(crate) fn write_measurement(c: &Connection, row: &MeasurementRow) -> Result<i64> {
+    c.prepare_cached(
+        "INSERT INTO growth_measurements (child_id, facility_id, measured_on, age_days, weight_kg, height_cm, head_cm,
+                                          purpose, zscores_json, note, measured_by, measured_by_name, created_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+    )?
+    .execute(params![
+        row.child_id,
+        row.facility_id,
+        row.measured_on.to_string(),
+        row.age_days,
+        row.weight_kg,
+        row.height_cm,
+        row.head_cm,
+        row.purpose.as_str(),
+        serde_json::to_string(row.zscores).expect("z-scores serialise"),
+        row.note,
+        row.measured_by.0,
+        row.measured_by.1,
+        row.created_at,
+    ])?;
+    Ok(c.last_insert_rowid())
 }

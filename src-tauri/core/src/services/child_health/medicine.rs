@@ -119,15 +119,15 @@ impl MedicineDose {
     }
 }
 
-struct MedicineFields {
-    medicine: String,
-    dose: String,
-    times_per_day: u8,
-    times: Option<String>,
-    from_day: NaiveDate,
-    to_day: NaiveDate,
-    guardian_name: String,
-    note: Option<String>,
+pub(crate) struct MedicineFields {
+    pub medicine: String,
+    pub dose: String,
+    pub times_per_day: u8,
+    pub times: Option<String>,
+    pub from_day: NaiveDate,
+    pub to_day: NaiveDate,
+    pub guardian_name: String,
+    pub note: Option<String>,
 }
 
 impl MedicineInput {
@@ -188,27 +188,9 @@ pub fn add_medicine(
         if left_on.is_some_and(|l| l < f.from_day.to_string()) {
             return Err(Invalid::new("medicine.child_left", "from_day").into());
         }
-        c.prepare_cached(
-            "INSERT INTO child_medicines (child_id, facility_id, medicine, dose, times_per_day, times, from_day, to_day,
-                                          guardian_name, note, recorded_by, recorded_by_name, recorded_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
-        )?
-        .execute(params![
-            child_id,
-            facility_id,
-            f.medicine,
-            f.dose,
-            f.times_per_day,
-            f.times,
-            f.from_day.to_string(),
-            f.to_day.to_string(),
-            f.guardian_name,
-            f.note,
-            actor.account_id,
-            actor.display_name,
-            utc_stamp(now),
-        ])?;
-        let order = order_by_id(c, c.last_insert_rowid())?;
+        let recorded_by = (actor.account_id, actor.display_name.as_str());
+        let id = write_medicine(c, child_id, facility_id, &f, recorded_by, &utc_stamp(now))?;
+        let order = order_by_id(c, id)?;
         Entry::new(AuditAction::Create, AuditEntity::ChildMedicine, order.id)
             .facility(Some(facility_id))
             .after(&order)
@@ -249,14 +231,10 @@ pub fn give_dose(
                 .with("times", order.times_per_day)
                 .into());
         }
-        c.prepare_cached(
-            "INSERT INTO child_medicine_doses (medicine_id, day, given_at, given_by, given_by_name, note)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-        )?
-        .execute(params![medicine_id, day.to_string(), utc_stamp(now), actor.account_id, given_by, note])?;
+        let id = write_dose(c, medicine_id, day, &utc_stamp(now), (actor.account_id, &given_by), note.as_deref())?;
         let dose = c
             .prepare_cached("SELECT * FROM child_medicine_doses WHERE id = ?1")?
-            .query_row([c.last_insert_rowid()], MedicineDose::from_row)?;
+            .query_row([id], MedicineDose::from_row)?;
         Entry::new(AuditAction::Create, AuditEntity::MedicineDose, dose.id)
             .facility(Some(order.facility_id))
             .after(&serde_json::json!({ "child_id": order.child_id, "medicine": order.medicine, "dose": dose }))
@@ -301,4 +279,55 @@ pub(crate) fn medicines_in(c: &Connection, facility_id: i64, day: NaiveDate) -> 
             Ok(MedicineDay { order, child_name, class_name, doses, still_due })
         })
         .collect()
+}
+
+/// Inserts medicine a guardian handed over, recorded by (account, name) at `at`: the one
+/// writer of `child_medicines`, for the service and the demo city alike. Returns its id.
+pub(crate) fn write_medicine(
+    c: &Connection,
+    child_id: i64,
+    facility_id: i64,
+    f: &MedicineFields,
+    recorded_by: (i64, &str),
+    at: &str,
+) -> Result<i64> {
+    c.prepare_cached(
+        "INSERT INTO child_medicines (child_id, facility_id, medicine, dose, times_per_day, times, from_day, to_day,
+                                      guardian_name, note, recorded_by, recorded_by_name, recorded_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+    )?
+    .execute(params![
+        child_id,
+        facility_id,
+        f.medicine,
+        f.dose,
+        f.times_per_day,
+        f.times,
+        f.from_day.to_string(),
+        f.to_day.to_string(),
+        f.guardian_name,
+        f.note,
+        recorded_by.0,
+        recorded_by.1,
+        at,
+    ])?;
+    Ok(c.last_insert_rowid())
+}
+
+/// Inserts a dose given on `day` at `given_at` by (account, name): the one writer of
+/// `child_medicine_doses`, for the service and the demo city alike. Returns its id.
+pub(crate) fn write_dose(
+    c: &Connection,
+    medicine_id: i64,
+    day: NaiveDate,
+    given_at: &str,
+    given_by: (i64, &str),
+    note: Option<&str>,
+) -> Result<i64> {
+    c.prepare_cached(
+        "INSERT INTO child_medicine_doses (medicine_id, day, given_at, given_by, given_by_name, note)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    )?
+    .execute(params![medicine_id, day.to_string(), given_at, given_by.0, given_by.1, note])?;
+    Ok(c.last_insert_rowid())
 }

@@ -44,14 +44,17 @@ pub use checks::{
     checks_for_child, class_sheet, record_checks, set_guardian_told, CheckAction, CheckSession, CheckSigns, ClassSheet,
     ClassSheetRow, MorningCheck, MorningCheckInput, FEVER_FROM_C, TEMPERATURE_RANGE_C,
 };
+pub(crate) use checks::{write_check, CheckRow};
 pub(crate) use due::growth_due_in;
 pub use due::{growth_due, next_exam, DueCheck, ExamDueReason, ExamFacts, AWAY_MONTHS_FOR_REEXAM, DUE_HORIZON_DAYS};
 pub use growth::{growth_history, record_growth, GrowthMeasurement, GrowthMeasurementInput, GrowthPurpose};
+pub(crate) use growth::{write_measurement, MeasurementRow};
 pub(crate) use medicine::medicines_in;
 pub use medicine::{
     add_medicine, give_dose, medicines_for_day, DoseInput, MedicineDay, MedicineDose, MedicineInput, MedicineOrder,
     MEDICINE_MAX_DAYS,
 };
+pub(crate) use medicine::{write_dose, write_medicine, MedicineFields};
 
 fn date_of(r: &Row, column: &str) -> rusqlite::Result<NaiveDate> {
     let raw: String = r.get(column)?;
