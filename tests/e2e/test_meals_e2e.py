@@ -227,6 +227,14 @@ def test_a_substitute_for_an_allergy_is_kept_through_the_diet_warning_and_the_me
     assert confirmed == "站长老王"
     assert swapped == [("花生米拌菠菜", "素炒三丝")]
 
+    # Changed plans: the clerk cancels it from the list, after saying yes.
+    app.click(f"book-cancel-{booking}")
+    app.wait.until(EC.element_to_be_clickable(
+        (By.XPATH, '//div[contains(@class, "el-message-box")]//button[normalize-space() = "取消"]'))).click()
+    app.wait.until(lambda d: monday.isoformat() not in app.inner_text("book-list"))
+    with sqlite3.connect(demo_db) as c:
+        assert c.execute("SELECT status FROM bookings WHERE id = ?", (booking,)).fetchone()[0] == "cancelled"
+
 
 def test_a_standing_order_is_made_at_the_desk_then_stopped(launch, demo_db):
     """The standing orders of the bookings tab (StandingOrders.vue): lunch on weekdays from

@@ -29,6 +29,7 @@ declare module 'vue' {
     ClientStatusControl: typeof import('./components/people/ClientStatusControl.vue')['default']
     ClientTable: typeof import('./components/people/ClientTable.vue')['default']
     ClientView: typeof import('./components/people/ClientView.vue')['default']
+    ComingBookings: typeof import('./components/meals/ComingBookings.vue')['default']
     ConflictList: typeof import('./components/visits/ConflictList.vue')['default']
     ContactRows: typeof import('./components/people/ContactRows.vue')['default']
     DateField: typeof import('./components/DateField.vue')['default']
