@@ -126,3 +126,76 @@ fn entries_written_before_the_upgrade_are_sealed_as_they_stood() {
     assert_eq!(common::count(&db, "SELECT count(*) FROM audit_log WHERE hash IS NULL"), 0);
     assert_eq!(common::count(&db, "SELECT count(*) FROM audit_log WHERE entity_id = 'b.db'"), 1, "as it stood");
 }
+
+/// Health records are processing to record (PIPL Art. 28): opening one screen of them writes
+/// one entry, naming whose records it showed, whatever the number of rows.
+#[test]
+fn opening_a_screen_of_health_records_is_audited_once_naming_whose() {
+    use carecircle_core::services::child_health;
+    use carecircle_core::services::visits::{location, plans};
+    use carecircle_core::services::{assessments, health};
+
+    let (t, admin) = common::seeded();
+    let (centre, _) = common::two_elder_facilities(&t.db);
+    let nurse = common::account(&t.db, &admin, "hushi", Role::Nurse, Some(centre));
+    let client: i64 =
+        t.db.read(|c| {
+            Ok(c.query_row(
+                "SELECT id FROM clients WHERE facility_id = ?1 AND status = 'active' AND consent_on IS NOT NULL
+                 ORDER BY id LIMIT 1",
+                [centre],
+                |r| r.get(0),
+            )?)
+        })
+        .unwrap();
+    let unit: i64 = common::count(&t.db, "SELECT min(id) FROM facilities WHERE kind = 'childcare'");
+    let worker = common::account(&t.db, &admin, "baojian", Role::Nurse, Some(unit));
+    let today = common::today();
+    // (entity, entity id, what it named) of each view entry the account wrote.
+    let views = |who: &carecircle_core::Actor| -> Vec<(String, String, Option<String>)> {
+        t.db.read(|c| {
+            let mut stmt = c.prepare(
+                "SELECT entity, entity_id, after_json FROM audit_log WHERE action = 'view' AND account_id = ?1 ORDER BY id",
+            )?;
+            let rows = stmt.query_map([who.account_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+            Ok(rows.collect::<rusqlite::Result<_>>()?)
+        })
+        .unwrap()
+    };
+
+    health::checkups(&t.db, &nurse, client).unwrap();
+    assessments::list(&t.db, &nurse, client).unwrap();
+    plans::care_plan(&t.db, &nurse, client).unwrap();
+    location::home_location(&t.db, &nurse, client).unwrap();
+    let alerts = health::open_alerts(&t.db, &nurse, centre).unwrap();
+    let due = health::due_follow_ups(&t.db, &nurse, centre, None, today, 14).unwrap();
+    let seen = views(&nurse);
+    let of_client: Vec<(&str, &str)> = seen.iter().take(4).map(|(e, id, _)| (e.as_str(), id.as_str())).collect();
+    let id = client.to_string();
+    assert_eq!(of_client, [("checkups", id.as_str()), ("assessments", &id), ("care_plan", &id), ("home", &id)]);
+    let named = |after: &Option<String>, kind: &str| -> Vec<i64> {
+        let v: serde_json::Value = serde_json::from_str(after.as_deref().unwrap()).unwrap();
+        v[kind].as_array().unwrap().iter().map(|x| x.as_i64().unwrap()).collect()
+    };
+    let mut alerted: Vec<i64> = alerts.iter().map(|a| a.client_id).collect();
+    alerted.sort_unstable();
+    alerted.dedup();
+    assert_eq!((seen[4].0.as_str(), named(&seen[4].2, "clients")), ("alerts", alerted));
+    let mut followed: Vec<i64> = due.iter().map(|d| d.client_id).collect();
+    followed.sort_unstable();
+    followed.dedup();
+    assert!(!followed.is_empty(), "the demo centre has follow-ups due");
+    assert_eq!((seen[5].0.as_str(), named(&seen[5].2, "clients")), ("follow_ups", followed));
+    assert_eq!(seen.len(), 6, "one entry per screen: {seen:?}");
+
+    let exams = child_health::growth_due(&t.db, &worker, unit, today).unwrap();
+    child_health::medicines_for_day(&t.db, &worker, unit, today).unwrap();
+    let seen = views(&worker);
+    assert_eq!(seen.iter().map(|(e, _, _)| e.as_str()).collect::<Vec<_>>(), ["exams_due", "medicines"]);
+    assert_eq!(named(&seen[0].2, "children").len(), {
+        let mut ids: Vec<i64> = exams.iter().map(|d| d.child_id).collect();
+        ids.sort_unstable();
+        ids.dedup();
+        ids.len()
+    });
+}

@@ -6,7 +6,7 @@ use rusqlite::{params, Connection, Row};
 use serde::Serialize;
 use ts_rs::TS;
 
-use super::audit::{AuditAction, AuditEntity, Entry};
+use super::audit::{audited_read, AuditAction, AuditEntity, Entry};
 use crate::domain::account::{Action, Actor};
 use crate::domain::assessment::{AssessmentInput, AssessmentScores};
 use crate::domain::person::PersonKind;
@@ -103,15 +103,15 @@ pub fn add(
     })
 }
 
-/// Every assessment of a client, newest first.
+/// Every assessment of a client, newest first. The view is audited (health data).
 pub fn list(db: &Db, actor: &Actor, client_id: i64) -> Result<Vec<AssessmentRecord>> {
     actor.require(Action::ViewPeople)?;
-    db.read(|c| {
-        facility_for(c, actor, Action::ViewPeople, PersonKind::Client, client_id)?;
+    audited_read(db, actor, |c| {
+        let facility_id = facility_for(c, actor, Action::ViewPeople, PersonKind::Client, client_id)?;
         let rows = c
             .prepare_cached("SELECT * FROM assessments WHERE client_id = ?1 ORDER BY assessed_on DESC, id DESC")?
             .query_map([client_id], AssessmentRecord::from_row)?
             .collect::<rusqlite::Result<_>>()?;
-        Ok(rows)
+        Ok((rows, Entry::new(AuditAction::View, AuditEntity::Assessments, client_id).facility(Some(facility_id))))
     })
 }

@@ -12,7 +12,7 @@ use rusqlite::{params, params_from_iter, Connection, OptionalExtension, Row};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use super::audit::{AuditAction, AuditEntity, Entry};
+use super::audit::{audited_read, AuditAction, AuditEntity, Entry};
 use crate::clock::local_day;
 use crate::domain::account::{Action, Actor, Role};
 use crate::domain::followup::{self, ClientFacts, DueReason, PastCheckup, Purpose};
@@ -454,45 +454,51 @@ fn follow_correction(
     raise_alerts(c, facility_id, before.client_id, before.id, &new, now)
 }
 
-/// A client's checkups, newest first.
+/// A client's checkups, newest first. The view is audited (health data).
 pub fn checkups(db: &Db, actor: &Actor, client_id: i64) -> Result<Vec<Checkup>> {
     actor.require(Action::ViewPeople)?;
-    db.read(|c| {
-        facility_for(c, actor, Action::ViewPeople, PersonKind::Client, client_id)?;
+    audited_read(db, actor, |c| {
+        let facility_id = facility_for(c, actor, Action::ViewPeople, PersonKind::Client, client_id)?;
         let mut alerts: HashMap<i64, Vec<CheckupAlert>> = HashMap::new();
         let mut rows = c.prepare_cached("SELECT * FROM alerts WHERE client_id = ?1 ORDER BY id")?;
         let mut rows = rows.query([client_id])?;
         while let Some(r) = rows.next()? {
             alerts.entry(r.get("checkup_id")?).or_default().push(CheckupAlert::from_row(r)?);
         }
-        c.prepare_cached("SELECT * FROM checkups WHERE client_id = ?1 ORDER BY taken_at DESC, id DESC")?
+        let list = c
+            .prepare_cached("SELECT * FROM checkups WHERE client_id = ?1 ORDER BY taken_at DESC, id DESC")?
             .query_map([client_id], Checkup::from_row)?
-            .map(|k| k.map(|k| Checkup { alerts: alerts.remove(&k.id).unwrap_or_default(), ..k }).map_err(Into::into))
-            .collect()
+            .map(|k| k.map(|k| Checkup { alerts: alerts.remove(&k.id).unwrap_or_default(), ..k }))
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok((list, Entry::new(AuditAction::View, AuditEntity::Checkups, client_id).facility(Some(facility_id))))
     })
 }
 
-/// The facility's urgent readings nobody has handled yet, oldest first.
+/// The facility's urgent readings nobody has handled yet, oldest first. The view is
+/// audited, naming the clients shown.
 pub fn open_alerts(db: &Db, actor: &Actor, facility_id: i64) -> Result<Vec<Alert>> {
     actor.require_at(Action::ViewPeople, facility_id)?;
-    db.read(|c| {
-        Ok(c.prepare_cached(
-            "SELECT a.id, a.client_id, cl.name, a.checkup_id, a.code, a.value, a.raised_at
+    audited_read(db, actor, |c| {
+        let alerts: Vec<Alert> = c
+            .prepare_cached(
+                "SELECT a.id, a.client_id, cl.name, a.checkup_id, a.code, a.value, a.raised_at
              FROM alerts a JOIN clients cl ON cl.id = a.client_id
              WHERE a.facility_id = ?1 AND a.handled_at IS NULL ORDER BY a.raised_at, a.id",
-        )?
-        .query_map([facility_id], |r| {
-            Ok(Alert {
-                id: r.get(0)?,
-                client_id: r.get(1)?,
-                client_name: r.get(2)?,
-                checkup_id: r.get(3)?,
-                code: r.get(4)?,
-                value: r.get(5)?,
-                raised_at: r.get(6)?,
-            })
-        })?
-        .collect::<rusqlite::Result<_>>()?)
+            )?
+            .query_map([facility_id], |r| {
+                Ok(Alert {
+                    id: r.get(0)?,
+                    client_id: r.get(1)?,
+                    client_name: r.get(2)?,
+                    checkup_id: r.get(3)?,
+                    code: r.get(4)?,
+                    value: r.get(5)?,
+                    raised_at: r.get(6)?,
+                })
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+        let entry = Entry::list_viewed(AuditEntity::Alerts, facility_id, "clients", alerts.iter().map(|a| a.client_id));
+        Ok((alerts, entry))
     })
 }
 
@@ -550,7 +556,11 @@ pub fn due_follow_ups(
 ) -> Result<Vec<DueFollowUp>> {
     actor.require_at(Action::ViewPeople, facility_id)?;
     let horizon = today + chrono::Days::new(u64::from(horizon_days.min(366)));
-    db.read(|c| Ok(FollowUpBook::read(c, facility_id)?.due(nurse_id, today, horizon, None)))
+    audited_read(db, actor, |c| {
+        let due = FollowUpBook::read(c, facility_id)?.due(nurse_id, today, horizon, None);
+        let entry = Entry::list_viewed(AuditEntity::FollowUps, facility_id, "clients", due.iter().map(|d| d.client_id));
+        Ok((due, entry))
+    })
 }
 
 /// A facility's consenting active clients with their checkup history, read once so the

@@ -76,12 +76,17 @@ code_enum! {
     AuditEntity {
         Account = "account",
         Alert = "alert",
+        /// A facility's list of open alerts, as a nurse opened it.
+        Alerts = "alerts",
         AllergyList = "allergy_list",
         Assessment = "assessment",
+        Assessments = "assessments",
         Backup = "backup",
         Board = "board",
         Booking = "booking",
+        CarePlan = "care_plan",
         Checkup = "checkup",
+        Checkups = "checkups",
         Child = "child",
         ChildCheck = "child_check",
         ChildChecks = "child_checks",
@@ -92,14 +97,20 @@ code_enum! {
         Clients = "clients",
         Database = "database",
         Dish = "dish",
+        /// A unit's list of children due an examination.
+        ExamsDue = "exams_due",
         Facilities = "facilities",
         Facility = "facility",
+        FollowUps = "follow_ups",
         FoodSample = "food_sample",
         GrowthMeasurement = "growth_measurement",
         GrowthMeasurements = "growth_measurements",
+        Home = "home",
         KitchenSheet = "kitchen_sheet",
         Leave = "leave",
         MedicineDose = "medicine_dose",
+        /// A unit's medicines of the day.
+        Medicines = "medicines",
         Menu = "menu",
         MonthlyReport = "monthly_report",
         PlanItem = "plan_item",
@@ -148,6 +159,18 @@ impl Entry {
     pub fn new(action: AuditAction, entity: impl Into<AuditEntity>, entity_id: impl ToString) -> Self {
         let entity = entity.into();
         Entry { action, entity, entity_id: entity_id.to_string(), facility_id: None, before: None, after: None }
+    }
+
+    /// A facility's list of people's health records opened (alerts, follow-ups, medicines,
+    /// examinations due): one entry, naming whose records it showed (`kind`: "clients" or
+    /// "children").
+    pub fn list_viewed(entity: AuditEntity, facility_id: i64, kind: &str, ids: impl IntoIterator<Item = i64>) -> Self {
+        let mut ids: Vec<i64> = ids.into_iter().collect();
+        ids.sort_unstable();
+        ids.dedup();
+        Entry::new(AuditAction::View, entity, facility_id)
+            .facility(Some(facility_id))
+            .after(&serde_json::json!({ kind: ids }))
     }
 
     pub fn facility(mut self, facility_id: Option<i64>) -> Self {

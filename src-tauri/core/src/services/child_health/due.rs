@@ -12,6 +12,7 @@ use super::date_of;
 use crate::domain::account::{Action, Actor};
 use crate::domain::person::months_between;
 use crate::error::Result;
+use crate::services::audit::{audited_read, AuditEntity, Entry};
 use crate::store::Db;
 
 /// Examinations falling due within this many days are on the due list.
@@ -93,7 +94,11 @@ pub fn next_exam(facts: &ExamFacts) -> (NaiveDate, ExamDueReason) {
 /// child in for three months will make it fire wrongly.
 pub fn growth_due(db: &Db, actor: &Actor, facility_id: i64, today: NaiveDate) -> Result<Vec<DueCheck>> {
     actor.require_at(Action::ViewPeople, facility_id)?;
-    db.read(|c| growth_due_in(c, facility_id, today))
+    audited_read(db, actor, |c| {
+        let due = growth_due_in(c, facility_id, today)?;
+        let entry = Entry::list_viewed(AuditEntity::ExamsDue, facility_id, "children", due.iter().map(|d| d.child_id));
+        Ok((due, entry))
+    })
 }
 
 /// [`growth_due`] on an open connection (the home page reads it with other figures).

@@ -12,7 +12,7 @@ use crate::domain::account::{Action, Actor};
 use crate::domain::person::PersonKind;
 use crate::domain::text;
 use crate::error::{CoreError, Invalid, Result};
-use crate::services::audit::{AuditAction, AuditEntity, Entry};
+use crate::services::audit::{audited_read, AuditAction, AuditEntity, Entry};
 use crate::services::scope::facility_for;
 use crate::store::{utc_stamp, Db};
 
@@ -244,10 +244,16 @@ pub fn give_dose(
 }
 
 /// The courses of medicine running at the unit on `day`, by class and name, each with the
-/// doses given that day and how many are still due.
+/// doses given that day and how many are still due. The view is audited, naming the
+/// children shown.
 pub fn medicines_for_day(db: &Db, actor: &Actor, facility_id: i64, day: NaiveDate) -> Result<Vec<MedicineDay>> {
     actor.require_at(Action::ViewPeople, facility_id)?;
-    db.read(|c| medicines_in(c, facility_id, day))
+    audited_read(db, actor, |c| {
+        let list = medicines_in(c, facility_id, day)?;
+        let children = list.iter().map(|m| m.order.child_id);
+        let entry = Entry::list_viewed(AuditEntity::Medicines, facility_id, "children", children);
+        Ok((list, entry))
+    })
 }
 
 /// [`medicines_for_day`] on an open connection.

@@ -8,7 +8,7 @@ use crate::domain::account::{Action, Actor};
 use crate::domain::person::PersonKind;
 use crate::domain::visits::GeoPoint;
 use crate::error::{Invalid, Result};
-use crate::services::audit::{AuditAction, AuditEntity, Entry};
+use crate::services::audit::{audited_read, AuditAction, AuditEntity, Entry};
 use crate::services::scope::facility_for;
 use crate::store::Db;
 
@@ -67,15 +67,16 @@ pub fn set_facility_location(db: &Db, actor: &Actor, facility_id: i64, point: Op
     })
 }
 
-/// The client's home location, if known.
+/// The client's home location, if known. The view is audited (where a person lives).
 pub fn home_location(db: &Db, actor: &Actor, client_id: i64) -> Result<Option<GeoPoint>> {
     actor.require(Action::ViewPeople)?;
-    db.read(|c| {
-        facility_for(c, actor, Action::ViewPeople, PersonKind::Client, client_id)?;
+    audited_read(db, actor, |c| {
+        let facility_id = facility_for(c, actor, Action::ViewPeople, PersonKind::Client, client_id)?;
         let (lat, lon) = c.query_row("SELECT home_lat, home_lon FROM clients WHERE id = ?1", [client_id], |r| {
             Ok((r.get(0)?, r.get(1)?))
         })?;
-        Ok(GeoPoint::from_parts(lat, lon))
+        let entry = Entry::new(AuditAction::View, AuditEntity::Home, client_id).facility(Some(facility_id));
+        Ok((GeoPoint::from_parts(lat, lon), entry))
     })
 }
 

@@ -26,7 +26,7 @@ use crate::domain::person::{PersonKind, Skill};
 use crate::domain::text;
 use crate::domain::visits::{clock, parse_clock, suggested_weekly_minutes, CarePlace};
 use crate::error::{CoreError, Invalid, Result};
-use crate::services::audit::{AuditAction, AuditEntity, Entry};
+use crate::services::audit::{audited_read, AuditAction, AuditEntity, Entry};
 use crate::services::scope::facility_for;
 use crate::store::read;
 use crate::store::{Db, Tx};
@@ -206,11 +206,12 @@ pub(crate) fn load_item(c: &Connection, id: i64, today: NaiveDate) -> Result<Pla
         .ok_or(CoreError::NotFound { entity: AuditEntity::PlanItem, id: id.to_string() })
 }
 
+/// A client's care plan with what their capability level suggests. The view is audited.
 pub fn care_plan(db: &Db, actor: &Actor, client_id: i64) -> Result<CarePlan> {
     actor.require(Action::ViewPeople)?;
     let today = db.clock().today();
-    db.read(|c| {
-        facility_for(c, actor, Action::ViewPeople, PersonKind::Client, client_id)?;
+    audited_read(db, actor, |c| {
+        let facility_id = facility_for(c, actor, Action::ViewPeople, PersonKind::Client, client_id)?;
         let mut items = c
             .prepare_cached(&format!("{ITEM_SELECT} WHERE p.client_id = ?1 ORDER BY p.id"))?
             .query_map([client_id], PlanItem::reader(today))?
@@ -225,14 +226,15 @@ pub fn care_plan(db: &Db, actor: &Actor, client_id: i64) -> Result<CarePlan> {
         let suggested = level.map(suggested_weekly_minutes);
         let planned_min =
             items.iter().filter(|i| i.active && i.starts_on <= today).map(|i| i.visits_per_week * i.duration_min).sum();
-        Ok(CarePlan {
+        let plan = CarePlan {
             client_id,
             level,
             suggested_min_low: suggested.map(|s| s.0),
             suggested_min_high: suggested.map(|s| s.1),
             planned_min,
             items,
-        })
+        };
+        Ok((plan, Entry::new(AuditAction::View, AuditEntity::CarePlan, client_id).facility(Some(facility_id))))
     })
 }
 
