@@ -555,6 +555,21 @@ fn a_weekly_visit_whose_caregiver_is_on_leave_is_covered_by_a_colleague() {
     let v = w.visits.iter().find(|v| v.id == first).unwrap();
     assert_eq!((v.staff_id, v.start_min, v.day), (Some(s.nurse), 540, s.monday), "same time, the nurse covers");
     assert!(w.conflicts.is_empty(), "{:?}", w.conflicts);
+    // Logged as a reassignment of that visit, the caregiver before and the nurse after.
+    let (before, after): (String, String) = s
+        .db()
+        .read(|c| {
+            Ok(c.query_row(
+                "SELECT before_json, after_json FROM audit_log WHERE entity = 'visit' AND action = 'reassign'
+                  AND entity_id = ?1",
+                [first.to_string()],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )?)
+        })
+        .unwrap();
+    assert!(
+        before.contains(&format!("\"staff_id\":{}", s.carer)) && after.contains(&format!("\"staff_id\":{}", s.nurse))
+    );
     // The series itself still belongs to the caregiver: next week she is back.
     let next = s.week(s.monday + Days::new(7));
     assert_eq!(next.visits.iter().find(|v| v.series_id == w.visits[0].series_id).unwrap().staff_id, Some(s.carer));
@@ -641,4 +656,45 @@ fn the_walks_from_and_to_the_facility_and_a_client_seen_twice_at_once_are_confli
     let w = s.week(s.monday);
     let from = w.conflicts.iter().find(|c| c.kind == ConflictKind::NoWalkFromCentre).unwrap();
     assert_eq!((from.walk_min, from.gap_min), (Some(19), Some(10)));
+}
+
+/// Every visit the scheduler places, removes, moves or gives to another caregiver is on the
+/// audit log on its own, as are the visits a weekly series writes into a week.
+#[test]
+fn the_scheduler_and_the_weekly_series_audit_each_visit_they_write() {
+    let s = setup();
+    let entries = |action: &str| {
+        count(s.db(), &format!("SELECT count(*) FROM audit_log WHERE entity = 'visit' AND action = '{action}'"))
+    };
+    s.plan(0, "上门助浴", Some(Skill::CaregiverCertificate));
+    s.item_with(1, "陪伴聊天", |i| i.visits_per_week = 3);
+    let first = s.plan_week();
+    assert!(first.placed > 0);
+    assert_eq!(entries("create"), i64::from(first.placed), "one entry per visit placed");
+    let placed: Vec<i64> = {
+        let w = s.week(s.monday);
+        w.visits.iter().map(|v| v.id).collect()
+    };
+    let named: i64 = count(
+        s.db(),
+        &format!(
+            "SELECT count(DISTINCT entity_id) FROM audit_log WHERE entity = 'visit' AND action = 'create'
+              AND entity_id IN ({})",
+            placed.iter().map(|id| format!("'{id}'")).collect::<Vec<_>>().join(",")
+        ),
+    );
+    assert_eq!(named, placed.len() as i64, "each entry names its visit");
+
+    // Planned again, the automatic plan is replaced: each removed visit is logged.
+    let again = s.plan_week();
+    assert_eq!(entries("delete"), i64::from(again.replaced));
+    assert_eq!(entries("create"), i64::from(first.placed + again.placed));
+
+    // A visit made weekly: the next week's occurrence, written when that week is opened,
+    // is logged as the visit it is.
+    let visit = s.week(s.monday).visits[0].id;
+    edit::make_weekly(s.db(), &s.admin, visit).unwrap();
+    let before = entries("create");
+    s.week(s.monday + Days::new(7));
+    assert_eq!(entries("create"), before + 1, "the series wrote one visit next week");
 }

@@ -47,6 +47,8 @@ code_enum! {
         Move = "move",
         PickupRefused = "pickup_refused",
         PlanWeek = "plan_week",
+        /// A visit given to another caregiver (by the scheduler), at the same time.
+        Reassign = "reassign",
         Publish = "publish",
         Reactivate = "reactivate",
         Record = "record",

@@ -154,3 +154,24 @@ pub(crate) fn facility_point(c: &Connection, facility_id: i64) -> Result<Option<
         .query_row([facility_id], |r| Ok((r.get(0)?, r.get(1)?)))?;
     Ok(GeoPoint::from_parts(lat, lon))
 }
+
+/// What the audit log keeps of a visit's place in the week: whose, when, by whom.
+pub(crate) fn visit_slot(c: &Connection, id: i64) -> Result<Option<serde_json::Value>> {
+    use rusqlite::OptionalExtension;
+    Ok(c.prepare_cached(
+        "SELECT client_id, plan_item_id, staff_id, day, start_min, duration_min, source, series_id FROM visits WHERE id = ?1",
+    )?
+    .query_row([id], |r| {
+        Ok(serde_json::json!({
+            "client_id": r.get::<_, i64>(0)?,
+            "plan_item_id": r.get::<_, i64>(1)?,
+            "staff_id": r.get::<_, Option<i64>>(2)?,
+            "day": r.get::<_, String>(3)?,
+            "start_min": r.get::<_, i64>(4)?,
+            "duration_min": r.get::<_, i64>(5)?,
+            "source": r.get::<_, String>(6)?,
+            "series_id": r.get::<_, Option<i64>>(7)?,
+        }))
+    })
+    .optional()?)
+}

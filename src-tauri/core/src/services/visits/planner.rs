@@ -47,7 +47,7 @@ use ts_rs::TS;
 
 use super::edit::{insert_visit, VisitRow};
 use super::week::{fill_week, home_points, staff_facts, week_visits};
-use super::{facility_point, Visit};
+use super::{facility_point, visit_slot, Visit};
 use crate::dates::monday_of;
 use crate::domain::account::{Action, Actor};
 use crate::domain::facility::FacilityKind;
@@ -362,7 +362,7 @@ fn plan_one(
             if fingerprint(c, facility_id, week_start)? != seen {
                 return Ok(None);
             }
-            let plan = write_plan(c, facility_id, &solved)?;
+            let plan = write_plan(c, actor, facility_id, &solved)?;
             Entry::new(AuditAction::PlanWeek, AuditEntity::Visits, week_start)
                 .facility(Some(facility_id))
                 .after(&serde_json::json!({
@@ -627,22 +627,46 @@ fn solve_week(at: &PlanAt, week: WeekToPlan, time_limit: Duration, tick: &dyn Fn
 }
 
 /// Writes a solved week: the previous automatic plan out, the new visits in, the kept
-/// visits' staff set.
-fn write_plan(c: &Tx, facility_id: i64, solved: &SolvedWeek) -> Result<FacilityPlan> {
+/// visits' staff set. Each visit removed, placed, moved or given to another caregiver is
+/// audited on its own (after the week's summary entry the caller writes).
+fn write_plan(c: &Tx, actor: &Actor, facility_id: i64, solved: &SolvedWeek) -> Result<FacilityPlan> {
+    let audit =
+        |action: AuditAction, id: i64, before: Option<&serde_json::Value>, after: Option<&serde_json::Value>| {
+            let mut entry = Entry::new(action, AuditEntity::Visit, id).facility(Some(facility_id));
+            if let Some(b) = before {
+                entry = entry.before(b);
+            }
+            if let Some(a) = after {
+                entry = entry.after(a);
+            }
+            entry.write(c, actor)
+        };
     let mut delete = c.prepare_cached("DELETE FROM visits WHERE id = ?1 AND facility_id = ?2")?;
     for id in &solved.replaced {
-        delete.execute(params![id, facility_id])?;
+        let before = visit_slot(c, *id)?;
+        if delete.execute(params![id, facility_id])? > 0 {
+            audit(AuditAction::Delete, *id, before.as_ref(), None)?;
+        }
     }
     for row in &solved.new_visits {
-        insert_visit(c, row)?;
+        let id = insert_visit(c, row)?;
+        audit(AuditAction::Create, id, None, visit_slot(c, id)?.as_ref())?;
     }
     let mut assigned = 0;
     for (visit_id, staff_id, start_min) in &solved.assignments {
-        assigned += c.execute(
+        let before = visit_slot(c, *visit_id)?;
+        let changed = c.execute(
             "UPDATE visits SET staff_id = ?2, start_min = coalesce(?3, start_min), updated_at = ?4
               WHERE id = ?1 AND (staff_id IS NOT ?2 OR start_min IS NOT coalesce(?3, start_min))",
             params![visit_id, staff_id, start_min, c.stamp()],
-        )? as u32;
+        )?;
+        if changed > 0 {
+            let after = visit_slot(c, *visit_id)?;
+            let moved = before.as_ref().map(|b| &b["start_min"]) != after.as_ref().map(|a| &a["start_min"]);
+            let action = if moved { AuditAction::Move } else { AuditAction::Reassign };
+            audit(action, *visit_id, before.as_ref(), after.as_ref())?;
+        }
+        assigned += changed as u32;
     }
     Ok(FacilityPlan {
         placed: solved.new_visits.len() as u32,

@@ -234,13 +234,20 @@ pub fn fill_week(db: &Db, actor: &Actor, facility_id: i64, week_start: NaiveDate
     }
     db.write(|c| {
         let written = fill_series(c, facility_id, week_start)?;
-        if written > 0 {
+        if !written.is_empty() {
             Entry::new(AuditAction::FillSeries, AuditEntity::Visits, week_start)
                 .facility(Some(facility_id))
-                .after(&serde_json::json!({ "visits": written, "from_day": today.max(week_start) }))
+                .after(&serde_json::json!({ "visits": written.len(), "from_day": today.max(week_start) }))
                 .write(c, actor)?;
+            // And each visit the step wrote, as if made by hand.
+            for id in &written {
+                Entry::new(AuditAction::Create, AuditEntity::Visit, id)
+                    .facility(Some(facility_id))
+                    .after(&super::visit_slot(c, *id)?)
+                    .write(c, actor)?;
+            }
         }
-        Ok(written)
+        Ok(written.len() as u32)
     })
 }
 
@@ -260,21 +267,22 @@ fn missing_series(c: &Connection, facility_id: i64, week_start: NaiveDate, today
 }
 
 /// Writes the week's occurrences of the facility's weekly series, from the transaction's
-/// today on, unless already written; returns how many it wrote.
-pub(crate) fn fill_series(c: &Tx, facility_id: i64, week_start: NaiveDate) -> Result<u32> {
+/// today on, unless already written; returns the ids of those it wrote.
+pub(crate) fn fill_series(c: &Tx, facility_id: i64, week_start: NaiveDate) -> Result<Vec<i64>> {
     let today = c.today();
     let mut insert = c.prepare_cached(&format!(
         "INSERT OR IGNORE INTO visits (facility_id, client_id, plan_item_id, series_id, series_day, staff_id, day,
              start_min, duration_min, place, source, locked, status, created_at, updated_at)
          SELECT vs.facility_id, vs.client_id, vs.plan_item_id, vs.id, ?2, vs.staff_id, ?2, vs.start_min,
                 vs.duration_min, p.place, 'series', 0, 'planned', ?4, ?4
-         {SERIES_OF_DAY}"
+         {SERIES_OF_DAY}
+         RETURNING id"
     ))?;
-    let mut written = 0;
+    let mut written = Vec::new();
     for day in week_days(week_start).filter(|d| *d >= today) {
-        written +=
-            insert.execute(params![facility_id, day.to_string(), day.weekday().number_from_monday(), c.stamp()])?
-                as u32;
+        let day_params = params![facility_id, day.to_string(), day.weekday().number_from_monday(), c.stamp()];
+        let ids = insert.query_map(day_params, |r| r.get::<_, i64>(0))?;
+        written.extend(ids.collect::<rusqlite::Result<Vec<_>>>()?);
     }
     Ok(written)
 }
