@@ -180,7 +180,7 @@ def test_a_suspended_client_is_flagged_before_check_in(launch, demo_db):
     app.sign_in("desk", DESK_PASSWORD)
     app.el("desk-board")
     row = find_and_select(app, id_number[-4:], "client", client_id)
-    assert "暂停服务" in row.text
+    app.wait.until(lambda d: "暂停服务" in row.text)
     assert not app.el(f"desk-checkin-client-{client_id}").is_enabled()
     app.keys(Keys.F2)
     app.wait.until(lambda d: "暂停服务" in app.inner_text("desk-error"))
