@@ -15,6 +15,7 @@ use crate::domain::facility::{
 use crate::error::{CoreError, Invalid, Result};
 use crate::roster::export::{plain, write_table};
 use crate::roster::{vocab, ExportReport};
+use crate::store::form_row::FormRow;
 use crate::store::{utc_stamp, Db};
 use std::path::Path;
 
@@ -319,31 +320,16 @@ pub fn update_facility(db: &Db, actor: &Actor, id: i64, input: &FacilityInput) -
         let fields = input.validate(before.kind)?;
         require_unique_name(c, &fields.name, Some(id))?;
         require_community(c, fields.community_id)?;
-        c.prepare_cached(
-            "UPDATE facilities SET name = ?1, community_id = ?2, address = ?3, phone = ?4, opens_at = ?5, closes_at = ?6,
-                    open_days = ?7, capacity = ?8, services = ?9, age_min_months = ?10, age_max_months = ?11, updated_at = ?12
-             WHERE id = ?13",
-        )?
-        .execute(params![
-            fields.name,
-            fields.community_id,
-            fields.address,
-            fields.phone,
-            fields.opens_at,
-            fields.closes_at,
-            fields.open_days_bits,
-            fields.capacity,
-            fields.services_bits,
-            fields.age_min_months,
-            fields.age_max_months,
-            c.stamp(),
-            id
-        ])?;
+        facility_row(&fields).update(c, id)?;
         if before.kind == FacilityKind::Childcare {
             sync_classes(c, id, &fields)?;
         }
         let after = load_facility(c, id)?;
-        Entry::new(AuditAction::Update, AuditEntity::Facility, id).facility(Some(id)).before(&before).after(&after).write(c, actor)?;
+        Entry::new(AuditAction::Update, AuditEntity::Facility, id)
+            .facility(Some(id))
+            .before(&before)
+            .after(&after)
+            .write(c, actor)?;
         Ok(after)
     })
 }
@@ -386,6 +372,26 @@ pub fn export_facilities(db: &Db, actor: &Actor, filter: &FacilityFilter, path: 
     Ok(ExportReport { path: path.display().to_string(), rows: rows.len() })
 }
 
+/// The facility form's columns, as both the INSERT and the UPDATE write them.
+fn facility_row(f: &FacilityFields) -> FormRow {
+    FormRow::new(
+        "facilities",
+        vec![
+            ("name", f.name.clone().into()),
+            ("community_id", f.community_id.into()),
+            ("address", f.address.clone().into()),
+            ("phone", f.phone.clone().into()),
+            ("opens_at", f.opens_at.clone().into()),
+            ("closes_at", f.closes_at.clone().into()),
+            ("open_days", f.open_days_bits.into()),
+            ("capacity", f.capacity.into()),
+            ("services", f.services_bits.into()),
+            ("age_min_months", f.age_min_months.into()),
+            ("age_max_months", f.age_max_months.into()),
+        ],
+    )
+}
+
 /// Inserts a facility, and a childcare unit's classes, created at `at`: the one writer of
 /// `facilities` and of a new unit's `child_classes`, for the registry and the demo city
 /// (which marks its own) alike. Returns its id.
@@ -396,28 +402,7 @@ pub(crate) fn write_facility(
     at: &str,
     is_demo: bool,
 ) -> Result<i64> {
-    c.prepare_cached(
-        "INSERT INTO facilities (kind, name, community_id, address, phone, opens_at, closes_at, open_days, capacity,
-                                 services, age_min_months, age_max_months, is_demo, created_at, updated_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?14)",
-    )?
-    .execute(params![
-        kind.as_str(),
-        fields.name,
-        fields.community_id,
-        fields.address,
-        fields.phone,
-        fields.opens_at,
-        fields.closes_at,
-        fields.open_days_bits,
-        fields.capacity,
-        fields.services_bits,
-        fields.age_min_months,
-        fields.age_max_months,
-        is_demo,
-        at,
-    ])?;
-    let id = c.last_insert_rowid();
+    let id = facility_row(fields).with("kind", kind.as_str().to_string()).with("is_demo", is_demo).insert(c, at)?;
     if kind == FacilityKind::Childcare {
         sync_classes(c, id, fields)?;
     }

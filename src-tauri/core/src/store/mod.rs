@@ -3,6 +3,7 @@
 
 pub mod backup;
 mod db;
+pub(crate) mod form_row;
 pub mod read;
 pub mod schema;
 

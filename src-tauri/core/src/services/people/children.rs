@@ -7,9 +7,7 @@ use rusqlite::{params, Connection, OptionalExtension};
 use serde::Serialize;
 use ts_rs::TS;
 
-use super::{
-    birth_of, ensure_id_free, facility_kind, json_list, sex_of, FormRow, ListQuery, ListSort, ListStatus, Page,
-};
+use super::{birth_of, ensure_id_free, facility_kind, json_list, sex_of, ListQuery, ListSort, ListStatus, Page};
 use crate::domain::account::{Action, Actor};
 use crate::domain::facility::FacilityKind;
 use crate::domain::person::{months_between, ChildFields, ChildInput, DietNeed, PersonKind};
@@ -19,6 +17,7 @@ use crate::search::sort_key;
 use crate::services::audit::{audited_read, AuditAction, AuditEntity, Entry};
 use crate::services::scope::facility_for;
 use crate::services::search::SearchCache;
+use crate::store::form_row::FormRow;
 use crate::store::read;
 use crate::store::{Db, Tx};
 

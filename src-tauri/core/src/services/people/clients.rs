@@ -7,8 +7,8 @@ use serde::Serialize;
 use ts_rs::TS;
 
 use super::{
-    birth_of, ensure_id_free, facility_kind, json_list, require_community, sex_of, FormRow, ListQuery, ListSort,
-    ListStatus, Page,
+    birth_of, ensure_id_free, facility_kind, json_list, require_community, sex_of, ListQuery, ListSort, ListStatus,
+    Page,
 };
 use crate::domain::account::{Action, Actor};
 use crate::domain::person::{
@@ -20,6 +20,7 @@ use crate::search::sort_key;
 use crate::services::audit::{audited_read, AuditAction, AuditEntity, Entry};
 use crate::services::scope::facility_for;
 use crate::services::search::SearchCache;
+use crate::store::form_row::FormRow;
 use crate::store::read;
 use crate::store::{Db, Tx};
 

@@ -21,8 +21,7 @@ pub(crate) use staff::write_staff;
 pub use staff::{create_staff, get_staff, list_staff, update_staff, Staff};
 
 use chrono::NaiveDate;
-use rusqlite::types::Value;
-use rusqlite::{params_from_iter, Connection, OptionalExtension, Row};
+use rusqlite::{Connection, OptionalExtension, Row};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
@@ -35,7 +34,7 @@ use crate::domain::facility::FacilityKind;
 use crate::domain::person::PersonKind;
 use crate::domain::resident_id::{ResidentId, Sex};
 use crate::error::{Invalid, Result};
-use crate::store::{Db, Tx};
+use crate::store::Db;
 
 /// One page of a list, with the count of all rows that match.
 #[derive(Debug, Clone, Serialize, TS)]
@@ -150,58 +149,6 @@ impl ListQuery {
     }
 }
 
-/// A person's form as table columns and values. The INSERT and the UPDATE are both built
-/// from this one list, so the two can never write different columns.
-pub(crate) struct FormRow {
-    table: &'static str,
-    columns: Vec<(&'static str, Value)>,
-}
-
-impl FormRow {
-    fn new(table: &'static str, columns: Vec<(&'static str, Value)>) -> FormRow {
-        FormRow { table, columns }
-    }
-
-    fn values(&self) -> impl Iterator<Item = Value> + '_ {
-        self.columns.iter().map(|(_, v)| v.clone())
-    }
-
-    /// Adds a column the form has no field for (a record's status, the demo's mark).
-    fn with(mut self, column: &'static str, value: impl Into<Value>) -> FormRow {
-        self.columns.push((column, value.into()));
-        self
-    }
-
-    /// Inserts the row, stamped as created and updated at `stamp`; returns its id.
-    fn insert(&self, c: &Connection, stamp: &str) -> Result<i64> {
-        let n = self.columns.len();
-        let names: Vec<&str> = self.columns.iter().map(|(name, _)| *name).collect();
-        let slots: Vec<String> = (1..=n).map(|i| format!("?{i}")).collect();
-        // Column names come from this module's constants, never from input.
-        let sql = format!(
-            "INSERT INTO {} ({}, created_at, updated_at) VALUES ({}, ?{t}, ?{t})",
-            self.table,
-            names.join(", "),
-            slots.join(", "),
-            t = n + 1
-        );
-        c.prepare_cached(&sql)?.execute(params_from_iter(self.values().chain([Value::from(stamp.to_string())])))?;
-        Ok(c.last_insert_rowid())
-    }
-
-    /// Writes the row over record `id`, stamped as updated now.
-    fn update(&self, c: &Tx, id: i64) -> Result<()> {
-        let n = self.columns.len();
-        let sets: Vec<String> =
-            self.columns.iter().enumerate().map(|(i, (name, _))| format!("{name} = ?{}", i + 1)).collect();
-        let sql =
-            format!("UPDATE {} SET {}, updated_at = ?{} WHERE id = ?{}", self.table, sets.join(", "), n + 1, n + 2);
-        c.prepare_cached(&sql)?
-            .execute(params_from_iter(self.values().chain([Value::from(c.stamp()), Value::from(id)])))?;
-        Ok(())
-    }
-}
-
 /// A stored value that is not one the app writes (a hand edit, a newer app).
 pub(crate) fn bad_column(column: &str) -> rusqlite::Error {
     rusqlite::Error::InvalidColumnType(0, column.into(), rusqlite::types::Type::Text)
@@ -219,8 +166,6 @@ fn json_list<T: Serialize>(items: &[T]) -> String {
     serde_json::to_string(items).expect("a list of codes or strings always serialises")
 }
 
-/// Refuses an ID number already registered to someone else: the same ID cannot belong to
-/// two people, whatever list they are in.
 /// The message for an ID number already on file: it names the holder only to someone who
 /// may see the holder's facility; anyone else learns only that the number is taken.
 pub(crate) fn id_taken(actor: &Actor, holder_name: &str, holder_facility: i64) -> Invalid {
@@ -231,6 +176,8 @@ pub(crate) fn id_taken(actor: &Actor, holder_name: &str, holder_facility: i64) -
     }
 }
 
+/// Refuses an ID number already registered to someone else: the same ID cannot belong to
+/// two people, whatever list they are in.
 fn ensure_id_free(
     c: &Connection,
     actor: &Actor,

@@ -6,7 +6,7 @@ use rusqlite::{params, Connection, OptionalExtension, Row};
 use serde::Serialize;
 use ts_rs::TS;
 
-use super::{bad_column, ensure_id_free, facility_kind, json_list, FormRow, ListQuery, ListSort, ListStatus, Page};
+use super::{bad_column, ensure_id_free, facility_kind, json_list, ListQuery, ListSort, ListStatus, Page};
 use crate::domain::account::{Action, Actor};
 use crate::domain::facility::bits_to_days;
 use crate::domain::person::{PersonKind, Skill, StaffFields, StaffInput, StaffJob};
@@ -16,6 +16,7 @@ use crate::search::sort_key;
 use crate::services::audit::{audited_read, AuditAction, AuditEntity, Entry};
 use crate::services::scope::facility_for;
 use crate::services::search::SearchCache;
+use crate::store::form_row::FormRow;
 use crate::store::read;
 use crate::store::{Db, Tx};
 

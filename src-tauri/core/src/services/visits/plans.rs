@@ -28,6 +28,7 @@ use crate::domain::visits::{clock, parse_clock, suggested_weekly_minutes, CarePl
 use crate::error::{CoreError, Invalid, Result};
 use crate::services::audit::{audited_read, AuditAction, AuditEntity, Entry};
 use crate::services::scope::facility_for;
+use crate::store::form_row::FormRow;
 use crate::store::read;
 use crate::store::{Db, Tx};
 
@@ -254,6 +255,27 @@ pub fn facility_plan_items(db: &Db, actor: &Actor, facility_id: i64, day: NaiveD
     })
 }
 
+/// The plan item form's columns, as both the INSERT and the UPDATE write them.
+fn plan_row(f: &PlanFields) -> FormRow {
+    FormRow::new(
+        "care_plan_items",
+        vec![
+            ("service", f.service.as_str().to_string().into()),
+            ("title", f.title.clone().into()),
+            ("visits_per_week", f.visits_per_week.into()),
+            ("duration_min", f.duration_min.into()),
+            ("preferred_days", f.preferred_days.into()),
+            ("window_start", f.window_start.into()),
+            ("window_end", f.window_end.into()),
+            ("skill", f.skill.map(|s| s.as_str().to_string()).into()),
+            ("place", f.place.as_str().to_string().into()),
+            ("starts_on", f.starts_on.to_string().into()),
+            ("ends_on", f.ends_on.map(|d| d.to_string()).into()),
+            ("note", f.note.clone().into()),
+        ],
+    )
+}
+
 /// Inserts a care plan item created at `at`: the one writer of `care_plan_items`, for the
 /// service and the demo city (which marks its own) alike. Returns its id.
 pub(crate) fn write_plan_item(
@@ -264,31 +286,7 @@ pub(crate) fn write_plan_item(
     at: &str,
     is_demo: bool,
 ) -> Result<i64> {
-    c.prepare_cached(
-        "INSERT INTO care_plan_items (client_id, facility_id, service, title, visits_per_week, duration_min,
-             preferred_days, window_start, window_end, skill, place, starts_on, ends_on, note, is_demo, created_at,
-             updated_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?16)",
-    )?
-    .execute(params![
-        client_id,
-        facility_id,
-        f.service.as_str(),
-        f.title,
-        f.visits_per_week,
-        f.duration_min,
-        f.preferred_days,
-        f.window_start,
-        f.window_end,
-        f.skill.map(Skill::as_str),
-        f.place.as_str(),
-        f.starts_on.to_string(),
-        f.ends_on.map(|d| d.to_string()),
-        f.note,
-        is_demo,
-        at,
-    ])?;
-    Ok(c.last_insert_rowid())
+    plan_row(f).with("client_id", client_id).with("facility_id", facility_id).with("is_demo", is_demo).insert(c, at)
 }
 
 pub fn create_plan_item(db: &Db, actor: &Actor, input: &PlanItemInput) -> Result<PlanItem> {
@@ -319,28 +317,7 @@ pub fn update_plan_item(db: &Db, actor: &Actor, id: i64, input: &PlanItemInput) 
             return Err(Invalid::new("plan.client_changed", "client_id").into());
         }
         require_elder_client(c, before.client_id)?;
-        c.prepare_cached(
-            "UPDATE care_plan_items SET service = ?2, title = ?3, visits_per_week = ?4, duration_min = ?5,
-                 preferred_days = ?6, window_start = ?7, window_end = ?8, skill = ?9, place = ?10, starts_on = ?11,
-                 ends_on = ?12, note = ?13, updated_at = ?14
-             WHERE id = ?1",
-        )?
-        .execute(params![
-            id,
-            f.service.as_str(),
-            f.title,
-            f.visits_per_week,
-            f.duration_min,
-            f.preferred_days,
-            f.window_start,
-            f.window_end,
-            f.skill.map(Skill::as_str),
-            f.place.as_str(),
-            f.starts_on.to_string(),
-            f.ends_on.map(|d| d.to_string()),
-            f.note,
-            c.stamp(),
-        ])?;
+        plan_row(&f).update(c, id)?;
         if let Some(end) = f.ends_on {
             stop_after(c, id, end)?;
         }
