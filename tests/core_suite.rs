@@ -34,6 +34,8 @@ mod meals_bookings;
 mod meals_menus;
 #[path = "people.rs"]
 mod people;
+#[path = "privacy.rs"]
+mod privacy;
 #[path = "registry.rs"]
 mod registry;
 #[path = "reports.rs"]

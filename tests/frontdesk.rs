@@ -10,22 +10,22 @@ use carecircle_core::services::people;
 use carecircle_core::{CoreError, Db, Role};
 use common::{at, code};
 
-/// A child of the first childcare unit with one guardian who may pick up and one
-/// registered contact who may not.
-fn child_with_contacts(db: &Db, admin: &carecircle_core::Actor) -> (i64, i64, i64, i64) {
+/// A child of the first childcare unit with one guardian who may pick up (ID ending 123X),
+/// one registered contact who may not, and a grandfather who may but has no ID tail on file.
+fn child_with_contacts(db: &Db, admin: &carecircle_core::Actor) -> (i64, i64, i64, i64, i64) {
     let unit: i64 = db
         .read(|c| {
             Ok(c.query_row("SELECT id FROM facilities WHERE kind = 'childcare' ORDER BY id LIMIT 1", [], |r| r.get(0))?)
         })
         .unwrap();
-    let contact = |name: &str, guardian: bool, pick: bool| ChildContactInput {
+    let contact = |name: &str, guardian: bool, pick: bool, tail: Option<&str>| ChildContactInput {
         id: None,
         name: name.into(),
         relation: if guardian { "母亲".into() } else { "邻居".into() },
         phone: "13904731111".into(),
         is_guardian: guardian,
         may_pick_up: pick,
-        id_tail: None,
+        id_tail: tail.map(str::to_string),
     };
     let child = people::create_child(
         db,
@@ -40,20 +40,54 @@ fn child_with_contacts(db: &Db, admin: &carecircle_core::Actor) -> (i64, i64, i6
             left_on: None,
             allergies: vec![],
             diet_needs: vec![],
-            contacts: vec![contact("斯琴", true, true), contact("王阿姨", false, false)],
+            contacts: vec![
+                contact("斯琴", true, true, Some("123x")),
+                contact("王阿姨", false, false, None),
+                contact("巴图", false, true, None),
+            ],
             consent: true,
             notes: None,
         },
         common::today(),
     )
     .unwrap();
-    (unit, child.id, child.contacts[0].id, child.contacts[1].id)
+    (unit, child.id, child.contacts[0].id, child.contacts[1].id, child.contacts[2].id)
+}
+
+/// The child's form as the app fills it from what it was shown.
+fn form_as_shown(child: &people::Child) -> ChildInput {
+    ChildInput {
+        name: child.name.clone(),
+        identity: IdentityInput { id_number: None, sex: Some(child.sex), birth_date: Some(child.birth_date.clone()) },
+        ethnicity: child.ethnicity.clone(),
+        facility_id: child.facility_id,
+        class_id: child.class_id,
+        enrolled_on: child.enrolled_on.clone(),
+        left_on: child.left_on.clone(),
+        allergies: child.allergies.clone(),
+        diet_needs: child.diet_needs.clone(),
+        contacts: child
+            .contacts
+            .iter()
+            .map(|k| ChildContactInput {
+                id: Some(k.id),
+                name: k.name.clone(),
+                relation: k.relation.clone(),
+                phone: k.phone.clone(),
+                is_guardian: k.is_guardian,
+                may_pick_up: k.may_pick_up,
+                id_tail: k.id_tail.clone(),
+            })
+            .collect(),
+        consent: child.consent_on.is_some(),
+        notes: child.notes.clone(),
+    }
 }
 
 #[test]
 fn a_child_goes_home_only_with_an_authorised_adult_and_refusals_are_logged() {
     let (t, admin) = common::seeded();
-    let (unit, child, mother, neighbour) = child_with_contacts(&t.db, &admin);
+    let (unit, child, mother, neighbour, grandfather) = child_with_contacts(&t.db, &admin);
     let desk = common::account(&t.db, &admin, "desk", Role::FrontDesk, Some(unit));
     let entry = frontdesk::check_in(&t.db, &desk, PersonKind::Child, child, at("2026-11-30T00:45:00Z")).unwrap();
     assert_eq!(entry.name, "其木格");
@@ -66,12 +100,14 @@ fn a_child_goes_home_only_with_an_authorised_adult_and_refusals_are_logged() {
         frontdesk::check_out(&t.db, &desk, PersonKind::Child, child, Some(&pickup), at("2026-11-30T09:30:00Z"))
     };
     // A stranger, a registered contact without pick-up rights, and no one at all: refused.
-    let stranger = PickUp { contact_id: None, other_name: Some("张三".into()) };
+    let stranger = PickUp { contact_id: None, other_name: Some("张三".into()), id_tail: None };
     assert_eq!(code(out(stranger).unwrap_err()), "frontdesk.pickup_refused");
-    assert_eq!(
-        code(out(PickUp { contact_id: Some(neighbour), other_name: None }).unwrap_err()),
-        "frontdesk.pickup_refused"
-    );
+    let contact = |id: i64, tail: Option<&str>| PickUp {
+        contact_id: Some(id),
+        other_name: None,
+        id_tail: tail.map(str::to_string),
+    };
+    assert_eq!(code(out(contact(neighbour, Some("1234"))).unwrap_err()), "frontdesk.pickup_refused");
     assert_eq!(code(out(PickUp::default()).unwrap_err()), "frontdesk.pickup_required");
     // Another child's mother is not this child's: refused too.
     let someone_elses: i64 =
@@ -83,8 +119,14 @@ fn a_child_goes_home_only_with_an_authorised_adult_and_refusals_are_logged() {
             )?)
         })
         .unwrap();
-    let refused = out(PickUp { contact_id: Some(someone_elses), other_name: None });
+    let refused = out(contact(someone_elses, Some("1234")));
     assert_eq!(code(refused.unwrap_err()), "frontdesk.pickup_refused");
+    // The mother is let go only with the last four of her ID card, as on file; asked
+    // without them, nothing happens; a wrong answer is a refusal on record. So is an
+    // authorised grandfather whose tail nobody recorded: there is nothing to check.
+    assert_eq!(code(out(contact(mother, None)).unwrap_err()), "frontdesk.pickup_id_tail_required");
+    assert_eq!(code(out(contact(mother, Some("1230"))).unwrap_err()), "frontdesk.pickup_id_mismatch");
+    assert_eq!(code(out(contact(grandfather, Some("0000"))).unwrap_err()), "frontdesk.pickup_no_id_tail");
     let refusals: Vec<String> =
         t.db.read(|c| {
             let mut stmt = c.prepare("SELECT after_json FROM audit_log WHERE action = 'pickup_refused' ORDER BY id")?;
@@ -92,15 +134,45 @@ fn a_child_goes_home_only_with_an_authorised_adult_and_refusals_are_logged() {
             Ok(rows)
         })
         .unwrap();
-    assert_eq!(refusals.len(), 3, "every refusal is on record: {refusals:?}");
+    assert_eq!(refusals.len(), 5, "every refusal is on record: {refusals:?}");
     assert!(refusals[0].contains("张三") && refusals[1].contains("王阿姨"));
+    assert!(refusals[3].contains("斯琴") && refusals[3].contains("pickup_id_mismatch"), "{}", refusals[3]);
+    assert!(refusals[4].contains("巴图") && refusals[4].contains("pickup_no_id_tail"), "{}", refusals[4]);
     let board = frontdesk::board(&t.db, &desk, unit, "2026-11-30".parse().unwrap()).unwrap();
     assert_eq!(board.present, 1, "the child is still in after the refusals");
 
-    let done = out(PickUp { contact_id: Some(mother), other_name: None }).unwrap();
+    // Typed as a Chinese input method types it: full-width, a small x, a space.
+    let done = out(contact(mother, Some(" １２３ｘ"))).unwrap();
     assert_eq!(done.picked_up_name.as_deref(), Some("斯琴"));
     let board = frontdesk::board(&t.db, &desk, unit, "2026-11-30".parse().unwrap()).unwrap();
     assert_eq!((board.present, board.left), (0, 1));
+}
+
+/// The desk asks for the last four of the collecting adult's ID: it must not read them off
+/// its own screen. It sees that a tail is on file, not the tail; saving the child's record
+/// keeps the tails it never saw, without needing the right to change pick-up persons.
+#[test]
+fn the_desk_never_sees_the_id_tails_it_checks() {
+    let (t, admin) = common::seeded();
+    let (unit, child, _, _, _) = child_with_contacts(&t.db, &admin);
+    let desk = common::account(&t.db, &admin, "desk", Role::FrontDesk, Some(unit));
+    let manager = common::account(&t.db, &admin, "boss", Role::FacilityManager, Some(unit));
+    let seen = people::get_child(&t.db, &desk, child, common::today()).unwrap();
+    assert!(seen.contacts.iter().all(|k| k.id_tail.is_none()));
+    assert_eq!(seen.contacts.iter().map(|k| k.id_tail_on_file).collect::<Vec<_>>(), [true, false, false]);
+    assert_eq!(
+        people::get_child(&t.db, &manager, child, common::today()).unwrap().contacts[0].id_tail.as_deref(),
+        Some("123X")
+    );
+
+    // The desk saves the form as it was shown, with a new allergy.
+    let mut input = form_as_shown(&seen);
+    input.allergies = vec!["peanut".into()];
+    let saved = people::update_child(&t.db, &desk, child, &input, common::today()).unwrap();
+    assert!(saved.contacts.iter().all(|k| k.id_tail.is_none()), "nor in what the save returns");
+    let kept = people::get_child(&t.db, &manager, child, common::today()).unwrap();
+    assert_eq!(kept.contacts[0].id_tail.as_deref(), Some("123X"));
+    assert_eq!(kept.allergies, ["peanut"]);
 }
 
 #[test]

@@ -109,7 +109,7 @@ fn a_client_is_registered_with_identity_from_the_id_number() {
     assert_eq!(client.sex, Sex::Male);
     assert_eq!(client.birth_date, "1952-03-14");
     assert_eq!(client.age, 74);
-    assert_eq!(client.id_masked.as_deref(), Some(format!("150302********{}", &id[14..]).as_str()));
+    assert_eq!(client.id_masked.as_deref(), Some("150302************"));
     assert_eq!(client.diet_needs, vec![DietNeed::LowSalt, DietNeed::Halal]);
     assert_eq!(client.contacts.len(), 1);
     assert_eq!(client.consent_on.as_deref(), Some("2026-11-29"));

@@ -291,7 +291,7 @@ fn exports_read_back_with_ids_masked_for_the_front_desk() {
     let dir = tempfile::tempdir().unwrap();
     let desk = common::account(&t.db, &admin, "desk", Role::FrontDesk, Some(a));
     let path = dir.path().join("服务对象.xlsx");
-    let report = roster::export(&t.db, &desk, RosterKind::Clients, None, false, &path).unwrap();
+    let report = roster::export(&t.db, &desk, RosterKind::Clients, None, false, None, &path).unwrap();
     let active = common::count(
         &t.db,
         &format!("SELECT count(*) FROM clients WHERE facility_id = {a} AND status IN ('active', 'suspended')"),
@@ -301,18 +301,52 @@ fn exports_read_back_with_ids_masked_for_the_front_desk() {
     assert_eq!(table.rows.len() as i64, active);
     assert_eq!(table.headers[0], "姓名");
     let id_col = table.column("身份证号").unwrap();
-    assert!(table.rows.iter().all(|(_, r)| r[id_col].text.is_empty() || r[id_col].text.contains("********")));
+    let masked = |table: &table::Table| {
+        table.rows.iter().all(|(_, r)| r[id_col].text.is_empty() || r[id_col].text.ends_with("************"))
+    };
+    assert!(masked(&table));
     assert!(!dir.path().join("服务对象.xlsx.part").exists());
-    // A manager's export carries the full numbers; both exports are audited.
+    // A nurse may see one number at a time, and a manager's export is masked too, unless
+    // the manager gives a reason: then the file has the full numbers, and each person in it
+    // with a number gets an entry on the log naming the reason.
+    let nurse = common::account(&t.db, &admin, "nurse", Role::Nurse, Some(a));
+    roster::export(&t.db, &nurse, RosterKind::Clients, None, false, None, &path).unwrap();
+    assert!(masked(&table::read("x.xlsx", &std::fs::read(&path).unwrap()).unwrap()));
+    assert!(matches!(
+        roster::export(&t.db, &nurse, RosterKind::Clients, None, false, Some("民政局核对"), &path),
+        Err(CoreError::Forbidden)
+    ));
     let manager = common::account(&t.db, &admin, "mgr", Role::FacilityManager, Some(a));
-    roster::export(&t.db, &manager, RosterKind::Clients, None, false, &path).unwrap();
+    roster::export(&t.db, &manager, RosterKind::Clients, None, false, None, &path).unwrap();
+    assert!(masked(&table::read("x.xlsx", &std::fs::read(&path).unwrap()).unwrap()));
+    let refused = roster::export(&t.db, &manager, RosterKind::Clients, None, false, Some("  "), &path);
+    assert_eq!(common::code(refused.unwrap_err()), "roster.reveal_reason_required");
+    let reveals_before = common::count(&t.db, "SELECT count(*) FROM audit_log WHERE action = 'reveal_id'");
+    roster::export(&t.db, &manager, RosterKind::Clients, None, false, Some("民政局年度核对"), &path).unwrap();
     let table = table::read("x.xlsx", &std::fs::read(&path).unwrap()).unwrap();
-    assert!(table.rows.iter().any(|(_, r)| r[id_col].text.len() == 18 && !r[id_col].text.contains('*')));
-    assert_eq!(common::count(&t.db, "SELECT count(*) FROM audit_log WHERE action = 'export'"), 2);
-    // Scope: the desk cannot export another facility.
+    let full = table.rows.iter().filter(|(_, r)| r[id_col].text.len() == 18 && !r[id_col].text.contains('*')).count();
+    assert!(full > 0);
+    let reveals = common::count(
+        &t.db,
+        &format!(
+            "SELECT count(*) FROM audit_log WHERE action = 'reveal_id' AND entity = 'client' AND facility_id = {a}
+               AND json_extract(after_json, '$.reason') = '民政局年度核对'"
+        ),
+    );
+    assert_eq!(reveals, full as i64, "one entry per person revealed");
+    assert_eq!(
+        common::count(&t.db, "SELECT count(*) FROM audit_log WHERE action = 'reveal_id'") - reveals_before,
+        full as i64
+    );
+    assert_eq!(common::count(&t.db, "SELECT count(*) FROM audit_log WHERE action = 'export'"), 4);
+    // Scope: the desk cannot export another facility, nor its manager reveal it.
     let (_, b) = common::two_elder_facilities(&t.db);
     assert!(matches!(
-        roster::export(&t.db, &desk, RosterKind::Clients, Some(b), false, &path),
+        roster::export(&t.db, &desk, RosterKind::Clients, Some(b), false, None, &path),
+        Err(CoreError::Forbidden)
+    ));
+    assert!(matches!(
+        roster::export(&t.db, &manager, RosterKind::Clients, Some(b), false, Some("核对"), &path),
         Err(CoreError::Forbidden)
     ));
 }

@@ -104,6 +104,9 @@ enum Command {
         /// Also moved and deceased clients, children who left, staff no longer working.
         #[arg(long)]
         all: bool,
+        /// Write ID numbers in full, for this reason (on the log, with each person revealed).
+        #[arg(long, value_name = "REASON")]
+        reveal_ids: Option<String>,
     },
     /// Read vital signs against the national rules: each value's class, or why it was refused (exit 2).
     Vitals {
@@ -478,8 +481,9 @@ fn run(cli: Cli, clock: Clock, locale: Locale) -> Result<(), CoreError> {
             let run = if commit { roster::commit } else { roster::preview };
             print_json(&run(&db, &system, kind, facility, &name, &bytes, db.clock().today(), locale)?);
         }
-        Command::Export { kind, out, facility, all } => {
-            print_json(&roster::export(&db, &system, roster_kind(&kind)?, facility, all, &out)?);
+        Command::Export { kind, out, facility, all, reveal_ids } => {
+            let kind = roster_kind(&kind)?;
+            print_json(&roster::export(&db, &system, kind, facility, all, reveal_ids.as_deref(), &out)?);
         }
         Command::Report { month, facility, out } => {
             let month = Month::parse(&month)?;

@@ -34,7 +34,7 @@ def two_children_with_the_same_initials(db):
 def contacts_of(db, child_id):
     with sqlite3.connect(db) as c:
         name = c.execute("SELECT name FROM children WHERE id = ?", (child_id,)).fetchone()[0]
-        contacts = c.execute("SELECT id, name, is_guardian, may_pick_up FROM child_contacts WHERE child_id = ? AND active = 1 "
+        contacts = c.execute("SELECT id, name, is_guardian, may_pick_up, id_tail FROM child_contacts WHERE child_id = ? AND active = 1 "
                              "ORDER BY position", (child_id,)).fetchall()
     return name, contacts
 
@@ -78,7 +78,8 @@ def test_check_in_refuse_a_stranger_and_hand_over_to_a_guardian(launch, demo_db)
     assert len(children) >= 2, children
     child_id = int(children[1].rsplit("-", 1)[1])
     child_name, contacts = contacts_of(demo_db, child_id)
-    guardian_id, guardian_name = next((cid, name) for cid, name, is_guardian, may in contacts if is_guardian and may)
+    guardian_id, guardian_name, tail = next((cid, name, tail) for cid, name, is_guardian, may, tail in contacts
+                                            if is_guardian and may and tail)
     assert initials(child_name) == typed
     row = find_and_select(app, typed, "child", child_id)
     assert hit_ids(app).index(f"desk-hit-child-{child_id}") >= 1
@@ -97,7 +98,8 @@ def test_check_in_refuse_a_stranger_and_hand_over_to_a_guardian(launch, demo_db)
     app.keys(Keys.F3)
     app.el("pickup-dialog")
     app.el(f"pickup-contact-{guardian_id}")
-    assert "身份证后四位" in app.text_of("pickup-dialog")
+    # The tails on file are the desk's question, not shown to it.
+    assert tail not in app.text_of("pickup-dialog")
     app.click("pickup-other")
     app.type("pickup-other-name", "陌生人赵某", clear=False)
     app.click("pickup-confirm")
@@ -110,10 +112,19 @@ def test_check_in_refuse_a_stranger_and_hand_over_to_a_guardian(launch, demo_db)
                             "AND entity_id = ?", (str(child_id),)).fetchall()
     assert len(refused) == 1 and refused[0][0] == "desk" and "陌生人赵某" in refused[0][1]
 
-    # The guardian, whose ID card tail the clerk compared, takes the child home.
+    # The guardian comes; the clerk types the last four from her card. A slip of the finger
+    # is a refusal on the log; the right four let the child go.
     app.click(f"pickup-contact-{guardian_id}")
     app.wait.until(lambda d: not d.find_elements(By.CSS_SELECTOR, '[data-testid="pickup-error"]'))
+    assert not app.el("pickup-confirm").is_enabled(), "no hand-over before the tail is typed"
+    wrong = "0000" if tail != "0000" else "1111"
+    app.type("pickup-id-tail", wrong)
     app.click("pickup-confirm")
+    assert "不符" in app.text_of("pickup-error")
+    app.screenshot("tail-mismatch")
+    app.type("pickup-id-tail", tail.lower())
+    app.screenshot("tail-typed")
+    app.keys(Keys.ENTER)
     app.wait.until(lambda d: board_present(app) == "0")
     assert app.text_of("desk-board-left") == "1"
     board = app.wait_inner_text("desk-board", guardian_name)
@@ -126,7 +137,7 @@ def test_check_in_refuse_a_stranger_and_hand_over_to_a_guardian(launch, demo_db)
     assert out_at and picked_up_by == guardian_id and picked_up_name == guardian_name
 
 
-def test_a_client_found_by_id_tail_checks_in_with_f2_and_out_with_f3(launch, demo_db):
+def test_a_client_found_by_id_number_checks_in_with_f2_and_out_with_f3(launch, demo_db):
     with sqlite3.connect(demo_db) as c:
         centre_id = c.execute("SELECT id FROM facilities WHERE kind = 'elder_centre' ORDER BY id LIMIT 1").fetchone()[0]
         client_id, name, id_number = c.execute(
@@ -138,13 +149,13 @@ def test_a_client_found_by_id_tail_checks_in_with_f2_and_out_with_f3(launch, dem
     app.sign_in("desk", DESK_PASSWORD)
     app.el("desk-board")
 
-    find_and_select(app, id_number[-4:], "client", client_id)
+    find_and_select(app, id_number, "client", client_id)
     app.keys(Keys.F2)
     app.wait.until(lambda d: board_present(app) == "1")
     assert "在站" in app.text_of("desk-board")
 
     # A tired clerk presses Enter again: that must not check the client out.
-    row = find_and_select(app, id_number[-4:], "client", client_id)
+    row = find_and_select(app, id_number, "client", client_id)
     app.wait.until(lambda d: "已签到" in row.text)
     app.keys(Keys.ENTER)
     assert "按 F3" in app.inner_text("desk-error")
@@ -179,7 +190,7 @@ def test_a_suspended_client_is_flagged_before_check_in(launch, demo_db):
     app = launch(demo_db)
     app.sign_in("desk", DESK_PASSWORD)
     app.el("desk-board")
-    row = find_and_select(app, id_number[-4:], "client", client_id)
+    row = find_and_select(app, id_number, "client", client_id)
     app.wait.until(lambda d: "暂停服务" in row.text)
     assert not app.el(f"desk-checkin-client-{client_id}").is_enabled()
     app.keys(Keys.F2)

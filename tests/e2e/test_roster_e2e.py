@@ -64,4 +64,25 @@ def test_import_a_gbk_roster_with_a_preview_then_export(launch, demo_db, tmp_pat
     with zipfile.ZipFile(exported) as z:
         strings = z.read("xl/sharedStrings.xml").decode("utf-8")
     assert "阿拉坦仓" in strings and "身份证号" in strings
+    assert good not in strings and good[:6] + "*" * 12 in strings, "a plain export masks ID numbers"
     app.screenshot("exported")
+
+    # Full numbers only with a reason, which the log keeps with each person revealed.
+    exported.unlink()
+    app.click("roster-export-full-clients")
+    app.click("roster-export-full-confirm")
+    app.wait_inner_text("roster-reveal-reason-item", "请填写导出完整身份证号的事由")
+    assert not any(export_dir.glob("*.xlsx"))
+    app.type("roster-reveal-reason", "民政局年度核对")
+    app.screenshot("reveal-reason")
+    app.click("roster-export-full-confirm")
+    app.wait.until(lambda d: any(export_dir.glob("*.xlsx")))
+    with zipfile.ZipFile(next(export_dir.glob("*.xlsx"))) as z:
+        strings = z.read("xl/sharedStrings.xml").decode("utf-8")
+    assert good in strings
+    with sqlite3.connect(demo_db) as c:
+        revealed = c.execute("SELECT count(*) FROM audit_log WHERE action = 'reveal_id' AND entity = 'client' "
+                             "AND json_extract(after_json, '$.reason') = '民政局年度核对'").fetchone()[0]
+        with_numbers = c.execute("SELECT count(*) FROM clients WHERE facility_id = ? AND id_number IS NOT NULL "
+                                 "AND status IN ('active', 'suspended')", (centre,)).fetchone()[0]
+    assert revealed == with_numbers

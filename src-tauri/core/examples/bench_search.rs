@@ -7,7 +7,7 @@
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 
-use carecircle_core::search::{PersonKind, PersonRecord, SearchIndex};
+use carecircle_core::search::{IdMatch, PersonKind, PersonRecord, SearchIndex};
 use rand::rngs::StdRng;
 use rand::seq::IndexedRandom;
 use rand::{Rng, SeedableRng};
@@ -84,12 +84,12 @@ fn main() {
     let mut all = Vec::with_capacity(queries.len() * RUNS);
     println!("{:<17} {:<14} {:>8} {:>11} {:>9} {:>9}", "query", "text", "returned", "all matches", "median", "p95");
     for (label, text) in &queries {
-        let matches = index.query(text, None, &[], usize::MAX).len();
+        let matches = index.query(text, None, &[], usize::MAX, IdMatch::Tail).len();
         let mut times = Vec::with_capacity(RUNS);
         let mut returned = 0;
         for _ in 0..RUNS {
             let started = Instant::now();
-            let hits = black_box(index.query(black_box(text), None, &[], LIMIT));
+            let hits = black_box(index.query(black_box(text), None, &[], LIMIT, IdMatch::Tail));
             times.push(started.elapsed());
             returned = hits.len();
         }

@@ -51,6 +51,17 @@ pub enum MatchedBy {
     Phone,
 }
 
+/// How an ID number is matched. Only roles who may see full ID numbers find people by the
+/// tail of one: to anyone else, a hit for "1234" would tell the last four characters of
+/// the person's number, which no screen shows them (see `domain::resident_id::mask`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum IdMatch {
+    /// The end of the number: its last 4 or more characters.
+    Tail,
+    /// Only the whole number, as on the card in front of the desk.
+    Whole,
+}
+
 /// How good a hit is, best first; hits are ordered by tier before anything else.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum MatchTier {
@@ -208,7 +219,15 @@ impl SearchIndex {
     /// Best first, at most `limit`. `facility_scope`: Some(f) = only people of facility f; None = everyone.
     /// `kinds`: empty slice = every kind. A query that is empty or only spaces returns nothing.
     /// Digit queries shorter than 4 digits match no ID/phone (too many hits) but still match names.
-    pub fn query(&self, text: &str, facility_scope: Option<i64>, kinds: &[PersonKind], limit: usize) -> Vec<Hit> {
+    /// `ids`: whether the end of an ID number finds its holder, or only the whole number.
+    pub fn query(
+        &self,
+        text: &str,
+        facility_scope: Option<i64>,
+        kinds: &[PersonKind],
+        limit: usize,
+        ids: IdMatch,
+    ) -> Vec<Hit> {
         let mut folded = String::new();
         fold_into(text, &mut folded);
         if folded.is_empty() || limit == 0 {
@@ -253,7 +272,11 @@ impl SearchIndex {
             }
             if best.is_none() {
                 if let Some(q) = &number {
-                    if entry.id_tail == q.tail && entry.id_number.as_bytes().ends_with(q.text.as_bytes()) {
+                    let whole_enough = ids == IdMatch::Tail || q.text.len() == entry.id_number.len();
+                    if entry.id_tail == q.tail
+                        && whole_enough
+                        && entry.id_number.as_bytes().ends_with(q.text.as_bytes())
+                    {
                         best = Some((MatchTier::Number, MatchedBy::IdNumber));
                     } else if q.phone
                         && q.pairs & !entry.phone_pairs == 0
@@ -674,13 +697,13 @@ mod tests {
     }
 
     fn find(index: &SearchIndex, text: &str) -> Vec<i64> {
-        ids(&index.query(text, None, &[], 50))
+        ids(&index.query(text, None, &[], 50, IdMatch::Tail))
     }
 
     #[test]
     fn han_name_as_substring() {
         let index = index();
-        let hits = index.query("国藩", None, &[], 10);
+        let hits = index.query("国藩", None, &[], 10, IdMatch::Tail);
         assert_eq!(ids(&hits), [2]);
         assert_eq!((hits[0].matched_by, hits[0].tier), (MatchedBy::Name, MatchTier::Inside));
         assert_eq!(find(&index, "玉兰"), [6]);
@@ -689,7 +712,7 @@ mod tests {
 
     #[test]
     fn han_query_ranks_exact_then_prefix_then_inside_active_first() {
-        let hits = index().query("张三", None, &[], 10);
+        let hits = index().query("张三", None, &[], 10, IdMatch::Tail);
         assert_eq!(ids(&hits), [1, 11, 8, 9]);
         let tiers: Vec<_> = hits.iter().map(|h| h.tier).collect();
         assert_eq!(tiers, [MatchTier::Exact, MatchTier::Exact, MatchTier::FromStart, MatchTier::Inside]);
@@ -700,7 +723,7 @@ mod tests {
     fn full_pinyin_with_and_without_separators() {
         let index = index();
         for query in ["zhangsan", "zhang san", "zhang'san", "zhang\u{2019}san", "  zhang   san  "] {
-            let hits = index.query(query, None, &[], 10);
+            let hits = index.query(query, None, &[], 10, IdMatch::Tail);
             assert_eq!(ids(&hits), [1, 11, 8, 9], "{query}");
             assert_eq!((hits[0].matched_by, hits[0].tier), (MatchedBy::Pinyin, MatchTier::WholeFromStart));
             assert_eq!(hits[2].tier, MatchTier::FromStart);
@@ -722,7 +745,7 @@ mod tests {
         assert_eq!(find(&index, "ZS"), [1, 11, 8, 9]);
         assert_eq!(find(&index, "ｚｓ"), [1, 11, 8, 9]);
         for query in ["zhangs", "zsan", "zhs", "zhsan"] {
-            let hits = index.query(query, None, &[], 10);
+            let hits = index.query(query, None, &[], 10, IdMatch::Tail);
             assert_eq!(ids(&hits), [1, 11, 8, 9], "{query}");
             assert_eq!(hits[0].tier, MatchTier::WholeFromStart, "{query}");
         }
@@ -732,7 +755,7 @@ mod tests {
 
     #[test]
     fn query_from_the_given_name_ranks_after_the_surname() {
-        let hits = index().query("san", None, &[], 10);
+        let hits = index().query("san", None, &[], 10, IdMatch::Tail);
         // All Inside: active first (shorter names first), then the inactive ones.
         assert_eq!(ids(&hits), [1, 9, 11, 8]);
         assert!(hits.iter().all(|h| h.tier == MatchTier::Inside && h.matched_by == MatchedBy::Pinyin));
@@ -768,7 +791,7 @@ mod tests {
         assert_eq!(find(&index, "bte"), [4]);
         assert_eq!(find(&index, "mayulan"), [6]);
         assert_eq!(find(&index, "myl"), [6]);
-        let hits = index.query("ᠪᠠᠲᠦ", None, &[], 10);
+        let hits = index.query("ᠪᠠᠲᠦ", None, &[], 10, IdMatch::Tail);
         assert_eq!(ids(&hits), [5, 13]);
         assert_eq!((hits[0].tier, hits[0].matched_by), (MatchTier::Exact, MatchedBy::Name));
         assert_eq!(hits[1].tier, MatchTier::FromStart);
@@ -778,11 +801,11 @@ mod tests {
     #[test]
     fn latin_name_is_case_insensitive() {
         let index = index();
-        let hits = index.query("anna", None, &[], 10);
+        let hits = index.query("anna", None, &[], 10, IdMatch::Tail);
         assert_eq!(ids(&hits), [7]);
         assert_eq!((hits[0].tier, hits[0].matched_by), (MatchTier::FromStart, MatchedBy::Name));
-        assert_eq!(index.query("SMITH", None, &[], 10)[0].tier, MatchTier::Inside);
-        assert_eq!(index.query("anna  SMITH", None, &[], 10)[0].tier, MatchTier::Exact);
+        assert_eq!(index.query("SMITH", None, &[], 10, IdMatch::Tail)[0].tier, MatchTier::Inside);
+        assert_eq!(index.query("anna  SMITH", None, &[], 10, IdMatch::Tail)[0].tier, MatchTier::Exact);
         assert_eq!(find(&index, "smyth"), Vec::<i64>::new());
     }
 
@@ -790,7 +813,7 @@ mod tests {
     fn id_number_suffix() {
         let index = index();
         for query in ["002X", "002x", "1231002x", "11010519491231002X", "１２３１００２Ｘ"] {
-            let hits = index.query(query, None, &[], 10);
+            let hits = index.query(query, None, &[], 10, IdMatch::Tail);
             assert_eq!(ids(&hits), [1], "{query}");
             assert_eq!((hits[0].matched_by, hits[0].tier), (MatchedBy::IdNumber, MatchTier::Number));
         }
@@ -803,9 +826,21 @@ mod tests {
     }
 
     #[test]
+    fn without_the_right_to_see_ids_only_the_whole_number_finds_its_holder() {
+        let index = index();
+        let whole = |q: &str| ids(&index.query(q, None, &[], 10, IdMatch::Whole));
+        assert_eq!(whole("11010519491231002x"), [1]);
+        assert_eq!(whole("1231002X"), Vec::<i64>::new());
+        assert_eq!(whole("002X"), Vec::<i64>::new());
+        assert_eq!(whole("0014"), Vec::<i64>::new());
+        // Phones are still found by any part.
+        assert_eq!(whole("2222"), [10]);
+    }
+
+    #[test]
     fn phone_substring_over_every_phone() {
         let index = index();
-        let hits = index.query("2222", None, &[], 10);
+        let hits = index.query("2222", None, &[], 10, IdMatch::Tail);
         assert_eq!(ids(&hits), [10]);
         assert_eq!((hits[0].matched_by, hits[0].tier), (MatchedBy::Phone, MatchTier::Number));
         assert_eq!(find(&index, "0000111"), [10]);
@@ -824,7 +859,7 @@ mod tests {
     fn digits_match_every_phone_of_every_person() {
         let index = index();
         // 1234 is in 曾国藩's phone and in Anna Smith's.
-        let hits = index.query("1234", None, &[], 10);
+        let hits = index.query("1234", None, &[], 10, IdMatch::Tail);
         assert_eq!(ids(&hits), [2, 7]);
         assert!(hits.iter().all(|h| h.matched_by == MatchedBy::Phone));
     }
@@ -832,19 +867,19 @@ mod tests {
     #[test]
     fn facility_scope() {
         let index = index();
-        assert_eq!(ids(&index.query("zs", Some(1), &[], 10)), [1, 8, 9]);
-        assert_eq!(ids(&index.query("zs", Some(2), &[], 10)), [11]);
-        assert_eq!(ids(&index.query("zs", Some(3), &[], 10)), Vec::<i64>::new());
+        assert_eq!(ids(&index.query("zs", Some(1), &[], 10, IdMatch::Tail)), [1, 8, 9]);
+        assert_eq!(ids(&index.query("zs", Some(2), &[], 10, IdMatch::Tail)), [11]);
+        assert_eq!(ids(&index.query("zs", Some(3), &[], 10, IdMatch::Tail)), Vec::<i64>::new());
     }
 
     #[test]
     fn kinds_filter() {
         let index = index();
-        assert_eq!(ids(&index.query("zs", None, &[Staff], 10)), [11]);
-        assert_eq!(ids(&index.query("zs", None, &[Client], 10)), [1, 8, 9]);
-        assert_eq!(ids(&index.query("2222", None, &[Child], 10)), [10]);
-        assert_eq!(ids(&index.query("2222", None, &[Client, Staff], 10)), Vec::<i64>::new());
-        assert_eq!(ids(&index.query("zs", None, &[Client, Staff], 10)), [1, 11, 8, 9]);
+        assert_eq!(ids(&index.query("zs", None, &[Staff], 10, IdMatch::Tail)), [11]);
+        assert_eq!(ids(&index.query("zs", None, &[Client], 10, IdMatch::Tail)), [1, 8, 9]);
+        assert_eq!(ids(&index.query("2222", None, &[Child], 10, IdMatch::Tail)), [10]);
+        assert_eq!(ids(&index.query("2222", None, &[Client, Staff], 10, IdMatch::Tail)), Vec::<i64>::new());
+        assert_eq!(ids(&index.query("zs", None, &[Client, Staff], 10, IdMatch::Tail)), [1, 11, 8, 9]);
     }
 
     #[test]
@@ -856,7 +891,7 @@ mod tests {
             person(Client, 4, 1, "4711", None, &[]),
             person(Client, 5, 1, "Anybody", Some("110105194912314711"), &[]),
         ]);
-        let hits = index.query("4711", None, &[], 10);
+        let hits = index.query("4711", None, &[], 10, IdMatch::Tail);
         assert_eq!(ids(&hits), [4, 2, 1, 3, 5]);
         let by: Vec<_> = hits.iter().map(|h| (h.tier, h.matched_by)).collect();
         assert_eq!(
@@ -891,7 +926,7 @@ mod tests {
             person(Client, 3, 1, "马六", None, &[]),
             person(Child, 3, 1, "马六", None, &[]),
         ]);
-        let hits = index.query("马", None, &[], 10);
+        let hits = index.query("马", None, &[], 10, IdMatch::Tail);
         assert_eq!(ids(&hits), [3, 3, 4, 2, 1]);
         assert_eq!((hits[0].kind, hits[1].kind), (Client, Child));
     }
@@ -899,8 +934,8 @@ mod tests {
     #[test]
     fn limit_keeps_the_best() {
         let index = index();
-        assert_eq!(ids(&index.query("zs", None, &[], 2)), [1, 11]);
-        assert_eq!(ids(&index.query("zs", None, &[], 0)), Vec::<i64>::new());
+        assert_eq!(ids(&index.query("zs", None, &[], 2, IdMatch::Tail)), [1, 11]);
+        assert_eq!(ids(&index.query("zs", None, &[], 0, IdMatch::Tail)), Vec::<i64>::new());
 
         // Enough hits to make the top-k buffer cut several times.
         let given = ["伟", "芳", "娜", "敏", "静", "丽", "强", "磊", "军", "洋", "勇", "艳", "杰", "涛", "明"];
@@ -914,10 +949,10 @@ mod tests {
             }
         });
         let index = SearchIndex::build(people);
-        let all = index.query("z", None, &[], usize::MAX);
+        let all = index.query("z", None, &[], usize::MAX, IdMatch::Tail);
         assert_eq!(all.len(), 1000);
         for limit in [1, 5, 20, 64, 300] {
-            assert_eq!(index.query("z", None, &[], limit), all[..limit], "limit {limit}");
+            assert_eq!(index.query("z", None, &[], limit, IdMatch::Tail), all[..limit], "limit {limit}");
         }
     }
 
@@ -935,7 +970,7 @@ mod tests {
     fn empty_query_finds_nothing() {
         let index = index();
         for query in ["", "   ", "\u{3000}", "\t\n"] {
-            assert!(index.query(query, None, &[], 10).is_empty(), "{query:?}");
+            assert!(index.query(query, None, &[], 10, IdMatch::Tail).is_empty(), "{query:?}");
         }
         assert_eq!(index.len(), 14);
         assert!(!index.is_empty());

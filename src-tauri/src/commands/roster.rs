@@ -23,16 +23,22 @@ pub async fn roster_template(state: State<'_, AppState>, kind: RosterKind) -> Re
         .await
 }
 
-/// Saves the list (all the account may see, or one facility) to the Downloads folder.
+/// Saves the list (all the account may see, or one facility) to the Downloads folder; ID
+/// numbers in full only with a manager's reason.
 #[tauri::command]
 pub async fn roster_export(
     state: State<'_, AppState>,
     kind: RosterKind,
     facility_id: Option<i64>,
     include_inactive: bool,
+    reveal_reason: Option<String>,
 ) -> Result<ExportReport, ErrorPayload> {
     let path = paths::export_path(kind.title(), state.clock().now());
-    state.as_actor(move |db, actor| roster::export(db, actor, kind, facility_id, include_inactive, &path)).await
+    state
+        .as_actor(move |db, actor| {
+            roster::export(db, actor, kind, facility_id, include_inactive, reveal_reason.as_deref(), &path)
+        })
+        .await
 }
 
 /// Checks every row and writes nothing.

@@ -356,8 +356,11 @@ export const reportReveal = (path: string): Promise<void> => call('report_reveal
 /** Saves the blank roster template to the Downloads folder. */
 export const rosterTemplate = (kind: RosterKind): Promise<ExportReport> => call('roster_template', { kind })
 
-/** Saves the list (all the account may see, or one facility) to the Downloads folder. */
-export const rosterExport = (kind: RosterKind, facilityId: number | null, includeInactive: boolean): Promise<ExportReport> => call('roster_export', { kind, facilityId, includeInactive })
+/**
+ * Saves the list (all the account may see, or one facility) to the Downloads folder; ID
+ * numbers in full only with a manager's reason.
+ */
+export const rosterExport = (kind: RosterKind, facilityId: number | null, includeInactive: boolean, revealReason: string | null): Promise<ExportReport> => call('roster_export', { kind, facilityId, includeInactive, revealReason })
 
 /** Checks every row and writes nothing. */
 export const rosterPreview = (kind: RosterKind, facilityId: number | null, fileName: string, bytes: number[]): Promise<ImportReport> => call('roster_preview', { kind, facilityId, fileName, bytes })

@@ -39,6 +39,7 @@ export const canEditStaff = may('edit_staff')
 export const canManagePickup = may('manage_pickup')
 /** May see a full ID number for a moment (nurses, managers, the city office). */
 export const canRevealId = may('reveal_id')
+export const canExportIds = may('export_ids')
 export const canAssess = may('assess')
 
 /** The first screen after signing in: the front desk works at the desk. */

@@ -51,6 +51,9 @@ code_enum! {
         EditStaff = "edit_staff",
         /// See a full resident ID number; every reveal is audited.
         RevealId = "reveal_id",
+        /// Export a list with full ID numbers, giving a reason; one entry per person revealed.
+        /// A facility's managers for its list, the city office for the city's.
+        ExportIds = "export_ids",
         /// Record a capability assessment.
         Assess = "assess",
         /// Check people in and out at the door.
@@ -85,7 +88,7 @@ impl Action {
         use Role::*;
         match self {
             Action::ViewFacility => true,
-            Action::EditFacility | Action::ManageAccounts | Action::ViewAudit | Action::BackUp => {
+            Action::EditFacility | Action::ManageAccounts | Action::ViewAudit | Action::BackUp | Action::ExportIds => {
                 matches!(role, FacilityManager | CityAdmin)
             }
             Action::CreateFacility | Action::Administer => role == CityAdmin,

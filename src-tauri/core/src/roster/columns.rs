@@ -3,6 +3,7 @@
 //! filled, and the hint the template shows under it.
 
 use crate::codes::code_enum;
+use crate::domain::person::PersonKind;
 
 code_enum! {
     RosterKind { Clients = "clients", Children = "children", Staff = "staff" }
@@ -15,6 +16,15 @@ impl RosterKind {
             RosterKind::Clients => "服务对象名单",
             RosterKind::Children => "幼儿名单",
             RosterKind::Staff => "工作人员名单",
+        }
+    }
+
+    /// The kind of person one row of this list is.
+    pub fn person(self) -> PersonKind {
+        match self {
+            RosterKind::Clients => PersonKind::Client,
+            RosterKind::Children => PersonKind::Child,
+            RosterKind::Staff => PersonKind::Staff,
         }
     }
 

@@ -16,7 +16,8 @@ use crate::domain::account::{Action, Actor};
 use crate::domain::facility::bits_to_days;
 use crate::domain::person::{ChronicCondition, ClientStatus, DietNeed, LivingSituation, Skill, StaffJob};
 use crate::domain::resident_id::{mask, Sex};
-use crate::error::{CoreError, Result};
+use crate::domain::text;
+use crate::error::{CoreError, Invalid, Result};
 use crate::services::audit::{AuditAction, Entry};
 use crate::store::read;
 use crate::store::Db;
@@ -191,18 +192,27 @@ fn sex_label(code: &str) -> &'static str {
     Sex::from_db(code).map_or("", |s| vocab::label(vocab::SEXES, s))
 }
 
-type RowFn = fn(&Row, bool) -> rusqlite::Result<Vec<String>>;
-
-fn id_cell(r: &Row, full: bool) -> rusqlite::Result<String> {
-    let id: Option<String> = r.get("id_number")?;
-    Ok(id.map(|i| if full { i } else { mask(&i) }).unwrap_or_default())
+/// What an export shows of the secrets a list holds.
+#[derive(Debug, Clone, Copy)]
+struct Shown {
+    /// Full ID numbers (an export with a reason), else masked.
+    full_ids: bool,
+    /// The last four of pick-up persons' IDs, which the desk must ask for, not read.
+    id_tails: bool,
 }
 
-fn client_row(r: &Row, full_ids: bool) -> rusqlite::Result<Vec<String>> {
+type RowFn = fn(&Row, Shown) -> rusqlite::Result<Vec<String>>;
+
+fn id_cell(r: &Row, shown: Shown) -> rusqlite::Result<String> {
+    let id: Option<String> = r.get("id_number")?;
+    Ok(id.map(|i| if shown.full_ids { i } else { mask(&i) }).unwrap_or_default())
+}
+
+fn client_row(r: &Row, shown: Shown) -> rusqlite::Result<Vec<String>> {
     let living = r.get::<_, LivingSituation>("living_situation")?;
     Ok(vec![
         r.get("name")?,
-        id_cell(r, full_ids)?,
+        id_cell(r, shown)?,
         sex_label(&r.get::<_, String>("sex")?).to_string(),
         r.get("birth_date")?,
         r.get("ethnicity")?,
@@ -225,11 +235,11 @@ fn client_row(r: &Row, full_ids: bool) -> rusqlite::Result<Vec<String>> {
     ])
 }
 
-fn child_row(r: &Row, full_ids: bool) -> rusqlite::Result<Vec<String>> {
+fn child_row(r: &Row, shown: Shown) -> rusqlite::Result<Vec<String>> {
     let get = |name: &str| -> rusqlite::Result<String> { Ok(r.get::<_, Option<String>>(name)?.unwrap_or_default()) };
     Ok(vec![
         r.get("name")?,
-        id_cell(r, full_ids)?,
+        id_cell(r, shown)?,
         sex_label(&r.get::<_, String>("sex")?).to_string(),
         r.get("birth_date")?,
         r.get("ethnicity")?,
@@ -242,23 +252,23 @@ fn child_row(r: &Row, full_ids: bool) -> rusqlite::Result<Vec<String>> {
         get("g_name")?,
         get("g_relation")?,
         get("g_phone")?,
-        get("g_tail")?,
+        if shown.id_tails { get("g_tail")? } else { String::new() },
         get("p_name")?,
         get("p_relation")?,
         get("p_phone")?,
-        get("p_tail")?,
+        if shown.id_tails { get("p_tail")? } else { String::new() },
         if r.get::<_, Option<String>>("consent_on")?.is_some() { "是" } else { "否" }.to_string(),
         get("notes")?,
     ])
 }
 
-fn staff_row(r: &Row, full_ids: bool) -> rusqlite::Result<Vec<String>> {
+fn staff_row(r: &Row, shown: Shown) -> rusqlite::Result<Vec<String>> {
     let days: Vec<String> =
         bits_to_days(r.get("work_days")?).into_iter().map(|d| vocab::label(vocab::WEEKDAYS, d).to_string()).collect();
     Ok(vec![
         r.get("name")?,
         sex_label(&r.get::<_, String>("sex")?).to_string(),
-        id_cell(r, full_ids)?,
+        id_cell(r, shown)?,
         StaffJob::parse(&r.get::<_, String>("job")?).map_or("", |j| vocab::label(vocab::JOBS, j)).to_string(),
         r.get("facility_name")?,
         r.get::<_, Option<String>>("phone")?.unwrap_or_default(),
@@ -303,28 +313,47 @@ fn query(kind: RosterKind) -> (&'static str, RowFn) {
     }
 }
 
+/// One person's row of an export, with who they are for the log.
+struct Exported {
+    person: i64,
+    facility: i64,
+    has_id: bool,
+    cells: Vec<String>,
+}
+
 fn rows_of(
     c: &Connection,
     kind: RosterKind,
     facility: Option<i64>,
     include_inactive: bool,
-    full_ids: bool,
-) -> Result<Vec<Vec<String>>> {
+    shown: Shown,
+) -> Result<Vec<Exported>> {
     let (sql, map) = query(kind);
     let mut stmt = c.prepare(sql)?;
-    let rows = stmt.query_map(params![facility, include_inactive], |r| map(r, full_ids))?;
+    let rows = stmt.query_map(params![facility, include_inactive], |r| {
+        Ok(Exported {
+            person: r.get("id")?,
+            facility: r.get("facility_id")?,
+            has_id: r.get::<_, Option<String>>("id_number")?.is_some(),
+            cells: map(r, shown)?,
+        })
+    })?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
 /// Writes the list (one facility, or all the actor may see) to `path` as .xlsx in the
-/// template's columns (clients also get their status). ID numbers are masked unless the
-/// actor's role may see them; the export itself is audited.
+/// template's columns (clients also get their status). ID numbers are masked, and
+/// pick-up persons' ID tails left out unless the actor manages pick-ups there. With
+/// `reveal_reason`, ID numbers are written in full: only a facility's managers for its
+/// list (the city office for the city's), and each person whose number the file holds gets
+/// an entry on the log naming the reason (PIPL Art. 51, 55). The export itself is audited.
 pub fn export(
     db: &Db,
     actor: &Actor,
     kind: RosterKind,
     facility_id: Option<i64>,
     include_inactive: bool,
+    reveal_reason: Option<&str>,
     path: &Path,
 ) -> Result<ExportReport> {
     actor.require(Action::ViewPeople)?;
@@ -335,15 +364,41 @@ pub fn export(
         }
         None => actor.facility_scope(),
     };
-    let full_ids = actor.require(Action::RevealId).is_ok();
+    let may_at = |action: Action| match facility {
+        Some(f) => actor.require_at(action, f),
+        None => actor.require(action).and_then(|()| match actor.facility_scope() {
+            None => Ok(()),
+            Some(_) => Err(CoreError::Forbidden),
+        }),
+    };
+    let reason = match reveal_reason {
+        None => None,
+        Some(text) => {
+            may_at(Action::ExportIds)?;
+            Some(
+                text::optional_text(Some(text), 200, "reason")?
+                    .ok_or_else(|| Invalid::new("roster.reveal_reason_required", "reason"))?,
+            )
+        }
+    };
+    let shown = Shown { full_ids: reason.is_some(), id_tails: may_at(Action::ManagePickup).is_ok() };
     let rows = db.write(|c| {
-        let rows = rows_of(c, kind, facility, include_inactive, full_ids)?;
+        let rows = rows_of(c, kind, facility, include_inactive, shown)?;
         Entry::new(AuditAction::Export, kind, path.display())
             .facility(facility)
-            .after(&serde_json::json!({ "rows": rows.len(), "full_ids": full_ids }))
+            .after(&serde_json::json!({ "rows": rows.len(), "full_ids": shown.full_ids, "reason": reason }))
             .write(c, actor)?;
+        if let Some(reason) = &reason {
+            for row in rows.iter().filter(|r| r.has_id) {
+                Entry::new(AuditAction::RevealId, kind.person(), row.person)
+                    .facility(Some(row.facility))
+                    .after(&serde_json::json!({ "reason": reason, "export": path.display().to_string() }))
+                    .write(c, actor)?;
+            }
+        }
         Ok(rows)
     })?;
+    let rows: Vec<Vec<String>> = rows.into_iter().map(|r| r.cells).collect();
     let mut columns: Vec<Column> = kind.columns().to_vec();
     if kind == RosterKind::Clients {
         columns.push(Column { header: "状态", field: "status", required: false, hint: "" });

@@ -473,6 +473,26 @@ impl Valid {
 struct Analysis {
     report: ImportReport,
     valid: Vec<(usize, Valid)>,
+    /// Rows whose ID number is already on file, with the number masked: each is a look-up
+    /// that told the importer a number exists, so it goes on the log (see
+    /// `people::audit_id_refusal`).
+    taken: Vec<(usize, String)>,
+}
+
+impl Analysis {
+    /// The log entry for the rows refused because their ID number is already on file.
+    fn taken_entry(&self, kind: RosterKind, file_name: &str, facility: Option<i64>) -> Option<Entry> {
+        if self.taken.is_empty() {
+            return None;
+        }
+        let rows: Vec<_> =
+            self.taken.iter().map(|(row, id)| serde_json::json!({ "row": row, "id_masked": id })).collect();
+        Some(
+            Entry::new(AuditAction::IdTaken, kind, "")
+                .facility(facility)
+                .after(&serde_json::json!({ "file": file_name, "rows": rows })),
+        )
+    }
 }
 
 fn required_columns_present(kind: RosterKind, table: &Table) -> Result<()> {
@@ -500,6 +520,7 @@ fn analyse(
     let mut seen_people: HashSet<(i64, String, String)> = HashSet::new();
     let mut rows = Vec::with_capacity(table.rows.len());
     let mut valid = Vec::new();
+    let mut taken = Vec::new();
     for (row_number, cells) in &table.rows {
         let row = Row { table, cells };
         if row.text(col::NAME).starts_with(super::EXAMPLE_PREFIX) {
@@ -539,6 +560,7 @@ fn analyse(
             id_masked = Some(mask(id));
             if let Some((name, facility)) = ctx.taken_ids.get(id) {
                 p.invalid(&id_taken(actor, name, *facility));
+                taken.push((*row_number, mask(id)));
             } else if let Some(first) = seen_ids.get(id) {
                 p.add(col::ID_NUMBER, "import.duplicate_in_file", &[("row", first.to_string())]);
             } else {
@@ -580,7 +602,7 @@ fn analyse(
         committed: false,
         imported: 0,
     };
-    Ok(Analysis { report, valid })
+    Ok(Analysis { report, valid, taken })
 }
 
 fn required_action(kind: RosterKind) -> Action {
@@ -607,7 +629,11 @@ pub fn preview(
     actor.require(required_action(kind))?;
     let table = table::read(file_name, bytes)?;
     required_columns_present(kind, &table)?;
-    db.read(|c| Ok(analyse(c, actor, kind, default_facility, file_name, &table, today, locale)?.report))
+    let analysis = db.read(|c| analyse(c, actor, kind, default_facility, file_name, &table, today, locale))?;
+    if let Some(entry) = analysis.taken_entry(kind, file_name, default_facility.or(actor.facility_id)) {
+        db.write(|c| entry.write(c, actor))?;
+    }
+    Ok(analysis.report)
 }
 
 /// Checks the roster again inside one transaction and writes every valid row, each with
@@ -628,8 +654,11 @@ pub fn commit(
     let table = table::read(file_name, bytes)?;
     required_columns_present(kind, &table)?;
     db.write(|c| {
-        let Analysis { mut report, valid } =
-            analyse(c, actor, kind, default_facility, file_name, &table, today, locale)?;
+        let analysis = analyse(c, actor, kind, default_facility, file_name, &table, today, locale)?;
+        if let Some(entry) = analysis.taken_entry(kind, file_name, default_facility.or(actor.facility_id)) {
+            entry.write(c, actor)?;
+        }
+        let Analysis { mut report, valid, .. } = analysis;
         let mut seen: HashSet<i64> = HashSet::new();
         for (row, fields) in &valid {
             let (entity, id, facility_id) = match fields {

@@ -18,13 +18,17 @@ use crate::roster::{vocab, ExportReport};
 use crate::store::{parse_utc_stamp, utc_stamp, Db};
 use std::path::Path;
 
-/// Who collects a child: one of the child's registered contacts, or someone else by name
-/// (who will be refused — the attempt is still recorded).
+/// Who collects a child: one of the child's registered contacts, with the last four
+/// characters of the ID card they show, or someone else by name (who will be refused —
+/// the attempt is still recorded).
 #[derive(Debug, Clone, Default, Serialize, Deserialize, TS)]
 #[ts(export)]
 pub struct PickUp {
     pub contact_id: Option<i64>,
     pub other_name: Option<String>,
+    /// As the desk typed it from the card; checked against the contact's on file.
+    #[serde(default)]
+    pub id_tail: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
@@ -145,12 +149,15 @@ pub fn check_in(db: &Db, actor: &Actor, kind: PersonKind, person_id: i64, now: D
 
 enum Handover {
     Done(BoardEntry),
-    Refused,
+    /// Refused for the reason the code names (the attempt is on the log).
+    Refused(&'static str),
 }
 
 /// Checks a person out. For a child, `pickup` must name one of the child's contacts who
-/// may pick up; anyone else is refused with `frontdesk.pickup_refused`, and the refusal
-/// (who tried, who was at the desk) is written to the audit log all the same.
+/// may pick up, with the last four characters of their ID card matching the ones on file;
+/// anyone else is refused with `frontdesk.pickup_refused`, a wrong or missing tail on file
+/// with `frontdesk.pickup_id_mismatch` / `pickup_no_id_tail`, and each refusal (who tried,
+/// why, who was at the desk) is written to the audit log all the same.
 pub fn check_out(
     db: &Db,
     actor: &Actor,
@@ -167,31 +174,47 @@ pub fn check_out(
         let mut picked_up = (None, None);
         if kind == PersonKind::Child {
             let pickup = pickup.ok_or_else(|| Invalid::new("frontdesk.pickup_required", "pickup"))?;
-            // (contact id, name, belongs to this child and may pick up now)
-            let contact: Option<(i64, String, bool)> = match pickup.contact_id {
+            // (contact id, name, belongs to this child and may pick up now, ID tail on file)
+            let contact: Option<(i64, String, bool, Option<String>)> = match pickup.contact_id {
                 Some(id) => c
                     .prepare_cached(
-                        "SELECT id, name, child_id = ?2 AND active = 1 AND may_pick_up = 1 FROM child_contacts WHERE id = ?1",
+                        "SELECT id, name, child_id = ?2 AND active = 1 AND may_pick_up = 1, id_tail
+                         FROM child_contacts WHERE id = ?1",
                     )?
-                    .query_row(params![id, person_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+                    .query_row(params![id, person_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
                     .optional()?,
                 None => None,
             };
-            match (contact, pickup.contact_id) {
-                (Some((id, name, true)), _) => picked_up = (Some(id), Some(name)),
-                (found, contact_id) => {
-                    let who = match (found, contact_id) {
-                        (Some((_, name, _)), _) => name,
-                        // An id that names nobody: refuse it all the same, and say so.
-                        (None, Some(id)) => format!("#{id}"),
-                        (None, None) => text::optional_text(pickup.other_name.as_deref(), 60, "pickup")?
-                            .ok_or_else(|| Invalid::new("frontdesk.pickup_required", "pickup"))?,
-                    };
+            let typed_tail = match (&contact, pickup.id_tail.as_deref().map(normalise_tail)) {
+                (Some((_, _, true, _)), None) => {
+                    return Err(Invalid::new("frontdesk.pickup_id_tail_required", "id_tail").into())
+                }
+                (_, tail) => tail,
+            };
+            let refusal = match (&contact, pickup.contact_id) {
+                (Some((_, _, true, Some(on_file))), _) if typed_tail.as_deref() == Some(on_file.as_str()) => None,
+                (Some((_, name, true, None)), _) => Some((name.clone(), "frontdesk.pickup_no_id_tail")),
+                (Some((_, name, true, Some(_))), _) => Some((name.clone(), "frontdesk.pickup_id_mismatch")),
+                (Some((_, name, false, _)), _) => Some((name.clone(), "frontdesk.pickup_refused")),
+                // An id that names nobody: refuse it all the same, and say so.
+                (None, Some(id)) => Some((format!("#{id}"), "frontdesk.pickup_refused")),
+                (None, None) => Some((
+                    text::optional_text(pickup.other_name.as_deref(), 60, "pickup")?
+                        .ok_or_else(|| Invalid::new("frontdesk.pickup_required", "pickup"))?,
+                    "frontdesk.pickup_refused",
+                )),
+            };
+            match refusal {
+                None => {
+                    let (id, name, _, _) = contact.expect("only a contact's matching tail lets a child go");
+                    picked_up = (Some(id), Some(name));
+                }
+                Some((who, code)) => {
                     Entry::new(AuditAction::PickupRefused, AuditEntity::Child, person_id)
                         .facility(Some(facility_id))
-                        .after(&serde_json::json!({ "person": who, "contact_id": pickup.contact_id }))
+                        .after(&serde_json::json!({ "person": who, "contact_id": pickup.contact_id, "reason": code }))
                         .write(c, actor)?;
-                    return Ok(Handover::Refused);
+                    return Ok(Handover::Refused(code));
                 }
             }
         }
@@ -205,8 +228,22 @@ pub fn check_out(
     })?;
     match outcome {
         Handover::Done(entry) => Ok(entry),
-        Handover::Refused => Err(Invalid::new("frontdesk.pickup_refused", "pickup").into()),
+        Handover::Refused(code) => Err(Invalid::new(code, "pickup").into()),
     }
+}
+
+/// An ID tail as typed at the desk, in the form tails are kept: no spaces, a capital X,
+/// full-width digits as ASCII (a Chinese input method types them).
+fn normalise_tail(typed: &str) -> String {
+    typed
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .map(|c| match c {
+            '０'..='９' => char::from(b'0' + (c as u32 - '０' as u32) as u8),
+            'ｘ' | 'Ｘ' => 'X',
+            c => c.to_ascii_uppercase(),
+        })
+        .collect()
 }
 
 /// Who came to `facility_id` on `day`, who is still in, and who collected each child.

@@ -15,7 +15,7 @@ use crate::domain::person::months_between;
 use crate::domain::person::{age_on, PersonKind};
 use crate::domain::resident_id::{mask, Sex};
 use crate::error::Result;
-use crate::search::{MatchedBy, PersonRecord, SearchIndex};
+use crate::search::{IdMatch, MatchedBy, PersonRecord, SearchIndex};
 use crate::store::Db;
 
 /// One result row: enough to recognise the person and act (open, check in or out).
@@ -39,6 +39,15 @@ pub struct PersonHit {
     pub detail: Option<String>,
     /// Checked in and not yet out (clients and children).
     pub checked_in: bool,
+}
+
+/// Whether the actor finds people by the end of their ID number, or only by the whole number.
+pub(crate) fn id_match(actor: &Actor) -> IdMatch {
+    if actor.require(Action::RevealId).is_ok() {
+        IdMatch::Tail
+    } else {
+        IdMatch::Whole
+    }
 }
 
 /// The index and the people-revision it was built at.
@@ -181,6 +190,6 @@ pub fn search(
 ) -> Result<Vec<PersonHit>> {
     actor.require(Action::ViewPeople)?;
     let index = cache.index(db)?;
-    let hits = index.query(text, actor.facility_scope(), kinds, limit.clamp(1, 100));
+    let hits = index.query(text, actor.facility_scope(), kinds, limit.clamp(1, 100), id_match(actor));
     db.read(|c| hits.iter().map(|h| hit_details(c, h, today)).collect())
 }

@@ -40,6 +40,8 @@ code_enum! {
         FillSeries = "fill_series",
         GuardianTold = "guardian_told",
         Handle = "handle",
+        /// A save refused because its ID number is already on file (here or elsewhere).
+        IdTaken = "id_taken",
         Import = "import",
         Locate = "locate",
         Locked = "locked",

@@ -7,7 +7,9 @@ use rusqlite::{params, Connection, OptionalExtension};
 use serde::Serialize;
 use ts_rs::TS;
 
-use super::{birth_of, ensure_id_free, facility_kind, json_list, sex_of, ListQuery, ListSort, ListStatus, Page};
+use super::{
+    audit_id_refusal, birth_of, ensure_id_free, facility_kind, json_list, sex_of, ListQuery, ListSort, ListStatus, Page,
+};
 use crate::domain::account::{Action, Actor};
 use crate::domain::facility::FacilityKind;
 use crate::domain::person::{months_between, ChildFields, ChildInput, DietNeed, PersonKind};
@@ -30,7 +32,12 @@ pub struct ChildContact {
     pub phone: String,
     pub is_guardian: bool,
     pub may_pick_up: bool,
+    /// The last four characters of the contact's ID number, which the desk asks the adult
+    /// for at a hand-over: shown only to those who decide who may collect the child
+    /// ([`Action::ManagePickup`]), or the desk would read the answer off the screen.
     pub id_tail: Option<String>,
+    /// Whether a tail is on file, for everyone (a hand-over needs one).
+    pub id_tail_on_file: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
@@ -90,10 +97,24 @@ pub(crate) fn load_contacts(c: &Connection, child_id: i64) -> Result<Vec<ChildCo
             phone: r.get(3)?,
             is_guardian: r.get(4)?,
             may_pick_up: r.get(5)?,
+            id_tail_on_file: r.get::<_, Option<String>>(6)?.is_some(),
             id_tail: r.get(6)?,
         })
     })?
     .collect::<rusqlite::Result<_>>()?)
+}
+
+impl Child {
+    /// The record as the actor may see it: the contacts' ID tails only for those who manage
+    /// pick-up persons.
+    fn shown_to(mut self, actor: &Actor) -> Child {
+        if actor.require_at(Action::ManagePickup, self.facility_id).is_err() {
+            for contact in &mut self.contacts {
+                contact.id_tail = None;
+            }
+        }
+        self
+    }
 }
 
 fn load_child(c: &Connection, id: i64, today: NaiveDate) -> Result<Child> {
@@ -141,7 +162,7 @@ pub fn get_child(db: &Db, actor: &Actor, id: i64, today: NaiveDate) -> Result<Ch
     actor.require(Action::ViewPeople)?;
     audited_read(db, actor, |c| {
         let facility_id = facility_for(c, actor, Action::ViewPeople, PersonKind::Child, id)?;
-        let child = load_child(c, id, today)?;
+        let child = load_child(c, id, today)?.shown_to(actor);
         Ok((child, Entry::new(AuditAction::View, AuditEntity::Child, id).facility(Some(facility_id))))
     })
 }
@@ -173,7 +194,7 @@ pub fn list_children(
     let facility = query.facility(actor)?;
     let status = query.status_among(&[ListStatus::Active, ListStatus::Gone])?;
     let order = query.order_by(CHILD_SORTS, "cc.name, ch.name_key, ch.id")?;
-    let found = query.found(db, cache, facility, PersonKind::Child)?;
+    let found = query.found(db, actor, cache, facility, PersonKind::Child)?;
     db.read(|c| {
         let total: i64 = c
             .prepare_cached(&format!("SELECT count(*) FROM children ch WHERE {CHILD_FILTER}"))?
@@ -354,7 +375,7 @@ pub fn create_child(db: &Db, actor: &Actor, input: &ChildInput, today: NaiveDate
     let fields = input.validate(today)?;
     actor.require_at(Action::EditPeople, fields.facility_id)?;
     require_pickup_rights(actor, fields.facility_id)?;
-    db.write(|c| {
+    let saved = db.write(|c| {
         check_references(c, actor, &fields, None)?;
         let id = insert_child(c, actor, &fields, today)?;
         let after = load_child(c, id, today)?;
@@ -362,13 +383,22 @@ pub fn create_child(db: &Db, actor: &Actor, input: &ChildInput, today: NaiveDate
             .facility(Some(fields.facility_id))
             .after(&after)
             .write(c, actor)?;
-        Ok(after)
-    })
+        Ok(after.shown_to(actor))
+    });
+    audit_id_refusal(
+        db,
+        actor,
+        PersonKind::Child,
+        None,
+        Some(fields.facility_id),
+        input.identity.id_number.as_deref(),
+        saved,
+    )
 }
 
 pub fn update_child(db: &Db, actor: &Actor, id: i64, input: &ChildInput, today: NaiveDate) -> Result<Child> {
     actor.require(Action::EditPeople)?;
-    db.write(|c| {
+    let saved = db.write(|c| {
         facility_for(c, actor, Action::EditPeople, PersonKind::Child, id)?;
         let mut input = input.clone();
         if input.identity.id_number.as_deref().is_none_or(|s| s.trim().is_empty()) {
@@ -379,6 +409,11 @@ pub fn update_child(db: &Db, actor: &Actor, id: i64, input: &ChildInput, today: 
         actor.require_at(Action::EditPeople, fields.facility_id)?;
         check_references(c, actor, &fields, Some(id))?;
         let before = load_child(c, id, today)?;
+        // A kept contact's blank tail keeps the one on file: the desk never sees it.
+        let mut fields = fields;
+        for k in fields.contacts.iter_mut().filter(|k| k.id_tail.is_none()) {
+            k.id_tail = before.contacts.iter().find(|b| Some(b.id) == k.id).and_then(|b| b.id_tail.clone());
+        }
         let old = pickup_terms(before.contacts.iter().map(|k| {
             (
                 Some(k.id),
@@ -405,6 +440,7 @@ pub fn update_child(db: &Db, actor: &Actor, id: i64, input: &ChildInput, today: 
             .before(&before)
             .after(&after)
             .write(c, actor)?;
-        Ok(after)
-    })
+        Ok(after.shown_to(actor))
+    });
+    audit_id_refusal(db, actor, PersonKind::Child, Some(id), None, input.identity.id_number.as_deref(), saved)
 }

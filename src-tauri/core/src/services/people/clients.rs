@@ -7,8 +7,8 @@ use serde::Serialize;
 use ts_rs::TS;
 
 use super::{
-    birth_of, ensure_id_free, facility_kind, json_list, require_community, sex_of, ListQuery, ListSort, ListStatus,
-    Page,
+    audit_id_refusal, birth_of, ensure_id_free, facility_kind, json_list, require_community, sex_of, ListQuery,
+    ListSort, ListStatus, Page,
 };
 use crate::domain::account::{Action, Actor};
 use crate::domain::person::{
@@ -201,7 +201,7 @@ pub fn list_clients(
     let facility = query.facility(actor)?;
     let status = query.status_among(ListStatus::ALL)?;
     let order = query.order_by(CLIENT_SORTS, "cl.name_key, cl.id")?;
-    let found = query.found(db, cache, facility, PersonKind::Client)?;
+    let found = query.found(db, actor, cache, facility, PersonKind::Client)?;
     db.read(|c| {
         let total: i64 = c
             .prepare_cached(&format!("SELECT count(*) FROM clients cl WHERE {CLIENT_FILTER}"))?
@@ -326,7 +326,7 @@ pub fn create_client(db: &Db, actor: &Actor, input: &ClientInput, today: NaiveDa
     actor.require(Action::EditPeople)?;
     let fields = input.validate(today)?;
     actor.require_at(Action::EditPeople, fields.facility_id)?;
-    db.write(|c| {
+    let saved = db.write(|c| {
         check_references(c, actor, &fields, None)?;
         let id = insert_client(c, actor, &fields, today)?;
         let after = load_client(c, id, today)?;
@@ -335,7 +335,16 @@ pub fn create_client(db: &Db, actor: &Actor, input: &ClientInput, today: NaiveDa
             .after(&after)
             .write(c, actor)?;
         Ok(after)
-    })
+    });
+    audit_id_refusal(
+        db,
+        actor,
+        PersonKind::Client,
+        None,
+        Some(fields.facility_id),
+        input.identity.id_number.as_deref(),
+        saved,
+    )
 }
 
 /// Saves the client form. Without an ID number in the form, the one on file is kept (the
@@ -343,7 +352,7 @@ pub fn create_client(db: &Db, actor: &Actor, input: &ClientInput, today: NaiveDa
 /// at both.
 pub fn update_client(db: &Db, actor: &Actor, id: i64, input: &ClientInput, today: NaiveDate) -> Result<Client> {
     actor.require(Action::EditPeople)?;
-    db.write(|c| {
+    let saved = db.write(|c| {
         facility_for(c, actor, Action::EditPeople, PersonKind::Client, id)?;
         let mut input = input.clone();
         if input.identity.id_number.as_deref().is_none_or(|s| s.trim().is_empty()) {
@@ -369,7 +378,8 @@ pub fn update_client(db: &Db, actor: &Actor, id: i64, input: &ClientInput, today
             .after(&after)
             .write(c, actor)?;
         Ok(after)
-    })
+    });
+    audit_id_refusal(db, actor, PersonKind::Client, Some(id), None, input.identity.id_number.as_deref(), saved)
 }
 
 /// Suspends, reactivates, or records a move or a death. A client who moved or died is

@@ -26,14 +26,14 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use super::audit::{audited_read, AuditAction, Entry};
-use super::scope::facility_for;
-use super::search::SearchCache;
+use super::scope::{self, facility_for};
+use super::search::{id_match, SearchCache};
 use crate::codes::code_enum;
 use crate::domain::account::{Action, Actor};
 use crate::domain::facility::FacilityKind;
 use crate::domain::person::PersonKind;
-use crate::domain::resident_id::{ResidentId, Sex};
-use crate::error::{Invalid, Result};
+use crate::domain::resident_id::{mask, ResidentId, Sex};
+use crate::error::{CoreError, Invalid, Result};
 use crate::store::Db;
 
 /// One page of a list, with the count of all rows that match.
@@ -110,13 +110,23 @@ impl ListQuery {
     /// The ids of the `kind` the search text finds within `facility`, as a JSON array for
     /// `json_each` in the list's WHERE; `None` without text. The search index is the desk's
     /// own, so the list finds exactly whom the desk would, in milliseconds for a whole city.
-    fn found(&self, db: &Db, cache: &SearchCache, facility: Option<i64>, kind: PersonKind) -> Result<Option<String>> {
+    fn found(
+        &self,
+        db: &Db,
+        actor: &Actor,
+        cache: &SearchCache,
+        facility: Option<i64>,
+        kind: PersonKind,
+    ) -> Result<Option<String>> {
         let Some(text) = self.search.as_deref().map(str::trim).filter(|t| !t.is_empty()) else {
             return Ok(None);
         };
         let index = cache.index(db)?;
-        let ids: Vec<String> =
-            index.query(text, facility, &[kind], index.len().max(1)).iter().map(|hit| hit.id.to_string()).collect();
+        let ids: Vec<String> = index
+            .query(text, facility, &[kind], index.len().max(1), id_match(actor))
+            .iter()
+            .map(|hit| hit.id.to_string())
+            .collect();
         Ok(Some(format!("[{}]", ids.join(","))))
     }
 
@@ -174,6 +184,37 @@ pub(crate) fn id_taken(actor: &Actor, holder_name: &str, holder_facility: i64) -
     } else {
         Invalid::new("person.id_taken_elsewhere", "id_number")
     }
+}
+
+/// Passes a save's outcome through; when the save was refused because its ID number is
+/// already on file, records that look-up in an entry of its own (the refused save's
+/// transaction rolled back). Whether a number is registered is itself personal data: each
+/// "already registered" answer is on the log, with the number masked and nothing about the
+/// holder; a number found free is recorded by the save it allowed.
+pub(crate) fn audit_id_refusal<T>(
+    db: &Db,
+    actor: &Actor,
+    kind: PersonKind,
+    record: Option<i64>,
+    facility: Option<i64>,
+    id_number: Option<&str>,
+    saved: Result<T>,
+) -> Result<T> {
+    let Err(CoreError::Invalid(refusal)) = &saved else { return saved };
+    let (Some(number), true) = (id_number, refusal.code.starts_with("person.id_taken")) else { return saved };
+    let facility = match (facility, record) {
+        (Some(f), _) => Some(f),
+        (None, Some(id)) => db.read(|c| scope::facility_of(c, kind, id))?,
+        (None, None) => actor.facility_id,
+    };
+    let where_found = if refusal.code == "person.id_taken" { "here" } else { "elsewhere" };
+    db.write(|c| {
+        Entry::new(AuditAction::IdTaken, kind, record.map_or_else(String::new, |id| id.to_string()))
+            .facility(facility)
+            .after(&serde_json::json!({ "id_masked": mask(number.trim()), "registered": where_found }))
+            .write(c, actor)
+    })?;
+    saved
 }
 
 /// Refuses an ID number already registered to someone else: the same ID cannot belong to

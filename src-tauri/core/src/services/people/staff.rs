@@ -6,7 +6,9 @@ use rusqlite::{params, Connection, OptionalExtension, Row};
 use serde::Serialize;
 use ts_rs::TS;
 
-use super::{bad_column, ensure_id_free, facility_kind, json_list, ListQuery, ListSort, ListStatus, Page};
+use super::{
+    audit_id_refusal, bad_column, ensure_id_free, facility_kind, json_list, ListQuery, ListSort, ListStatus, Page,
+};
 use crate::domain::account::{Action, Actor};
 use crate::domain::facility::bits_to_days;
 use crate::domain::person::{PersonKind, Skill, StaffFields, StaffInput, StaffJob};
@@ -98,7 +100,7 @@ pub fn list_staff(db: &Db, actor: &Actor, cache: &SearchCache, query: &ListQuery
     let facility = query.facility(actor)?;
     let status = query.status_among(&[ListStatus::Active, ListStatus::Gone])?;
     let order = query.order_by(STAFF_SORTS, "s.job, s.name_key, s.id")?;
-    let found = query.found(db, cache, facility, PersonKind::Staff)?;
+    let found = query.found(db, actor, cache, facility, PersonKind::Staff)?;
     db.read(|c| {
         let total: i64 = c
             .prepare_cached(&format!("SELECT count(*) FROM staff s WHERE {STAFF_FILTER}"))?
@@ -152,7 +154,7 @@ pub fn create_staff(db: &Db, actor: &Actor, input: &StaffInput, today: NaiveDate
     actor.require(Action::EditStaff)?;
     let fields = input.validate(today)?;
     actor.require_at(Action::EditStaff, fields.facility_id)?;
-    db.write(|c| {
+    let saved = db.write(|c| {
         check_references(c, actor, &fields, None)?;
         let id = insert_staff(c, &fields)?;
         let after = load_staff(c, id)?;
@@ -161,12 +163,13 @@ pub fn create_staff(db: &Db, actor: &Actor, input: &StaffInput, today: NaiveDate
             .after(&after)
             .write(c, actor)?;
         Ok(after)
-    })
+    });
+    audit_id_refusal(db, actor, PersonKind::Staff, None, Some(fields.facility_id), input.id_number.as_deref(), saved)
 }
 
 pub fn update_staff(db: &Db, actor: &Actor, id: i64, input: &StaffInput, today: NaiveDate) -> Result<Staff> {
     actor.require(Action::EditStaff)?;
-    db.write(|c| {
+    let saved = db.write(|c| {
         facility_for(c, actor, Action::EditStaff, PersonKind::Staff, id)?;
         let mut input = input.clone();
         if input.id_number.as_deref().is_none_or(|s| s.trim().is_empty()) {
@@ -184,5 +187,6 @@ pub fn update_staff(db: &Db, actor: &Actor, id: i64, input: &StaffInput, today: 
             .after(&after)
             .write(c, actor)?;
         Ok(after)
-    })
+    });
+    audit_id_refusal(db, actor, PersonKind::Staff, Some(id), None, input.id_number.as_deref(), saved)
 }
