@@ -67,7 +67,7 @@ fn restoring_a_file_that_is_not_a_carecircle_backup_changes_nothing() {
 }
 
 fn backups_in(db: &Db) -> Vec<carecircle_core::store::backup::BackupFile> {
-    carecircle_core::store::backup::list(&db.backup_folder()).unwrap()
+    carecircle_core::store::backup::list(&db.backup_folder(), None).unwrap()
 }
 
 #[test]
@@ -92,7 +92,7 @@ fn the_first_start_of_each_day_backs_up_once_and_fourteen_daily_ones_are_kept() 
     assert_eq!(kept.iter().filter(|b| b.kind == "manual" || b.kind == "pre_migration").count(), 2);
     // Every one is a good copy: it opens and passes the checks.
     for b in &kept {
-        backup::verify(std::path::Path::new(&b.path), b.schema_version).unwrap();
+        backup::verify(std::path::Path::new(&b.path), b.schema_version, None).unwrap();
     }
     assert_eq!(
         common::count(&t.db, "SELECT count(*) FROM audit_log WHERE action = 'backup' AND username = 'system'"),
@@ -145,7 +145,7 @@ fn an_upgrade_is_preceded_by_a_checked_backup_of_the_old_schema() {
     // A current database opens without one.
     drop(db);
     drop(Db::open(&old, common::clock()).unwrap());
-    assert_eq!(carecircle_core::store::backup::list(&old.parent().unwrap().join("backups")).unwrap().len(), 1);
+    assert_eq!(carecircle_core::store::backup::list(&old.parent().unwrap().join("backups"), None).unwrap().len(), 1);
 }
 
 #[test]

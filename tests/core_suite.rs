@@ -24,6 +24,8 @@ mod concurrency;
 mod demo;
 #[path = "durability.rs"]
 mod durability;
+#[path = "encryption.rs"]
+mod encryption;
 #[path = "frontdesk.rs"]
 mod frontdesk;
 #[path = "health.rs"]

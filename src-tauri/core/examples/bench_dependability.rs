@@ -39,7 +39,7 @@ fn main() {
         let file = db.backup_into_folder(&Kind::Manual).expect("backup");
         made.push(Duration::from_millis(file.took_ms.unwrap_or(0)));
         let t = Instant::now();
-        backup::verify(std::path::Path::new(&file.path), file.schema_version).expect("a good backup");
+        backup::verify(std::path::Path::new(&file.path), file.schema_version, None).expect("a good backup");
         checked.push(t.elapsed());
         bytes = file.bytes;
         std::fs::remove_file(&file.path).expect("remove the copy");

@@ -75,6 +75,12 @@ pub enum CoreError {
     BackupFailed { path: String, detail: String },
     #[error("the database is busy in another program")]
     Busy,
+    #[error("the key file {path} is damaged")]
+    KeyFileDamaged { path: String },
+    #[error("the key file does not open the database {path}")]
+    KeyMismatch { path: String },
+    #[error("a password is needed")]
+    PasswordNeeded,
     #[error("database: {0}")]
     Sqlite(rusqlite::Error),
     #[error("database migration: {0}")]
@@ -143,6 +149,9 @@ impl CoreError {
                 ("db.backup_failed", vec![("path", path.clone()), ("detail", detail.clone())])
             }
             Busy => ("db.busy", vec![]),
+            KeyFileDamaged { path } => ("db.key_file_damaged", vec![("path", path.clone())]),
+            KeyMismatch { path } => ("db.key_mismatch", vec![("path", path.clone())]),
+            PasswordNeeded => ("auth.password_needed", vec![]),
             Sqlite(e) => ("db.error", vec![("detail", e.to_string())]),
             Migration(e) => ("db.migration", vec![("detail", e.to_string())]),
             Io(e) => ("io", vec![("detail", e.to_string())]),
@@ -191,6 +200,9 @@ mod tests {
             CoreError::ReadOnly,
             CoreError::BackupFailed { path: "b.db".into(), detail: "integrity".into() },
             CoreError::Busy,
+            CoreError::KeyFileDamaged { path: "x.db.keys".into() },
+            CoreError::KeyMismatch { path: "x.db".into() },
+            CoreError::PasswordNeeded,
             CoreError::Sqlite(rusqlite::Error::InvalidQuery),
             CoreError::Migration(rusqlite_migration::Error::Hook("x".into())),
             CoreError::Io(std::io::Error::other("disk")),
@@ -215,6 +227,9 @@ mod tests {
                 | CoreError::ReadOnly
                 | CoreError::BackupFailed { .. }
                 | CoreError::Busy
+                | CoreError::KeyFileDamaged { .. }
+                | CoreError::KeyMismatch { .. }
+                | CoreError::PasswordNeeded
                 | CoreError::Sqlite(_)
                 | CoreError::Migration(_)
                 | CoreError::Io(_)

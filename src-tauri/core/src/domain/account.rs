@@ -124,8 +124,8 @@ pub struct Actor {
 }
 
 impl Actor {
-    /// The command-line tool runs with the rights of whoever can open the database file:
-    /// a city-wide administrator. Its changes are audited under account id 0 ("system").
+    /// Work no one signed in for: the app's own daily backup. Audited under account id 0
+    /// ("system"). (The command-line tool signs in as an account.)
     pub fn system() -> Actor {
         Actor {
             account_id: 0,

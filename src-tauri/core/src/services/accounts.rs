@@ -138,8 +138,9 @@ pub fn needs_setup(db: &Db) -> Result<bool> {
     db.read(|c| Ok(c.query_row("SELECT count(*) = 0 FROM accounts", [], |r| r.get(0))?))
 }
 
-/// The first-run step: creates the city administrator, once.
-pub fn set_up_city_admin(db: &Db, username: &str, display_name: &str, password: &str) -> Result<Actor> {
+/// Checks the first city administrator's name and password as [`set_up_city_admin`] will,
+/// before anything is created for them (the encrypted file is sealed with that password).
+pub fn check_first_admin(username: &str, display_name: &str, password: &str) -> Result<(String, String)> {
     let username = valid_username(username)?;
     let display_name = text::required_name(
         display_name,
@@ -149,6 +150,12 @@ pub fn set_up_city_admin(db: &Db, username: &str, display_name: &str, password: 
         "display_name",
     )?;
     valid_password(password)?;
+    Ok((username, display_name))
+}
+
+/// The first-run step: creates the city administrator, once.
+pub fn set_up_city_admin(db: &Db, username: &str, display_name: &str, password: &str) -> Result<Actor> {
+    let (username, display_name) = check_first_admin(username, display_name, password)?;
     let hash = hash_password(password)?;
     db.write(|c| {
         let any: bool = c.query_row("SELECT count(*) > 0 FROM accounts", [], |r| r.get(0))?;
@@ -200,6 +207,27 @@ fn find_for_sign_in(c: &Connection, username: &str) -> Result<Option<StoredAccou
         })
     })
     .optional()?)
+}
+
+/// Checks the password without writing anything (no attempt counted, nothing logged): for
+/// a command that only reads, on a database opened read-only. The account must be active
+/// and not locked.
+pub fn verify_credentials(db: &Db, username: &str, password: &str) -> Result<Actor> {
+    let stored = db.read(|c| find_for_sign_in(c, username.trim()))?;
+    let Some(account) = stored else {
+        verify_password(password, decoy_hash());
+        return Err(CoreError::BadCredentials);
+    };
+    if let Some(until) = lock_in_force(account.locked_until.as_deref(), db.clock().now()) {
+        return Err(locked(until));
+    }
+    if !verify_password(password, &account.hash) {
+        return Err(CoreError::BadCredentials);
+    }
+    if !account.active {
+        return Err(CoreError::AccountDisabled);
+    }
+    Ok(account.actor)
 }
 
 /// Checks the password and returns the signed-in account. Wrong username and wrong
@@ -263,7 +291,11 @@ pub fn sign_in_at(db: &Db, username: &str, password: &str, now: DateTime<Utc>) -
             .write(c, actor)?;
         Ok(Ok(()))
     })?;
-    outcome.map(|()| account.actor)
+    outcome?;
+    // An account made before the file was encrypted gets its seal now that its password
+    // is proven, so it can open the file after a restart.
+    db.seal_if_missing(&account.actor.username, password)?;
+    Ok(account.actor)
 }
 
 /// The end of a lock still in force at `now`.
@@ -336,30 +368,34 @@ pub fn create_account(db: &Db, actor: &Actor, new: &NewAccount) -> Result<Accoun
         return Err(CoreError::Forbidden);
     }
     let hash = hash_password(&new.password)?;
-    db.write(|c| {
-        if let Some(f) = facility_id {
-            let exists: bool = c.query_row("SELECT count(*) > 0 FROM facilities WHERE id = ?1", [f], |r| r.get(0))?;
-            if !exists {
-                return Err(Invalid::new("account.facility_unknown", "facility_id").into());
+    // The new account opens the database with its password.
+    db.reseal(&username, &new.password, || {
+        db.write(|c| {
+            if let Some(f) = facility_id {
+                let exists: bool =
+                    c.query_row("SELECT count(*) > 0 FROM facilities WHERE id = ?1", [f], |r| r.get(0))?;
+                if !exists {
+                    return Err(Invalid::new("account.facility_unknown", "facility_id").into());
+                }
             }
-        }
-        let taken: bool =
-            c.query_row("SELECT count(*) > 0 FROM accounts WHERE username = ?1", [&username], |r| r.get(0))?;
-        if taken {
-            return Err(CoreError::UsernameTaken(username.clone()));
-        }
-        let now = c.stamp();
-        c.execute(
+            let taken: bool =
+                c.query_row("SELECT count(*) > 0 FROM accounts WHERE username = ?1", [&username], |r| r.get(0))?;
+            if taken {
+                return Err(CoreError::UsernameTaken(username.clone()));
+            }
+            let now = c.stamp();
+            c.execute(
             "INSERT INTO accounts (username, display_name, password_hash, role, facility_id, created_at, updated_at)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6)",
             params![username, display_name, hash, new.role.as_str(), facility_id, now],
         )?;
-        let summary = get_summary(c, c.last_insert_rowid())?;
-        Entry::new(AuditAction::Create, AuditEntity::Account, summary.id)
-            .facility(facility_id)
-            .after(&summary)
-            .write(c, actor)?;
-        Ok(summary)
+            let summary = get_summary(c, c.last_insert_rowid())?;
+            Entry::new(AuditAction::Create, AuditEntity::Account, summary.id)
+                .facility(facility_id)
+                .after(&summary)
+                .write(c, actor)?;
+            Ok(summary)
+        })
     })
 }
 
@@ -394,7 +430,7 @@ pub fn set_active(db: &Db, actor: &Actor, id: i64, active: bool) -> Result<Accou
     if id == actor.account_id {
         return Err(Invalid::new("account.not_self", "active").into());
     }
-    db.write(|c| {
+    let after = db.write(|c| {
         let before = get_summary(c, id)?;
         if !may_grant(actor, before.role, before.facility_id) {
             return Err(CoreError::Forbidden);
@@ -407,7 +443,13 @@ pub fn set_active(db: &Db, actor: &Actor, id: i64, active: bool) -> Result<Accou
             .after(&after)
             .write(c, actor)?;
         Ok(after)
-    })
+    })?;
+    // A disabled account no longer opens the database file either; enabled again, it
+    // gets a seal at its next sign-in (on a running app) or a password reset.
+    if !active {
+        db.unseal(&after.username)?;
+    }
+    Ok(after)
 }
 
 /// Says which staff record an account is (or none): a caregiver signed in records the
@@ -454,17 +496,23 @@ pub fn reset_password(db: &Db, actor: &Actor, id: i64, password: &str) -> Result
     actor.require(Action::ManageAccounts)?;
     valid_password(password)?;
     let hash = hash_password(password)?;
-    db.write(|c| {
-        let target = get_summary(c, id)?;
-        if !may_grant(actor, target.role, target.facility_id) {
-            return Err(CoreError::Forbidden);
-        }
-        c.execute(
-            "UPDATE accounts SET password_hash = ?1, failed_attempts = 0, locked_until = NULL, updated_at = ?2 WHERE id = ?3",
-            params![hash, c.stamp(), id],
-        )?;
-        // The hash itself never goes into the log.
-        Entry::new(AuditAction::ResetPassword, AuditEntity::Account, id).facility(target.facility_id).write(c, actor)
+    let target = db.read(|c| get_summary(c, id))?;
+    if !may_grant(actor, target.role, target.facility_id) {
+        return Err(CoreError::Forbidden);
+    }
+    // The key is sealed under the new password and the old seal removed with the change.
+    db.reseal(&target.username, password, || {
+        db.write(|c| {
+            c.execute(
+                "UPDATE accounts SET password_hash = ?1, failed_attempts = 0, locked_until = NULL, updated_at = ?2
+                 WHERE id = ?3",
+                params![hash, c.stamp(), id],
+            )?;
+            // The hash itself never goes into the log.
+            Entry::new(AuditAction::ResetPassword, AuditEntity::Account, id)
+                .facility(target.facility_id)
+                .write(c, actor)
+        })
     })
 }
 
@@ -478,14 +526,16 @@ pub fn change_own_password(db: &Db, actor: &Actor, old: &str, new: &str) -> Resu
         return Err(Invalid::new("account.old_password_wrong", "old_password").into());
     }
     let hash = hash_password(new)?;
-    db.write(|c| {
-        c.execute(
-            "UPDATE accounts SET password_hash = ?1, updated_at = ?2 WHERE id = ?3",
-            params![hash, c.stamp(), actor.account_id],
-        )?;
-        Entry::new(AuditAction::ChangePassword, AuditEntity::Account, actor.account_id)
-            .facility(actor.facility_id)
-            .write(c, actor)
+    db.reseal(&actor.username, new, || {
+        db.write(|c| {
+            c.execute(
+                "UPDATE accounts SET password_hash = ?1, updated_at = ?2 WHERE id = ?3",
+                params![hash, c.stamp(), actor.account_id],
+            )?;
+            Entry::new(AuditAction::ChangePassword, AuditEntity::Account, actor.account_id)
+                .facility(actor.facility_id)
+                .write(c, actor)
+        })
     })
 }
 

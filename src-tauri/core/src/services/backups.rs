@@ -42,7 +42,7 @@ pub struct RestoreReport {
 pub fn status(db: &Db, actor: &Actor) -> Result<BackupStatus> {
     actor.require(Action::BackUp)?;
     let folder = db.backup_folder();
-    let backups = backup::list(&folder)?;
+    let backups = backup::list(&folder, db.key())?;
     let latest = backups.iter().find(|b| b.kind != Kind::BeforeRestore.code()).cloned();
     Ok(BackupStatus { folder: folder.display().to_string(), latest, backups })
 }
@@ -84,7 +84,7 @@ pub fn restore(db: &Db, actor: &Actor, src: &Path) -> Result<RestoreReport> {
     let shown = src.display().to_string();
     // Checked before anything is written: a refused file changes nothing, not even the
     // current database's audit log.
-    let source = backup::open_restorable(src)?;
+    let source = backup::open_restorable(src, db.key())?;
     let live_rev = db.write(|c| {
         Entry::new(AuditAction::RestoreReplaced, AuditEntity::Database, &shown).write(c, actor)?;
         people_revision(c)
@@ -106,7 +106,7 @@ pub fn restore(db: &Db, actor: &Actor, src: &Path) -> Result<RestoreReport> {
 /// offers only those (a file elsewhere is the CLI's `restore PATH`).
 pub fn restore_listed(db: &Db, actor: &Actor, file_name: &str) -> Result<RestoreReport> {
     actor.require(Action::Administer)?;
-    let listed = backup::list(&db.backup_folder())?
+    let listed = backup::list(&db.backup_folder(), db.key())?
         .into_iter()
         .find(|b| b.file_name == file_name)
         .ok_or_else(|| CoreError::NotFound { entity: AuditEntity::Backup, id: file_name.to_string() })?;

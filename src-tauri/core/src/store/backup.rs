@@ -21,7 +21,8 @@ use rusqlite::{Connection, OpenFlags};
 use serde::Serialize;
 use ts_rs::TS;
 
-use super::schema;
+use super::keyfile::DbKey;
+use super::{connect, schema};
 use crate::clock;
 use crate::error::{CoreError, Result};
 
@@ -119,15 +120,28 @@ pub fn free_name(folder: &Path, kind: &Kind, at: DateTime<Utc>) -> PathBuf {
     path
 }
 
-/// Writes a checked backup of `src` into `folder` under a name saying what and when.
-pub fn write_verified(src: &Connection, folder: &Path, kind: &Kind, at: DateTime<Utc>) -> Result<BackupFile> {
+/// Writes a checked backup of `src` into `folder` under a name saying what and when. An
+/// encrypted database's backup is encrypted under the same key (`key`).
+pub fn write_verified(
+    src: &Connection,
+    folder: &Path,
+    kind: &Kind,
+    at: DateTime<Utc>,
+    key: Option<&DbKey>,
+) -> Result<BackupFile> {
     std::fs::create_dir_all(folder)?;
-    copy_verified(src, &free_name(folder, kind, at), kind, at)
+    copy_verified(src, &free_name(folder, kind, at), kind, at, key)
 }
 
 /// Copies `src` to `dest` (one step: one consistent snapshot), checks the copy, and only
 /// then gives it its name. A failed check removes the copy and says why.
-pub fn copy_verified(src: &Connection, dest: &Path, kind: &Kind, at: DateTime<Utc>) -> Result<BackupFile> {
+pub fn copy_verified(
+    src: &Connection,
+    dest: &Path,
+    kind: &Kind,
+    at: DateTime<Utc>,
+    key: Option<&DbKey>,
+) -> Result<BackupFile> {
     let started = Instant::now();
     if let Some(dir) = dest.parent().filter(|d| !d.as_os_str().is_empty()) {
         std::fs::create_dir_all(dir)?;
@@ -136,12 +150,12 @@ pub fn copy_verified(src: &Connection, dest: &Path, kind: &Kind, at: DateTime<Ut
     let _ = std::fs::remove_file(&partial);
     let version = schema::user_version(src)?;
     let copied = (|| {
-        let mut out = Connection::open(&partial)?;
+        let mut out = connect(&partial, OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE, key)?;
         Backup::new(src, &mut out)?.step(-1)?;
         // One self-contained file: no -wal beside it to lose when it is copied away.
         out.pragma_update(None, "journal_mode", "DELETE")?;
         drop(out);
-        verify(&partial, version)
+        verify(&partial, version, key)
     })();
     if let Err(e) = copied {
         let _ = std::fs::remove_file(&partial);
@@ -162,10 +176,10 @@ pub fn copy_verified(src: &Connection, dest: &Path, kind: &Kind, at: DateTime<Ut
 
 /// Checks a backup file: it opens, is a CareCircle database of `version`, and SQLite finds
 /// no damage and no broken reference in it.
-pub fn verify(path: &Path, version: i64) -> Result<()> {
+pub fn verify(path: &Path, version: i64, key: Option<&DbKey>) -> Result<()> {
     let shown = path.display().to_string();
     let bad = |why: &str| CoreError::BackupFailed { path: shown.clone(), detail: why.to_string() };
-    let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY)?;
+    let conn = connect(path, OpenFlags::SQLITE_OPEN_READ_ONLY, key)?;
     let app_id: i64 = conn.pragma_query_value(None, "application_id", |r| r.get(0))?;
     if app_id != schema::APPLICATION_ID {
         return Err(bad("application_id"));
@@ -186,14 +200,15 @@ pub fn verify(path: &Path, version: i64) -> Result<()> {
 }
 
 /// A file that may replace the database, opened read-only once checked; refused, with
-/// the reason, when it is missing, not ours, from a newer CareCircle, empty, or damaged.
-pub fn open_restorable(src: &Path) -> Result<Connection> {
+/// the reason, when it is missing, not ours (or under another key), from a newer
+/// CareCircle, empty, or damaged.
+pub fn open_restorable(src: &Path, key: Option<&DbKey>) -> Result<Connection> {
     let shown = src.display().to_string();
     let not_ours = || CoreError::NotADatabase { path: shown.clone() };
     if !src.is_file() {
         return Err(not_ours());
     }
-    let source = Connection::open_with_flags(src, OpenFlags::SQLITE_OPEN_READ_ONLY).map_err(|_| not_ours())?;
+    let source = connect(src, OpenFlags::SQLITE_OPEN_READ_ONLY, key).map_err(|_| not_ours())?;
     check_restorable(&source, &shown)?;
     Ok(source)
 }
@@ -214,8 +229,8 @@ fn check_restorable(source: &Connection, shown: &str) -> Result<()> {
     Ok(())
 }
 
-/// The good backups in `folder`, newest first.
-pub fn list(folder: &Path) -> Result<Vec<BackupFile>> {
+/// The good backups in `folder`, newest first (`key` opens an encrypted database's).
+pub fn list(folder: &Path, key: Option<&DbKey>) -> Result<Vec<BackupFile>> {
     let entries = match std::fs::read_dir(folder) {
         Ok(entries) => entries,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
@@ -232,7 +247,7 @@ pub fn list(folder: &Path) -> Result<Vec<BackupFile>> {
         }
         // A file that no longer opens is still listed (with version 0): the list shows what
         // is there, and a restore checks the file again.
-        let version = Connection::open_with_flags(entry.path(), OpenFlags::SQLITE_OPEN_READ_ONLY)
+        let version = connect(&entry.path(), OpenFlags::SQLITE_OPEN_READ_ONLY, key)
             .and_then(|c| c.pragma_query_value(None, "user_version", |r| r.get::<_, i64>(0)))
             .unwrap_or(0);
         found.push(BackupFile {
@@ -253,7 +268,7 @@ pub fn list(folder: &Path) -> Result<Vec<BackupFile>> {
 /// Whether today's daily backup (Wuhai's day of `now`) is still to be made.
 pub fn daily_due(folder: &Path, now: DateTime<Utc>) -> Result<bool> {
     let today = clock::local_day(now);
-    Ok(!list(folder)?.iter().any(|b| {
+    Ok(!list(folder, None)?.iter().any(|b| {
         b.kind == Kind::Daily.code() && super::parse_utc_stamp(&b.made_at).is_some_and(|t| clock::local_day(t) == today)
     }))
 }

@@ -23,7 +23,8 @@ use rusqlite::backup::Backup;
 use rusqlite::functions::FunctionFlags;
 use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};
 
-use super::{backup, schema};
+use super::keyfile::{self, DbKey, KeyFile, RecoveryKey};
+use super::{backup, connect, schema};
 use crate::clock::{self, Clock};
 use crate::error::{CoreError, Result};
 
@@ -36,6 +37,19 @@ pub struct Db {
     idle_readers: Mutex<Vec<Connection>>,
     /// True when this open made the file.
     created: bool,
+    /// The key of an encrypted database, given to every connection; `None` for a database
+    /// from before encryption (see `keyfile`).
+    key: Option<DbKey>,
+    /// Its key file: an account's seal changes with its password.
+    keys: Option<Mutex<KeyFile>>,
+}
+
+/// What a caller will do with the database it opens.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    Write,
+    /// Never migrates, never writes (see [`Db::open_read_only`]).
+    ReadOnly,
 }
 
 /// How long a statement waits for another process (a second window, the CLI) to release
@@ -111,13 +125,18 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 
 /// Opens the file for writing and checks, before any PRAGMA writes to it, that it is ours
 /// and not from a newer CareCircle: a foreign file stays untouched.
-fn open_checked(path: &Path) -> Result<Connection> {
+fn open_checked(path: &Path, key: Option<&DbKey>) -> Result<Connection> {
     let shown = path.display().to_string();
-    let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE)?;
+    let conn = connect(path, OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE, key)?;
     conn.busy_timeout(BUSY_TIMEOUT)?;
     schema::check_compatible(&conn, &shown).map_err(|e| match e {
         CoreError::Sqlite(rusqlite::Error::SqliteFailure(f, _)) if f.code == rusqlite::ErrorCode::NotADatabase => {
-            CoreError::NotADatabase { path: shown.clone() }
+            match key {
+                Some(_) => CoreError::KeyMismatch { path: shown.clone() },
+                // Encrypted, and opened without its key: say what it needs.
+                None if keyfile::path_for(path).is_file() => CoreError::PasswordNeeded,
+                None => CoreError::NotADatabase { path: shown.clone() },
+            }
         }
         other => other,
     })?;
@@ -132,7 +151,60 @@ impl Db {
         if !path.is_file() {
             return Err(CoreError::NoDatabase { path: path.display().to_string() });
         }
-        Db::open_writable(path, clock, false)
+        Db::open_writable(path, clock, false, None)
+    }
+
+    /// Opens the database at `path` for the account: an encrypted one with the key its key
+    /// file unseals with the password (a wrong password reads nothing), one from before
+    /// encryption as it is. The password is checked against the account by the caller
+    /// (`accounts::sign_in`) on the open store.
+    pub fn unlock(path: impl AsRef<Path>, clock: Clock, access: Access, username: &str, password: &str) -> Result<Db> {
+        let path = path.as_ref();
+        if !path.is_file() {
+            return Err(CoreError::NoDatabase { path: path.display().to_string() });
+        }
+        let Some(keys) = KeyFile::load(path)? else {
+            return match access {
+                Access::Write => Db::open_writable(path, clock, false, None),
+                Access::ReadOnly => Db::open_read_only(path, clock),
+            };
+        };
+        let key = keys.unlock(username, password)?;
+        let db = match access {
+            Access::Write => Db::open_writable(path, clock, false, Some(key))?,
+            Access::ReadOnly => Db::read_only_with(path, clock, Some(key))?,
+        };
+        Ok(Db { keys: Some(Mutex::new(keys)), ..db })
+    }
+
+    /// Creates an encrypted database at `path` (and its folder), under a new random key
+    /// sealed for the first account and under a new recovery key, returned to be shown
+    /// once: the app's first run and `seed-demo` on a new file. A file already there is
+    /// refused.
+    pub fn create_encrypted(
+        path: impl AsRef<Path>,
+        clock: Clock,
+        username: &str,
+        password: &str,
+    ) -> Result<(Db, RecoveryKey)> {
+        let path = path.as_ref();
+        if path.exists() {
+            return Err(CoreError::NotADatabase { path: path.display().to_string() });
+        }
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir)?;
+        }
+        let key = DbKey::random();
+        let (keys, recovery) = KeyFile::create(path, &key, username.trim(), password)?;
+        let db = Db::open_writable(path, clock, true, Some(key));
+        let db = match db {
+            Ok(db) => db,
+            Err(e) => {
+                let _ = std::fs::remove_file(keys.path());
+                return Err(e);
+            }
+        };
+        Ok((Db { keys: Some(Mutex::new(keys)), ..db }, recovery))
     }
 
     /// Opens the database at `path`, creating an empty one (and its folder) if there is
@@ -140,7 +212,7 @@ impl Db {
     pub fn open_or_create(path: impl AsRef<Path>, clock: Clock) -> Result<Db> {
         let path = path.as_ref();
         if path.is_file() {
-            return Db::open_writable(path, clock, false);
+            return Db::open_writable(path, clock, false, None);
         }
         if path.exists() {
             return Err(CoreError::NotADatabase { path: path.display().to_string() });
@@ -148,19 +220,22 @@ impl Db {
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             std::fs::create_dir_all(dir)?;
         }
-        Db::open_writable(path, clock, true)
+        Db::open_writable(path, clock, true, None)
     }
 
     /// Opens for reading only: no migration, no writer. A database that needs upgrading is
     /// refused with a message saying to open the app (which backs it up and upgrades it),
     /// so a command that only reads never changes the schema under a running app.
     pub fn open_read_only(path: impl AsRef<Path>, clock: Clock) -> Result<Db> {
-        let path = path.as_ref();
+        Db::read_only_with(path.as_ref(), clock, None)
+    }
+
+    fn read_only_with(path: &Path, clock: Clock, key: Option<DbKey>) -> Result<Db> {
         let shown = path.display().to_string();
         if !path.is_file() {
             return Err(CoreError::NoDatabase { path: shown });
         }
-        let probe = open_checked(path)?;
+        let probe = open_checked(path, key.as_ref())?;
         let version = schema::user_version(&probe)?;
         if version == 0 {
             return Err(CoreError::NotADatabase { path: shown });
@@ -168,41 +243,56 @@ impl Db {
         if version < schema::LATEST_VERSION {
             return Err(CoreError::NeedsUpgrade { found: version, supported: schema::LATEST_VERSION });
         }
-        Db::assemble(path, clock, None, false)
+        Db::assemble(path, clock, None, false, key)
     }
 
-    fn open_writable(path: &Path, clock: Clock, created: bool) -> Result<Db> {
+    fn open_writable(path: &Path, clock: Clock, created: bool, key: Option<DbKey>) -> Result<Db> {
         let shown = path.display().to_string();
-        let mut writer = open_checked(path)?;
+        let mut writer = open_checked(path, key.as_ref())?;
         configure_writer(&writer)?;
         let found = schema::user_version(&writer)?;
         if found > 0 && found < schema::LATEST_VERSION {
             // The old schema's data is kept as it was before any step runs.
             let dir = backup::folder_for(path);
-            backup::write_verified(&writer, &dir, &backup::Kind::PreMigration { from: found }, clock.now())?;
+            backup::write_verified(
+                &writer,
+                &dir,
+                &backup::Kind::PreMigration { from: found },
+                clock.now(),
+                key.as_ref(),
+            )?;
         }
         schema::migrate(&mut writer, &shown)?;
-        Db::assemble(path, clock, Some(writer), created)
+        Db::assemble(path, clock, Some(writer), created, key)
     }
 
     /// The store with its first reader open (a file readers cannot open fails here, not at
     /// the first read).
-    fn assemble(path: &Path, clock: Clock, writer: Option<Connection>, created: bool) -> Result<Db> {
+    fn assemble(
+        path: &Path,
+        clock: Clock,
+        writer: Option<Connection>,
+        created: bool,
+        key: Option<DbKey>,
+    ) -> Result<Db> {
         let db = Db {
             path: path.to_path_buf(),
             clock,
             writer: writer.map(Mutex::new),
             idle_readers: Mutex::new(Vec::new()),
             created,
+            key,
+            keys: None,
         };
         lock(&db.idle_readers).push(db.new_reader()?);
         Ok(db)
     }
 
     fn new_reader(&self) -> Result<Connection> {
-        let reader = Connection::open_with_flags(
+        let reader = connect(
             &self.path,
             OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+            self.key.as_ref(),
         )?;
         configure(&reader)?;
         reader.pragma_update(None, "query_only", "ON")?;
@@ -221,6 +311,63 @@ impl Db {
     /// True when this open created the file (the app's first run, `seed-demo`).
     pub fn is_new(&self) -> bool {
         self.created
+    }
+
+    /// True when the file is encrypted (see `keyfile`).
+    pub fn is_encrypted(&self) -> bool {
+        self.key.is_some()
+    }
+
+    /// The key every connection to the file, and to its backups, is given.
+    pub(crate) fn key(&self) -> Option<&DbKey> {
+        self.key.as_ref()
+    }
+
+    /// Seals the key for the account under its new password around `change`, the write
+    /// that sets the password: sealed anew first (the old seal kept), then the change, then
+    /// the old seal removed — or, if the change failed, the new one. A crash at any point
+    /// leaves a seal for the password the database holds. Nothing to do unencrypted.
+    pub(crate) fn reseal<T>(&self, username: &str, password: &str, change: impl FnOnce() -> Result<T>) -> Result<T> {
+        let (Some(key), Some(keys)) = (&self.key, &self.keys) else { return change() };
+        lock(keys).add(key, username, password)?;
+        match change() {
+            Ok(out) => {
+                lock(keys).keep_newest(username)?;
+                Ok(out)
+            }
+            Err(e) => {
+                lock(keys).drop_newest(username)?;
+                Err(e)
+            }
+        }
+    }
+
+    /// After a good sign-in: seals the key for an account that has no seal yet (one made
+    /// before the database was encrypted), so it can open the database after a restart.
+    pub(crate) fn seal_if_missing(&self, username: &str, password: &str) -> Result<()> {
+        let (Some(key), Some(keys)) = (&self.key, &self.keys) else { return Ok(()) };
+        let mut keys = lock(keys);
+        if !keys.has(username) {
+            keys.add(key, username, password)?;
+        }
+        Ok(())
+    }
+
+    /// Removes the account's seals (disabled): it no longer opens the file.
+    pub(crate) fn unseal(&self, username: &str) -> Result<()> {
+        match &self.keys {
+            Some(keys) => lock(keys).remove(username),
+            None => Ok(()),
+        }
+    }
+
+    /// Writes a copy of the key file beside a backup at `dest`, so the copy opens elsewhere
+    /// with a password or the recovery key.
+    fn keys_beside(&self, dest: &Path) -> Result<()> {
+        if let Some(keys) = &self.keys {
+            lock(keys).copy_to(&keyfile::path_for(dest))?;
+        }
+        Ok(())
     }
 
     /// The folder automatic backups go to: `backups/` beside the database.
@@ -258,7 +405,11 @@ impl Db {
     /// under the chosen name.
     pub fn backup_to(&self, dest: impl AsRef<Path>) -> Result<backup::BackupFile> {
         let dest = dest.as_ref();
-        self.with_reader(|reader| backup::copy_verified(reader, dest, &backup::Kind::Manual, self.clock.now()))
+        let file = self.with_reader(|reader| {
+            backup::copy_verified(reader, dest, &backup::Kind::Manual, self.clock.now(), self.key())
+        })?;
+        self.keys_beside(dest)?;
+        Ok(file)
     }
 
     /// Lends an idle reader (or a new one) to `f`, and keeps it for the next read unless
@@ -282,7 +433,10 @@ impl Db {
     /// old daily ones.
     pub fn backup_into_folder(&self, kind: &backup::Kind) -> Result<backup::BackupFile> {
         let folder = self.backup_folder();
-        let file = self.with_reader(|reader| backup::write_verified(reader, &folder, kind, self.clock.now()))?;
+        let file =
+            self.with_reader(|reader| backup::write_verified(reader, &folder, kind, self.clock.now(), self.key()))?;
+        // One copy of the key file in the folder opens every backup in it.
+        self.keys_beside(&folder.join(self.path.file_name().unwrap_or_default()))?;
         backup::prune(&folder)?;
         Ok(file)
     }
@@ -293,7 +447,7 @@ impl Db {
     /// undone. Older backups are migrated forward. Readers see the old content or the new,
     /// never a mixture: the copy is one write transaction.
     pub fn restore_from(&self, src: impl AsRef<Path>, safety_copy: impl AsRef<Path>) -> Result<()> {
-        self.restore_checked(backup::open_restorable(src.as_ref())?, safety_copy)
+        self.restore_checked(backup::open_restorable(src.as_ref(), self.key())?, safety_copy)
     }
 
     /// [`Db::restore_from`] with a source already checked by [`backup::open_restorable`]

@@ -4,10 +4,28 @@
 pub mod backup;
 mod db;
 pub(crate) mod form_row;
+pub mod keyfile;
 pub mod read;
 pub mod schema;
 
-pub use db::{Db, Tx};
+pub use db::{Access, Db, Tx};
+
+/// Opens a connection to the file at `path`; with `key`, keyed before anything reads it
+/// (SQLCipher: every page is decrypted with it, and a wrong key reads as "not a database").
+pub(crate) fn connect(
+    path: &std::path::Path,
+    flags: rusqlite::OpenFlags,
+    key: Option<&keyfile::DbKey>,
+) -> rusqlite::Result<rusqlite::Connection> {
+    let conn = rusqlite::Connection::open_with_flags(path, flags)?;
+    // A wrong key is an answer the caller words for the user (`KeyMismatch`,
+    // `PasswordNeeded`), not a line SQLCipher writes to the terminal.
+    conn.pragma_update(None, "cipher_log_level", "NONE")?;
+    if let Some(key) = key {
+        conn.pragma_update(None, "key", key.pragma_value().as_str())?;
+    }
+    Ok(conn)
+}
 
 /// An instant as stored: UTC, ISO-8601 with seconds.
 pub fn utc_stamp(at: chrono::DateTime<chrono::Utc>) -> String {
