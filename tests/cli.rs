@@ -6,8 +6,18 @@ mod common;
 
 use std::process::Command;
 
+/// The password of the demo city's `admin` (the seeded template's and `seed-demo`'s here).
+const ADMIN_PASSWORD: &str = "admin-pass-1";
+
+/// The tool, signing in as `admin` unless a test says otherwise.
 fn cli() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_carecircle-cli"))
+    let mut command = Command::new(env!("CARGO_BIN_EXE_carecircle-cli"));
+    command.env("CARECIRCLE_PASSWORD", ADMIN_PASSWORD);
+    command
+}
+
+fn stderr(out: &std::process::Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
 }
 
 fn run_ok(args: &[&str]) -> String {
@@ -49,9 +59,72 @@ fn seed_list_backup_and_restore_from_the_command_line() {
     assert!(table.contains("养老服务中心"));
     let backup = dir.path().join("b.db");
     run_ok(&["--db", db, "backup", backup.to_str().unwrap()]);
+    assert!(dir.path().join("b.db.keys").is_file(), "the backup's key file is beside it");
     let restored: serde_json::Value =
         serde_json::from_str(&run_ok(&["--db", db, "restore", backup.to_str().unwrap()])).unwrap();
     assert!(std::path::Path::new(restored["previous_saved_to"].as_str().unwrap()).exists());
+}
+
+/// `seed-demo` on a new file makes an encrypted database and its first administrator; from
+/// then on every command that opens it signs in, and acts with that account's rights.
+#[test]
+fn the_tool_signs_in_and_acts_with_the_account_s_rights() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("city.db");
+    let db = db.to_str().unwrap();
+    let made = cli().args(["--db", db, "--lang", "en", "seed-demo", "--display-name", "市管理员"]).output().unwrap();
+    assert!(made.status.success(), "{}", stderr(&made));
+    assert!(stderr(&made).contains("recovery key"), "the recovery key is shown once: {}", stderr(&made));
+    let header = std::fs::read(db).unwrap();
+    assert!(!header.starts_with(b"SQLite format 3"), "the file is encrypted");
+
+    // A wrong password, an unknown name, or no password at all (no terminal to ask on)
+    // reads nothing; commands that need no database need no password.
+    let wrong = cli()
+        .env("CARECIRCLE_PASSWORD", "admin-pass-2")
+        .args(["--db", db, "--lang", "en", "summary"])
+        .output()
+        .unwrap();
+    assert!(!wrong.status.success() && wrong.stdout.is_empty());
+    assert!(stderr(&wrong).contains("Wrong username or password"), "{}", stderr(&wrong));
+    let nobody = cli().args(["--db", db, "--user", "nobody", "summary"]).output().unwrap();
+    assert!(!nobody.status.success() && nobody.stdout.is_empty());
+    let unasked =
+        cli().env_remove("CARECIRCLE_PASSWORD").args(["--db", db, "--lang", "en", "summary"]).output().unwrap();
+    assert!(!unasked.status.success() && unasked.stdout.is_empty());
+    assert!(stderr(&unasked).contains("CARECIRCLE_PASSWORD"), "{}", stderr(&unasked));
+    let checked = cli().env_remove("CARECIRCLE_PASSWORD").args(["id-check", "11010519491231002X"]).output().unwrap();
+    assert!(checked.status.success());
+
+    // A front-desk account signs in with its own rights: no account management, no audit.
+    let facility: Vec<serde_json::Value> =
+        serde_json::from_str(&run_ok(&["--db", db, "facilities", "list", "--json"])).unwrap();
+    let centre = facility.iter().find(|f| f["kind"] == "elder_centre").unwrap()["id"].to_string();
+    let mut add = cli()
+        .args(["--db", db, "accounts", "add", "--username", "desk", "--display-name", "前台", "--role", "front_desk"])
+        .args(["--facility", &centre])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    use std::io::Write;
+    add.stdin.take().unwrap().write_all(b"desk-pass-1\n").unwrap();
+    assert!(add.wait().unwrap().success());
+    let desk = |args: &[&str]| {
+        cli()
+            .env("CARECIRCLE_PASSWORD", "desk-pass-1")
+            .args(["--db", db, "--lang", "en", "--user", "desk"])
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    assert!(desk(&["summary"]).status.success());
+    let refused = desk(&["accounts", "list"]);
+    assert!(!refused.status.success() && stderr(&refused).contains("may not do this"), "{}", stderr(&refused));
+    assert!(!desk(&["audit", "verify"]).status.success());
+    // What the desk did is on the log under its name, not the system's.
+    let log = cli().args(["--db", db, "audit", "verify"]).output().unwrap();
+    assert!(log.status.success(), "{}", stderr(&log));
 }
 
 #[test]
@@ -88,6 +161,7 @@ fn id_check_prints_what_the_number_says_or_why_it_is_wrong() {
 
 #[test]
 fn search_finds_by_pinyin_initials_and_id_tail() {
+    // (As the city administrator, who may see ID numbers: the desk finds only whole ones.)
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("city.db");
     let db = db.to_str().unwrap();
@@ -223,9 +297,23 @@ fn a_command_that_only_reads_never_upgrades_an_older_database() {
     let dir = tempfile::tempdir().unwrap();
     let old = dir.path().join("v1.db");
     {
+        // The tool signs in: the old database gets the demo administrator (its password's
+        // hash taken from the seeded city, where it is `ADMIN_PASSWORD`).
+        let seeded = dir.path().join("seeded.db");
+        common::seeded_file(&seeded);
+        let hash: String = rusqlite::Connection::open(&seeded)
+            .unwrap()
+            .query_row("SELECT password_hash FROM accounts WHERE username = 'admin'", [], |r| r.get(0))
+            .unwrap();
         let c = rusqlite::Connection::open(&old).unwrap();
         c.execute_batch(include_str!("fixtures/schema_v1.sql")).unwrap();
         c.pragma_update(None, "user_version", 1).unwrap();
+        c.execute(
+            "INSERT INTO accounts (username, display_name, password_hash, role, created_at, updated_at)
+             VALUES ('admin', '市管理员', ?1, 'city_admin', '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z')",
+            [hash],
+        )
+        .unwrap();
     }
     let version = || -> i64 {
         rusqlite::Connection::open(&old).unwrap().pragma_query_value(None, "user_version", |r| r.get(0)).unwrap()

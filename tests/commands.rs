@@ -138,15 +138,54 @@ fn first_run_creates_the_administrator_and_loads_the_demo_city() {
     assert_eq!((info["needs_setup"].as_bool(), info["registry_empty"].as_bool()), (Some(true), Some(true)));
     assert_eq!(info["demo_loaded"], false);
     // A Channel argument arrives from the webview as a callback id.
-    let actor = h
+    let done = h
         .invoke("set_up", json!({"username": "admin", "displayName": "市管理员", "password": "admin-pass-1", "loadDemo": true, "onProgress": "__CHANNEL__:7"}))
         .unwrap();
-    assert_eq!(actor["role"], "city_admin");
+    assert_eq!(done["session"]["role"], "city_admin");
+    assert_eq!(done["recovery_key"], serde_json::Value::Null, "a file from before encryption stays as it is");
     let info = h.invoke("app_info", json!({})).unwrap();
     assert_eq!(info["summary"]["childcare_units"], 25);
     assert_eq!(info["demo_loaded"], true);
     let again = h.invoke("set_up", json!({"username": "x2", "displayName": "x", "password": "another-pass", "loadDemo": false, "onProgress": "__CHANNEL__:8"}));
     assert_eq!(again.unwrap_err()["code"], "auth.already_set_up");
+}
+
+/// The true first run: no file yet. The set-up makes it encrypted and shows the recovery
+/// key once; the next start shows nothing before a sign-in, a wrong password opens nothing,
+/// the administrator's opens it.
+#[test]
+fn the_first_run_makes_an_encrypted_database_that_opens_at_sign_in() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("data").join("carecircle.db");
+    let h = harness(&path);
+    let info = h.invoke("app_info", json!({})).unwrap();
+    assert_eq!((info["needs_setup"].as_bool(), info["db_created"].as_bool()), (Some(true), Some(true)));
+    assert!(!path.exists(), "nothing is made before the set-up");
+    let short = h.invoke("set_up", json!({"username": "admin", "displayName": "市管理员", "password": "short", "loadDemo": false, "onProgress": "__CHANNEL__:6"}));
+    assert_eq!(short.unwrap_err()["field"], "password");
+    assert!(!path.exists(), "a refused set-up makes nothing");
+    let done = h
+        .invoke("set_up", json!({"username": "admin", "displayName": "市管理员", "password": "admin-pass-1", "loadDemo": true, "onProgress": "__CHANNEL__:7"}))
+        .unwrap();
+    assert_eq!(done["session"]["role"], "city_admin");
+    assert_eq!(done["recovery_key"].as_str().unwrap().len(), 79);
+    assert!(!std::fs::read(&path).unwrap().starts_with(b"SQLite format 3"));
+    drop(h);
+
+    let h = harness(&path);
+    let info = h.invoke("app_info", json!({})).unwrap();
+    assert_eq!((info["locked"].as_bool(), info["needs_setup"].as_bool()), (Some(true), Some(false)));
+    assert_eq!(info["summary"]["clients"], 0, "nothing is shown before a sign-in");
+    assert_eq!(h.invoke("facilities_list", json!({"filter": {}})).unwrap_err()["code"], "auth.not_signed_in");
+    let wrong = h.invoke("sign_in", json!({"username": "admin", "password": "admin-pass-2"}));
+    assert_eq!(wrong.unwrap_err()["code"], "auth.bad_credentials");
+    h.invoke("sign_in", json!({"username": "admin", "password": "admin-pass-1"})).unwrap();
+    let info = h.invoke("app_info", json!({})).unwrap();
+    assert_eq!((info["locked"].as_bool(), info["summary"]["childcare_units"].as_i64()), (Some(false), Some(25)));
+    // The first sign-in started the day's backup; the app waits for it before it ends.
+    use tauri::Manager;
+    h._app.state::<AppState>().wait_for_backup(std::time::Duration::from_secs(120));
+    assert!(!h._app.state::<AppState>().backup_running());
 }
 
 #[test]

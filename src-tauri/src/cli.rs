@@ -1,6 +1,9 @@
 //! The command-line tool: the same core as the app, printing JSON (or a table) for
-//! scripts. It acts as the system account: whoever can open the database file already
-//! holds all of its data. Its changes are audited as "system".
+//! scripts. It signs in as an account (`--user`, default `admin`) and acts with that
+//! account's rights; its changes are audited under that account. The password comes from
+//! `CARECIRCLE_PASSWORD` when it is set, else it is asked on the terminal, else the command
+//! is refused: the database is encrypted and its key is sealed under the accounts'
+//! passwords. Commands that need no database need no password.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -21,6 +24,7 @@ use carecircle_core::services::meals::subsidy;
 use carecircle_core::services::registry::{self, FacilityFilter};
 use carecircle_core::services::search::{self, SearchCache};
 use carecircle_core::services::{audit, backups};
+use carecircle_core::store;
 use carecircle_core::{Actor, Clock, CoreError, Db, Locale, Role};
 use clap::{CommandFactory, Parser, Subcommand};
 
@@ -40,17 +44,24 @@ struct Cli {
     /// Language of messages: zh-CN or en (default: from LANG).
     #[arg(long, global = true, value_name = "LANG")]
     lang: Option<String>,
+    /// The account to sign in as (its password: CARECIRCLE_PASSWORD, else asked).
+    #[arg(long, global = true, value_name = "NAME", default_value = "admin")]
+    user: String,
     #[command(subcommand)]
     command: Command,
 }
 
 #[derive(Subcommand)]
 enum Command {
-    /// Load the demo city into an empty database.
+    /// Load the demo city into an empty database. On a new file, creates the encrypted
+    /// database and its first city administrator (--user, with the sign-in password).
     SeedDemo {
         /// Multiply the people: 10 is the city-scale benchmark (60,000 clients).
         #[arg(long, default_value_t = 1)]
         scale: u32,
+        /// The first administrator's name as people know it (a new file only).
+        #[arg(long, value_name = "NAME")]
+        display_name: Option<String>,
     },
     /// The registry's facilities.
     Facilities {
@@ -259,6 +270,72 @@ enum AccountsCommand {
     List,
 }
 
+/// The signing-in password: `CARECIRCLE_PASSWORD` when it is set (even empty), else asked
+/// on the terminal without echo, else none — and the command is refused.
+fn sign_in_password(locale: Locale) -> Result<String, CoreError> {
+    use std::io::IsTerminal;
+    if let Some(password) = std::env::var_os("CARECIRCLE_PASSWORD") {
+        return password.into_string().map_err(|_| CoreError::BadCredentials);
+    }
+    if std::io::stdin().is_terminal() {
+        let words = carecircle_core::i18n::lookup(locale, "cli.password_prompt").unwrap_or("Password: ");
+        return rpassword::prompt_password(words).map_err(|_| CoreError::PasswordNeeded);
+    }
+    Err(CoreError::PasswordNeeded)
+}
+
+/// Opens the database as the signed-in account. `seed-demo` on a path with no file creates
+/// the encrypted database and its first city administrator, and shows the recovery key
+/// once; a wrong or missing password reads nothing.
+fn open_signed_in(cli: &Cli, db_path: &Path, clock: Clock, locale: Locale) -> Result<(Db, Actor), CoreError> {
+    // A path with no database is named before anyone is asked for a password.
+    if !matches!(cli.command.access(), Access::Create) && !db_path.is_file() {
+        return Err(CoreError::NoDatabase { path: db_path.display().to_string() });
+    }
+    let password = sign_in_password(locale)?;
+    let say = |key: &str, params: &[(&str, String)]| {
+        let words = carecircle_core::i18n::lookup(locale, key).unwrap_or(key);
+        eprintln!("{}", carecircle_core::i18n::fill(words, params));
+    };
+    match cli.command.access() {
+        Access::Create if !db_path.exists() => {
+            let display_name = first_admin_name(cli, locale);
+            // Checked first: the new file is sealed with this password.
+            accounts::check_first_admin(&cli.user, &display_name, &password)?;
+            let (db, recovery) = Db::create_encrypted(db_path, clock, &cli.user, &password)?;
+            say("cli.db_created", &[("path", db_path.display().to_string())]);
+            say("cli.recovery_key", &[("key", recovery.as_str().to_string())]);
+            let actor = accounts::set_up_city_admin(&db, &cli.user, &display_name, &password)?;
+            Ok((db, actor))
+        }
+        Access::Create | Access::Write => {
+            let db = Db::unlock(db_path, clock, store::Access::Write, &cli.user, &password)?;
+            // An empty database from before encryption (no account yet): `seed-demo` sets
+            // up its first administrator, as the app's first run would.
+            if matches!(cli.command.access(), Access::Create) && accounts::needs_setup(&db)? {
+                let actor = accounts::set_up_city_admin(&db, &cli.user, &first_admin_name(cli, locale), &password)?;
+                return Ok((db, actor));
+            }
+            let actor = accounts::sign_in(&db, &cli.user, &password)?;
+            Ok((db, actor))
+        }
+        Access::Read => {
+            let db = Db::unlock(db_path, clock, store::Access::ReadOnly, &cli.user, &password)?;
+            let actor = accounts::verify_credentials(&db, &cli.user, &password)?;
+            Ok((db, actor))
+        }
+    }
+}
+
+/// The first administrator's name as people know it: `seed-demo --display-name`, else the
+/// role's name.
+fn first_admin_name(cli: &Cli, locale: Locale) -> String {
+    match &cli.command {
+        Command::SeedDemo { display_name: Some(name), .. } => name.clone(),
+        _ => carecircle_core::i18n::lookup(locale, "cli.first_admin_name").unwrap_or("admin").to_string(),
+    }
+}
+
 fn read_password() -> Result<String, CoreError> {
     let mut line = String::new();
     std::io::stdin().read_line(&mut line)?;
@@ -415,21 +492,12 @@ fn run(cli: Cli, clock: Clock, locale: Locale) -> Result<(), CoreError> {
         }
         _ => {}
     }
-    let db_path = cli.db.unwrap_or_else(paths::default_db_path);
-    let db = match cli.command.access() {
-        Access::Create => Db::open_or_create(&db_path, clock)?,
-        Access::Write => Db::open(&db_path, clock)?,
-        Access::Read => Db::open_read_only(&db_path, clock)?,
-    };
-    if db.is_new() {
-        let words = carecircle_core::i18n::lookup(locale, "cli.db_created").unwrap_or("{path}");
-        eprintln!("{}", carecircle_core::i18n::fill(words, &[("path", db_path.display().to_string())]));
-    }
-    let system = Actor::system();
+    let db_path = cli.db.clone().unwrap_or_else(paths::default_db_path);
+    let (db, actor) = open_signed_in(&cli, &db_path, clock, locale)?;
     match cli.command {
-        Command::SeedDemo { scale } => {
+        Command::SeedDemo { scale, .. } => {
             let mut last_stage = String::new();
-            let report = demo::seed(&db, &system, scale, &mut |p| {
+            let report = demo::seed(&db, &actor, scale, &mut |p| {
                 if p.stage != last_stage {
                     eprintln!("… {}", p.stage);
                     last_stage = p.stage;
@@ -438,7 +506,7 @@ fn run(cli: Cli, clock: Clock, locale: Locale) -> Result<(), CoreError> {
             print_json(&report);
         }
         Command::Facilities { command: FacilitiesCommand::List { json } } => {
-            let list = registry::list_facilities(&db, &system, &FacilityFilter::default())?;
+            let list = registry::list_facilities(&db, &actor, &FacilityFilter::default())?;
             if json {
                 print_json(&list);
             } else {
@@ -461,12 +529,12 @@ fn run(cli: Cli, clock: Clock, locale: Locale) -> Result<(), CoreError> {
             let role = Role::from_input(&role)?;
             let password = read_password()?;
             let new = NewAccount { username, display_name, password, role, facility_id: facility };
-            print_json(&accounts::create_account(&db, &system, &new)?);
+            print_json(&accounts::create_account(&db, &actor, &new)?);
         }
-        Command::Accounts { command: AccountsCommand::List } => print_json(&accounts::list_accounts(&db, &system)?),
+        Command::Accounts { command: AccountsCommand::List } => print_json(&accounts::list_accounts(&db, &actor)?),
         Command::Summary => print_json(&registry::city_summary(&db, db.clock().today())?),
-        Command::Backup { path } => print_json(&backups::back_up_to(&db, &system, &path)?),
-        Command::Restore { path } => print_json(&backups::restore(&db, &system, &path)?),
+        Command::Backup { path } => print_json(&backups::back_up_to(&db, &actor, &path)?),
+        Command::Restore { path } => print_json(&backups::restore(&db, &actor, &path)?),
         Command::IdCheck { .. }
         | Command::Template { .. }
         | Command::Vitals { .. }
@@ -479,11 +547,11 @@ fn run(cli: Cli, clock: Clock, locale: Locale) -> Result<(), CoreError> {
             let bytes = std::fs::read(&file)?;
             let name = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
             let run = if commit { roster::commit } else { roster::preview };
-            print_json(&run(&db, &system, kind, facility, &name, &bytes, db.clock().today(), locale)?);
+            print_json(&run(&db, &actor, kind, facility, &name, &bytes, db.clock().today(), locale)?);
         }
         Command::Export { kind, out, facility, all, reveal_ids } => {
             let kind = roster_kind(&kind)?;
-            print_json(&roster::export(&db, &system, kind, facility, all, reveal_ids.as_deref(), &out)?);
+            print_json(&roster::export(&db, &actor, kind, facility, all, reveal_ids.as_deref(), &out)?);
         }
         Command::Report { month, facility, out } => {
             let month = Month::parse(&month)?;
@@ -497,15 +565,15 @@ fn run(cli: Cli, clock: Clock, locale: Locale) -> Result<(), CoreError> {
                 }
             };
             let saved =
-                report::save(&db, &system, facility, month, format, locale, db.clock().now(), &out, &mut progress)?;
+                report::save(&db, &actor, facility, month, format, locale, db.clock().now(), &out, &mut progress)?;
             print_json(&saved);
         }
-        Command::Subsidy { command: SubsidyCommand::List } => print_json(&subsidy::subsidy_rates(&db, &system)?),
+        Command::Subsidy { command: SubsidyCommand::List } => print_json(&subsidy::subsidy_rates(&db, &actor)?),
         Command::Subsidy { command: SubsidyCommand::Set { category, fen } } => {
-            print_json(&subsidy::set_subsidy_rate(&db, &system, subsidy::parse_category(&category)?, fen)?);
+            print_json(&subsidy::set_subsidy_rate(&db, &actor, subsidy::parse_category(&category)?, fen)?);
         }
         Command::Audit { command: AuditCommand::Verify } => {
-            let report = audit::verify(&db, &system)?;
+            let report = audit::verify(&db, &actor)?;
             print_json(&report);
             let say = |key: &str, values: &[(&str, String)]| {
                 let words = carecircle_core::i18n::lookup(locale, key).unwrap_or(key);
@@ -526,7 +594,7 @@ fn run(cli: Cli, clock: Clock, locale: Locale) -> Result<(), CoreError> {
                     .ok_or_else(|| CoreError::from(Invalid::new("search.kind_unknown", "kind").with("kind", k)))?],
             };
             let cache = SearchCache::new();
-            print_json(&search::search(&db, &system, &cache, &text, &kinds, limit, db.clock().today())?);
+            print_json(&search::search(&db, &actor, &cache, &text, &kinds, limit, db.clock().today())?);
         }
     }
     Ok(())

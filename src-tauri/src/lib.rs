@@ -29,6 +29,12 @@ pub fn run(options: GuiOptions) {
     state.start_daily_backup();
     with_commands(tauri::Builder::default())
         .manage(state)
-        .run(tauri::generate_context!())
-        .expect("the CareCircle window could not start");
+        .build(tauri::generate_context!())
+        .expect("the CareCircle window could not start")
+        .run(|app, event| {
+            if let tauri::RunEvent::Exit = event {
+                use tauri::Manager;
+                app.state::<AppState>().wait_for_backup(std::time::Duration::from_secs(60));
+            }
+        });
 }

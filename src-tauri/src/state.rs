@@ -1,6 +1,6 @@
-//! The app's state between commands: the clock, the open database (or why it could not be
-//! opened), the signed-in account and the UI language. Free of Tauri so it can be tested
-//! alone.
+//! The app's state between commands: the clock, the database (open, locked until someone
+//! signs in, not made yet, or why it could not be opened), the signed-in account and the UI
+//! language. Free of Tauri so it can be tested alone.
 
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
@@ -8,10 +8,12 @@ use std::time::Instant;
 
 use carecircle_core::services::backups;
 use carecircle_core::services::search::SearchCache;
+use carecircle_core::store::keyfile::{self, RecoveryKey};
+use carecircle_core::store::Access;
 use carecircle_core::{Actor, Clock, CoreError, Db, ErrorPayload, Locale};
 
 pub struct AppState {
-    db: Result<Arc<Db>, Arc<CoreError>>,
+    db: Mutex<Store>,
     db_path: PathBuf,
     clock: Clock,
     /// Where the day's automatic backup stands (managers see it).
@@ -21,6 +23,19 @@ pub struct AppState {
     /// The front desk's search index, shared by every search and rebuilt only after changes.
     pub search: Arc<SearchCache>,
     pub started: Instant,
+}
+
+/// Where the database stands for this run of the app.
+#[derive(Clone)]
+enum Store {
+    Open(Arc<Db>),
+    /// Encrypted: its key is sealed under the accounts' passwords, so nothing is read
+    /// until someone signs in (see `carecircle_core::store::keyfile`).
+    Locked,
+    /// No file yet: the first run makes it, encrypted, with the city administrator.
+    Absent,
+    /// It could not be opened (too new, not ours…): the first screen says why.
+    Failed(Arc<CoreError>),
 }
 
 /// The day's automatic backup: made (or not needed), being made, or failed and why.
@@ -41,11 +56,22 @@ fn task_failed(locale: Locale, e: impl std::fmt::Display) -> ErrorPayload {
 }
 
 impl AppState {
-    /// Opens the database at `db_path` with `clock`, creating it on the first run.
+    /// Opens the database at `db_path` with `clock` if it can be opened without a password
+    /// (one from before encryption); an encrypted one waits for the first sign-in, and a
+    /// missing one for the first run's set-up.
     pub fn open(db_path: PathBuf, clock: Clock, started: Instant) -> AppState {
-        let db = Db::open_or_create(&db_path, clock.clone()).map(Arc::new).map_err(Arc::new);
+        let store = if !db_path.exists() {
+            Store::Absent
+        } else if keyfile::path_for(&db_path).exists() {
+            Store::Locked
+        } else {
+            match Db::open(&db_path, clock.clone()) {
+                Ok(db) => Store::Open(Arc::new(db)),
+                Err(e) => Store::Failed(Arc::new(e)),
+            }
+        };
         AppState {
-            db,
+            db: Mutex::new(store),
             db_path,
             clock,
             daily_backup: Arc::new(Mutex::new(DailyBackup::Settled)),
@@ -65,9 +91,59 @@ impl AppState {
         &self.clock
     }
 
-    /// True when this start created the database (the first run): the first screen says so.
+    /// True on the first run: the database is made with the city administrator, here.
     pub fn db_created(&self) -> bool {
-        self.db.as_ref().is_ok_and(|db| db.is_new())
+        match &*lock(&self.db) {
+            Store::Absent => true,
+            Store::Open(db) => db.is_new(),
+            Store::Locked | Store::Failed(_) => false,
+        }
+    }
+
+    /// True while the encrypted database waits for someone to sign in.
+    pub fn locked(&self) -> bool {
+        matches!(*lock(&self.db), Store::Locked)
+    }
+
+    /// The first run: creates the encrypted database and its key file for the city
+    /// administrator, and keeps it open. Returns the store and the recovery key to show once.
+    pub fn create(&self, username: &str, password: &str) -> Result<(Arc<Db>, Option<RecoveryKey>), ErrorPayload> {
+        let locale = self.locale();
+        let mut store = lock(&self.db);
+        match &*store {
+            Store::Open(db) => Ok((db.clone(), None)),
+            Store::Absent => {
+                let (db, recovery) = Db::create_encrypted(&self.db_path, self.clock.clone(), username, password)
+                    .map_err(|e| e.to_payload(locale))?;
+                let db = Arc::new(db);
+                *store = Store::Open(db.clone());
+                Ok((db, Some(recovery)))
+            }
+            Store::Locked => Err(CoreError::AlreadySetUp.to_payload(locale)),
+            Store::Failed(e) => Err(e.to_payload(locale)),
+        }
+    }
+
+    /// The store for a sign-in: the open one, or the encrypted one opened with the key the
+    /// account's password unseals (a wrong password opens nothing). The first unlock of a
+    /// run also starts the day's backup.
+    pub fn unlock(&self, username: &str, password: &str) -> Result<Arc<Db>, ErrorPayload> {
+        let locale = self.locale();
+        let mut store = lock(&self.db);
+        match &*store {
+            Store::Open(db) => Ok(db.clone()),
+            Store::Locked => {
+                let db = Db::unlock(&self.db_path, self.clock.clone(), Access::Write, username, password)
+                    .map_err(|e| e.to_payload(locale))?;
+                let db = Arc::new(db);
+                *store = Store::Open(db.clone());
+                drop(store);
+                self.start_daily_backup();
+                Ok(db)
+            }
+            Store::Absent => Err(CoreError::NoDatabase { path: self.db_path.display().to_string() }.to_payload(locale)),
+            Store::Failed(e) => Err(e.to_payload(locale)),
+        }
     }
 
     /// Makes the day's backup in the background if the day has none yet; a failure is kept
@@ -88,6 +164,16 @@ impl AppState {
     /// True while the day's automatic backup is being written.
     pub fn backup_running(&self) -> bool {
         matches!(*lock(&self.daily_backup), DailyBackup::Running)
+    }
+
+    /// Waits (up to `limit`) for the day's backup to finish: the app does not end under
+    /// it. (A process ending while SQLCipher encrypts on another thread crashes on its way
+    /// out: the backup would be lost and the exit look like a failure.)
+    pub fn wait_for_backup(&self, limit: std::time::Duration) {
+        let until = Instant::now() + limit;
+        while self.backup_running() && Instant::now() < until {
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
     }
 
     /// A good backup made by hand settles an automatic one that failed.
@@ -136,11 +222,20 @@ impl AppState {
 
     /// Why the database could not be opened, if it could not.
     pub fn open_error(&self) -> Option<ErrorPayload> {
-        self.db.as_ref().err().map(|e| e.to_payload(self.locale()))
+        match &*lock(&self.db) {
+            Store::Failed(e) => Some(e.to_payload(self.locale())),
+            _ => None,
+        }
     }
 
+    /// The open store; before the first sign-in of an encrypted one (or the first run's
+    /// set-up), "not signed in".
     pub fn db(&self) -> Result<Arc<Db>, ErrorPayload> {
-        self.db.clone().map_err(|e| e.to_payload(self.locale()))
+        match &*lock(&self.db) {
+            Store::Open(db) => Ok(db.clone()),
+            Store::Failed(e) => Err(e.to_payload(self.locale())),
+            Store::Locked | Store::Absent => Err(CoreError::NotSignedIn.to_payload(self.locale())),
+        }
     }
 
     /// Runs `f` off the UI thread on the database, without needing a session.

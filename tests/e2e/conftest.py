@@ -6,6 +6,7 @@ import datetime
 import os
 import shutil
 import socket
+import sqlite3
 import subprocess
 import tempfile
 import time
@@ -117,8 +118,11 @@ def driver_url(export_dir, app_zone):
         shutil.rmtree(home, ignore_errors=True)
 
 
-def cli(db, *args, stdin=None):
-    out = subprocess.run([CLI, "--db", str(db), *args], input=stdin, capture_output=True, text=True, timeout=300)
+def cli(db, *args, stdin=None, user="admin", password=ADMIN_PASSWORD):
+    """Runs carecircle-cli on `db`, signed in as `user` (the demo city's administrator)."""
+    env = {**os.environ, "CARECIRCLE_PASSWORD": password}
+    out = subprocess.run([CLI, "--db", str(db), "--user", user, *args], input=stdin, capture_output=True, text=True,
+                         timeout=300, env=env)
     assert out.returncode == 0, out.stderr
     return out.stdout
 
@@ -132,16 +136,20 @@ def empty_db(tmp_path):
 def demo_template(tmp_path_factory):
     """The demo city with a city administrator `admin`, seeded once per run (seeding takes
     seconds, and most tests start from it) and again if Wuhai's day turns meanwhile, since
-    the demo's history ends on the day it is seeded."""
+    the demo's history ends on the day it is seeded.
+
+    It is an unencrypted database, as one made before encryption (an empty SQLite file that
+    `seed-demo` fills and gives its first administrator): the tests check what the app wrote
+    by reading it with Python's sqlite3. test_encryption_e2e.py covers the encrypted one
+    every new installation makes."""
     made = {}
 
     def template():
         today = datetime.date.today().isoformat()
         if today not in made:
             db = tmp_path_factory.mktemp(f"demo-{today}") / "carecircle.db"
-            cli(db, "seed-demo")
-            cli(db, "accounts", "add", "--username", "admin", "--display-name", "市管理员", "--role", "city_admin",
-                stdin=ADMIN_PASSWORD + "\n")
+            sqlite3.connect(db).close()
+            cli(db, "seed-demo", "--display-name", "市管理员")
             made[today] = db
         return made[today]
 
@@ -153,7 +161,7 @@ def demo_db(tmp_path, demo_template):
     """A copy of the demo city of its own for the test (see `demo_template`)."""
     template = demo_template()
     db = tmp_path / "carecircle.db"
-    for suffix in ("", "-wal"):
+    for suffix in ("", "-wal", ".keys"):
         if Path(f"{template}{suffix}").exists():
             shutil.copyfile(f"{template}{suffix}", f"{db}{suffix}")
     return db

@@ -1,11 +1,16 @@
 """First run and sign-in, as a new city administrator and a tired clerk would do them."""
 
 import sqlite3
+from pathlib import Path
+
+import pytest
+
+from conftest import cli
 
 
-def test_first_run_creates_the_administrator(launch, empty_db):
+def test_first_run_creates_an_encrypted_database_that_opens_at_sign_in(launch, empty_db):
     app = launch(empty_db)
-    # The app made the database file, and says where.
+    # The app will make the database file, and says where.
     assert str(empty_db) in app.text_of("setup-db-created")
     # Nothing in it yet: the demo city is offered, ticked.
     assert "还没有机构数据" in app.text_of("setup-holds")
@@ -17,37 +22,53 @@ def test_first_run_creates_the_administrator(launch, empty_db):
     app.click("setup-submit")
     # Mismatched passwords are caught before anything is written.
     assert "不一致" in app.el("setup-error").text
-    with sqlite3.connect(empty_db) as c:
-        assert c.execute("SELECT count(*) FROM accounts").fetchone()[0] == 0
+    assert not empty_db.exists()
     app.type("setup-password2", "admin-pass-1")
     app.click("setup-demo")  # untick the demo city: this test wants an empty registry
     app.click("setup-submit")
+    # The recovery key, shown once, for the city office to print.
+    key = "".join(app.wait_inner_text("setup-recovery-key", "-").split())
+    assert len(key) == 79 and key.count("-") == 15, key
+    app.screenshot("recovery-key")
+    app.click("setup-recovery-done")
     assert app.wait_text("current-user", "乌海市管理员")
     app.screenshot("signed-in")
-    with sqlite3.connect(empty_db) as c:
-        role, hashed = c.execute("SELECT role, password_hash FROM accounts").fetchone()
-    assert role == "city_admin" and hashed.startswith("$argon2id$")
 
+    # On disk: an encrypted file no SQLite reads, and the key file beside it.
+    assert not empty_db.read_bytes().startswith(b"SQLite format 3")
+    assert Path(f"{empty_db}.keys").is_file()
+    with pytest.raises(sqlite3.DatabaseError):
+        with sqlite3.connect(empty_db) as c:
+            c.execute("SELECT count(*) FROM accounts").fetchone()
+    # The command-line tool opens it with the administrator's password, and only with it.
+    assert '"city_admin"' in cli(empty_db, "accounts", "list", password="admin-pass-1")
+    with pytest.raises(AssertionError):
+        cli(empty_db, "accounts", "list", password="admin-pass-2")
 
-def test_the_first_run_says_the_demo_city_is_there_when_run_sh_loaded_it(launch, tmp_path):
-    # scripts/run.sh loads the demo city with the CLI before the app's first start.
-    from conftest import cli
-    db = tmp_path / "carecircle.db"
-    cli(db, "seed-demo")
-    app = launch(db)
-    holds = app.text_of("setup-holds")
-    assert "已有演示数据" in holds and "14" in holds and "83" in holds, holds
-    # Nothing to tick: it is there already.
-    assert not app.driver.find_elements("css selector", '[data-testid="setup-demo"]')
-    app.screenshot("first-run")
-    app.type("setup-username", "admin")
-    app.type("setup-display-name", "乌海市管理员")
-    app.type("setup-password", "admin-pass-1")
-    app.type("setup-password2", "admin-pass-1")
-    app.click("setup-submit")
+    # The next start shows nothing before a sign-in; a wrong password opens nothing.
+    app.quit()
+    app = launch(empty_db)
+    assert "登录后显示" in app.text_of("signin-locked")
+    app.screenshot("locked")
+    app.sign_in(password="admin-pass-2")
+    assert "用户名或密码不正确" in app.el("signin-error").text
+    app.sign_in(password="admin-pass-1")
     assert app.wait_text("current-user", "乌海市管理员")
-    with sqlite3.connect(db) as c:
-        assert c.execute("SELECT count(*) FROM facilities").fetchone()[0] == 113
+
+
+def test_after_run_sh_loaded_the_demo_city_the_app_opens_at_sign_in(launch, tmp_path):
+    # scripts/run.sh loads the demo city with the CLI before the app's first start: that
+    # makes the encrypted database and its administrator, so the app asks for a sign-in.
+    db = tmp_path / "carecircle.db"
+    cli(db, "seed-demo", "--display-name", "市管理员")
+    app = launch(db)
+    app.el("signin-locked")
+    app.screenshot("first-start")
+    app.sign_in()
+    assert app.wait_text("current-user", "市管理员")
+    # Once open, the city's figures are read from it.
+    summary = app.wait_inner_text("home-city-summary", "83")
+    assert "88" in summary and "25" in summary, summary
 
 
 def test_a_wrong_password_is_refused_and_the_right_one_lets_in(launch, demo_db):

@@ -12,7 +12,8 @@ CODE = re.compile(r"[a-z]+(_[a-z]+)*")
 
 
 def test_the_audit_log_speaks_words(launch, demo_db, tmp_path):
-    # Work of the system (the CLI has no account): an export, the monthly report, a subsidy rate.
+    # Work done at the command line, which signs in as the administrator: an export, the
+    # monthly report, a subsidy rate.
     cli(demo_db, "export", "clients", "--out", str(tmp_path / "clients.xlsx"))
     cli(demo_db, "report", "--month", "2026-10", "--out", str(tmp_path / "report.xlsx"))
     cli(demo_db, "subsidy", "set", "--category", "aged_80", "--fen", "350")
@@ -25,6 +26,7 @@ def test_the_audit_log_speaks_words(launch, demo_db, tmp_path):
     with sqlite3.connect(demo_db) as c:
         rows = c.execute("SELECT id, action, entity, account_id FROM audit_log ORDER BY id DESC LIMIT 200").fetchall()
     assert {"export", "set", "sign_in", "seed_demo"} <= {r[1] for r in rows}, rows
+    assert all(r[3] != 0 for r in rows if r[1] in ("export", "set")), "the CLI's work is the administrator's"
     app.wait_inner_text("audit-table", "市管理员")
 
     shown = {}

@@ -2,13 +2,24 @@ use carecircle_core::demo::{self, SeedProgress};
 use carecircle_core::services::accounts::{self, AccountSummary, NewAccount, Session};
 use carecircle_core::services::audit::{self, AuditRecord, ChainReport};
 use carecircle_core::ErrorPayload;
+use serde::Serialize;
 use tauri::ipc::Channel;
 use tauri::State;
+use ts_rs::TS;
 
 use crate::state::AppState;
 
-/// First run: creates the city administrator, signs them in and, if asked, loads the
-/// demo city.
+/// What the first run made: the signed-in administrator, and the recovery key of the new
+/// encrypted database, shown once for the city office to print.
+#[derive(Serialize, TS)]
+#[ts(export)]
+pub struct SetUpDone {
+    pub session: Session,
+    pub recovery_key: Option<String>,
+}
+
+/// First run: creates the encrypted database and its city administrator, signs them in
+/// and, if asked, loads the demo city.
 #[tauri::command]
 pub async fn set_up(
     state: State<'_, AppState>,
@@ -17,7 +28,11 @@ pub async fn set_up(
     password: String,
     load_demo: bool,
     on_progress: Channel<SeedProgress>,
-) -> Result<Session, ErrorPayload> {
+) -> Result<SetUpDone, ErrorPayload> {
+    let locale = state.locale();
+    // Checked before anything is made: the new file is sealed with this password.
+    accounts::check_first_admin(&username, &display_name, &password).map_err(|e| e.to_payload(locale))?;
+    let (_, recovery) = state.create(&username, &password)?;
     let actor = state
         .with_db(move |db| {
             let actor = accounts::set_up_city_admin(db, &username, &display_name, &password)?;
@@ -30,11 +45,14 @@ pub async fn set_up(
         })
         .await?;
     state.set_actor(Some(actor.clone()));
-    Ok(Session::of(actor))
+    Ok(SetUpDone { session: Session::of(actor), recovery_key: recovery.map(|r| r.as_str().to_string()) })
 }
 
+/// Signs in; the first sign-in of a run opens the encrypted database with the key the
+/// account's password unseals.
 #[tauri::command]
 pub async fn sign_in(state: State<'_, AppState>, username: String, password: String) -> Result<Session, ErrorPayload> {
+    state.unlock(username.trim(), &password)?;
     let actor = state.with_db(move |db| accounts::sign_in(db, &username, &password)).await?;
     state.set_actor(Some(actor.clone()));
     state.warm_search();

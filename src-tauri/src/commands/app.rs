@@ -21,6 +21,9 @@ pub struct AppInfo {
     /// Set when the database could not be opened (too new, not ours…): the UI shows it.
     open_error: Option<ErrorPayload>,
     needs_setup: bool,
+    /// The database is encrypted and opens at the first sign-in: nothing of it (not even
+    /// the city's counts) is shown before.
+    locked: bool,
     registry_empty: bool,
     /// The demo city was loaded (by the first-run screen or `carecircle-cli seed-demo`, as
     /// scripts/run.sh does): the first-run screen says so instead of offering it again.
@@ -40,7 +43,24 @@ pub async fn app_info(state: State<'_, AppState>) -> Result<AppInfo, ErrorPayloa
             db_created: false,
             open_error: Some(open_error),
             needs_setup: false,
+            locked: false,
             registry_empty: true,
+            demo_loaded: false,
+            summary: CitySummary::default(),
+        });
+    }
+    let db_created = state.db_created();
+    if state.locked() || db_created && state.db().is_err() {
+        // Locked: nothing to show before a sign-in. Absent: the first run makes it.
+        let locked = state.locked();
+        return Ok(AppInfo {
+            version,
+            db_path,
+            db_created,
+            open_error: None,
+            needs_setup: !locked,
+            locked,
+            registry_empty: !locked,
             demo_loaded: false,
             summary: CitySummary::default(),
         });
@@ -55,8 +75,17 @@ pub async fn app_info(state: State<'_, AppState>) -> Result<AppInfo, ErrorPayloa
             ))
         })
         .await?;
-    let db_created = state.db_created();
-    Ok(AppInfo { version, db_path, db_created, open_error: None, needs_setup, registry_empty, demo_loaded, summary })
+    Ok(AppInfo {
+        version,
+        db_path,
+        db_created,
+        open_error: None,
+        needs_setup,
+        locked: false,
+        registry_empty,
+        demo_loaded,
+        summary,
+    })
 }
 
 /// The UI calls this once its first screen shows data. With CARECIRCLE_BENCH_READY set,

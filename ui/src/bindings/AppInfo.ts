@@ -10,7 +10,12 @@ db_created: boolean,
 /**
  * Set when the database could not be opened (too new, not ours…): the UI shows it.
  */
-open_error: ErrorPayload | null, needs_setup: boolean, registry_empty: boolean, 
+open_error: ErrorPayload | null, needs_setup: boolean, 
+/**
+ * The database is encrypted and opens at the first sign-in: nothing of it (not even
+ * the city's counts) is shown before.
+ */
+locked: boolean, registry_empty: boolean, 
 /**
  * The demo city was loaded (by the first-run screen or `carecircle-cli seed-demo`, as
  * scripts/run.sh does): the first-run screen says so instead of offering it again.
