@@ -190,3 +190,40 @@ fn managers_see_locked_accounts_and_unlock_them() {
     assert!(accounts::sign_in_at(&t.db, "qiantai", "password-1", now).is_ok(), "in at once");
     assert_eq!(common::count(&t.db, "SELECT count(*) FROM audit_log WHERE action = 'unlock'"), 1);
 }
+
+/// A session stands while the account is active and its password was not reset since the
+/// sign-in; the city sets how long a PC may sit unused (1–240 minutes, 15 by default).
+#[test]
+fn a_reset_or_a_disabled_account_ends_the_session_and_the_city_sets_the_idle_time() {
+    use carecircle_core::services::sessions;
+    let (t, admin) = common::seeded();
+    let (centre, _) = common::two_elder_facilities(&t.db);
+    let desk = common::account(&t.db, &admin, "desk", Role::FrontDesk, Some(centre));
+    let nurse = common::account(&t.db, &admin, "nurse", Role::Nurse, Some(centre));
+    // Signed in a minute before the changes below (the tests' clock stands still).
+    let signed_in = t.db.clock().now() - Duration::minutes(1);
+    let status = |actor| sessions::status(&t.db, actor, signed_in).unwrap();
+    assert!(status(&desk).valid && status(&nurse).valid);
+    assert_eq!(status(&desk).idle_minutes, 15);
+
+    accounts::reset_password(&t.db, &admin, desk.account_id, "desk-pass-2").unwrap();
+    assert!(!status(&desk).valid, "a reset after the sign-in ends it");
+    let again = accounts::sign_in(&t.db, "desk", "desk-pass-2").unwrap();
+    assert!(sessions::status(&t.db, &again, t.db.clock().now()).unwrap().valid, "the new sign-in stands");
+    accounts::set_active(&t.db, &admin, nurse.account_id, false).unwrap();
+    assert!(!status(&nurse).valid);
+    assert!(status(&admin).valid, "nothing happened to the administrator's");
+
+    // Only the city office sets the idle time, within its range; it is on the log.
+    assert!(matches!(sessions::set_idle_minutes(&t.db, &again, 5), Err(CoreError::Forbidden)));
+    for wrong in [0, 241] {
+        let refused = sessions::set_idle_minutes(&t.db, &admin, wrong).unwrap_err();
+        assert_eq!(common::code(refused), "session.idle_range");
+    }
+    sessions::set_idle_minutes(&t.db, &admin, 5).unwrap();
+    assert_eq!(sessions::idle_minutes(&t.db).unwrap(), 5);
+    assert_eq!(
+        common::count(&t.db, "SELECT count(*) FROM audit_log WHERE action = 'set' AND entity = 'city_setting'"),
+        1
+    );
+}

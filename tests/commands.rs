@@ -213,3 +213,25 @@ fn an_unreadable_database_is_reported_not_crashed_on() {
     assert_eq!(info["open_error"]["code"], "db.too_new");
     assert_eq!(h.invoke("sign_in", json!({"username": "a", "password": "b"})).unwrap_err()["code"], "db.too_new");
 }
+
+/// A reset password (here by the administrator, on the same file as another app would)
+/// ends the clerk's session at the next check: the window is told, and commands are refused.
+#[test]
+fn a_reset_password_ends_the_session_at_the_next_check() {
+    let (t, admin) = common::seeded();
+    let (mine, _) = common::two_elder_facilities(&t.db);
+    let desk = common::account(&t.db, &admin, "desk", Role::FrontDesk, Some(mine));
+    let h = harness(t.db.path());
+    h.invoke("sign_in", json!({"username": "desk", "password": "password-1"})).unwrap();
+    let status = h.invoke("session_check", json!({})).unwrap();
+    assert_eq!((status["valid"].as_bool(), status["idle_minutes"].as_u64()), (Some(true), Some(15)));
+    h.invoke("session_touch", json!({})).unwrap();
+    // The clock of this test stands still: the reset is stamped at the same instant as the
+    // sign-in, so it is made a minute later, as it would be.
+    let later = carecircle_core::Db::open(t.db.path(), carecircle_core::Clock::at_local(2026, 11, 29, 10, 1)).unwrap();
+    accounts::reset_password(&later, &admin, desk.account_id, "password-2").unwrap();
+    let status = h.invoke("session_check", json!({})).unwrap();
+    assert_eq!(status["valid"], false);
+    assert_eq!(h.invoke("facility_get", json!({"id": mine})).unwrap_err()["code"], "auth.not_signed_in");
+    assert_eq!(h.invoke("session_check", json!({})).unwrap(), Value::Null);
+}

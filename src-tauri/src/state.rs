@@ -4,7 +4,10 @@
 
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
-use std::time::Instant;
+use std::time::{Duration, Instant};
+
+use carecircle_core::services::sessions::{self, SessionStatus};
+use chrono::{DateTime, Utc};
 
 use carecircle_core::services::backups;
 use carecircle_core::services::search::SearchCache;
@@ -18,11 +21,22 @@ pub struct AppState {
     clock: Clock,
     /// Where the day's automatic backup stands (managers see it).
     daily_backup: Arc<Mutex<DailyBackup>>,
-    session: Mutex<Option<Actor>>,
+    session: Mutex<Option<SignedIn>>,
+    /// Minutes without use before the session ends (the city's setting, read at sign-in
+    /// and at each check).
+    idle_limit: Mutex<Duration>,
     locale: Mutex<Locale>,
     /// The front desk's search index, shared by every search and rebuilt only after changes.
     pub search: Arc<SearchCache>,
     pub started: Instant,
+}
+
+/// The signed-in account: since when (by the core's clock: a reset after it ends the
+/// session) and when the person at the PC last used the app (the UI says so).
+struct SignedIn {
+    actor: Actor,
+    at: DateTime<Utc>,
+    last_used: Instant,
 }
 
 /// Where the database stands for this run of the app.
@@ -76,6 +90,7 @@ impl AppState {
             clock,
             daily_backup: Arc::new(Mutex::new(DailyBackup::Settled)),
             session: Mutex::new(None),
+            idle_limit: Mutex::new(Duration::from_secs(60 * u64::from(sessions::IDLE_DEFAULT_MINUTES))),
             locale: Mutex::new(Locale::default()),
             search: Arc::new(SearchCache::new()),
             started,
@@ -200,12 +215,39 @@ impl AppState {
         *lock(&self.locale) = locale;
     }
 
+    /// The signed-in account, unless the session has gone idle past the city's limit: then
+    /// it is ended here, and nobody is signed in.
     pub fn actor(&self) -> Option<Actor> {
-        lock(&self.session).clone()
+        let limit = *lock(&self.idle_limit);
+        let mut session = lock(&self.session);
+        if session.as_ref().is_some_and(|s| s.last_used.elapsed() > limit) {
+            *session = None;
+        }
+        session.as_ref().map(|s| s.actor.clone())
     }
 
     pub fn set_actor(&self, actor: Option<Actor>) {
-        *lock(&self.session) = actor;
+        *lock(&self.session) = actor.map(|actor| SignedIn { actor, at: self.clock.now(), last_used: Instant::now() });
+    }
+
+    /// The person at the PC used the app (a key, the mouse): the idle time starts again.
+    pub fn touch(&self) {
+        if let Some(s) = lock(&self.session).as_mut() {
+            s.last_used = Instant::now();
+        }
+    }
+
+    /// Whether the session still stands (see `sessions::status`), and the city's idle
+    /// limit; a session that ended is ended here too. `None` when nobody is signed in.
+    pub async fn check_session(&self) -> Result<Option<SessionStatus>, ErrorPayload> {
+        let Some(actor) = self.actor() else { return Ok(None) };
+        let at = lock(&self.session).as_ref().map(|s| s.at).unwrap_or_else(|| self.clock.now());
+        let status = self.with_db(move |db| sessions::status(db, &actor, at)).await?;
+        *lock(&self.idle_limit) = Duration::from_secs(60 * u64::from(status.idle_minutes));
+        if !status.valid {
+            *lock(&self.session) = None;
+        }
+        Ok(Some(status))
     }
 
     /// Builds the search index in the background, so the desk's first keystroke after

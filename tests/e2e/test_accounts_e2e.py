@@ -4,6 +4,8 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.support.ui import WebDriverWait
 
 from conftest import cli
 
@@ -125,3 +127,35 @@ def test_a_clerk_locked_out_by_wrong_passwords_is_told_until_when_and_a_manager_
     app.click("sign-out")
     app.sign_in("qiantai", "desk-pass-1")
     app.wait_text("current-user", "前台小王")
+
+
+def test_an_idle_session_signs_out_by_itself_and_shows_nothing_personal(launch, demo_db):
+    """The city office sets the idle time on the accounts page; a PC left alone that long
+    signs out by itself, back to the sign-in page, which says why."""
+    app = launch(demo_db)
+    app.sign_in()
+    app.click("nav-accounts")
+    field = app.el("idle-minutes").find_element("css selector", "input")
+    assert field.get_attribute("value") == "15", "the default"
+    field.send_keys(Keys.CONTROL + "a")
+    field.send_keys(Keys.DELETE)
+    field.send_keys("1")
+    field.send_keys(Keys.TAB)
+    app.click("idle-save")
+    app.wait.until(lambda d: "空闲 1 分钟" in d.find_element("css selector", ".el-message").text)
+    with sqlite3.connect(demo_db) as c:
+        assert c.execute("SELECT value FROM city_settings WHERE key = 'idle_sign_out_minutes'").fetchone()[0] == "1"
+    # A client's page is open when the clerk walks away.
+    with sqlite3.connect(demo_db) as c:
+        client_id, name = c.execute("SELECT id, name FROM clients ORDER BY id LIMIT 1").fetchone()
+    app.driver.execute_script("window.location.hash = arguments[0]", f"#/people/client/{client_id}")
+    app.wait_text("person-title", name)
+    # Nobody touches the PC: within the minute and one check (20 s), it signs out.
+    WebDriverWait(app.driver, 150, poll_frequency=2).until(
+        lambda d: d.find_elements("css selector", '[data-testid="signin-ended"]'))
+    assert "长时间未操作" in app.text_of("signin-ended")
+    assert name not in app.driver.execute_script("return document.body.innerText"), "nothing of the client is left"
+    app.screenshot("signed-out")
+    # Signing in again works, and the page it left needs the sign-in.
+    app.sign_in()
+    assert app.wait_text("current-user", "市管理员")

@@ -1,6 +1,7 @@
 use carecircle_core::demo::{self, SeedProgress};
 use carecircle_core::services::accounts::{self, AccountSummary, NewAccount, Session};
 use carecircle_core::services::audit::{self, AuditRecord, ChainReport};
+use carecircle_core::services::sessions::{self, SessionStatus};
 use carecircle_core::ErrorPayload;
 use serde::Serialize;
 use tauri::ipc::Channel;
@@ -62,6 +63,26 @@ pub async fn sign_in(state: State<'_, AppState>, username: String, password: Str
 #[tauri::command]
 pub fn sign_out(state: State<'_, AppState>) {
     state.set_actor(None);
+}
+
+/// Whether the session still stands (the account not disabled, its password not reset
+/// since the sign-in, not idle past the city's limit) and that limit; the window asks at
+/// least once a minute. `None`: nobody is signed in (any more).
+#[tauri::command]
+pub async fn session_check(state: State<'_, AppState>) -> Result<Option<SessionStatus>, ErrorPayload> {
+    state.check_session().await
+}
+
+/// The person at the PC used the app: the idle time starts again.
+#[tauri::command]
+pub fn session_touch(state: State<'_, AppState>) {
+    state.touch();
+}
+
+/// Sets the minutes without use after which every app signs out (the city office).
+#[tauri::command]
+pub async fn idle_minutes_set(state: State<'_, AppState>, minutes: u32) -> Result<u32, ErrorPayload> {
+    state.as_actor(move |db, actor| sessions::set_idle_minutes(db, actor, minutes)).await
 }
 
 #[tauri::command]

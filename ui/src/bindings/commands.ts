@@ -89,6 +89,7 @@ import type { SeedProgress } from './SeedProgress'
 import type { SeedReport } from './SeedReport'
 import type { ServeOutcome } from './ServeOutcome'
 import type { Session } from './Session'
+import type { SessionStatus } from './SessionStatus'
 import type { SetUpDone } from './SetUpDone'
 import type { Sex } from './Sex'
 import type { Staff } from './Staff'
@@ -115,6 +116,19 @@ export const setUp = (username: string, displayName: string, password: string, l
 export const signIn = (username: string, password: string): Promise<Session> => call('sign_in', { username, password })
 
 export const signOut = (): Promise<void> => call('sign_out')
+
+/**
+ * Whether the session still stands (the account not disabled, its password not reset
+ * since the sign-in, not idle past the city's limit) and that limit; the window asks at
+ * least once a minute. `None`: nobody is signed in (any more).
+ */
+export const sessionCheck = (): Promise<SessionStatus | null> => call('session_check')
+
+/** The person at the PC used the app: the idle time starts again. */
+export const sessionTouch = (): Promise<void> => call('session_touch')
+
+/** Sets the minutes without use after which every app signs out (the city office). */
+export const idleMinutesSet = (minutes: number): Promise<number> => call('idle_minutes_set', { minutes })
 
 export const currentActor = (): Promise<Session | null> => call('current_actor')
 

@@ -49,6 +49,11 @@ export function anyUnsaved(): boolean {
   return [...everyEntry].some((e) => e.dirty())
 }
 
+/** The session ended (idle, or the account stopped): every form's changes are dropped. */
+export function abandonAll(): void {
+  everyEntry.forEach((e) => e.forget())
+}
+
 /** Before leaving every form (navigating, signing out): true to go on. */
 export function confirmLeave(): Promise<boolean> {
   return discard(everyEntry)

@@ -435,7 +435,13 @@ pub fn set_active(db: &Db, actor: &Actor, id: i64, active: bool) -> Result<Accou
         if !may_grant(actor, before.role, before.facility_id) {
             return Err(CoreError::Forbidden);
         }
-        c.execute("UPDATE accounts SET active = ?1, updated_at = ?2 WHERE id = ?3", params![active, c.stamp(), id])?;
+        // Disabling ends the account's sessions in every running app (see `sessions`).
+        c.execute(
+            "UPDATE accounts SET active = ?1, updated_at = ?2,
+                    credentials_changed_at = CASE WHEN ?1 THEN credentials_changed_at ELSE ?2 END
+             WHERE id = ?3",
+            params![active, c.stamp(), id],
+        )?;
         let after = get_summary(c, id)?;
         Entry::new(AuditAction::Update, AuditEntity::Account, id)
             .facility(after.facility_id)
@@ -504,7 +510,8 @@ pub fn reset_password(db: &Db, actor: &Actor, id: i64, password: &str) -> Result
     db.reseal(&target.username, password, || {
         db.write(|c| {
             c.execute(
-                "UPDATE accounts SET password_hash = ?1, failed_attempts = 0, locked_until = NULL, updated_at = ?2
+                "UPDATE accounts SET password_hash = ?1, failed_attempts = 0, locked_until = NULL, updated_at = ?2,
+                        credentials_changed_at = ?2
                  WHERE id = ?3",
                 params![hash, c.stamp(), id],
             )?;

@@ -14,4 +14,5 @@ pub mod people;
 pub mod registry;
 pub(crate) mod scope;
 pub mod search;
+pub mod sessions;
 pub mod visits;

@@ -89,6 +89,8 @@ code_enum! {
         Board = "board",
         Booking = "booking",
         CarePlan = "care_plan",
+        /// A city-wide setting (the idle sign-out time).
+        CitySetting = "city_setting",
         Checkup = "checkup",
         Checkups = "checkups",
         Child = "child",
