@@ -266,6 +266,9 @@ class App:
 
         def pick(driver):
             for option in driver.find_elements(By.XPATH, xpath):
+                # A long list scrolls: an option below its fold counts as hidden until a
+                # person would have scrolled to it.
+                driver.execute_script("arguments[0].scrollIntoView({block: 'nearest'})", option)
                 if option.is_displayed():
                     option.click()
                     return True
