@@ -127,9 +127,8 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 /// and not from a newer CareCircle: a foreign file stays untouched.
 fn open_checked(path: &Path, key: Option<&DbKey>) -> Result<Connection> {
     let shown = path.display().to_string();
-    let conn = connect(path, OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE, key)?;
-    conn.busy_timeout(BUSY_TIMEOUT)?;
-    schema::check_compatible(&conn, &shown).map_err(|e| match e {
+    // "Not a database" from SQLite, said as what it means here.
+    let named = |e: CoreError| match e {
         CoreError::Sqlite(rusqlite::Error::SqliteFailure(f, _)) if f.code == rusqlite::ErrorCode::NotADatabase => {
             match key {
                 Some(_) => CoreError::KeyMismatch { path: shown.clone() },
@@ -139,7 +138,11 @@ fn open_checked(path: &Path, key: Option<&DbKey>) -> Result<Connection> {
             }
         }
         other => other,
-    })?;
+    };
+    let conn = connect(path, OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE, key)
+        .map_err(|e| named(e.into()))?;
+    conn.busy_timeout(BUSY_TIMEOUT)?;
+    schema::check_compatible(&conn, &shown).map_err(named)?;
     Ok(conn)
 }
 
