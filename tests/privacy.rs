@@ -8,10 +8,10 @@ use crate::common;
 use carecircle_core::domain::person::{ClientInput, IdentityInput, LivingSituation, StaffInput, StaffJob};
 use carecircle_core::domain::resident_id::{check_char, Sex};
 use carecircle_core::i18n::error_message;
-use carecircle_core::roster::{self, table, RosterKind};
+use carecircle_core::roster::{self, table, ImportReport, RosterKind};
 use carecircle_core::services::people::{self, ListQuery};
 use carecircle_core::services::search::{search, SearchCache};
-use carecircle_core::{CoreError, Db, Locale, Role};
+use carecircle_core::{Actor, CoreError, Db, Locale, Role};
 use serde::Serialize;
 
 /// Runs of ID-number characters with something masked in them, as shown in `text`.
@@ -70,8 +70,8 @@ fn form(db: &Db, facility: i64, number: &str) -> ClientInput {
     }
 }
 
-/// A one-row roster of clients for `facility` naming the number.
-fn roster_with(db: &Db, facility: i64, number: &str) -> String {
+/// The desk's preview of a one-row roster of clients for `facility` naming the number.
+fn preview_roster(db: &Db, desk: &Actor, facility: i64, number: &str) -> ImportReport {
     let community: String = db
         .read(|c| {
             Ok(c.query_row(
@@ -81,7 +81,10 @@ fn roster_with(db: &Db, facility: i64, number: &str) -> String {
             )?)
         })
         .unwrap();
-    format!("姓名,身份证号,民族,社区,居住情况\n重名,{number},汉族,{community},独居\n")
+    let roster = format!("姓名,身份证号,民族,社区,居住情况\n重名,{number},汉族,{community},独居\n");
+    let today = common::today();
+    roster::preview(db, desk, RosterKind::Clients, Some(facility), "名单.csv", roster.as_bytes(), today, Locale::ZhCn)
+        .unwrap()
 }
 
 fn cells(path: &std::path::Path) -> String {
@@ -168,18 +171,7 @@ fn nothing_the_front_desk_sees_adds_up_to_an_id_number() {
         }
         show("refusal field", json(&refusal.params));
     }
-    let roster = roster_with(&t.db, centre, &taken_elsewhere);
-    let report = roster::preview(
-        &t.db,
-        &desk,
-        RosterKind::Clients,
-        Some(centre),
-        "名单.csv",
-        roster.as_bytes(),
-        today,
-        Locale::ZhCn,
-    )
-    .unwrap();
+    let report = preview_roster(&t.db, &desk, centre, &taken_elsewhere);
     assert_eq!(report.rows.len(), 1);
     assert!(!report.rows[0].errors.is_empty(), "the taken number is refused: {report:?}");
     show("import report", json(&report));
@@ -243,17 +235,6 @@ fn whether_a_number_is_on_file_is_told_to_registering_roles_and_logged() {
         t.db.read(|c| Ok(c.query_row("SELECT entity_id FROM audit_log ORDER BY id DESC LIMIT 1", [], |r| r.get(0))?))
             .unwrap();
     assert_eq!(entity_id, own.to_string(), "the record being edited, not the holder");
-    let roster = roster_with(&t.db, centre, &number);
-    roster::preview(
-        &t.db,
-        &desk,
-        RosterKind::Clients,
-        Some(centre),
-        "名单.csv",
-        roster.as_bytes(),
-        common::today(),
-        Locale::ZhCn,
-    )
-    .unwrap();
+    preview_roster(&t.db, &desk, centre, &number);
     assert_eq!(lookups(&t), 3);
 }

@@ -218,12 +218,17 @@ impl AppState {
     /// The signed-in account, unless the session has gone idle past the city's limit: then
     /// it is ended here, and nobody is signed in.
     pub fn actor(&self) -> Option<Actor> {
+        self.session().map(|(actor, _)| actor)
+    }
+
+    /// The signed-in account and when it signed in, unless idle past the limit (ended).
+    fn session(&self) -> Option<(Actor, DateTime<Utc>)> {
         let limit = *lock(&self.idle_limit);
         let mut session = lock(&self.session);
         if session.as_ref().is_some_and(|s| s.last_used.elapsed() > limit) {
             *session = None;
         }
-        session.as_ref().map(|s| s.actor.clone())
+        session.as_ref().map(|s| (s.actor.clone(), s.at))
     }
 
     pub fn set_actor(&self, actor: Option<Actor>) {
@@ -240,8 +245,7 @@ impl AppState {
     /// Whether the session still stands (see `sessions::status`), and the city's idle
     /// limit; a session that ended is ended here too. `None` when nobody is signed in.
     pub async fn check_session(&self) -> Result<Option<SessionStatus>, ErrorPayload> {
-        let Some(actor) = self.actor() else { return Ok(None) };
-        let at = lock(&self.session).as_ref().map(|s| s.at).unwrap_or_else(|| self.clock.now());
+        let Some((actor, at)) = self.session() else { return Ok(None) };
         let status = self.with_db(move |db| sessions::status(db, &actor, at)).await?;
         *lock(&self.idle_limit) = Duration::from_secs(60 * u64::from(status.idle_minutes));
         if !status.valid {

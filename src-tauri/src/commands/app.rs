@@ -36,34 +36,28 @@ pub struct AppInfo {
 pub async fn app_info(state: State<'_, AppState>) -> Result<AppInfo, ErrorPayload> {
     let version = env!("CARGO_PKG_VERSION");
     let db_path = state.db_path().display().to_string();
+    // Nothing to read: the file could not be opened, waits for a sign-in (encrypted), or
+    // is not made yet (the first run).
+    let unread = |open_error, needs_setup, locked, db_created| AppInfo {
+        version,
+        db_path: db_path.clone(),
+        db_created,
+        open_error,
+        needs_setup,
+        locked,
+        registry_empty: !locked,
+        demo_loaded: false,
+        summary: CitySummary::default(),
+    };
     if let Some(open_error) = state.open_error() {
-        return Ok(AppInfo {
-            version,
-            db_path,
-            db_created: false,
-            open_error: Some(open_error),
-            needs_setup: false,
-            locked: false,
-            registry_empty: true,
-            demo_loaded: false,
-            summary: CitySummary::default(),
-        });
+        return Ok(unread(Some(open_error), false, false, false));
     }
     let db_created = state.db_created();
-    if state.locked() || db_created && state.db().is_err() {
-        // Locked: nothing to show before a sign-in. Absent: the first run makes it.
-        let locked = state.locked();
-        return Ok(AppInfo {
-            version,
-            db_path,
-            db_created,
-            open_error: None,
-            needs_setup: !locked,
-            locked,
-            registry_empty: !locked,
-            demo_loaded: false,
-            summary: CitySummary::default(),
-        });
+    if state.locked() {
+        return Ok(unread(None, false, true, false));
+    }
+    if db_created && state.db().is_err() {
+        return Ok(unread(None, true, false, true));
     }
     let (needs_setup, registry_empty, demo_loaded, summary) = state
         .with_db(|db| {

@@ -209,18 +209,24 @@ fn find_for_sign_in(c: &Connection, username: &str) -> Result<Option<StoredAccou
     .optional()?)
 }
 
+/// The account signing in, unless there is none (after the same work as a wrong password:
+/// the answer tells nobody which names exist) or it is locked at `now`.
+fn unlocked_account(db: &Db, username: &str, password: &str, now: DateTime<Utc>) -> Result<StoredAccount> {
+    let Some(account) = db.read(|c| find_for_sign_in(c, username.trim()))? else {
+        verify_password(password, decoy_hash());
+        return Err(CoreError::BadCredentials);
+    };
+    if let Some(until) = lock_in_force(account.locked_until.as_deref(), now) {
+        return Err(locked(until));
+    }
+    Ok(account)
+}
+
 /// Checks the password without writing anything (no attempt counted, nothing logged): for
 /// a command that only reads, on a database opened read-only. The account must be active
 /// and not locked.
 pub fn verify_credentials(db: &Db, username: &str, password: &str) -> Result<Actor> {
-    let stored = db.read(|c| find_for_sign_in(c, username.trim()))?;
-    let Some(account) = stored else {
-        verify_password(password, decoy_hash());
-        return Err(CoreError::BadCredentials);
-    };
-    if let Some(until) = lock_in_force(account.locked_until.as_deref(), db.clock().now()) {
-        return Err(locked(until));
-    }
+    let account = unlocked_account(db, username, password, db.clock().now())?;
     if !verify_password(password, &account.hash) {
         return Err(CoreError::BadCredentials);
     }
@@ -237,15 +243,7 @@ pub fn sign_in(db: &Db, username: &str, password: &str) -> Result<Actor> {
 }
 
 pub fn sign_in_at(db: &Db, username: &str, password: &str, now: DateTime<Utc>) -> Result<Actor> {
-    let username = username.trim();
-    let stored = db.read(|c| find_for_sign_in(c, username))?;
-    let Some(account) = stored else {
-        verify_password(password, decoy_hash());
-        return Err(CoreError::BadCredentials);
-    };
-    if let Some(until) = lock_in_force(account.locked_until.as_deref(), now) {
-        return Err(locked(until));
-    }
+    let account = unlocked_account(db, username, password, now)?;
     // The hash is checked outside the write lock (it takes a while, on purpose); what the
     // attempt changes is decided inside it, from the row as it is then, so attempts made
     // at the same moment (two windows, a script) all count.
