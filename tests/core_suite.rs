@@ -48,5 +48,7 @@ mod roster;
 mod search;
 #[path = "store_schema.rs"]
 mod store_schema;
+#[path = "transfer.rs"]
+mod transfer;
 #[path = "visits.rs"]
 mod visits;

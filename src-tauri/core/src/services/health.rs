@@ -580,8 +580,10 @@ impl FollowUpBook {
         let mut history: HashMap<i64, Vec<PastCheckup>> = HashMap::new();
         let mut last_nurse: HashMap<i64, (String, i64, String)> = HashMap::new();
         let mut rows = c.prepare_cached(
-            "SELECT client_id, taken_at, purpose, findings_json, recorded_by, recorded_by_name
-             FROM checkups WHERE facility_id = ?1",
+            // A client's whole history, wherever it was taken: one who moved here keeps
+            // their follow-ups (docs/domain.md, "Moving to another facility").
+            "SELECT k.client_id, k.taken_at, k.purpose, k.findings_json, k.recorded_by, k.recorded_by_name
+             FROM checkups k JOIN clients cl ON cl.id = k.client_id WHERE cl.facility_id = ?1",
         )?;
         let mut rows = rows.query([facility_id])?;
         while let Some(r) = rows.next()? {

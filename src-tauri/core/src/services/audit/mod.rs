@@ -67,6 +67,8 @@ code_enum! {
         Status = "status",
         Stop = "stop",
         StopMeals = "stop_meals",
+        /// A client or child moved to another facility, with what went with them or ended.
+        Transfer = "transfer",
         Unlock = "unlock",
         Update = "update",
         UpdatePublished = "update_published",

@@ -338,16 +338,7 @@ pub(crate) fn stop_for_client_status(
     if status == ClientStatus::Active {
         return Ok(());
     }
-    let orders: Vec<i64> = c
-        .prepare_cached("SELECT id FROM standing_orders WHERE client_id = ?1 AND stopped_on IS NULL ORDER BY id")?
-        .query_map([client_id], |r| r.get(0))?
-        .collect::<rusqlite::Result<_>>()?;
-    c.prepare_cached(
-        "UPDATE standing_orders SET stopped_on = ?1, stopped_reason = ?2 WHERE client_id = ?3 AND stopped_on IS NULL",
-    )?
-    .execute(params![today.to_string(), status.as_str(), client_id])?;
-    let reason = format!("client_{}", status.as_str());
-    let cancelled = cancel_upcoming_for_client(c, actor, client_id, today, &reason, now)?;
+    let (orders, cancelled) = stop_client_meals(c, actor, client_id, today, status.as_str(), now)?;
     if orders.is_empty() && cancelled.is_empty() {
         return Ok(());
     }
@@ -359,6 +350,29 @@ pub(crate) fn stop_for_client_status(
             "cancelled_bookings": cancelled,
         }))
         .write(c, actor)
+}
+
+/// Stops a client's standing orders (with `reason`) and cancels their bookings not yet
+/// served from `today` on (with `client_<reason>`): the client's meals from here on, in the
+/// caller's transaction. Returns the orders stopped and the bookings cancelled.
+pub(crate) fn stop_client_meals(
+    c: &Tx,
+    actor: &Actor,
+    client_id: i64,
+    today: NaiveDate,
+    reason: &str,
+    now: &str,
+) -> Result<(Vec<i64>, Vec<i64>)> {
+    let orders: Vec<i64> = c
+        .prepare_cached("SELECT id FROM standing_orders WHERE client_id = ?1 AND stopped_on IS NULL ORDER BY id")?
+        .query_map([client_id], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    c.prepare_cached(
+        "UPDATE standing_orders SET stopped_on = ?1, stopped_reason = ?2 WHERE client_id = ?3 AND stopped_on IS NULL",
+    )?
+    .execute(params![today.to_string(), reason, client_id])?;
+    let cancelled = cancel_upcoming_for_client(c, actor, client_id, today, &format!("client_{reason}"), now)?;
+    Ok((orders, cancelled))
 }
 
 // ---------------------------------------------------------------------------------------

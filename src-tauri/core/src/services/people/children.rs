@@ -434,6 +434,9 @@ pub fn update_child(db: &Db, actor: &Actor, id: i64, input: &ChildInput, today: 
         let (consent_on, consent_by) = consent(&fields, Some(&before), actor, today);
         child_row(&fields, consent_on, consent_by).update(c, id)?;
         sync_contacts(c, id, &fields)?;
+        if fields.facility_id != before.facility_id {
+            super::transfer::move_child(c, actor, id, before.facility_id, fields.facility_id, today)?;
+        }
         let after = load_child(c, id, today)?;
         Entry::new(AuditAction::Update, AuditEntity::Child, id)
             .facility(Some(fields.facility_id))

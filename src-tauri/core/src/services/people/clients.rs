@@ -371,6 +371,9 @@ pub fn update_client(db: &Db, actor: &Actor, id: i64, input: &ClientInput, today
         };
         client_row(&fields, consent_on, consent_by).update(c, id)?;
         write_contacts(c, id, &fields)?;
+        if fields.facility_id != before.facility_id {
+            super::transfer::move_client(c, actor, id, before.facility_id, fields.facility_id, today)?;
+        }
         let after = load_client(c, id, today)?;
         Entry::new(AuditAction::Update, AuditEntity::Client, id)
             .facility(Some(fields.facility_id))

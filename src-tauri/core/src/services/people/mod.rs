@@ -5,6 +5,7 @@
 mod children;
 mod clients;
 mod staff;
+mod transfer;
 
 pub(crate) use children::insert_child;
 pub(crate) use clients::insert_client;
