@@ -413,3 +413,32 @@ fn audit_verify_passes_an_intact_log_and_names_the_first_entry_changed_behind_it
     let report: serde_json::Value = serde_json::from_slice(&broken.stdout).unwrap();
     assert_eq!(report["broken"]["id"], 1);
 }
+
+#[test]
+fn person_data_writes_the_copy_as_a_pdf_and_a_workbook_and_refuses_a_bad_file_name() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("city.db");
+    common::seeded_file(&db);
+    let db = db.to_str().unwrap();
+    let out = dir.path().join("copy.pdf");
+    let files: serde_json::Value =
+        serde_json::from_str(&run_ok(&["--db", db, "person-data", "client", "1", "--out", out.to_str().unwrap()]))
+            .unwrap();
+    assert!(std::fs::read(&out).unwrap().starts_with(b"%PDF-"));
+    assert!(std::fs::read(dir.path().join("copy.xlsx")).unwrap().starts_with(b"PK"));
+    assert_eq!(files["xlsx"]["path"].as_str(), dir.path().join("copy.xlsx").to_str());
+
+    let wrong = dir.path().join("copy.txt");
+    let refused = cli()
+        .args(["--db", db, "--lang", "zh-CN", "person-data", "client", "1", "--out"])
+        .arg(&wrong)
+        .output()
+        .unwrap();
+    assert!(!refused.status.success());
+    assert!(stderr(&refused).contains(".pdf"), "{}", stderr(&refused));
+    let staff =
+        cli().args(["--db", db, "--lang", "en", "person-data", "staff", "1", "--out"]).arg(&out).output().unwrap();
+    assert!(!staff.status.success());
+    assert!(stderr(&staff).contains("clients and children only"), "{}", stderr(&staff));
+    assert!(!wrong.exists());
+}

@@ -36,6 +36,8 @@ mod meals_bookings;
 mod meals_menus;
 #[path = "people.rs"]
 mod people;
+#[path = "person_data.rs"]
+mod person_data;
 #[path = "privacy.rs"]
 mod privacy;
 #[path = "registry.rs"]

@@ -204,6 +204,17 @@ enum Command {
         #[arg(long, value_name = "PATH")]
         out: PathBuf,
     },
+    /// A client's or child's copy of everything held about them (PIPL Art. 45), as a PDF and
+    /// an Excel workbook with the same tables; the export is on the audit log.
+    PersonData {
+        /// client or child.
+        kind: String,
+        /// The person's id (see `search`).
+        id: i64,
+        /// The PDF to write; the workbook is written beside it, ending in .xlsx.
+        #[arg(long, value_name = "PATH")]
+        out: PathBuf,
+    },
     /// The city's meal subsidy (助餐补贴) per meal served, by client category.
     Subsidy {
         #[command(subcommand)]
@@ -567,6 +578,14 @@ fn run(cli: Cli, clock: Clock, locale: Locale) -> Result<(), CoreError> {
             let saved =
                 report::save(&db, &actor, facility, month, format, locale, db.clock().now(), &out, &mut progress)?;
             print_json(&saved);
+        }
+        Command::PersonData { kind, id, out } => {
+            let kind = PersonKind::parse(&kind)
+                .ok_or_else(|| CoreError::from(Invalid::new("search.kind_unknown", "kind").with("kind", kind)))?;
+            ReportFormat::of_path(&out)?;
+            let (pdf, xlsx) = (out.with_extension("pdf"), out.with_extension("xlsx"));
+            let files = report::person_data::save(&db, &actor, kind, id, locale, db.clock().now(), &pdf, &xlsx)?;
+            print_json(&files);
         }
         Command::Subsidy { command: SubsidyCommand::List } => print_json(&subsidy::subsidy_rates(&db, &actor)?),
         Command::Subsidy { command: SubsidyCommand::Set { category, fen } } => {

@@ -101,6 +101,7 @@ declare module 'vue' {
     MealBookings: typeof import('./components/meals/MealBookings.vue')['default']
     MealMonth: typeof import('./components/meals/MealMonth.vue')['default']
     MedicineToday: typeof import('./components/health/MedicineToday.vue')['default']
+    PersonDataButton: typeof import('./components/people/PersonDataButton.vue')['default']
     PersonKindTag: typeof import('./components/people/PersonKindTag.vue')['default']
     PickupDialog: typeof import('./components/desk/PickupDialog.vue')['default']
     PlanItemForm: typeof import('./components/visits/PlanItemForm.vue')['default']

@@ -2,7 +2,9 @@
 //! Downloads folder (the UI says where).
 
 use carecircle_core::domain::month::Month;
+use carecircle_core::domain::person::PersonKind;
 use carecircle_core::error::Invalid;
+use carecircle_core::report::person_data::{self, PersonDataFiles};
 use carecircle_core::report::{self, ReportFormat, ReportProgress, SavedReport};
 use carecircle_core::{CoreError, ErrorPayload};
 use tauri::ipc::Channel;
@@ -29,6 +31,25 @@ pub async fn report_make(
             report::save(db, actor, facility_id, month, format, locale, db.clock().now(), &path, &mut |p| {
                 let _ = on_progress.send(p);
             })
+        })
+        .await
+}
+
+/// A client's or child's copy of everything held about them (PIPL Art. 45): a PDF and a
+/// workbook in the Downloads folder. The file names carry the kind and id, not the name.
+#[tauri::command]
+pub async fn person_data_export(
+    state: State<'_, AppState>,
+    kind: PersonKind,
+    id: i64,
+) -> Result<PersonDataFiles, ErrorPayload> {
+    let locale = state.locale();
+    state
+        .as_actor(move |db, actor| {
+            let now = db.clock().now();
+            let pdf = paths::export_file(&person_data::file_title(kind, id, locale), "pdf", now);
+            let xlsx = pdf.with_extension("xlsx");
+            person_data::save(db, actor, kind, id, locale, now, &pdf, &xlsx)
         })
         .await
 }

@@ -72,6 +72,7 @@ import type { MorningCheckInput } from './MorningCheckInput'
 import type { NewAccount } from './NewAccount'
 import type { NewVisit } from './NewVisit'
 import type { Page } from './Page'
+import type { PersonDataFiles } from './PersonDataFiles'
 import type { PersonHit } from './PersonHit'
 import type { PersonKind } from './PersonKind'
 import type { PickUp } from './PickUp'
@@ -365,6 +366,12 @@ export const facilitiesExport = (filter: FacilityFilter): Promise<ExportReport> 
 
 /** The report of a facility's month, or the city's (no facility), as a PDF or a workbook. */
 export const reportMake = (facilityId: number | null, month: string, format: ReportFormat, onProgress?: (p: ReportProgress) => void): Promise<SavedReport> => call('report_make', { facilityId, month, format, onProgress: progress(onProgress) })
+
+/**
+ * A client's or child's copy of everything held about them (PIPL Art. 45): a PDF and a
+ * workbook in the Downloads folder. The file names carry the kind and id, not the name.
+ */
+export const personDataExport = (kind: PersonKind, id: number): Promise<PersonDataFiles> => call('person_data_export', { kind, id })
 
 /** Opens a report the app made with the desktop's application for it. */
 export const reportOpen = (path: string): Promise<void> => call('report_open', { path })

@@ -40,6 +40,8 @@ export const canManagePickup = may('manage_pickup')
 /** May see a full ID number for a moment (nurses, managers, the city office). */
 export const canRevealId = may('reveal_id')
 export const canExportIds = may('export_ids')
+/** A person's copy of their data (PIPL Art. 45): a facility's managers, the city office. */
+export const canExportPersonData = may('export_person_data')
 export const canAssess = may('assess')
 
 /** The first screen after signing in: the front desk works at the desk. */

@@ -80,6 +80,9 @@ code_enum! {
         RecordVisits = "record_visits",
         /// Print a facility's monthly report (the city office also the city's) and its Excel.
         PrintReports = "print_reports",
+        /// Give a client or child a copy of everything held about them (PIPL Art. 45): a
+        /// facility's managers for its people, the city office for anyone.
+        ExportPersonData = "export_person_data",
     }
 }
 
@@ -106,7 +109,7 @@ impl Action {
             Action::ScheduleVisits => matches!(role, FrontDesk | Nurse | FacilityManager | CityAdmin),
             Action::PlanSchedules => matches!(role, FacilityManager | CityAdmin),
             Action::RecordVisits => true,
-            Action::PrintReports => matches!(role, FacilityManager | CityAdmin),
+            Action::PrintReports | Action::ExportPersonData => matches!(role, FacilityManager | CityAdmin),
         }
     }
 }

@@ -24,7 +24,7 @@ impl Words {
         lookup(self.0, key).map(str::to_string).unwrap_or_else(|| key.to_string())
     }
 
-    fn with(self, key: &str, params: &[(&str, String)]) -> String {
+    pub(crate) fn with(self, key: &str, params: &[(&str, String)]) -> String {
         fill(&self.get(key), params)
     }
 

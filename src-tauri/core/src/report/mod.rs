@@ -8,6 +8,7 @@ pub mod figures;
 pub mod font;
 pub mod layout;
 pub mod pdf;
+pub mod person_data;
 pub mod xlsx;
 
 use std::path::Path;
