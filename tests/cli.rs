@@ -442,3 +442,27 @@ fn person_data_writes_the_copy_as_a_pdf_and_a_workbook_and_refuses_a_bad_file_na
     assert!(stderr(&staff).contains("clients and children only"), "{}", stderr(&staff));
     assert!(!wrong.exists());
 }
+
+#[test]
+fn encrypt_turns_a_database_from_before_encryption_into_one_that_needs_a_password() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("city.db");
+    common::seeded_file(&db);
+    let db = db.to_str().unwrap();
+    let wrong =
+        cli().env("CARECIRCLE_PASSWORD", "not-it").args(["--db", db, "--lang", "en", "encrypt"]).output().unwrap();
+    assert!(!wrong.status.success());
+    assert!(!std::path::Path::new(&format!("{db}.keys")).exists(), "a wrong password changes nothing");
+
+    let out = cli().args(["--db", db, "--lang", "en", "encrypt"]).output().unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stderr(&out).contains("Print the recovery key"), "{}", stderr(&out));
+    let done: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(done["backup"]["file_name"].as_str().unwrap().starts_with("pre-encryption-"), "{done}");
+    assert!(std::fs::read(db).unwrap().get(..15) != Some(&b"SQLite format 3"[..]));
+    let summary: serde_json::Value = serde_json::from_str(&run_ok(&["--db", db, "summary"])).unwrap();
+    assert_eq!(summary["districts"], 3);
+    let again = cli().args(["--db", db, "--lang", "en", "encrypt"]).output().unwrap();
+    assert!(!again.status.success());
+    assert!(stderr(&again).contains("already encrypted"), "{}", stderr(&again));
+}

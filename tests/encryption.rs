@@ -116,3 +116,88 @@ fn the_key_follows_the_accounts() {
     accounts::set_active(&db, &admin, other.id, false).unwrap();
     assert!(!opens("other", "other-pass-1"));
 }
+
+/// The tests' template admin's password (`common::seeded`).
+const TEMPLATE_PASSWORD: &str = "admin-pass-1";
+
+#[test]
+fn a_database_from_before_encryption_is_encrypted_after_a_backup_and_keeps_every_row() {
+    use carecircle_core::store::backup::Kind;
+    use carecircle_core::store::encrypt;
+    let (t, admin) = common::seeded();
+    let common::TestDb { db, dir } = t;
+    let path = db.path().to_path_buf();
+    db.backup_into_folder(&Kind::Manual).unwrap();
+    let folder = db.backup_folder();
+    let counts = |db: &Db| {
+        ["clients", "children", "visits", "bookings", "checkups", "audit_log"]
+            .map(|table| common::count(db, &format!("SELECT count(*) FROM {table}")))
+    };
+    let before = counts(&db);
+    let name: String =
+        db.read(|c| Ok(c.query_row("SELECT name FROM clients ORDER BY id LIMIT 1", [], |r| r.get(0))?)).unwrap();
+    assert!(file_holds(&std::fs::read(&path).unwrap(), &name), "the test would see the name in the clear");
+
+    // While the app has it open, nothing is changed.
+    let clock = common::clock();
+    assert!(matches!(encrypt::encrypt_existing(&path, &clock, "admin", TEMPLATE_PASSWORD), Err(CoreError::Busy)));
+    assert!(!keyfile::path_for(&path).exists() && encrypt::is_plain(&path).unwrap());
+    drop(db);
+
+    let done = encrypt::encrypt_existing(&path, &clock, "admin", TEMPLATE_PASSWORD).unwrap();
+    assert_eq!(done.backups_encrypted, 2, "the manual backup and the one made before encrypting");
+    assert!(done.backup.file_name.starts_with("pre-encryption-"), "{}", done.backup.file_name);
+    let mut files = vec![path.clone()];
+    for entry in std::fs::read_dir(&folder).unwrap() {
+        let file = entry.unwrap().path();
+        if file.extension().is_some_and(|e| e == "db") {
+            assert!(keyfile::path_for(&file).is_file(), "{} has its key file", file.display());
+            files.push(file);
+        }
+    }
+    assert_eq!(files.len(), 3);
+    for file in &files {
+        let bytes = std::fs::read(file).unwrap();
+        assert!(!file_holds(&bytes, &name) && !file_holds(&bytes, "SQLite format 3"), "{} is plain", file.display());
+    }
+    let leftovers: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains(".encrypt"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+
+    // The account's password opens it, every row is there, the audit chain still holds;
+    // the recovery key opens it too; and it is not encrypted twice.
+    let opened = Db::unlock(&path, common::clock(), Access::Write, "admin", TEMPLATE_PASSWORD).unwrap();
+    assert!(opened.is_encrypted());
+    assert_eq!(counts(&opened), before);
+    assert!(carecircle_core::services::audit::verify(&opened, &admin).unwrap().broken.is_none());
+    let keys = KeyFile::load(&path).unwrap().unwrap();
+    assert!(keys.unlock_with_recovery(done.recovery_key.as_str()).is_ok());
+    for backup in &files[1..] {
+        let b = Db::unlock(backup, common::clock(), Access::ReadOnly, "admin", TEMPLATE_PASSWORD).unwrap();
+        assert_eq!(common::count(&b, "SELECT count(*) FROM clients"), before[0]);
+    }
+    drop(opened);
+    assert!(matches!(
+        encrypt::encrypt_existing(&path, &clock, "admin", TEMPLATE_PASSWORD),
+        Err(CoreError::AlreadyEncrypted { .. })
+    ));
+
+    // A crash after the key file was written, before the copy took the name: the next open
+    // finishes the swap. A crash before the key file: the copy is dropped, the file is as it was.
+    let other = dir.path().join("other.db");
+    common::seeded_file(&other);
+    std::fs::copy(&path, dir.path().join("other.db.encrypted")).unwrap();
+    std::fs::copy(keyfile::path_for(&path), keyfile::path_for(&other)).unwrap();
+    let finished = Db::unlock(&other, common::clock(), Access::Write, "admin", TEMPLATE_PASSWORD).unwrap();
+    assert!(finished.is_encrypted() && !encrypt::is_plain(&other).unwrap());
+    assert_eq!(counts(&finished), before);
+    drop(finished);
+    let third = dir.path().join("third.db");
+    common::seeded_file(&third);
+    std::fs::copy(&path, dir.path().join("third.db.encrypted")).unwrap();
+    let plain = Db::open(&third, common::clock()).unwrap();
+    assert!(!plain.is_encrypted() && !dir.path().join("third.db.encrypted").exists());
+}

@@ -204,6 +204,10 @@ enum Command {
         #[arg(long, value_name = "PATH")]
         out: PathBuf,
     },
+    /// Encrypt a database from before encryption, after a backup (its backups too): the key
+    /// is sealed for this account (a facility manager or the city office), and the recovery
+    /// key is shown once. Close CareCircle on this PC first.
+    Encrypt,
     /// A client's or child's copy of everything held about them (PIPL Art. 45), as a PDF and
     /// an Excel workbook with the same tables; the export is on the audit log.
     PersonData {
@@ -308,6 +312,16 @@ fn open_signed_in(cli: &Cli, db_path: &Path, clock: Clock, locale: Locale) -> Re
         let words = carecircle_core::i18n::lookup(locale, key).unwrap_or(key);
         eprintln!("{}", carecircle_core::i18n::fill(words, params));
     };
+    if matches!(cli.command, Command::Encrypt) {
+        let (db, actor, done) = accounts::encrypt_database(db_path, clock, &cli.user, &password)?;
+        say("cli.recovery_key", &[("key", done.recovery_key.as_str().to_string())]);
+        say(
+            "cli.encrypted",
+            &[("backup", done.backup.file_name.clone()), ("count", done.backups_encrypted.to_string())],
+        );
+        print_json(&serde_json::json!({ "backup": done.backup, "backups_encrypted": done.backups_encrypted }));
+        return Ok((db, actor));
+    }
     match cli.command.access() {
         Access::Create if !db_path.exists() => {
             let display_name = first_admin_name(cli, locale);
@@ -579,6 +593,8 @@ fn run(cli: Cli, clock: Clock, locale: Locale) -> Result<(), CoreError> {
                 report::save(&db, &actor, facility, month, format, locale, db.clock().now(), &out, &mut progress)?;
             print_json(&saved);
         }
+        // Done as it signed in (open_signed_in): what it did is printed there.
+        Command::Encrypt => {}
         Command::PersonData { kind, id, out } => {
             let kind = PersonKind::parse(&kind)
                 .ok_or_else(|| CoreError::from(Invalid::new("search.kind_unknown", "kind").with("kind", kind)))?;

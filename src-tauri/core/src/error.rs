@@ -81,6 +81,8 @@ pub enum CoreError {
     KeyMismatch { path: String },
     #[error("a password is needed")]
     PasswordNeeded,
+    #[error("the database {path} is already encrypted")]
+    AlreadyEncrypted { path: String },
     #[error("database: {0}")]
     Sqlite(rusqlite::Error),
     #[error("database migration: {0}")]
@@ -152,6 +154,7 @@ impl CoreError {
             KeyFileDamaged { path } => ("db.key_file_damaged", vec![("path", path.clone())]),
             KeyMismatch { path } => ("db.key_mismatch", vec![("path", path.clone())]),
             PasswordNeeded => ("auth.password_needed", vec![]),
+            AlreadyEncrypted { path } => ("db.already_encrypted", vec![("path", path.clone())]),
             Sqlite(e) => ("db.error", vec![("detail", e.to_string())]),
             Migration(e) => ("db.migration", vec![("detail", e.to_string())]),
             Io(e) => ("io", vec![("detail", e.to_string())]),
@@ -203,6 +206,7 @@ mod tests {
             CoreError::KeyFileDamaged { path: "x.db.keys".into() },
             CoreError::KeyMismatch { path: "x.db".into() },
             CoreError::PasswordNeeded,
+            CoreError::AlreadyEncrypted { path: "x.db".into() },
             CoreError::Sqlite(rusqlite::Error::InvalidQuery),
             CoreError::Migration(rusqlite_migration::Error::Hook("x".into())),
             CoreError::Io(std::io::Error::other("disk")),
@@ -230,6 +234,7 @@ mod tests {
                 | CoreError::KeyFileDamaged { .. }
                 | CoreError::KeyMismatch { .. }
                 | CoreError::PasswordNeeded
+                | CoreError::AlreadyEncrypted { .. }
                 | CoreError::Sqlite(_)
                 | CoreError::Migration(_)
                 | CoreError::Io(_)

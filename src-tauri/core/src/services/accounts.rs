@@ -15,7 +15,7 @@ use super::audit::{AuditAction, AuditEntity, Entry};
 use crate::domain::account::{Action, Actor, Role};
 use crate::domain::text;
 use crate::error::{CoreError, Invalid, Result};
-use crate::store::{parse_utc_stamp, utc_stamp, Db};
+use crate::store::{encrypt, parse_utc_stamp, utc_stamp, Db};
 
 /// After this many wrong passwords in a row the account is locked for [`LOCK_MINUTES`].
 pub const MAX_FAILED_ATTEMPTS: i64 = 5;
@@ -220,6 +220,39 @@ fn unlocked_account(db: &Db, username: &str, password: &str, now: DateTime<Utc>)
         return Err(locked(until));
     }
     Ok(account)
+}
+
+/// Encrypts a database from before encryption, for the account signing in: a manager of
+/// the facility or the city office (`ManageAccounts`), who is shown the recovery key. The
+/// account signs in on the plain file first (a wrong password is counted and logged as
+/// always, and changes nothing else); then `store::encrypt` backs it up, encrypts it and its
+/// backups, and the key is sealed for this account's password. Other accounts get their
+/// seal at their first sign-in while the store is open, or with a password reset.
+/// docs/security.md, "Upgrading a database from before encryption".
+pub fn encrypt_database(
+    path: &std::path::Path,
+    clock: crate::Clock,
+    username: &str,
+    password: &str,
+) -> Result<(Db, Actor, encrypt::Encrypted)> {
+    if path.is_file() && (crate::store::keyfile::path_for(path).exists() || !encrypt::is_plain(path)?) {
+        return Err(CoreError::AlreadyEncrypted { path: path.display().to_string() });
+    }
+    let plain = Db::open(path, clock.clone())?;
+    let actor = sign_in(&plain, username, password)?;
+    actor.require(Action::ManageAccounts)?;
+    drop(plain);
+    let done = encrypt::encrypt_existing(path, &clock, username, password)?;
+    let db = Db::unlock(path, clock, crate::store::Access::Write, username, password)?;
+    db.write(|c| {
+        Entry::new(AuditAction::Encrypt, AuditEntity::Database, "main")
+            .after(&serde_json::json!({
+                "backup": done.backup.file_name,
+                "backups_encrypted": done.backups_encrypted,
+            }))
+            .write(c, &actor)
+    })?;
+    Ok((db, actor, done))
 }
 
 /// Checks the password without writing anything (no attempt counted, nothing logged): for

@@ -33,9 +33,13 @@ pub const DAILY_KEPT: usize = 14;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Kind {
     Daily,
-    PreMigration { from: i64 },
+    PreMigration {
+        from: i64,
+    },
     BeforeRestore,
     Manual,
+    /// The plain database, before it was encrypted (then encrypted with the rest).
+    PreEncryption,
 }
 
 impl Kind {
@@ -45,6 +49,7 @@ impl Kind {
             Kind::PreMigration { from } => format!("pre-migration-v{from}"),
             Kind::BeforeRestore => "before-restore".into(),
             Kind::Manual => "manual".into(),
+            Kind::PreEncryption => "pre-encryption".into(),
         }
     }
 
@@ -55,6 +60,7 @@ impl Kind {
             Kind::PreMigration { .. } => "pre_migration",
             Kind::BeforeRestore => "before_restore",
             Kind::Manual => "manual",
+            Kind::PreEncryption => "pre_encryption",
         }
     }
 
@@ -67,6 +73,8 @@ impl Kind {
             (Kind::BeforeRestore, rest)
         } else if let Some(rest) = stem.strip_prefix("manual-") {
             (Kind::Manual, rest)
+        } else if let Some(rest) = stem.strip_prefix("pre-encryption-") {
+            (Kind::PreEncryption, rest)
         } else {
             let rest = stem.strip_prefix("pre-migration-v")?;
             let (from, rest) = rest.split_once('-')?;

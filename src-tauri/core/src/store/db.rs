@@ -24,7 +24,7 @@ use rusqlite::functions::FunctionFlags;
 use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};
 
 use super::keyfile::{self, DbKey, KeyFile, RecoveryKey};
-use super::{backup, connect, schema};
+use super::{backup, connect, encrypt, schema};
 use crate::clock::{self, Clock};
 use crate::error::{CoreError, Result};
 
@@ -154,6 +154,7 @@ impl Db {
         if !path.is_file() {
             return Err(CoreError::NoDatabase { path: path.display().to_string() });
         }
+        encrypt::finish_interrupted(path)?;
         Db::open_writable(path, clock, false, None)
     }
 
@@ -166,6 +167,7 @@ impl Db {
         if !path.is_file() {
             return Err(CoreError::NoDatabase { path: path.display().to_string() });
         }
+        encrypt::finish_interrupted(path)?;
         let Some(keys) = KeyFile::load(path)? else {
             return match access {
                 Access::Write => Db::open_writable(path, clock, false, None),
@@ -174,7 +176,11 @@ impl Db {
         };
         let key = keys.unlock(username, password)?;
         let db = match access {
-            Access::Write => Db::open_writable(path, clock, false, Some(key))?,
+            Access::Write => {
+                // Backups left plain by an encryption cut short are encrypted now.
+                encrypt::encrypt_backups(&backup::folder_for(path), &key, &keys)?;
+                Db::open_writable(path, clock, false, Some(key))?
+            }
             Access::ReadOnly => Db::read_only_with(path, clock, Some(key))?,
         };
         Ok(Db { keys: Some(Mutex::new(keys)), ..db })

@@ -3,6 +3,7 @@
 
 pub mod backup;
 mod db;
+pub mod encrypt;
 pub(crate) mod form_row;
 pub mod keyfile;
 pub mod read;

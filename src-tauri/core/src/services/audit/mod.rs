@@ -35,6 +35,8 @@ code_enum! {
         Create = "create",
         Delete = "delete",
         Discard = "discard",
+        /// A database from before encryption encrypted (with its backups).
+        Encrypt = "encrypt",
         End = "end",
         Export = "export",
         FillSeries = "fill_series",
