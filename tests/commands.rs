@@ -235,3 +235,34 @@ fn a_reset_password_ends_the_session_at_the_next_check() {
     assert_eq!(h.invoke("facility_get", json!({"id": mine})).unwrap_err()["code"], "auth.not_signed_in");
     assert_eq!(h.invoke("session_check", json!({})).unwrap(), Value::Null);
 }
+
+#[test]
+fn a_manager_s_first_sign_in_encrypts_a_database_from_before_encryption_and_shows_its_key_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("carecircle.db");
+    common::seeded_file(&path);
+    {
+        let db = carecircle_core::Db::open(&path, common::clock()).unwrap();
+        let admin = accounts::sign_in(&db, "admin", "admin-pass-1").unwrap();
+        let (centre, _) = common::two_elder_facilities(&db);
+        common::account(&db, &admin, "qiantai", Role::FrontDesk, Some(centre));
+    }
+    let h = harness(&path);
+    // A clerk's sign-in changes nothing.
+    let clerk = h.invoke("sign_in", json!({"username": "qiantai", "password": "password-1"})).unwrap();
+    assert!(clerk["recovery_key"].is_null());
+    assert!(std::fs::read(&path).unwrap().starts_with(b"SQLite format 3"));
+    h.invoke("sign_out", json!({})).unwrap();
+    // The city office's does, once; the app goes on with the encrypted file.
+    let first = h.invoke("sign_in", json!({"username": "admin", "password": "admin-pass-1"})).unwrap();
+    assert_eq!(first["recovery_key"].as_str().unwrap().len(), 79);
+    assert!(!std::fs::read(&path).unwrap().starts_with(b"SQLite format 3"));
+    assert!(carecircle_core::store::keyfile::path_for(&path).is_file());
+    let list = h.invoke("facilities_list", json!({"filter": {}})).unwrap();
+    assert_eq!(list.as_array().unwrap().len(), 113);
+    h.invoke("sign_out", json!({})).unwrap();
+    let again = h.invoke("sign_in", json!({"username": "admin", "password": "admin-pass-1"})).unwrap();
+    assert!(again["recovery_key"].is_null());
+    use tauri::Manager;
+    h._app.state::<AppState>().wait_for_backup(std::time::Duration::from_secs(120));
+}

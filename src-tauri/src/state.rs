@@ -9,10 +9,11 @@ use std::time::{Duration, Instant};
 use carecircle_core::services::sessions::{self, SessionStatus};
 use chrono::{DateTime, Utc};
 
-use carecircle_core::services::backups;
+use carecircle_core::domain::account::Action;
 use carecircle_core::services::search::SearchCache;
+use carecircle_core::services::{accounts, backups};
 use carecircle_core::store::keyfile::{self, RecoveryKey};
-use carecircle_core::store::Access;
+use carecircle_core::store::{encrypt, Access};
 use carecircle_core::{Actor, Clock, CoreError, Db, ErrorPayload, Locale};
 
 pub struct AppState {
@@ -159,6 +160,61 @@ impl AppState {
             Store::Absent => Err(CoreError::NoDatabase { path: self.db_path.display().to_string() }.to_payload(locale)),
             Store::Failed(e) => Err(e.to_payload(locale)),
         }
+    }
+
+    /// The first sign-in of a facility manager or the city office on a database from before
+    /// encryption encrypts it (after a backup: `store::encrypt`), sealing the key for that
+    /// account, and returns the recovery key to show once. (A front-desk clerk signing in
+    /// first changes nothing: the recovery key is for those who answer for the database.)
+    /// The file is replaced, so the store waits, holding every new command back, until no
+    /// command still uses the plain one; if one does after 10 seconds, or another program
+    /// has the file open, it is left for the next such sign-in. Whatever happens the store
+    /// is open again afterwards.
+    pub fn encrypt_if_plain(
+        &self,
+        actor: &Actor,
+        username: &str,
+        password: &str,
+    ) -> Result<Option<RecoveryKey>, ErrorPayload> {
+        let locale = self.locale();
+        if actor.require(Action::ManageAccounts).is_err() {
+            return Ok(None);
+        }
+        self.wait_for_backup(Duration::from_secs(120));
+        let mut store = lock(&self.db);
+        let db = match &*store {
+            Store::Open(db) if !db.is_encrypted() => db.clone(),
+            _ => return Ok(None),
+        };
+        *store = Store::Locked;
+        let until = Instant::now() + Duration::from_secs(10);
+        while Arc::strong_count(&db) > 1 && Instant::now() < until {
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        let db = match Arc::try_unwrap(db) {
+            Ok(db) => db,
+            Err(db) => {
+                *store = Store::Open(db);
+                return Ok(None);
+            }
+        };
+        drop(db);
+        let done = encrypt::encrypt_existing(&self.db_path, &self.clock, username, password);
+        // Open again either way: encrypted now, or as it was if encrypting failed.
+        *store = match Db::unlock(&self.db_path, self.clock.clone(), Access::Write, username, password) {
+            Ok(db) => Store::Open(Arc::new(db)),
+            Err(e) => Store::Failed(Arc::new(e)),
+        };
+        let done = match done {
+            Ok(done) => done,
+            // Another program has the file open (a second window, a script): next time.
+            Err(CoreError::Busy) => return Ok(None),
+            Err(e) => return Err(e.to_payload(locale)),
+        };
+        if let Store::Open(db) = &*store {
+            accounts::record_encryption(db, actor, &done).map_err(|e| e.to_payload(locale))?;
+        }
+        Ok(Some(done.recovery_key))
     }
 
     /// Makes the day's backup in the background if the day has none yet; a failure is kept

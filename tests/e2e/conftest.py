@@ -3,16 +3,19 @@ WebKitWebDriver under Xvfb (scripts/test.sh starts Xvfb). Each test gets its own
 and its own data folders, so runs never touch the user's files or each other."""
 
 import datetime
+import json
 import os
 import shutil
 import socket
-import sqlite3
 import subprocess
 import tempfile
 import time
 from pathlib import Path
 
 import pytest
+import sqlcipher3
+from argon2.low_level import Type, hash_secret_raw
+from nacl.bindings import crypto_aead_xchacha20poly1305_ietf_decrypt
 from urllib3.exceptions import MaxRetryError, ProtocolError
 from selenium import webdriver
 from selenium.common.exceptions import (ElementClickInterceptedException, ElementNotInteractableException,
@@ -127,6 +130,33 @@ def cli(db, *args, stdin=None, user="admin", password=ADMIN_PASSWORD):
     return out.stdout
 
 
+_KEYS = {}
+
+
+def db_key(db, user="admin", password=ADMIN_PASSWORD):
+    """The raw key of the encrypted database `db`, unsealed from its key file as the app does
+    (docs/security.md): argon2id of the password, then XChaCha20-Poly1305 with the seal's
+    holder as associated data. Cached by the key file's text (copies of a database share it)."""
+    text = Path(f"{db}.keys").read_text()
+    if (text, user) not in _KEYS:
+        holder = f"account:{user}"
+        seal = next(s for s in json.loads(text)["seals"] if s["holder"] == holder)
+        kek = hash_secret_raw(password.encode(), bytes.fromhex(seal["salt"]), time_cost=2, memory_cost=19456,
+                              parallelism=1, hash_len=32, type=Type.ID)
+        _KEYS[(text, user)] = crypto_aead_xchacha20poly1305_ietf_decrypt(
+            bytes.fromhex(seal["sealed"]), holder.encode(), bytes.fromhex(seal["nonce"]), kek).hex()
+    return _KEYS[(text, user)]
+
+
+def connect(db):
+    """Opens a test's database to check what the app wrote, as Python's sqlite3 would: with
+    its key when it is encrypted (SQLCipher, through sqlcipher3), as it is when it is not."""
+    conn = sqlcipher3.connect(str(db))
+    if Path(f"{db}.keys").exists():
+        conn.execute(f"PRAGMA key = \"x'{db_key(db)}'\"")
+    return conn
+
+
 @pytest.fixture
 def empty_db(tmp_path):
     return tmp_path / "carecircle.db"
@@ -138,17 +168,15 @@ def demo_template(tmp_path_factory):
     seconds, and most tests start from it) and again if Wuhai's day turns meanwhile, since
     the demo's history ends on the day it is seeded.
 
-    It is an unencrypted database, as one made before encryption (an empty SQLite file that
-    `seed-demo` fills and gives its first administrator): the tests check what the app wrote
-    by reading it with Python's sqlite3. test_encryption_e2e.py covers the encrypted one
-    every new installation makes."""
+    It is encrypted, as every new installation's is (`seed-demo` on a new file): the tests
+    check what the app wrote by reading it with its key (`connect`). test_encryption_e2e.py
+    covers a database from before encryption."""
     made = {}
 
     def template():
         today = datetime.date.today().isoformat()
         if today not in made:
             db = tmp_path_factory.mktemp(f"demo-{today}") / "carecircle.db"
-            sqlite3.connect(db).close()
             cli(db, "seed-demo", "--display-name", "市管理员")
             made[today] = db
         return made[today]

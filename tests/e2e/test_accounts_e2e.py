@@ -7,7 +7,7 @@ import pytest
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import WebDriverWait
 
-from conftest import cli
+from conftest import cli, connect
 
 
 def test_first_run_creates_an_encrypted_database_that_opens_at_sign_in(launch, empty_db):
@@ -75,8 +75,9 @@ def test_after_run_sh_loaded_the_demo_city_the_app_opens_at_sign_in(launch, tmp_
 
 def test_a_wrong_password_is_refused_and_the_right_one_lets_in(launch, demo_db):
     app = launch(demo_db)
-    summary = app.el("city-summary").text
-    assert "14" in summary and "83" in summary, summary
+    # Encrypted: before anyone signs in, the first screen holds nothing from the database.
+    assert "14" not in app.text_of("city-summary")
+    app.el("signin-locked")
     app.sign_in(password="wrong-password")
     assert "用户名或密码不正确" in app.el("signin-error").text
     app.screenshot("refused")
@@ -93,15 +94,19 @@ def test_the_language_switches_to_english_and_errors_follow(launch, demo_db):
 
 def test_a_clerk_locked_out_by_wrong_passwords_is_told_until_when_and_a_manager_unlocks(launch, demo_db):
     from conftest import cli
-    with sqlite3.connect(demo_db) as c:
+    with connect(demo_db) as c:
         centre = c.execute("SELECT id FROM facilities WHERE kind = 'elder_centre' ORDER BY id LIMIT 1").fetchone()[0]
     cli(demo_db, "accounts", "add", "--username", "qiantai", "--display-name", "前台小王", "--role", "front_desk",
         "--facility", str(centre), stdin="desk-pass-1\n")
     cli(demo_db, "accounts", "add", "--username", "zhanzhang", "--display-name", "站长", "--role", "facility_manager",
         "--facility", str(centre), stdin="manager-pass-1\n")
     app = launch(demo_db)
+    # The day's first sign-in opened the database (a wrong password before that is refused
+    # by the key file, uncounted: docs/security.md, "Known limits").
+    app.sign_in()
+    app.click("sign-out")
     def failures():
-        with sqlite3.connect(demo_db) as c:
+        with connect(demo_db) as c:
             return c.execute("SELECT count(*) FROM audit_log WHERE action = 'sign_in_failed'").fetchone()[0]
 
     for n in range(1, 6):
@@ -113,7 +118,7 @@ def test_a_clerk_locked_out_by_wrong_passwords_is_told_until_when_and_a_manager_
     app.sign_in("qiantai", "desk-pass-1")
     app.wait_text("signin-error", "锁定至")
     app.screenshot("locked")
-    with sqlite3.connect(demo_db) as c:
+    with connect(demo_db) as c:
         desk = c.execute("SELECT id FROM accounts WHERE username = 'qiantai'").fetchone()[0]
 
     app.sign_in("zhanzhang", "manager-pass-1")
@@ -143,10 +148,10 @@ def test_an_idle_session_signs_out_by_itself_and_shows_nothing_personal(launch, 
     field.send_keys(Keys.TAB)
     app.click("idle-save")
     app.wait.until(lambda d: "空闲 1 分钟" in d.find_element("css selector", ".el-message").text)
-    with sqlite3.connect(demo_db) as c:
+    with connect(demo_db) as c:
         assert c.execute("SELECT value FROM city_settings WHERE key = 'idle_sign_out_minutes'").fetchone()[0] == "1"
     # A client's page is open when the clerk walks away.
-    with sqlite3.connect(demo_db) as c:
+    with connect(demo_db) as c:
         client_id, name = c.execute("SELECT id, name FROM clients ORDER BY id LIMIT 1").fetchone()
     app.driver.execute_script("window.location.hash = arguments[0]", f"#/people/client/{client_id}")
     app.wait_text("person-title", name)

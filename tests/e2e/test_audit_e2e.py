@@ -3,10 +3,9 @@ of record in Chinese, the person by the name people know them by (their username
 beside it), and the system's own work as 系统 — never a bare code such as `export`."""
 
 import re
-import sqlite3
 import time
 
-from conftest import cli
+from conftest import cli, connect
 
 CODE = re.compile(r"[a-z]+(_[a-z]+)*")
 
@@ -23,7 +22,7 @@ def test_the_audit_log_speaks_words(launch, demo_db, tmp_path):
     app.wait_text("current-user", "市管理员")
     app.click("nav-audit")
     app.el("audit-table")
-    with sqlite3.connect(demo_db) as c:
+    with connect(demo_db) as c:
         rows = c.execute("SELECT id, action, entity, account_id FROM audit_log ORDER BY id DESC LIMIT 200").fetchall()
     assert {"export", "set", "sign_in", "seed_demo"} <= {r[1] for r in rows}, rows
     assert all(r[3] != 0 for r in rows if r[1] in ("export", "set")), "the CLI's work is the administrator's"
@@ -62,7 +61,7 @@ def test_the_city_office_checks_the_log_and_sees_where_it_was_changed(launch, de
     app.screenshot("chain-intact")
 
     # Someone with the file (and its key) rewrites an entry behind the app's back.
-    with sqlite3.connect(demo_db) as c:
+    with connect(demo_db) as c:
         c.executescript("DROP TRIGGER audit_log_no_update;"
                         "UPDATE audit_log SET username = 'someone' WHERE id = 3;")
     app.click("audit-verify")

@@ -2,14 +2,15 @@
 the city office backs up by hand, a clerk's mistake is made, and the backup restored brings
 the data back, with the replaced database kept aside."""
 
-import sqlite3
 from pathlib import Path
 
 from selenium.webdriver.common.by import By
 
+from conftest import connect
+
 
 def test_the_day_s_backup_is_shown_and_a_restore_brings_the_data_back(launch, demo_db):
-    with sqlite3.connect(demo_db) as c:
+    with connect(demo_db) as c:
         client, name = c.execute("SELECT id, name FROM clients ORDER BY id LIMIT 1").fetchone()
     app = launch(demo_db)
     app.sign_in()
@@ -34,15 +35,15 @@ def test_the_day_s_backup_is_shown_and_a_restore_brings_the_data_back(launch, de
     manual = sorted(backups.glob("manual-*.db"))[-1].name
 
     # A mistake after the backup, then the backup restored.
-    with sqlite3.connect(demo_db) as c:
+    with connect(demo_db) as c:
         c.execute("UPDATE clients SET name = '误改的名字' WHERE id = ?", (client,))
     app.click(f"backup-restore-{manual}")
     app.driver.find_element(By.XPATH, '//div[contains(@class, "el-message-box")]//button[normalize-space()="恢复"]').click()
     app.wait_inner_text("backups-list", "恢复前")
     app.screenshot("restored")
-    with sqlite3.connect(demo_db) as c:
+    with connect(demo_db) as c:
         assert c.execute("SELECT name FROM clients WHERE id = ?", (client,)).fetchone()[0] == name
         assert c.execute("SELECT count(*) FROM audit_log WHERE action = 'restore'").fetchone()[0] == 1
     aside = sorted(backups.glob("before-restore-*.db"))[-1]
-    with sqlite3.connect(aside) as c:
+    with connect(aside) as c:
         assert c.execute("SELECT name FROM clients WHERE id = ?", (client,)).fetchone()[0] == "误改的名字"

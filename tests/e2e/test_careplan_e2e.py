@@ -6,14 +6,13 @@ against the hours the client's level suggests; the home location pasted longitud
 put right, a mistyped one refused. A manager records a staff member's leave (one ending
 before it starts is refused), removes it, and links a caregiver's account to her record."""
 
-import sqlite3
 from datetime import date, timedelta
 
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support import expected_conditions as EC
 
-from conftest import cli
+from conftest import cli, connect
 
 NURSE_PASSWORD = "nurse-pass-1"
 MANAGER_PASSWORD = "manager-pass-1"
@@ -28,7 +27,7 @@ def type_date(app, testid, day):
 
 
 def elder_centre_and_client(db):
-    with sqlite3.connect(db) as c:
+    with connect(db) as c:
         centre = c.execute("SELECT id FROM facilities WHERE kind = 'elder_centre' ORDER BY id LIMIT 1").fetchone()[0]
         client, name = c.execute(
             "SELECT id, name FROM clients WHERE facility_id = ? AND status = 'active' ORDER BY name_key, id LIMIT 1",
@@ -68,7 +67,7 @@ def test_a_nurse_plans_a_home_bath_and_marks_where_the_client_lives(launch, demo
     app.driver.execute_script("arguments[0].scrollIntoView({block: 'start'})", app.el("careplan"))
     app.screenshot("care-plan")
 
-    with sqlite3.connect(demo_db) as c:
+    with connect(demo_db) as c:
         row = c.execute("SELECT visits_per_week, duration_min, preferred_days, window_start, window_end, place "
                         "FROM care_plan_items WHERE client_id = ? AND title = '上门助浴'", (client,)).fetchone()
     assert row == (1, 60, 0b1010, 540, 690, "home")
@@ -81,13 +80,13 @@ def test_a_nurse_plans_a_home_bath_and_marks_where_the_client_lives(launch, demo
     app.type("home-location-input", "106.7940，39.6550")
     app.click("home-location-save")
     assert app.wait_text("home-location-value", "39.6550, 106.7940")
-    with sqlite3.connect(demo_db) as c:
+    with connect(demo_db) as c:
         assert c.execute("SELECT home_lat, home_lon FROM clients WHERE id = ?", (client,)).fetchone() == (39.655, 106.794)
 
 
 def test_a_manager_records_leave_and_links_a_caregiver_to_her_record(launch, demo_db):
     centre, _, _ = elder_centre_and_client(demo_db)
-    with sqlite3.connect(demo_db) as c:
+    with connect(demo_db) as c:
         staff, staff_name = c.execute(
             "SELECT id, name FROM staff WHERE facility_id = ? AND job = 'caregiver' AND active = 1 "
             "AND name NOT IN (SELECT name FROM staff WHERE facility_id = ? GROUP BY name HAVING count(*) > 1) "
@@ -118,14 +117,14 @@ def test_a_manager_records_leave_and_links_a_caregiver_to_her_record(launch, dem
     app.click("leave-save")
     app.wait_inner_text("leave-list", start.isoformat())
     app.screenshot("leave")
-    with sqlite3.connect(demo_db) as c:
+    with connect(demo_db) as c:
         assert c.execute("SELECT count(*) FROM staff_leave WHERE staff_id = ?", (staff,)).fetchone()[0] == leave_before + 1
 
     # Newest first: the one just added heads the list; removing it asks first.
     app.click("leave-remove")
     app.wait.until(EC.element_to_be_clickable((By.CSS_SELECTOR, ".el-message-box__btns .el-button--primary"))).click()
     app.wait.until(lambda d: start.isoformat() not in app.inner_text("leave-list"))
-    with sqlite3.connect(demo_db) as c:
+    with connect(demo_db) as c:
         assert c.execute("SELECT count(*) FROM staff_leave WHERE staff_id = ?", (staff,)).fetchone()[0] == leave_before
 
     app.click("nav-accounts")
@@ -133,5 +132,5 @@ def test_a_manager_records_leave_and_links_a_caregiver_to_her_record(launch, dem
     app.choose(f"{staff_name} · 护理员", exact=True)
     app.wait.until(lambda d: "已将" in d.find_element(By.CSS_SELECTOR, ".el-message").text)
     app.screenshot("account-linked")
-    with sqlite3.connect(demo_db) as c:
+    with connect(demo_db) as c:
         assert c.execute("SELECT staff_id FROM accounts WHERE username = 'carer'").fetchone()[0] == staff

@@ -4,14 +4,13 @@ nothing is written; with the guardian told, the children she checked are saved, 
 only once she marks them well. The sheet is worked from the keyboard like a spreadsheet, fits
 the window, and a high fever merely observed is refused next to the child's row."""
 
-import sqlite3
 import time
 from datetime import datetime, timedelta, timezone
 
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 
-from conftest import cli
+from conftest import cli, connect
 
 NURSE_PASSWORD = "nurse-pass-1"
 BEIJING = timezone(timedelta(hours=8))
@@ -20,7 +19,7 @@ BEIJING = timezone(timedelta(hours=8))
 def a_class_checked_in_today(db):
     """A class of a childcare unit whose enrolled children the desk checked in this morning."""
     today = datetime.now(BEIJING).date().isoformat()
-    with sqlite3.connect(db) as c:
+    with connect(db) as c:
         unit, class_name, class_id = c.execute(
             "SELECT k.facility_id, k.name, k.id FROM child_classes k JOIN children ch ON ch.class_id = k.id "
             "WHERE ch.left_on IS NULL AND ch.enrolled_on <= ? GROUP BY k.id HAVING count(*) >= 3 "
@@ -63,7 +62,7 @@ def test_health_worker_records_a_class_morning_check_with_one_feverish_child(lau
     app.click("check-save")
     message = app.wait_text("check-error", sick_name)
     assert "通知监护人" in message
-    with sqlite3.connect(demo_db) as c:
+    with connect(demo_db) as c:
         assert c.execute("SELECT count(*) FROM child_checks WHERE facility_id = ? AND day = ?", (unit, today)).fetchone()[0] == 0
 
     app.click(f"check-told-{sick_id}")
@@ -72,7 +71,7 @@ def test_health_worker_records_a_class_morning_check_with_one_feverish_child(lau
     app.screenshot("class-sheet")
     app.click("check-save")
     app.wait_text("check-count", "已检 2")
-    with sqlite3.connect(demo_db) as c:
+    with connect(demo_db) as c:
         saved = c.execute("SELECT child_id FROM child_checks WHERE facility_id = ? AND day = ?", (unit, today)).fetchall()
     assert sorted(r[0] for r in saved) == sorted([sick_id, well_id])
 
@@ -88,7 +87,7 @@ def test_health_worker_records_a_class_morning_check_with_one_feverish_child(lau
     app.wait_text("check-count", f"已检 {len(children)}")
     app.screenshot("class-saved")
 
-    with sqlite3.connect(demo_db) as c:
+    with connect(demo_db) as c:
         rows = c.execute("SELECT child_id, session, temperature, fever, action, guardian_told_at IS NOT NULL, checked_by_name "
                          "FROM child_checks WHERE facility_id = ? AND day = ? ORDER BY child_id", (unit, today)).fetchall()
     assert len(rows) == len(children)
@@ -111,7 +110,7 @@ def test_health_worker_records_a_class_morning_check_with_one_feverish_child(lau
     app.driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", app.el("growth-chart"))
     time.sleep(1)  # the chart draws itself in over a moment
     app.screenshot("growth-chart")
-    with sqlite3.connect(demo_db) as c:
+    with connect(demo_db) as c:
         weight, zscores = c.execute("SELECT weight_kg, zscores_json FROM growth_measurements WHERE child_id = ? "
                                     "ORDER BY id DESC LIMIT 1", (sick_id,)).fetchone()
     assert weight == 11.6 and "weight_for_age" in zscores
@@ -155,7 +154,7 @@ def test_the_sheet_is_worked_from_the_keyboard(launch, demo_db):
     app.screenshot("keyboard")
     app.click("check-save")
     app.wait_text("check-count", "已检 2")
-    with sqlite3.connect(demo_db) as c:
+    with connect(demo_db) as c:
         rows = dict(c.execute("SELECT child_id, red_throat FROM child_checks WHERE facility_id = ? AND day = ?",
                               (unit, today)).fetchall())
     assert rows == {first: 0, second: 1}
@@ -201,7 +200,7 @@ def test_the_sheet_fits_the_window_and_a_high_fever_is_refused_at_its_row(launch
     assert hot_name in message and "39.6" in message
     time.sleep(0.3)
     app.screenshot("high-fever")
-    with sqlite3.connect(demo_db) as c:
+    with connect(demo_db) as c:
         assert c.execute("SELECT count(*) FROM child_checks WHERE facility_id = ? AND day = ?", (unit, today)).fetchone()[0] == 0
     # Isolating her (guardian told) is accepted, and the row's message goes.
     app.click(f"check-action-{hot_id}")

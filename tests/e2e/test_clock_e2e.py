@@ -2,12 +2,11 @@
 "today" and "this week" from the core (UTC+8), not from the webview's zone. UTC-12 is chosen
 because its date differs from Wuhai's twenty hours a day."""
 
-import sqlite3
 from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from conftest import cli
+from conftest import cli, connect
 
 MANAGER_PASSWORD = "manager-pass-1"
 
@@ -22,7 +21,7 @@ def wuhai_today():
 
 
 def test_the_week_and_the_kitchen_day_are_wuhai_s_on_a_pc_in_another_zone(launch, demo_db):
-    with sqlite3.connect(demo_db) as c:
+    with connect(demo_db) as c:
         centre = c.execute("SELECT id FROM facilities WHERE kind = 'elder_centre' ORDER BY id LIMIT 1").fetchone()[0]
     cli(demo_db, "accounts", "add", "--username", "manager", "--display-name", "站长", "--role", "facility_manager",
         "--facility", str(centre), stdin=MANAGER_PASSWORD + "\n")

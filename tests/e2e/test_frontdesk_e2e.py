@@ -1,13 +1,12 @@
 """The front desk of a childcare unit: find a child by pinyin initials, check in with the
 keyboard, refuse a stranger at pick-up (logged), hand the child to a guardian."""
 
-import sqlite3
 
 from pypinyin import Style, lazy_pinyin
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 
-from conftest import cli
+from conftest import cli, connect
 
 DESK_PASSWORD = "desk-pass-1"
 HIT_ROWS = '[data-testid^="desk-hit-client-"], [data-testid^="desk-hit-child-"], [data-testid^="desk-hit-staff-"]'
@@ -20,7 +19,7 @@ def initials(name):
 def two_children_with_the_same_initials(db):
     """A childcare unit and pinyin initials that two of its enrolled children share, so that
     the clerk has to pick the right one from the results."""
-    with sqlite3.connect(db) as c:
+    with connect(db) as c:
         for (facility_id,) in c.execute("SELECT id FROM facilities WHERE kind = 'childcare' ORDER BY id").fetchall():
             by_initials = {}
             for name, in c.execute("SELECT name FROM children WHERE facility_id = ? AND left_on IS NULL", (facility_id,)):
@@ -32,7 +31,7 @@ def two_children_with_the_same_initials(db):
 
 
 def contacts_of(db, child_id):
-    with sqlite3.connect(db) as c:
+    with connect(db) as c:
         name = c.execute("SELECT name FROM children WHERE id = ?", (child_id,)).fetchone()[0]
         contacts = c.execute("SELECT id, name, is_guardian, may_pick_up, id_tail FROM child_contacts WHERE child_id = ? AND active = 1 "
                              "ORDER BY position", (child_id,)).fetchall()
@@ -105,7 +104,7 @@ def test_check_in_refuse_a_stranger_and_hand_over_to_a_guardian(launch, demo_db)
     app.click("pickup-confirm")
     assert "不能接走孩子" in app.text_of("pickup-error")
     app.screenshot("refused")
-    with sqlite3.connect(demo_db) as c:
+    with connect(demo_db) as c:
         assert c.execute("SELECT count(*) FROM attendance WHERE person_kind = 'child' AND person_id = ? AND out_at IS NULL",
                          (child_id,)).fetchone()[0] == 1
         refused = c.execute("SELECT username, after_json FROM audit_log WHERE action = 'pickup_refused' AND entity = 'child' "
@@ -130,7 +129,7 @@ def test_check_in_refuse_a_stranger_and_hand_over_to_a_guardian(launch, demo_db)
     board = app.wait_inner_text("desk-board", guardian_name)
     assert child_name in board
     app.screenshot("picked-up")
-    with sqlite3.connect(demo_db) as c:
+    with connect(demo_db) as c:
         out_at, picked_up_by, picked_up_name = c.execute(
             "SELECT out_at, picked_up_by, picked_up_name FROM attendance WHERE person_kind = 'child' AND person_id = ?",
             (child_id,)).fetchone()
@@ -138,7 +137,7 @@ def test_check_in_refuse_a_stranger_and_hand_over_to_a_guardian(launch, demo_db)
 
 
 def test_a_client_found_by_id_number_checks_in_with_f2_and_out_with_f3(launch, demo_db):
-    with sqlite3.connect(demo_db) as c:
+    with connect(demo_db) as c:
         centre_id = c.execute("SELECT id FROM facilities WHERE kind = 'elder_centre' ORDER BY id LIMIT 1").fetchone()[0]
         client_id, name, id_number = c.execute(
             "SELECT id, name, id_number FROM clients WHERE facility_id = ? AND status = 'active' AND id_number IS NOT NULL "
@@ -171,7 +170,7 @@ def test_a_client_found_by_id_number_checks_in_with_f2_and_out_with_f3(launch, d
     app.el(f"desk-hit-client-{client_id}")
     app.keys(Keys.ESCAPE)
     app.wait.until(lambda d: app.el("desk-search").get_attribute("value") == "")
-    with sqlite3.connect(demo_db) as c:
+    with connect(demo_db) as c:
         assert c.execute("SELECT count(*) FROM attendance WHERE person_kind = 'client' AND person_id = ? AND out_at IS NOT NULL",
                          (client_id,)).fetchone()[0] == 1
 
@@ -179,7 +178,7 @@ def test_a_client_found_by_id_number_checks_in_with_f2_and_out_with_f3(launch, d
 def test_a_suspended_client_is_flagged_before_check_in(launch, demo_db):
     """The 签到 button of a suspended client is off and says why, before anyone presses it; F2
     says so too and checks nobody in."""
-    with sqlite3.connect(demo_db) as c:
+    with connect(demo_db) as c:
         centre_id = c.execute("SELECT id FROM facilities WHERE kind = 'elder_centre' ORDER BY id LIMIT 1").fetchone()[0]
         client_id, id_number = c.execute(
             "SELECT id, id_number FROM clients WHERE facility_id = ? AND status = 'active' AND id_number IS NOT NULL "
@@ -196,7 +195,7 @@ def test_a_suspended_client_is_flagged_before_check_in(launch, demo_db):
     app.keys(Keys.F2)
     app.wait.until(lambda d: "暂停服务" in app.inner_text("desk-error"))
     app.screenshot("suspended")
-    with sqlite3.connect(demo_db) as c:
+    with connect(demo_db) as c:
         assert c.execute("SELECT count(*) FROM attendance WHERE person_kind = 'client' AND person_id = ?",
                          (client_id,)).fetchone()[0] == 0
 
@@ -204,7 +203,7 @@ def test_a_suspended_client_is_flagged_before_check_in(launch, demo_db):
 def test_the_desk_on_a_small_screen(launch, demo_db):
     """1024 × 680, as on many facility PCs: the menu starts folded to its icons (and unfolds and
     folds again), and a common surname shows at least six results without scrolling."""
-    with sqlite3.connect(demo_db) as c:
+    with connect(demo_db) as c:
         centre_id = c.execute("SELECT id FROM facilities WHERE kind = 'elder_centre' ORDER BY id LIMIT 1").fetchone()[0]
         surname = c.execute("SELECT substr(name, 1, 1) AS s FROM clients WHERE facility_id = ? GROUP BY s "
                             "ORDER BY count(*) DESC LIMIT 1", (centre_id,)).fetchone()[0]

@@ -5,19 +5,18 @@ history shows who handled it, when, and the note. A checkup typed wrong is corre
 history: the alert it raised closes, saying the reading was corrected. A decimal systolic
 (120.5) is refused with a clear message, never cut to 120."""
 
-import sqlite3
 import time
 
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
 
-from conftest import cli
+from conftest import cli, connect
 
 NURSE_PASSWORD = "nurse-pass-1"
 
 
 def a_consenting_client_and_a_nurse(demo_db):
-    with sqlite3.connect(demo_db) as c:
+    with connect(demo_db) as c:
         centre = c.execute("SELECT id FROM facilities WHERE kind = 'elder_centre' ORDER BY id LIMIT 1").fetchone()[0]
         # Of the first clients of the list, the one with the longest history (the demo's year
         # of checkups); she has consented to the processing of her health data.
@@ -51,7 +50,7 @@ def test_nurse_logs_an_urgent_blood_pressure_and_handles_the_alert(launch, demo_
     app.click("checkup-save")
     app.wait.until(EC.visibility_of_element_located(
         (By.XPATH, '//*[@data-testid="checkup-form"]//*[contains(@class, "el-form-item__error")][contains(., "不在合理范围")]')))
-    with sqlite3.connect(demo_db) as c:
+    with connect(demo_db) as c:
         assert c.execute("SELECT count(*) FROM checkups WHERE client_id = ?", (client,)).fetchone()[0] == before
 
     app.type("checkup-systolic", "185")
@@ -64,7 +63,7 @@ def test_nurse_logs_an_urgent_blood_pressure_and_handles_the_alert(launch, demo_
     app.click("checkup-save")
     app.wait_text("checkup-list", "185/112")
     # The menu counts the open urgent readings at once, and so does the window title.
-    with sqlite3.connect(demo_db) as c:
+    with connect(demo_db) as c:
         open_alerts = c.execute("SELECT count(*) FROM alerts WHERE facility_id = ? AND handled_at IS NULL",
                                 (centre,)).fetchone()[0]
     app.wait.until(lambda d: app.text_of("nav-health-alerts").strip() == str(open_alerts))
@@ -89,7 +88,7 @@ def test_nurse_logs_an_urgent_blood_pressure_and_handles_the_alert(launch, demo_
     app.wait_text("alert-list", "暂无待处理的危急值")
     app.wait.until(lambda d: not d.find_elements(By.CSS_SELECTOR, '[data-testid="nav-health-alerts"]'))
 
-    with sqlite3.connect(demo_db) as c:
+    with connect(demo_db) as c:
         row = c.execute(
             "SELECT systolic, diastolic, worst_level, recorded_by_name FROM checkups WHERE client_id = ? "
             "ORDER BY id DESC LIMIT 1", (client,)).fetchone()
@@ -126,7 +125,7 @@ def test_nurse_corrects_a_mistyped_checkup_and_its_alert_closes(launch, demo_db)
     app.click("checkup-save")
     app.wait.until(EC.visibility_of_element_located(
         (By.XPATH, '//*[@data-testid="checkup-form"]//*[contains(@class, "el-form-item__error")][contains(., "整数")]')))
-    with sqlite3.connect(demo_db) as c:
+    with connect(demo_db) as c:
         assert c.execute("SELECT count(*) FROM checkups WHERE client_id = ?", (client,)).fetchone()[0] == before
 
     # She means 145/92 and types 185/112: urgent, on the alert list.
@@ -134,7 +133,7 @@ def test_nurse_corrects_a_mistyped_checkup_and_its_alert_closes(launch, demo_db)
     app.type("checkup-diastolic", "112")
     app.click("checkup-save")
     app.wait_text("checkup-list", "185/112")
-    with sqlite3.connect(demo_db) as c:
+    with connect(demo_db) as c:
         checkup = c.execute("SELECT max(id) FROM checkups WHERE client_id = ?", (client,)).fetchone()[0]
         assert c.execute("SELECT count(*) FROM alerts WHERE checkup_id = ? AND handled_at IS NULL",
                          (checkup,)).fetchone()[0] == 1
@@ -153,7 +152,7 @@ def test_nurse_corrects_a_mistyped_checkup_and_its_alert_closes(launch, demo_db)
     app.driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", app.el("checkup-list"))
     time.sleep(0.5)
     app.screenshot("corrected")
-    with sqlite3.connect(demo_db) as c:
+    with connect(demo_db) as c:
         row = c.execute("SELECT systolic, diastolic, worst_level, corrected_by_name FROM checkups WHERE id = ?",
                         (checkup,)).fetchone()
         assert row == (145, 92, "raised", "护士小高")

@@ -3,19 +3,18 @@ the 健康 badge and in the window title) and reaches the alert list in one clic
 sees the desk's day and no city figures; the city office sees which facilities have not made
 last month's report."""
 
-import sqlite3
 
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
 
-from conftest import cli
+from conftest import cli, connect
 
 NURSE_PASSWORD = "nurse-pass-1"
 DESK_PASSWORD = "desk-pass-1"
 
 
 def test_each_role_lands_on_its_work_of_the_day(launch, demo_db):
-    with sqlite3.connect(demo_db) as c:
+    with connect(demo_db) as c:
         centre = c.execute("SELECT id FROM facilities WHERE kind = 'elder_centre' ORDER BY id LIMIT 1").fetchone()[0]
         # At least one open urgent reading at the centre.
         c.execute("UPDATE alerts SET handled_at = NULL, handled_by = NULL, handled_note = NULL "

@@ -2,7 +2,6 @@
 books a diabetic client, the sugary dish raises a warning she confirms, and the kitchen
 sheet counts the booking."""
 
-import sqlite3
 import time
 from datetime import date, timedelta
 
@@ -10,7 +9,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support import expected_conditions as EC
 
-from conftest import cli
+from conftest import cli, connect
 
 MANAGER_PASSWORD = "manager-pass-1"
 DESK_PASSWORD = "desk-pass-1"
@@ -81,7 +80,7 @@ def suggested_day(db, centre):
     """The day the booking form should suggest: the first after today with a published menu
     at the centre in the next two weeks, else the next weekday (tomorrow may be a Sunday)."""
     today = date.today()
-    with sqlite3.connect(db) as c:
+    with connect(db) as c:
         first = c.execute(
             "SELECT min(i.day) FROM menu_items i JOIN menus m ON m.id = i.menu_id "
             "WHERE m.facility_id = ? AND m.status = 'published' AND i.day > ? AND i.day <= ?",
@@ -116,7 +115,7 @@ def book_lunch(app, name, day, suggested=None):
 
 
 def test_a_menu_is_built_a_diabetic_client_booked_and_the_kitchen_counts_it(launch, demo_db):
-    with sqlite3.connect(demo_db) as c:
+    with connect(demo_db) as c:
         centre = c.execute("SELECT id FROM facilities WHERE kind = 'elder_centre' ORDER BY id LIMIT 1").fetchone()[0]
     monday = monday_two_weeks_ahead()
     app = manager_at_the_dishes(launch, demo_db, centre)
@@ -127,7 +126,7 @@ def test_a_menu_is_built_a_diabetic_client_booked_and_the_kitchen_counts_it(laun
     publish_lunch(app, monday, ["冰糖肘子", "素炒三丝"])
     app.screenshot("week-menu")
 
-    with sqlite3.connect(demo_db) as c:
+    with connect(demo_db) as c:
         status, items = c.execute(
             "SELECT m.status, group_concat(d.name, '、') FROM menus m JOIN menu_items i ON i.menu_id = m.id "
             "JOIN dishes d ON d.id = i.dish_id WHERE m.facility_id = ? AND m.week_start = ? AND i.meal = 'lunch'",
@@ -136,7 +135,7 @@ def test_a_menu_is_built_a_diabetic_client_booked_and_the_kitchen_counts_it(laun
     assert set(items.split("、")) == {"冰糖肘子", "素炒三丝"}
 
     # The front desk books a diabetic client for that Monday's lunch.
-    with sqlite3.connect(demo_db) as c:
+    with connect(demo_db) as c:
         client, name = c.execute(
             "SELECT id, name FROM clients WHERE facility_id = ? AND status = 'active' AND diet_needs LIKE '%low_sugar%' "
             "AND allergies = '[]' ORDER BY id LIMIT 1", (centre,)).fetchone()
@@ -150,7 +149,7 @@ def test_a_menu_is_built_a_diabetic_client_booked_and_the_kitchen_counts_it(laun
     warnings = app.wait_inner_text("book-warnings", "冰糖肘子")
     assert "含添加糖" in warnings and "素炒三丝" not in warnings
     app.screenshot("diet-warning")
-    with sqlite3.connect(demo_db) as c:
+    with connect(demo_db) as c:
         assert c.execute("SELECT count(*) FROM bookings WHERE client_id = ? AND day = ?",
                          (client, monday.isoformat())).fetchone()[0] == 0, "nothing booked before confirming"
     app.click("book-confirm")
@@ -164,7 +163,7 @@ def test_a_menu_is_built_a_diabetic_client_booked_and_the_kitchen_counts_it(laun
     assert app.text_of(f"kitchen-count-{pork}") == "1"
     app.screenshot("kitchen-sheet")
 
-    with sqlite3.connect(demo_db) as c:
+    with connect(demo_db) as c:
         row = c.execute("SELECT meal, mode, status, diet_confirmed_by FROM bookings WHERE client_id = ? AND day = ?",
                         (client, monday.isoformat())).fetchone()
     assert row == ("lunch", "dine_in", "booked", "前台小张")
@@ -175,7 +174,7 @@ def test_a_substitute_for_an_allergy_is_kept_through_the_diet_warning_and_the_me
     sugary one: the clerk picks a substitute for the first, confirms the warning for the
     second, and the meal is booked with the substitute (it used to ask for the substitute
     again, forever)."""
-    with sqlite3.connect(demo_db) as c:
+    with connect(demo_db) as c:
         centre = c.execute("SELECT id FROM facilities WHERE kind = 'elder_centre' ORDER BY id LIMIT 1").fetchone()[0]
         client, name = c.execute(
             "SELECT id, name FROM clients WHERE facility_id = ? AND status = 'active' AND allergies = '[]' "
@@ -194,7 +193,7 @@ def test_a_substitute_for_an_allergy_is_kept_through_the_diet_warning_and_the_me
     # The allergy: only dishes free of peanut are offered, those that suit her diet first.
     app.click("book-substitute")
     app.wait.until(lambda d: offered(app))
-    with sqlite3.connect(demo_db) as c:
+    with connect(demo_db) as c:
         dishes = {r[0]: r[1:] for r in c.execute(
             "SELECT id, name, allergens, ingredients, added_sugar, suits FROM dishes WHERE facility_id = ? AND active = 1",
             (centre,))}
@@ -217,7 +216,7 @@ def test_a_substitute_for_an_allergy_is_kept_through_the_diet_warning_and_the_me
     app.click("book-confirm")
     app.wait_inner_text("book-list", monday.isoformat())
     app.screenshot("booked-with-substitute")
-    with sqlite3.connect(demo_db) as c:
+    with connect(demo_db) as c:
         booking, confirmed = c.execute(
             "SELECT id, diet_confirmed_by FROM bookings WHERE client_id = ? AND day = ? AND meal = 'lunch'",
             (client, monday.isoformat())).fetchone()
@@ -232,14 +231,14 @@ def test_a_substitute_for_an_allergy_is_kept_through_the_diet_warning_and_the_me
     app.wait.until(EC.element_to_be_clickable(
         (By.XPATH, '//div[contains(@class, "el-message-box")]//button[normalize-space() = "取消"]'))).click()
     app.wait.until(lambda d: monday.isoformat() not in app.inner_text("book-list"))
-    with sqlite3.connect(demo_db) as c:
+    with connect(demo_db) as c:
         assert c.execute("SELECT status FROM bookings WHERE id = ?", (booking,)).fetchone()[0] == "cancelled"
 
 
 def test_a_standing_order_is_made_at_the_desk_then_stopped(launch, demo_db):
     """The standing orders of the bookings tab (StandingOrders.vue): lunch on weekdays from
     today, saved, listed, then stopped, with the confirmation asked first."""
-    with sqlite3.connect(demo_db) as c:
+    with connect(demo_db) as c:
         centre = c.execute("SELECT id FROM facilities WHERE kind = 'elder_centre' ORDER BY id LIMIT 1").fetchone()[0]
         client, name = c.execute(
             "SELECT id, name FROM clients cl WHERE facility_id = ? AND status = 'active' AND allergies = '[]' "
@@ -263,7 +262,7 @@ def test_a_standing_order_is_made_at_the_desk_then_stopped(launch, demo_db):
     app.wait.until(lambda d: not d.find_element(By.CSS_SELECTOR, '[data-testid="order-save"]').is_displayed())
     time.sleep(1)
     app.screenshot("order-made")
-    with sqlite3.connect(demo_db) as c:
+    with connect(demo_db) as c:
         order, meal, stopped = c.execute(
             "SELECT id, meal, stopped_on FROM standing_orders WHERE client_id = ?", (client,)).fetchone()
     assert (meal, stopped) == ("lunch", None)
@@ -272,5 +271,5 @@ def test_a_standing_order_is_made_at_the_desk_then_stopped(launch, demo_db):
     app.wait.until(EC.element_to_be_clickable(
         (By.XPATH, '//div[contains(@class, "el-message-box")]//button[normalize-space() = "停止"]'))).click()
     app.wait.until(lambda d: not d.find_elements(By.CSS_SELECTOR, f'[data-testid="order-stop-{order}"]'))
-    with sqlite3.connect(demo_db) as c:
+    with connect(demo_db) as c:
         assert c.execute("SELECT stopped_on FROM standing_orders WHERE id = ?", (order,)).fetchone()[0] is not None

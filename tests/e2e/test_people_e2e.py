@@ -2,7 +2,6 @@
 with nothing written; the corrected one is saved and shows masked, revealed on request;
 then a capability assessment gives the level, adjusted for a diagnosed dementia."""
 
-import sqlite3
 import time
 
 from selenium.common.exceptions import ElementClickInterceptedException, StaleElementReferenceException
@@ -10,7 +9,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support import expected_conditions as EC
 
-from conftest import cli
+from conftest import cli, connect
 
 NURSE_PASSWORD = "nurse-pass-1"
 NAME = "乌云其木格"
@@ -28,12 +27,12 @@ def resident_id(first17):
 
 
 def clients_named(db, name):
-    with sqlite3.connect(db) as c:
+    with connect(db) as c:
         return c.execute("SELECT id, id_number, ethnicity, allergies FROM clients WHERE name = ?", (name,)).fetchall()
 
 
 def test_register_a_client_refuse_a_wrong_id_then_assess(launch, demo_db):
-    with sqlite3.connect(demo_db) as c:
+    with connect(demo_db) as c:
         centre_id = c.execute("SELECT id FROM facilities WHERE kind = 'elder_centre' ORDER BY id LIMIT 1").fetchone()[0]
     cli(demo_db, "accounts", "add", "--username", "nurse", "--display-name", "护士小高", "--role", "nurse",
         "--facility", str(centre_id), stdin=NURSE_PASSWORD + "\n")
@@ -82,7 +81,7 @@ def test_register_a_client_refuse_a_wrong_id_then_assess(launch, demo_db):
     # A nurse may see the full number for a moment; the look is audited.
     app.click("id-reveal")
     assert app.wait_text("id-number", good) == good
-    with sqlite3.connect(demo_db) as c:
+    with connect(demo_db) as c:
         assert c.execute("SELECT count(*) FROM audit_log WHERE action = 'reveal_id' AND entity = 'client' AND entity_id = ?",
                          (str(client_id),)).fetchone()[0] == 1
 
@@ -101,7 +100,7 @@ def test_register_a_client_refuse_a_wrong_id_then_assess(launch, demo_db):
     app.screenshot("assessment-result")
     app.click("assessment-done")
     assert "轻度失能" in app.wait_text("client-care-level", "轻度失能")
-    with sqlite3.connect(demo_db) as c:
+    with connect(demo_db) as c:
         assert c.execute("SELECT total, level FROM assessments WHERE client_id = ?", (client_id,)).fetchone() == (90, 1)
 
 
@@ -113,7 +112,7 @@ def error_under(app, testid):
 
 
 def test_a_save_shows_every_missing_field_and_a_typed_id_clears_sex_and_birth(launch, demo_db):
-    with sqlite3.connect(demo_db) as c:
+    with connect(demo_db) as c:
         centre_id = c.execute("SELECT id FROM facilities WHERE kind = 'elder_centre' ORDER BY id LIMIT 1").fetchone()[0]
     cli(demo_db, "accounts", "add", "--username", "nurse", "--display-name", "护士小高", "--role", "nurse",
         "--facility", str(centre_id), stdin=NURSE_PASSWORD + "\n")
@@ -169,7 +168,7 @@ def total_shown(app):
 
 
 def test_search_narrows_the_list_and_a_header_sorts_it(launch, demo_db):
-    with sqlite3.connect(demo_db) as c:
+    with connect(demo_db) as c:
         current = "status IN ('active', 'suspended')"
         everyone = c.execute(f"SELECT count(*) FROM clients WHERE {current}").fetchone()[0]
         named_li_xiu = c.execute(f"SELECT count(*) FROM clients WHERE {current} AND name LIKE '%李秀%'").fetchone()[0]
@@ -209,7 +208,7 @@ def test_search_narrows_the_list_and_a_header_sorts_it(launch, demo_db):
     # A state: only the suspended.
     app.click("people-status")
     app.choose("暂停", exact=False)
-    with sqlite3.connect(demo_db) as c:
+    with connect(demo_db) as c:
         suspended = c.execute("SELECT count(*) FROM clients WHERE status = 'suspended'").fetchone()[0]
     assert 0 < suspended < everyone
     app.wait.until(lambda d: total_shown(app) == suspended)

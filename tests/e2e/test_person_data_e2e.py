@@ -4,16 +4,15 @@ export on the audit log. The city office moves a client to another centre: the f
 what the move does, and after the save the plan goes on at the new centre while the old
 centre's visits and meals end."""
 
-import sqlite3
 import subprocess
 
-from conftest import cli
+from conftest import cli, connect
 
 MANAGER_PASSWORD = "manager-pass-1"
 
 
 def a_client_with_a_history(db):
-    with sqlite3.connect(db) as c:
+    with connect(db) as c:
         return c.execute(
             """SELECT cl.id, cl.name, cl.facility_id FROM clients cl
                 WHERE cl.status = 'active'
@@ -53,7 +52,7 @@ def test_a_manager_gives_a_client_a_copy_of_their_data(launch, demo_db, export_d
     flat = "".join(text.split())
     assert f"{name}个人信息副本" in flat and "健康检查" in flat and "查看与修改记录" in flat
     assert books[0].read_bytes()[:2] == b"PK"
-    with sqlite3.connect(demo_db) as c:
+    with connect(demo_db) as c:
         logged = c.execute(
             "SELECT count(*) FROM audit_log WHERE action = 'export' AND entity = 'client' AND entity_id = ?"
             " AND username = 'manager'", (str(client_id),)).fetchone()[0]
@@ -62,7 +61,7 @@ def test_a_manager_gives_a_client_a_copy_of_their_data(launch, demo_db, export_d
 
 def test_the_city_office_moves_a_client_and_the_form_says_what_follows(launch, demo_db):
     client_id, name, old = a_client_with_a_history(demo_db)
-    with sqlite3.connect(demo_db) as c:
+    with connect(demo_db) as c:
         new, new_name = c.execute(
             "SELECT id, name FROM facilities WHERE kind = 'elder_centre' AND id != ? ORDER BY id LIMIT 1",
             (old,)).fetchone()
@@ -78,7 +77,7 @@ def test_the_city_office_moves_a_client_and_the_form_says_what_follows(launch, d
     app.screenshot("move-notice")
     app.click("client-save")
     app.wait.until(lambda d: not d.find_elements("css selector", '[data-testid="client-save"]'))
-    with sqlite3.connect(demo_db) as c:
+    with connect(demo_db) as c:
         assert c.execute("SELECT facility_id FROM clients WHERE id = ?", (client_id,)).fetchone()[0] == new
         running_at_old = c.execute(
             "SELECT count(*) FROM care_plan_items WHERE client_id = ? AND facility_id = ? AND ends_on IS NULL",

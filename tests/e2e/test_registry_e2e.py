@@ -1,14 +1,15 @@
 """The registry: browse district → living circle → community, edit a facility, restart,
 and find the change kept."""
 
-import sqlite3
 import zipfile
 
 from selenium.webdriver.common.by import By
 
+from conftest import connect
+
 
 def first_circle_and_centre(db):
-    with sqlite3.connect(db) as c:
+    with connect(db) as c:
         circle_id, district_id = c.execute("SELECT id, district_id FROM living_circles ORDER BY id LIMIT 1").fetchone()
         centre_id, centre_name = c.execute(
             "SELECT f.id, f.name FROM facilities f JOIN communities co ON co.id = f.community_id "
@@ -43,7 +44,7 @@ def test_browse_edit_restart_and_the_change_is_kept(launch, demo_db, export_dir)
     app.click("facility-save")
     assert app.wait_text("facility-error", "不能小于 0")
     app.screenshot("refused")
-    with sqlite3.connect(demo_db) as c:
+    with connect(demo_db) as c:
         assert c.execute("SELECT name FROM facilities WHERE id = ?", (centre_id,)).fetchone()[0] == old_name
 
     app.type("facility-capacity", "150")
@@ -68,7 +69,7 @@ def test_browse_edit_restart_and_the_change_is_kept(launch, demo_db, export_dir)
     assert again.wait_text("facility-title", "新华养老服务中心（示范）")
     page = again.driver.find_element(By.TAG_NAME, "body").text
     assert "150" in page and "0473-3981234" in page
-    with sqlite3.connect(demo_db) as c:
+    with connect(demo_db) as c:
         who = c.execute("SELECT username FROM audit_log WHERE entity = 'facility' AND entity_id = ? AND action = 'update'",
                         (str(centre_id),)).fetchone()[0]
     assert who == "admin"
@@ -76,7 +77,7 @@ def test_browse_edit_restart_and_the_change_is_kept(launch, demo_db, export_dir)
 
 def test_the_next_person_at_the_pc_starts_from_the_whole_city_not_the_last_ones_choice(launch, demo_db):
     district_id, circle_id, _, _ = first_circle_and_centre(demo_db)
-    with sqlite3.connect(demo_db) as c:
+    with connect(demo_db) as c:
         circle_name = c.execute("SELECT name FROM living_circles WHERE id = ?", (circle_id,)).fetchone()[0]
     app = launch(demo_db)
     app.sign_in()

@@ -2,14 +2,13 @@
 font and every facility; a facility manager makes her own facility's Excel workbook; a nurse
 has no reports screen."""
 
-import sqlite3
 import subprocess
 import zipfile
 from datetime import date
 
 from selenium.webdriver.common.by import By
 
-from conftest import cli
+from conftest import cli, connect
 
 MANAGER_PASSWORD = "manager-pass-1"
 NURSE_PASSWORD = "nurse-pass-1"
@@ -22,7 +21,7 @@ def last_month():
 
 
 def test_city_pdf_facility_workbook_and_no_screen_for_nurses(launch, demo_db, export_dir):
-    with sqlite3.connect(demo_db) as c:
+    with connect(demo_db) as c:
         centre, centre_name = c.execute(
             "SELECT id, name FROM facilities WHERE kind = 'elder_centre' ORDER BY id LIMIT 1").fetchone()
         names = [r[0] for r in c.execute("SELECT name FROM facilities")]

@@ -2,10 +2,9 @@
 nothing is written until they confirm, then only the valid rows are; the list then exports
 to an .xlsx that reads back with Chinese intact."""
 
-import sqlite3
 import zipfile
 
-from conftest import cli
+from conftest import cli, connect
 
 PASSWORD = "manager-pass-1"
 
@@ -16,12 +15,12 @@ def resident_id(first17):
 
 
 def count_clients(db):
-    with sqlite3.connect(db) as c:
+    with connect(db) as c:
         return c.execute("SELECT count(*) FROM clients").fetchone()[0]
 
 
 def test_import_a_gbk_roster_with_a_preview_then_export(launch, demo_db, tmp_path, export_dir):
-    with sqlite3.connect(demo_db) as c:
+    with connect(demo_db) as c:
         centre, community = c.execute(
             "SELECT f.id, co.name FROM facilities f JOIN communities co ON co.id = f.community_id "
             "WHERE f.kind = 'elder_centre' ORDER BY f.id LIMIT 1").fetchone()
@@ -53,7 +52,7 @@ def test_import_a_gbk_roster_with_a_preview_then_export(launch, demo_db, tmp_pat
 
     app.click("roster-commit")
     app.wait.until(lambda d: count_clients(demo_db) == before + 1)
-    with sqlite3.connect(demo_db) as c:
+    with connect(demo_db) as c:
         name, diet = c.execute("SELECT name, diet_needs FROM clients WHERE id_number = ?", (good,)).fetchone()
     assert (name, diet) == ("阿拉坦仓", '["low_salt","halal"]')
 
@@ -80,7 +79,7 @@ def test_import_a_gbk_roster_with_a_preview_then_export(launch, demo_db, tmp_pat
     with zipfile.ZipFile(next(export_dir.glob("*.xlsx"))) as z:
         strings = z.read("xl/sharedStrings.xml").decode("utf-8")
     assert good in strings
-    with sqlite3.connect(demo_db) as c:
+    with connect(demo_db) as c:
         revealed = c.execute("SELECT count(*) FROM audit_log WHERE action = 'reveal_id' AND entity = 'client' "
                              "AND json_extract(after_json, '$.reason') = '民政局年度核对'").fetchone()[0]
         with_numbers = c.execute("SELECT count(*) FROM clients WHERE facility_id = ? AND id_number IS NOT NULL "

@@ -3,21 +3,20 @@ signs out or closes the window is asked first; staying keeps what she typed, lea
 discards it. A form with nothing changed (or just saved) lets her go without a word."""
 
 import ctypes
-import sqlite3
 import subprocess
 
 from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
 
-from conftest import cli
+from conftest import cli, connect
 
 NURSE_PASSWORD = "nurse-pass-1"
 CONFIRM = '//div[contains(@class, "cc-unsaved-confirm")]'
 
 
 def nurse_of_the_first_centre(db):
-    with sqlite3.connect(db) as c:
+    with connect(db) as c:
         centre, client = c.execute(
             "SELECT f.id, c.id FROM facilities f JOIN clients c ON c.facility_id = f.id "
             "WHERE f.kind = 'elder_centre' AND c.status = 'active' ORDER BY f.id, c.id LIMIT 1").fetchone()
@@ -161,7 +160,7 @@ def test_an_edit_asks_before_cancel_and_is_clean_once_saved(launch, demo_db):
     app.click("nav-home")
     app.wait.until(lambda d: route(app) == "#/")
     assert no_confirm_box(app)
-    with sqlite3.connect(demo_db) as c:
+    with connect(demo_db) as c:
         assert c.execute("SELECT notes FROM clients WHERE id = ?", (client,)).fetchone()[0] == "周三上午复诊"
 
 

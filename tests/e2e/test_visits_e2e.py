@@ -2,21 +2,20 @@
 sees the week filled; she books a visit for today with a caregiver, who then signs in on the
 same PC, finds it among her own and records it done."""
 
-import sqlite3
 import time
 from datetime import date, timedelta
 
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
 
-from conftest import cli
+from conftest import cli, connect
 
 MANAGER_PASSWORD = "manager-pass-1"
 CARER_PASSWORD = "carer-pass-1"
 
 
 def test_a_plan_is_scheduled_and_a_caregiver_records_her_visit(launch, demo_db):
-    with sqlite3.connect(demo_db) as c:
+    with connect(demo_db) as c:
         centre = c.execute("SELECT id FROM facilities WHERE kind = 'elder_centre' ORDER BY id LIMIT 1").fetchone()[0]
         # A client with no plan yet, and a caregiver of the centre with a unique name.
         client, name = c.execute(
@@ -30,7 +29,7 @@ def test_a_plan_is_scheduled_and_a_caregiver_records_her_visit(launch, demo_db):
         "--facility", str(centre), stdin=MANAGER_PASSWORD + "\n")
     cli(demo_db, "accounts", "add", "--username", "carer", "--display-name", "护理员小李", "--role", "caregiver",
         "--facility", str(centre), stdin=CARER_PASSWORD + "\n")
-    with sqlite3.connect(demo_db) as c:
+    with connect(demo_db) as c:
         c.execute("UPDATE accounts SET staff_id = ? WHERE username = 'carer'", (carer,))
     today = date.today()
     next_monday = today - timedelta(days=today.weekday()) + timedelta(days=7)
@@ -52,7 +51,7 @@ def test_a_plan_is_scheduled_and_a_caregiver_records_her_visit(launch, demo_db):
     app.type("planitem-window-end", "17:00")
     app.click("planitem-save")
     app.wait.until(lambda d: any("陪伴聊天" in r.text for r in d.find_elements(By.CSS_SELECTOR, '[data-testid="careplan-row"]')))
-    with sqlite3.connect(demo_db) as c:
+    with connect(demo_db) as c:
         item = c.execute("SELECT id FROM care_plan_items WHERE client_id = ? AND title = '陪伴聊天'", (client,)).fetchone()[0]
 
     # Next week, planned by the scheduler: the client's two visits appear in the grid.
@@ -64,7 +63,7 @@ def test_a_plan_is_scheduled_and_a_caregiver_records_her_visit(launch, demo_db):
     app.click("plan-run")
     app.wait.until(EC.presence_of_element_located((By.CSS_SELECTOR, '[data-testid="plan-report"]')))
     app.screenshot("plan-report")
-    with sqlite3.connect(demo_db) as c:
+    with connect(demo_db) as c:
         planned = c.execute(
             "SELECT id, day, start_min, staff_id FROM visits WHERE plan_item_id = ? AND status = 'planned'", (item,)).fetchall()
     assert len(planned) == 2, planned
@@ -84,7 +83,7 @@ def test_a_plan_is_scheduled_and_a_caregiver_records_her_visit(launch, demo_db):
     app.click("add-staff")
     app.choose(carer_name)
     app.click("add-save")
-    with sqlite3.connect(demo_db) as c:
+    with connect(demo_db) as c:
         app.wait.until(lambda d: c.execute(
             "SELECT count(*) FROM visits WHERE plan_item_id = ? AND day = ?", (item, today.isoformat())).fetchone()[0] == 1)
         today_visit = c.execute("SELECT id FROM visits WHERE plan_item_id = ? AND day = ?", (item, today.isoformat())).fetchone()[0]
@@ -102,7 +101,7 @@ def test_a_plan_is_scheduled_and_a_caregiver_records_her_visit(launch, demo_db):
     carer_app.screenshot("record-visit")
     carer_app.click("outcome-save")
     carer_app.wait_text("visit-status", "已完成")
-    with sqlite3.connect(demo_db) as c:
+    with connect(demo_db) as c:
         row = c.execute("SELECT status, done_start_min, done_end_min, recorded_by_name FROM visits WHERE id = ?",
                         (today_visit,)).fetchone()
     assert row == ("done", 485, 530, "护理员小李")
@@ -113,7 +112,7 @@ def test_planning_lists_every_visit_left_with_a_caregiver_on_leave(launch, demo_
     result lists each visit still with her, and never says everything was placed."""
     today = date.today()
     next_monday = today - timedelta(days=today.weekday()) + timedelta(days=7)
-    with sqlite3.connect(demo_db) as c:
+    with connect(demo_db) as c:
         centre = c.execute("SELECT id FROM facilities WHERE kind = 'elder_centre' ORDER BY id LIMIT 1").fetchone()[0]
         # The staff member with the most weekly visits, on leave the whole week.
         away = c.execute(
@@ -131,14 +130,14 @@ def test_planning_lists_every_visit_left_with_a_caregiver_on_leave(launch, demo_
     app.wait.until(EC.presence_of_element_located((By.CSS_SELECTOR, '[data-testid="week-grid"]')))
     app.click("week-next")
     app.wait_text("week-label", next_monday.isoformat())
-    with sqlite3.connect(demo_db) as c:
+    with connect(demo_db) as c:
         before = c.execute("SELECT count(*) FROM visits WHERE staff_id = ? AND status = 'planned' AND day BETWEEN ? AND ?",
                            (away, next_monday.isoformat(), (next_monday + timedelta(days=6)).isoformat())).fetchone()[0]
     assert before > 0, "the week holds her weekly visits"
     app.click("plan-week")
     app.click("plan-run")
     app.wait.until(EC.visibility_of_element_located((By.CSS_SELECTOR, '[data-testid="plan-summary"]')))
-    with sqlite3.connect(demo_db) as c:
+    with connect(demo_db) as c:
         left = c.execute("SELECT count(*) FROM visits WHERE staff_id = ? AND status = 'planned' AND day BETWEEN ? AND ?",
                          (away, max(next_monday, today + timedelta(days=1)).isoformat(),
                           (next_monday + timedelta(days=6)).isoformat())).fetchone()[0]

@@ -106,6 +106,7 @@ declare module 'vue' {
     PickupDialog: typeof import('./components/desk/PickupDialog.vue')['default']
     PlanItemForm: typeof import('./components/visits/PlanItemForm.vue')['default']
     PlanWeekDialog: typeof import('./components/visits/PlanWeekDialog.vue')['default']
+    RecoveryKeyPanel: typeof import('./components/RecoveryKeyPanel.vue')['default']
     ResetPasswordDialog: typeof import('./components/ResetPasswordDialog.vue')['default']
     RosterActions: typeof import('./components/roster/RosterActions.vue')['default']
     RosterImportDialog: typeof import('./components/roster/RosterImportDialog.vue')['default']

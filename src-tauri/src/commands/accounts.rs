@@ -2,19 +2,19 @@ use carecircle_core::demo::{self, SeedProgress};
 use carecircle_core::services::accounts::{self, AccountSummary, NewAccount, Session};
 use carecircle_core::services::audit::{self, AuditRecord, ChainReport};
 use carecircle_core::services::sessions::{self, SessionStatus};
-use carecircle_core::ErrorPayload;
+use carecircle_core::{CoreError, ErrorPayload};
 use serde::Serialize;
 use tauri::ipc::Channel;
-use tauri::State;
+use tauri::{Manager, State};
 use ts_rs::TS;
 
 use crate::state::AppState;
 
-/// What the first run made: the signed-in administrator, and the recovery key of the new
-/// encrypted database, shown once for the city office to print.
+/// A session opened by the first run or a sign-in, and the recovery key of a database just
+/// made or just encrypted (shown once for the city office to print).
 #[derive(Serialize, TS)]
 #[ts(export)]
-pub struct SetUpDone {
+pub struct SessionOpened {
     pub session: Session,
     pub recovery_key: Option<String>,
 }
@@ -29,7 +29,7 @@ pub async fn set_up(
     password: String,
     load_demo: bool,
     on_progress: Channel<SeedProgress>,
-) -> Result<SetUpDone, ErrorPayload> {
+) -> Result<SessionOpened, ErrorPayload> {
     let locale = state.locale();
     // Checked before anything is made: the new file is sealed with this password.
     accounts::check_first_admin(&username, &display_name, &password).map_err(|e| e.to_payload(locale))?;
@@ -46,18 +46,34 @@ pub async fn set_up(
         })
         .await?;
     state.set_actor(Some(actor.clone()));
-    Ok(SetUpDone { session: Session::of(actor), recovery_key: recovery.map(|r| r.as_str().to_string()) })
+    Ok(SessionOpened { session: Session::of(actor), recovery_key: recovery.map(|r| r.as_str().to_string()) })
 }
 
 /// Signs in; the first sign-in of a run opens the encrypted database with the key the
 /// account's password unseals.
 #[tauri::command]
-pub async fn sign_in(state: State<'_, AppState>, username: String, password: String) -> Result<Session, ErrorPayload> {
+pub async fn sign_in<R: tauri::Runtime>(
+    app: tauri::AppHandle<R>,
+    state: State<'_, AppState>,
+    username: String,
+    password: String,
+) -> Result<SessionOpened, ErrorPayload> {
     state.unlock(username.trim(), &password)?;
-    let actor = state.with_db(move |db| accounts::sign_in(db, &username, &password)).await?;
+    let (user, pass) = (username.clone(), password.clone());
+    let actor = state.with_db(move |db| accounts::sign_in(db, &user, &pass)).await?;
+    // A database from before encryption is encrypted at a manager's first sign-in.
+    let recovery = {
+        let (actor, username) = (actor.clone(), username.trim().to_string());
+        let locale = state.locale();
+        tauri::async_runtime::spawn_blocking(move || {
+            app.state::<AppState>().encrypt_if_plain(&actor, &username, &password)
+        })
+        .await
+        .map_err(|e| CoreError::Io(std::io::Error::other(e.to_string())).to_payload(locale))??
+    };
     state.set_actor(Some(actor.clone()));
     state.warm_search();
-    Ok(Session::of(actor))
+    Ok(SessionOpened { session: Session::of(actor), recovery_key: recovery.map(|r| r.as_str().to_string()) })
 }
 
 #[tauri::command]

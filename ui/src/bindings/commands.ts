@@ -90,8 +90,8 @@ import type { SeedProgress } from './SeedProgress'
 import type { SeedReport } from './SeedReport'
 import type { ServeOutcome } from './ServeOutcome'
 import type { Session } from './Session'
+import type { SessionOpened } from './SessionOpened'
 import type { SessionStatus } from './SessionStatus'
-import type { SetUpDone } from './SetUpDone'
 import type { Sex } from './Sex'
 import type { Staff } from './Staff'
 import type { StaffInput } from './StaffInput'
@@ -108,13 +108,13 @@ import type { Week } from './Week'
  * First run: creates the encrypted database and its city administrator, signs them in
  * and, if asked, loads the demo city.
  */
-export const setUp = (username: string, displayName: string, password: string, loadDemo: boolean, onProgress?: (p: SeedProgress) => void): Promise<SetUpDone> => call('set_up', { username, displayName, password, loadDemo, onProgress: progress(onProgress) })
+export const setUp = (username: string, displayName: string, password: string, loadDemo: boolean, onProgress?: (p: SeedProgress) => void): Promise<SessionOpened> => call('set_up', { username, displayName, password, loadDemo, onProgress: progress(onProgress) })
 
 /**
  * Signs in; the first sign-in of a run opens the encrypted database with the key the
  * account's password unseals.
  */
-export const signIn = (username: string, password: string): Promise<Session> => call('sign_in', { username, password })
+export const signIn = (username: string, password: string): Promise<SessionOpened> => call('sign_in', { username, password })
 
 export const signOut = (): Promise<void> => call('sign_out')
 

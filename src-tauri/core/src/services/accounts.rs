@@ -244,15 +244,20 @@ pub fn encrypt_database(
     drop(plain);
     let done = encrypt::encrypt_existing(path, &clock, username, password)?;
     let db = Db::unlock(path, clock, crate::store::Access::Write, username, password)?;
+    record_encryption(&db, &actor, &done)?;
+    Ok((db, actor, done))
+}
+
+/// The audit entry of an encryption, on the encrypted database.
+pub fn record_encryption(db: &Db, actor: &Actor, done: &encrypt::Encrypted) -> Result<()> {
     db.write(|c| {
         Entry::new(AuditAction::Encrypt, AuditEntity::Database, "main")
             .after(&serde_json::json!({
                 "backup": done.backup.file_name,
                 "backups_encrypted": done.backups_encrypted,
             }))
-            .write(c, &actor)
-    })?;
-    Ok((db, actor, done))
+            .write(c, actor)
+    })
 }
 
 /// Checks the password without writing anything (no attempt counted, nothing logged): for
