@@ -260,9 +260,24 @@ fn a_manager_s_first_sign_in_encrypts_a_database_from_before_encryption_and_show
     assert!(carecircle_core::store::keyfile::path_for(&path).is_file());
     let list = h.invoke("facilities_list", json!({"filter": {}})).unwrap();
     assert_eq!(list.as_array().unwrap().len(), 113);
+    // The clerk's password does not open the key file yet: the accounts page says so.
+    let sealed = |h: &Harness| -> Option<bool> {
+        let accounts = h.invoke("accounts_list", json!({})).unwrap();
+        accounts
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|a| a["username"] == "qiantai")
+            .map(|a| a["key_sealed"].as_bool().unwrap())
+    };
+    assert_eq!(sealed(&h), Some(false));
+    // Signing in while the app has the database open seals it for the clerk.
+    h.invoke("sign_out", json!({})).unwrap();
+    h.invoke("sign_in", json!({"username": "qiantai", "password": "password-1"})).unwrap();
     h.invoke("sign_out", json!({})).unwrap();
     let again = h.invoke("sign_in", json!({"username": "admin", "password": "admin-pass-1"})).unwrap();
     assert!(again["recovery_key"].is_null());
+    assert_eq!(sealed(&h), Some(true));
     use tauri::Manager;
     h._app.state::<AppState>().wait_for_backup(std::time::Duration::from_secs(120));
 }

@@ -55,7 +55,12 @@ def test_the_first_manager_sign_in_encrypts_a_database_from_before_encryption(la
     assert after[:2] == before[:2] and after[2] > before[2] and logged == 1
     app.click("signin-recovery-done")
     app.el("sign-out")
-    app.screenshot("home")
+    # The accounts page names the nurse: her password does not open the key file yet.
+    with connect(db) as c:
+        nurse_id = c.execute("SELECT id FROM accounts WHERE username = 'nurse'").fetchone()[0]
+    app.click("nav-accounts")
+    assert app.wait_text(f"account-no-seal-{nurse_id}", "重置密码")
+    app.screenshot("accounts-no-seal")
 
     # The nurse signs in while the app has the database open: her password now opens it too.
     app.click("sign-out")

@@ -10,4 +10,10 @@ staff_id: number | null, staff_name: string | null,
  * Until when (UTC) too many wrong passwords keep it locked; a time in the past is
  * no lock.
  */
-locked_until: string | null, };
+locked_until: string | null, 
+/**
+ * False for an active account whose password does not yet open the encrypted
+ * database's key file (made before encryption, not signed in since): after the app
+ * restarts it cannot sign in until a manager resets its password.
+ */
+key_sealed: boolean, };

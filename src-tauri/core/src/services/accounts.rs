@@ -71,6 +71,10 @@ pub struct AccountSummary {
     /// Until when (UTC) too many wrong passwords keep it locked; a time in the past is
     /// no lock.
     pub locked_until: Option<String>,
+    /// False for an active account whose password does not yet open the encrypted
+    /// database's key file (made before encryption, not signed in since): after the app
+    /// restarts it cannot sign in until a manager resets its password.
+    pub key_sealed: bool,
 }
 
 impl AccountSummary {
@@ -87,6 +91,7 @@ impl AccountSummary {
             staff_id: r.get("staff_id")?,
             staff_name: r.get("staff_name")?,
             locked_until: r.get("locked_until")?,
+            key_sealed: true,
         })
     }
 }
@@ -455,7 +460,11 @@ pub fn list_accounts(db: &Db, actor: &Actor) -> Result<Vec<AccountSummary>> {
              WHERE ?1 IS NULL OR a.facility_id = ?1 ORDER BY a.facility_id IS NOT NULL, f.name, a.username",
         )?;
         let rows = stmt.query_map([scope], AccountSummary::from_row)?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        let mut list: Vec<AccountSummary> = rows.collect::<rusqlite::Result<_>>()?;
+        for account in list.iter_mut().filter(|a| a.active) {
+            account.key_sealed = db.has_seal(&account.username).unwrap_or(true);
+        }
+        Ok(list)
     })
 }
 

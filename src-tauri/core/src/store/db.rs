@@ -362,6 +362,13 @@ impl Db {
         Ok(())
     }
 
+    /// Whether the account's password opens the key file (`None`: not encrypted). An
+    /// account made before the database was encrypted has no seal until it signs in while
+    /// the store is open, or its password is reset.
+    pub fn has_seal(&self, username: &str) -> Option<bool> {
+        self.keys.as_ref().map(|keys| lock(keys).has(username))
+    }
+
     /// Removes the account's seals (disabled): it no longer opens the file.
     pub(crate) fn unseal(&self, username: &str) -> Result<()> {
         match &self.keys {
