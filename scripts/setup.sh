@@ -21,6 +21,22 @@ if $want_test; then
   packages+=(webkit2gtk-driver python3-venv imagemagick xdotool poppler-utils sqlite3 tzdata faketime
              desktop-file-utils)
 fi
+# The city hub's tests start their own PostgreSQL cluster (tests/common/pg.rs): Debian's
+# server, without the cluster and service its package would otherwise make and start.
+if $want_test && ! dpkg-query -W -f='${Status}' postgresql 2>/dev/null | grep -q "install ok installed"; then
+  echo "== installing PostgreSQL (no default cluster)"
+  log="${TMPDIR:-/tmp}/carecircle-apt.log"
+  if ! { $SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq \
+           -o DPkg::Lock::Timeout=600 --no-install-recommends postgresql-common \
+         && $SUDO sed -ri 's/^#? *create_main_cluster *=.*/create_main_cluster = false/' \
+              /etc/postgresql-common/createcluster.conf \
+         && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq \
+              -o DPkg::Lock::Timeout=600 --no-install-recommends postgresql; } >"$log" 2>&1; then
+    tail -n 40 "$log" >&2
+    echo "apt-get failed; the whole log is in $log" >&2
+    exit 1
+  fi
+fi
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -466,3 +466,38 @@ fn encrypt_turns_a_database_from_before_encryption_into_one_that_needs_a_passwor
     assert!(!again.status.success());
     assert!(stderr(&again).contains("already encrypted"), "{}", stderr(&again));
 }
+
+#[test]
+fn hub_migrate_and_enrol_work_on_a_postgresql_cluster_without_a_carecircle_database() {
+    let cluster = common::pg::PgCluster::start();
+    let url = cluster.url(common::pg::OWNER);
+    let first: serde_json::Value = serde_json::from_str(&run_ok(&["hub", "migrate", "--url", &url])).unwrap();
+    assert_eq!(first["from_version"], 0);
+    let again: serde_json::Value = serde_json::from_str(&run_ok(&["hub", "migrate", "--url", &url])).unwrap();
+    assert_eq!(again["from_version"], again["version"]);
+
+    let enrol = |args: &[&str]| {
+        let mut child = cli()
+            .args(["--lang", "en", "hub", "enrol", "--url", &url])
+            .args(args)
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        use std::io::Write;
+        child.stdin.take().unwrap().write_all(b"pc-pass-1\n").unwrap();
+        child.wait_with_output().unwrap()
+    };
+    let out = enrol(&["--facility", "7"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let pc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let role = pc["role"].as_str().unwrap();
+    assert!(role.starts_with("cc_pc_") && pc["facility_id"] == 7, "{pc}");
+    let mut as_pc = carecircle_core::hub::connect(&cluster.url(role)).unwrap();
+    let facility: i32 = as_pc.query_one("SELECT hub.my_facility()", &[]).unwrap().get(0);
+    assert_eq!(facility, 7);
+    let neither = enrol(&[]);
+    assert!(!neither.status.success());
+    assert!(stderr(&neither).contains("--city"), "{}", stderr(&neither));
+}

@@ -30,6 +30,8 @@ mod encryption;
 mod frontdesk;
 #[path = "health.rs"]
 mod health;
+#[path = "hub.rs"]
+mod hub;
 #[path = "meals_bookings.rs"]
 mod meals_bookings;
 #[path = "meals_menus.rs"]

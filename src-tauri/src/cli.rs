@@ -16,6 +16,7 @@ use carecircle_core::domain::person::PersonKind;
 use carecircle_core::domain::resident_id::{ResidentId, Sex};
 use carecircle_core::domain::vitals::VitalsInput;
 use carecircle_core::error::Invalid;
+use carecircle_core::hub;
 use carecircle_core::report::{self, ReportFormat};
 use carecircle_core::roster::{self, RosterKind};
 use carecircle_core::schedule::{self, Instance, SolveOptions};
@@ -219,6 +220,11 @@ enum Command {
         #[arg(long, value_name = "PATH")]
         out: PathBuf,
     },
+    /// The city hub (PostgreSQL, docs/sync.md), as its owner; needs no CareCircle database.
+    Hub {
+        #[command(subcommand)]
+        command: HubCommand,
+    },
     /// The city's meal subsidy (助餐补贴) per meal served, by client category.
     Subsidy {
         #[command(subcommand)]
@@ -263,6 +269,26 @@ enum FacilitiesCommand {
         /// Print JSON instead of a table.
         #[arg(long)]
         json: bool,
+    },
+}
+
+#[derive(Subcommand)]
+enum HubCommand {
+    /// Create the hub's schema, or bring it up to date (again: nothing to do).
+    Migrate {
+        /// A libpq connection string for the hub's owner, e.g. "host=hub.example port=5432 user=carecircle dbname=carecircle".
+        #[arg(long)]
+        url: String,
+    },
+    /// Make a PC's login role for a facility (or the city office's, with --city); its
+    /// password is read from standard input. Prints the role and the PC's new id.
+    Enrol {
+        #[arg(long)]
+        url: String,
+        #[arg(long, conflicts_with = "city")]
+        facility: Option<i64>,
+        #[arg(long)]
+        city: bool,
     },
 }
 
@@ -515,6 +541,21 @@ fn run(cli: Cli, clock: Clock, locale: Locale) -> Result<(), CoreError> {
             }
             return Ok(());
         }
+        Command::Hub { command: HubCommand::Migrate { url } } => {
+            let mut client = hub::connect(url)?;
+            let before = hub::migrate(&mut client)?;
+            print_json(&serde_json::json!({ "from_version": before, "version": hub::HUB_VERSION }));
+            return Ok(());
+        }
+        Command::Hub { command: HubCommand::Enrol { url, facility, city } } => {
+            if facility.is_none() != *city {
+                return Err(Invalid::new("hub.facility_or_city", "facility").into());
+            }
+            let password = read_password()?;
+            let mut client = hub::connect(url)?;
+            print_json(&hub::enrol(&mut client, *facility, &hub::new_pc_id(clock.now()), &password)?);
+            return Ok(());
+        }
         _ => {}
     }
     let db_path = cli.db.clone().unwrap_or_else(paths::default_db_path);
@@ -564,7 +605,8 @@ fn run(cli: Cli, clock: Clock, locale: Locale) -> Result<(), CoreError> {
         | Command::Template { .. }
         | Command::Vitals { .. }
         | Command::Growth { .. }
-        | Command::ScheduleBench { .. } => {
+        | Command::ScheduleBench { .. }
+        | Command::Hub { .. } => {
             unreachable!("handled before the database is opened")
         }
         Command::Import { file, kind, facility, commit } => {

@@ -12,6 +12,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use tempfile::TempDir;
 
 pub mod fixture;
+pub mod pg;
 
 pub struct TestDb {
     pub db: Db,

@@ -9,6 +9,7 @@ pub mod dates;
 pub mod demo;
 pub mod domain;
 pub mod error;
+pub mod hub;
 pub mod i18n;
 pub mod report;
 pub mod roster;

@@ -1,0 +1,91 @@
+//! The city hub (docs/sync.md): a PostgreSQL schema holding the append-only log of changes
+//! the PCs exchange, a login role per enrolled PC inside its facility's group, and row-level
+//! security so that each PC reads and writes only its facility's changes (and reads the
+//! city's reference data), while the city office reads everything.
+//!
+//! `carecircle-cli hub migrate` creates and upgrades the schema as the hub's owner;
+//! `carecircle-cli hub enrol` makes a PC's role. Nothing here runs inside the app yet: the
+//! pushing and pulling come next (docs/sync.md).
+
+use chrono::{DateTime, Utc};
+use postgres::{Client, NoTls};
+use serde::Serialize;
+
+use crate::error::{CoreError, Invalid, Result};
+
+/// The hub schema's version after [`migrate`].
+pub const HUB_VERSION: i32 = 1;
+
+/// Each step of the schema, in order; step `n` takes version `n - 1` to `n`. Never edited once
+/// released: a change is a new step.
+const STEPS: &[&str] = &[include_str!("v1.sql")];
+
+/// Connects with a libpq connection string (`host=… port=… user=… dbname=…`).
+pub fn connect(url: &str) -> Result<Client> {
+    Client::connect(url, NoTls).map_err(hub_error)
+}
+
+fn hub_error(e: postgres::Error) -> CoreError {
+    CoreError::Invalid(Invalid::new("hub.failed", "hub").with("detail", e))
+}
+
+/// Creates the hub schema, or brings it to [`HUB_VERSION`], in one transaction (PostgreSQL's
+/// DDL is transactional: a failed step leaves the hub as it was). Two at once wait for each
+/// other. Returns the version the hub had before.
+pub fn migrate(client: &mut Client) -> Result<i32> {
+    let mut tx = client.transaction().map_err(hub_error)?;
+    // One migration at a time, whoever runs it.
+    tx.execute("SELECT pg_advisory_xact_lock(43435243)", &[]).map_err(hub_error)?;
+    let exists: bool = tx.query_one("SELECT to_regclass('hub.meta') IS NOT NULL", &[]).map_err(hub_error)?.get(0);
+    let found: i32 =
+        if exists { tx.query_one("SELECT version FROM hub.meta", &[]).map_err(hub_error)?.get(0) } else { 0 };
+    if found > HUB_VERSION {
+        return Err(CoreError::DatabaseTooNew { found: i64::from(found), supported: i64::from(HUB_VERSION) });
+    }
+    for step in &STEPS[found as usize..] {
+        tx.batch_execute(step).map_err(hub_error)?;
+    }
+    tx.execute("UPDATE hub.meta SET version = $1", &[&HUB_VERSION]).map_err(hub_error)?;
+    tx.commit().map_err(hub_error)?;
+    Ok(found)
+}
+
+/// Who a PC is at the hub: its login role, the facility it belongs to (`None`: the city
+/// office), and its id, which its changes carry.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Enrolment {
+    pub role: String,
+    pub facility_id: Option<i64>,
+    pub pc: String,
+}
+
+/// A new PC id: a UUIDv7 stamped with `now` (the caller's clock), random otherwise.
+pub fn new_pc_id(now: DateTime<Utc>) -> String {
+    let secs = u64::try_from(now.timestamp()).unwrap_or(0);
+    let stamp = uuid::Timestamp::from_unix(uuid::NoContext, secs, now.timestamp_subsec_nanos());
+    uuid::Uuid::new_v7(stamp).hyphenated().to_string()
+}
+
+/// Makes a PC's login role with `password`, in its facility's group (or the city office's),
+/// as the hub's owner. The role's name is made from the PC's id, so it needs no quoting.
+pub fn enrol(client: &mut Client, facility_id: Option<i64>, pc: &str, password: &str) -> Result<Enrolment> {
+    let pc = pc.trim().to_ascii_lowercase();
+    let hex: String = pc.chars().filter(char::is_ascii_hexdigit).collect();
+    if hex.len() != 32 || pc.chars().any(|c| !(c.is_ascii_hexdigit() || c == '-')) {
+        return Err(Invalid::new("hub.pc_id", "pc").with("pc", &pc).into());
+    }
+    let role = format!("cc_pc_{hex}");
+    let group = if facility_id.is_some() { "cc_facility" } else { "cc_city" };
+    let mut tx = client.transaction().map_err(hub_error)?;
+    // CREATE ROLE takes no parameters: the name is hex digits, the password a literal
+    // quoted by PostgreSQL's own quote_literal.
+    let quoted: String = tx.query_one("SELECT quote_literal($1)", &[&password]).map_err(hub_error)?.get(0);
+    tx.batch_execute(&format!("CREATE ROLE {role} LOGIN PASSWORD {quoted} IN ROLE {group}")).map_err(hub_error)?;
+    tx.execute(
+        "INSERT INTO hub.pcs (role_name, facility_id, pc) VALUES ($1, $2, $3::text::uuid)",
+        &[&role, &facility_id.map(|f| f as i32), &pc],
+    )
+    .map_err(hub_error)?;
+    tx.commit().map_err(hub_error)?;
+    Ok(Enrolment { role, facility_id, pc })
+}

@@ -1,0 +1,100 @@
+//! A throw-away PostgreSQL cluster for a test (docs/sync.md, "Tests"): `initdb` into a
+//! temporary folder, started on a free port with its Unix socket in that folder, stopped
+//! and removed when dropped. Run as the `postgres` system user when the tests run as root
+//! (PostgreSQL refuses root), as CI does.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use tempfile::TempDir;
+
+pub struct PgCluster {
+    dir: TempDir,
+    bin: PathBuf,
+    port: u16,
+    as_postgres: bool,
+}
+
+/// The owner the cluster is made with: its superuser, who migrates the hub.
+pub const OWNER: &str = "carecircle";
+
+/// Debian's server binaries, newest version first.
+fn server_bin() -> PathBuf {
+    let root = Path::new("/usr/lib/postgresql");
+    let mut versions: Vec<(u32, PathBuf)> = std::fs::read_dir(root)
+        .unwrap_or_else(|e| panic!("PostgreSQL's server (Debian's postgresql package) must be installed: {e}"))
+        .flatten()
+        .filter_map(|e| Some((e.file_name().to_str()?.parse().ok()?, e.path().join("bin"))))
+        .filter(|(_, bin)| bin.join("initdb").is_file())
+        .collect();
+    versions.sort();
+    versions.pop().expect("a PostgreSQL server under /usr/lib/postgresql").1
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
+
+impl PgCluster {
+    pub fn start() -> PgCluster {
+        let dir = tempfile::tempdir().expect("temp dir");
+        // Root (uid 0) owns /proc/self when the tests run as root.
+        let as_postgres =
+            std::fs::metadata("/proc/self").map(|m| std::os::unix::fs::MetadataExt::uid(&m) == 0).unwrap_or(false);
+        let cluster = PgCluster { dir, bin: server_bin(), port: free_port(), as_postgres };
+        if as_postgres {
+            let ok = Command::new("chown").args(["-R", "postgres:postgres"]).arg(cluster.dir.path()).status().unwrap();
+            assert!(ok.success(), "chown the cluster's folder to postgres");
+        }
+        let data = cluster.data();
+        cluster
+            .run("initdb", &["-D", data.to_str().unwrap(), "-U", OWNER, "--auth=trust", "-E", "UTF8", "--no-locale"]);
+        let options = format!("-p {} -k {} -c listen_addresses=''", cluster.port, cluster.socket_dir().display());
+        let log = cluster.dir.path().join("server.log");
+        cluster
+            .run("pg_ctl", &["-D", data.to_str().unwrap(), "-o", &options, "-l", log.to_str().unwrap(), "-w", "start"]);
+        cluster
+    }
+
+    fn data(&self) -> PathBuf {
+        self.dir.path().join("data")
+    }
+
+    fn socket_dir(&self) -> PathBuf {
+        self.dir.path().to_path_buf()
+    }
+
+    fn run(&self, tool: &str, args: &[&str]) {
+        let exe = self.bin.join(tool);
+        let out = if self.as_postgres {
+            Command::new("runuser").args(["-u", "postgres", "--"]).arg(&exe).args(args).output()
+        } else {
+            Command::new(&exe).args(args).output()
+        }
+        .unwrap_or_else(|e| panic!("{tool}: {e}"));
+        assert!(
+            out.status.success(),
+            "{tool} {args:?}: {}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+
+    /// A libpq connection string for `user` on this cluster.
+    pub fn url(&self, user: &str) -> String {
+        format!("host={} port={} user={user} dbname=postgres", self.socket_dir().display(), self.port)
+    }
+}
+
+impl Drop for PgCluster {
+    fn drop(&mut self) {
+        let data = self.data();
+        let exe = self.bin.join("pg_ctl");
+        let args = ["-D", data.to_str().unwrap(), "-m", "immediate", "-w", "stop"];
+        let _ = if self.as_postgres {
+            Command::new("runuser").args(["-u", "postgres", "--"]).arg(&exe).args(args).output()
+        } else {
+            Command::new(&exe).args(args).output()
+        };
+    }
+}

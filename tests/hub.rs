@@ -1,0 +1,86 @@
+//! The city hub's schema on a throw-away PostgreSQL cluster (docs/sync.md): made and
+//! upgraded idempotently; a facility's PC reads and adds only its facility's changes (and
+//! reads the city's reference data), under its own PC id; the city office reads all; nobody
+//! changes or removes a change; a batch pushed twice adds nothing the second time.
+use crate::common;
+use carecircle_core::hub;
+use common::pg::{PgCluster, OWNER};
+
+const PC_A: &str = "0190a0b1-0000-7000-8000-00000000000a";
+const PC_A2: &str = "0190a0b1-0000-7000-8000-0000000000a2";
+const PC_B: &str = "0190a0b1-0000-7000-8000-00000000000b";
+const PC_CITY: &str = "0190a0b1-0000-7000-8000-0000000000c1";
+
+/// Adds one change as `client`; `Ok(rows added)`, or PostgreSQL's refusal.
+fn push(client: &mut postgres::Client, facility: Option<i32>, pc: &str, seq: i64) -> Result<u64, postgres::Error> {
+    client.execute(
+        "INSERT INTO hub.changes (facility_id, pc, seq, hlc, entity, uid, fields)
+         VALUES ($1, $2::text::uuid, $3, '0000000001:0000', 'client', gen_random_uuid(), '{}'::jsonb)
+         ON CONFLICT (pc, seq) DO NOTHING",
+        &[&facility, &pc, &seq],
+    )
+}
+
+fn seen(client: &mut postgres::Client) -> Vec<(Option<i32>, i64)> {
+    client
+        .query("SELECT facility_id, seq FROM hub.changes ORDER BY id", &[])
+        .unwrap()
+        .iter()
+        .map(|r| (r.get(0), r.get(1)))
+        .collect()
+}
+
+#[test]
+fn each_facility_reads_and_adds_only_its_own_changes_and_the_city_reads_all() {
+    let cluster = PgCluster::start();
+    let mut owner = hub::connect(&cluster.url(OWNER)).unwrap();
+    assert_eq!(hub::migrate(&mut owner).unwrap(), 0, "a new hub");
+    assert_eq!(hub::migrate(&mut owner).unwrap(), hub::HUB_VERSION, "again: nothing to do");
+    let a = hub::enrol(&mut owner, Some(1), PC_A, "pass-a").unwrap();
+    let a2 = hub::enrol(&mut owner, Some(1), PC_A2, "pass-a2").unwrap();
+    let b = hub::enrol(&mut owner, Some(2), PC_B, "pass-b").unwrap();
+    let city = hub::enrol(&mut owner, None, PC_CITY, "pass-city").unwrap();
+    let mut a = hub::connect(&cluster.url(&a.role)).unwrap();
+    let mut a2 = hub::connect(&cluster.url(&a2.role)).unwrap();
+    let mut b = hub::connect(&cluster.url(&b.role)).unwrap();
+    let mut city = hub::connect(&cluster.url(&city.role)).unwrap();
+
+    // Each adds its own; the same batch again adds nothing.
+    assert_eq!(push(&mut a, Some(1), PC_A, 1).unwrap(), 1);
+    assert_eq!(push(&mut a, Some(1), PC_A, 1).unwrap(), 0, "a batch pushed twice");
+    assert_eq!(push(&mut a2, Some(1), PC_A2, 1).unwrap(), 1, "the centre's second PC numbers its own");
+    assert_eq!(push(&mut b, Some(2), PC_B, 1).unwrap(), 1);
+    assert_eq!(push(&mut city, None, PC_CITY, 1).unwrap(), 1, "the city's reference data");
+    // Refused: another facility's rows, another PC's id, reference data from a facility,
+    // facility rows from the city office.
+    assert!(push(&mut a, Some(2), PC_A, 2).is_err());
+    assert!(push(&mut a, Some(1), PC_B, 2).is_err());
+    assert!(push(&mut a, Some(1), PC_A2, 9).is_err(), "not even a PC of the same centre");
+    assert!(push(&mut a, None, PC_A, 3).is_err());
+    assert!(push(&mut city, Some(1), PC_CITY, 2).is_err());
+
+    assert_eq!(seen(&mut a), vec![(Some(1), 1), (Some(1), 1), (None, 1)]);
+    assert_eq!(seen(&mut b), vec![(Some(2), 1), (None, 1)]);
+    assert_eq!(seen(&mut city).len(), 4);
+    // Append-only: nobody but the owner changes or removes a change, and the PCs cannot
+    // read who is enrolled.
+    for client in [&mut a, &mut b, &mut city] {
+        assert!(client.execute("UPDATE hub.changes SET fields = '{}'::jsonb", &[]).is_err());
+        assert!(client.execute("DELETE FROM hub.changes", &[]).is_err());
+        assert!(client.query("SELECT * FROM hub.pcs", &[]).is_err());
+    }
+    assert_eq!(seen(&mut owner).len(), 4);
+}
+
+#[test]
+fn a_pc_id_that_is_not_a_uuid_is_refused_and_nothing_is_made() {
+    let cluster = PgCluster::start();
+    let mut owner = hub::connect(&cluster.url(OWNER)).unwrap();
+    hub::migrate(&mut owner).unwrap();
+    for bad in ["not-a-uuid", "0190a0b1-0000-7000-8000-00000000000", "0190a0b1'; DROP TABLE hub.changes; --"] {
+        let e = hub::enrol(&mut owner, Some(1), bad, "pass").unwrap_err();
+        assert!(matches!(&e, carecircle_core::CoreError::Invalid(v) if v.code == "hub.pc_id"), "{bad}: {e:?}");
+    }
+    let roles: i64 = owner.query_one("SELECT count(*) FROM pg_roles WHERE rolname LIKE 'cc_pc_%'", &[]).unwrap().get(0);
+    assert_eq!(roles, 0);
+}
