@@ -8,7 +8,7 @@ use carecircle_core::domain::resident_id::Sex;
 use carecircle_core::services::frontdesk::{self, PickUp};
 use carecircle_core::services::people;
 use carecircle_core::{CoreError, Db, Role};
-use common::{at, code};
+use common::{at, code, fixture};
 
 /// A child of the first childcare unit with one guardian who may pick up (ID ending 123X),
 /// one registered contact who may not, and a grandfather who may but has no ID tail on file.
@@ -52,36 +52,6 @@ fn child_with_contacts(db: &Db, admin: &carecircle_core::Actor) -> (i64, i64, i6
     )
     .unwrap();
     (unit, child.id, child.contacts[0].id, child.contacts[1].id, child.contacts[2].id)
-}
-
-/// The child's form as the app fills it from what it was shown.
-fn form_as_shown(child: &people::Child) -> ChildInput {
-    ChildInput {
-        name: child.name.clone(),
-        identity: IdentityInput { id_number: None, sex: Some(child.sex), birth_date: Some(child.birth_date.clone()) },
-        ethnicity: child.ethnicity.clone(),
-        facility_id: child.facility_id,
-        class_id: child.class_id,
-        enrolled_on: child.enrolled_on.clone(),
-        left_on: child.left_on.clone(),
-        allergies: child.allergies.clone(),
-        diet_needs: child.diet_needs.clone(),
-        contacts: child
-            .contacts
-            .iter()
-            .map(|k| ChildContactInput {
-                id: Some(k.id),
-                name: k.name.clone(),
-                relation: k.relation.clone(),
-                phone: k.phone.clone(),
-                is_guardian: k.is_guardian,
-                may_pick_up: k.may_pick_up,
-                id_tail: k.id_tail.clone(),
-            })
-            .collect(),
-        consent: child.consent_on.is_some(),
-        notes: child.notes.clone(),
-    }
 }
 
 #[test]
@@ -166,7 +136,7 @@ fn the_desk_never_sees_the_id_tails_it_checks() {
     );
 
     // The desk saves the form as it was shown, with a new allergy.
-    let mut input = form_as_shown(&seen);
+    let mut input = fixture::child_form_as_shown(&seen);
     input.allergies = vec!["peanut".into()];
     let saved = people::update_child(&t.db, &desk, child, &input, common::today()).unwrap();
     assert!(saved.contacts.iter().all(|k| k.id_tail.is_none()), "nor in what the save returns");

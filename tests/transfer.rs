@@ -4,7 +4,7 @@
 use crate::common;
 use carecircle_core::domain::facility::Service;
 use carecircle_core::domain::person::PersonKind;
-use carecircle_core::domain::person::{ChildContactInput, ChildInput, ClientInput, ContactInput, IdentityInput};
+use carecircle_core::domain::person::{ChildInput, ClientInput, ContactInput, IdentityInput};
 use carecircle_core::domain::visits::CarePlace;
 use carecircle_core::domain::vitals::VitalsInput;
 use carecircle_core::services::child_health::{self as medicine, DoseInput, MedicineInput};
@@ -15,7 +15,7 @@ use carecircle_core::services::visits::edit::{self, NewVisit};
 use carecircle_core::services::visits::plans::{self, PlanItemInput};
 use carecircle_core::{CoreError, Db, Role};
 use chrono::{Days, NaiveDate};
-use common::{at, code, count, today};
+use common::{at, code, count, fixture, today};
 
 /// The form as the client's page shows it, moved to `facility_id`.
 fn client_moved_to(client: &people::Client, facility_id: i64) -> ClientInput {
@@ -42,32 +42,7 @@ fn client_moved_to(client: &people::Client, facility_id: i64) -> ClientInput {
 }
 
 fn child_moved_to(child: &people::Child, facility_id: i64, class_id: i64) -> ChildInput {
-    ChildInput {
-        name: child.name.clone(),
-        identity: IdentityInput { id_number: None, sex: Some(child.sex), birth_date: Some(child.birth_date.clone()) },
-        ethnicity: child.ethnicity.clone(),
-        facility_id,
-        class_id: Some(class_id),
-        enrolled_on: child.enrolled_on.clone(),
-        left_on: child.left_on.clone(),
-        allergies: child.allergies.clone(),
-        diet_needs: child.diet_needs.clone(),
-        contacts: child
-            .contacts
-            .iter()
-            .map(|k| ChildContactInput {
-                id: Some(k.id),
-                name: k.name.clone(),
-                relation: k.relation.clone(),
-                phone: k.phone.clone(),
-                is_guardian: k.is_guardian,
-                may_pick_up: k.may_pick_up,
-                id_tail: k.id_tail.clone(),
-            })
-            .collect(),
-        consent: child.consent_on.is_some(),
-        notes: child.notes.clone(),
-    }
+    ChildInput { facility_id, class_id: Some(class_id), ..fixture::child_form_as_shown(child) }
 }
 
 fn one(db: &Db, sql: &str, p: impl rusqlite::Params) -> i64 {

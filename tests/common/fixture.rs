@@ -5,7 +5,8 @@
 use carecircle_core::domain::facility::{ClassInput, FacilityInput, FacilityKind, Service};
 use carecircle_core::domain::meals::Meal;
 use carecircle_core::domain::person::{
-    ClientInput, ContactInput, IdentityInput, LivingSituation, Skill, StaffInput, StaffJob,
+    ChildContactInput, ChildInput, ClientInput, ContactInput, IdentityInput, LivingSituation, Skill, StaffInput,
+    StaffJob,
 };
 use carecircle_core::domain::resident_id::Sex;
 use carecircle_core::services::accounts;
@@ -180,5 +181,36 @@ impl Fixture {
             .collect();
         list.push(MenuItemInput { dish_id, grams: None });
         menus::set_meal(&self.db, &self.admin, menu_id, day, meal, &list).expect("the meal");
+    }
+}
+
+/// The child form as the child's page fills it for the desk: the record as shown, no ID
+/// number (the one on file is kept), each contact's tail as shown to this reader.
+pub fn child_form_as_shown(child: &people::Child) -> ChildInput {
+    ChildInput {
+        name: child.name.clone(),
+        identity: IdentityInput { id_number: None, sex: Some(child.sex), birth_date: Some(child.birth_date.clone()) },
+        ethnicity: child.ethnicity.clone(),
+        facility_id: child.facility_id,
+        class_id: child.class_id,
+        enrolled_on: child.enrolled_on.clone(),
+        left_on: child.left_on.clone(),
+        allergies: child.allergies.clone(),
+        diet_needs: child.diet_needs.clone(),
+        contacts: child
+            .contacts
+            .iter()
+            .map(|k| ChildContactInput {
+                id: Some(k.id),
+                name: k.name.clone(),
+                relation: k.relation.clone(),
+                phone: k.phone.clone(),
+                is_guardian: k.is_guardian,
+                may_pick_up: k.may_pick_up,
+                id_tail: k.id_tail.clone(),
+            })
+            .collect(),
+        consent: child.consent_on.is_some(),
+        notes: child.notes.clone(),
     }
 }

@@ -5,6 +5,7 @@
 //! facility (the city office for anyone); the export is itself on the audit log.
 //! docs/domain.md, "A person's data, on request".
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Utc};
@@ -194,6 +195,11 @@ impl Sections {
         )
     }
 
+    /// "M" or "F", as stored, in words.
+    fn sex(&self, code: &str) -> String {
+        self.word("sexes", if code == "M" { "male" } else { "female" })
+    }
+
     fn yes_no(&self, yes: bool) -> Cell {
         Cell::Text(self.w.get(if yes { "person.yes" } else { "person.no" }))
     }
@@ -261,7 +267,7 @@ fn client(c: &Connection, s: &mut Sections, id: i64) -> Result<String> {
                 name.clone(),
                 vec![
                     ("name", text(name)),
-                    ("sex", text(s.word("sexes", if r.get::<_, String>(1)? == "M" { "male" } else { "female" }))),
+                    ("sex", text(s.sex(&r.get::<_, String>(1)?))),
                     ("birth_date", text(r.get::<_, String>(2)?)),
                     ("id_number", opt(r.get(3)?)),
                     ("ethnicity", text(r.get::<_, String>(4)?)),
@@ -588,7 +594,7 @@ fn child(c: &Connection, s: &mut Sections, id: i64) -> Result<String> {
                 name.clone(),
                 vec![
                     ("name", text(name)),
-                    ("sex", text(s.word("sexes", if r.get::<_, String>(1)? == "M" { "male" } else { "female" }))),
+                    ("sex", text(s.sex(&r.get::<_, String>(1)?))),
                     ("birth_date", text(r.get::<_, String>(2)?)),
                     ("id_number", opt(r.get(3)?)),
                     ("ethnicity", text(r.get::<_, String>(4)?)),
@@ -726,10 +732,11 @@ fn child(c: &Connection, s: &mut Sections, id: i64) -> Result<String> {
         ],
         growth,
     );
+    let given = doses_of(c, id)?;
     let medicines = rows(
         c,
         "SELECT m.medicine, m.dose, m.times_per_day, m.times, m.from_day, m.to_day, m.guardian_name, m.note,
-                f.name
+                f.name, m.id
            FROM child_medicines m JOIN facilities f ON f.id = m.facility_id WHERE m.child_id = ?1
           ORDER BY m.from_day, m.id",
         id,
@@ -742,20 +749,11 @@ fn child(c: &Connection, s: &mut Sections, id: i64) -> Result<String> {
                 text(format!("{} – {}", r.get::<_, String>(4)?, r.get::<_, String>(5)?)),
                 text(r.get::<_, String>(6)?),
                 opt(r.get(7)?),
-                Cell::Empty, // the doses, below
+                opt(given.get(&r.get::<_, i64>(9)?).map(|doses| doses.join("; "))),
                 text(r.get::<_, String>(8)?),
             ])
         },
     )?;
-    let doses = doses_of(c, id)?;
-    let medicines = medicines
-        .into_iter()
-        .zip(doses)
-        .map(|(mut row, given)| {
-            row[7] = text(given);
-            row
-        })
-        .collect();
     s.table(
         "medicines",
         &[
@@ -774,26 +772,22 @@ fn child(c: &Connection, s: &mut Sections, id: i64) -> Result<String> {
     Ok(name)
 }
 
-/// Each course's doses, in the courses' order, as "11-29 10:02 王老师; …" in Wuhai's time.
-fn doses_of(c: &Connection, child_id: i64) -> Result<Vec<String>> {
+/// The doses given of each of the child's courses, by course, as "11-29 10:02 王老师" in
+/// Wuhai's time, in the order given.
+fn doses_of(c: &Connection, child_id: i64) -> Result<HashMap<i64, Vec<String>>> {
     let mut stmt = c.prepare(
-        "SELECT m.id, d.given_at, d.given_by_name FROM child_medicines m
-           LEFT JOIN child_medicine_doses d ON d.medicine_id = m.id
-          WHERE m.child_id = ?1 ORDER BY m.from_day, m.id, d.given_at",
+        "SELECT d.medicine_id, d.given_at, d.given_by_name FROM child_medicine_doses d
+           JOIN child_medicines m ON m.id = d.medicine_id
+          WHERE m.child_id = ?1 ORDER BY d.given_at, d.id",
     )?;
-    let mut out: Vec<(i64, Vec<String>)> = Vec::new();
+    let mut out: HashMap<i64, Vec<String>> = HashMap::new();
     let mut q = stmt.query([child_id])?;
     while let Some(r) = q.next()? {
-        let medicine: i64 = r.get(0)?;
-        if out.last().map(|(m, _)| *m) != Some(medicine) {
-            out.push((medicine, Vec::new()));
-        }
-        if let (Some(at), Some(by)) = (r.get::<_, Option<String>>(1)?, r.get::<_, Option<String>>(2)?) {
-            let at = parse_utc_stamp(&at).map(|t| local_time(t).format("%m-%d %H:%M").to_string()).unwrap_or(at);
-            out.last_mut().expect("pushed above").1.push(format!("{at} {by}"));
-        }
+        let at: String = r.get(1)?;
+        let at = parse_utc_stamp(&at).map(|t| local_time(t).format("%m-%d %H:%M").to_string()).unwrap_or(at);
+        out.entry(r.get(0)?).or_default().push(format!("{at} {}", r.get::<_, String>(2)?));
     }
-    Ok(out.into_iter().map(|(_, given)| given.join("; ")).collect())
+    Ok(out)
 }
 
 fn attendance(c: &Connection, s: &mut Sections, kind: PersonKind, id: i64) -> Result<()> {
