@@ -166,6 +166,12 @@ fn a_database_from_before_encryption_is_encrypted_after_a_backup_and_keeps_every
         .filter(|n| n.contains(".encrypt"))
         .collect();
     assert!(leftovers.is_empty(), "{leftovers:?}");
+    let partial: Vec<_> = std::fs::read_dir(&folder)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| !n.ends_with(".db") && !n.ends_with(".db.keys"))
+        .collect();
+    assert!(partial.is_empty(), "{partial:?}");
 
     // The account's password opens it, every row is there, the audit chain still holds;
     // the recovery key opens it too; and it is not encrypted twice.

@@ -253,9 +253,13 @@ class App:
     def text_of(self, testid):
         return self.el(testid).text
 
-    def wait_text(self, testid, fragment):
+    def wait_text(self, testid, fragment, seconds=None):
+        """Waits for `fragment` in the element's text; `seconds` for a step known to take
+        longer than the usual wait (encrypting a whole database)."""
+        wait = self.wait if seconds is None else WebDriverWait(
+            self.driver, seconds, ignored_exceptions=[StaleElementReferenceException])
         try:
-            self.wait.until(EC.text_to_be_present_in_element((By.CSS_SELECTOR, f'[data-testid="{testid}"]'), fragment))
+            wait.until(EC.text_to_be_present_in_element((By.CSS_SELECTOR, f'[data-testid="{testid}"]'), fragment))
         except TimeoutException:
             # Say what the window showed instead: a bare timeout tells the next reader nothing.
             shown = self.driver.execute_script("return document.body.innerText")[:600]

@@ -8,6 +8,7 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+from selenium.webdriver.common.by import By
 
 from conftest import cli, connect
 
@@ -37,8 +38,13 @@ def test_the_first_manager_sign_in_encrypts_a_database_from_before_encryption(la
     assert is_plain(db), "a nurse's sign-in encrypts nothing"
     app.click("sign-out")
 
+    # The sign-in page warns that a manager's sign-in will take a while.
+    assert app.wait_text("signin-plain", "加密")
+    app.screenshot("plain-warning")
     app.sign_in()
-    key = app.wait_text("signin-recovery-key", "-")
+    # Backing up, exporting and checking the whole demo city twice over (the database and its
+    # daily backup): some ten seconds here, more on a loaded machine, with the button spinning.
+    key = app.wait_text("signin-recovery-key", "-", seconds=120)
     assert len(key.replace("-", "").replace("\n", "")) == 64
     app.screenshot("recovery-key")
     assert not is_plain(db) and Path(f"{db}.keys").exists()
@@ -64,6 +70,8 @@ def test_the_first_manager_sign_in_encrypts_a_database_from_before_encryption(la
 
     # The nurse signs in while the app has the database open: her password now opens it too.
     app.click("sign-out")
+    app.el("signin-username")
+    assert not app.driver.find_elements(By.CSS_SELECTOR, '[data-testid="signin-plain"]')
     app.sign_in("nurse", NURSE_PASSWORD)
     app.el("sign-out")
     assert '"account:nurse"' in Path(f"{db}.keys").read_text()

@@ -24,6 +24,9 @@ pub struct AppInfo {
     /// The database is encrypted and opens at the first sign-in: nothing of it (not even
     /// the city's counts) is shown before.
     locked: bool,
+    /// The database is open and from before encryption: a manager's first sign-in encrypts
+    /// it, and the sign-in page says so (it takes a while).
+    plain: bool,
     registry_empty: bool,
     /// The demo city was loaded (by the first-run screen or `carecircle-cli seed-demo`, as
     /// scripts/run.sh does): the first-run screen says so instead of offering it again.
@@ -45,6 +48,7 @@ pub async fn app_info(state: State<'_, AppState>) -> Result<AppInfo, ErrorPayloa
         open_error,
         needs_setup,
         locked,
+        plain: false,
         registry_empty: !locked,
         demo_loaded: false,
         summary: CitySummary::default(),
@@ -59,9 +63,10 @@ pub async fn app_info(state: State<'_, AppState>) -> Result<AppInfo, ErrorPayloa
     if db_created && state.db().is_err() {
         return Ok(unread(None, true, false, true));
     }
-    let (needs_setup, registry_empty, demo_loaded, summary) = state
+    let (plain, needs_setup, registry_empty, demo_loaded, summary) = state
         .with_db(|db| {
             Ok((
+                !db.is_encrypted(),
                 carecircle_core::services::accounts::needs_setup(db)?,
                 demo::is_empty(db)?,
                 demo::is_loaded(db)?,
@@ -76,6 +81,7 @@ pub async fn app_info(state: State<'_, AppState>) -> Result<AppInfo, ErrorPayloa
         open_error: None,
         needs_setup,
         locked: false,
+        plain,
         registry_empty,
         demo_loaded,
         summary,

@@ -15,7 +15,12 @@ open_error: ErrorPayload | null, needs_setup: boolean,
  * The database is encrypted and opens at the first sign-in: nothing of it (not even
  * the city's counts) is shown before.
  */
-locked: boolean, registry_empty: boolean, 
+locked: boolean, 
+/**
+ * The database is open and from before encryption: a manager's first sign-in encrypts
+ * it, and the sign-in page says so (it takes a while).
+ */
+plain: boolean, registry_empty: boolean, 
 /**
  * The demo city was loaded (by the first-run screen or `carecircle-cli seed-demo`, as
  * scripts/run.sh does): the first-run screen says so instead of offering it again.

@@ -15,7 +15,7 @@ function failedStart(e: unknown): AppInfo {
   const message = e instanceof ApiError ? e.message : e instanceof Error ? e.message : String(e)
   const code = e instanceof ApiError ? e.code : 'unknown'
   const empty = { districts: 0, living_circles: 0, communities: 0, elder_centres: 0, elder_stations: 0, childcare_units: 0, clients: 0, children: 0, staff: 0 }
-  return { version: '', db_path: '', db_created: false, open_error: { code, field: null, params: {}, message }, needs_setup: false, locked: false, registry_empty: true, demo_loaded: false, summary: empty }
+  return { version: '', db_path: '', db_created: false, open_error: { code, field: null, params: {}, message }, needs_setup: false, locked: false, plain: false, registry_empty: true, demo_loaded: false, summary: empty }
 }
 
 /** Runs once: the language first (so Rust's messages match), then appInfo and the session. */

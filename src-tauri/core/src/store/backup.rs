@@ -170,13 +170,23 @@ pub fn copy_verified(
         return Err(e);
     }
     std::fs::rename(&partial, dest)?;
-    let bytes = std::fs::metadata(dest)?.len();
+    describe(dest, kind, at, version, started)
+}
+
+/// The backup just written to `dest`, begun at `started`.
+pub(crate) fn describe(
+    dest: &Path,
+    kind: &Kind,
+    at: DateTime<Utc>,
+    version: i64,
+    started: Instant,
+) -> Result<BackupFile> {
     Ok(BackupFile {
         path: dest.display().to_string(),
         file_name: dest.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default(),
         kind: kind.code().to_string(),
         made_at: super::utc_stamp(at),
-        bytes,
+        bytes: std::fs::metadata(dest)?.len(),
         schema_version: version,
         took_ms: Some(started.elapsed().as_millis() as u64),
     })

@@ -1,9 +1,10 @@
 //! Encrypting a database from before encryption (docs/security.md, "Upgrading a database
-//! from before encryption"). Nothing is changed in place: the plain file is backed up, an
-//! encrypted copy is made beside it with `sqlcipher_export`, checked (SQLite's integrity
-//! and foreign-key checks, and every table's row count against the original), and only then
-//! does it take the original's name, after its key file is written. Every plain backup in
-//! `backups/` is then encrypted the same way, so no readable copy is left behind.
+//! from before encryption"). Nothing is changed in place: an encrypted copy is made beside
+//! the plain file with `sqlcipher_export` and checked (SQLite's integrity and foreign-key
+//! checks, and every table's row count against the original); a byte copy of it is the
+//! backup of the database as it was; only then, after its key file is written, does the copy
+//! take the original's name. Every plain backup in `backups/` is then encrypted the same
+//! way, so no readable copy is left behind.
 //!
 //! A crash at any step leaves either the plain database (with at most a stray copy, which
 //! the next attempt removes) or the encrypted one with its key file: [`finish_interrupted`]
@@ -11,6 +12,7 @@
 
 use std::io::Read;
 use std::path::{Path, PathBuf};
+use std::time::Instant;
 
 use rusqlite::{Connection, OpenFlags};
 
@@ -96,23 +98,39 @@ pub fn encrypt_existing(path: &Path, clock: &Clock, username: &str, password: &s
     hold_alone(&conn)?;
     let folder = backup::folder_for(path);
     std::fs::create_dir_all(&folder)?;
-    let made = backup::write_verified(&conn, &folder, &Kind::PreEncryption, clock.now(), None)?;
 
+    let started = Instant::now();
     let key = DbKey::random();
     let staged = staged_for(path);
     export(&conn, &partial_for(path), &staged, &key, version)?;
-    let (keys, recovery_key) = match KeyFile::create(path, &key, username.trim(), password) {
-        Ok(made) => made,
-        Err(e) => {
-            let _ = std::fs::remove_file(&staged);
-            return Err(e);
-        }
+    // The checked copy is also the backup of the database as it was: a byte copy of a file
+    // just checked, so it needs no second export and no plain copy is ever written. It is
+    // named a backup once its key file is beside it.
+    let at = clock.now();
+    let backup_path = backup::free_name(&folder, &Kind::PreEncryption, at);
+    let backup_partial = backup_path.with_extension("partial");
+    let undo = |e: CoreError| {
+        let _ = std::fs::remove_file(&staged);
+        let _ = std::fs::remove_file(&backup_partial);
+        e
     };
+    copy_synced(&staged, &backup_partial).map_err(undo)?;
+    let (keys, recovery_key) = KeyFile::create(path, &key, username.trim(), password).map_err(undo)?;
     // Closing the plain file gives up the lock; the copy takes its name at once.
     drop(conn);
     swap_in(path, &staged)?;
-    let backups_encrypted = encrypt_backups(&folder, &key, &keys)?;
+    keys.copy_to(&keyfile::path_for(&backup_path))?;
+    std::fs::rename(&backup_partial, &backup_path)?;
+    let made = backup::describe(&backup_path, &Kind::PreEncryption, at, version, started)?;
+    let backups_encrypted = 1 + encrypt_backups(&folder, &key, &keys)?;
     Ok(Encrypted { recovery_key, backup: made, backups_encrypted })
+}
+
+/// Copies `from` to `to` and flushes the copy to the disk.
+fn copy_synced(from: &Path, to: &Path) -> Result<()> {
+    std::fs::copy(from, to)?;
+    std::fs::File::open(to)?.sync_all()?;
+    Ok(())
 }
 
 /// Encrypts every plain backup in `folder` under `key`, each with the key file beside it.
