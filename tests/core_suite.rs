@@ -52,6 +52,8 @@ mod roster;
 mod search;
 #[path = "store_schema.rs"]
 mod store_schema;
+#[path = "sync.rs"]
+mod sync;
 #[path = "transfer.rs"]
 mod transfer;
 #[path = "visits.rs"]

@@ -10,6 +10,7 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use carecircle_core::demo;
+use carecircle_core::domain::account::Action;
 use carecircle_core::domain::growth::{self, GrowthInput};
 use carecircle_core::domain::month::Month;
 use carecircle_core::domain::person::PersonKind;
@@ -26,6 +27,7 @@ use carecircle_core::services::registry::{self, FacilityFilter};
 use carecircle_core::services::search::{self, SearchCache};
 use carecircle_core::services::{audit, backups};
 use carecircle_core::store;
+use carecircle_core::sync;
 use carecircle_core::{Actor, Clock, CoreError, Db, Locale, Role};
 use clap::{CommandFactory, Parser, Subcommand};
 
@@ -225,6 +227,11 @@ enum Command {
         #[command(subcommand)]
         command: HubCommand,
     },
+    /// This PC and the city hub (docs/sync.md): join it, exchange changes, see what waits.
+    Sync {
+        #[command(subcommand)]
+        command: SyncCommand,
+    },
     /// The city's meal subsidy (助餐补贴) per meal served, by client category.
     Subsidy {
         #[command(subcommand)]
@@ -289,6 +296,32 @@ enum HubCommand {
         facility: Option<i64>,
         #[arg(long)]
         city: bool,
+    },
+}
+
+#[derive(Subcommand)]
+enum SyncCommand {
+    /// Join the hub as the PC enrolled for this role (`hub enrol` at the city office): this
+    /// PC's records get their ids at the hub, and everything it answers for is queued.
+    Join {
+        /// A libpq connection string with the PC's role, e.g. "host=hub port=5432 user=cc_pc_… password=… dbname=carecircle".
+        #[arg(long)]
+        url: String,
+    },
+    /// Send the changes waiting here, then fetch and apply the other PCs'.
+    Now {
+        #[arg(long)]
+        url: String,
+    },
+    /// When this PC last synced, what waits to be sent, the conflicts waiting.
+    Status,
+    /// The conflicts waiting for a manager.
+    Conflicts,
+    /// Settle a conflict: keep this PC's value (local) or the other PC's (remote).
+    Resolve {
+        id: i64,
+        #[arg(long, value_parser = ["local", "remote"])]
+        keep: String,
     },
 }
 
@@ -441,6 +474,7 @@ impl Command {
             | Command::Accounts { command: AccountsCommand::List }
             | Command::Subsidy { command: SubsidyCommand::List }
             | Command::Audit { command: AuditCommand::Verify }
+            | Command::Sync { command: SyncCommand::Status | SyncCommand::Conflicts }
             | Command::Search { .. } => Access::Read,
             _ => Access::Write,
         }
@@ -600,6 +634,23 @@ fn run(cli: Cli, clock: Clock, locale: Locale) -> Result<(), CoreError> {
         Command::Accounts { command: AccountsCommand::List } => print_json(&accounts::list_accounts(&db, &actor)?),
         Command::Summary => print_json(&registry::city_summary(&db, db.clock().today())?),
         Command::Backup { path } => print_json(&backups::back_up_to(&db, &actor, &path)?),
+        Command::Sync { command: SyncCommand::Join { url } } => {
+            let mut client = hub::connect(&url)?;
+            let enrolment = hub::whoami(&mut client)?;
+            print_json(&sync::join(&db, &actor, &enrolment)?);
+        }
+        Command::Sync { command: SyncCommand::Now { url } } => {
+            actor.require(Action::ManageAccounts)?;
+            let mut client = hub::connect(&url)?;
+            print_json(&sync::exchange(&db, &mut client)?);
+        }
+        Command::Sync { command: SyncCommand::Status } => print_json(&sync::status(&db)?),
+        Command::Sync { command: SyncCommand::Conflicts } => print_json(&sync::conflicts(&db, &actor)?),
+        Command::Sync { command: SyncCommand::Resolve { id, keep } } => {
+            let keep = if keep == "local" { sync::Keep::Local } else { sync::Keep::Remote };
+            sync::resolve(&db, &actor, id, keep)?;
+            print_json(&sync::status(&db)?);
+        }
         Command::Restore { path } => print_json(&backups::restore(&db, &actor, &path)?),
         Command::IdCheck { .. }
         | Command::Template { .. }

@@ -17,6 +17,7 @@ pub mod schedule;
 pub mod search;
 pub mod services;
 pub mod store;
+pub mod sync;
 
 pub use clock::Clock;
 pub use domain::account::{Actor, Role};

@@ -14,11 +14,11 @@ use serde::Serialize;
 use crate::error::{CoreError, Invalid, Result};
 
 /// The hub schema's version after [`migrate`].
-pub const HUB_VERSION: i32 = 1;
+pub const HUB_VERSION: i32 = 2;
 
 /// Each step of the schema, in order; step `n` takes version `n - 1` to `n`. Never edited once
 /// released: a change is a new step.
-const STEPS: &[&str] = &[include_str!("v1.sql")];
+const STEPS: &[&str] = &[include_str!("v1.sql"), include_str!("v2.sql")];
 
 /// Connects with a libpq connection string (`host=… port=… user=… dbname=…`).
 pub fn connect(url: &str) -> Result<Client> {
@@ -61,9 +61,14 @@ pub struct Enrolment {
 
 /// A new PC id: a UUIDv7 stamped with `now` (the caller's clock), random otherwise.
 pub fn new_pc_id(now: DateTime<Utc>) -> String {
+    new_uid(now).hyphenated().to_string()
+}
+
+/// A new UUIDv7 stamped with `now` (the caller's clock): a PC's id, a row's uid.
+pub fn new_uid(now: DateTime<Utc>) -> uuid::Uuid {
     let secs = u64::try_from(now.timestamp()).unwrap_or(0);
     let stamp = uuid::Timestamp::from_unix(uuid::NoContext, secs, now.timestamp_subsec_nanos());
-    uuid::Uuid::new_v7(stamp).hyphenated().to_string()
+    uuid::Uuid::new_v7(stamp)
 }
 
 /// Makes a PC's login role with `password`, in its facility's group (or the city office's),
@@ -88,4 +93,14 @@ pub fn enrol(client: &mut Client, facility_id: Option<i64>, pc: &str, password: 
     .map_err(hub_error)?;
     tx.commit().map_err(hub_error)?;
     Ok(Enrolment { role, facility_id, pc })
+}
+
+/// Who the hub says this connection is: the enrolment of the PC whose role signed in.
+/// Refused when the role is not an enrolled PC's (the hub's owner, say).
+pub fn whoami(client: &mut Client) -> Result<Enrolment> {
+    let row =
+        client.query_one("SELECT session_user::text, hub.my_pc()::text, hub.my_facility()", &[]).map_err(hub_error)?;
+    let (role, pc, facility): (String, Option<String>, Option<i32>) = (row.get(0), row.get(1), row.get(2));
+    let pc = pc.ok_or_else(|| Invalid::new("hub.not_enrolled", "url").with("role", &role))?;
+    Ok(Enrolment { role, facility_id: facility.map(i64::from), pc })
 }

@@ -272,6 +272,8 @@ impl Db {
             )?;
         }
         schema::migrate(&mut writer, &shown)?;
+        crate::sync::register_functions(&writer, &clock)?;
+        crate::sync::after_open(&writer)?;
         Db::assemble(path, clock, Some(writer), created, key)
     }
 

@@ -20,6 +20,7 @@ const STEP_SQL: &[&str] = &[
     include_str!("migrations/009_checkup_corrections.sql"),
     include_str!("migrations/010_audit_chain.sql"),
     include_str!("migrations/011_sessions.sql"),
+    include_str!("migrations/012_sync.sql"),
 ];
 
 /// The steps: their SQL, and for a step that must compute what SQL cannot, the Rust that

@@ -45,6 +45,8 @@ code_enum! {
         /// A save refused because its ID number is already on file (here or elsewhere).
         IdTaken = "id_taken",
         Import = "import",
+        /// This PC joined the city hub (docs/sync.md).
+        Join = "join",
         Locate = "locate",
         Locked = "locked",
         Materialize = "materialize",
@@ -57,6 +59,8 @@ code_enum! {
         Reactivate = "reactivate",
         Record = "record",
         ResetPassword = "reset_password",
+        /// A manager's pick between two PCs' values of a care-critical field.
+        ResolveConflict = "resolve_conflict",
         Restore = "restore",
         RestoreReplaced = "restore_replaced",
         Retire = "retire",
@@ -116,6 +120,8 @@ code_enum! {
         GrowthMeasurement = "growth_measurement",
         GrowthMeasurements = "growth_measurements",
         Home = "home",
+        /// The city hub this PC exchanges changes with.
+        Hub = "hub",
         KitchenSheet = "kitchen_sheet",
         Leave = "leave",
         MedicineDose = "medicine_dose",
@@ -128,6 +134,8 @@ code_enum! {
         StandingOrder = "standing_order",
         StandingOrders = "standing_orders",
         SubsidyRate = "subsidy_rate",
+        /// A care-critical field two PCs changed without seeing each other.
+        SyncConflict = "sync_conflict",
         Visit = "visit",
         VisitSeries = "visit_series",
         Visits = "visits",

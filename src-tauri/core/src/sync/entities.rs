@@ -1,0 +1,125 @@
+//! What travels through the hub, in the order a PC that starts empty must receive it
+//! (a row's references arrive before it). docs/sync.md, "What travels".
+
+/// Whose a row is: which PCs send it, and which may read it at the hub.
+#[derive(Debug, Clone, Copy)]
+pub enum Scope {
+    /// The city's reference data: sent by the city office, read by every PC.
+    City,
+    /// The facility in this column of the row; a row where it is NULL is the city's (an
+    /// account of the city office).
+    Column(&'static str),
+    /// The facility of the row this column refers to, in that table (a client's contacts
+    /// are the client's facility's).
+    Via { column: &'static str, table: &'static str },
+}
+
+/// What a column without a foreign key refers to.
+#[derive(Debug, Clone, Copy)]
+pub enum Target {
+    /// A row of this table, by id.
+    Table(&'static str),
+    /// A client or a child, by the kind in this column of the same row.
+    Person { kind_column: &'static str },
+}
+
+/// A synced table.
+#[derive(Debug)]
+pub struct Entity {
+    pub table: &'static str,
+    pub scope: Scope,
+    /// References without a foreign key (the foreign keys are read from the schema).
+    pub soft_refs: &'static [(&'static str, Target)],
+    /// This PC's own state, never sent (an account's failed attempts, its lock).
+    pub local_columns: &'static [&'static str],
+    /// Fields a concurrent change never overwrites silently: a manager picks
+    /// (docs/sync.md, "Conflicts").
+    pub critical: &'static [&'static str],
+}
+
+const ACCOUNT: Target = Target::Table("accounts");
+
+/// Every synced table, parents first.
+pub const ENTITIES: &[Entity] = &[
+    Entity { table: "districts", scope: Scope::City, soft_refs: &[], local_columns: &[], critical: &[] },
+    Entity { table: "living_circles", scope: Scope::City, soft_refs: &[], local_columns: &[], critical: &[] },
+    Entity { table: "communities", scope: Scope::City, soft_refs: &[], local_columns: &[], critical: &[] },
+    Entity { table: "facilities", scope: Scope::City, soft_refs: &[], local_columns: &[], critical: &[] },
+    Entity { table: "staff", scope: Scope::Column("facility_id"), soft_refs: &[], local_columns: &[], critical: &[] },
+    Entity {
+        table: "accounts",
+        scope: Scope::Column("facility_id"),
+        soft_refs: &[],
+        local_columns: &["failed_attempts", "locked_until", "last_sign_in_at"],
+        critical: &[],
+    },
+    Entity {
+        table: "child_classes",
+        scope: Scope::Column("facility_id"),
+        soft_refs: &[],
+        local_columns: &[],
+        critical: &[],
+    },
+    Entity {
+        table: "clients",
+        scope: Scope::Column("facility_id"),
+        soft_refs: &[],
+        local_columns: &[],
+        critical: &["allergies", "diet_needs", "consent_on", "consent_by", "status"],
+    },
+    Entity {
+        table: "client_contacts",
+        scope: Scope::Via { column: "client_id", table: "clients" },
+        soft_refs: &[],
+        local_columns: &[],
+        critical: &[],
+    },
+    Entity {
+        table: "children",
+        scope: Scope::Column("facility_id"),
+        soft_refs: &[],
+        local_columns: &[],
+        critical: &["allergies", "diet_needs", "consent_on", "consent_by"],
+    },
+    Entity {
+        table: "child_contacts",
+        scope: Scope::Via { column: "child_id", table: "children" },
+        soft_refs: &[],
+        local_columns: &[],
+        critical: &["may_pick_up", "id_tail", "is_guardian", "active"],
+    },
+    Entity {
+        table: "attendance",
+        scope: Scope::Column("facility_id"),
+        soft_refs: &[
+            ("person_id", Target::Person { kind_column: "person_kind" }),
+            ("in_by", ACCOUNT),
+            ("out_by", ACCOUNT),
+        ],
+        local_columns: &[],
+        critical: &[],
+    },
+    Entity {
+        table: "checkups",
+        scope: Scope::Column("facility_id"),
+        soft_refs: &[("recorded_by", ACCOUNT)],
+        local_columns: &[],
+        critical: &[],
+    },
+    Entity { table: "alerts", scope: Scope::Column("facility_id"), soft_refs: &[], local_columns: &[], critical: &[] },
+];
+
+pub fn find(table: &str) -> Option<&'static Entity> {
+    ENTITIES.iter().find(|e| e.table == table)
+}
+
+impl Entity {
+    /// The row's facility, as SQL over the row named `row` (`NEW`, `OLD` or an alias).
+    pub fn facility_sql(&self, row: &str) -> String {
+        match self.scope {
+            Scope::City => "NULL".to_string(),
+            Scope::Column(c) => format!("{row}.{c}"),
+            Scope::Via { column, table } => format!("(SELECT facility_id FROM {table} WHERE id = {row}.{column})"),
+        }
+    }
+}

@@ -1,0 +1,187 @@
+//! Pushing this PC's outbox to the hub and pulling the other PCs' changes, in batches
+//! (docs/sync.md, "Pushing and pulling"). Both are safe to repeat and to cut short: the hub
+//! ignores a change it holds already (the key (pc, seq)), and each pulled batch is applied
+//! in one SQLite transaction with the place it reached.
+
+use postgres::Client;
+use serde::Serialize;
+
+use super::apply::{self, Incoming};
+use crate::error::{CoreError, Invalid, Result};
+use crate::store::{utc_stamp, Db};
+
+/// Changes per batch: one hub transaction, one SQLite transaction.
+const BATCH: i64 = 2000;
+
+/// Pushes serialise at the hub, so the log's ids are handed out in the order the pushes
+/// commit: a PC pulling "after id N" never skips a change committed later with a smaller id.
+const PUSH_LOCK: i64 = 43_435_244;
+
+fn hub_error(e: postgres::Error) -> CoreError {
+    CoreError::Invalid(Invalid::new("hub.failed", "hub").with("detail", e))
+}
+
+struct Outgoing {
+    seq: i64,
+    entity: String,
+    uid: Vec<u8>,
+    uid_hex: String,
+    op: String,
+    fields: String,
+    hlc: String,
+    facility_id: Option<i64>,
+    seen: i64,
+}
+
+fn my_pc(db: &Db) -> Result<String> {
+    db.read(|c| Ok(c.query_row("SELECT pc FROM sync_state", [], |r| r.get::<_, Option<String>>(0))?))?
+        .ok_or_else(|| Invalid::new("sync.not_joined", "pc").into())
+}
+
+/// Sends the outbox, oldest first. Returns how many changes were sent.
+pub fn push(db: &Db, client: &mut Client) -> Result<usize> {
+    let pc = my_pc(db)?;
+    let mut sent = 0;
+    loop {
+        let batch: Vec<Outgoing> = db.read(|c| {
+            let mut stmt = c.prepare(
+                "SELECT seq, entity, uid, lower(hex(uid)), op, fields, hlc, facility_id, seen
+                 FROM sync_outbox ORDER BY seq LIMIT ?1",
+            )?;
+            let rows = stmt.query_map([BATCH], |r| {
+                Ok(Outgoing {
+                    seq: r.get(0)?,
+                    entity: r.get(1)?,
+                    uid: r.get(2)?,
+                    uid_hex: r.get(3)?,
+                    op: r.get(4)?,
+                    fields: r.get(5)?,
+                    hlc: r.get(6)?,
+                    facility_id: r.get(7)?,
+                    seen: r.get(8)?,
+                })
+            })?;
+            Ok(rows.collect::<rusqlite::Result<_>>()?)
+        })?;
+        let Some(last) = batch.last().map(|o| o.seq) else { break };
+        let first = batch[0].seq;
+        let mut tx = client.transaction().map_err(hub_error)?;
+        tx.execute("SELECT pg_advisory_xact_lock($1)", &[&PUSH_LOCK]).map_err(hub_error)?;
+        let facility: Vec<Option<i32>> = batch.iter().map(|o| o.facility_id.map(|f| f as i32)).collect();
+        let seq: Vec<i64> = batch.iter().map(|o| o.seq).collect();
+        let hlc: Vec<&str> = batch.iter().map(|o| o.hlc.as_str()).collect();
+        let entity: Vec<&str> = batch.iter().map(|o| o.entity.as_str()).collect();
+        let uid: Vec<&str> = batch.iter().map(|o| o.uid_hex.as_str()).collect();
+        let fields: Vec<&str> = batch.iter().map(|o| o.fields.as_str()).collect();
+        let op: Vec<&str> = batch.iter().map(|o| o.op.as_str()).collect();
+        let seen: Vec<i64> = batch.iter().map(|o| o.seen).collect();
+        tx.execute(
+            "INSERT INTO hub.changes (facility_id, pc, seq, hlc, entity, uid, fields, op, seen)
+             SELECT f, $2::text::uuid, s, h, e, u::uuid, j::jsonb, o, n
+             FROM unnest($1::int[], $3::bigint[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::bigint[])
+                  AS t(f, s, h, e, u, j, o, n)
+             ORDER BY s
+             ON CONFLICT (pc, seq) DO NOTHING",
+            &[&facility, &pc, &seq, &hlc, &entity, &uid, &fields, &op, &seen],
+        )
+        .map_err(hub_error)?;
+        // Where each change stands in the log (one pushed before, by an attempt whose
+        // answer was lost, keeps its first place).
+        let placed: Vec<(i64, i64)> = tx
+            .query(
+                "SELECT seq, id FROM hub.changes WHERE pc = $1::text::uuid AND seq BETWEEN $2 AND $3",
+                &[&pc, &first, &last],
+            )
+            .map_err(hub_error)?
+            .iter()
+            .map(|r| (r.get(0), r.get(1)))
+            .collect();
+        tx.commit().map_err(hub_error)?;
+        let placed: std::collections::HashMap<i64, i64> = placed.into_iter().collect();
+        db.write(|tx| {
+            let mut clock = tx.prepare(
+                "INSERT INTO sync_field_clock (entity, uid, field, hlc, mine, hub_id)
+                 SELECT ?1, ?2, key, ?3, 1, ?4 FROM json_each(?5) WHERE true
+                 ON CONFLICT (entity, uid, field) DO UPDATE SET hlc = excluded.hlc, mine = 1, hub_id = excluded.hub_id
+                 WHERE excluded.hlc > sync_field_clock.hlc",
+            )?;
+            for o in batch.iter().filter(|o| o.op == "u") {
+                let hub_id = placed.get(&o.seq).copied().unwrap_or(0);
+                clock.execute(rusqlite::params![o.entity, o.uid, o.hlc, hub_id, o.fields])?;
+            }
+            tx.execute("DELETE FROM sync_outbox WHERE seq <= ?1", [last])?;
+            Ok(())
+        })?;
+        sent += batch.len();
+    }
+    Ok(sent)
+}
+
+/// What one pull did.
+#[derive(Debug, Default, Clone, Copy, Serialize)]
+pub struct Pulled {
+    pub changes: usize,
+    pub rows: usize,
+    pub conflicts: usize,
+}
+
+/// Fetches and applies the other PCs' changes after the last one applied here.
+pub fn pull(db: &Db, client: &mut Client) -> Result<Pulled> {
+    let pc = my_pc(db)?;
+    let mut pulled = Pulled::default();
+    loop {
+        let after: i64 = db.read(|c| Ok(c.query_row("SELECT last_pulled FROM sync_state", [], |r| r.get(0))?))?;
+        let rows = client
+            .query(
+                "SELECT id, pc::text, hlc, entity, uid::text, fields::text, op, seen FROM hub.changes
+                 WHERE id > $1 AND pc <> $2::text::uuid ORDER BY id LIMIT $3",
+                &[&after, &pc, &BATCH],
+            )
+            .map_err(hub_error)?;
+        if rows.is_empty() {
+            break;
+        }
+        let mut batch = Vec::with_capacity(rows.len());
+        for r in &rows {
+            let uid: String = r.get(4);
+            let fields: String = r.get(5);
+            let serde_json::Value::Object(fields) = serde_json::from_str(&fields)
+                .map_err(|e| CoreError::Invalid(Invalid::new("sync.bad_value", "fields").with("detail", e)))?
+            else {
+                return Err(Invalid::new("sync.bad_value", "fields").into());
+            };
+            batch.push(Incoming {
+                id: r.get(0),
+                pc: r.get(1),
+                hlc: r.get(2),
+                entity: r.get(3),
+                uid: apply::decode_hex(&uid).ok_or_else(|| Invalid::new("sync.bad_uid", "uid").with("uid", &uid))?,
+                fields,
+                op: r.get::<_, String>(6).trim().to_string(),
+                seen: r.get(7),
+            });
+        }
+        let applied = db.write(|tx| apply::apply_batch(tx, &batch, &utc_stamp(tx.now())))?;
+        pulled.changes += batch.len();
+        pulled.rows += applied.rows;
+        pulled.conflicts += applied.conflicts;
+    }
+    Ok(pulled)
+}
+
+/// What one exchange with the hub did.
+#[derive(Debug, Default, Clone, Copy, Serialize)]
+pub struct Exchanged {
+    pub pushed: usize,
+    pub pulled: Pulled,
+}
+
+/// Pushes, then pulls; the outcome (or why it failed) goes on the status line.
+pub fn exchange(db: &Db, client: &mut Client) -> Result<Exchanged> {
+    let done = push(db, client).and_then(|pushed| Ok(Exchanged { pushed, pulled: pull(db, client)? }));
+    match &done {
+        Ok(_) => super::note_exchange(db, None)?,
+        Err(e) => super::note_exchange(db, Some(&e.to_string()))?,
+    }
+    done
+}

@@ -1,0 +1,270 @@
+//! The PC's side of the city hub (docs/sync.md). A PC joins once (`join`): its rows get
+//! uids, triggers start recording its changes in `sync_outbox`, and everything it answers
+//! for is queued. Then `exchange` pushes the outbox to the hub and pulls what other PCs
+//! sent, applied per field by the hybrid logical clock (`apply`); a care-critical field
+//! changed on two PCs without either seeing the other waits for a manager (`conflicts`,
+//! `resolve`).
+
+mod apply;
+pub mod entities;
+mod exchange;
+mod outbox;
+
+use rusqlite::{functions::FunctionFlags, params, Connection, OptionalExtension};
+use serde::Serialize;
+use ts_rs::TS;
+
+use crate::clock::Clock;
+use crate::domain::account::{Action, Actor};
+use crate::error::{CoreError, Invalid, Result};
+use crate::hub::Enrolment;
+use crate::services::audit::{AuditAction, AuditEntity, Entry};
+use crate::store::{Db, Tx};
+
+pub use exchange::{exchange, pull, push, Exchanged};
+
+/// The store's SQL functions the triggers use: the store's clock in milliseconds (never
+/// the machine's), and a new UUIDv7 by it. Registered on the writer.
+pub(crate) fn register_functions(conn: &Connection, clock: &Clock) -> Result<()> {
+    let now = clock.clone();
+    conn.create_scalar_function("sync_clock_ms", 0, FunctionFlags::SQLITE_UTF8, move |_| {
+        Ok(now.now().timestamp_millis())
+    })?;
+    let now = clock.clone();
+    conn.create_scalar_function("sync_new_uid", 0, FunctionFlags::SQLITE_UTF8, move |_| {
+        Ok(crate::hub::new_uid(now.now()).as_bytes().to_vec())
+    })?;
+    Ok(())
+}
+
+/// At each open of a PC that has joined: the triggers written again from the live schema
+/// (a migration may have added a column).
+pub(crate) fn after_open(conn: &Connection) -> Result<()> {
+    if joined(conn)?.is_some() {
+        outbox::install(conn)?;
+    }
+    Ok(())
+}
+
+/// This PC's id at the hub, once it has joined.
+fn joined(conn: &Connection) -> Result<Option<String>> {
+    Ok(conn.query_row("SELECT pc FROM sync_state", [], |r| r.get(0)).optional()?.flatten())
+}
+
+/// Gives every synced row its uid now, before the PC joins: databases copied from this one
+/// afterwards (a centre's second PC set up from the first's backup, the city's demo split
+/// by facility) hold the same records under the same uids, and joining finds them equal.
+pub fn prepare(db: &Db) -> Result<()> {
+    db.write(|tx| outbox::assign_uids(tx))
+}
+
+/// What joining did.
+#[derive(Debug, Clone, Serialize)]
+pub struct Joined {
+    pub pc: String,
+    pub facility_id: Option<i64>,
+    /// Rows queued to be sent: all this PC answers for.
+    pub queued: usize,
+}
+
+/// Makes this database a member of the hub as the PC `enrolment` names (made at the city
+/// office by `carecircle-cli hub enrol`): a facility's manager for that facility, the city
+/// office for the city office's PC. One transaction: a failure leaves the PC as it was.
+pub fn join(db: &Db, actor: &Actor, enrolment: &Enrolment) -> Result<Joined> {
+    match enrolment.facility_id {
+        Some(f) => actor.require_at(Action::ManageAccounts, f)?,
+        None if actor.is_city_wide() => actor.require(Action::ManageAccounts)?,
+        None => return Err(CoreError::Forbidden),
+    }
+    db.write(|tx| {
+        if let Some(pc) = joined(tx)? {
+            return Err(Invalid::new("sync.already_joined", "pc").with("pc", pc).into());
+        }
+        tx.execute(
+            "UPDATE sync_state SET pc = ?1, facility_id = ?2, role = ?3, joined_at = ?4",
+            params![enrolment.pc, enrolment.facility_id, enrolment.role, crate::store::utc_stamp(tx.now())],
+        )?;
+        outbox::assign_uids(tx)?;
+        outbox::install(tx)?;
+        let queued = outbox::snapshot(tx)?;
+        Entry::new(AuditAction::Join, AuditEntity::Hub, &enrolment.pc)
+            .facility(enrolment.facility_id)
+            .after(&serde_json::json!({ "pc": enrolment.pc, "role": enrolment.role, "queued": queued }))
+            .write(tx, actor)?;
+        Ok(Joined { pc: enrolment.pc.clone(), facility_id: enrolment.facility_id, queued })
+    })
+}
+
+/// What the status line shows: when this PC last exchanged with the hub, what waits to be
+/// sent, and the conflicts waiting for a manager.
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct SyncStatus {
+    pub joined: bool,
+    pub pc: Option<String>,
+    #[ts(type = "number | null")]
+    pub facility_id: Option<i64>,
+    pub last_sync_at: Option<String>,
+    /// Why the last exchange failed, if it did (the hub unreachable…).
+    pub last_error: Option<String>,
+    #[ts(type = "number")]
+    pub pending: i64,
+    #[ts(type = "number")]
+    pub conflicts: i64,
+}
+
+pub fn status(db: &Db) -> Result<SyncStatus> {
+    db.read(|c| {
+        let (pc, facility_id, last_sync_at, last_error): (Option<String>, Option<i64>, Option<String>, Option<String>) =
+            c.query_row("SELECT pc, facility_id, last_sync_at, last_error FROM sync_state", [], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+            })?;
+        let pending = c.query_row("SELECT count(*) FROM sync_outbox", [], |r| r.get(0))?;
+        let conflicts =
+            c.query_row("SELECT count(*) FROM sync_conflicts WHERE resolved_at IS NULL", [], |r| r.get(0))?;
+        Ok(SyncStatus { joined: pc.is_some(), pc, facility_id, last_sync_at, last_error, pending, conflicts })
+    })
+}
+
+/// A care-critical field changed here and on another PC, neither seeing the other.
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct SyncConflict {
+    #[ts(type = "number")]
+    pub id: i64,
+    /// The table (`clients`, `child_contacts`…) and the record's id here.
+    pub entity: String,
+    #[ts(type = "number | null")]
+    pub record_id: Option<i64>,
+    pub field: String,
+    /// The values as JSON: what this PC holds, what the other PC sent.
+    pub local_value: Option<String>,
+    pub remote_value: Option<String>,
+    pub remote_pc: String,
+    pub found_at: String,
+}
+
+/// The open conflicts of the records the actor may see.
+pub fn conflicts(db: &Db, actor: &Actor) -> Result<Vec<SyncConflict>> {
+    actor.require(Action::ManageAccounts)?;
+    db.read(|c| {
+        let mut stmt = c.prepare(
+            "SELECT id, entity, uid, field, local_value, remote_value, remote_pc, found_at
+             FROM sync_conflicts WHERE resolved_at IS NULL ORDER BY id",
+        )?;
+        let rows = stmt.query_map([], |r| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, Vec<u8>>(2)?,
+                r.get::<_, String>(3)?,
+                r.get::<_, Option<String>>(4)?,
+                r.get::<_, Option<String>>(5)?,
+                r.get::<_, String>(6)?,
+                r.get::<_, String>(7)?,
+            ))
+        })?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (id, entity, uid, field, local_value, remote_value, remote_pc, found_at) = row?;
+            let Some(spec) = entities::find(&entity) else { continue };
+            let record: Option<(i64, Option<i64>)> = c
+                .query_row(
+                    &format!("SELECT r.id, {} FROM \"{}\" r WHERE r.uid = ?1", spec.facility_sql("r"), spec.table),
+                    [&uid],
+                    |r| Ok((r.get(0)?, r.get(1)?)),
+                )
+                .optional()?;
+            let visible = match (actor.facility_scope(), record) {
+                (None, _) => true,
+                (Some(mine), Some((_, Some(f)))) => mine == f,
+                _ => false,
+            };
+            if visible {
+                out.push(SyncConflict {
+                    id,
+                    entity,
+                    record_id: record.map(|(id, _)| id),
+                    field,
+                    local_value,
+                    remote_value,
+                    remote_pc,
+                    found_at,
+                });
+            }
+        }
+        Ok(out)
+    })
+}
+
+/// Which value a manager keeps.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Keep {
+    Local,
+    Remote,
+}
+
+/// A manager's pick: the value kept becomes a new change, made after both, so every PC
+/// ends with it (the other PC's own conflict closes when it arrives).
+pub fn resolve(db: &Db, actor: &Actor, conflict_id: i64, keep: Keep) -> Result<()> {
+    let open = conflicts(db, actor)?;
+    let missing = || CoreError::NotFound { entity: AuditEntity::SyncConflict, id: conflict_id.to_string() };
+    let conflict = open.into_iter().find(|c| c.id == conflict_id).ok_or_else(missing)?;
+    let spec = entities::find(&conflict.entity).ok_or_else(missing)?;
+    let record_id = conflict.record_id.ok_or_else(missing)?;
+    db.write(|tx| {
+        let facility: Option<i64> = tx.query_row(
+            &format!("SELECT {} FROM \"{}\" r WHERE r.id = ?1", spec.facility_sql("r"), spec.table),
+            [record_id],
+            |r| r.get(0),
+        )?;
+        let chosen = match keep {
+            Keep::Local => conflict.local_value.clone(),
+            Keep::Remote => conflict.remote_value.clone(),
+        };
+        let value = apply::json_to_sql(chosen.as_deref())?;
+        let field = &conflict.field;
+        // A new value is sent by the triggers; keeping this PC's value changes nothing here,
+        // so it is queued by hand: it must reach the PC that kept the other.
+        tx.execute(
+            &format!("UPDATE \"{}\" SET \"{field}\" = ?1 WHERE id = ?2", spec.table),
+            params![value, record_id],
+        )?;
+        if keep == Keep::Local {
+            outbox::queue_fields(tx, spec, record_id, &[field.as_str()])?;
+        }
+        tx.execute(
+            "UPDATE sync_conflicts SET resolved_at = ?1, resolved_by = ?2, kept = ?3
+             WHERE resolved_at IS NULL AND entity = ?4 AND field = ?5
+               AND uid = (SELECT uid FROM sync_conflicts WHERE id = ?6)",
+            params![
+                crate::store::utc_stamp(tx.now()),
+                actor.username,
+                if keep == Keep::Local { "local" } else { "remote" },
+                spec.table,
+                field,
+                conflict_id
+            ],
+        )?;
+        Entry::new(AuditAction::ResolveConflict, AuditEntity::SyncConflict, conflict_id)
+            .facility(facility)
+            .before(&serde_json::json!({ "local": conflict.local_value, "remote": conflict.remote_value }))
+            .after(&serde_json::json!({ "entity": spec.table, "id": record_id, "field": field, "kept": chosen }))
+            .write(tx, actor)?;
+        Ok(())
+    })
+}
+
+/// Records the outcome of an exchange on the status line.
+fn note_exchange(db: &Db, error: Option<&str>) -> Result<()> {
+    db.write(|tx: &Tx| {
+        match error {
+            None => tx.execute(
+                "UPDATE sync_state SET last_sync_at = ?1, last_error = NULL",
+                [crate::store::utc_stamp(tx.now())],
+            )?,
+            Some(e) => tx.execute("UPDATE sync_state SET last_error = ?1", [e])?,
+        };
+        Ok(())
+    })
+}

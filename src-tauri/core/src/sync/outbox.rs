@@ -1,0 +1,208 @@
+//! Recording this PC's changes (docs/sync.md, "Recording changes"): triggers on every
+//! synced table append each insert, update and delete to `sync_outbox`, in the transaction
+//! of the write, with the fields it set (references as the uid of the row referred to) and
+//! a tick of the hybrid logical clock. Written from the live schema when the PC joins and
+//! again at each open, so a migration that adds a column is followed.
+
+use rusqlite::Connection;
+
+use super::entities::{Entity, Target, ENTITIES};
+use crate::error::Result;
+
+/// What a column refers to, as the triggers and the apply step see it.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Reference {
+    /// A row of this table (a foreign key, or a declared soft reference).
+    Table(String),
+    /// A client or a child, by the kind in this column of the same row.
+    Person(&'static str),
+}
+
+/// A synced table's columns that travel (not `id`, `uid` or the PC's own state).
+#[derive(Debug)]
+pub(crate) struct TableShape {
+    pub columns: Vec<(String, Option<Reference>)>,
+}
+
+impl TableShape {
+    pub fn read(conn: &Connection, entity: &'static Entity) -> Result<TableShape> {
+        let foreign: Vec<(String, String)> = conn
+            .prepare("SELECT \"from\", \"table\" FROM pragma_foreign_key_list(?1)")?
+            .query_map([entity.table], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<rusqlite::Result<_>>()?;
+        let names: Vec<String> = conn
+            .prepare("SELECT name FROM pragma_table_info(?1) ORDER BY cid")?
+            .query_map([entity.table], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        let columns = names
+            .into_iter()
+            .filter(|c| c != "id" && c != "uid" && !entity.local_columns.contains(&c.as_str()))
+            .map(|c| {
+                let soft = entity.soft_refs.iter().find(|(name, _)| *name == c).map(|(_, target)| match target {
+                    Target::Table(t) => Reference::Table(t.to_string()),
+                    Target::Person { kind_column } => Reference::Person(kind_column),
+                });
+                let reference = soft
+                    .or_else(|| foreign.iter().find(|(from, _)| *from == c).map(|(_, t)| Reference::Table(t.clone())));
+                (c, reference)
+            })
+            .collect();
+        Ok(TableShape { columns })
+    }
+
+    /// The value a column travels as, over the row named `row`.
+    fn value_sql(&self, row: &str, column: &str, reference: &Option<Reference>) -> String {
+        match reference {
+            // JSON keeps 15 digits of a real; 17 as text bring back the same number (the
+            // column's affinity turns the text back into a real).
+            None => format!(
+                "CASE WHEN typeof({row}.\"{column}\") = 'real' THEN printf('%!.17g', {row}.\"{column}\") ELSE {row}.\"{column}\" END"
+            ),
+            // A soft reference to no row (the demo's "nobody", 0) travels as it is.
+            Some(Reference::Table(t)) => {
+                format!("coalesce((SELECT lower(hex(uid)) FROM \"{t}\" WHERE id = {row}.\"{column}\"), {row}.\"{column}\")")
+            }
+            Some(Reference::Person(kind)) => format!(
+                "CASE {row}.\"{kind}\" WHEN 'client' THEN (SELECT lower(hex(uid)) FROM clients WHERE id = {row}.\"{column}\") \
+                 WHEN 'child' THEN (SELECT lower(hex(uid)) FROM children WHERE id = {row}.\"{column}\") END"
+            ),
+        }
+    }
+
+    /// Every field of the row named `row`, as a JSON object.
+    pub fn fields_sql(&self, row: &str) -> String {
+        let pairs: Vec<String> =
+            self.columns.iter().map(|(c, r)| format!("'{c}', {}", self.value_sql(row, c, r))).collect();
+        format!("json_object({})", pairs.join(", "))
+    }
+
+    /// The fields an update changed, as a JSON object (`{}` when none did).
+    fn changed_fields_sql(&self) -> String {
+        let pairs: Vec<String> = self
+            .columns
+            .iter()
+            .map(|(c, r)| {
+                format!("SELECT '{c}' AS k, {} AS v WHERE OLD.\"{c}\" IS NOT NEW.\"{c}\"", self.value_sql("NEW", c, r))
+            })
+            .collect();
+        format!("(SELECT json_group_object(k, v) FROM ({}))", pairs.join(" UNION ALL "))
+    }
+}
+
+/// One tick of this PC's hybrid logical clock: past the store's clock and past every clock
+/// seen so far (`sync_clock_ms()` is the store's clock, registered on the writer).
+const TICK: &str = "UPDATE sync_state SET hlc_n = CASE WHEN sync_clock_ms() > hlc_ms THEN 0 ELSE hlc_n + 1 END, \
+                    hlc_ms = max(hlc_ms, sync_clock_ms())";
+/// The clock's text, which sorts in clock order.
+const HLC: &str = "printf('%013d.%05d.%s', s.hlc_ms, s.hlc_n, s.pc)";
+/// Changes are recorded once the PC has joined, and not while the hub's are applied.
+const RECORDING: &str = "(SELECT pc IS NOT NULL AND applying = 0 FROM sync_state)";
+
+fn trigger_names(table: &str) -> [String; 3] {
+    ["i", "u", "d"].map(|op| format!("sync_{table}_{op}"))
+}
+
+/// (Re)writes the triggers of every synced table from the live schema.
+pub(crate) fn install(conn: &Connection) -> Result<()> {
+    drop_all(conn)?;
+    for entity in ENTITIES {
+        let shape = TableShape::read(conn, entity)?;
+        let t = entity.table;
+        let [ins, upd, del] = trigger_names(t);
+        let (new_f, old_f) = (entity.facility_sql("NEW"), entity.facility_sql("OLD"));
+        let row_f = entity.facility_sql("r");
+        conn.execute_batch(&format!(
+            "CREATE TRIGGER {ins} AFTER INSERT ON \"{t}\" WHEN {RECORDING} BEGIN
+               UPDATE \"{t}\" SET uid = sync_new_uid() WHERE id = NEW.id AND uid IS NULL;
+               {TICK};
+               INSERT INTO sync_outbox (entity, uid, op, fields, hlc, facility_id, seen)
+               SELECT '{t}', r.uid, 'i', {fields}, {HLC}, {row_f}, s.last_pulled
+               FROM \"{t}\" r, sync_state s WHERE r.id = NEW.id AND {row_f} IS s.facility_id;
+             END;
+             CREATE TRIGGER {upd} AFTER UPDATE ON \"{t}\" WHEN OLD.uid IS NOT NULL AND {RECORDING} BEGIN
+               {TICK};
+               INSERT INTO sync_outbox (entity, uid, op, fields, hlc, facility_id, seen)
+               SELECT '{t}', NEW.uid, 'u', f.fields, {HLC}, {new_f}, s.last_pulled
+               FROM sync_state s, (SELECT {changed} AS fields) f
+               WHERE f.fields <> '{{}}' AND {new_f} IS s.facility_id;
+             END;
+             CREATE TRIGGER {del} AFTER DELETE ON \"{t}\" WHEN OLD.uid IS NOT NULL AND {RECORDING} BEGIN
+               {TICK};
+               INSERT INTO sync_outbox (entity, uid, op, fields, hlc, facility_id, seen)
+               SELECT '{t}', OLD.uid, 'd', '{{}}', {HLC}, {old_f}, s.last_pulled
+               FROM sync_state s WHERE {old_f} IS s.facility_id;
+             END;",
+            fields = shape.fields_sql("r"),
+            changed = shape.changed_fields_sql(),
+        ))?;
+    }
+    Ok(())
+}
+
+pub(crate) fn drop_all(conn: &Connection) -> Result<()> {
+    for entity in ENTITIES {
+        for name in trigger_names(entity.table) {
+            conn.execute_batch(&format!("DROP TRIGGER IF EXISTS {name}"))?;
+        }
+    }
+    Ok(())
+}
+
+/// Gives every row without one its uid, and an index to find rows by it.
+pub(crate) fn assign_uids(conn: &Connection) -> Result<()> {
+    for entity in ENTITIES {
+        let t = entity.table;
+        conn.execute(&format!("UPDATE \"{t}\" SET uid = sync_new_uid() WHERE uid IS NULL"), [])?;
+        conn.execute_batch(&format!(
+            "CREATE UNIQUE INDEX IF NOT EXISTS {t}_uid ON \"{t}\" (uid) WHERE uid IS NOT NULL"
+        ))?;
+    }
+    Ok(())
+}
+
+/// Queues every row this PC answers for as an insert: what a PC holds when it joins
+/// reaches the hub like any later change. Returns how many rows were queued.
+pub(crate) fn snapshot(conn: &Connection) -> Result<usize> {
+    conn.execute_batch(TICK)?;
+    let mut queued = 0;
+    for entity in ENTITIES {
+        let shape = TableShape::read(conn, entity)?;
+        let t = entity.table;
+        let row_f = entity.facility_sql("r");
+        queued += conn.execute(
+            &format!(
+                "INSERT INTO sync_outbox (entity, uid, op, fields, hlc, facility_id, seen)
+                 SELECT '{t}', r.uid, 'i', {fields}, {HLC}, {row_f}, s.last_pulled
+                 FROM \"{t}\" r, sync_state s WHERE {row_f} IS s.facility_id ORDER BY r.id",
+                fields = shape.fields_sql("r"),
+            ),
+            [],
+        )?;
+    }
+    Ok(queued)
+}
+
+/// Queues the current value of `fields` of one row as a change, whatever they were before:
+/// a manager keeping this PC's side of a conflict.
+pub(crate) fn queue_fields(conn: &Connection, entity: &'static Entity, id: i64, fields: &[&str]) -> Result<()> {
+    let shape = TableShape::read(conn, entity)?;
+    let pairs: Vec<String> = shape
+        .columns
+        .iter()
+        .filter(|(c, _)| fields.contains(&c.as_str()))
+        .map(|(c, r)| format!("'{c}', {}", shape.value_sql("r", c, r)))
+        .collect();
+    let t = entity.table;
+    let row_f = entity.facility_sql("r");
+    conn.execute_batch(TICK)?;
+    conn.execute(
+        &format!(
+            "INSERT INTO sync_outbox (entity, uid, op, fields, hlc, facility_id, seen)
+             SELECT '{t}', r.uid, 'u', json_object({}), {HLC}, {row_f}, s.last_pulled
+             FROM \"{t}\" r, sync_state s WHERE r.id = ?1",
+            pairs.join(", ")
+        ),
+        [id],
+    )?;
+    Ok(())
+}

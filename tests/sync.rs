@@ -1,0 +1,227 @@
+//! PCs in sync through the city hub (docs/sync.md), on a throw-away PostgreSQL cluster: two
+//! PCs of one centre, a second centre and the city office, each on its own database file.
+use std::path::Path;
+
+use crate::common;
+use carecircle_core::clock::Clock;
+use carecircle_core::domain::account::Actor;
+use carecircle_core::domain::person::PersonKind;
+use carecircle_core::hub;
+use carecircle_core::services::frontdesk;
+use carecircle_core::store::Db;
+use carecircle_core::sync::{self, Keep};
+use chrono::Duration;
+use common::pg::{PgCluster, OWNER};
+
+struct Pc {
+    db: Db,
+    clock: Clock,
+    hub: postgres::Client,
+}
+
+impl Pc {
+    /// A copy of `master` enrolled at the hub for `facility` (None: the city office) and
+    /// joined by `admin`.
+    fn join(
+        cluster: &PgCluster,
+        owner: &mut postgres::Client,
+        path: &Path,
+        facility: Option<i64>,
+        admin: &Actor,
+    ) -> Pc {
+        let clock = common::clock();
+        let db = Db::open(path, clock.clone()).unwrap();
+        let enrolment = hub::enrol(owner, facility, &hub::new_pc_id(clock.now()), "pass").unwrap();
+        sync::join(&db, admin, &enrolment).unwrap();
+        let hub = hub::connect(&cluster.url(&enrolment.role)).unwrap();
+        Pc { db, clock, hub }
+    }
+
+    fn exchange(&mut self) -> sync::Exchanged {
+        sync::exchange(&self.db, &mut self.hub).unwrap()
+    }
+
+    fn sql(&self, sql: &str) {
+        self.db.write(|tx| Ok(tx.execute_batch(sql)?)).unwrap();
+    }
+
+    fn text(&self, sql: &str) -> Option<String> {
+        self.db.read(|c| Ok(c.query_row(sql, [], |r| r.get(0))?)).unwrap()
+    }
+
+    /// Every row of the tables a centre's PCs share, as text, for comparing two PCs.
+    fn rows(&self, facility: i64) -> Vec<String> {
+        self.db
+            .read(|c| {
+                let mut out = Vec::new();
+                for (table, filter) in [
+                    ("clients", format!("facility_id = {facility}")),
+                    (
+                        "client_contacts",
+                        format!("client_id IN (SELECT id FROM clients WHERE facility_id = {facility})"),
+                    ),
+                    ("attendance", format!("facility_id = {facility}")),
+                    ("checkups", format!("facility_id = {facility}")),
+                    ("staff", format!("facility_id = {facility}")),
+                ] {
+                    let sql = format!("SELECT * FROM {table} WHERE {filter} ORDER BY uid");
+                    let mut stmt = c.prepare(&sql)?;
+                    let n = stmt.column_count();
+                    let rows = stmt.query_map([], |r| {
+                        let mut line = String::from(table);
+                        for i in 0..n {
+                            let v: rusqlite::types::Value = r.get(i)?;
+                            line.push_str(&format!("|{v:?}"));
+                        }
+                        Ok(line)
+                    })?;
+                    for row in rows {
+                        out.push(row?);
+                    }
+                }
+                Ok(out)
+            })
+            .unwrap()
+    }
+}
+
+/// Two PCs' rows are the same; else the first that differs, not thousands of lines.
+#[track_caller]
+fn assert_same(left: &[String], right: &[String]) {
+    assert_eq!(left.len(), right.len(), "row counts");
+    if let Some((l, r)) = left.iter().zip(right).find(|(l, r)| l != r) {
+        panic!("rows differ:\n  {l}\n  {r}");
+    }
+}
+
+/// The first elder centre with clients, and a second one.
+fn two_centres(db: &Db) -> (i64, i64) {
+    let ids: Vec<i64> = db
+        .read(|c| {
+            let mut stmt = c.prepare(
+                "SELECT f.id FROM facilities f WHERE f.kind = 'elder_centre'
+                   AND EXISTS (SELECT 1 FROM clients WHERE facility_id = f.id) ORDER BY f.id LIMIT 2",
+            )?;
+            let ids = stmt.query_map([], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
+            Ok(ids)
+        })
+        .unwrap();
+    (ids[0], ids[1])
+}
+
+#[test]
+fn a_centres_pcs_and_the_city_office_stay_in_sync_and_a_manager_settles_an_allergy() {
+    let cluster = PgCluster::start();
+    let mut owner = hub::connect(&cluster.url(OWNER)).unwrap();
+    hub::migrate(&mut owner).unwrap();
+
+    // One city, prepared once, copied to each PC: the same records under the same uids.
+    let (master, admin) = common::seeded();
+    sync::prepare(&master.db).unwrap();
+    let (centre, other_centre) = two_centres(&master.db);
+    let dir = master.dir.path();
+    for name in ["city", "a", "b", "other"] {
+        master.db.backup_to(dir.join(format!("{name}.db"))).unwrap();
+    }
+    let mut city = Pc::join(&cluster, &mut owner, &dir.join("city.db"), None, &admin);
+    let mut a = Pc::join(&cluster, &mut owner, &dir.join("a.db"), Some(centre), &admin);
+    let mut b = Pc::join(&cluster, &mut owner, &dir.join("b.db"), Some(centre), &admin);
+    let mut other = Pc::join(&cluster, &mut owner, &dir.join("other.db"), Some(other_centre), &admin);
+    let before = a.rows(centre);
+    assert!(before.len() > 1000, "the centre holds {} rows", before.len());
+
+    // Everyone sends what they hold; nothing changes anywhere, and nothing is in conflict.
+    for round in 0..2 {
+        for pc in [&mut city, &mut a, &mut b, &mut other] {
+            let done = pc.exchange();
+            assert_eq!(done.pulled.conflicts, 0, "round {round}");
+        }
+    }
+    assert_same(&a.rows(centre), &before);
+    assert_same(&b.rows(centre), &before);
+    for pc in [&a, &b, &city, &other] {
+        assert_eq!(sync::status(&pc.db).unwrap().pending, 0);
+    }
+
+    // A check-in at the front desk (PC a) reaches the nurse station (PC b) and the city
+    // office, not the other centre.
+    let client: i64 = common::count(
+        &a.db,
+        &format!(
+            "SELECT min(id) FROM clients WHERE facility_id = {centre} AND status = 'active'
+               AND id NOT IN (SELECT person_id FROM attendance WHERE person_kind = 'client' AND out_at IS NULL)"
+        ),
+    );
+    let entry = frontdesk::check_in(&a.db, &admin, PersonKind::Client, client, a.clock.now()).unwrap();
+    let uid = a.text(&format!("SELECT hex(uid) FROM attendance WHERE id = {}", entry.attendance_id)).unwrap();
+    assert_eq!(sync::status(&a.db).unwrap().pending, 1);
+    assert_eq!(a.exchange().pushed, 1);
+    assert_eq!(b.exchange().pulled.rows, 1);
+    let on_b = format!("SELECT person_id FROM attendance WHERE hex(uid) = '{uid}' AND out_at IS NULL");
+    assert_eq!(common::count(&b.db, &on_b), client, "the same client on b's board");
+    city.exchange();
+    assert_eq!(common::count(&city.db, &on_b), client);
+    other.exchange();
+    assert_eq!(common::count(&other.db, &format!("SELECT count(*) FROM attendance WHERE hex(uid) = '{uid}'")), 0);
+
+    // Offline on both: different fields of one client both survive; the same field ends
+    // with the later change on both PCs, whatever order they sync in.
+    a.clock.advance(Duration::minutes(5));
+    b.clock.advance(Duration::minutes(6));
+    a.sql(&format!("UPDATE clients SET phone = '13900000001', address = '甲' WHERE id = {client}"));
+    b.sql(&format!("UPDATE clients SET phone = '13900000002', notes = '乙' WHERE id = {client}"));
+    b.exchange();
+    a.exchange();
+    b.exchange();
+    for pc in [&a, &b] {
+        let row = pc.text(&format!("SELECT phone || address || notes FROM clients WHERE id = {client}"));
+        assert_eq!(row.as_deref(), Some("13900000002甲乙"));
+    }
+
+    // An allergy changed on both without either seeing the other: neither is overwritten;
+    // both PCs show the conflict; a manager's pick on one settles both.
+    a.sql(&format!("UPDATE clients SET allergies = '花生' WHERE id = {client}"));
+    b.sql(&format!("UPDATE clients SET allergies = '青霉素' WHERE id = {client}"));
+    a.exchange();
+    assert_eq!(b.exchange().pulled.conflicts, 1);
+    assert_eq!(a.exchange().pulled.conflicts, 1);
+    let allergy = |pc: &Pc| pc.text(&format!("SELECT allergies FROM clients WHERE id = {client}")).unwrap();
+    assert_eq!((allergy(&a), allergy(&b)), ("花生".to_string(), "青霉素".to_string()));
+    let open = sync::conflicts(&a.db, &admin).unwrap();
+    assert_eq!(open.len(), 1);
+    assert_eq!(
+        (open[0].entity.as_str(), open[0].record_id, open[0].field.as_str()),
+        ("clients", Some(client), "allergies")
+    );
+    assert_eq!(open[0].local_value.as_deref(), Some("\"花生\""));
+    assert_eq!(open[0].remote_value.as_deref(), Some("\"青霉素\""));
+    sync::resolve(&a.db, &admin, open[0].id, Keep::Remote).unwrap();
+    a.exchange();
+    b.exchange();
+    a.exchange();
+    assert_eq!((allergy(&a), allergy(&b)), ("青霉素".to_string(), "青霉素".to_string()));
+    assert!(sync::conflicts(&a.db, &admin).unwrap().is_empty());
+    assert!(sync::conflicts(&b.db, &admin).unwrap().is_empty(), "the pick on a settled b's too");
+    assert_same(&a.rows(centre), &b.rows(centre));
+
+    // A batch delivered twice changes nothing: b reads the whole log again.
+    let settled = b.rows(centre);
+    b.sql("UPDATE sync_state SET last_pulled = 0");
+    let again = b.exchange();
+    assert!(again.pulled.changes > 1000);
+    assert_eq!(again.pulled.conflicts, 0);
+    assert_same(&b.rows(centre), &settled);
+    assert_eq!(sync::status(&b.db).unwrap().pending, 0, "nothing applied is sent back");
+
+    // A push whose answer was lost is sent again: the hub keeps one copy.
+    let in_log = |owner: &mut postgres::Client| -> i64 {
+        owner.query_one("SELECT count(*) FROM hub.changes", &[]).unwrap().get(0)
+    };
+    a.sql(&format!("UPDATE clients SET phone = '13900000003' WHERE id = {client}"));
+    a.sql("CREATE TABLE kept AS SELECT * FROM sync_outbox");
+    let logged = in_log(&mut owner);
+    assert_eq!(sync::push(&a.db, &mut a.hub).unwrap(), 1);
+    a.sql("INSERT INTO sync_outbox SELECT * FROM kept");
+    assert_eq!(sync::push(&a.db, &mut a.hub).unwrap(), 1);
+    assert_eq!(in_log(&mut owner), logged + 1);
+}
