@@ -17,6 +17,8 @@ struct Pc {
     db: Db,
     clock: Clock,
     hub: postgres::Client,
+    hub_url: String,
+    pc: String,
 }
 
 impl Pc {
@@ -33,8 +35,9 @@ impl Pc {
         let db = Db::open(path, clock.clone()).unwrap();
         let enrolment = hub::enrol(owner, facility, &hub::new_pc_id(clock.now()), "pass").unwrap();
         sync::join(&db, admin, &enrolment).unwrap();
-        let hub = hub::connect(&cluster.url(&enrolment.role)).unwrap();
-        Pc { db, clock, hub }
+        let hub_url = cluster.url(&enrolment.role);
+        let hub = hub::connect(&hub_url).unwrap();
+        Pc { db, clock, hub, hub_url, pc: enrolment.pc }
     }
 
     fn exchange(&mut self) -> sync::Exchanged {
@@ -204,6 +207,41 @@ fn a_centres_pcs_and_the_city_office_stay_in_sync_and_a_manager_settles_an_aller
     assert!(sync::conflicts(&b.db, &admin).unwrap().is_empty(), "the pick on a settled b's too");
     assert_same(&a.rows(centre), &b.rows(centre));
 
+    // The same client checked in at both PCs while the network was down: each keeps its
+    // own check-in, the other's is a conflict for the manager, and the exchange goes on.
+    let second = client + 1;
+    let second: i64 = common::count(
+        &a.db,
+        &format!(
+            "SELECT min(id) FROM clients WHERE facility_id = {centre} AND status = 'active' AND id >= {second}
+               AND id NOT IN (SELECT person_id FROM attendance WHERE person_kind = 'client' AND out_at IS NULL)"
+        ),
+    );
+    frontdesk::check_in(&a.db, &admin, PersonKind::Client, second, a.clock.now()).unwrap();
+    frontdesk::check_in(&b.db, &admin, PersonKind::Client, second, b.clock.now()).unwrap();
+    a.exchange();
+    assert_eq!(b.exchange().pulled.conflicts, 1);
+    assert_eq!(a.exchange().pulled.conflicts, 1);
+    let open_check_ins = format!(
+        "SELECT count(*) FROM attendance WHERE person_kind = 'client' AND person_id = {second} AND out_at IS NULL"
+    );
+    assert_eq!((common::count(&a.db, &open_check_ins), common::count(&b.db, &open_check_ins)), (1, 1));
+    let duplicate = sync::conflicts(&b.db, &admin).unwrap();
+    assert_eq!(duplicate.len(), 1);
+    assert_eq!((duplicate[0].entity.as_str(), duplicate[0].field.as_str()), ("attendance", "*"));
+    assert_eq!(duplicate[0].facility_id, Some(centre));
+    let refused = sync::resolve(&b.db, &admin, duplicate[0].id, Keep::Remote).unwrap_err();
+    assert!(
+        matches!(&refused, carecircle_core::CoreError::Invalid(v) if v.code == "sync.duplicate_kept_here"),
+        "{refused:?}"
+    );
+    sync::resolve(&b.db, &admin, duplicate[0].id, Keep::Local).unwrap();
+    assert!(sync::conflicts(&b.db, &admin).unwrap().is_empty());
+    a.sql(&format!("UPDATE clients SET notes = '之后' WHERE id = {client}"));
+    a.exchange();
+    b.exchange();
+    assert_eq!(b.text(&format!("SELECT notes FROM clients WHERE id = {client}")).as_deref(), Some("之后"));
+
     // A batch delivered twice changes nothing: b reads the whole log again.
     let settled = b.rows(centre);
     b.sql("UPDATE sync_state SET last_pulled = 0");
@@ -224,4 +262,100 @@ fn a_centres_pcs_and_the_city_office_stay_in_sync_and_a_manager_settles_an_aller
     a.sql("INSERT INTO sync_outbox SELECT * FROM kept");
     assert_eq!(sync::push(&a.db, &mut a.hub).unwrap(), 1);
     assert_eq!(in_log(&mut owner), logged + 1);
+}
+
+#[test]
+fn a_hub_stopped_mid_push_and_a_batch_cut_short_lose_nothing_and_double_nothing() {
+    let cluster = PgCluster::start();
+    let mut owner = hub::connect(&cluster.url(OWNER)).unwrap();
+    hub::migrate(&mut owner).unwrap();
+    let (master, admin) = common::seeded();
+    sync::prepare(&master.db).unwrap();
+    let (centre, _) = two_centres(&master.db);
+    let dir = master.dir.path();
+    for name in ["a", "b"] {
+        master.db.backup_to(dir.join(format!("{name}.db"))).unwrap();
+    }
+    let mut a = Pc::join(&cluster, &mut owner, &dir.join("a.db"), Some(centre), &admin);
+    let mut b = Pc::join(&cluster, &mut owner, &dir.join("b.db"), Some(centre), &admin);
+    // More than one batch waits on a: what it holds, and a change to every check-in.
+    a.sql(&format!("UPDATE attendance SET picked_up_name = '家属' || id WHERE facility_id = {centre}"));
+    let queued = sync::status(&a.db).unwrap().pending;
+    assert!(queued > 2000, "{queued} changes wait");
+
+    // The hub stops while a pushes (the moment varies from run to run; every moment must
+    // end the same way). The push fails and says why; nothing waiting is dropped.
+    let pushed = std::thread::scope(|s| {
+        let stopper = s.spawn(|| {
+            let mut watch = hub::connect(&cluster.url(OWNER)).unwrap();
+            let start = std::time::Instant::now();
+            while start.elapsed() < std::time::Duration::from_secs(30) {
+                let n: i64 = watch.query_one("SELECT count(*) FROM hub.changes", &[]).map(|r| r.get(0)).unwrap_or(0);
+                if n > 0 {
+                    break;
+                }
+                std::thread::sleep(std::time::Duration::from_millis(2));
+            }
+            drop(watch);
+            cluster.stop();
+        });
+        let pushed = sync::exchange(&a.db, &mut a.hub);
+        stopper.join().unwrap();
+        pushed
+    });
+    let status = sync::status(&a.db).unwrap();
+    if pushed.is_err() {
+        assert!(status.last_error.is_some(), "the status line says why");
+    }
+    assert!(status.pending > 0 || pushed.is_ok());
+    assert!(sync::exchange(&a.db, &mut a.hub).is_err(), "the hub is down");
+
+    // Back up: the next exchange sends the rest; the hub holds each change once.
+    cluster.restart();
+    let mut owner = hub::connect(&cluster.url(OWNER)).unwrap();
+    a.hub = hub::connect(&a.hub_url).unwrap();
+    b.hub = hub::connect(&b.hub_url).unwrap();
+    a.exchange();
+    let status = sync::status(&a.db).unwrap();
+    assert_eq!((status.pending, status.last_error), (0, None));
+    let (rows, seqs): (i64, i64) = {
+        let r = owner
+            .query_one("SELECT count(*), count(DISTINCT seq) FROM hub.changes WHERE pc = $1::text::uuid", &[&a.pc])
+            .unwrap();
+        (r.get(0), r.get(1))
+    };
+    assert_eq!((rows, seqs), (queued, queued), "each change once");
+
+    // A batch that fails part way (here: a change no PC could apply, slipped into the log by
+    // the hub's owner between two of a's) leaves nothing of itself behind, and is read again
+    // once it can be.
+    b.exchange();
+    assert_same(&b.rows(centre), &a.rows(centre));
+    let client: i64 = common::count(&a.db, &format!("SELECT min(id) FROM clients WHERE facility_id = {centre}"));
+    a.sql(&format!("UPDATE clients SET phone = '13900000011' WHERE id = {client}"));
+    a.exchange();
+    owner
+        .execute(
+            "INSERT INTO hub.changes (facility_id, pc, seq, hlc, entity, uid, fields, op)
+             VALUES ($1, $2::text::uuid, 999999, '9999999999999.00000.x', 'clients', gen_random_uuid(), '{}'::jsonb, 'i')",
+            &[&(centre as i32), &a.pc],
+        )
+        .unwrap();
+    a.sql(&format!("UPDATE clients SET address = '乙' WHERE id = {client}"));
+    a.exchange();
+    let before_pull = b.rows(centre);
+    let last = common::count(&b.db, "SELECT last_pulled FROM sync_state");
+    let cut = sync::exchange(&b.db, &mut b.hub).unwrap_err();
+    assert!(matches!(&cut, carecircle_core::CoreError::Invalid(v) if v.code == "sync.apply_failed"), "{cut:?}");
+    assert_same(&b.rows(centre), &before_pull);
+    assert_eq!(common::count(&b.db, "SELECT last_pulled FROM sync_state"), last);
+    assert!(sync::status(&b.db).unwrap().last_error.is_some());
+    owner.execute("DELETE FROM hub.changes WHERE seq = 999999", &[]).unwrap();
+    b.exchange();
+    assert_eq!(
+        b.text(&format!("SELECT phone || address FROM clients WHERE id = {client}")).as_deref(),
+        Some("13900000011乙")
+    );
+    assert_same(&b.rows(centre), &a.rows(centre));
+    assert_eq!(sync::status(&b.db).unwrap().last_error, None);
 }

@@ -49,11 +49,27 @@ impl PgCluster {
         let data = cluster.data();
         cluster
             .run("initdb", &["-D", data.to_str().unwrap(), "-U", OWNER, "--auth=trust", "-E", "UTF8", "--no-locale"]);
-        let options = format!("-p {} -k {} -c listen_addresses=''", cluster.port, cluster.socket_dir().display());
-        let log = cluster.dir.path().join("server.log");
+        cluster.start_server();
         cluster
-            .run("pg_ctl", &["-D", data.to_str().unwrap(), "-o", &options, "-l", log.to_str().unwrap(), "-w", "start"]);
-        cluster
+    }
+
+    fn start_server(&self) {
+        let data = self.data();
+        let options = format!("-p {} -k {} -c listen_addresses=''", self.port, self.socket_dir().display());
+        let log = self.dir.path().join("server.log");
+        self.run("pg_ctl", &["-D", data.to_str().unwrap(), "-o", &options, "-l", log.to_str().unwrap(), "-w", "start"]);
+    }
+
+    /// Stops the server at once, as a power cut at the hub would (open transactions are
+    /// lost; what was committed stays).
+    pub fn stop(&self) {
+        let data = self.data();
+        self.run("pg_ctl", &["-D", data.to_str().unwrap(), "-m", "immediate", "-w", "stop"]);
+    }
+
+    /// Starts the stopped server again, on the same port.
+    pub fn restart(&self) {
+        self.start_server();
     }
 
     fn data(&self) -> PathBuf {

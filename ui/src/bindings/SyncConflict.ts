@@ -7,7 +7,11 @@ export type SyncConflict = { id: number,
 /**
  * The table (`clients`, `child_contacts`…) and the record's id here.
  */
-entity: string, record_id: number | null, field: string, 
+entity: string, record_id: number | null, facility_id: number | null, 
+/**
+ * The field, or `*`: a record from the other PC that duplicates one here.
+ */
+field: string, 
 /**
  * The values as JSON: what this PC holds, what the other PC sent.
  */

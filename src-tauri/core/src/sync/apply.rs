@@ -108,11 +108,33 @@ fn apply_one(
                 }
             }
             let marks = vec!["?"; values.len()].join(", ");
-            conn.execute(
+            let inserted = conn.execute(
                 &format!("INSERT INTO \"{t}\" ({}) VALUES ({marks})", columns.join(", ")),
                 params_from_iter(values),
-            )?;
-            applied.rows += 1;
+            );
+            match inserted {
+                Ok(_) => applied.rows += 1,
+                // The same thing recorded on two PCs (one client checked in at both): theirs
+                // is not applied, and a manager sees it; the exchange goes on.
+                Err(rusqlite::Error::SqliteFailure(f, detail))
+                    if f.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_UNIQUE =>
+                {
+                    let remote = Value::Object(change.fields.clone()).to_string();
+                    let facility = incoming_facility(conn, entity, change)?;
+                    record_conflict(
+                        conn,
+                        entity,
+                        change,
+                        facility,
+                        "*",
+                        detail.as_deref(),
+                        &remote,
+                        found_at,
+                        applied,
+                    )?;
+                }
+                Err(e) => return Err(e.into()),
+            }
         }
         (_, Some(id)) => {
             let mut sets: Vec<(String, Sql)> = Vec::new();
@@ -178,12 +200,23 @@ fn decide(
     if entity.critical.contains(&field) && concurrent {
         let current = current_value(conn, t, id, field)?;
         if &current != value {
-            conn.execute(
-                "INSERT INTO sync_conflicts (entity, uid, field, local_value, remote_value, remote_hlc, remote_pc, found_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-                params![t, change.uid, field, current.to_string(), value.to_string(), change.hlc, change.pc, found_at],
+            let facility: Option<i64> = conn.query_row(
+                &format!("SELECT {} FROM \"{t}\" r WHERE r.id = ?1", entity.facility_sql("r")),
+                [id],
+                |r| r.get(0),
             )?;
-            applied.conflicts += 1;
+            let local = current.to_string();
+            record_conflict(
+                conn,
+                entity,
+                change,
+                facility,
+                field,
+                Some(&local),
+                &value.to_string(),
+                found_at,
+                applied,
+            )?;
             return Ok(false);
         }
     }
@@ -204,6 +237,43 @@ fn decide(
         )?;
     }
     Ok(true)
+}
+
+/// Keeps a conflict for a manager, once: the same change read again (a batch replayed)
+/// adds none, nor reopens one settled.
+#[allow(clippy::too_many_arguments)]
+fn record_conflict(
+    conn: &Connection,
+    entity: &Entity,
+    change: &Incoming,
+    facility: Option<i64>,
+    field: &str,
+    local: Option<&str>,
+    remote: &str,
+    found_at: &str,
+    applied: &mut Applied,
+) -> Result<()> {
+    let added = conn.execute(
+        "INSERT INTO sync_conflicts (entity, uid, facility_id, field, local_value, remote_value, remote_hlc, remote_pc, found_at)
+         SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9
+         WHERE NOT EXISTS (SELECT 1 FROM sync_conflicts WHERE entity = ?1 AND uid = ?2 AND field = ?4 AND remote_hlc = ?7)",
+        params![entity.table, change.uid, facility, field, local, remote, change.hlc, change.pc, found_at],
+    )?;
+    applied.conflicts += added;
+    Ok(())
+}
+
+/// The facility of a row that is not here: from the change's own fields when it carries
+/// the facility, else nothing (the city office's managers see it).
+fn incoming_facility(conn: &Connection, entity: &Entity, change: &Incoming) -> Result<Option<i64>> {
+    let column = match entity.scope {
+        super::entities::Scope::City => return Ok(None),
+        super::entities::Scope::Column(c) => c,
+        super::entities::Scope::Via { .. } => return Ok(None),
+    };
+    let Some(Value::String(hex)) = change.fields.get(column) else { return Ok(None) };
+    let Some(uid) = decode_hex(hex) else { return Ok(None) };
+    Ok(conn.query_row("SELECT id FROM facilities WHERE uid = ?1", [uid], |r| r.get(0)).optional()?)
 }
 
 /// A field's value here, as it travels.

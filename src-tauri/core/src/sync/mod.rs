@@ -136,6 +136,9 @@ pub struct SyncConflict {
     pub entity: String,
     #[ts(type = "number | null")]
     pub record_id: Option<i64>,
+    #[ts(type = "number | null")]
+    pub facility_id: Option<i64>,
+    /// The field, or `*`: a record from the other PC that duplicates one here.
     pub field: String,
     /// The values as JSON: what this PC holds, what the other PC sent.
     pub local_value: Option<String>,
@@ -149,7 +152,7 @@ pub fn conflicts(db: &Db, actor: &Actor) -> Result<Vec<SyncConflict>> {
     actor.require(Action::ManageAccounts)?;
     db.read(|c| {
         let mut stmt = c.prepare(
-            "SELECT id, entity, uid, field, local_value, remote_value, remote_pc, found_at
+            "SELECT id, entity, uid, facility_id, field, local_value, remote_value, remote_pc, found_at
              FROM sync_conflicts WHERE resolved_at IS NULL ORDER BY id",
         )?;
         let rows = stmt.query_map([], |r| {
@@ -157,41 +160,36 @@ pub fn conflicts(db: &Db, actor: &Actor) -> Result<Vec<SyncConflict>> {
                 r.get::<_, i64>(0)?,
                 r.get::<_, String>(1)?,
                 r.get::<_, Vec<u8>>(2)?,
-                r.get::<_, String>(3)?,
-                r.get::<_, Option<String>>(4)?,
-                r.get::<_, Option<String>>(5)?,
-                r.get::<_, String>(6)?,
-                r.get::<_, String>(7)?,
+                r.get::<_, Option<i64>>(3)?,
+                SyncConflict {
+                    id: r.get(0)?,
+                    entity: r.get(1)?,
+                    record_id: None,
+                    facility_id: r.get(3)?,
+                    field: r.get(4)?,
+                    local_value: r.get(5)?,
+                    remote_value: r.get(6)?,
+                    remote_pc: r.get(7)?,
+                    found_at: r.get(8)?,
+                },
             ))
         })?;
         let mut out = Vec::new();
         for row in rows {
-            let (id, entity, uid, field, local_value, remote_value, remote_pc, found_at) = row?;
-            let Some(spec) = entities::find(&entity) else { continue };
-            let record: Option<(i64, Option<i64>)> = c
-                .query_row(
-                    &format!("SELECT r.id, {} FROM \"{}\" r WHERE r.uid = ?1", spec.facility_sql("r"), spec.table),
-                    [&uid],
-                    |r| Ok((r.get(0)?, r.get(1)?)),
-                )
-                .optional()?;
-            let visible = match (actor.facility_scope(), record) {
-                (None, _) => true,
-                (Some(mine), Some((_, Some(f)))) => mine == f,
-                _ => false,
+            let (_, entity, uid, facility, mut conflict) = row?;
+            let visible = match actor.facility_scope() {
+                None => true,
+                Some(mine) => facility == Some(mine),
             };
-            if visible {
-                out.push(SyncConflict {
-                    id,
-                    entity,
-                    record_id: record.map(|(id, _)| id),
-                    field,
-                    local_value,
-                    remote_value,
-                    remote_pc,
-                    found_at,
-                });
+            if !visible {
+                continue;
             }
+            if let Some(spec) = entities::find(&entity) {
+                conflict.record_id = c
+                    .query_row(&format!("SELECT id FROM \"{}\" WHERE uid = ?1", spec.table), [&uid], |r| r.get(0))
+                    .optional()?;
+            }
+            out.push(conflict);
         }
         Ok(out)
     })
@@ -211,6 +209,13 @@ pub fn resolve(db: &Db, actor: &Actor, conflict_id: i64, keep: Keep) -> Result<(
     let missing = || CoreError::NotFound { entity: AuditEntity::SyncConflict, id: conflict_id.to_string() };
     let conflict = open.into_iter().find(|c| c.id == conflict_id).ok_or_else(missing)?;
     let spec = entities::find(&conflict.entity).ok_or_else(missing)?;
+    if conflict.field == "*" {
+        // A duplicate record: the one here stays; the other PC's was never applied here.
+        if keep == Keep::Remote {
+            return Err(Invalid::new("sync.duplicate_kept_here", "keep").into());
+        }
+        return db.write(|tx| close_conflict(tx, actor, &conflict, spec, conflict.facility_id, "local", None));
+    }
     let record_id = conflict.record_id.ok_or_else(missing)?;
     db.write(|tx| {
         let facility: Option<i64> = tx.query_row(
@@ -233,26 +238,34 @@ pub fn resolve(db: &Db, actor: &Actor, conflict_id: i64, keep: Keep) -> Result<(
         if keep == Keep::Local {
             outbox::queue_fields(tx, spec, record_id, &[field.as_str()])?;
         }
-        tx.execute(
-            "UPDATE sync_conflicts SET resolved_at = ?1, resolved_by = ?2, kept = ?3
-             WHERE resolved_at IS NULL AND entity = ?4 AND field = ?5
-               AND uid = (SELECT uid FROM sync_conflicts WHERE id = ?6)",
-            params![
-                crate::store::utc_stamp(tx.now()),
-                actor.username,
-                if keep == Keep::Local { "local" } else { "remote" },
-                spec.table,
-                field,
-                conflict_id
-            ],
-        )?;
-        Entry::new(AuditAction::ResolveConflict, AuditEntity::SyncConflict, conflict_id)
-            .facility(facility)
-            .before(&serde_json::json!({ "local": conflict.local_value, "remote": conflict.remote_value }))
-            .after(&serde_json::json!({ "entity": spec.table, "id": record_id, "field": field, "kept": chosen }))
-            .write(tx, actor)?;
-        Ok(())
+        let kept = if keep == Keep::Local { "local" } else { "remote" };
+        close_conflict(tx, actor, &conflict, spec, facility, kept, Some(record_id))
     })
+}
+
+/// Marks a conflict (and any other open one on the same field of the same record) settled,
+/// on the audit log.
+fn close_conflict(
+    tx: &Tx,
+    actor: &Actor,
+    conflict: &SyncConflict,
+    spec: &entities::Entity,
+    facility: Option<i64>,
+    kept: &str,
+    record_id: Option<i64>,
+) -> Result<()> {
+    tx.execute(
+        "UPDATE sync_conflicts SET resolved_at = ?1, resolved_by = ?2, kept = ?3
+         WHERE resolved_at IS NULL AND entity = ?4 AND field = ?5
+           AND uid = (SELECT uid FROM sync_conflicts WHERE id = ?6)",
+        params![crate::store::utc_stamp(tx.now()), actor.username, kept, spec.table, conflict.field, conflict.id],
+    )?;
+    let value = if kept == "local" { &conflict.local_value } else { &conflict.remote_value };
+    Entry::new(AuditAction::ResolveConflict, AuditEntity::SyncConflict, conflict.id)
+        .facility(facility)
+        .before(&serde_json::json!({ "local": conflict.local_value, "remote": conflict.remote_value }))
+        .after(&serde_json::json!({ "entity": spec.table, "id": record_id, "field": conflict.field, "kept": value }))
+        .write(tx, actor)
 }
 
 /// Records the outcome of an exchange on the status line.

@@ -81,11 +81,14 @@ CREATE TABLE sync_field_clock (
 ) WITHOUT ROWID;
 
 -- A care-critical field changed here and on another PC, each without seeing the other: the
--- value here stays until a manager picks one (docs/sync.md, "Conflicts").
+-- value here stays until a manager picks one. `field` '*': a record from another PC that
+-- duplicates one here (the same client checked in on two PCs), not applied
+-- (docs/sync.md, "Order and conflicts").
 CREATE TABLE sync_conflicts (
     id           INTEGER PRIMARY KEY,
     entity       TEXT NOT NULL,
     uid          BLOB NOT NULL,
+    facility_id  INTEGER,
     field        TEXT NOT NULL,
     local_value  TEXT,
     remote_value TEXT,
