@@ -66,6 +66,12 @@ impl Pc {
                     ("attendance", format!("facility_id = {facility}")),
                     ("checkups", format!("facility_id = {facility}")),
                     ("staff", format!("facility_id = {facility}")),
+                    ("visits", format!("facility_id = {facility}")),
+                    ("bookings", format!("facility_id = {facility}")),
+                    ("standing_orders", format!("facility_id = {facility}")),
+                    ("menus", format!("facility_id = {facility}")),
+                    ("menu_items", format!("menu_id IN (SELECT id FROM menus WHERE facility_id = {facility})")),
+                    ("assessments", format!("client_id IN (SELECT id FROM clients WHERE facility_id = {facility})")),
                 ] {
                     let sql = format!("SELECT * FROM {table} WHERE {filter} ORDER BY uid");
                     let mut stmt = c.prepare(&sql)?;

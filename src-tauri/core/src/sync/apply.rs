@@ -90,8 +90,10 @@ fn apply_one(
     applied: &mut Applied,
 ) -> Result<()> {
     let t = entity.table;
-    let local: Option<i64> =
-        conn.query_row(&format!("SELECT id FROM \"{t}\" WHERE uid = ?1"), [&change.uid], |r| r.get(0)).optional()?;
+    let local: Option<i64> = conn
+        .prepare_cached(&format!("SELECT id FROM \"{t}\" WHERE uid = ?1"))?
+        .query_row([&change.uid], |r| r.get(0))
+        .optional()?;
     match (change.op.as_str(), local) {
         ("d", Some(id)) => {
             conn.execute(&format!("DELETE FROM \"{t}\" WHERE id = ?1"), [id])?;
@@ -137,11 +139,16 @@ fn apply_one(
             }
         }
         (_, Some(id)) => {
+            // The same row from a copy, untouched here since: nothing to weigh field by field.
+            let untouched = change.op == "i" && !touched(conn, t, &change.uid)?;
             let mut sets: Vec<(String, Sql)> = Vec::new();
             for (field, value) in &change.fields {
                 let Some((_, reference)) = shape.columns.iter().find(|(c, _)| c == field) else { continue };
-                if decide(conn, entity, change, id, field, value, found_at, applied)? {
-                    sets.push((field.clone(), to_local(conn, reference, value, &change.fields, Some((t, id)))?));
+                if untouched || decide(conn, entity, change, id, field, value, found_at, applied)? {
+                    let local = to_local(conn, reference, value, &change.fields, Some((t, id)))?;
+                    if !untouched || !same_stored(&current_sql(conn, t, id, field)?, &local) {
+                        sets.push((field.clone(), local));
+                    }
                 }
             }
             if !sets.is_empty() {
@@ -176,19 +183,16 @@ fn decide(
 ) -> Result<bool> {
     let t = entity.table;
     let clock: Option<(String, bool, i64)> = conn
-        .query_row(
-            "SELECT hlc, mine, hub_id FROM sync_field_clock WHERE entity = ?1 AND uid = ?2 AND field = ?3",
-            params![t, change.uid, field],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-        )
+        .prepare_cached("SELECT hlc, mine, hub_id FROM sync_field_clock WHERE entity = ?1 AND uid = ?2 AND field = ?3")?
+        .query_row(params![t, change.uid, field], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
         .optional()?;
     // A change made here and not yet sent: the other PC cannot have seen it.
-    let pending: Option<String> = conn.query_row(
-        "SELECT max(o.hlc) FROM sync_outbox o WHERE o.entity = ?1 AND o.uid = ?2 AND o.op <> 'd'
-           AND EXISTS (SELECT 1 FROM json_each(o.fields) WHERE key = ?3)",
-        params![t, change.uid, field],
-        |r| r.get(0),
-    )?;
+    let pending: Option<String> = conn
+        .prepare_cached(
+            "SELECT max(o.hlc) FROM sync_outbox o WHERE o.entity = ?1 AND o.uid = ?2 AND o.op <> 'd'
+               AND EXISTS (SELECT 1 FROM json_each(o.fields) WHERE key = ?3)",
+        )?
+        .query_row(params![t, change.uid, field], |r| r.get(0))?;
     if change.op == "i" {
         // A row's first values never replace a later change to it.
         return Ok(clock.is_none() && pending.is_none());
@@ -276,10 +280,36 @@ fn incoming_facility(conn: &Connection, entity: &Entity, change: &Incoming) -> R
     Ok(conn.query_row("SELECT id FROM facilities WHERE uid = ?1", [uid], |r| r.get(0)).optional()?)
 }
 
+/// Whether anything changed this row here since it was first sent: a field's clock, or a
+/// change waiting in the outbox.
+fn touched(conn: &Connection, table: &str, uid: &[u8]) -> Result<bool> {
+    let clocked = conn
+        .prepare_cached("SELECT EXISTS (SELECT 1 FROM sync_field_clock WHERE entity = ?1 AND uid = ?2)")?
+        .query_row(params![table, uid], |r| r.get::<_, bool>(0))?;
+    let waiting = conn
+        .prepare_cached("SELECT EXISTS (SELECT 1 FROM sync_outbox WHERE entity = ?1 AND uid = ?2)")?
+        .query_row(params![table, uid], |r| r.get::<_, bool>(0))?;
+    Ok(clocked || waiting)
+}
+
+/// Whether a travelling value would store as the value here (a real travels as text).
+fn same_stored(here: &Sql, incoming: &Sql) -> bool {
+    match (here, incoming) {
+        (Sql::Real(a), Sql::Text(b)) => b.parse::<f64>().is_ok_and(|b| b == *a),
+        (a, b) => a == b,
+    }
+}
+
+/// A field's value here, as stored.
+fn current_sql(conn: &Connection, table: &str, id: i64, field: &str) -> Result<Sql> {
+    Ok(conn
+        .prepare_cached(&format!("SELECT \"{field}\" FROM \"{table}\" WHERE id = ?1"))?
+        .query_row([id], |r| r.get(0))?)
+}
+
 /// A field's value here, as it travels.
 fn current_value(conn: &Connection, table: &str, id: i64, field: &str) -> Result<Value> {
-    let v: Sql = conn.query_row(&format!("SELECT \"{field}\" FROM \"{table}\" WHERE id = ?1"), [id], |r| r.get(0))?;
-    Ok(sql_to_json(v))
+    Ok(sql_to_json(current_sql(conn, table, id, field)?))
 }
 
 /// A travelling value as this PC stores it: references turned from uids into local ids.
@@ -319,8 +349,10 @@ fn to_local(
         other => return Ok(json_to_value(other)),
     };
     let uid = decode_hex(hex).ok_or_else(|| Invalid::new("sync.bad_uid", "uid").with("uid", hex))?;
-    let id: Option<i64> =
-        conn.query_row(&format!("SELECT id FROM \"{table}\" WHERE uid = ?1"), [uid], |r| r.get(0)).optional()?;
+    let id: Option<i64> = conn
+        .prepare_cached(&format!("SELECT id FROM \"{table}\" WHERE uid = ?1"))?
+        .query_row([uid], |r| r.get(0))
+        .optional()?;
     Ok(id.map_or(Sql::Null, Sql::Integer))
 }
 

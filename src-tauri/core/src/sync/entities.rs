@@ -45,7 +45,7 @@ pub const ENTITIES: &[Entity] = &[
     Entity { table: "living_circles", scope: Scope::City, soft_refs: &[], local_columns: &[], critical: &[] },
     Entity { table: "communities", scope: Scope::City, soft_refs: &[], local_columns: &[], critical: &[] },
     Entity { table: "facilities", scope: Scope::City, soft_refs: &[], local_columns: &[], critical: &[] },
-    Entity { table: "staff", scope: Scope::Column("facility_id"), soft_refs: &[], local_columns: &[], critical: &[] },
+    facility("staff"),
     Entity {
         table: "accounts",
         scope: Scope::Column("facility_id"),
@@ -53,13 +53,8 @@ pub const ENTITIES: &[Entity] = &[
         local_columns: &["failed_attempts", "locked_until", "last_sign_in_at"],
         critical: &[],
     },
-    Entity {
-        table: "child_classes",
-        scope: Scope::Column("facility_id"),
-        soft_refs: &[],
-        local_columns: &[],
-        critical: &[],
-    },
+    via("staff_leave", "staff_id", "staff"),
+    facility("child_classes"),
     Entity {
         table: "clients",
         scope: Scope::Column("facility_id"),
@@ -67,13 +62,7 @@ pub const ENTITIES: &[Entity] = &[
         local_columns: &[],
         critical: &["allergies", "diet_needs", "consent_on", "consent_by", "status"],
     },
-    Entity {
-        table: "client_contacts",
-        scope: Scope::Via { column: "client_id", table: "clients" },
-        soft_refs: &[],
-        local_columns: &[],
-        critical: &[],
-    },
+    via("client_contacts", "client_id", "clients"),
     Entity {
         table: "children",
         scope: Scope::Column("facility_id"),
@@ -82,32 +71,48 @@ pub const ENTITIES: &[Entity] = &[
         critical: &["allergies", "diet_needs", "consent_on", "consent_by"],
     },
     Entity {
-        table: "child_contacts",
-        scope: Scope::Via { column: "child_id", table: "children" },
-        soft_refs: &[],
-        local_columns: &[],
         critical: &["may_pick_up", "id_tail", "is_guardian", "active"],
+        ..via("child_contacts", "child_id", "children")
     },
+    Entity { soft_refs: &[("assessor_id", ACCOUNT)], ..via("assessments", "client_id", "clients") },
+    facility("care_plan_items"),
+    facility("visit_series"),
+    Entity { soft_refs: &[("recorded_by", ACCOUNT)], ..facility("visits") },
+    facility("dishes"),
+    facility("menus"),
+    via("menu_items", "menu_id", "menus"),
+    facility("standing_orders"),
+    facility("bookings"),
+    facility("food_samples"),
     Entity {
-        table: "attendance",
-        scope: Scope::Column("facility_id"),
         soft_refs: &[
             ("person_id", Target::Person { kind_column: "person_kind" }),
             ("in_by", ACCOUNT),
             ("out_by", ACCOUNT),
         ],
-        local_columns: &[],
-        critical: &[],
+        ..facility("attendance")
     },
+    Entity { soft_refs: &[("recorded_by", ACCOUNT)], ..facility("checkups") },
+    facility("alerts"),
+    Entity { soft_refs: &[("checked_by", ACCOUNT)], ..facility("child_checks") },
+    Entity { soft_refs: &[("measured_by", ACCOUNT)], ..facility("growth_measurements") },
     Entity {
-        table: "checkups",
-        scope: Scope::Column("facility_id"),
         soft_refs: &[("recorded_by", ACCOUNT)],
-        local_columns: &[],
-        critical: &[],
+        critical: &["medicine", "dose", "times_per_day", "times", "from_day", "to_day"],
+        ..facility("child_medicines")
     },
-    Entity { table: "alerts", scope: Scope::Column("facility_id"), soft_refs: &[], local_columns: &[], critical: &[] },
+    Entity { soft_refs: &[("given_by", ACCOUNT)], ..via("child_medicine_doses", "medicine_id", "child_medicines") },
 ];
+
+/// A table whose rows carry their facility.
+const fn facility(table: &'static str) -> Entity {
+    Entity { table, scope: Scope::Column("facility_id"), soft_refs: &[], local_columns: &[], critical: &[] }
+}
+
+/// A table whose rows belong to the facility of the row `column` refers to.
+const fn via(table: &'static str, column: &'static str, parent: &'static str) -> Entity {
+    Entity { table, scope: Scope::Via { column, table: parent }, soft_refs: &[], local_columns: &[], critical: &[] }
+}
 
 pub fn find(table: &str) -> Option<&'static Entity> {
     ENTITIES.iter().find(|e| e.table == table)
