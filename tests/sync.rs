@@ -365,3 +365,70 @@ fn a_hub_stopped_mid_push_and_a_batch_cut_short_lose_nothing_and_double_nothing(
     assert_same(&b.rows(centre), &a.rows(centre));
     assert_eq!(sync::status(&b.db).unwrap().last_error, None);
 }
+
+#[test]
+fn a_new_pc_of_a_centre_starts_empty_receives_everything_and_makes_the_same_monthly_report() {
+    use carecircle_core::domain::month::Month;
+    use carecircle_core::services::accounts;
+    use carecircle_core::{report, Locale};
+    let cluster = PgCluster::start();
+    let mut owner = hub::connect(&cluster.url(OWNER)).unwrap();
+    hub::migrate(&mut owner).unwrap();
+    let (master, admin) = common::seeded();
+    sync::prepare(&master.db).unwrap();
+    let (centre, _) = two_centres(&master.db);
+    let dir = master.dir.path();
+    for name in ["city", "a"] {
+        master.db.backup_to(dir.join(format!("{name}.db"))).unwrap();
+    }
+    let mut city = Pc::join(&cluster, &mut owner, &dir.join("city.db"), None, &admin);
+    city.exchange();
+    let mut a = Pc::join(&cluster, &mut owner, &dir.join("a.db"), Some(centre), &admin);
+    a.exchange();
+    let substituted = common::count(
+        &a.db,
+        &format!("SELECT count(*) FROM booking_substitutions s JOIN bookings b ON b.id = s.booking_id WHERE b.facility_id = {centre}"),
+    );
+    assert!(substituted > 0, "the centre's report counts dish substitutions");
+
+    // The nurse station's new PC: an empty database and the account of whoever set it up.
+    let clock = common::clock();
+    let empty = Db::open_or_create(dir.join("b.db"), clock.clone()).unwrap();
+    let setup = accounts::set_up_city_admin(&empty, "setup", "装机员", "setup-pass-1").unwrap();
+    let enrolment = hub::enrol(&mut owner, Some(centre), &hub::new_pc_id(clock.now()), "pass").unwrap();
+    let joined = sync::join(&empty, &setup, &enrolment).unwrap();
+    assert_eq!(joined.queued, 0, "it answers for nothing yet");
+    let hub_url = cluster.url(&enrolment.role);
+    let mut b = Pc { db: empty, clock, hub: hub::connect(&hub_url).unwrap(), hub_url, pc: enrolment.pc };
+    let got = b.exchange();
+    assert!(got.pulled.rows > 10_000, "{got:?}");
+    // The same records under other local ids: compared in the form they travel in.
+    let digest = sync::digest(&a.db, Some(centre)).unwrap();
+    assert_eq!(sync::digest(&b.db, Some(centre)).unwrap(), digest);
+    assert!(digest.iter().filter(|d| d.rows > 0).count() >= 15, "{digest:?}");
+    // The city's structure too; b's city accounts are a's and the one b was set up with.
+    let city_part = |pc: &Pc| -> Vec<_> {
+        sync::digest(&pc.db, None).unwrap().into_iter().filter(|d| d.table != "accounts").collect()
+    };
+    assert_eq!(city_part(&b), city_part(&a));
+    let city_accounts =
+        "SELECT group_concat(username) FROM (SELECT username FROM accounts WHERE facility_id IS NULL ORDER BY 1)";
+    assert_eq!(b.text(city_accounts), Some(format!("{},setup", a.text(city_accounts).unwrap())));
+    assert_eq!(common::count(&b.db, "SELECT count(*) FROM facilities"), 113);
+
+    // Figure for figure, the same report on either PC, last month and this one.
+    for month in [Month::new(2026, 10).unwrap(), Month::new(2026, 11).unwrap()] {
+        let made = |pc: &Pc| {
+            let doc = report::build(&pc.db, &admin, Some(centre), month, Locale::ZhCn, pc.clock.now(), &mut |_| {});
+            format!("{:?}", doc.unwrap())
+        };
+        assert_eq!(made(&a), made(&b), "{month:?}");
+    }
+    // And what b records now reaches a.
+    let client: i64 = common::count(&b.db, &format!("SELECT min(id) FROM clients WHERE facility_id = {centre}"));
+    b.sql(&format!("UPDATE clients SET notes = '护士站' WHERE id = {client}"));
+    b.exchange();
+    a.exchange();
+    let uid = b.text(&format!("SELECT hex(uid) FROM clients WHERE id = {client}")).unwrap();
+    assert_eq!(a.text(&format!("SELECT notes FROM clients WHERE hex(uid) = '{uid}'")).as_deref(), Some("护士站"));
+}

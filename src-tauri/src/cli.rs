@@ -315,6 +315,12 @@ enum SyncCommand {
     },
     /// When this PC last synced, what waits to be sent, the conflicts waiting.
     Status,
+    /// Rows and a SHA-256 per synced table of a facility (or, without --facility, the city's
+    /// reference data): two PCs in step print the same.
+    Digest {
+        #[arg(long)]
+        facility: Option<i64>,
+    },
     /// The conflicts waiting for a manager.
     Conflicts,
     /// Settle a conflict: keep this PC's value (local) or the other PC's (remote).
@@ -474,7 +480,7 @@ impl Command {
             | Command::Accounts { command: AccountsCommand::List }
             | Command::Subsidy { command: SubsidyCommand::List }
             | Command::Audit { command: AuditCommand::Verify }
-            | Command::Sync { command: SyncCommand::Status | SyncCommand::Conflicts }
+            | Command::Sync { command: SyncCommand::Status | SyncCommand::Conflicts | SyncCommand::Digest { .. } }
             | Command::Search { .. } => Access::Read,
             _ => Access::Write,
         }
@@ -645,6 +651,13 @@ fn run(cli: Cli, clock: Clock, locale: Locale) -> Result<(), CoreError> {
             print_json(&sync::exchange(&db, &mut client)?);
         }
         Command::Sync { command: SyncCommand::Status } => print_json(&sync::status(&db)?),
+        Command::Sync { command: SyncCommand::Digest { facility } } => {
+            match facility {
+                Some(f) => actor.require_at(Action::ManageAccounts, f)?,
+                None => actor.require(Action::ManageAccounts)?,
+            }
+            print_json(&sync::digest(&db, facility)?)
+        }
         Command::Sync { command: SyncCommand::Conflicts } => print_json(&sync::conflicts(&db, &actor)?),
         Command::Sync { command: SyncCommand::Resolve { id, keep } } => {
             let keep = if keep == "local" { sync::Keep::Local } else { sync::Keep::Remote };

@@ -91,12 +91,12 @@ fn apply_one(
 ) -> Result<()> {
     let t = entity.table;
     let local: Option<i64> = conn
-        .prepare_cached(&format!("SELECT id FROM \"{t}\" WHERE uid = ?1"))?
+        .prepare_cached(&format!("SELECT rowid FROM \"{t}\" WHERE uid = ?1"))?
         .query_row([&change.uid], |r| r.get(0))
         .optional()?;
     match (change.op.as_str(), local) {
         ("d", Some(id)) => {
-            conn.execute(&format!("DELETE FROM \"{t}\" WHERE id = ?1"), [id])?;
+            conn.execute(&format!("DELETE FROM \"{t}\" WHERE rowid = ?1"), [id])?;
             conn.execute("DELETE FROM sync_field_clock WHERE entity = ?1 AND uid = ?2", params![t, change.uid])?;
             applied.rows += 1;
         }
@@ -156,7 +156,7 @@ fn apply_one(
                 let mut values: Vec<Sql> = sets.into_iter().map(|(_, v)| v).collect();
                 values.push(Sql::Integer(id));
                 conn.execute(
-                    &format!("UPDATE \"{t}\" SET {} WHERE id = ?", assignments.join(", ")),
+                    &format!("UPDATE \"{t}\" SET {} WHERE rowid = ?", assignments.join(", ")),
                     params_from_iter(values),
                 )?;
                 applied.rows += 1;
@@ -205,7 +205,7 @@ fn decide(
         let current = current_value(conn, t, id, field)?;
         if &current != value {
             let facility: Option<i64> = conn.query_row(
-                &format!("SELECT {} FROM \"{t}\" r WHERE r.id = ?1", entity.facility_sql("r")),
+                &format!("SELECT {} FROM \"{t}\" r WHERE r.rowid = ?1", entity.facility_sql("r")),
                 [id],
                 |r| r.get(0),
             )?;
@@ -303,7 +303,7 @@ fn same_stored(here: &Sql, incoming: &Sql) -> bool {
 /// A field's value here, as stored.
 fn current_sql(conn: &Connection, table: &str, id: i64, field: &str) -> Result<Sql> {
     Ok(conn
-        .prepare_cached(&format!("SELECT \"{field}\" FROM \"{table}\" WHERE id = ?1"))?
+        .prepare_cached(&format!("SELECT \"{field}\" FROM \"{table}\" WHERE rowid = ?1"))?
         .query_row([id], |r| r.get(0))?)
 }
 
@@ -329,7 +329,7 @@ fn to_local(
                 Some(k) => k.to_string(),
                 None => match row {
                     Some((t, id)) => {
-                        conn.query_row(&format!("SELECT \"{kind_column}\" FROM \"{t}\" WHERE id = ?1"), [id], |r| {
+                        conn.query_row(&format!("SELECT \"{kind_column}\" FROM \"{t}\" WHERE rowid = ?1"), [id], |r| {
                             r.get(0)
                         })?
                     }

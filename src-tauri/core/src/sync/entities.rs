@@ -35,16 +35,20 @@ pub struct Entity {
     /// Fields a concurrent change never overwrites silently: a manager picks
     /// (docs/sync.md, "Conflicts").
     pub critical: &'static [&'static str],
+    /// For rows every database is made with (the city's three districts, written by the
+    /// first migration on every PC): the column whose value gives the row the same uid on
+    /// every PC.
+    pub natural_key: Option<&'static str>,
 }
 
 const ACCOUNT: Target = Target::Table("accounts");
 
 /// Every synced table, parents first.
 pub const ENTITIES: &[Entity] = &[
-    Entity { table: "districts", scope: Scope::City, soft_refs: &[], local_columns: &[], critical: &[] },
-    Entity { table: "living_circles", scope: Scope::City, soft_refs: &[], local_columns: &[], critical: &[] },
-    Entity { table: "communities", scope: Scope::City, soft_refs: &[], local_columns: &[], critical: &[] },
-    Entity { table: "facilities", scope: Scope::City, soft_refs: &[], local_columns: &[], critical: &[] },
+    Entity { natural_key: Some("code"), ..city("districts") },
+    city("living_circles"),
+    city("communities"),
+    city("facilities"),
     facility("staff"),
     Entity {
         table: "accounts",
@@ -52,6 +56,7 @@ pub const ENTITIES: &[Entity] = &[
         soft_refs: &[],
         local_columns: &["failed_attempts", "locked_until", "last_sign_in_at"],
         critical: &[],
+        natural_key: None,
     },
     via("staff_leave", "staff_id", "staff"),
     facility("child_classes"),
@@ -61,6 +66,7 @@ pub const ENTITIES: &[Entity] = &[
         soft_refs: &[],
         local_columns: &[],
         critical: &["allergies", "diet_needs", "consent_on", "consent_by", "status"],
+        natural_key: None,
     },
     via("client_contacts", "client_id", "clients"),
     Entity {
@@ -69,6 +75,7 @@ pub const ENTITIES: &[Entity] = &[
         soft_refs: &[],
         local_columns: &[],
         critical: &["allergies", "diet_needs", "consent_on", "consent_by"],
+        natural_key: None,
     },
     Entity {
         critical: &["may_pick_up", "id_tail", "is_guardian", "active"],
@@ -83,6 +90,8 @@ pub const ENTITIES: &[Entity] = &[
     via("menu_items", "menu_id", "menus"),
     facility("standing_orders"),
     facility("bookings"),
+    // Keyed by the booking and the dish, with no id of its own: found by its rowid here.
+    via("booking_substitutions", "booking_id", "bookings"),
     facility("food_samples"),
     Entity {
         soft_refs: &[
@@ -104,14 +113,19 @@ pub const ENTITIES: &[Entity] = &[
     Entity { soft_refs: &[("given_by", ACCOUNT)], ..via("child_medicine_doses", "medicine_id", "child_medicines") },
 ];
 
+/// The city's reference data.
+const fn city(table: &'static str) -> Entity {
+    Entity { table, scope: Scope::City, soft_refs: &[], local_columns: &[], critical: &[], natural_key: None }
+}
+
 /// A table whose rows carry their facility.
 const fn facility(table: &'static str) -> Entity {
-    Entity { table, scope: Scope::Column("facility_id"), soft_refs: &[], local_columns: &[], critical: &[] }
+    Entity { scope: Scope::Column("facility_id"), ..city(table) }
 }
 
 /// A table whose rows belong to the facility of the row `column` refers to.
 const fn via(table: &'static str, column: &'static str, parent: &'static str) -> Entity {
-    Entity { table, scope: Scope::Via { column, table: parent }, soft_refs: &[], local_columns: &[], critical: &[] }
+    Entity { scope: Scope::Via { column, table: parent }, ..city(table) }
 }
 
 pub fn find(table: &str) -> Option<&'static Entity> {

@@ -34,6 +34,17 @@ pub(crate) fn register_functions(conn: &Connection, clock: &Clock) -> Result<()>
     conn.create_scalar_function("sync_new_uid", 0, FunctionFlags::SQLITE_UTF8, move |_| {
         Ok(crate::hub::new_uid(now.now()).as_bytes().to_vec())
     })?;
+    // A row every database is made with: the same uid on every PC, a UUIDv5 of the table
+    // and the row's key.
+    conn.create_scalar_function(
+        "sync_key_uid",
+        2,
+        FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_DETERMINISTIC,
+        |ctx| {
+            let name = format!("carecircle:{}:{}", ctx.get::<String>(0)?, ctx.get::<String>(1)?);
+            Ok(uuid::Uuid::new_v5(&uuid::Uuid::NAMESPACE_URL, name.as_bytes()).as_bytes().to_vec())
+        },
+    )?;
     Ok(())
 }
 
@@ -92,6 +103,37 @@ pub fn join(db: &Db, actor: &Actor, enrolment: &Enrolment) -> Result<Joined> {
             .after(&serde_json::json!({ "pc": enrolment.pc, "role": enrolment.role, "queued": queued }))
             .write(tx, actor)?;
         Ok(Joined { pc: enrolment.pc.clone(), facility_id: enrolment.facility_id, queued })
+    })
+}
+
+/// One table's records of a facility (or the city's), summed up: two PCs holding the same
+/// records, whatever their local ids, show the same digest.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TableDigest {
+    pub table: &'static str,
+    pub rows: usize,
+    /// SHA-256 of the rows in the form they travel in, ordered by uid.
+    pub sha256: String,
+}
+
+/// The digest of every synced table for `facility` (None: the city's reference data), to
+/// check that two PCs are in step (`carecircle-cli sync digest`).
+pub fn digest(db: &Db, facility: Option<i64>) -> Result<Vec<TableDigest>> {
+    use sha2::{Digest, Sha256};
+    db.read(|c| {
+        entities::ENTITIES
+            .iter()
+            .map(|entity| {
+                let lines = outbox::travel_lines(c, entity, facility)?;
+                let mut hash = Sha256::new();
+                for line in &lines {
+                    hash.update(line.as_bytes());
+                    hash.update(b"\n");
+                }
+                let sha256 = hash.finalize().iter().map(|b| format!("{b:02x}")).collect();
+                Ok(TableDigest { table: entity.table, rows: lines.len(), sha256 })
+            })
+            .collect()
     })
 }
 
@@ -186,7 +228,7 @@ pub fn conflicts(db: &Db, actor: &Actor) -> Result<Vec<SyncConflict>> {
             }
             if let Some(spec) = entities::find(&entity) {
                 conflict.record_id = c
-                    .query_row(&format!("SELECT id FROM \"{}\" WHERE uid = ?1", spec.table), [&uid], |r| r.get(0))
+                    .query_row(&format!("SELECT rowid FROM \"{}\" WHERE uid = ?1", spec.table), [&uid], |r| r.get(0))
                     .optional()?;
             }
             out.push(conflict);
@@ -219,7 +261,7 @@ pub fn resolve(db: &Db, actor: &Actor, conflict_id: i64, keep: Keep) -> Result<(
     let record_id = conflict.record_id.ok_or_else(missing)?;
     db.write(|tx| {
         let facility: Option<i64> = tx.query_row(
-            &format!("SELECT {} FROM \"{}\" r WHERE r.id = ?1", spec.facility_sql("r"), spec.table),
+            &format!("SELECT {} FROM \"{}\" r WHERE r.rowid = ?1", spec.facility_sql("r"), spec.table),
             [record_id],
             |r| r.get(0),
         )?;
@@ -232,7 +274,7 @@ pub fn resolve(db: &Db, actor: &Actor, conflict_id: i64, keep: Keep) -> Result<(
         // A new value is sent by the triggers; keeping this PC's value changes nothing here,
         // so it is queued by hand: it must reach the PC that kept the other.
         tx.execute(
-            &format!("UPDATE \"{}\" SET \"{field}\" = ?1 WHERE id = ?2", spec.table),
+            &format!("UPDATE \"{}\" SET \"{field}\" = ?1 WHERE rowid = ?2", spec.table),
             params![value, record_id],
         )?;
         if keep == Keep::Local {

@@ -113,11 +113,11 @@ pub(crate) fn install(conn: &Connection) -> Result<()> {
         let row_f = entity.facility_sql("r");
         conn.execute_batch(&format!(
             "CREATE TRIGGER {ins} AFTER INSERT ON \"{t}\" WHEN {RECORDING} BEGIN
-               UPDATE \"{t}\" SET uid = sync_new_uid() WHERE id = NEW.id AND uid IS NULL;
+               UPDATE \"{t}\" SET uid = {new_uid} WHERE rowid = NEW.rowid AND uid IS NULL;
                {TICK};
                INSERT INTO sync_outbox (entity, uid, op, fields, hlc, facility_id, seen)
                SELECT '{t}', r.uid, 'i', {fields}, {HLC}, {row_f}, s.last_pulled
-               FROM \"{t}\" r, sync_state s WHERE r.id = NEW.id AND {row_f} IS s.facility_id;
+               FROM \"{t}\" r, sync_state s WHERE r.rowid = NEW.rowid AND {row_f} IS s.facility_id;
              END;
              CREATE TRIGGER {upd} AFTER UPDATE ON \"{t}\" WHEN OLD.uid IS NOT NULL AND {RECORDING} BEGIN
                {TICK};
@@ -134,6 +134,7 @@ pub(crate) fn install(conn: &Connection) -> Result<()> {
              END;",
             fields = shape.fields_sql("r"),
             changed = shape.changed_fields_sql(),
+            new_uid = new_uid_sql(entity, t),
         ))?;
     }
     Ok(())
@@ -148,11 +149,19 @@ pub(crate) fn drop_all(conn: &Connection) -> Result<()> {
     Ok(())
 }
 
+/// A new row's uid: from its natural key when it has one (the same on every PC), else new.
+fn new_uid_sql(entity: &Entity, table: &str) -> String {
+    match entity.natural_key {
+        Some(key) => format!("sync_key_uid('{table}', \"{key}\")"),
+        None => "sync_new_uid()".to_string(),
+    }
+}
+
 /// Gives every row without one its uid, and an index to find rows by it.
 pub(crate) fn assign_uids(conn: &Connection) -> Result<()> {
     for entity in ENTITIES {
         let t = entity.table;
-        conn.execute(&format!("UPDATE \"{t}\" SET uid = sync_new_uid() WHERE uid IS NULL"), [])?;
+        conn.execute(&format!("UPDATE \"{t}\" SET uid = {} WHERE uid IS NULL", new_uid_sql(entity, t)), [])?;
         conn.execute_batch(&format!(
             "CREATE UNIQUE INDEX IF NOT EXISTS {t}_uid ON \"{t}\" (uid) WHERE uid IS NOT NULL"
         ))?;
@@ -173,7 +182,7 @@ pub(crate) fn snapshot(conn: &Connection) -> Result<usize> {
             &format!(
                 "INSERT INTO sync_outbox (entity, uid, op, fields, hlc, facility_id, seen)
                  SELECT '{t}', r.uid, 'i', {fields}, {HLC}, {row_f}, s.last_pulled
-                 FROM \"{t}\" r, sync_state s WHERE {row_f} IS s.facility_id ORDER BY r.id",
+                 FROM \"{t}\" r, sync_state s WHERE {row_f} IS s.facility_id ORDER BY r.rowid",
                 fields = shape.fields_sql("r"),
             ),
             [],
@@ -199,10 +208,25 @@ pub(crate) fn queue_fields(conn: &Connection, entity: &'static Entity, id: i64, 
         &format!(
             "INSERT INTO sync_outbox (entity, uid, op, fields, hlc, facility_id, seen)
              SELECT '{t}', r.uid, 'u', json_object({}), {HLC}, {row_f}, s.last_pulled
-             FROM \"{t}\" r, sync_state s WHERE r.id = ?1",
+             FROM \"{t}\" r, sync_state s WHERE r.rowid = ?1",
             pairs.join(", ")
         ),
         [id],
     )?;
     Ok(())
+}
+
+/// Every row of `entity` that belongs to `facility` (None: the city's), in the form it travels
+/// in, as `uid|fields` lines ordered by uid: the same on every PC that holds the same records.
+pub(crate) fn travel_lines(conn: &Connection, entity: &'static Entity, facility: Option<i64>) -> Result<Vec<String>> {
+    let shape = TableShape::read(conn, entity)?;
+    let t = entity.table;
+    let sql = format!(
+        "SELECT lower(hex(r.uid)) || '|' || {fields} FROM \"{t}\" r WHERE {f} IS ?1 AND r.uid IS NOT NULL ORDER BY r.uid",
+        fields = shape.fields_sql("r"),
+        f = entity.facility_sql("r"),
+    );
+    let mut stmt = conn.prepare(&sql)?;
+    let lines = stmt.query_map([facility], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
+    Ok(lines)
 }

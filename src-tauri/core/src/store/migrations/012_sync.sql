@@ -1,6 +1,6 @@
 -- The city hub, the PC's side (docs/sync.md). Each row that can travel gets a `uid` (16
 -- bytes, a UUIDv7 made on the PC that made the row), filled when the PC joins the hub; local
--- ids stay as they are. Triggers written when the PC joins (src-tauri/core/src/sync/) record
+-- ids (rowids) stay as they are. Triggers written when the PC joins (src-tauri/core/src/sync/) record
 -- every change in `sync_outbox`, in the transaction of the write itself.
 
 ALTER TABLE accounts ADD COLUMN uid BLOB;
@@ -9,6 +9,7 @@ ALTER TABLE assessments ADD COLUMN uid BLOB;
 ALTER TABLE attendance ADD COLUMN uid BLOB;
 ALTER TABLE audit_log ADD COLUMN uid BLOB;
 ALTER TABLE bookings ADD COLUMN uid BLOB;
+ALTER TABLE booking_substitutions ADD COLUMN uid BLOB;
 ALTER TABLE care_plan_items ADD COLUMN uid BLOB;
 ALTER TABLE checkups ADD COLUMN uid BLOB;
 ALTER TABLE child_checks ADD COLUMN uid BLOB;
