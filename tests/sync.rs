@@ -432,3 +432,77 @@ fn a_new_pc_of_a_centre_starts_empty_receives_everything_and_makes_the_same_mont
     let uid = b.text(&format!("SELECT hex(uid) FROM clients WHERE id = {client}")).unwrap();
     assert_eq!(a.text(&format!("SELECT notes FROM clients WHERE hex(uid) = '{uid}'")).as_deref(), Some("护士站"));
 }
+
+#[test]
+fn the_city_offices_replica_makes_the_same_city_report_as_one_database_holding_everything() {
+    use carecircle_core::domain::month::Month;
+    use carecircle_core::sync::entities::{Scope, ENTITIES};
+    use carecircle_core::{report, Locale};
+    let cluster = PgCluster::start();
+    let mut owner = hub::connect(&cluster.url(OWNER)).unwrap();
+    hub::migrate(&mut owner).unwrap();
+    let (master, admin) = common::seeded();
+    sync::prepare(&master.db).unwrap();
+    let dir = master.dir.path();
+    for name in ["city", "facility"] {
+        master.db.backup_to(dir.join(format!("{name}.db"))).unwrap();
+    }
+    // The city office's PC holds the city's structure and accounts, no facility's records.
+    {
+        let city = Db::open(dir.join("city.db"), common::clock()).unwrap();
+        city.write(|tx| {
+            for entity in ENTITIES.iter().rev().filter(|e| !matches!(e.scope, Scope::City)) {
+                tx.execute(
+                    &format!("DELETE FROM {} WHERE {} IS NOT NULL", entity.table, entity.facility_sql(entity.table)),
+                    [],
+                )?;
+            }
+            Ok(())
+        })
+        .unwrap();
+        assert_eq!(common::count(&city, "SELECT count(*) FROM clients"), 0);
+    }
+    let mut city = Pc::join(&cluster, &mut owner, &dir.join("city.db"), None, &admin);
+    city.exchange();
+
+    // Each facility's PC sends what it holds. (One copy of the city plays each of the 113 in
+    // turn, its sync state cleared between turns: what 113 PCs would send.)
+    let facilities: Vec<i64> = master
+        .db
+        .read(|c| {
+            Ok(c.prepare("SELECT id FROM facilities ORDER BY id")?
+                .query_map([], |r| r.get(0))?
+                .collect::<rusqlite::Result<_>>()?)
+        })
+        .unwrap();
+    assert_eq!(facilities.len(), 113);
+    let clock = common::clock();
+    let playing = Db::open(dir.join("facility.db"), clock.clone()).unwrap();
+    let mut sent = 0;
+    for f in &facilities {
+        playing
+            .write(|tx| {
+                Ok(tx.execute_batch(
+                    "UPDATE sync_state SET pc = NULL, facility_id = NULL, role = NULL, last_pulled = 0;
+                     DELETE FROM sync_outbox; DELETE FROM sync_field_clock;",
+                )?)
+            })
+            .unwrap();
+        let enrolment = hub::enrol(&mut owner, Some(*f), &hub::new_pc_id(clock.now()), "pass").unwrap();
+        sync::join(&playing, &admin, &enrolment).unwrap();
+        let mut as_pc = hub::connect(&cluster.url(&enrolment.role)).unwrap();
+        sent += sync::push(&playing, &mut as_pc).unwrap();
+    }
+
+    // The city office pulls it all; its city report is the one database's, figure for figure.
+    let got = city.exchange();
+    assert_eq!(got.pulled.changes, sent);
+    assert_eq!(got.pulled.conflicts, 0);
+    for month in [Month::new(2026, 10).unwrap(), Month::new(2026, 11).unwrap()] {
+        let made = |db: &Db| {
+            let doc = report::build(db, &admin, None, month, Locale::ZhCn, common::clock().now(), &mut |_| {});
+            format!("{:?}", doc.unwrap())
+        };
+        assert_eq!(made(&city.db), made(&master.db), "{month:?}");
+    }
+}

@@ -110,10 +110,9 @@ fn apply_one(
                 }
             }
             let marks = vec!["?"; values.len()].join(", ");
-            let inserted = conn.execute(
-                &format!("INSERT INTO \"{t}\" ({}) VALUES ({marks})", columns.join(", ")),
-                params_from_iter(values),
-            );
+            let inserted = conn
+                .prepare_cached(&format!("INSERT INTO \"{t}\" ({}) VALUES ({marks})", columns.join(", ")))?
+                .execute(params_from_iter(values));
             match inserted {
                 Ok(_) => applied.rows += 1,
                 // The same thing recorded on two PCs (one client checked in at both): theirs

@@ -133,6 +133,18 @@ pub fn find(table: &str) -> Option<&'static Entity> {
 }
 
 impl Entity {
+    /// "The row named `row` is `facility`'s" (bound as `?1`; NULL: the city's), written so
+    /// that SQLite can find the rows by index rather than read the whole table.
+    pub fn belongs_sql(&self, row: &str) -> String {
+        match self.scope {
+            Scope::City => "?1 IS NULL".to_string(),
+            Scope::Column(c) => format!("{row}.{c} IS ?1"),
+            Scope::Via { column, table } => {
+                format!("{row}.{column} IN (SELECT id FROM {table} WHERE facility_id IS ?1)")
+            }
+        }
+    }
+
     /// The row's facility, as SQL over the row named `row` (`NEW`, `OLD` or an alias).
     pub fn facility_sql(&self, row: &str) -> String {
         match self.scope {

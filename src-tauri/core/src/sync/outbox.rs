@@ -173,19 +173,20 @@ pub(crate) fn assign_uids(conn: &Connection) -> Result<()> {
 /// reaches the hub like any later change. Returns how many rows were queued.
 pub(crate) fn snapshot(conn: &Connection) -> Result<usize> {
     conn.execute_batch(TICK)?;
+    let facility: Option<i64> = conn.query_row("SELECT facility_id FROM sync_state", [], |r| r.get(0))?;
     let mut queued = 0;
     for entity in ENTITIES {
         let shape = TableShape::read(conn, entity)?;
         let t = entity.table;
-        let row_f = entity.facility_sql("r");
         queued += conn.execute(
             &format!(
                 "INSERT INTO sync_outbox (entity, uid, op, fields, hlc, facility_id, seen)
-                 SELECT '{t}', r.uid, 'i', {fields}, {HLC}, {row_f}, s.last_pulled
-                 FROM \"{t}\" r, sync_state s WHERE {row_f} IS s.facility_id ORDER BY r.rowid",
+                 SELECT '{t}', r.uid, 'i', {fields}, {HLC}, ?1, s.last_pulled
+                 FROM \"{t}\" r, sync_state s WHERE {belongs} ORDER BY r.rowid",
                 fields = shape.fields_sql("r"),
+                belongs = entity.belongs_sql("r"),
             ),
-            [],
+            [facility],
         )?;
     }
     Ok(queued)
@@ -222,9 +223,9 @@ pub(crate) fn travel_lines(conn: &Connection, entity: &'static Entity, facility:
     let shape = TableShape::read(conn, entity)?;
     let t = entity.table;
     let sql = format!(
-        "SELECT lower(hex(r.uid)) || '|' || {fields} FROM \"{t}\" r WHERE {f} IS ?1 AND r.uid IS NOT NULL ORDER BY r.uid",
+        "SELECT lower(hex(r.uid)) || '|' || {fields} FROM \"{t}\" r WHERE {belongs} AND r.uid IS NOT NULL ORDER BY r.uid",
         fields = shape.fields_sql("r"),
-        f = entity.facility_sql("r"),
+        belongs = entity.belongs_sql("r"),
     );
     let mut stmt = conn.prepare(&sql)?;
     let lines = stmt.query_map([facility], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
