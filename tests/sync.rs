@@ -118,24 +118,44 @@ fn two_centres(db: &Db) -> (i64, i64) {
     (ids[0], ids[1])
 }
 
+/// A hub on a throw-away cluster, and the demo city prepared once and copied to a file for
+/// each of `pcs` (`NAME.db` in the city's folder): the same records under the same uids.
+struct City {
+    cluster: PgCluster,
+    owner: postgres::Client,
+    master: common::TestDb,
+    admin: Actor,
+}
+
+impl City {
+    fn with_copies(pcs: &[&str]) -> City {
+        let cluster = PgCluster::start();
+        let mut owner = hub::connect(&cluster.url(OWNER)).unwrap();
+        hub::migrate(&mut owner).unwrap();
+        let (master, admin) = common::seeded();
+        sync::prepare(&master.db).unwrap();
+        for name in pcs {
+            master.db.backup_to(master.dir.path().join(format!("{name}.db"))).unwrap();
+        }
+        City { cluster, owner, master, admin }
+    }
+
+    /// The copy `name` joined as a PC of `facility` (None: the city office).
+    fn pc(&mut self, name: &str, facility: Option<i64>) -> Pc {
+        let path = self.master.dir.path().join(format!("{name}.db"));
+        Pc::join(&self.cluster, &mut self.owner, &path, facility, &self.admin)
+    }
+}
+
 #[test]
 fn a_centres_pcs_and_the_city_office_stay_in_sync_and_a_manager_settles_an_allergy() {
-    let cluster = PgCluster::start();
-    let mut owner = hub::connect(&cluster.url(OWNER)).unwrap();
-    hub::migrate(&mut owner).unwrap();
-
-    // One city, prepared once, copied to each PC: the same records under the same uids.
-    let (master, admin) = common::seeded();
-    sync::prepare(&master.db).unwrap();
-    let (centre, other_centre) = two_centres(&master.db);
-    let dir = master.dir.path();
-    for name in ["city", "a", "b", "other"] {
-        master.db.backup_to(dir.join(format!("{name}.db"))).unwrap();
-    }
-    let mut city = Pc::join(&cluster, &mut owner, &dir.join("city.db"), None, &admin);
-    let mut a = Pc::join(&cluster, &mut owner, &dir.join("a.db"), Some(centre), &admin);
-    let mut b = Pc::join(&cluster, &mut owner, &dir.join("b.db"), Some(centre), &admin);
-    let mut other = Pc::join(&cluster, &mut owner, &dir.join("other.db"), Some(other_centre), &admin);
+    let mut hub_city = City::with_copies(&["city", "a", "b", "other"]);
+    let (centre, other_centre) = two_centres(&hub_city.master.db);
+    let mut city = hub_city.pc("city", None);
+    let mut a = hub_city.pc("a", Some(centre));
+    let mut b = hub_city.pc("b", Some(centre));
+    let mut other = hub_city.pc("other", Some(other_centre));
+    let City { admin, mut owner, .. } = hub_city;
     let before = a.rows(centre);
     assert!(before.len() > 1000, "the centre holds {} rows", before.len());
 
@@ -272,18 +292,11 @@ fn a_centres_pcs_and_the_city_office_stay_in_sync_and_a_manager_settles_an_aller
 
 #[test]
 fn a_hub_stopped_mid_push_and_a_batch_cut_short_lose_nothing_and_double_nothing() {
-    let cluster = PgCluster::start();
-    let mut owner = hub::connect(&cluster.url(OWNER)).unwrap();
-    hub::migrate(&mut owner).unwrap();
-    let (master, admin) = common::seeded();
-    sync::prepare(&master.db).unwrap();
-    let (centre, _) = two_centres(&master.db);
-    let dir = master.dir.path();
-    for name in ["a", "b"] {
-        master.db.backup_to(dir.join(format!("{name}.db"))).unwrap();
-    }
-    let mut a = Pc::join(&cluster, &mut owner, &dir.join("a.db"), Some(centre), &admin);
-    let mut b = Pc::join(&cluster, &mut owner, &dir.join("b.db"), Some(centre), &admin);
+    let mut hub_city = City::with_copies(&["a", "b"]);
+    let (centre, _) = two_centres(&hub_city.master.db);
+    let mut a = hub_city.pc("a", Some(centre));
+    let mut b = hub_city.pc("b", Some(centre));
+    let City { cluster, master: _master, .. } = hub_city;
     // More than one batch waits on a: what it holds, and a change to every check-in.
     a.sql(&format!("UPDATE attendance SET picked_up_name = '家属' || id WHERE facility_id = {centre}"));
     let queued = sync::status(&a.db).unwrap().pending;
@@ -371,20 +384,14 @@ fn a_new_pc_of_a_centre_starts_empty_receives_everything_and_makes_the_same_mont
     use carecircle_core::domain::month::Month;
     use carecircle_core::services::accounts;
     use carecircle_core::{report, Locale};
-    let cluster = PgCluster::start();
-    let mut owner = hub::connect(&cluster.url(OWNER)).unwrap();
-    hub::migrate(&mut owner).unwrap();
-    let (master, admin) = common::seeded();
-    sync::prepare(&master.db).unwrap();
-    let (centre, _) = two_centres(&master.db);
-    let dir = master.dir.path();
-    for name in ["city", "a"] {
-        master.db.backup_to(dir.join(format!("{name}.db"))).unwrap();
-    }
-    let mut city = Pc::join(&cluster, &mut owner, &dir.join("city.db"), None, &admin);
+    let mut hub_city = City::with_copies(&["city", "a"]);
+    let (centre, _) = two_centres(&hub_city.master.db);
+    let mut city = hub_city.pc("city", None);
     city.exchange();
-    let mut a = Pc::join(&cluster, &mut owner, &dir.join("a.db"), Some(centre), &admin);
+    let mut a = hub_city.pc("a", Some(centre));
     a.exchange();
+    let City { cluster, mut owner, master, admin } = hub_city;
+    let dir = master.dir.path();
     let substituted = common::count(
         &a.db,
         &format!("SELECT count(*) FROM booking_substitutions s JOIN bookings b ON b.id = s.booking_id WHERE b.facility_id = {centre}"),
@@ -438,15 +445,8 @@ fn the_city_offices_replica_makes_the_same_city_report_as_one_database_holding_e
     use carecircle_core::domain::month::Month;
     use carecircle_core::sync::entities::{Scope, ENTITIES};
     use carecircle_core::{report, Locale};
-    let cluster = PgCluster::start();
-    let mut owner = hub::connect(&cluster.url(OWNER)).unwrap();
-    hub::migrate(&mut owner).unwrap();
-    let (master, admin) = common::seeded();
-    sync::prepare(&master.db).unwrap();
+    let City { cluster, mut owner, master, admin } = City::with_copies(&["city", "facility"]);
     let dir = master.dir.path();
-    for name in ["city", "facility"] {
-        master.db.backup_to(dir.join(format!("{name}.db"))).unwrap();
-    }
     // The city office's PC holds the city's structure and accounts, no facility's records.
     {
         let city = Db::open(dir.join("city.db"), common::clock()).unwrap();
