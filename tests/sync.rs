@@ -296,7 +296,7 @@ fn a_hub_stopped_mid_push_and_a_batch_cut_short_lose_nothing_and_double_nothing(
     let (centre, _) = two_centres(&hub_city.master.db);
     let mut a = hub_city.pc("a", Some(centre));
     let mut b = hub_city.pc("b", Some(centre));
-    let City { cluster, master: _master, .. } = hub_city;
+    let City { cluster, master, .. } = hub_city;
     // More than one batch waits on a: what it holds, and a change to every check-in.
     a.sql(&format!("UPDATE attendance SET picked_up_name = '家属' || id WHERE facility_id = {centre}"));
     let queued = sync::status(&a.db).unwrap().pending;
@@ -377,6 +377,18 @@ fn a_hub_stopped_mid_push_and_a_batch_cut_short_lose_nothing_and_double_nothing(
     );
     assert_same(&b.rows(centre), &a.rows(centre));
     assert_eq!(sync::status(&b.db).unwrap().last_error, None);
+
+    // a restored from a backup numbers its changes again from where the backup stood: the
+    // first change after the restore is not taken for one the hub holds already.
+    let backup = master.dir.path().join("a-backup.db");
+    a.db.backup_to(&backup).unwrap();
+    a.sql(&format!("UPDATE clients SET phone = '13900000021' WHERE id = {client}"));
+    a.exchange();
+    a.db.restore_from(&backup, master.dir.path().join("a-before-restore.db")).unwrap();
+    a.sql(&format!("UPDATE clients SET notes = '还原之后' WHERE id = {client}"));
+    assert_eq!(a.exchange().pushed, 1);
+    b.exchange();
+    assert_eq!(b.text(&format!("SELECT notes FROM clients WHERE id = {client}")).as_deref(), Some("还原之后"));
 }
 
 #[test]

@@ -65,6 +65,18 @@ pub fn push(db: &Db, client: &mut Client) -> Result<usize> {
         })?;
         let Some(last) = batch.last().map(|o| o.seq) else { break };
         let first = batch[0].seq;
+        if numbers_reused(client, &pc, &batch)? {
+            // Restored from a backup, this PC numbered and clocked its changes again from
+            // where the backup stood: numbers the hub holds for other changes (it would take
+            // them for resends and drop them), clocks no later than changes already sent.
+            // They take new numbers and new clocks past the hub's, in order.
+            let row = client
+                .query_one("SELECT max(seq), max(hlc) FROM hub.changes WHERE pc = $1::text::uuid", &[&pc])
+                .map_err(hub_error)?;
+            let (top, clock): (i64, String) = (row.get(0), row.get(1));
+            db.write(|tx| super::outbox::renumber(tx, top, &clock))?;
+            continue;
+        }
         let mut tx = client.transaction().map_err(hub_error)?;
         tx.execute("SELECT pg_advisory_xact_lock($1)", &[&PUSH_LOCK]).map_err(hub_error)?;
         let facility: Vec<Option<i32>> = batch.iter().map(|o| o.facility_id.map(|f| f as i32)).collect();
@@ -115,6 +127,26 @@ pub fn push(db: &Db, client: &mut Client) -> Result<usize> {
         sent += batch.len();
     }
     Ok(sent)
+}
+
+/// Whether the hub holds, under this PC's numbers of `batch`, changes other than these (a
+/// resend after a lost answer holds the same ones: same clock, record and fields).
+fn numbers_reused(client: &mut Client, pc: &str, batch: &[Outgoing]) -> Result<bool> {
+    let seq: Vec<i64> = batch.iter().map(|o| o.seq).collect();
+    let hlc: Vec<&str> = batch.iter().map(|o| o.hlc.as_str()).collect();
+    let uid: Vec<&str> = batch.iter().map(|o| o.uid_hex.as_str()).collect();
+    let fields: Vec<&str> = batch.iter().map(|o| o.fields.as_str()).collect();
+    let other: bool = client
+        .query_one(
+            "SELECT EXISTS (SELECT 1 FROM hub.changes h
+               JOIN unnest($2::bigint[], $3::text[], $4::text[], $5::text[]) AS b(seq, hlc, uid, fields) ON h.seq = b.seq
+               WHERE h.pc = $1::text::uuid
+                 AND (h.hlc <> b.hlc OR h.uid <> b.uid::uuid OR h.fields <> b.fields::jsonb))",
+            &[&pc, &seq, &hlc, &uid, &fields],
+        )
+        .map_err(hub_error)?
+        .get(0);
+    Ok(other)
 }
 
 /// What one pull did.

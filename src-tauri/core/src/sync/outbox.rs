@@ -231,3 +231,30 @@ pub(crate) fn travel_lines(conn: &Connection, entity: &'static Entity, facility:
     let lines = stmt.query_map([facility], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
     Ok(lines)
 }
+
+/// Gives every change waiting to be sent a number after `top` and a new clock after `clock`
+/// (the hub's last number and clock of this PC), keeping their order: a PC restored from a
+/// backup would otherwise reuse numbers and clocks its changes since the backup had.
+pub(crate) fn renumber(conn: &Connection, top: i64, clock: &str) -> Result<()> {
+    let mut parts = clock.split('.');
+    let ms: i64 = parts.next().and_then(|p| p.parse().ok()).unwrap_or(0);
+    let n: i64 = parts.next().and_then(|p| p.parse().ok()).unwrap_or(0);
+    conn.execute(
+        "UPDATE sync_state SET hlc_n = CASE WHEN ?1 > hlc_ms OR (?1 = hlc_ms AND ?2 > hlc_n) THEN ?2 ELSE hlc_n END,
+                               hlc_ms = max(hlc_ms, ?1)",
+        [ms, n],
+    )?;
+    conn.execute_batch("UPDATE sync_outbox SET seq = -seq")?;
+    let waiting: Vec<i64> = conn
+        .prepare("SELECT seq FROM sync_outbox ORDER BY seq DESC")?
+        .query_map([], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    for negated in waiting {
+        conn.execute_batch(TICK)?;
+        conn.execute(
+            &format!("UPDATE sync_outbox SET seq = ?1, hlc = (SELECT {HLC} FROM sync_state s) WHERE seq = ?2"),
+            [top - negated, negated],
+        )?;
+    }
+    Ok(())
+}
