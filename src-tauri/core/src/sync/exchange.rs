@@ -41,6 +41,12 @@ fn my_pc(db: &Db) -> Result<String> {
 /// Sends the outbox, oldest first. Returns how many changes were sent.
 pub fn push(db: &Db, client: &mut Client) -> Result<usize> {
     let pc = my_pc(db)?;
+    // The hub's last number for this PC: only a batch that starts at or below it (a resend,
+    // or a PC restored from a backup) needs its contents compared with the hub's.
+    let mut hub_top: i64 = client
+        .query_one("SELECT coalesce(max(seq), 0) FROM hub.changes WHERE pc = $1::text::uuid", &[&pc])
+        .map_err(hub_error)?
+        .get(0);
     let mut sent = 0;
     loop {
         let batch: Vec<Outgoing> = db.read(|c| {
@@ -65,7 +71,7 @@ pub fn push(db: &Db, client: &mut Client) -> Result<usize> {
         })?;
         let Some(last) = batch.last().map(|o| o.seq) else { break };
         let first = batch[0].seq;
-        if numbers_reused(client, &pc, &batch)? {
+        if first <= hub_top && numbers_reused(client, &pc, &batch)? {
             // Restored from a backup, this PC numbered and clocked its changes again from
             // where the backup stood: numbers the hub holds for other changes (it would take
             // them for resends and drop them), clocks no later than changes already sent.
@@ -124,6 +130,7 @@ pub fn push(db: &Db, client: &mut Client) -> Result<usize> {
             tx.execute("DELETE FROM sync_outbox WHERE seq <= ?1", [last])?;
             Ok(())
         })?;
+        hub_top = hub_top.max(last);
         sent += batch.len();
     }
     Ok(sent)
