@@ -510,17 +510,21 @@ fn hub_migrate_and_enrol_work_on_a_postgresql_cluster_without_a_carecircle_datab
     let owner = cli().args(["--lang", "en", "--db", db_arg, "sync", "join", "--url", &url]).output().unwrap();
     assert!(!owner.status.success());
     assert!(stderr(&owner).contains("not an enrolled PC"), "{}", stderr(&owner));
-    let as_pc_url = cluster.url(role);
+    // The connection the city office issued carries the PC's password: kept at joining for
+    // every later sync, shown nowhere.
+    let as_pc_url = format!("{} password=pc-secret-1", cluster.url(role));
     let joined: serde_json::Value =
         serde_json::from_str(&run_ok(&["--db", db_arg, "sync", "join", "--url", &as_pc_url])).unwrap();
     assert_eq!(joined["facility_id"], 7);
     assert!(joined["queued"].as_u64().unwrap() > 0, "{joined}");
-    let done: serde_json::Value =
-        serde_json::from_str(&run_ok(&["--db", db_arg, "sync", "now", "--url", &as_pc_url])).unwrap();
+    let done: serde_json::Value = serde_json::from_str(&run_ok(&["--db", db_arg, "sync", "now"])).unwrap();
     assert_eq!(done["pushed"], joined["queued"]);
     let status: serde_json::Value = serde_json::from_str(&run_ok(&["--db", db_arg, "sync", "status"])).unwrap();
     assert_eq!((status["joined"].as_bool(), status["pending"].as_i64()), (Some(true), Some(0)), "{status}");
     assert!(status["last_sync_at"].is_string(), "{status}");
+    let hub_address = status["hub"].as_str().unwrap();
+    assert!(hub_address.ends_with(&format!(":{}/postgres", cluster.port)), "{status}");
+    assert!(!status.to_string().contains("pc-secret-1"), "{status}");
     let again = cli().args(["--lang", "en", "--db", db_arg, "sync", "join", "--url", &as_pc_url]).output().unwrap();
     assert!(stderr(&again).contains("already joined"), "{}", stderr(&again));
 }

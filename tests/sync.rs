@@ -10,6 +10,7 @@ use carecircle_core::hub;
 use carecircle_core::services::frontdesk;
 use carecircle_core::store::Db;
 use carecircle_core::sync::{self, Keep};
+use carecircle_core::Locale;
 use chrono::Duration;
 use common::pg::{PgCluster, OWNER};
 
@@ -169,7 +170,7 @@ fn a_centres_pcs_and_the_city_office_stay_in_sync_and_a_manager_settles_an_aller
     assert_same(&a.rows(centre), &before);
     assert_same(&b.rows(centre), &before);
     for pc in [&a, &b, &city, &other] {
-        assert_eq!(sync::status(&pc.db).unwrap().pending, 0);
+        assert_eq!(sync::status(&pc.db, Locale::En).unwrap().pending, 0);
     }
 
     // A check-in at the front desk (PC a) reaches the nurse station (PC b) and the city
@@ -183,7 +184,7 @@ fn a_centres_pcs_and_the_city_office_stay_in_sync_and_a_manager_settles_an_aller
     );
     let entry = frontdesk::check_in(&a.db, &admin, PersonKind::Client, client, a.clock.now()).unwrap();
     let uid = a.text(&format!("SELECT hex(uid) FROM attendance WHERE id = {}", entry.attendance_id)).unwrap();
-    assert_eq!(sync::status(&a.db).unwrap().pending, 1);
+    assert_eq!(sync::status(&a.db, Locale::En).unwrap().pending, 1);
     assert_eq!(a.exchange().pushed, 1);
     assert_eq!(b.exchange().pulled.rows, 1);
     let on_b = format!("SELECT person_id FROM attendance WHERE hex(uid) = '{uid}' AND out_at IS NULL");
@@ -275,7 +276,7 @@ fn a_centres_pcs_and_the_city_office_stay_in_sync_and_a_manager_settles_an_aller
     assert!(again.pulled.changes > 1000);
     assert_eq!(again.pulled.conflicts, 0);
     assert_same(&b.rows(centre), &settled);
-    assert_eq!(sync::status(&b.db).unwrap().pending, 0, "nothing applied is sent back");
+    assert_eq!(sync::status(&b.db, Locale::En).unwrap().pending, 0, "nothing applied is sent back");
 
     // A push whose answer was lost is sent again: the hub keeps one copy.
     let in_log = |owner: &mut postgres::Client| -> i64 {
@@ -299,7 +300,7 @@ fn a_hub_stopped_mid_push_and_a_batch_cut_short_lose_nothing_and_double_nothing(
     let City { cluster, master, .. } = hub_city;
     // More than one batch waits on a: what it holds, and a change to every check-in.
     a.sql(&format!("UPDATE attendance SET picked_up_name = '家属' || id WHERE facility_id = {centre}"));
-    let queued = sync::status(&a.db).unwrap().pending;
+    let queued = sync::status(&a.db, Locale::En).unwrap().pending;
     assert!(queued > 2000, "{queued} changes wait");
 
     // The hub stops while a pushes (the moment varies from run to run; every moment must
@@ -322,12 +323,16 @@ fn a_hub_stopped_mid_push_and_a_batch_cut_short_lose_nothing_and_double_nothing(
         stopper.join().unwrap();
         pushed
     });
-    let status = sync::status(&a.db).unwrap();
+    let status = sync::status(&a.db, Locale::En).unwrap();
     if pushed.is_err() {
         assert!(status.last_error.is_some(), "the status line says why");
     }
     assert!(status.pending > 0 || pushed.is_ok());
     assert!(sync::exchange(&a.db, &mut a.hub).is_err(), "the hub is down");
+    // The status line says so in the reader's language, from the code kept.
+    let down = sync::status(&a.db, Locale::ZhCn).unwrap().last_error.expect("the failure is kept");
+    assert_eq!(down.code, "hub.failed");
+    assert!(down.message.contains("数据中心"), "{}", down.message);
 
     // Back up: the next exchange sends the rest; the hub holds each change once.
     cluster.restart();
@@ -335,7 +340,7 @@ fn a_hub_stopped_mid_push_and_a_batch_cut_short_lose_nothing_and_double_nothing(
     a.hub = hub::connect(&a.hub_url).unwrap();
     b.hub = hub::connect(&b.hub_url).unwrap();
     a.exchange();
-    let status = sync::status(&a.db).unwrap();
+    let status = sync::status(&a.db, Locale::En).unwrap();
     assert_eq!((status.pending, status.last_error), (0, None));
     let (rows, seqs): (i64, i64) = {
         let r = owner
@@ -368,7 +373,7 @@ fn a_hub_stopped_mid_push_and_a_batch_cut_short_lose_nothing_and_double_nothing(
     assert!(matches!(&cut, carecircle_core::CoreError::Invalid(v) if v.code == "sync.apply_failed"), "{cut:?}");
     assert_same(&b.rows(centre), &before_pull);
     assert_eq!(common::count(&b.db, "SELECT last_pulled FROM sync_state"), last);
-    assert!(sync::status(&b.db).unwrap().last_error.is_some());
+    assert!(sync::status(&b.db, Locale::En).unwrap().last_error.is_some());
     owner.execute("DELETE FROM hub.changes WHERE seq = 999999", &[]).unwrap();
     b.exchange();
     assert_eq!(
@@ -376,7 +381,7 @@ fn a_hub_stopped_mid_push_and_a_batch_cut_short_lose_nothing_and_double_nothing(
         Some("13900000011乙")
     );
     assert_same(&b.rows(centre), &a.rows(centre));
-    assert_eq!(sync::status(&b.db).unwrap().last_error, None);
+    assert_eq!(sync::status(&b.db, Locale::En).unwrap().last_error, None);
 
     // a restored from a backup numbers its changes again from where the backup stood: the
     // first change after the restore is not taken for one the hub holds already.

@@ -308,11 +308,13 @@ enum SyncCommand {
         #[arg(long)]
         url: String,
     },
-    /// Send the changes waiting here, then fetch and apply the other PCs'.
-    Now {
-        #[arg(long)]
-        url: String,
-    },
+    /// Give every record its hub id now, before this database is copied to a centre's other
+    /// PCs (or split by facility): the copies then hold the same records under the same ids,
+    /// and joining finds them equal instead of twice.
+    Prepare,
+    /// Send the changes waiting here, then fetch and apply the other PCs' (with the hub
+    /// connection kept at joining).
+    Now,
     /// When this PC last synced, what waits to be sent, the conflicts waiting.
     Status,
     /// Rows and a SHA-256 per synced table of a facility (or, without --facility, the city's
@@ -640,17 +642,18 @@ fn run(cli: Cli, clock: Clock, locale: Locale) -> Result<(), CoreError> {
         Command::Accounts { command: AccountsCommand::List } => print_json(&accounts::list_accounts(&db, &actor)?),
         Command::Summary => print_json(&registry::city_summary(&db, db.clock().today())?),
         Command::Backup { path } => print_json(&backups::back_up_to(&db, &actor, &path)?),
-        Command::Sync { command: SyncCommand::Join { url } } => {
-            let mut client = hub::connect(&url)?;
-            let enrolment = hub::whoami(&mut client)?;
-            print_json(&sync::join(&db, &actor, &enrolment)?);
-        }
-        Command::Sync { command: SyncCommand::Now { url } } => {
+        Command::Sync { command: SyncCommand::Join { url } } => print_json(&sync::join_hub(&db, &actor, &url)?),
+        Command::Sync { command: SyncCommand::Prepare } => {
             actor.require(Action::ManageAccounts)?;
-            let mut client = hub::connect(&url)?;
+            sync::prepare(&db)?;
+            print_json(&sync::status(&db, locale)?);
+        }
+        Command::Sync { command: SyncCommand::Now } => {
+            actor.require(Action::ManageAccounts)?;
+            let mut client = sync::connect(&db)?;
             print_json(&sync::exchange(&db, &mut client)?);
         }
-        Command::Sync { command: SyncCommand::Status } => print_json(&sync::status(&db)?),
+        Command::Sync { command: SyncCommand::Status } => print_json(&sync::status(&db, locale)?),
         Command::Sync { command: SyncCommand::Digest { facility } } => {
             match facility {
                 Some(f) => actor.require_at(Action::ManageAccounts, f)?,
@@ -662,7 +665,7 @@ fn run(cli: Cli, clock: Clock, locale: Locale) -> Result<(), CoreError> {
         Command::Sync { command: SyncCommand::Resolve { id, keep } } => {
             let keep = if keep == "local" { sync::Keep::Local } else { sync::Keep::Remote };
             sync::resolve(&db, &actor, id, keep)?;
-            print_json(&sync::status(&db)?);
+            print_json(&sync::status(&db, locale)?);
         }
         Command::Restore { path } => print_json(&backups::restore(&db, &actor, &path)?),
         Command::IdCheck { .. }

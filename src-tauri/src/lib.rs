@@ -29,12 +29,35 @@ pub fn run(options: GuiOptions) {
     state.start_daily_backup();
     with_commands(tauri::Builder::default())
         .manage(state)
+        .setup(|app| {
+            background_sync(app.handle().clone());
+            Ok(())
+        })
         .build(tauri::generate_context!())
         .expect("the CareCircle window could not start")
         .run(|app, event| {
             if let tauri::RunEvent::Exit = event {
                 use tauri::Manager;
-                app.state::<AppState>().wait_for_backup(std::time::Duration::from_secs(60));
+                let state = app.state::<AppState>();
+                state.stop_syncing(std::time::Duration::from_secs(30));
+                state.wait_for_backup(std::time::Duration::from_secs(60));
             }
         });
+}
+
+/// Exchanges with the city hub every `SYNC_EVERY` once the PC has joined it, whoever is
+/// signed in (or nobody); the window hears `sync-pulled` when records arrived, so the
+/// screens showing them read them again. A failure is on the status line, and the next
+/// round tries again.
+fn background_sync(app: tauri::AppHandle) {
+    use tauri::{Emitter, Manager};
+    std::thread::spawn(move || loop {
+        std::thread::sleep(state::SYNC_EVERY);
+        let state = app.state::<AppState>();
+        if let Ok(Some(done)) = tauri::async_runtime::block_on(state.exchange()) {
+            if done.pulled.rows > 0 {
+                let _ = app.emit("sync-pulled", done.pulled);
+            }
+        }
+    });
 }

@@ -14,6 +14,7 @@ use carecircle_core::services::search::SearchCache;
 use carecircle_core::services::{accounts, backups};
 use carecircle_core::store::keyfile::{self, RecoveryKey};
 use carecircle_core::store::{encrypt, Access};
+use carecircle_core::sync::{self, Exchanged};
 use carecircle_core::{Actor, Clock, CoreError, Db, ErrorPayload, Locale};
 
 pub struct AppState {
@@ -29,8 +30,16 @@ pub struct AppState {
     locale: Mutex<Locale>,
     /// The front desk's search index, shared by every search and rebuilt only after changes.
     pub search: Arc<SearchCache>,
+    /// Held while this PC exchanges with the city hub: one exchange at a time, the
+    /// background's or a button's (`exchange`).
+    syncing: Arc<Mutex<()>>,
     pub started: Instant,
 }
+
+/// How often the app exchanges with the city hub on its own once the PC has joined it
+/// (docs/sync.md): a check-in reaches the centre's other PCs within this, plus the other
+/// PC's own wait.
+pub const SYNC_EVERY: Duration = Duration::from_secs(15);
 
 /// The signed-in account: since when (by the core's clock: a reset after it ends the
 /// session) and when the person at the PC last used the app (the UI says so).
@@ -94,6 +103,7 @@ impl AppState {
             idle_limit: Mutex::new(Duration::from_secs(60 * u64::from(sessions::IDLE_DEFAULT_MINUTES))),
             locale: Mutex::new(Locale::default()),
             search: Arc::new(SearchCache::new()),
+            syncing: Arc::new(Mutex::new(())),
             started,
         }
     }
@@ -319,6 +329,49 @@ impl AppState {
                 // A failure here surfaces again, with its message, on the first real search.
                 let _ = cache.index(&db);
             });
+        }
+    }
+
+    /// One exchange with the city hub, now, off the UI thread; `Ok(None)` when this PC has
+    /// not joined a hub (or its database is not open yet). A second caller waits for the
+    /// exchange under way and then makes its own, so what was written before the call is
+    /// sent. Nobody need be signed in: the background sync runs between sessions too.
+    pub async fn exchange(&self) -> Result<Option<Exchanged>, ErrorPayload> {
+        let locale = self.locale();
+        let Ok(db) = self.db() else { return Ok(None) };
+        let gate = self.syncing.clone();
+        let done = tauri::async_runtime::spawn_blocking(move || {
+            let _one = lock(&gate);
+            if !sync::status(&db, locale)?.joined {
+                return Ok(None);
+            }
+            sync::sync_now(&db).map(Some)
+        })
+        .await
+        .map_err(|e| task_failed(locale, e))?
+        .map_err(|e| e.to_payload(locale))?;
+        if done.is_some_and(|d| d.pulled.rows > 0) {
+            // New people may have arrived: the desk's search finds them at its next use.
+            self.warm_search();
+        }
+        Ok(done)
+    }
+
+    /// At exit: waits (up to `limit`) for an exchange under way, and lets none start after.
+    /// (Nothing would be lost by ending in the middle, each batch being one transaction,
+    /// but the process would crash on its way out as under the backup.)
+    pub fn stop_syncing(&self, limit: Duration) {
+        let until = Instant::now() + limit;
+        loop {
+            if let Ok(guard) = self.syncing.try_lock() {
+                // Held until the process ends.
+                std::mem::forget(guard);
+                return;
+            }
+            if Instant::now() >= until {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(50));
         }
     }
 

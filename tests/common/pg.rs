@@ -11,7 +11,7 @@ use tempfile::TempDir;
 pub struct PgCluster {
     dir: TempDir,
     bin: PathBuf,
-    port: u16,
+    pub port: u16,
     as_postgres: bool,
 }
 

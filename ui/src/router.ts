@@ -46,6 +46,7 @@ export const router = createRouter({
         { path: 'reports', name: 'reports', component: () => import('./views/Reports.vue'), meta: { managers: true } },
         { path: 'audit', name: 'audit', component: () => import('./views/AuditLog.vue'), meta: { managers: true } },
         { path: 'backups', name: 'backups', component: () => import('./views/Backups.vue'), meta: { managers: true } },
+        { path: 'sync', name: 'sync', component: () => import('./views/Sync.vue'), meta: { managers: true } },
       ],
     },
     { path: '/:rest(.*)', redirect: '/' },

@@ -111,7 +111,7 @@ impl From<Invalid> for CoreError {
 }
 
 /// What crosses the IPC boundary or is printed by the CLI.
-#[derive(Debug, Clone, Serialize, TS)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 #[ts(export)]
 pub struct ErrorPayload {
     /// Stable code, e.g. `facility.name_empty`; the UI may branch on it.

@@ -17,4 +17,5 @@ pub mod people;
 pub mod registry;
 pub mod reports;
 pub mod roster;
+pub mod sync;
 pub mod visits;

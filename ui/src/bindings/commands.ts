@@ -38,6 +38,7 @@ import type { DistrictNode } from './DistrictNode'
 import type { DoseInput } from './DoseInput'
 import type { DueCheck } from './DueCheck'
 import type { DueFollowUp } from './DueFollowUp'
+import type { Exchanged } from './Exchanged'
 import type { ExportReport } from './ExportReport'
 import type { Facility } from './Facility'
 import type { FacilityFilter } from './FacilityFilter'
@@ -51,6 +52,7 @@ import type { GrowthMeasurement } from './GrowthMeasurement'
 import type { GrowthMeasurementInput } from './GrowthMeasurementInput'
 import type { ImportReport } from './ImportReport'
 import type { Indicator } from './Indicator'
+import type { Joined } from './Joined'
 import type { KitchenSheet } from './KitchenSheet'
 import type { Leave } from './Leave'
 import type { LeaveInput } from './LeaveInput'
@@ -98,6 +100,8 @@ import type { StaffInput } from './StaffInput'
 import type { StandingOrder } from './StandingOrder'
 import type { StandingOrderInput } from './StandingOrderInput'
 import type { SubstituteOption } from './SubstituteOption'
+import type { SyncConflict } from './SyncConflict'
+import type { SyncStatus } from './SyncStatus'
 import type { Visit } from './Visit'
 import type { VisitMove } from './VisitMove'
 import type { VisitOutcome } from './VisitOutcome'
@@ -393,6 +397,27 @@ export const rosterPreview = (kind: RosterKind, facilityId: number | null, fileN
 
 /** Checks again and imports the valid rows in one transaction. */
 export const rosterCommit = (kind: RosterKind, facilityId: number | null, fileName: string, bytes: number[]): Promise<ImportReport> => call('roster_commit', { kind, facilityId, fileName, bytes })
+
+/** When this PC last synced, what waits to be sent, the conflicts waiting (anyone signed in). */
+export const syncStatus = (): Promise<SyncStatus> => call('sync_status')
+
+/**
+ * Exchanges with the hub now instead of at the next background round (anyone signed in:
+ * it sends and fetches what the PCs recorded, nothing more). `null` when not joined.
+ */
+export const syncNow = (): Promise<Exchanged | null> => call('sync_now')
+
+/**
+ * Joins the hub with the connection the city office issued at enrolment (managers), then
+ * sends what this PC holds at once.
+ */
+export const syncJoin = (hub: string): Promise<Joined> => call('sync_join', { hub })
+
+/** The conflicts waiting for a manager. */
+export const syncConflicts = (): Promise<SyncConflict[]> => call('sync_conflicts')
+
+/** A manager keeps this PC's value (`keep_local`) or the other PC's. */
+export const syncResolve = (id: number, keepLocal: boolean): Promise<SyncStatus> => call('sync_resolve', { id, keepLocal })
 
 export const carePlan = (clientId: number): Promise<CarePlan> => call('care_plan', { clientId })
 

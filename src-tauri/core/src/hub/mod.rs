@@ -20,9 +20,31 @@ pub const HUB_VERSION: i32 = 2;
 /// released: a change is a new step.
 const STEPS: &[&str] = &[include_str!("v1.sql"), include_str!("v2.sql")];
 
-/// Connects with a libpq connection string (`host=… port=… user=… dbname=…`).
+/// Connects with a libpq connection string (`host=… port=… user=… dbname=…`). A hub that
+/// does not answer is given up after 10 seconds unless the string says otherwise
+/// (`connect_timeout`): a PC syncing in the background must not hang on a dead network.
 pub fn connect(url: &str) -> Result<Client> {
-    Client::connect(url, NoTls).map_err(hub_error)
+    let mut config: postgres::Config = url.parse().map_err(hub_error)?;
+    if config.get_connect_timeout().is_none() {
+        config.connect_timeout(std::time::Duration::from_secs(10));
+    }
+    config.connect(NoTls).map_err(hub_error)
+}
+
+/// Where a connection string points, to show: hosts, port and database, never the
+/// user's password.
+pub fn address(url: &str) -> String {
+    let Ok(config) = url.parse::<postgres::Config>() else { return String::new() };
+    let hosts: Vec<String> = config
+        .get_hosts()
+        .iter()
+        .map(|h| match h {
+            postgres::config::Host::Tcp(name) => name.clone(),
+            postgres::config::Host::Unix(path) => path.display().to_string(),
+        })
+        .collect();
+    let port = config.get_ports().first().copied().unwrap_or(5432);
+    format!("{}:{port}/{}", hosts.join(","), config.get_dbname().unwrap_or_default())
 }
 
 fn hub_error(e: postgres::Error) -> CoreError {

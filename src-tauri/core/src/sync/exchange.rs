@@ -5,6 +5,7 @@
 
 use postgres::Client;
 use serde::Serialize;
+use ts_rs::TS;
 
 use super::apply::{self, Incoming};
 use crate::error::{CoreError, Invalid, Result};
@@ -157,10 +158,14 @@ fn numbers_reused(client: &mut Client, pc: &str, batch: &[Outgoing]) -> Result<b
 }
 
 /// What one pull did.
-#[derive(Debug, Default, Clone, Copy, Serialize)]
+#[derive(Debug, Default, Clone, Copy, Serialize, TS)]
+#[ts(export)]
 pub struct Pulled {
+    #[ts(type = "number")]
     pub changes: usize,
+    #[ts(type = "number")]
     pub rows: usize,
+    #[ts(type = "number")]
     pub conflicts: usize,
 }
 
@@ -226,8 +231,10 @@ pub fn pull(db: &Db, client: &mut Client) -> Result<Pulled> {
 }
 
 /// What one exchange with the hub did.
-#[derive(Debug, Default, Clone, Copy, Serialize)]
+#[derive(Debug, Default, Clone, Copy, Serialize, TS)]
+#[ts(export)]
 pub struct Exchanged {
+    #[ts(type = "number")]
     pub pushed: usize,
     pub pulled: Pulled,
 }
@@ -237,7 +244,7 @@ pub fn exchange(db: &Db, client: &mut Client) -> Result<Exchanged> {
     let done = push(db, client).and_then(|pushed| Ok(Exchanged { pushed, pulled: pull(db, client)? }));
     match &done {
         Ok(_) => super::note_exchange(db, None)?,
-        Err(e) => super::note_exchange(db, Some(&e.to_string()))?,
+        Err(e) => super::note_exchange(db, Some(e))?,
     }
     done
 }

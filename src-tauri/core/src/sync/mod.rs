@@ -16,12 +16,13 @@ use ts_rs::TS;
 
 use crate::clock::Clock;
 use crate::domain::account::{Action, Actor};
-use crate::error::{CoreError, Invalid, Result};
-use crate::hub::Enrolment;
+use crate::error::{CoreError, ErrorPayload, Invalid, Result};
+use crate::hub::{self, Enrolment};
+use crate::i18n::{self, Locale};
 use crate::services::audit::{AuditAction, AuditEntity, Entry};
 use crate::store::{Db, Tx};
 
-pub use exchange::{exchange, pull, push, Exchanged};
+pub use exchange::{exchange, pull, push, Exchanged, Pulled};
 
 /// The store's SQL functions the triggers use: the store's clock in milliseconds (never
 /// the machine's), and a new UUIDv7 by it. Registered on the writer.
@@ -73,12 +74,53 @@ pub fn prepare(db: &Db) -> Result<()> {
 }
 
 /// What joining did.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
 pub struct Joined {
     pub pc: String,
+    #[ts(type = "number | null")]
     pub facility_id: Option<i64>,
     /// Rows queued to be sent: all this PC answers for.
+    #[ts(type = "number")]
     pub queued: usize,
+}
+
+/// Joins the hub at `hub_url` (the libpq connection string the city office's enrolment
+/// gave this PC: `carecircle-cli hub enrol`): asks the hub who this PC is, then [`join`]s as
+/// that PC and keeps the connection string for every later exchange ([`connect`]).
+pub fn join_hub(db: &Db, actor: &Actor, hub_url: &str) -> Result<Joined> {
+    let hub_url = hub_url.trim();
+    if hub_url.is_empty() {
+        return Err(Invalid::new("sync.hub_empty", "hub").into());
+    }
+    // Refused before anything is asked of the hub: the role may not do it anyway.
+    actor.require(Action::ManageAccounts)?;
+    let mut client = hub::connect(hub_url)?;
+    let enrolment = hub::whoami(&mut client)?;
+    let joined = join(db, actor, &enrolment)?;
+    db.write(|tx| Ok(tx.execute("UPDATE sync_state SET hub = ?1", [hub_url])?))?;
+    Ok(joined)
+}
+
+/// A connection to the hub this PC joined, with the credentials kept at joining.
+pub fn connect(db: &Db) -> Result<postgres::Client> {
+    let hub_url: Option<String> = db.read(|c| Ok(c.query_row("SELECT hub FROM sync_state", [], |r| r.get(0))?))?;
+    let hub_url = hub_url.ok_or_else(|| Invalid::new("sync.not_joined", "hub"))?;
+    hub::connect(&hub_url)
+}
+
+/// One exchange with the hub this PC joined, over the connection kept at joining. A hub
+/// that cannot be reached goes on the status line like any failed exchange.
+pub fn sync_now(db: &Db) -> Result<Exchanged> {
+    let mut client = match connect(db) {
+        Ok(client) => client,
+        Err(e @ CoreError::Invalid(Invalid { code: "sync.not_joined", .. })) => return Err(e),
+        Err(e) => {
+            note_exchange(db, Some(&e))?;
+            return Err(e);
+        }
+    };
+    exchange(db, &mut client)
 }
 
 /// Makes this database a member of the hub as the PC `enrolment` names (made at the city
@@ -149,26 +191,54 @@ pub struct SyncStatus {
     pub pc: Option<String>,
     #[ts(type = "number | null")]
     pub facility_id: Option<i64>,
+    /// Where the hub is (host, port and database; never the password).
+    pub hub: Option<String>,
     pub last_sync_at: Option<String>,
-    /// Why the last exchange failed, if it did (the hub unreachable…).
-    pub last_error: Option<String>,
+    /// Why the last exchange failed, if it did (the hub unreachable…), in `locale`.
+    pub last_error: Option<ErrorPayload>,
     #[ts(type = "number")]
     pub pending: i64,
     #[ts(type = "number")]
     pub conflicts: i64,
 }
 
-pub fn status(db: &Db) -> Result<SyncStatus> {
+pub fn status(db: &Db, locale: Locale) -> Result<SyncStatus> {
     db.read(|c| {
-        let (pc, facility_id, last_sync_at, last_error): (Option<String>, Option<i64>, Option<String>, Option<String>) =
-            c.query_row("SELECT pc, facility_id, last_sync_at, last_error FROM sync_state", [], |r| {
-                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+        type Row = (Option<String>, Option<i64>, Option<String>, Option<String>, Option<String>);
+        let (pc, facility_id, hub_url, last_sync_at, last_error): Row =
+            c.query_row("SELECT pc, facility_id, hub, last_sync_at, last_error FROM sync_state", [], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
             })?;
         let pending = c.query_row("SELECT count(*) FROM sync_outbox", [], |r| r.get(0))?;
         let conflicts =
             c.query_row("SELECT count(*) FROM sync_conflicts WHERE resolved_at IS NULL", [], |r| r.get(0))?;
-        Ok(SyncStatus { joined: pc.is_some(), pc, facility_id, last_sync_at, last_error, pending, conflicts })
+        Ok(SyncStatus {
+            joined: pc.is_some(),
+            pc,
+            facility_id,
+            hub: hub_url.as_deref().map(hub::address),
+            last_sync_at,
+            last_error: last_error.as_deref().map(|e| stored_error(e, locale)),
+            pending,
+            conflicts,
+        })
     })
+}
+
+/// An exchange's failure as `note_exchange` keeps it: its code and parameters, so the
+/// status line says it in the language of whoever reads it.
+fn stored_error(json: &str, locale: Locale) -> ErrorPayload {
+    #[derive(serde::Deserialize)]
+    struct Stored {
+        code: String,
+        #[serde(default)]
+        params: std::collections::BTreeMap<String, String>,
+    }
+    let stored: Stored = serde_json::from_str(json)
+        .unwrap_or_else(|_| Stored { code: "sync.failed".into(), params: [("detail".into(), json.into())].into() });
+    let params: Vec<(&str, String)> = stored.params.iter().map(|(k, v)| (k.as_str(), v.clone())).collect();
+    let message = i18n::error_message(locale, &stored.code, &params);
+    ErrorPayload { code: stored.code, field: None, params: stored.params, message }
 }
 
 /// A care-critical field changed here and on another PC, neither seeing the other.
@@ -181,6 +251,8 @@ pub struct SyncConflict {
     pub entity: String,
     #[ts(type = "number | null")]
     pub record_id: Option<i64>,
+    /// Whose record it is, to tell it by (a person's or contact's name), when it has one.
+    pub record_label: Option<String>,
     #[ts(type = "number | null")]
     pub facility_id: Option<i64>,
     /// The field, or `*`: a record from the other PC that duplicates one here.
@@ -210,6 +282,7 @@ pub fn conflicts(db: &Db, actor: &Actor) -> Result<Vec<SyncConflict>> {
                     id: r.get(0)?,
                     entity: r.get(1)?,
                     record_id: None,
+                    record_label: None,
                     facility_id: r.get(3)?,
                     field: r.get(4)?,
                     local_value: r.get(5)?,
@@ -230,9 +303,19 @@ pub fn conflicts(db: &Db, actor: &Actor) -> Result<Vec<SyncConflict>> {
                 continue;
             }
             if let Some(spec) = entities::find(&entity) {
-                conflict.record_id = c
-                    .query_row(&format!("SELECT rowid FROM \"{}\" WHERE uid = ?1", spec.table), [&uid], |r| r.get(0))
+                let named: bool = c.query_row(
+                    "SELECT count(*) > 0 FROM pragma_table_info(?1) WHERE name = 'name'",
+                    [spec.table],
+                    |r| r.get(0),
+                )?;
+                let name = if named { "name" } else { "NULL" };
+                let found: Option<(i64, Option<String>)> = c
+                    .query_row(&format!("SELECT rowid, {name} FROM \"{}\" WHERE uid = ?1", spec.table), [&uid], |r| {
+                        Ok((r.get(0)?, r.get(1)?))
+                    })
                     .optional()?;
+                (conflict.record_id, conflict.record_label) =
+                    found.map_or((None, None), |(id, label)| (Some(id), label));
             }
             out.push(conflict);
         }
@@ -313,15 +396,21 @@ fn close_conflict(
         .write(tx, actor)
 }
 
-/// Records the outcome of an exchange on the status line.
-fn note_exchange(db: &Db, error: Option<&str>) -> Result<()> {
+/// Records the outcome of an exchange on the status line: a failure by its code and
+/// parameters (see `stored_error`).
+fn note_exchange(db: &Db, error: Option<&CoreError>) -> Result<()> {
     db.write(|tx: &Tx| {
         match error {
             None => tx.execute(
                 "UPDATE sync_state SET last_sync_at = ?1, last_error = NULL",
                 [crate::store::utc_stamp(tx.now())],
             )?,
-            Some(e) => tx.execute("UPDATE sync_state SET last_error = ?1", [e])?,
+            Some(e) => {
+                let (code, params) = e.code_and_params();
+                let params: std::collections::BTreeMap<_, _> = params.into_iter().collect();
+                let json = serde_json::json!({ "code": code, "params": params }).to_string();
+                tx.execute("UPDATE sync_state SET last_error = ?1", [json])?
+            }
         };
         Ok(())
     })

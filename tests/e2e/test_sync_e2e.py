@@ -1,0 +1,153 @@
+"""A centre with two PCs kept in step through the city hub (docs/sync.md): one PC joins
+with the CLI, the other through the app's 数据同步 page with the connection the city office
+issued; a check-in at the first PC's desk then shows on the second PC's board, by the
+app's own background sync, with nobody touching the second PC."""
+
+import glob
+import json
+import os
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+
+import pytest
+from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.support.ui import WebDriverWait
+
+from conftest import CLI, ADMIN_PASSWORD, cli, connect, free_port
+
+DESK_PASSWORD = "desk-pass-1"
+BOSS_PASSWORD = "boss-pass-1"
+OWNER = "carecircle"
+
+
+class Hub:
+    """A throw-away PostgreSQL cluster (Debian's server) in a temporary folder on a free port,
+    its socket in that folder, as the postgres user when the tests run as root; removed after."""
+
+    def __init__(self):
+        versions = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"), key=lambda p: int(p.split("/")[4]))
+        if not versions:
+            pytest.fail("PostgreSQL's server (Debian's postgresql package) must be installed")
+        self.bin = Path(versions[-1]).parent
+        # /tmp itself, not pytest's folder: the postgres user must be able to reach it.
+        self.dir = Path(tempfile.mkdtemp(prefix="carecircle-hub-"))
+        self.port = free_port()
+        self.as_postgres = os.geteuid() == 0
+        if self.as_postgres:
+            subprocess.run(["chown", "-R", "postgres:postgres", str(self.dir)], check=True)
+        self.run("initdb", "-D", str(self.dir / "data"), "-U", OWNER, "--auth=trust", "-E", "UTF8", "--no-locale")
+        options = f"-p {self.port} -k {self.dir} -c listen_addresses=''"
+        self.run("pg_ctl", "-D", str(self.dir / "data"), "-o", options, "-l", str(self.dir / "server.log"), "-w", "start")
+
+    def run(self, tool, *args):
+        command = [str(self.bin / tool), *args]
+        if self.as_postgres:
+            command = ["runuser", "-u", "postgres", "--", *command]
+        out = subprocess.run(command, cwd=self.dir, capture_output=True, text=True, timeout=120)
+        assert out.returncode == 0, f"{tool}: {out.stdout}{out.stderr}"
+
+    def url(self, user, password=None):
+        url = f"host={self.dir} port={self.port} user={user} dbname=postgres"
+        return f"{url} password={password}" if password else url
+
+    def enrol(self, facility_id):
+        """The city office enrols a PC of the facility: its role, and the connection to hand over."""
+        out = subprocess.run([CLI, "hub", "enrol", "--url", self.url(OWNER), "--facility", str(facility_id)],
+                             input="pc-pass-1\n", capture_output=True, text=True, timeout=60)
+        assert out.returncode == 0, out.stderr
+        role = next(line.split('"')[3] for line in out.stdout.splitlines() if '"role"' in line)
+        return self.url(role, "pc-pass-1")
+
+    def stop(self):
+        try:
+            self.run("pg_ctl", "-D", str(self.dir / "data"), "-m", "immediate", "-w", "stop")
+        finally:
+            shutil.rmtree(self.dir, ignore_errors=True)
+
+
+@pytest.fixture
+def hub():
+    cluster = Hub()
+    subprocess.run([CLI, "hub", "migrate", "--url", cluster.url(OWNER)], check=True, capture_output=True, timeout=60)
+    yield cluster
+    cluster.stop()
+
+
+def checked_in(db, client_id):
+    with connect(db) as c:
+        return c.execute("SELECT count(*) FROM attendance WHERE person_kind = 'client' AND person_id = ? AND out_at IS NULL",
+                         (client_id,)).fetchone()[0]
+
+
+def test_a_check_in_at_one_pc_shows_on_the_other_pcs_board(launch, demo_db, hub, tmp_path):
+    with connect(demo_db) as c:
+        centre_id = c.execute("SELECT id FROM facilities WHERE kind = 'elder_centre' ORDER BY id LIMIT 1").fetchone()[0]
+        client_id, name, id_number = c.execute(
+            "SELECT id, name, id_number FROM clients WHERE facility_id = ? AND status = 'active' AND id_number IS NOT NULL "
+            "AND id NOT IN (SELECT person_id FROM attendance WHERE person_kind = 'client' AND out_at IS NULL) "
+            "ORDER BY id LIMIT 1", (centre_id,)).fetchone()
+    cli(demo_db, "accounts", "add", "--username", "desk", "--display-name", "前台小赵", "--role", "front_desk",
+        "--facility", str(centre_id), stdin=DESK_PASSWORD + "\n")
+    cli(demo_db, "accounts", "add", "--username", "boss", "--display-name", "王站长", "--role", "facility_manager",
+        "--facility", str(centre_id), stdin=BOSS_PASSWORD + "\n")
+    # The centre's second PC starts as a copy of the first, its records given their hub ids
+    # before the copy so that both hold them as the same records.
+    cli(demo_db, "sync", "prepare")
+    pc_b = tmp_path / "pc-b" / "carecircle.db"
+    pc_b.parent.mkdir()
+    for suffix in ("", "-wal", ".keys"):
+        if Path(f"{demo_db}{suffix}").exists():
+            shutil.copyfile(f"{demo_db}{suffix}", f"{pc_b}{suffix}")
+    pc_a = demo_db
+
+    # PC A joins with the CLI.
+    cli(pc_a, "sync", "join", "--url", hub.enrol(centre_id))
+    cli(pc_a, "sync", "now")
+
+    # PC B's manager joins on the 数据同步 page: an empty connection is refused in words first.
+    # (One app at a time: WebKitWebDriver sessions on one machine reach the first app
+    # running, so the two PCs take turns at the screen.)
+    b = launch(pc_b)
+    b.sign_in("boss", BOSS_PASSWORD)
+    b.click("nav-sync")
+    b.click("sync-join-submit")
+    b.wait_text("sync-page-error", "连接信息")
+    b.type("sync-join-hub", hub.enrol(centre_id))
+    b.click("sync-join-submit")
+    b.wait_text("sync-facts", f":{hub.port}/postgres")
+    assert "pc-pass-1" not in b.inner_text("sync-facts"), "the password is shown nowhere"
+    b.wait_text("sync-line-text", "已同步")
+    b.screenshot("joined")
+    b.quit()
+    assert checked_in(pc_b, client_id) == 0
+
+    # PC A's desk checks the client in; the app sends it on its own (every 15 s).
+    a = launch(pc_a)
+    a.sign_in("desk", DESK_PASSWORD)
+    a.el("desk-board")
+    a.type("desk-search", id_number)
+    a.wait.until(lambda d: "selected" in a.el(f"desk-hit-client-{client_id}").get_attribute("class"))
+    a.keys(Keys.F2)
+    a.wait_text("desk-board", name)
+    a.el("sync-line-pending")
+    WebDriverWait(a.driver, 60).until(lambda d: not d.find_elements(By.CSS_SELECTOR, '[data-testid="sync-line-pending"]'))
+    a.screenshot("sent")
+    a.quit()
+    # What the status line said is what the PC holds: synced, nothing waiting.
+    status = json.loads(cli(pc_a, "sync", "status"))
+    assert status["last_sync_at"] and status["pending"] == 0 and status["last_error"] is None, status
+    assert checked_in(pc_a, client_id) == 1
+
+    # At PC B nobody presses anything: the desk's board shows the check-in once the app's
+    # background sync has brought it.
+    b = launch(pc_b)
+    b.sign_in("desk", DESK_PASSWORD)
+    b.el("desk-board")
+    b.wait_text("desk-board", name, seconds=90)
+    b.wait_text("sync-line-text", "已同步")
+    b.screenshot("board")
+    b.quit()
+    assert checked_in(pc_b, client_id) == 1
