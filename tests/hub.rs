@@ -84,3 +84,118 @@ fn a_pc_id_that_is_not_a_uuid_is_refused_and_nothing_is_made() {
     let roles: i64 = owner.query_one("SELECT count(*) FROM pg_roles WHERE rolname LIKE 'cc_pc_%'", &[]).unwrap().get(0);
     assert_eq!(roles, 0);
 }
+
+/// A certificate authority of the city's own and a hub certificate it signed for `names`
+/// (IP addresses or DNS names): (CA PEM, hub certificate PEM, hub key PEM).
+fn city_authority_and_hub_cert(names: &[&str]) -> (Vec<u8>, Vec<u8>, Vec<u8>) {
+    use openssl::asn1::Asn1Time;
+    use openssl::bn::{BigNum, MsbOption};
+    use openssl::hash::MessageDigest;
+    use openssl::pkey::PKey;
+    use openssl::rsa::Rsa;
+    use openssl::x509::extension::{BasicConstraints, SubjectAlternativeName};
+    use openssl::x509::{X509NameBuilder, X509};
+
+    let name = |cn: &str| {
+        let mut n = X509NameBuilder::new().unwrap();
+        n.append_entry_by_text("CN", cn).unwrap();
+        n.build()
+    };
+    let serial = || {
+        let mut bn = BigNum::new().unwrap();
+        bn.rand(64, MsbOption::MAYBE_ZERO, false).unwrap();
+        bn.to_asn1_integer().unwrap()
+    };
+    let ca_key = PKey::from_rsa(Rsa::generate(2048).unwrap()).unwrap();
+    let mut ca = X509::builder().unwrap();
+    ca.set_version(2).unwrap();
+    ca.set_serial_number(&serial()).unwrap();
+    ca.set_subject_name(&name("Wuhai city hub test CA")).unwrap();
+    ca.set_issuer_name(&name("Wuhai city hub test CA")).unwrap();
+    ca.set_pubkey(&ca_key).unwrap();
+    ca.set_not_before(&Asn1Time::days_from_now(0).unwrap()).unwrap();
+    ca.set_not_after(&Asn1Time::days_from_now(30).unwrap()).unwrap();
+    ca.append_extension(BasicConstraints::new().critical().ca().build().unwrap()).unwrap();
+    ca.sign(&ca_key, MessageDigest::sha256()).unwrap();
+    let ca = ca.build();
+
+    let key = PKey::from_rsa(Rsa::generate(2048).unwrap()).unwrap();
+    let mut cert = X509::builder().unwrap();
+    cert.set_version(2).unwrap();
+    cert.set_serial_number(&serial()).unwrap();
+    cert.set_subject_name(&name(names[0])).unwrap();
+    cert.set_issuer_name(ca.subject_name()).unwrap();
+    cert.set_pubkey(&key).unwrap();
+    cert.set_not_before(&Asn1Time::days_from_now(0).unwrap()).unwrap();
+    cert.set_not_after(&Asn1Time::days_from_now(30).unwrap()).unwrap();
+    let mut san = SubjectAlternativeName::new();
+    for n in names {
+        if n.parse::<std::net::IpAddr>().is_ok() {
+            san.ip(n);
+        } else {
+            san.dns(n);
+        }
+    }
+    let san = san.build(&cert.x509v3_context(Some(&ca), None)).unwrap();
+    cert.append_extension(san).unwrap();
+    cert.sign(&ca_key, MessageDigest::sha256()).unwrap();
+    let cert = cert.build();
+    (ca.to_pem().unwrap(), cert.to_pem().unwrap(), key.private_key_to_pem_pkcs8().unwrap())
+}
+
+fn refused_code(result: carecircle_core::Result<postgres::Client>) -> (String, String) {
+    match result {
+        Err(carecircle_core::CoreError::Invalid(v)) => {
+            let detail = v.params.iter().map(|(_, v)| v.as_str()).collect::<Vec<_>>().join(" ");
+            (v.code.to_string(), detail)
+        }
+        Err(e) => panic!("refused, but not in words: {e}"),
+        Ok(_) => panic!("the connection should have been refused"),
+    }
+}
+
+#[test]
+fn over_the_network_the_hub_is_reached_by_tls_and_only_when_its_certificate_is_the_citys() {
+    let (ca, cert, key) = city_authority_and_hub_cert(&["127.0.0.1"]);
+    let cluster = PgCluster::start_tls(&cert, &key);
+    let dir = tempfile::tempdir().unwrap();
+    let ca_path = dir.path().join("city-ca.pem");
+    std::fs::write(&ca_path, &ca).unwrap();
+
+    // With the city's authority the connection is TLS, host name checked.
+    let root = format!("sslmode=require sslrootcert='{}'", ca_path.display());
+    let mut client = hub::connect(&cluster.tcp_url(OWNER, &root)).unwrap();
+    let ssl: bool = client.query_one("SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()", &[]).unwrap().get(0);
+    assert!(ssl, "the session is encrypted");
+    // TLS is used whenever the hub offers it, without being asked.
+    let default = format!("sslrootcert={}", ca_path.display());
+    let mut client = hub::connect(&cluster.tcp_url(OWNER, &default)).unwrap();
+    let ssl: bool = client.query_one("SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()", &[]).unwrap().get(0);
+    assert!(ssl, "prefer: encrypted when the hub can");
+
+    // Without it the certificate proves nothing (no authority the system trusts signed it):
+    // refused, nothing sent.
+    let (code, detail) = refused_code(hub::connect(&cluster.tcp_url(OWNER, "sslmode=require")));
+    assert_eq!(code, "hub.failed");
+    assert!(detail.contains("certificate"), "{detail}");
+    // An authority file that is not there is said so, by name.
+    let (code, detail) = refused_code(hub::connect(&cluster.tcp_url(OWNER, "sslrootcert=/nonexistent/ca.pem")));
+    assert_eq!(code, "hub.root_cert");
+    assert!(detail.contains("/nonexistent/ca.pem"), "{detail}");
+    // The address shown keeps none of it, nor the password.
+    let shown = hub::address(&cluster.tcp_url(OWNER, &format!("{root} password='a b\\'c'")));
+    assert_eq!(shown, format!("127.0.0.1:{}/postgres", cluster.port));
+}
+
+#[test]
+fn a_hub_whose_certificate_names_another_host_is_refused() {
+    let (ca, cert, key) = city_authority_and_hub_cert(&["hub.wuhai.example"]);
+    let cluster = PgCluster::start_tls(&cert, &key);
+    let dir = tempfile::tempdir().unwrap();
+    let ca_path = dir.path().join("city-ca.pem");
+    std::fs::write(&ca_path, &ca).unwrap();
+    let url = cluster.tcp_url(OWNER, &format!("sslmode=require sslrootcert={}", ca_path.display()));
+    let (code, detail) = refused_code(hub::connect(&url));
+    assert_eq!(code, "hub.failed");
+    assert!(detail.contains("certificate") || detail.contains("IP address mismatch"), "{detail}");
+}

@@ -13,6 +13,8 @@ pub struct PgCluster {
     bin: PathBuf,
     pub port: u16,
     as_postgres: bool,
+    /// Also listening on 127.0.0.1 with TLS (`start_tls`).
+    tls: bool,
 }
 
 /// The owner the cluster is made with: its superuser, who migrates the hub.
@@ -37,11 +39,29 @@ fn free_port() -> u16 {
 
 impl PgCluster {
     pub fn start() -> PgCluster {
+        PgCluster::start_with(None)
+    }
+
+    /// A cluster that also listens on 127.0.0.1 and offers TLS with this certificate and key
+    /// (PEM), as a city hub on the network does.
+    pub fn start_tls(cert_pem: &[u8], key_pem: &[u8]) -> PgCluster {
+        PgCluster::start_with(Some((cert_pem, key_pem)))
+    }
+
+    fn start_with(tls: Option<(&[u8], &[u8])>) -> PgCluster {
         let dir = tempfile::tempdir().expect("temp dir");
         // Root (uid 0) owns /proc/self when the tests run as root.
         let as_postgres =
             std::fs::metadata("/proc/self").map(|m| std::os::unix::fs::MetadataExt::uid(&m) == 0).unwrap_or(false);
-        let cluster = PgCluster { dir, bin: server_bin(), port: free_port(), as_postgres };
+        let cluster = PgCluster { dir, bin: server_bin(), port: free_port(), as_postgres, tls: tls.is_some() };
+        if let Some((cert, key)) = tls {
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::write(cluster.dir.path().join("server.crt"), cert).unwrap();
+            let key_path = cluster.dir.path().join("server.key");
+            std::fs::write(&key_path, key).unwrap();
+            // PostgreSQL refuses a key others may read.
+            std::fs::set_permissions(&key_path, std::fs::Permissions::from_mode(0o600)).unwrap();
+        }
         if as_postgres {
             let ok = Command::new("chown").args(["-R", "postgres:postgres"]).arg(cluster.dir.path()).status().unwrap();
             assert!(ok.success(), "chown the cluster's folder to postgres");
@@ -55,7 +75,15 @@ impl PgCluster {
 
     fn start_server(&self) {
         let data = self.data();
-        let options = format!("-p {} -k {} -c listen_addresses=''", self.port, self.socket_dir().display());
+        let dir = self.socket_dir().display().to_string();
+        let options = if self.tls {
+            format!(
+                "-p {} -k {dir} -c listen_addresses=127.0.0.1 -c ssl=on -c ssl_cert_file={dir}/server.crt -c ssl_key_file={dir}/server.key",
+                self.port
+            )
+        } else {
+            format!("-p {} -k {dir} -c listen_addresses=''", self.port)
+        };
         let log = self.dir.path().join("server.log");
         self.run("pg_ctl", &["-D", data.to_str().unwrap(), "-o", &options, "-l", log.to_str().unwrap(), "-w", "start"]);
     }
@@ -103,6 +131,12 @@ impl PgCluster {
         };
         command.current_dir(self.dir.path());
         command
+    }
+
+    /// A libpq connection string for `user` over TCP to 127.0.0.1 (`start_tls`), with
+    /// `extra` options (`sslmode=…`, `sslrootcert=…`).
+    pub fn tcp_url(&self, user: &str, extra: &str) -> String {
+        format!("host=127.0.0.1 port={} user={user} dbname=postgres {extra}", self.port)
     }
 
     /// A libpq connection string for `user` on this cluster.

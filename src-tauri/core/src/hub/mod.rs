@@ -8,7 +8,9 @@
 //! pushing and pulling come next (docs/sync.md).
 
 use chrono::{DateTime, Utc};
-use postgres::{Client, NoTls};
+use openssl::ssl::{SslConnector, SslMethod};
+use postgres::Client;
+use postgres_openssl::MakeTlsConnector;
 use serde::Serialize;
 
 use crate::error::{CoreError, Invalid, Result};
@@ -20,21 +22,88 @@ pub const HUB_VERSION: i32 = 2;
 /// released: a change is a new step.
 const STEPS: &[&str] = &[include_str!("v1.sql"), include_str!("v2.sql")];
 
-/// Connects with a libpq connection string (`host=… port=… user=… dbname=…`). A hub that
-/// does not answer is given up after 10 seconds unless the string says otherwise
-/// (`connect_timeout`): a PC syncing in the background must not hang on a dead network.
+/// Connects with a libpq connection string (`host=… port=… user=… dbname=…`).
+///
+/// Over the network the connection is TLS whenever the hub offers it (`sslmode=prefer`,
+/// the default) and must be with `sslmode=require`; the hub's certificate is checked, host
+/// name included, against the system's authorities, or against the city's own authority
+/// named by `sslrootcert=PATH` (as libpq spells it). A certificate that fails the check
+/// refuses the connection: nothing is sent to a hub that cannot prove it is the hub. A Unix
+/// socket on the hub's own machine needs no TLS. A hub that does not answer is given up
+/// after 10 seconds unless the string says otherwise (`connect_timeout`): a PC syncing in
+/// the background must not hang on a dead network.
 pub fn connect(url: &str) -> Result<Client> {
+    let (url, root_cert) = split_root_cert(url);
     let mut config: postgres::Config = url.parse().map_err(hub_error)?;
     if config.get_connect_timeout().is_none() {
         config.connect_timeout(std::time::Duration::from_secs(10));
     }
-    config.connect(NoTls).map_err(hub_error)
+    let tls_error = |e: openssl::error::ErrorStack| Invalid::new("hub.tls", "hub").with("detail", e);
+    let mut tls = SslConnector::builder(SslMethod::tls_client()).map_err(tls_error)?;
+    if let Some(path) = root_cert {
+        tls.set_ca_file(&path)
+            .map_err(|e| Invalid::new("hub.root_cert", "hub").with("path", &path).with("detail", e))?;
+    }
+    config.connect(MakeTlsConnector::new(tls.build())).map_err(hub_error)
+}
+
+/// Takes `sslrootcert=…` out of a connection string (rust-postgres does not know it): the
+/// string without it, and the path.
+fn split_root_cert(url: &str) -> (String, Option<String>) {
+    let mut kept = Vec::new();
+    let mut root = None;
+    for (key, value) in libpq_pairs(url) {
+        match value {
+            Some(value) if key == "sslrootcert" => root = Some(value),
+            Some(value) => {
+                let quoted = value.replace('\\', r"\\").replace('\'', r"\'");
+                kept.push(format!("{key}='{quoted}'"));
+            }
+            None => kept.push(key),
+        }
+    }
+    (kept.join(" "), root)
+}
+
+/// The `key=value` pairs of a libpq connection string: values bare or in single quotes,
+/// with a backslash escaping the character after it (a key with no `=`: no value).
+fn libpq_pairs(url: &str) -> Vec<(String, Option<String>)> {
+    let mut pairs = Vec::new();
+    let mut chars = url.chars().peekable();
+    let skip_blanks =
+        |chars: &mut std::iter::Peekable<std::str::Chars>| while chars.next_if(|c| c.is_whitespace()).is_some() {};
+    loop {
+        skip_blanks(&mut chars);
+        let key: String = std::iter::from_fn(|| chars.next_if(|c| *c != '=' && !c.is_whitespace())).collect();
+        if key.is_empty() {
+            break;
+        }
+        skip_blanks(&mut chars);
+        if chars.next_if_eq(&'=').is_none() {
+            // Not a pair: kept, for the parser to refuse in its own words.
+            pairs.push((key, None));
+            continue;
+        }
+        skip_blanks(&mut chars);
+        let quoted = chars.next_if_eq(&'\'').is_some();
+        let mut value = String::new();
+        while let Some(c) = chars.next() {
+            match c {
+                '\\' => value.extend(chars.next()),
+                '\'' if quoted => break,
+                c if c.is_whitespace() && !quoted => break,
+                c => value.push(c),
+            }
+        }
+        pairs.push((key, Some(value)));
+    }
+    pairs
 }
 
 /// Where a connection string points, to show: hosts, port and database, never the
 /// user's password.
 pub fn address(url: &str) -> String {
-    let Ok(config) = url.parse::<postgres::Config>() else { return String::new() };
+    let Ok(config) = split_root_cert(url).0.parse::<postgres::Config>() else { return String::new() };
     let hosts: Vec<String> = config
         .get_hosts()
         .iter()
@@ -47,8 +116,20 @@ pub fn address(url: &str) -> String {
     format!("{}:{port}/{}", hosts.join(","), config.get_dbname().unwrap_or_default())
 }
 
+/// PostgreSQL's error with the causes under it ("error performing TLS handshake: …
+/// certificate verify failed"): the top line alone does not say what to fix.
 fn hub_error(e: postgres::Error) -> CoreError {
-    CoreError::Invalid(Invalid::new("hub.failed", "hub").with("detail", e))
+    let mut detail = e.to_string();
+    let mut source = std::error::Error::source(&e);
+    while let Some(cause) = source {
+        let text = cause.to_string();
+        if !detail.contains(&text) {
+            detail.push_str(": ");
+            detail.push_str(&text);
+        }
+        source = cause.source();
+    }
+    CoreError::Invalid(Invalid::new("hub.failed", "hub").with("detail", detail))
 }
 
 /// Creates the hub schema, or brings it to [`HUB_VERSION`], in one transaction (PostgreSQL's
@@ -125,4 +206,33 @@ pub fn whoami(client: &mut Client) -> Result<Enrolment> {
     let (role, pc, facility): (String, Option<String>, Option<i32>) = (row.get(0), row.get(1), row.get(2));
     let pc = pc.ok_or_else(|| Invalid::new("hub.not_enrolled", "url").with("role", &role))?;
     Ok(Enrolment { role, facility_id: facility.map(i64::from), pc })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_city_authority_is_taken_out_of_a_connection_string_quoted_or_not() {
+        let (rest, root) = split_root_cert("host=hub port=5432 sslrootcert=/etc/cc/ca.pem user=cc_pc_1");
+        assert_eq!(root.as_deref(), Some("/etc/cc/ca.pem"));
+        assert_eq!(rest, "host='hub' port='5432' user='cc_pc_1'");
+        let (rest, root) = split_root_cert(r"sslrootcert = '/city ca/ca.pem'  password='it\'s \\ secret' dbname=x");
+        assert_eq!(root.as_deref(), Some("/city ca/ca.pem"));
+        let config: postgres::Config = rest.parse().unwrap();
+        assert_eq!(config.get_password(), Some(&br"it's \ secret"[..]));
+        assert_eq!(config.get_dbname(), Some("x"));
+        assert_eq!(split_root_cert("host=hub").1, None);
+        // Not a pair: left for the parser to refuse.
+        assert!(split_root_cert("host").0.parse::<postgres::Config>().is_err());
+    }
+
+    #[test]
+    fn the_address_shown_has_no_password() {
+        assert_eq!(
+            address("host=hub.wuhai port=6432 user=u password=secret dbname=cc sslrootcert=/x"),
+            "hub.wuhai:6432/cc"
+        );
+        assert_eq!(address("not a connection string"), "");
+    }
 }
