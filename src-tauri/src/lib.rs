@@ -45,14 +45,15 @@ pub fn run(options: GuiOptions) {
         });
 }
 
-/// Exchanges with the city hub every `SYNC_EVERY` once the PC has joined it, whoever is
+/// Exchanges with the city hub every `sync_every()` once the PC has joined it, whoever is
 /// signed in (or nobody); the window hears `sync-pulled` when records arrived, so the
 /// screens showing them read them again. A failure is on the status line, and the next
 /// round tries again.
 fn background_sync(app: tauri::AppHandle) {
     use tauri::{Emitter, Manager};
+    let Some(every) = state::sync_every() else { return };
     std::thread::spawn(move || loop {
-        std::thread::sleep(state::SYNC_EVERY);
+        std::thread::sleep(every);
         let state = app.state::<AppState>();
         if let Ok(Some(done)) = tauri::async_runtime::block_on(state.exchange()) {
             if done.pulled.rows > 0 {

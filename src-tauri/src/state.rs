@@ -38,8 +38,13 @@ pub struct AppState {
 
 /// How often the app exchanges with the city hub on its own once the PC has joined it
 /// (docs/sync.md): a check-in reaches the centre's other PCs within this, plus the other
-/// PC's own wait.
-pub const SYNC_EVERY: Duration = Duration::from_secs(15);
+/// PC's own wait. `CARECIRCLE_SYNC_SECONDS` sets another (0: only when someone presses
+/// "sync now", for a PC on a metered line, or a test that times the PCs' rounds itself).
+pub fn sync_every() -> Option<Duration> {
+    let seconds =
+        std::env::var("CARECIRCLE_SYNC_SECONDS").ok().and_then(|s| s.trim().parse::<u64>().ok()).unwrap_or(15);
+    (seconds > 0).then(|| Duration::from_secs(seconds))
+}
 
 /// The signed-in account: since when (by the core's clock: a reset after it ends the
 /// session) and when the person at the PC last used the app (the UI says so).

@@ -151,3 +151,93 @@ def test_a_check_in_at_one_pc_shows_on_the_other_pcs_board(launch, demo_db, hub,
     b.screenshot("board")
     b.quit()
     assert checked_in(pc_b, client_id) == 1
+
+
+@pytest.fixture
+def sync_by_hand(monkeypatch):
+    """The apps sync only when "sync now" is pressed (CARECIRCLE_SYNC_SECONDS=0), so the test
+    decides which PC hears of which change when. Requested before `launch`, whose
+    tauri-driver hands its environment to the app."""
+    monkeypatch.setenv("CARECIRCLE_SYNC_SECONDS", "0")
+
+
+def allergies(db, client_id):
+    with connect(db) as c:
+        return json.loads(c.execute("SELECT allergies FROM clients WHERE id = ?", (client_id,)).fetchone()[0])
+
+
+def edit_allergy(app, client_id, allergy):
+    app.el("current-user")
+    app.driver.execute_script(f"location.hash = '#/people/client/{client_id}'")
+    app.click("client-edit")
+    app.type("client-allergies", allergy, clear=False)
+    app.keys(Keys.ENTER)
+    app.click("client-save")
+    app.wait_text("client-allergies-view", allergy)
+
+
+def sync_now(app):
+    app.click("sync-line")
+    app.click("sync-now")
+    app.wait_text("sync-line-text", "已同步")
+
+
+def test_an_allergy_changed_at_two_pcs_waits_for_a_manager_who_keeps_one(sync_by_hand, launch, demo_db, hub, tmp_path):
+    with connect(demo_db) as c:
+        centre_id = c.execute("SELECT id FROM facilities WHERE kind = 'elder_centre' ORDER BY id LIMIT 1").fetchone()[0]
+        client_id, name = c.execute(
+            "SELECT id, name FROM clients WHERE facility_id = ? AND status = 'active' AND allergies = '[]' ORDER BY id LIMIT 1",
+            (centre_id,)).fetchone()
+    cli(demo_db, "accounts", "add", "--username", "boss", "--display-name", "王站长", "--role", "facility_manager",
+        "--facility", str(centre_id), stdin=BOSS_PASSWORD + "\n")
+    cli(demo_db, "sync", "prepare")
+    pc_b = tmp_path / "pc-b" / "carecircle.db"
+    pc_b.parent.mkdir()
+    for suffix in ("", "-wal", ".keys"):
+        if Path(f"{demo_db}{suffix}").exists():
+            shutil.copyfile(f"{demo_db}{suffix}", f"{pc_b}{suffix}")
+    pc_a = demo_db
+    for pc in (pc_a, pc_b):
+        cli(pc, "sync", "join", "--url", hub.enrol(centre_id))
+        cli(pc, "sync", "now")
+    cli(pc_a, "sync", "now")
+
+    # Offline from each other, the nurse station (B) records a penicillin allergy and the
+    # front office (A) a sulfa one, for the same client. A sends first.
+    b = launch(pc_b)
+    b.sign_in("boss", BOSS_PASSWORD)
+    edit_allergy(b, client_id, "青霉素")
+    b.quit()
+    a = launch(pc_a)
+    a.sign_in("boss", BOSS_PASSWORD)
+    edit_allergy(a, client_id, "磺胺")
+    sync_now(a)
+    a.quit()
+
+    # B's sync brings A's change: an allergy is not overwritten by whichever came later; B
+    # keeps its own value and the status line says a manager must look.
+    b = launch(pc_b)
+    b.sign_in("boss", BOSS_PASSWORD)
+    sync_now(b)
+    b.wait_text("sync-line-conflicts", "1")
+    b.click("sync-open-page")
+    b.wait_text("sync-conflicts", name)
+    table = b.inner_text("sync-conflicts")
+    assert "过敏" in table and "青霉素" in table and "磺胺" in table, table
+    b.screenshot("conflict")
+    conflict = b.driver.find_element(By.CSS_SELECTOR, '[data-testid^="sync-keep-remote-"]').get_attribute("data-testid")
+    # The manager checks with the family: it is sulfa. Her pick goes to every PC.
+    b.click(conflict)
+    b.wait_text("sync-conflicts", "没有待处理的冲突")
+    b.click("sync-page-now")
+    WebDriverWait(b.driver, 30).until(lambda d: not d.find_elements(By.CSS_SELECTOR, '[data-testid="sync-line-conflicts"]'))
+    b.screenshot("settled")
+    b.quit()
+
+    cli(pc_a, "sync", "now")
+    assert allergies(pc_a, client_id) == allergies(pc_b, client_id) == ["磺胺"]
+    with connect(pc_b) as c:
+        kept = c.execute("SELECT kept, resolved_by FROM sync_conflicts").fetchall()
+        audited = c.execute("SELECT count(*) FROM audit_log WHERE action = 'resolve_conflict'").fetchone()[0]
+    assert kept == [("remote", "boss")] and audited == 1
+    assert json.loads(cli(pc_a, "sync", "status"))["conflicts"] == 0, "A's own conflict closed with the pick"

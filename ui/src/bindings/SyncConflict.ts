@@ -7,7 +7,11 @@ export type SyncConflict = { id: number,
 /**
  * The table (`clients`, `child_contacts`…) and the record's id here.
  */
-entity: string, record_id: number | null, facility_id: number | null, 
+entity: string, record_id: number | null, 
+/**
+ * Whose record it is, to tell it by (a person's or contact's name), when it has one.
+ */
+record_label: string | null, facility_id: number | null, 
 /**
  * The field, or `*`: a record from the other PC that duplicates one here.
  */
