@@ -154,13 +154,19 @@ fn refused_code(result: carecircle_core::Result<postgres::Client>) -> (String, S
     }
 }
 
+/// The city's authority in a file, as a PC keeps it (`sslrootcert=`).
+fn authority_file(ca: &[u8]) -> (tempfile::TempDir, std::path::PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("city-ca.pem");
+    std::fs::write(&path, ca).unwrap();
+    (dir, path)
+}
+
 #[test]
 fn over_the_network_the_hub_is_reached_by_tls_and_only_when_its_certificate_is_the_citys() {
     let (ca, cert, key) = city_authority_and_hub_cert(&["127.0.0.1"]);
     let cluster = PgCluster::start_tls(&cert, &key);
-    let dir = tempfile::tempdir().unwrap();
-    let ca_path = dir.path().join("city-ca.pem");
-    std::fs::write(&ca_path, &ca).unwrap();
+    let (_dir, ca_path) = authority_file(&ca);
 
     // With the city's authority the connection is TLS, host name checked.
     let root = format!("sslmode=require sslrootcert='{}'", ca_path.display());
@@ -191,9 +197,7 @@ fn over_the_network_the_hub_is_reached_by_tls_and_only_when_its_certificate_is_t
 fn a_hub_whose_certificate_names_another_host_is_refused() {
     let (ca, cert, key) = city_authority_and_hub_cert(&["hub.wuhai.example"]);
     let cluster = PgCluster::start_tls(&cert, &key);
-    let dir = tempfile::tempdir().unwrap();
-    let ca_path = dir.path().join("city-ca.pem");
-    std::fs::write(&ca_path, &ca).unwrap();
+    let (_dir, ca_path) = authority_file(&ca);
     let url = cluster.tcp_url(OWNER, &format!("sslmode=require sslrootcert={}", ca_path.display()));
     let (code, detail) = refused_code(hub::connect(&url));
     assert_eq!(code, "hub.failed");

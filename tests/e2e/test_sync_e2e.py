@@ -82,26 +82,36 @@ def checked_in(db, client_id):
                          (client_id,)).fetchone()[0]
 
 
+def first_centre(db):
+    with connect(db) as c:
+        return c.execute("SELECT id FROM facilities WHERE kind = 'elder_centre' ORDER BY id LIMIT 1").fetchone()[0]
+
+
+def second_pc_of(centre_id, pc_a, tmp_path):
+    """The centre's manager `boss` and desk clerk `desk`, then the centre's second PC as a
+    copy of the first, its records given their hub ids before the copy so that both hold
+    them as the same records. Returns the second PC's database."""
+    cli(pc_a, "accounts", "add", "--username", "desk", "--display-name", "前台小赵", "--role", "front_desk",
+        "--facility", str(centre_id), stdin=DESK_PASSWORD + "\n")
+    cli(pc_a, "accounts", "add", "--username", "boss", "--display-name", "王站长", "--role", "facility_manager",
+        "--facility", str(centre_id), stdin=BOSS_PASSWORD + "\n")
+    cli(pc_a, "sync", "prepare")
+    pc_b = tmp_path / "pc-b" / "carecircle.db"
+    pc_b.parent.mkdir()
+    for suffix in ("", "-wal", ".keys"):
+        if Path(f"{pc_a}{suffix}").exists():
+            shutil.copyfile(f"{pc_a}{suffix}", f"{pc_b}{suffix}")
+    return pc_b
+
+
 def test_a_check_in_at_one_pc_shows_on_the_other_pcs_board(launch, demo_db, hub, tmp_path):
+    centre_id = first_centre(demo_db)
     with connect(demo_db) as c:
-        centre_id = c.execute("SELECT id FROM facilities WHERE kind = 'elder_centre' ORDER BY id LIMIT 1").fetchone()[0]
         client_id, name, id_number = c.execute(
             "SELECT id, name, id_number FROM clients WHERE facility_id = ? AND status = 'active' AND id_number IS NOT NULL "
             "AND id NOT IN (SELECT person_id FROM attendance WHERE person_kind = 'client' AND out_at IS NULL) "
             "ORDER BY id LIMIT 1", (centre_id,)).fetchone()
-    cli(demo_db, "accounts", "add", "--username", "desk", "--display-name", "前台小赵", "--role", "front_desk",
-        "--facility", str(centre_id), stdin=DESK_PASSWORD + "\n")
-    cli(demo_db, "accounts", "add", "--username", "boss", "--display-name", "王站长", "--role", "facility_manager",
-        "--facility", str(centre_id), stdin=BOSS_PASSWORD + "\n")
-    # The centre's second PC starts as a copy of the first, its records given their hub ids
-    # before the copy so that both hold them as the same records.
-    cli(demo_db, "sync", "prepare")
-    pc_b = tmp_path / "pc-b" / "carecircle.db"
-    pc_b.parent.mkdir()
-    for suffix in ("", "-wal", ".keys"):
-        if Path(f"{demo_db}{suffix}").exists():
-            shutil.copyfile(f"{demo_db}{suffix}", f"{pc_b}{suffix}")
-    pc_a = demo_db
+    pc_a, pc_b = demo_db, second_pc_of(centre_id, demo_db, tmp_path)
 
     # PC A joins with the CLI.
     cli(pc_a, "sync", "join", "--url", hub.enrol(centre_id))
@@ -117,7 +127,8 @@ def test_a_check_in_at_one_pc_shows_on_the_other_pcs_board(launch, demo_db, hub,
     b.wait_text("sync-page-error", "连接信息")
     b.type("sync-join-hub", hub.enrol(centre_id))
     b.click("sync-join-submit")
-    b.wait_text("sync-facts", f":{hub.port}/postgres")
+    # Joining sends all the PC holds (some 12,000 records): give a slow machine its time.
+    b.wait_text("sync-facts", f":{hub.port}/postgres", seconds=120)
     assert "pc-pass-1" not in b.inner_text("sync-facts"), "the password is shown nowhere"
     b.wait_text("sync-line-text", "已同步")
     b.screenshot("joined")
@@ -179,24 +190,16 @@ def edit_allergy(app, client_id, allergy):
 def sync_now(app):
     app.click("sync-line")
     app.click("sync-now")
-    app.wait_text("sync-line-text", "已同步")
+    app.wait_text("sync-line-text", "已同步", seconds=60)
 
 
 def test_an_allergy_changed_at_two_pcs_waits_for_a_manager_who_keeps_one(sync_by_hand, launch, demo_db, hub, tmp_path):
+    centre_id = first_centre(demo_db)
     with connect(demo_db) as c:
-        centre_id = c.execute("SELECT id FROM facilities WHERE kind = 'elder_centre' ORDER BY id LIMIT 1").fetchone()[0]
         client_id, name = c.execute(
             "SELECT id, name FROM clients WHERE facility_id = ? AND status = 'active' AND allergies = '[]' ORDER BY id LIMIT 1",
             (centre_id,)).fetchone()
-    cli(demo_db, "accounts", "add", "--username", "boss", "--display-name", "王站长", "--role", "facility_manager",
-        "--facility", str(centre_id), stdin=BOSS_PASSWORD + "\n")
-    cli(demo_db, "sync", "prepare")
-    pc_b = tmp_path / "pc-b" / "carecircle.db"
-    pc_b.parent.mkdir()
-    for suffix in ("", "-wal", ".keys"):
-        if Path(f"{demo_db}{suffix}").exists():
-            shutil.copyfile(f"{demo_db}{suffix}", f"{pc_b}{suffix}")
-    pc_a = demo_db
+    pc_a, pc_b = demo_db, second_pc_of(centre_id, demo_db, tmp_path)
     for pc in (pc_a, pc_b):
         cli(pc, "sync", "join", "--url", hub.enrol(centre_id))
         cli(pc, "sync", "now")
