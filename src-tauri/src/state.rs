@@ -368,7 +368,13 @@ impl AppState {
     pub fn stop_syncing(&self, limit: Duration) {
         let until = Instant::now() + limit;
         loop {
-            if let Ok(guard) = self.syncing.try_lock() {
+            let guard = match self.syncing.try_lock() {
+                Ok(guard) => Some(guard),
+                // An exchange that panicked left the gate poisoned, and nothing under way.
+                Err(std::sync::TryLockError::Poisoned(e)) => Some(e.into_inner()),
+                Err(std::sync::TryLockError::WouldBlock) => None,
+            };
+            if let Some(guard) = guard {
                 // Held until the process ends.
                 std::mem::forget(guard);
                 return;

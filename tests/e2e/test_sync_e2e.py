@@ -58,7 +58,7 @@ class Hub:
         out = subprocess.run([CLI, "hub", "enrol", "--url", self.url(OWNER), "--facility", str(facility_id)],
                              input="pc-pass-1\n", capture_output=True, text=True, timeout=60)
         assert out.returncode == 0, out.stderr
-        role = next(line.split('"')[3] for line in out.stdout.splitlines() if '"role"' in line)
+        role = json.loads(out.stdout)["role"]
         return self.url(role, "pc-pass-1")
 
     def stop(self):

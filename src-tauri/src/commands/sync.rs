@@ -2,23 +2,40 @@
 //! joining the hub and settling conflicts.
 
 use carecircle_core::sync::{self, Exchanged, Joined, Keep, SyncConflict, SyncStatus};
-use carecircle_core::ErrorPayload;
+use carecircle_core::{CoreError, ErrorPayload};
+use serde::Serialize;
 use tauri::State;
+use ts_rs::TS;
 
-use crate::state::AppState;
+use crate::state::{self, AppState};
+
+/// Where this PC stands with the hub, and how often the app syncs on its own.
+#[derive(Serialize, TS)]
+#[ts(export)]
+pub struct SyncOverview {
+    #[serde(flatten)]
+    #[ts(flatten)]
+    status: SyncStatus,
+    /// Seconds between the app's own exchanges; `null`: only when someone presses "sync now".
+    #[ts(type = "number | null")]
+    every_seconds: Option<u64>,
+}
 
 /// When this PC last synced, what waits to be sent, the conflicts waiting (anyone signed in).
 #[tauri::command]
-pub async fn sync_status(state: State<'_, AppState>) -> Result<SyncStatus, ErrorPayload> {
+pub async fn sync_status(state: State<'_, AppState>) -> Result<SyncOverview, ErrorPayload> {
     let locale = state.locale();
-    state.as_actor(move |db, _| sync::status(db, locale)).await
+    let status = state.as_actor(move |db, _| sync::status(db, locale)).await?;
+    Ok(SyncOverview { status, every_seconds: state::sync_every().map(|d| d.as_secs()) })
 }
 
 /// Exchanges with the hub now instead of at the next background round (anyone signed in:
 /// it sends and fetches what the PCs recorded, nothing more). `null` when not joined.
 #[tauri::command]
 pub async fn sync_now(state: State<'_, AppState>) -> Result<Option<Exchanged>, ErrorPayload> {
-    state.as_actor(|_, _| Ok(())).await?;
+    if state.actor().is_none() {
+        return Err(CoreError::NotSignedIn.to_payload(state.locale()));
+    }
     state.exchange().await
 }
 

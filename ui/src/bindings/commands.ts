@@ -101,6 +101,7 @@ import type { StandingOrder } from './StandingOrder'
 import type { StandingOrderInput } from './StandingOrderInput'
 import type { SubstituteOption } from './SubstituteOption'
 import type { SyncConflict } from './SyncConflict'
+import type { SyncOverview } from './SyncOverview'
 import type { SyncStatus } from './SyncStatus'
 import type { Visit } from './Visit'
 import type { VisitMove } from './VisitMove'
@@ -399,7 +400,7 @@ export const rosterPreview = (kind: RosterKind, facilityId: number | null, fileN
 export const rosterCommit = (kind: RosterKind, facilityId: number | null, fileName: string, bytes: number[]): Promise<ImportReport> => call('roster_commit', { kind, facilityId, fileName, bytes })
 
 /** When this PC last synced, what waits to be sent, the conflicts waiting (anyone signed in). */
-export const syncStatus = (): Promise<SyncStatus> => call('sync_status')
+export const syncStatus = (): Promise<SyncOverview> => call('sync_status')
 
 /**
  * Exchanges with the hub now instead of at the next background round (anyone signed in:

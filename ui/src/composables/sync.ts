@@ -1,16 +1,16 @@
 // This PC and the city hub (docs/sync.md), kept in one place: the status line in the header
 // and the Sync page read it. The status is read every 10 seconds while someone is signed in
-// (the app itself exchanges with the hub every 15); `syncRevision` goes up whenever records
+// (the app itself exchanges with the hub every 15, unless set otherwise: `every_seconds`); `syncRevision` goes up whenever records
 // arrived from other PCs, by the background's round (the `sync-pulled` event) or by "sync
 // now", so the screens that show them (the desk's board) read them again at once.
 import { ref, watch } from 'vue'
 import { listen } from '@tauri-apps/api/event'
 import { api } from '../api'
 import type { Exchanged } from '../bindings/Exchanged'
-import type { SyncStatus } from '../bindings/SyncStatus'
+import type { SyncOverview } from '../bindings/SyncOverview'
 import { actor } from './session'
 
-export const syncStatus = ref<SyncStatus | null>(null)
+export const syncStatus = ref<SyncOverview | null>(null)
 export const syncRevision = ref(0)
 
 const EVERY_MS = 10_000

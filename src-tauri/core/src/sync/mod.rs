@@ -97,9 +97,7 @@ pub fn join_hub(db: &Db, actor: &Actor, hub_url: &str) -> Result<Joined> {
     actor.require(Action::ManageAccounts)?;
     let mut client = hub::connect(hub_url)?;
     let enrolment = hub::whoami(&mut client)?;
-    let joined = join(db, actor, &enrolment)?;
-    db.write(|tx| Ok(tx.execute("UPDATE sync_state SET hub = ?1", [hub_url])?))?;
-    Ok(joined)
+    join_as(db, actor, &enrolment, Some(hub_url))
 }
 
 /// A connection to the hub this PC joined, with the credentials kept at joining.
@@ -127,6 +125,12 @@ pub fn sync_now(db: &Db) -> Result<Exchanged> {
 /// office by `carecircle-cli hub enrol`): a facility's manager for that facility, the city
 /// office for the city office's PC. One transaction: a failure leaves the PC as it was.
 pub fn join(db: &Db, actor: &Actor, enrolment: &Enrolment) -> Result<Joined> {
+    join_as(db, actor, enrolment, None)
+}
+
+/// [`join`], keeping `hub_url` for later exchanges in the same transaction: a PC is never
+/// joined without the connection it joined with.
+fn join_as(db: &Db, actor: &Actor, enrolment: &Enrolment, hub_url: Option<&str>) -> Result<Joined> {
     match enrolment.facility_id {
         Some(f) => actor.require_at(Action::ManageAccounts, f)?,
         None if actor.is_city_wide() => actor.require(Action::ManageAccounts)?,
@@ -137,8 +141,8 @@ pub fn join(db: &Db, actor: &Actor, enrolment: &Enrolment) -> Result<Joined> {
             return Err(Invalid::new("sync.already_joined", "pc").with("pc", pc).into());
         }
         tx.execute(
-            "UPDATE sync_state SET pc = ?1, facility_id = ?2, role = ?3, joined_at = ?4",
-            params![enrolment.pc, enrolment.facility_id, enrolment.role, crate::store::utc_stamp(tx.now())],
+            "UPDATE sync_state SET pc = ?1, facility_id = ?2, role = ?3, joined_at = ?4, hub = ?5",
+            params![enrolment.pc, enrolment.facility_id, enrolment.role, crate::store::utc_stamp(tx.now()), hub_url],
         )?;
         outbox::assign_uids(tx)?;
         outbox::install(tx)?;
