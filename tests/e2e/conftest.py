@@ -203,6 +203,7 @@ class App:
         options.set_capability("browserName", "wry")
         options.set_capability("tauri:options", {"application": str(Path(APP).resolve()), "args": ["--db", str(db)]})
         self.name = name
+        self.db = str(db)
         # Any single WebDriver call that takes longer than this has hung: fail the test, not CI.
         config = ClientConfig(remote_server_addr=url, timeout=120)
         self.driver = self._session(url, options, config)
@@ -332,6 +333,28 @@ class App:
             self.screenshot("last")
         finally:
             self.driver.quit()
+            self.wait_until_gone()
+
+    def wait_until_gone(self, seconds=60):
+        """Waits for this app's process to end. The session ends before the app does, and a
+        WebDriver session asked for while an app still runs reaches that app (it opens a
+        window of its own, on the old app's database): the next app launched on another
+        database would not be the one driven."""
+        deadline = time.time() + seconds
+        while time.time() < deadline:
+            running = False
+            for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
+                try:
+                    args = cmdline.read_bytes().split(b"\0")
+                except OSError:
+                    continue
+                if self.db.encode() in args and any(a.endswith(b"carecircle") for a in args):
+                    running = True
+                    break
+            if not running:
+                return
+            time.sleep(0.2)
+        raise RuntimeError(f"the app on {self.db} did not end within {seconds} s")
 
 
 @pytest.fixture
