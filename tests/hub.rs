@@ -70,6 +70,37 @@ fn each_facility_reads_and_adds_only_its_own_changes_and_the_city_reads_all() {
         assert!(client.query("SELECT * FROM hub.pcs", &[]).is_err());
     }
     assert_eq!(seen(&mut owner).len(), 4);
+
+    // The audit log (schema 3): the same rules. Each PC adds its own entries, under its
+    // facility; an entry sent twice is kept once; a centre's PCs read the centre's entries,
+    // the city office reads all; nobody changes or removes one.
+    let entry = |client: &mut postgres::Client, facility: Option<i32>, pc: &str, hash: &str| {
+        client.execute(
+            "INSERT INTO hub.audit (facility_id, pc, entry_id, at, account_id, username, action, entity, prev_hash, hash)
+             VALUES ($1, $2::text::uuid, 1, '2026-12-06T08:00:00Z', 1, 'u', 'sign_in', 'account', 'p', $3)
+             ON CONFLICT (pc, hash) DO NOTHING",
+            &[&facility, &pc, &hash],
+        )
+    };
+    assert_eq!(entry(&mut a, Some(1), PC_A, "h1").unwrap(), 1);
+    assert_eq!(entry(&mut a, Some(1), PC_A, "h1").unwrap(), 0, "sent twice");
+    assert_eq!(entry(&mut a, Some(1), PC_A, "h2").unwrap(), 1, "the same number after a restore, another entry");
+    assert_eq!(entry(&mut a2, Some(1), PC_A2, "h1").unwrap(), 1);
+    assert_eq!(entry(&mut b, Some(2), PC_B, "h1").unwrap(), 1);
+    assert_eq!(entry(&mut city, None, PC_CITY, "h1").unwrap(), 1);
+    assert!(entry(&mut a, Some(2), PC_A, "h3").is_err(), "another facility's");
+    assert!(entry(&mut a, Some(1), PC_A2, "h3").is_err(), "another PC's");
+    assert!(entry(&mut a, None, PC_A, "h3").is_err(), "the city office's");
+    assert!(entry(&mut city, Some(1), PC_CITY, "h3").is_err());
+    let entries = |client: &mut postgres::Client| -> i64 {
+        client.query_one("SELECT count(*) FROM hub.audit", &[]).unwrap().get(0)
+    };
+    assert_eq!((entries(&mut a), entries(&mut a2), entries(&mut b), entries(&mut city)), (3, 3, 1, 5));
+    for client in [&mut a, &mut b, &mut city] {
+        assert!(client.execute("UPDATE hub.audit SET username = 'x'", &[]).is_err());
+        assert!(client.execute("DELETE FROM hub.audit", &[]).is_err());
+    }
+    assert_eq!(entries(&mut owner), 5);
 }
 
 #[test]

@@ -7,7 +7,7 @@ use carecircle_core::clock::Clock;
 use carecircle_core::domain::account::Actor;
 use carecircle_core::domain::person::PersonKind;
 use carecircle_core::hub;
-use carecircle_core::services::frontdesk;
+use carecircle_core::services::{audit, frontdesk};
 use carecircle_core::store::Db;
 use carecircle_core::sync::{self, Keep};
 use carecircle_core::Locale;
@@ -194,6 +194,40 @@ fn a_centres_pcs_and_the_city_office_stay_in_sync_and_a_manager_settles_an_aller
     other.exchange();
     assert_eq!(common::count(&other.db, &format!("SELECT count(*) FROM attendance WHERE hex(uid) = '{uid}'")), 0);
 
+    // The check-in's audit entry travels too, as a's PC sealed it: to the centre's other PC
+    // and the city office, where the audit page shows it with the PC that wrote it and the
+    // client's id there; not to the other centre. Every PC's own chain stays whole.
+    let a_check_ins = format!(
+        "SELECT count(*) FROM audit_remote WHERE pc = '{}' AND action = 'check_in' AND entity_id = '{client}'
+           AND hex(entity_uid) = (SELECT hex(uid) FROM clients WHERE id = {client})",
+        a.pc
+    );
+    assert_eq!((common::count(&b.db, &a_check_ins), common::count(&city.db, &a_check_ins)), (1, 1));
+    assert_eq!(common::count(&other.db, &format!("SELECT count(*) FROM audit_remote WHERE pc = '{}'", a.pc)), 0);
+    let shown = audit::recent(&city.db, &admin, 1000).unwrap();
+    let seen_at_city = shown
+        .iter()
+        .find(|r| r.pc.as_deref() == Some(a.pc.as_str()) && r.action == "check_in")
+        .expect("a's check-in on the city office's audit page");
+    assert_eq!(seen_at_city.entity_id, Some(client.to_string()));
+    let centre_name = a.text(&format!("SELECT name FROM facilities WHERE id = {centre}"));
+    assert_eq!(seen_at_city.pc_facility, centre_name);
+    for pc in [&a, &b, &city, &other] {
+        assert!(audit::verify(&pc.db, &admin).unwrap().broken.is_none());
+        assert_eq!(sync::status(&pc.db, Locale::En).unwrap().audit_pending, 0, "every entry sent");
+    }
+    // Sent again, received again: nothing doubles.
+    let hub_entries = |owner: &mut postgres::Client| -> i64 {
+        owner.query_one("SELECT count(*) FROM hub.audit", &[]).unwrap().get(0)
+    };
+    let (at_hub, at_b) = (hub_entries(&mut owner), common::count(&b.db, "SELECT count(*) FROM audit_remote"));
+    a.sql("UPDATE sync_state SET audit_pushed = 0");
+    b.sql("UPDATE sync_state SET audit_pulled = 0");
+    assert!(a.exchange().audit_sent > 0);
+    assert!(b.exchange().audit_received > 0);
+    assert_eq!(hub_entries(&mut owner), at_hub);
+    assert_eq!(common::count(&b.db, "SELECT count(*) FROM audit_remote"), at_b);
+
     // Offline on both: different fields of one client both survive; the same field ends
     // with the later change on both PCs, whatever order they sync in.
     a.clock.advance(Duration::minutes(5));
@@ -289,6 +323,22 @@ fn a_centres_pcs_and_the_city_office_stay_in_sync_and_a_manager_settles_an_aller
     a.sql("INSERT INTO sync_outbox SELECT * FROM kept");
     assert_eq!(sync::push(&a.db, &mut a.hub).unwrap(), 1);
     assert_eq!(in_log(&mut owner), logged + 1);
+
+    // An entry changed at the hub (only its owner could) no longer matches its seal: b
+    // refuses it and keeps nothing of its batch, and the status line says so.
+    owner
+        .execute(
+            "UPDATE hub.audit SET username = 'someone_else' WHERE id = (SELECT max(id) FROM hub.audit WHERE pc = $1::text::uuid)",
+            &[&a.pc],
+        )
+        .unwrap();
+    b.sql("UPDATE sync_state SET audit_pulled = 0");
+    let kept = common::count(&b.db, "SELECT count(*) FROM audit_remote");
+    let forged = sync::exchange(&b.db, &mut b.hub).unwrap_err();
+    assert!(matches!(&forged, carecircle_core::CoreError::Invalid(v) if v.code == "sync.audit_forged"), "{forged:?}");
+    assert_eq!(common::count(&b.db, "SELECT count(*) FROM audit_remote"), kept);
+    let said = sync::status(&b.db, Locale::ZhCn).unwrap().last_error.expect("the status line says why");
+    assert_eq!(said.code, "sync.audit_forged");
 }
 
 #[test]
@@ -297,6 +347,14 @@ fn a_hub_stopped_mid_push_and_a_batch_cut_short_lose_nothing_and_double_nothing(
     let (centre, _) = two_centres(&hub_city.master.db);
     let mut a = hub_city.pc("a", Some(centre));
     let mut b = hub_city.pc("b", Some(centre));
+    // A new connection is kept only when the hub knows it as this same PC.
+    let refused = sync::reconnect(&b.db, &hub_city.admin, &a.hub_url).unwrap_err();
+    assert!(matches!(&refused, carecircle_core::CoreError::Invalid(v) if v.code == "sync.other_pc"), "{refused:?}");
+    b.sql("UPDATE sync_state SET hub = NULL");
+    let lost = sync::sync_now(&b.db).unwrap_err();
+    assert!(matches!(&lost, carecircle_core::CoreError::Invalid(v) if v.code == "sync.no_connection"), "{lost:?}");
+    sync::reconnect(&b.db, &hub_city.admin, &b.hub_url).unwrap();
+    sync::sync_now(&b.db).unwrap();
     let City { cluster, master, .. } = hub_city;
     // More than one batch waits on a: what it holds, and a change to every check-in.
     a.sql(&format!("UPDATE attendance SET picked_up_name = '家属' || id WHERE facility_id = {centre}"));

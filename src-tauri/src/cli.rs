@@ -308,6 +308,12 @@ enum SyncCommand {
         #[arg(long)]
         url: String,
     },
+    /// Keep a new hub connection for this PC (a new password from the city office, or the
+    /// hub moved): the hub must know it as this same PC.
+    Connection {
+        #[arg(long)]
+        url: String,
+    },
     /// Give every record its hub id now, before this database is copied to a centre's other
     /// PCs (or split by facility): the copies then hold the same records under the same ids,
     /// and joining finds them equal instead of twice.
@@ -643,6 +649,10 @@ fn run(cli: Cli, clock: Clock, locale: Locale) -> Result<(), CoreError> {
         Command::Summary => print_json(&registry::city_summary(&db, db.clock().today())?),
         Command::Backup { path } => print_json(&backups::back_up_to(&db, &actor, &path)?),
         Command::Sync { command: SyncCommand::Join { url } } => print_json(&sync::join_hub(&db, &actor, &url)?),
+        Command::Sync { command: SyncCommand::Connection { url } } => {
+            sync::reconnect(&db, &actor, &url)?;
+            print_json(&sync::status(&db, locale)?);
+        }
         Command::Sync { command: SyncCommand::Prepare } => {
             actor.require(Action::ManageAccounts)?;
             sync::prepare(&db)?;

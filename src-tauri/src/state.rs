@@ -10,6 +10,7 @@ use carecircle_core::services::sessions::{self, SessionStatus};
 use chrono::{DateTime, Utc};
 
 use carecircle_core::domain::account::Action;
+use carecircle_core::error::Invalid;
 use carecircle_core::services::search::SearchCache;
 use carecircle_core::services::{accounts, backups};
 use carecircle_core::store::keyfile::{self, RecoveryKey};
@@ -347,10 +348,11 @@ impl AppState {
         let gate = self.syncing.clone();
         let done = tauri::async_runtime::spawn_blocking(move || {
             let _one = lock(&gate);
-            if !sync::status(&db, locale)?.joined {
-                return Ok(None);
+            match sync::sync_now(&db) {
+                Ok(done) => Ok(Some(done)),
+                Err(CoreError::Invalid(Invalid { code: "sync.not_joined", .. })) => Ok(None),
+                Err(e) => Err(e),
             }
-            sync::sync_now(&db).map(Some)
         })
         .await
         .map_err(|e| task_failed(locale, e))?

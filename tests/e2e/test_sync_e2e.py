@@ -244,3 +244,20 @@ def test_an_allergy_changed_at_two_pcs_waits_for_a_manager_who_keeps_one(sync_by
         audited = c.execute("SELECT count(*) FROM audit_log WHERE action = 'resolve_conflict'").fetchone()[0]
     assert kept == [("remote", "boss")] and audited == 1
     assert json.loads(cli(pc_a, "sync", "status"))["conflicts"] == 0, "A's own conflict closed with the pick"
+
+    # The audit log came along: A's audit page shows who settled the conflict, and on which
+    # PC (the centre's name and the start of B's id), among A's own entries.
+    pc_b_id = json.loads(cli(pc_b, "sync", "status"))["pc"]
+    with connect(pc_a) as c:
+        centre_name = c.execute("SELECT name FROM facilities WHERE id = ?", (centre_id,)).fetchone()[0]
+        entry = c.execute("SELECT entry_id FROM audit_remote WHERE pc = ? AND action = 'resolve_conflict'",
+                          (pc_b_id,)).fetchone()[0]
+    a = launch(pc_a)
+    a.sign_in("boss", BOSS_PASSWORD)
+    a.click("nav-audit")
+    row = f"{pc_b_id[:8]}-{entry}"
+    a.wait_text(f"audit-action-{row}", "处理同步冲突")
+    assert a.inner_text(f"audit-source-{row}") == f"{centre_name} · {pc_b_id[:8]}"
+    a.el("audit-synced-hint")
+    a.screenshot("audit")
+    a.quit()

@@ -4,4 +4,12 @@ import type { Pulled } from "./Pulled";
 /**
  * What one exchange with the hub did.
  */
-export type Exchanged = { pushed: number, pulled: Pulled, };
+export type Exchanged = { 
+/**
+ * Changes sent.
+ */
+pushed: number, pulled: Pulled, 
+/**
+ * Audit entries sent, and received from the other PCs (docs/sync.md, "The audit log").
+ */
+audit_sent: number, audit_received: number, };

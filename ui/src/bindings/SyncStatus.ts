@@ -13,4 +13,12 @@ hub: string | null, last_sync_at: string | null,
 /**
  * Why the last exchange failed, if it did (the hub unreachable…), in `locale`.
  */
-last_error: ErrorPayload | null, pending: number, conflicts: number, };
+last_error: ErrorPayload | null, 
+/**
+ * Changes waiting to be sent.
+ */
+pending: number, 
+/**
+ * Audit entries waiting to be sent (docs/sync.md, "The audit log").
+ */
+audit_pending: number, conflicts: number, };

@@ -4,8 +4,8 @@
 //! city's reference data), while the city office reads everything.
 //!
 //! `carecircle-cli hub migrate` creates and upgrades the schema as the hub's owner;
-//! `carecircle-cli hub enrol` makes a PC's role. Nothing here runs inside the app yet: the
-//! pushing and pulling come next (docs/sync.md).
+//! `carecircle-cli hub enrol` makes a PC's role; the PCs' side of the exchange is in
+//! `crate::sync`.
 
 use chrono::{DateTime, Utc};
 use openssl::ssl::{SslConnector, SslMethod};
@@ -16,11 +16,11 @@ use serde::Serialize;
 use crate::error::{CoreError, Invalid, Result};
 
 /// The hub schema's version after [`migrate`].
-pub const HUB_VERSION: i32 = 2;
+pub const HUB_VERSION: i32 = 3;
 
 /// Each step of the schema, in order; step `n` takes version `n - 1` to `n`. Never edited once
 /// released: a change is a new step.
-const STEPS: &[&str] = &[include_str!("v1.sql"), include_str!("v2.sql")];
+const STEPS: &[&str] = &[include_str!("v1.sql"), include_str!("v2.sql"), include_str!("v3.sql")];
 
 /// Connects with a libpq connection string (`host=… port=… user=… dbname=…`).
 ///

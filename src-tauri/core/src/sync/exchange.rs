@@ -18,7 +18,7 @@ const BATCH: i64 = 2000;
 /// commit: a PC pulling "after id N" never skips a change committed later with a smaller id.
 const PUSH_LOCK: i64 = 43_435_244;
 
-fn hub_error(e: postgres::Error) -> CoreError {
+pub(super) fn hub_error(e: postgres::Error) -> CoreError {
     CoreError::Invalid(Invalid::new("hub.failed", "hub").with("detail", e))
 }
 
@@ -35,8 +35,14 @@ struct Outgoing {
 }
 
 fn my_pc(db: &Db) -> Result<String> {
-    db.read(|c| Ok(c.query_row("SELECT pc FROM sync_state", [], |r| r.get::<_, Option<String>>(0))?))?
-        .ok_or_else(|| Invalid::new("sync.not_joined", "pc").into())
+    Ok(me(db)?.0)
+}
+
+/// This PC's id at the hub and its facility (None: the city office); refused before joining.
+fn me(db: &Db) -> Result<(String, Option<i64>)> {
+    let (pc, facility): (Option<String>, Option<i64>) =
+        db.read(|c| Ok(c.query_row("SELECT pc, facility_id FROM sync_state", [], |r| Ok((r.get(0)?, r.get(1)?)))?))?;
+    Ok((pc.ok_or_else(|| Invalid::new("sync.not_joined", "pc"))?, facility))
 }
 
 /// Sends the outbox, oldest first. Returns how many changes were sent.
@@ -171,9 +177,7 @@ pub struct Pulled {
 
 /// Fetches and applies the other PCs' changes after the last one applied here.
 pub fn pull(db: &Db, client: &mut Client) -> Result<Pulled> {
-    let pc = my_pc(db)?;
-    let facility: Option<i64> =
-        db.read(|c| Ok(c.query_row("SELECT facility_id FROM sync_state", [], |r| r.get(0))?))?;
+    let (pc, facility) = me(db)?;
     let mut pulled = Pulled::default();
     loop {
         let after: i64 = db.read(|c| Ok(c.query_row("SELECT last_pulled FROM sync_state", [], |r| r.get(0))?))?;
@@ -234,14 +238,29 @@ pub fn pull(db: &Db, client: &mut Client) -> Result<Pulled> {
 #[derive(Debug, Default, Clone, Copy, Serialize, TS)]
 #[ts(export)]
 pub struct Exchanged {
+    /// Changes sent.
     #[ts(type = "number")]
     pub pushed: usize,
     pub pulled: Pulled,
+    /// Audit entries sent, and received from the other PCs (docs/sync.md, "The audit log").
+    #[ts(type = "number")]
+    pub audit_sent: usize,
+    #[ts(type = "number")]
+    pub audit_received: usize,
 }
 
-/// Pushes, then pulls; the outcome (or why it failed) goes on the status line.
+/// Pushes this PC's changes and audit entries, then pulls the other PCs'; the outcome (or
+/// why it failed) goes on the status line.
 pub fn exchange(db: &Db, client: &mut Client) -> Result<Exchanged> {
-    let done = push(db, client).and_then(|pushed| Ok(Exchanged { pushed, pulled: pull(db, client)? }));
+    let mut both = || -> Result<Exchanged> {
+        let (pc, facility) = me(db)?;
+        let pushed = push(db, client)?;
+        let audit_sent = super::audit::push(db, client, &pc, facility)?;
+        let pulled = pull(db, client)?;
+        let audit_received = super::audit::pull(db, client, &pc, facility)?;
+        Ok(Exchanged { pushed, pulled, audit_sent, audit_received })
+    };
+    let done = both();
     match &done {
         Ok(_) => super::note_exchange(db, None)?,
         Err(e) => super::note_exchange(db, Some(e))?,

@@ -6,6 +6,7 @@
 //! `resolve`).
 
 mod apply;
+mod audit;
 pub mod entities;
 mod exchange;
 mod outbox;
@@ -22,6 +23,7 @@ use crate::i18n::{self, Locale};
 use crate::services::audit::{AuditAction, AuditEntity, Entry};
 use crate::store::{Db, Tx};
 
+pub(crate) use audit::local_entity_id_sql as audit_entity_id_sql;
 pub use exchange::{exchange, pull, push, Exchanged, Pulled};
 
 /// The store's SQL functions the triggers use: the store's clock in milliseconds (never
@@ -100,11 +102,44 @@ pub fn join_hub(db: &Db, actor: &Actor, hub_url: &str) -> Result<Joined> {
     join_as(db, actor, &enrolment, Some(hub_url))
 }
 
-/// A connection to the hub this PC joined, with the credentials kept at joining.
+/// A connection to the hub this PC joined, with the credentials kept at joining (or set
+/// since by [`reconnect`]).
 pub fn connect(db: &Db) -> Result<postgres::Client> {
-    let hub_url: Option<String> = db.read(|c| Ok(c.query_row("SELECT hub FROM sync_state", [], |r| r.get(0))?))?;
-    let hub_url = hub_url.ok_or_else(|| Invalid::new("sync.not_joined", "hub"))?;
-    hub::connect(&hub_url)
+    let (pc, hub_url): (Option<String>, Option<String>) =
+        db.read(|c| Ok(c.query_row("SELECT pc, hub FROM sync_state", [], |r| Ok((r.get(0)?, r.get(1)?)))?))?;
+    match (pc, hub_url) {
+        (None, _) => Err(Invalid::new("sync.not_joined", "hub").into()),
+        // Joined by a CLI from before the connection was kept: `sync connection` mends it.
+        (Some(_), None) => Err(Invalid::new("sync.no_connection", "hub").into()),
+        (Some(_), Some(url)) => hub::connect(&url),
+    }
+}
+
+/// Keeps a new connection for this PC's exchanges: the city office issued a new password,
+/// or the hub moved. The hub must know it as this same PC; the password is never shown.
+pub fn reconnect(db: &Db, actor: &Actor, hub_url: &str) -> Result<()> {
+    let hub_url = hub_url.trim();
+    if hub_url.is_empty() {
+        return Err(Invalid::new("sync.hub_empty", "hub").into());
+    }
+    let (pc, facility): (Option<String>, Option<i64>) =
+        db.read(|c| Ok(c.query_row("SELECT pc, facility_id FROM sync_state", [], |r| Ok((r.get(0)?, r.get(1)?)))?))?;
+    let pc = pc.ok_or_else(|| Invalid::new("sync.not_joined", "hub"))?;
+    match facility {
+        Some(f) => actor.require_at(Action::ManageAccounts, f)?,
+        None => actor.require(Action::ManageAccounts)?,
+    }
+    let enrolment = hub::whoami(&mut hub::connect(hub_url)?)?;
+    if enrolment.pc != pc {
+        return Err(Invalid::new("sync.other_pc", "hub").with("pc", &pc).with("other", &enrolment.pc).into());
+    }
+    db.write(|tx| {
+        tx.execute("UPDATE sync_state SET hub = ?1, role = ?2", params![hub_url, enrolment.role])?;
+        Entry::new(AuditAction::Set, AuditEntity::Hub, &pc)
+            .facility(facility)
+            .after(&serde_json::json!({ "hub": hub::address(hub_url), "role": enrolment.role }))
+            .write(tx, actor)
+    })
 }
 
 /// One exchange with the hub this PC joined, over the connection kept at joining. A hub
@@ -200,8 +235,12 @@ pub struct SyncStatus {
     pub last_sync_at: Option<String>,
     /// Why the last exchange failed, if it did (the hub unreachable…), in `locale`.
     pub last_error: Option<ErrorPayload>,
+    /// Changes waiting to be sent.
     #[ts(type = "number")]
     pub pending: i64,
+    /// Audit entries waiting to be sent (docs/sync.md, "The audit log").
+    #[ts(type = "number")]
+    pub audit_pending: i64,
     #[ts(type = "number")]
     pub conflicts: i64,
 }
@@ -214,6 +253,13 @@ pub fn status(db: &Db, locale: Locale) -> Result<SyncStatus> {
                 Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
             })?;
         let pending = c.query_row("SELECT count(*) FROM sync_outbox", [], |r| r.get(0))?;
+        let audit_pending = if pc.is_some() {
+            c.query_row("SELECT count(*) FROM audit_log WHERE id > (SELECT audit_pushed FROM sync_state)", [], |r| {
+                r.get(0)
+            })?
+        } else {
+            0
+        };
         let conflicts =
             c.query_row("SELECT count(*) FROM sync_conflicts WHERE resolved_at IS NULL", [], |r| r.get(0))?;
         Ok(SyncStatus {
@@ -224,6 +270,7 @@ pub fn status(db: &Db, locale: Locale) -> Result<SyncStatus> {
             last_sync_at,
             last_error: last_error.as_deref().map(|e| stored_error(e, locale)),
             pending,
+            audit_pending,
             conflicts,
         })
     })
@@ -297,6 +344,8 @@ pub fn conflicts(db: &Db, actor: &Actor) -> Result<Vec<SyncConflict>> {
             ))
         })?;
         let mut out = Vec::new();
+        // Whether a table has a `name` to label its records by, asked once per table.
+        let mut named_tables = std::collections::HashMap::new();
         for row in rows {
             let (_, entity, uid, facility, mut conflict) = row?;
             let visible = match actor.facility_scope() {
@@ -307,11 +356,17 @@ pub fn conflicts(db: &Db, actor: &Actor) -> Result<Vec<SyncConflict>> {
                 continue;
             }
             if let Some(spec) = entities::find(&entity) {
-                let named: bool = c.query_row(
-                    "SELECT count(*) > 0 FROM pragma_table_info(?1) WHERE name = 'name'",
-                    [spec.table],
-                    |r| r.get(0),
-                )?;
+                let named = match named_tables.get(spec.table) {
+                    Some(named) => *named,
+                    None => {
+                        let named: bool = c.query_row(
+                            "SELECT count(*) > 0 FROM pragma_table_info(?1) WHERE name = 'name'",
+                            [spec.table],
+                            |r| r.get(0),
+                        )?;
+                        *named_tables.entry(spec.table).or_insert(named)
+                    }
+                };
                 let name = if named { "name" } else { "NULL" };
                 let found: Option<(i64, Option<String>)> = c
                     .query_row(&format!("SELECT rowid, {name} FROM \"{}\" WHERE uid = ?1", spec.table), [&uid], |r| {

@@ -95,23 +95,25 @@ fn for_each(c: &Connection, mut each: impl FnMut(&Sealed, Option<&str>) -> Resul
     Ok(())
 }
 
-/// A row's text, held while its fields are hashed.
-struct Owned {
-    id: i64,
-    at: String,
-    account_id: i64,
-    username: String,
-    action: String,
-    entity: String,
-    entity_id: Option<String>,
-    facility_id: Option<i64>,
-    before_json: Option<String>,
-    after_json: Option<String>,
-    hash: Option<String>,
+/// An entry's stored text, held while its fields are hashed (here, and by the hub's
+/// exchange of entries, `crate::sync`).
+pub(crate) struct Owned {
+    pub(crate) id: i64,
+    pub(crate) at: String,
+    pub(crate) account_id: i64,
+    pub(crate) username: String,
+    pub(crate) action: String,
+    pub(crate) entity: String,
+    pub(crate) entity_id: Option<String>,
+    pub(crate) facility_id: Option<i64>,
+    pub(crate) before_json: Option<String>,
+    pub(crate) after_json: Option<String>,
+    pub(crate) hash: Option<String>,
 }
 
 impl Owned {
-    fn read(r: &Row) -> rusqlite::Result<Owned> {
+    /// Reads the first eleven columns, in the order of `ENTRIES` (a query may add more).
+    pub(crate) fn read(r: &Row) -> rusqlite::Result<Owned> {
         Ok(Owned {
             id: r.get(0)?,
             at: r.get(1)?,
@@ -127,7 +129,7 @@ impl Owned {
         })
     }
 
-    fn sealed(&self) -> Sealed<'_> {
+    pub(crate) fn sealed(&self) -> Sealed<'_> {
         Sealed {
             id: self.id,
             at: &self.at,

@@ -15,7 +15,7 @@ use crate::roster::RosterKind;
 use crate::store::{Db, Tx};
 
 mod chain;
-pub(crate) use chain::seal_existing;
+pub(crate) use chain::{seal_existing, Owned, GENESIS};
 pub use chain::{verify, BrokenLink, ChainReport};
 
 code_enum! {
@@ -261,19 +261,28 @@ pub fn audited_read<T>(db: &Db, actor: &Actor, read: impl FnOnce(&Connection) ->
 #[derive(Debug, Clone, Serialize, TS)]
 #[ts(export)]
 pub struct AuditRecord {
+    /// The entry's number on the PC that wrote it.
     pub id: i64,
     pub at: String,
     /// 0 is the system (the CLI, the demo seeder, scheduled work), which has no account.
     pub account_id: i64,
     pub username: String,
-    /// The account's name as people know it, as it reads now; `None` for the system.
+    /// The account's name as people know it (as it reads now here; for another PC's entry,
+    /// as it read there when the entry was sent); `None` for the system.
     pub display_name: Option<String>,
     pub action: String,
     pub entity: String,
+    /// What the entry is about; for another PC's entry about a record, the record's id
+    /// here (`None` while it has not arrived).
     pub entity_id: Option<String>,
     pub facility_id: Option<i64>,
     pub before_json: Option<String>,
     pub after_json: Option<String>,
+    /// The PC that wrote the entry, when it is another PC of the city hub (docs/sync.md,
+    /// "The audit log"); `None`: this PC.
+    pub pc: Option<String>,
+    /// That PC's facility's name (`None`: the city office, or this PC).
+    pub pc_facility: Option<String>,
 }
 
 impl AuditRecord {
@@ -290,21 +299,38 @@ impl AuditRecord {
             facility_id: r.get("facility_id")?,
             before_json: r.get("before_json")?,
             after_json: r.get("after_json")?,
+            pc: r.get("pc")?,
+            pc_facility: r.get("pc_facility")?,
         })
     }
 }
 
-/// The newest entries the actor may read: a facility manager sees their facility's.
+/// The newest entries the actor may read, this PC's and those the hub brought from the
+/// other PCs (the centre's; at the city office, every PC's), newest first: a facility
+/// manager sees their facility's.
 pub fn recent(db: &Db, actor: &Actor, limit: u32) -> Result<Vec<AuditRecord>> {
     actor.require(Action::ViewAudit)?;
     let scope = actor.facility_scope();
+    let remote_id = crate::sync::audit_entity_id_sql("r");
     db.read(|c| {
-        let mut stmt = c.prepare_cached(
-            "SELECT l.id, l.at, l.account_id, l.username, a.display_name, l.action, l.entity, l.entity_id,
-                    l.facility_id, l.before_json, l.after_json
-             FROM audit_log l LEFT JOIN accounts a ON a.id = l.account_id
-             WHERE (?1 IS NULL OR l.facility_id = ?1) ORDER BY l.id DESC LIMIT ?2",
-        )?;
+        // This PC's entries stay in the order of their numbers, whatever their stamps say (a
+        // clock set back): each sorts by the latest stamp up to it. Other PCs' entries fall
+        // in among them by their stamps.
+        let mut stmt = c.prepare_cached(&format!(
+            "SELECT * FROM (
+               SELECT *, max(at) OVER (ORDER BY id) AS sort_at FROM (
+                 SELECT l.id, l.at, l.account_id, l.username, a.display_name, l.action, l.entity, l.entity_id,
+                        l.facility_id, l.before_json, l.after_json, NULL AS pc, NULL AS pc_facility
+                 FROM audit_log l LEFT JOIN accounts a ON a.id = l.account_id
+                 WHERE (?1 IS NULL OR l.facility_id = ?1) ORDER BY l.id DESC LIMIT ?2)
+               UNION ALL
+               SELECT * FROM (
+                 SELECT r.entry_id, r.at, r.account_id, r.username, r.display_name, r.action, r.entity, {remote_id},
+                        r.facility_id, r.before_json, r.after_json, r.pc, f.name, r.at
+                 FROM audit_remote r LEFT JOIN facilities f ON f.id = r.pc_facility_id
+                 WHERE (?1 IS NULL OR r.facility_id = ?1) ORDER BY r.at DESC, r.hub_id DESC LIMIT ?2))
+             ORDER BY sort_at DESC, pc IS NOT NULL, id DESC LIMIT ?2"
+        ))?;
         let rows = stmt.query_map(params![scope, limit.min(1000)], AuditRecord::from_row)?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     })

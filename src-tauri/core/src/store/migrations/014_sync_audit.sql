@@ -1,0 +1,38 @@
+-- The audit log travels through the city hub (docs/sync.md, "The audit log"). This PC's own
+-- entries stay in `audit_log`, in its own hash chain; `audit_pushed` is the last of them the
+-- hub has. Other PCs' entries (the centre's other PCs; at the city office every PC's) are
+-- kept apart in `audit_remote`, as their PC sealed them, append-only like the log itself;
+-- `audit_pulled` is the hub's place of the last one received.
+ALTER TABLE sync_state ADD COLUMN audit_pushed INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE sync_state ADD COLUMN audit_pulled INTEGER NOT NULL DEFAULT 0;
+
+CREATE TABLE audit_remote (
+    -- The entry's place in the hub's log.
+    hub_id            INTEGER PRIMARY KEY,
+    pc                TEXT NOT NULL,
+    -- The facility of the PC that wrote it (NULL: the city office).
+    pc_facility_id    INTEGER,
+    -- The entry as its PC sealed it (services/audit/chain.rs), checked on arrival.
+    entry_id          INTEGER NOT NULL,
+    at                TEXT NOT NULL,
+    account_id        INTEGER NOT NULL,
+    username          TEXT NOT NULL,
+    action            TEXT NOT NULL,
+    entity            TEXT NOT NULL,
+    entity_id         TEXT,
+    facility_id       INTEGER,
+    before_json       TEXT,
+    after_json        TEXT,
+    prev_hash         TEXT NOT NULL,
+    hash              TEXT NOT NULL,
+    display_name      TEXT,
+    -- The record the entry is about, when it travels: found here by its uid.
+    entity_uid        BLOB
+) STRICT;
+CREATE INDEX audit_remote_at ON audit_remote (at);
+CREATE INDEX audit_remote_facility_at ON audit_remote (facility_id, at);
+
+CREATE TRIGGER audit_remote_no_update BEFORE UPDATE ON audit_remote
+BEGIN SELECT RAISE(ABORT, 'audit_remote is append-only'); END;
+CREATE TRIGGER audit_remote_no_delete BEFORE DELETE ON audit_remote
+BEGIN SELECT RAISE(ABORT, 'audit_remote is append-only'); END;
