@@ -355,7 +355,7 @@ fn a_hub_stopped_mid_push_and_a_batch_cut_short_lose_nothing_and_double_nothing(
     assert!(matches!(&lost, carecircle_core::CoreError::Invalid(v) if v.code == "sync.no_connection"), "{lost:?}");
     sync::reconnect(&b.db, &hub_city.admin, &b.hub_url).unwrap();
     sync::sync_now(&b.db).unwrap();
-    let City { cluster, master, .. } = hub_city;
+    let City { cluster, master, admin, .. } = hub_city;
     // More than one batch waits on a: what it holds, and a change to every check-in.
     a.sql(&format!("UPDATE attendance SET picked_up_name = '家属' || id WHERE facility_id = {centre}"));
     let queued = sync::status(&a.db, Locale::En).unwrap().pending;
@@ -418,8 +418,9 @@ fn a_hub_stopped_mid_push_and_a_batch_cut_short_lose_nothing_and_double_nothing(
     a.exchange();
     owner
         .execute(
-            "INSERT INTO hub.changes (facility_id, pc, seq, hlc, entity, uid, fields, op)
-             VALUES ($1, $2::text::uuid, 999999, '9999999999999.00000.x', 'clients', gen_random_uuid(), '{}'::jsonb, 'i')",
+            r#"INSERT INTO hub.changes (facility_id, pc, seq, hlc, entity, uid, fields, op)
+               VALUES ($1, $2::text::uuid, 999999, '9999999999999.00000.x', 'clients', gen_random_uuid(),
+                       '{"facility_id": "not a uid"}'::jsonb, 'i')"#,
             &[&(centre as i32), &a.pc],
         )
         .unwrap();
@@ -440,6 +441,62 @@ fn a_hub_stopped_mid_push_and_a_batch_cut_short_lose_nothing_and_double_nothing(
     );
     assert_same(&b.rows(centre), &a.rows(centre));
     assert_eq!(sync::status(&b.db, Locale::En).unwrap().last_error, None);
+
+    // A change this PC's rules refuse waits for a manager, and the changes after it still
+    // arrive: one user name given on both PCs, a dish deleted on one and put on a menu on
+    // the other.
+    let account = |pc: &Pc, name: &str| {
+        pc.sql(&format!(
+            "INSERT INTO accounts (username, display_name, password_hash, role, facility_id, created_at, updated_at)
+             VALUES ('{name}', '{name}', 'x', 'nurse', {centre}, 'now', 'now')"
+        ))
+    };
+    account(&a, "nurse_of_a");
+    account(&b, "nurse_of_b");
+    a.sql(&format!(
+        "INSERT INTO dishes (facility_id, name, created_at, updated_at) VALUES ({centre}, '同步测试菜', 'now', 'now')"
+    ));
+    a.exchange();
+    b.exchange();
+    a.exchange();
+    a.sql("UPDATE accounts SET username = 'nurse_wang' WHERE username = 'nurse_of_a'");
+    b.sql("UPDATE accounts SET username = 'nurse_wang' WHERE username = 'nurse_of_b'");
+    a.sql("DELETE FROM dishes WHERE name = '同步测试菜'");
+    b.sql(&format!(
+        "INSERT INTO menu_items (menu_id, day, meal, dish_id)
+         SELECT max(id), '2026-12-07', 'lunch', (SELECT id FROM dishes WHERE name = '同步测试菜')
+         FROM menus WHERE facility_id = {centre}"
+    ));
+    a.sql(&format!("UPDATE clients SET notes = '拒绝之后' WHERE id = {client}"));
+    b.sql(&format!("UPDATE clients SET address = '丙' WHERE id = {client}"));
+    a.exchange();
+    assert_eq!(b.exchange().pulled.conflicts, 2);
+    assert_eq!(a.exchange().pulled.conflicts, 2);
+    let refused = |pc: &Pc| -> Vec<(String, String, Option<String>)> {
+        let mut open: Vec<_> =
+            sync::conflicts(&pc.db, &admin).unwrap().into_iter().map(|c| (c.entity, c.field, c.remote_op)).collect();
+        open.sort();
+        open
+    };
+    let each = |entity: &str, op: &str| (entity.to_string(), "*".to_string(), Some(op.to_string()));
+    // b: a's rename (the name is b's here) and a's delete (the dish is on b's menu).
+    assert_eq!(refused(&b), vec![each("accounts", "u"), each("dishes", "d")]);
+    // a: b's rename, and b's menu item (its dish is gone here).
+    assert_eq!(refused(&a), vec![each("accounts", "u"), each("menu_items", "i")]);
+    for pc in [&a, &b] {
+        assert_eq!(
+            pc.text(&format!("SELECT notes || address FROM clients WHERE id = {client}")).as_deref(),
+            Some("拒绝之后丙"),
+            "the changes after the refused ones arrived"
+        );
+        assert_eq!(sync::status(&pc.db, Locale::En).unwrap().last_error, None);
+    }
+    assert_eq!(
+        common::count(&b.db, "SELECT count(*) FROM dishes WHERE name = '同步测试菜'"),
+        1,
+        "kept where it is used"
+    );
+    assert_eq!(common::count(&a.db, "SELECT count(*) FROM accounts WHERE username = 'nurse_wang'"), 1);
 
     // a restored from a backup numbers its changes again from where the backup stood: the
     // first change after the restore is not taken for one the hub holds already.

@@ -13,9 +13,15 @@ entity: string, record_id: number | null,
  */
 record_label: string | null, facility_id: number | null, 
 /**
- * The field, or `*`: a record from the other PC that duplicates one here.
+ * The field, or `*`: a change of the other PC's that this PC's rules refuse, not
+ * applied (a record that duplicates one here; an update that would break a rule here,
+ * such as a user name taken; a delete of a record still used here).
  */
 field: string, 
+/**
+ * What the other PC did: `i` an insert, `u` an update, `d` a delete.
+ */
+remote_op: string | null, 
 /**
  * The values as JSON: what this PC holds, what the other PC sent.
  */

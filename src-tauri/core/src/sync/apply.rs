@@ -50,15 +50,30 @@ pub(crate) fn apply_batch(conn: &Connection, batch: &[Incoming], found_at: &str)
             shapes.insert(entity.table, TableShape::read(conn, entity)?);
         }
         let shape = &shapes[entity.table];
-        apply_one(conn, entity, shape, change, found_at, &mut applied).map_err(|e| {
-            CoreError::Invalid(
-                Invalid::new("sync.apply_failed", "hub")
-                    .with("entity", entity.table)
-                    .with("change", change.id)
-                    .with("uid", change.uid.iter().map(|x| format!("{x:02x}")).collect::<String>())
-                    .with("detail", e),
-            )
-        })?;
+        // Each change under a savepoint: one this PC's rules refuse (a user name taken here
+        // meanwhile, a record deleted there that is still used here) is undone whole, field
+        // clocks included, and waits for a manager; the changes after it are applied. A
+        // refusal must not stop every later change from ever arriving.
+        conn.execute_batch("SAVEPOINT sync_change")?;
+        match apply_one(conn, entity, shape, change, found_at, &mut applied) {
+            Ok(()) => conn.execute_batch("RELEASE sync_change")?,
+            Err(CoreError::Sqlite(rusqlite::Error::SqliteFailure(f, detail)))
+                if f.code == rusqlite::ErrorCode::ConstraintViolation =>
+            {
+                conn.execute_batch("ROLLBACK TO sync_change; RELEASE sync_change")?;
+                let refused = detail.unwrap_or_else(|| f.to_string());
+                refuse(conn, entity, change, &refused, found_at, &mut applied)?;
+            }
+            Err(e) => {
+                return Err(CoreError::Invalid(
+                    Invalid::new("sync.apply_failed", "hub")
+                        .with("entity", entity.table)
+                        .with("change", change.id)
+                        .with("uid", change.uid.iter().map(|x| format!("{x:02x}")).collect::<String>())
+                        .with("detail", e),
+                ))
+            }
+        }
     }
     if let Some(last) = batch.last() {
         let (ms, n) = batch.iter().map(|c| parse_hlc(&c.hlc)).max().unwrap_or((0, 0));
@@ -110,32 +125,9 @@ fn apply_one(
                 }
             }
             let marks = vec!["?"; values.len()].join(", ");
-            let inserted = conn
-                .prepare_cached(&format!("INSERT INTO \"{t}\" ({}) VALUES ({marks})", columns.join(", ")))?
-                .execute(params_from_iter(values));
-            match inserted {
-                Ok(_) => applied.rows += 1,
-                // The same thing recorded on two PCs (one client checked in at both): theirs
-                // is not applied, and a manager sees it; the exchange goes on.
-                Err(rusqlite::Error::SqliteFailure(f, detail))
-                    if f.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_UNIQUE =>
-                {
-                    let remote = Value::Object(change.fields.clone()).to_string();
-                    let facility = incoming_facility(conn, entity, change)?;
-                    record_conflict(
-                        conn,
-                        entity,
-                        change,
-                        facility,
-                        "*",
-                        detail.as_deref(),
-                        &remote,
-                        found_at,
-                        applied,
-                    )?;
-                }
-                Err(e) => return Err(e.into()),
-            }
+            conn.prepare_cached(&format!("INSERT INTO \"{t}\" ({}) VALUES ({marks})", columns.join(", ")))?
+                .execute(params_from_iter(values))?;
+            applied.rows += 1;
         }
         (_, Some(id)) => {
             // The same row from a copy, untouched here since: nothing to weigh field by field.
@@ -257,13 +249,41 @@ fn record_conflict(
     applied: &mut Applied,
 ) -> Result<()> {
     let added = conn.execute(
-        "INSERT INTO sync_conflicts (entity, uid, facility_id, field, local_value, remote_value, remote_hlc, remote_pc, found_at)
-         SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9
+        "INSERT INTO sync_conflicts (entity, uid, facility_id, field, local_value, remote_value, remote_hlc, remote_pc,
+                                     found_at, remote_op)
+         SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10
          WHERE NOT EXISTS (SELECT 1 FROM sync_conflicts WHERE entity = ?1 AND uid = ?2 AND field = ?4 AND remote_hlc = ?7)",
-        params![entity.table, change.uid, facility, field, local, remote, change.hlc, change.pc, found_at],
+        params![entity.table, change.uid, facility, field, local, remote, change.hlc, change.pc, found_at, change.op],
     )?;
     applied.conflicts += added;
     Ok(())
+}
+
+/// A change this PC's rules refuse (`refused`: SQLite's words), not applied: kept for a
+/// manager as a conflict on the whole record (`*`), with what the other PC did (`remote_op`).
+/// The same thing recorded on two PCs (one client checked in at both), an account named on
+/// both, a record deleted there that is still used here.
+fn refuse(
+    conn: &Connection,
+    entity: &Entity,
+    change: &Incoming,
+    refused: &str,
+    found_at: &str,
+    applied: &mut Applied,
+) -> Result<()> {
+    let here: Option<Option<i64>> = conn
+        .query_row(
+            &format!("SELECT {} FROM \"{}\" r WHERE r.uid = ?1", entity.facility_sql("r"), entity.table),
+            [&change.uid],
+            |r| r.get(0),
+        )
+        .optional()?;
+    let facility = match here {
+        Some(facility) => facility,
+        None => incoming_facility(conn, entity, change)?,
+    };
+    let remote = Value::Object(change.fields.clone()).to_string();
+    record_conflict(conn, entity, change, facility, "*", Some(refused), &remote, found_at, applied)
 }
 
 /// The facility of a row that is not here: from the change's own fields when it carries

@@ -306,8 +306,12 @@ pub struct SyncConflict {
     pub record_label: Option<String>,
     #[ts(type = "number | null")]
     pub facility_id: Option<i64>,
-    /// The field, or `*`: a record from the other PC that duplicates one here.
+    /// The field, or `*`: a change of the other PC's that this PC's rules refuse, not
+    /// applied (a record that duplicates one here; an update that would break a rule here,
+    /// such as a user name taken; a delete of a record still used here).
     pub field: String,
+    /// What the other PC did: `i` an insert, `u` an update, `d` a delete.
+    pub remote_op: Option<String>,
     /// The values as JSON: what this PC holds, what the other PC sent.
     pub local_value: Option<String>,
     pub remote_value: Option<String>,
@@ -320,7 +324,7 @@ pub fn conflicts(db: &Db, actor: &Actor) -> Result<Vec<SyncConflict>> {
     actor.require(Action::ManageAccounts)?;
     db.read(|c| {
         let mut stmt = c.prepare(
-            "SELECT id, entity, uid, facility_id, field, local_value, remote_value, remote_pc, found_at
+            "SELECT id, entity, uid, facility_id, field, local_value, remote_value, remote_pc, found_at, remote_op
              FROM sync_conflicts WHERE resolved_at IS NULL ORDER BY id",
         )?;
         let rows = stmt.query_map([], |r| {
@@ -336,6 +340,7 @@ pub fn conflicts(db: &Db, actor: &Actor) -> Result<Vec<SyncConflict>> {
                     record_label: None,
                     facility_id: r.get(3)?,
                     field: r.get(4)?,
+                    remote_op: r.get(9)?,
                     local_value: r.get(5)?,
                     remote_value: r.get(6)?,
                     remote_pc: r.get(7)?,

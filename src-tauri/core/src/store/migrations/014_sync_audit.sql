@@ -36,3 +36,9 @@ CREATE TRIGGER audit_remote_no_update BEFORE UPDATE ON audit_remote
 BEGIN SELECT RAISE(ABORT, 'audit_remote is append-only'); END;
 CREATE TRIGGER audit_remote_no_delete BEFORE DELETE ON audit_remote
 BEGIN SELECT RAISE(ABORT, 'audit_remote is append-only'); END;
+
+-- What the other PC did in a conflict (docs/sync.md, "Order and conflicts"): 'i' an insert,
+-- 'u' an update, 'd' a delete. A change this PC's rules refuse (field '*') is a record
+-- recorded on both PCs, an update that would break a rule here (a user name taken here),
+-- or a delete of a record still used here.
+ALTER TABLE sync_conflicts ADD COLUMN remote_op TEXT CHECK (remote_op IN ('i', 'u', 'd'));
