@@ -7,7 +7,9 @@ use carecircle_core::clock::Clock;
 use carecircle_core::domain::account::Actor;
 use carecircle_core::domain::person::PersonKind;
 use carecircle_core::hub;
-use carecircle_core::services::{audit, frontdesk};
+use carecircle_core::services::accounts::{self, NewAccount};
+use carecircle_core::services::meals::subsidy::{self, SubsidyCategory};
+use carecircle_core::services::{audit, frontdesk, sessions};
 use carecircle_core::store::Db;
 use carecircle_core::sync::{self, Keep};
 use carecircle_core::Locale;
@@ -172,6 +174,31 @@ fn a_centres_pcs_and_the_city_office_stay_in_sync_and_a_manager_settles_an_aller
     for pc in [&a, &b, &city, &other] {
         assert_eq!(sync::status(&pc.db, Locale::En).unwrap().pending, 0);
     }
+
+    // The city office's reference data reaches every PC: a subsidy rate and the idle
+    // sign-out time; and an account it made for the centre reaches the centre's PCs only.
+    subsidy::set_subsidy_rate(&city.db, &admin, SubsidyCategory::Aged80, 420).unwrap();
+    sessions::set_idle_minutes(&city.db, &admin, 20).unwrap();
+    let nurse = NewAccount {
+        username: "city_made_nurse".into(),
+        display_name: "市局开的护士".into(),
+        password: "nurse-pass-1".into(),
+        role: carecircle_core::Role::Nurse,
+        facility_id: Some(centre),
+    };
+    accounts::create_account(&city.db, &admin, &nurse).unwrap();
+    city.exchange();
+    for pc in [&mut a, &mut b, &mut other] {
+        pc.exchange();
+    }
+    let account = "SELECT count(*) FROM accounts WHERE username = 'city_made_nurse'";
+    for pc in [&a, &b, &other] {
+        assert_eq!(common::count(&pc.db, "SELECT fen_per_meal FROM subsidy_rates WHERE category = 'aged_80'"), 420);
+        assert_eq!(sessions::idle_minutes(&pc.db).unwrap(), 20);
+    }
+    assert_eq!((common::count(&a.db, account), common::count(&b.db, account)), (1, 1));
+    assert_eq!(common::count(&other.db, account), 0, "another centre's account");
+    assert!(accounts::sign_in(&b.db, "city_made_nurse", "nurse-pass-1").is_ok(), "the nurse signs in at the centre");
 
     // A check-in at the front desk (PC a) reaches the nurse station (PC b) and the city
     // office, not the other centre.
@@ -509,6 +536,14 @@ fn a_hub_stopped_mid_push_and_a_batch_cut_short_lose_nothing_and_double_nothing(
     assert_eq!(a.exchange().pushed, 1);
     b.exchange();
     assert_eq!(b.text(&format!("SELECT notes FROM clients WHERE id = {client}")).as_deref(), Some("还原之后"));
+
+    // A PC that joined before the subsidy rates travelled gives them their hub ids at its
+    // next open, so a change to one is sent.
+    b.sql("UPDATE subsidy_rates SET uid = NULL");
+    let Pc { db, clock, .. } = b;
+    drop(db);
+    let db = Db::open(master.dir.path().join("b.db"), clock).unwrap();
+    assert_eq!(common::count(&db, "SELECT count(*) FROM subsidy_rates WHERE uid IS NULL"), 0);
 }
 
 #[test]

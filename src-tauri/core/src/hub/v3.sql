@@ -1,4 +1,4 @@
--- Hub schema 3 (docs/sync.md, "The audit log"): every PC's audit entries, as its PC wrote
+-- Hub schema 3 (docs/sync.md, "The audit log"; "Who reads what"): every PC's audit entries, as its PC wrote
 -- and sealed them, append-only, so the city office sees who did what anywhere. Kept apart
 -- from the log of changes: an entry is not a record to apply but a fact to keep, and each
 -- PC's own hash chain stays whole (entries from elsewhere never enter it).
@@ -45,3 +45,9 @@ CREATE POLICY facility_adds ON hub.audit FOR INSERT TO cc_facility
 CREATE POLICY city_reads ON hub.audit FOR SELECT TO cc_city USING (true);
 CREATE POLICY city_adds ON hub.audit FOR INSERT TO cc_city
     WITH CHECK (facility_id IS NULL AND pc = hub.my_pc());
+
+-- The city office also sends the accounts it makes and resets for a facility (they are the
+-- facility's rows, read by its PCs); facility data otherwise stays read-only to it.
+DROP POLICY city_adds ON hub.changes;
+CREATE POLICY city_adds ON hub.changes FOR INSERT TO cc_city
+    WITH CHECK (pc = hub.my_pc() AND (facility_id IS NULL OR entity = 'accounts'));

@@ -39,6 +39,9 @@ pub struct Entity {
     /// first migration on every PC): the column whose value gives the row the same uid on
     /// every PC.
     pub natural_key: Option<&'static str>,
+    /// Rows the city office sends whatever facility they are of (accounts: the city office
+    /// makes and resets a facility's accounts too).
+    pub city_sends: bool,
 }
 
 const ACCOUNT: Target = Target::Table("accounts");
@@ -49,34 +52,20 @@ pub const ENTITIES: &[Entity] = &[
     city("living_circles"),
     city("communities"),
     city("facilities"),
+    // Every database is made with one row per category and setting.
+    Entity { natural_key: Some("category"), ..city("subsidy_rates") },
+    Entity { natural_key: Some("key"), ..city("city_settings") },
     facility("staff"),
     Entity {
-        table: "accounts",
-        scope: Scope::Column("facility_id"),
-        soft_refs: &[],
         local_columns: &["failed_attempts", "locked_until", "last_sign_in_at"],
-        critical: &[],
-        natural_key: None,
+        city_sends: true,
+        ..facility("accounts")
     },
     via("staff_leave", "staff_id", "staff"),
     facility("child_classes"),
-    Entity {
-        table: "clients",
-        scope: Scope::Column("facility_id"),
-        soft_refs: &[],
-        local_columns: &[],
-        critical: &["allergies", "diet_needs", "consent_on", "consent_by", "status"],
-        natural_key: None,
-    },
+    Entity { critical: &["allergies", "diet_needs", "consent_on", "consent_by", "status"], ..facility("clients") },
     via("client_contacts", "client_id", "clients"),
-    Entity {
-        table: "children",
-        scope: Scope::Column("facility_id"),
-        soft_refs: &[],
-        local_columns: &[],
-        critical: &["allergies", "diet_needs", "consent_on", "consent_by"],
-        natural_key: None,
-    },
+    Entity { critical: &["allergies", "diet_needs", "consent_on", "consent_by"], ..facility("children") },
     Entity {
         critical: &["may_pick_up", "id_tail", "is_guardian", "active"],
         ..via("child_contacts", "child_id", "children")
@@ -115,7 +104,15 @@ pub const ENTITIES: &[Entity] = &[
 
 /// The city's reference data.
 const fn city(table: &'static str) -> Entity {
-    Entity { table, scope: Scope::City, soft_refs: &[], local_columns: &[], critical: &[], natural_key: None }
+    Entity {
+        table,
+        scope: Scope::City,
+        soft_refs: &[],
+        local_columns: &[],
+        critical: &[],
+        natural_key: None,
+        city_sends: false,
+    }
 }
 
 /// A table whose rows carry their facility.
@@ -142,6 +139,18 @@ impl Entity {
             Scope::Via { column, table } => {
                 format!("{row}.{column} IN (SELECT id FROM {table} WHERE facility_id IS ?1)")
             }
+        }
+    }
+
+    /// "This PC sends the row named `row`", over the PC's `sync_state` named `s`: its
+    /// facility's rows (the city office: the city's), and at the city office also the rows
+    /// it sends for every facility.
+    pub fn sent_here_sql(&self, row: &str) -> String {
+        let mine = format!("{} IS s.facility_id", self.facility_sql(row));
+        if self.city_sends {
+            format!("({mine} OR s.facility_id IS NULL)")
+        } else {
+            mine
         }
     }
 

@@ -55,9 +55,11 @@ pub(crate) fn register_functions(conn: &Connection, clock: &Clock) -> Result<()>
 }
 
 /// At each open of a PC that has joined: the triggers written again from the live schema
-/// (a migration may have added a column).
+/// (a migration may have added a column), and the uids of rows every database is made
+/// with (a migration may have made a table travel that has such rows; a few rows, by key).
 pub(crate) fn after_open(conn: &Connection) -> Result<()> {
     if joined(conn)?.is_some() {
+        outbox::assign_uids_of(conn, |e| e.natural_key.is_some())?;
         outbox::install(conn)?;
     }
     Ok(())

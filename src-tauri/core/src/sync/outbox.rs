@@ -117,24 +117,27 @@ pub(crate) fn install(conn: &Connection) -> Result<()> {
                {TICK};
                INSERT INTO sync_outbox (entity, uid, op, fields, hlc, facility_id, seen)
                SELECT '{t}', r.uid, 'i', {fields}, {HLC}, {row_f}, s.last_pulled
-               FROM \"{t}\" r, sync_state s WHERE r.rowid = NEW.rowid AND {row_f} IS s.facility_id;
+               FROM \"{t}\" r, sync_state s WHERE r.rowid = NEW.rowid AND {row_sent};
              END;
              CREATE TRIGGER {upd} AFTER UPDATE ON \"{t}\" WHEN OLD.uid IS NOT NULL AND {RECORDING} BEGIN
                {TICK};
                INSERT INTO sync_outbox (entity, uid, op, fields, hlc, facility_id, seen)
                SELECT '{t}', NEW.uid, 'u', f.fields, {HLC}, {new_f}, s.last_pulled
                FROM sync_state s, (SELECT {changed} AS fields) f
-               WHERE f.fields <> '{{}}' AND {new_f} IS s.facility_id;
+               WHERE f.fields <> '{{}}' AND {new_sent};
              END;
              CREATE TRIGGER {del} AFTER DELETE ON \"{t}\" WHEN OLD.uid IS NOT NULL AND {RECORDING} BEGIN
                {TICK};
                INSERT INTO sync_outbox (entity, uid, op, fields, hlc, facility_id, seen)
                SELECT '{t}', OLD.uid, 'd', '{{}}', {HLC}, {old_f}, s.last_pulled
-               FROM sync_state s WHERE {old_f} IS s.facility_id;
+               FROM sync_state s WHERE {old_sent};
              END;",
             fields = shape.fields_sql("r"),
             changed = shape.changed_fields_sql(),
             new_uid = new_uid_sql(entity, t),
+            row_sent = entity.sent_here_sql("r"),
+            new_sent = entity.sent_here_sql("NEW"),
+            old_sent = entity.sent_here_sql("OLD"),
         ))?;
     }
     Ok(())
@@ -159,7 +162,12 @@ fn new_uid_sql(entity: &Entity, table: &str) -> String {
 
 /// Gives every row without one its uid, and an index to find rows by it.
 pub(crate) fn assign_uids(conn: &Connection) -> Result<()> {
-    for entity in ENTITIES {
+    assign_uids_of(conn, |_| true)
+}
+
+/// [`assign_uids`] for the entities `which` picks.
+pub(crate) fn assign_uids_of(conn: &Connection, which: impl Fn(&Entity) -> bool) -> Result<()> {
+    for entity in ENTITIES.iter().filter(|e| which(e)) {
         let t = entity.table;
         conn.execute(&format!("UPDATE \"{t}\" SET uid = {} WHERE uid IS NULL", new_uid_sql(entity, t)), [])?;
         conn.execute_batch(&format!(

@@ -42,3 +42,8 @@ BEGIN SELECT RAISE(ABORT, 'audit_remote is append-only'); END;
 -- recorded on both PCs, an update that would break a rule here (a user name taken here),
 -- or a delete of a record still used here.
 ALTER TABLE sync_conflicts ADD COLUMN remote_op TEXT CHECK (remote_op IN ('i', 'u', 'd'));
+
+-- The city's subsidy rates and settings travel from the city office to every PC (each row's
+-- uid made from its key, the same on every PC, as the districts').
+ALTER TABLE subsidy_rates ADD COLUMN uid BLOB;
+ALTER TABLE city_settings ADD COLUMN uid BLOB;
