@@ -255,6 +255,23 @@ fn a_centres_pcs_and_the_city_office_stay_in_sync_and_a_manager_settles_an_aller
     assert_eq!(hub_entries(&mut owner), at_hub);
     assert_eq!(common::count(&b.db, "SELECT count(*) FROM audit_remote"), at_b);
 
+    // A facility's own record, edited at the centre, reaches the centre's other PC and the
+    // city office. A client moved to the other centre leaves the centre's lists on its other
+    // PC too, and the city office counts the client there. (The other centre's PCs do not
+    // receive the client yet: docs/sync.md, "Known limits".)
+    a.sql(&format!("UPDATE facilities SET phone = '0473-0000001' WHERE id = {centre}"));
+    let moved = common::count(&a.db, &format!("SELECT max(id) FROM clients WHERE facility_id = {centre}"));
+    a.sql(&format!("UPDATE clients SET facility_id = {other_centre} WHERE id = {moved}"));
+    for pc in [&mut a, &mut b, &mut city, &mut other] {
+        assert_eq!(pc.exchange().pulled.conflicts, 0);
+    }
+    let phone = format!("SELECT phone FROM facilities WHERE id = {centre}");
+    assert_eq!(b.text(&phone).as_deref(), Some("0473-0000001"));
+    assert_eq!(city.text(&phone).as_deref(), Some("0473-0000001"));
+    assert_ne!(other.text(&phone).as_deref(), Some("0473-0000001"), "another centre's record");
+    let moved_to = format!("SELECT facility_id FROM clients WHERE id = {moved}");
+    assert_eq!((common::count(&b.db, &moved_to), common::count(&city.db, &moved_to)), (other_centre, other_centre));
+
     // Offline on both: different fields of one client both survive; the same field ends
     // with the later change on both PCs, whatever order they sync in.
     a.clock.advance(Duration::minutes(5));

@@ -142,16 +142,24 @@ impl Entity {
         }
     }
 
-    /// "This PC sends the row named `row`", over the PC's `sync_state` named `s`: its
-    /// facility's rows (the city office: the city's), and at the city office also the rows
-    /// it sends for every facility.
+    /// "This PC sends the row named `row`", over the PC's `sync_state` named `s`. A facility's
+    /// PC sends every change it makes: its facility's rows, and the few of others' it writes
+    /// (the facility's own record; a person moved to another facility, with what went with
+    /// them), so that its other PCs and the city office hear of them. The city office sends
+    /// the city's rows and those it sends for every facility (accounts); the rest of a
+    /// facility's data is read-only to it.
     pub fn sent_here_sql(&self, row: &str) -> String {
-        let mine = format!("{} IS s.facility_id", self.facility_sql(row));
         if self.city_sends {
-            format!("({mine} OR s.facility_id IS NULL)")
+            "1".to_string()
         } else {
-            mine
+            format!("(s.facility_id IS NOT NULL OR {} IS NULL)", self.facility_sql(row))
         }
+    }
+
+    /// The facility a change of the row named `row` is sent under, which decides who reads it
+    /// at the hub: a facility PC's own; at the city office the row's.
+    pub fn sent_under_sql(&self, row: &str) -> String {
+        format!("coalesce(s.facility_id, {})", self.facility_sql(row))
     }
 
     /// The row's facility, as SQL over the row named `row` (`NEW`, `OLD` or an alias).

@@ -109,8 +109,8 @@ pub(crate) fn install(conn: &Connection) -> Result<()> {
         let shape = TableShape::read(conn, entity)?;
         let t = entity.table;
         let [ins, upd, del] = trigger_names(t);
-        let (new_f, old_f) = (entity.facility_sql("NEW"), entity.facility_sql("OLD"));
-        let row_f = entity.facility_sql("r");
+        let (new_f, old_f) = (entity.sent_under_sql("NEW"), entity.sent_under_sql("OLD"));
+        let row_f = entity.sent_under_sql("r");
         conn.execute_batch(&format!(
             "CREATE TRIGGER {ins} AFTER INSERT ON \"{t}\" WHEN {RECORDING} BEGIN
                UPDATE \"{t}\" SET uid = {new_uid} WHERE rowid = NEW.rowid AND uid IS NULL;
@@ -211,7 +211,7 @@ pub(crate) fn queue_fields(conn: &Connection, entity: &'static Entity, id: i64, 
         .map(|(c, r)| format!("'{c}', {}", shape.value_sql("r", c, r)))
         .collect();
     let t = entity.table;
-    let row_f = entity.facility_sql("r");
+    let row_f = entity.sent_under_sql("r");
     conn.execute_batch(TICK)?;
     conn.execute(
         &format!(
