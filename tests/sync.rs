@@ -453,23 +453,23 @@ fn a_hub_stopped_mid_push_and_a_batch_cut_short_lose_nothing_and_double_nothing(
     assert_eq!((rows, seqs), (queued, queued), "each change once");
 
     // A batch that fails part way (here: a change no PC could apply, slipped into the log by
-    // the hub's owner between two of a's) leaves nothing of itself behind, and is read again
-    // once it can be.
+    // the hub's owner after two of a's, as from a PC that does not exist) leaves nothing of
+    // itself behind, and is read again once it can be.
     b.exchange();
     assert_same(&b.rows(centre), &a.rows(centre));
     let client: i64 = common::count(&a.db, &format!("SELECT min(id) FROM clients WHERE facility_id = {centre}"));
     a.sql(&format!("UPDATE clients SET phone = '13900000011' WHERE id = {client}"));
     a.exchange();
+    a.sql(&format!("UPDATE clients SET address = '乙' WHERE id = {client}"));
+    a.exchange();
     owner
         .execute(
             r#"INSERT INTO hub.changes (facility_id, pc, seq, hlc, entity, uid, fields, op)
-               VALUES ($1, $2::text::uuid, 999999, '9999999999999.00000.x', 'clients', gen_random_uuid(),
-                       '{"facility_id": "not a uid"}'::jsonb, 'i')"#,
-            &[&(centre as i32), &a.pc],
+               VALUES ($1, '0190a0b1-0000-7000-8000-0000000000ff', 999999, '9999999999999.00000.x', 'clients',
+                       gen_random_uuid(), '{"facility_id": "not a uid"}'::jsonb, 'i')"#,
+            &[&(centre as i32)],
         )
         .unwrap();
-    a.sql(&format!("UPDATE clients SET address = '乙' WHERE id = {client}"));
-    a.exchange();
     let before_pull = b.rows(centre);
     let last = common::count(&b.db, "SELECT last_pulled FROM sync_state");
     let cut = sync::exchange(&b.db, &mut b.hub).unwrap_err();
@@ -553,6 +553,11 @@ fn a_hub_stopped_mid_push_and_a_batch_cut_short_lose_nothing_and_double_nothing(
     assert_eq!(a.exchange().pushed, 1);
     b.exchange();
     assert_eq!(b.text(&format!("SELECT notes FROM clients WHERE id = {client}")).as_deref(), Some("还原之后"));
+    // What a sent after the backup was taken back from the hub: a holds it again, as b does.
+    let phone_notes = format!("SELECT phone || notes FROM clients WHERE id = {client}");
+    assert_eq!(a.text(&phone_notes).as_deref(), Some("13900000021还原之后"));
+    assert_eq!(b.text(&phone_notes), a.text(&phone_notes));
+    assert_eq!(a.exchange().pushed, 0, "nothing taken back is sent again");
 
     // A PC that joined before the subsidy rates travelled gives them their hub ids at its
     // next open, so a change to one is sent.

@@ -35,9 +35,11 @@ pub(crate) struct Applied {
 }
 
 /// Applies `batch` (in the hub's order) inside the caller's transaction, without recording
-/// the changes as this PC's own, then moves this PC's clock past every clock in it and
-/// remembers the last change applied.
-pub(crate) fn apply_batch(conn: &Connection, batch: &[Incoming], found_at: &str) -> Result<Applied> {
+/// the changes as this PC's own, then moves this PC's clock past every clock in it and, when
+/// `advance`, remembers the last change applied as the place the next pull starts after.
+/// (A PC restored from a backup takes back its own later changes without advancing: the
+/// other PCs' changes since the backup are still to be read.)
+pub(crate) fn apply_batch(conn: &Connection, batch: &[Incoming], found_at: &str, advance: bool) -> Result<Applied> {
     conn.execute("UPDATE sync_state SET applying = 1", [])?;
     let mut shapes: HashMap<&'static str, TableShape> = HashMap::new();
     let mut applied = Applied::default();
@@ -77,11 +79,12 @@ pub(crate) fn apply_batch(conn: &Connection, batch: &[Incoming], found_at: &str)
     }
     if let Some(last) = batch.last() {
         let (ms, n) = batch.iter().map(|c| parse_hlc(&c.hlc)).max().unwrap_or((0, 0));
+        let place = if advance { last.id } else { 0 };
         conn.execute(
             "UPDATE sync_state SET last_pulled = max(last_pulled, ?1),
                hlc_n = CASE WHEN ?2 > hlc_ms OR (?2 = hlc_ms AND ?3 > hlc_n) THEN ?3 ELSE hlc_n END,
                hlc_ms = max(hlc_ms, ?2)",
-            params![last.id, ms, n],
+            params![place, ms, n],
         )?;
     }
     conn.execute("UPDATE sync_state SET applying = 0", [])?;

@@ -54,6 +54,7 @@ pub fn push(db: &Db, client: &mut Client) -> Result<usize> {
         .query_one("SELECT coalesce(max(seq), 0) FROM hub.changes WHERE pc = $1::text::uuid", &[&pc])
         .map_err(hub_error)?
         .get(0);
+    take_back_own(db, client, &pc, hub_top)?;
     let mut sent = 0;
     loop {
         let batch: Vec<Outgoing> = db.read(|c| {
@@ -135,6 +136,7 @@ pub fn push(db: &Db, client: &mut Client) -> Result<usize> {
                 clock.execute(rusqlite::params![o.entity, o.uid, o.hlc, hub_id, o.fields])?;
             }
             tx.execute("DELETE FROM sync_outbox WHERE seq <= ?1", [last])?;
+            tx.execute("UPDATE sync_state SET acked_seq = max(acked_seq, ?1)", [last])?;
             Ok(())
         })?;
         hub_top = hub_top.max(last);
@@ -186,19 +188,20 @@ pub fn pull(db: &Db, client: &mut Client) -> Result<Pulled> {
             // (facility, id): row-level security alone would have the hub read, and refuse, every
             // other facility's change since this PC's last (the whole city's day, each time).
             Some(f) => client.query(
-                "SELECT id, pc::text, hlc, entity, uid::text, fields::text, op, seen FROM (
+                &format!("SELECT {CHANGE_COLUMNS} FROM (
                    (SELECT * FROM hub.changes WHERE facility_id = $4 AND id > $1 AND pc <> $2::text::uuid
                     ORDER BY id LIMIT $3)
                    UNION ALL
                    (SELECT * FROM hub.changes WHERE facility_id IS NULL AND id > $1 AND pc <> $2::text::uuid
                     ORDER BY id LIMIT $3)
-                 ) c ORDER BY id LIMIT $3",
+                 ) c ORDER BY id LIMIT $3"),
                 &[&after, &pc, &BATCH, &(f as i32)],
             ),
             // The city office reads every change.
             None => client.query(
-                "SELECT id, pc::text, hlc, entity, uid::text, fields::text, op, seen FROM hub.changes
-                 WHERE id > $1 AND pc <> $2::text::uuid ORDER BY id LIMIT $3",
+                &format!(
+                    "SELECT {CHANGE_COLUMNS} FROM hub.changes WHERE id > $1 AND pc <> $2::text::uuid ORDER BY id LIMIT $3"
+                ),
                 &[&after, &pc, &BATCH],
             ),
         }
@@ -206,32 +209,81 @@ pub fn pull(db: &Db, client: &mut Client) -> Result<Pulled> {
         if rows.is_empty() {
             break;
         }
-        let mut batch = Vec::with_capacity(rows.len());
-        for r in &rows {
-            let uid: String = r.get(4);
-            let fields: String = r.get(5);
-            let serde_json::Value::Object(fields) = serde_json::from_str(&fields)
-                .map_err(|e| CoreError::Invalid(Invalid::new("sync.bad_value", "fields").with("detail", e)))?
-            else {
-                return Err(Invalid::new("sync.bad_value", "fields").into());
-            };
-            batch.push(Incoming {
-                id: r.get(0),
-                pc: r.get(1),
-                hlc: r.get(2),
-                entity: r.get(3),
-                uid: apply::decode_hex(&uid).ok_or_else(|| Invalid::new("sync.bad_uid", "uid").with("uid", &uid))?,
-                fields,
-                op: r.get::<_, String>(6).trim().to_string(),
-                seen: r.get(7),
-            });
-        }
-        let applied = db.write(|tx| apply::apply_batch(tx, &batch, &utc_stamp(tx.now())))?;
+        let batch = incoming(&rows)?;
+        let applied = db.write(|tx| apply::apply_batch(tx, &batch, &utc_stamp(tx.now()), true))?;
         pulled.changes += batch.len();
         pulled.rows += applied.rows;
         pulled.conflicts += applied.conflicts;
     }
     Ok(pulled)
+}
+
+/// The columns a pull reads of each change, in the order [`incoming`] takes them.
+const CHANGE_COLUMNS: &str = "id, pc::text, hlc, entity, uid::text, fields::text, op, seen";
+
+/// Changes as the hub sent them (the columns of [`CHANGE_COLUMNS`]), ready to apply.
+fn incoming(rows: &[postgres::Row]) -> Result<Vec<Incoming>> {
+    let mut batch = Vec::with_capacity(rows.len());
+    for r in rows {
+        let uid: String = r.get(4);
+        let fields: String = r.get(5);
+        let serde_json::Value::Object(fields) = serde_json::from_str(&fields)
+            .map_err(|e| CoreError::Invalid(Invalid::new("sync.bad_value", "fields").with("detail", e)))?
+        else {
+            return Err(Invalid::new("sync.bad_value", "fields").into());
+        };
+        batch.push(Incoming {
+            id: r.get(0),
+            pc: r.get(1),
+            hlc: r.get(2),
+            entity: r.get(3),
+            uid: apply::decode_hex(&uid).ok_or_else(|| Invalid::new("sync.bad_uid", "uid").with("uid", &uid))?,
+            fields,
+            op: r.get::<_, String>(6).trim().to_string(),
+            seen: r.get(7),
+        });
+    }
+    Ok(batch)
+}
+
+/// A PC restored from a backup lacks the changes it made, and sent, after the backup: the
+/// hub holds changes of this PC past the last it is known to hold here (`acked_seq`). They
+/// are taken back, applied like another PC's (per field, by their clocks; one of this PC's
+/// still waiting here changes nothing), and this PC's numbering moves past them. Returns how
+/// many were taken back.
+fn take_back_own(db: &Db, client: &mut Client, pc: &str, hub_top: i64) -> Result<usize> {
+    let acked: i64 = db.read(|c| Ok(c.query_row("SELECT acked_seq FROM sync_state", [], |r| r.get(0))?))?;
+    if hub_top <= acked {
+        return Ok(0);
+    }
+    let mut taken = 0;
+    let mut after = acked;
+    loop {
+        let rows = client
+            .query(
+                &format!(
+                    "SELECT {CHANGE_COLUMNS}, seq FROM hub.changes WHERE pc = $1::text::uuid AND seq > $2
+                     ORDER BY seq LIMIT $3"
+                ),
+                &[&pc, &after, &BATCH],
+            )
+            .map_err(hub_error)?;
+        let Some(last) = rows.last().map(|r| r.get::<_, i64>(8)) else { break };
+        let batch = incoming(&rows)?;
+        db.write(|tx| {
+            apply::apply_batch(tx, &batch, &utc_stamp(tx.now()), false)?;
+            tx.execute("UPDATE sync_state SET acked_seq = max(acked_seq, ?1)", [last])?;
+            Ok(())
+        })?;
+        taken += batch.len();
+        after = last;
+    }
+    // This PC's next change is numbered after every one the hub holds of it.
+    db.write(|tx| {
+        tx.execute("UPDATE sqlite_sequence SET seq = max(seq, ?1) WHERE name = 'sync_outbox'", [hub_top])?;
+        Ok(())
+    })?;
+    Ok(taken)
 }
 
 /// What one exchange with the hub did.

@@ -47,3 +47,11 @@ ALTER TABLE sync_conflicts ADD COLUMN remote_op TEXT CHECK (remote_op IN ('i', '
 -- uid made from its key, the same on every PC, as the districts').
 ALTER TABLE subsidy_rates ADD COLUMN uid BLOB;
 ALTER TABLE city_settings ADD COLUMN uid BLOB;
+
+-- The last of this PC's changes the hub is known to hold (docs/sync.md, "Pushing and
+-- pulling"): a PC restored from a backup finds the hub holding later ones it sent after the
+-- backup, and takes them back. For a PC that joined already: everything before its first
+-- change still waiting.
+ALTER TABLE sync_state ADD COLUMN acked_seq INTEGER NOT NULL DEFAULT 0;
+UPDATE sync_state SET acked_seq = coalesce((SELECT min(seq) - 1 FROM sync_outbox),
+                                           (SELECT seq FROM sqlite_sequence WHERE name = 'sync_outbox'), 0);
