@@ -249,14 +249,12 @@ fn incoming(rows: &[postgres::Row]) -> Result<Vec<Incoming>> {
 /// A PC restored from a backup lacks the changes it made, and sent, after the backup: the
 /// hub holds changes of this PC past the last it is known to hold here (`acked_seq`). They
 /// are taken back, applied like another PC's (per field, by their clocks; one of this PC's
-/// still waiting here changes nothing), and this PC's numbering moves past them. Returns how
-/// many were taken back.
-fn take_back_own(db: &Db, client: &mut Client, pc: &str, hub_top: i64) -> Result<usize> {
+/// still waiting here changes nothing), and this PC's numbering moves past them.
+fn take_back_own(db: &Db, client: &mut Client, pc: &str, hub_top: i64) -> Result<()> {
     let acked: i64 = db.read(|c| Ok(c.query_row("SELECT acked_seq FROM sync_state", [], |r| r.get(0))?))?;
     if hub_top <= acked {
-        return Ok(0);
+        return Ok(());
     }
-    let mut taken = 0;
     let mut after = acked;
     loop {
         let rows = client
@@ -275,15 +273,13 @@ fn take_back_own(db: &Db, client: &mut Client, pc: &str, hub_top: i64) -> Result
             tx.execute("UPDATE sync_state SET acked_seq = max(acked_seq, ?1)", [last])?;
             Ok(())
         })?;
-        taken += batch.len();
         after = last;
     }
     // This PC's next change is numbered after every one the hub holds of it.
     db.write(|tx| {
         tx.execute("UPDATE sqlite_sequence SET seq = max(seq, ?1) WHERE name = 'sync_outbox'", [hub_top])?;
         Ok(())
-    })?;
-    Ok(taken)
+    })
 }
 
 /// What one exchange with the hub did.
