@@ -103,6 +103,64 @@ fn each_facility_reads_and_adds_only_its_own_changes_and_the_city_reads_all() {
     assert_eq!(entries(&mut owner), 5);
 }
 
+/// Adds one change of the record `uid` as `client`, as `op` ('i', 'u', 'd').
+fn change(
+    client: &mut impl postgres::GenericClient,
+    facility: i32,
+    pc: &str,
+    seq: i64,
+    uid: &str,
+    op: &str,
+) -> Result<u64, postgres::Error> {
+    client.execute(
+        "INSERT INTO hub.changes (facility_id, pc, seq, hlc, entity, uid, fields, op)
+         VALUES ($1, $2::text::uuid, $3, '0000000001:0000', 'clients', $4::text::uuid, '{}'::jsonb, $5)",
+        &[&facility, &pc, &seq, &uid, &op],
+    )
+}
+
+#[test]
+fn a_facility_passes_its_own_records_to_another_only_as_their_first_values() {
+    let cluster = PgCluster::start();
+    let mut owner = hub::connect(&cluster.url(OWNER)).unwrap();
+    hub::migrate(&mut owner).unwrap();
+    let a = hub::enrol(&mut owner, Some(1), PC_A, "pass-a").unwrap();
+    let b = hub::enrol(&mut owner, Some(2), PC_B, "pass-b").unwrap();
+    let mut a = hub::connect(&cluster.url(&a.role)).unwrap();
+    let mut b = hub::connect(&cluster.url(&b.role)).unwrap();
+    const MINE: &str = "0190a0b1-0000-7000-8000-0000000000f1";
+    const THEIRS: &str = "0190a0b1-0000-7000-8000-0000000000f2";
+    change(&mut a, 1, PC_A, 1, MINE, "i").unwrap();
+    change(&mut b, 2, PC_B, 1, THEIRS, "i").unwrap();
+
+    // A moves its client to B: the record's first values, under B.
+    assert_eq!(change(&mut a, 2, PC_A, 2, MINE, "i").unwrap(), 1);
+    // Refused: anything but first values under B, B's own record, a record nobody holds.
+    assert!(change(&mut a, 2, PC_A, 3, MINE, "u").is_err(), "a change of B's copy");
+    assert!(change(&mut a, 2, PC_A, 3, MINE, "d").is_err(), "a delete of B's copy");
+    assert!(change(&mut a, 2, PC_A, 3, THEIRS, "i").is_err(), "B's own record");
+    assert!(change(&mut a, 2, PC_A, 3, "0190a0b1-0000-7000-8000-0000000000f3", "i").is_err(), "a new record");
+    assert!(change(&mut a, 2, PC_B, 3, MINE, "i").is_err(), "under another PC's id");
+    // A record made and moved between two exchanges: its first values under A, then
+    // under B, in one transaction.
+    const NEW: &str = "0190a0b1-0000-7000-8000-0000000000f4";
+    let mut tx = a.transaction().unwrap();
+    change(&mut tx, 1, PC_A, 3, NEW, "i").unwrap();
+    change(&mut tx, 2, PC_A, 4, NEW, "i").unwrap();
+    tx.commit().unwrap();
+    // B reads what A passed on; A does not read B's log for it.
+    let held = |client: &mut postgres::Client| -> Vec<(i32, String)> {
+        client
+            .query("SELECT facility_id, uid::text FROM hub.changes ORDER BY id", &[])
+            .unwrap()
+            .iter()
+            .map(|r| (r.get(0), r.get(1)))
+            .collect()
+    };
+    assert_eq!(held(&mut b), vec![(2, THEIRS.to_string()), (2, MINE.to_string()), (2, NEW.to_string())]);
+    assert_eq!(held(&mut a), vec![(1, MINE.to_string()), (1, NEW.to_string())]);
+}
+
 #[test]
 fn a_pc_id_that_is_not_a_uuid_is_refused_and_nothing_is_made() {
     let cluster = PgCluster::start();

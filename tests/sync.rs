@@ -5,11 +5,18 @@ use std::path::Path;
 use crate::common;
 use carecircle_core::clock::Clock;
 use carecircle_core::domain::account::Actor;
+use carecircle_core::domain::facility::Service;
 use carecircle_core::domain::person::PersonKind;
+use carecircle_core::domain::person::{ClientInput, ContactInput, IdentityInput};
+use carecircle_core::domain::visits::CarePlace;
+use carecircle_core::domain::vitals::VitalsInput;
 use carecircle_core::hub;
 use carecircle_core::services::accounts::{self, NewAccount};
+use carecircle_core::services::child_health::{self as medicine, DoseInput, MedicineInput};
+use carecircle_core::services::health::{self, CheckupInput};
 use carecircle_core::services::meals::subsidy::{self, SubsidyCategory};
-use carecircle_core::services::{audit, frontdesk, sessions};
+use carecircle_core::services::visits::plans::{self, PlanItemInput};
+use carecircle_core::services::{audit, frontdesk, people, sessions};
 use carecircle_core::store::Db;
 use carecircle_core::sync::{self, Keep};
 use carecircle_core::Locale;
@@ -43,6 +50,7 @@ impl Pc {
         Pc { db, clock, hub, hub_url, pc: enrolment.pc }
     }
 
+    #[track_caller]
     fn exchange(&mut self) -> sync::Exchanged {
         sync::exchange(&self.db, &mut self.hub).unwrap()
     }
@@ -257,8 +265,8 @@ fn a_centres_pcs_and_the_city_office_stay_in_sync_and_a_manager_settles_an_aller
 
     // A facility's own record, edited at the centre, reaches the centre's other PC and the
     // city office. A client moved to the other centre leaves the centre's lists on its other
-    // PC too, and the city office counts the client there. (The other centre's PCs do not
-    // receive the client yet: docs/sync.md, "Known limits".)
+    // PC too, and the city office counts the client there. (Moved by hand here; a move
+    // made in the app also sends the client to the other centre's PCs: the next test.)
     a.sql(&format!("UPDATE facilities SET phone = '0473-0000001' WHERE id = {centre}"));
     let moved = common::count(&a.db, &format!("SELECT max(id) FROM clients WHERE facility_id = {centre}"));
     a.sql(&format!("UPDATE clients SET facility_id = {other_centre} WHERE id = {moved}"));
@@ -383,6 +391,200 @@ fn a_centres_pcs_and_the_city_office_stay_in_sync_and_a_manager_settles_an_aller
     assert_eq!(common::count(&b.db, "SELECT count(*) FROM audit_remote"), kept);
     let said = sync::status(&b.db, Locale::ZhCn).unwrap().last_error.expect("the status line says why");
     assert_eq!(said.code, "sync.audit_forged");
+}
+
+/// The first two childcare units with a class, with a class of the second.
+fn two_units(db: &Db) -> ((i64, i64), (i64, i64)) {
+    let units: Vec<(i64, i64)> = db
+        .read(|c| {
+            let mut stmt = c.prepare(
+                "SELECT f.id, min(cc.id) FROM facilities f JOIN child_classes cc ON cc.facility_id = f.id
+                  WHERE f.kind = 'childcare' GROUP BY f.id ORDER BY f.id LIMIT 2",
+            )?;
+            let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+            Ok(rows.collect::<rusqlite::Result<_>>()?)
+        })
+        .unwrap();
+    (units[0], units[1])
+}
+
+#[test]
+fn a_person_moved_to_another_facility_reaches_its_pcs_with_what_went_with_them() {
+    let mut hub_city = City::with_copies(&["centre", "other", "unit", "other_unit"]);
+    let (from, to) = two_centres(&hub_city.master.db);
+    let ((unit_from, _), (unit_to, unit_to_class)) = two_units(&hub_city.master.db);
+    let mut centre = hub_city.pc("centre", Some(from));
+    let mut other = hub_city.pc("other", Some(to));
+    let mut unit = hub_city.pc("unit", Some(unit_from));
+    let mut other_unit = hub_city.pc("other_unit", Some(unit_to));
+    let City { admin, mut owner, .. } = hub_city;
+    for pc in [&mut centre, &mut other, &mut unit, &mut other_unit] {
+        pc.exchange();
+    }
+    let uid_of =
+        |pc: &Pc, table: &str, id: i64| pc.text(&format!("SELECT lower(hex(uid)) FROM {table} WHERE id = {id}"));
+    let count_where = |pc: &Pc, sql: String| common::count(&pc.db, &sql);
+    let foreign = |pc: &Pc, old: i64| {
+        count_where(pc, format!("SELECT count(*) FROM clients WHERE facility_id = {old}"))
+            + count_where(pc, format!("SELECT count(*) FROM children WHERE facility_id = {old}"))
+    };
+    let held_before = (foreign(&other, from), foreign(&other_unit, unit_from));
+
+    // A client newly registered at the centre (the other centre's PC never held them), with
+    // a contact and a plan under way; a nurse's reading raises an alert; the client is
+    // checked in. The city's administrator, at the centre's PC, moves the client to the
+    // other centre (a facility's own accounts may not).
+    let demo_client = common::count(&centre.db, &format!("SELECT min(id) FROM clients WHERE facility_id = {from}"));
+    let shown = people::get_client(&centre.db, &admin, demo_client, common::today()).unwrap();
+    let form = ClientInput {
+        name: "迁居测试".into(),
+        identity: IdentityInput { id_number: None, ..crate::transfer::client_moved_to(&shown, from).identity },
+        contacts: vec![ContactInput {
+            name: "迁居家属".into(), relation: "女儿".into(), phone: "13800001111".into()
+        }],
+        consent: true,
+        ..crate::transfer::client_moved_to(&shown, from)
+    };
+    let client = people::create_client(&centre.db, &admin, &form, common::today()).unwrap().id;
+    plans::create_plan_item(
+        &centre.db,
+        &admin,
+        &PlanItemInput {
+            client_id: client,
+            service: Service::Rehabilitation,
+            title: "康复训练".into(),
+            visits_per_week: 1,
+            duration_min: 45,
+            preferred_days: vec![3],
+            window_start: "09:00".into(),
+            window_end: "11:00".into(),
+            skill: None,
+            place: CarePlace::Centre,
+            starts_on: common::today(),
+            ends_on: None,
+            note: None,
+        },
+    )
+    .unwrap();
+    let nurse = common::account(&centre.db, &admin, "nurse-from", carecircle_core::Role::Nurse, Some(from));
+    let urgent = CheckupInput {
+        vitals: VitalsInput { systolic: Some(185), diastolic: Some(112), ..Default::default() },
+        ..Default::default()
+    };
+    let checkup =
+        health::record_checkup(&centre.db, &nurse, client, &urgent, common::at("2026-11-29T01:00:00Z")).unwrap();
+    frontdesk::check_in(&centre.db, &admin, PersonKind::Client, client, common::at("2026-11-29T01:30:00Z")).unwrap();
+    centre.exchange();
+    let shown = people::get_client(&centre.db, &admin, client, common::today()).unwrap();
+    people::update_client(&centre.db, &admin, client, &crate::transfer::client_moved_to(&shown, to), common::today())
+        .unwrap();
+    let client_uid = uid_of(&centre, "clients", client).unwrap();
+    assert_eq!(centre.exchange().pulled.conflicts, 0);
+    assert_eq!(other.exchange().pulled.conflicts, 0);
+
+    // At the other centre: the client, the contacts, the plan going on from today, and the
+    // open alert with the reading that raised it, for its nurses to follow up.
+    let here = |sql: &str| format!("{sql} (SELECT id FROM clients WHERE lower(hex(uid)) = '{client_uid}')");
+    let moved = count_where(&other, here("SELECT id FROM clients WHERE id IN"));
+    assert!(moved > 0, "the client reached the other centre's PC");
+    assert_eq!(count_where(&other, here("SELECT facility_id FROM clients WHERE id IN")), to);
+    assert_eq!(
+        count_where(&other, here("SELECT count(*) FROM client_contacts WHERE client_id IN")),
+        count_where(&centre, format!("SELECT count(*) FROM client_contacts WHERE client_id = {client}")),
+    );
+    let plan = format!("SELECT count(*) FROM care_plan_items WHERE facility_id = {to} AND client_id = ");
+    assert!(count_where(&centre, format!("{plan}{client}")) > 0);
+    assert_eq!(count_where(&other, format!("{plan}{moved}")), count_where(&centre, format!("{plan}{client}")));
+    let other_nurse = common::account(&other.db, &admin, "nurse-to", carecircle_core::Role::Nurse, Some(to));
+    let alerts = health::open_alerts(&other.db, &other_nurse, to).unwrap();
+    let alert = alerts.iter().find(|a| a.client_id == moved).expect("the open alert came along");
+    assert_eq!(uid_of(&other, "checkups", alert.checkup_id), uid_of(&centre, "checkups", checkup.id));
+    let readings = health::checkups(&other.db, &other_nurse, moved).unwrap();
+    let reading = readings.iter().find(|k| k.id == alert.checkup_id).expect("the reading behind the alert");
+    assert_eq!(reading.recorded_by, 0, "the old centre's nurse is nobody here; the name says who");
+    assert_eq!(reading.recorded_by_name, nurse.display_name);
+    // What stays behind stays: the check-in and the visits done are the old centre's.
+    assert_eq!(
+        count_where(
+            &other,
+            format!("SELECT count(*) FROM attendance WHERE person_kind = 'client' AND person_id = {moved}")
+        ),
+        0
+    );
+    assert_eq!(count_where(&other, format!("SELECT count(*) FROM visits WHERE client_id = {moved}")), 0);
+    // A child with a course of medicine under way and the morning's dose given moves from
+    // one unit to the other: the unit's PCs get the child, the contacts, the course and the
+    // day's dose (no second dose today).
+    let demo_child = common::count(
+        &unit.db,
+        &format!(
+            "SELECT min(id) FROM children WHERE facility_id = {unit_from} AND left_on IS NULL AND class_id IS NOT NULL"
+        ),
+    );
+    let shown = people::get_child(&unit.db, &admin, demo_child, common::today()).unwrap();
+    let mut form = common::fixture::child_form_as_shown(&shown);
+    form.name = "迁园测试".into();
+    form.identity.id_number = None;
+    form.consent = true;
+    for contact in &mut form.contacts {
+        contact.id = None;
+    }
+    let child = people::create_child(&unit.db, &admin, &form, common::today()).unwrap().id;
+    let now = common::at("2026-11-29T02:00:00Z");
+    let course = MedicineInput {
+        medicine: "阿莫西林颗粒".into(),
+        dose: "1 袋".into(),
+        times_per_day: 2,
+        times: Some("10:00, 14:00".into()),
+        from_day: (common::today() - Duration::days(1)).to_string(),
+        to_day: (common::today() + Duration::days(2)).to_string(),
+        guardian_name: "家长".into(),
+        note: None,
+    };
+    let running = medicine::add_medicine(&unit.db, &admin, child, &course, now).unwrap();
+    medicine::give_dose(&unit.db, &admin, running.id, &DoseInput::default(), now).unwrap();
+    let shown = people::get_child(&unit.db, &admin, child, common::today()).unwrap();
+    people::update_child(
+        &unit.db,
+        &admin,
+        child,
+        &crate::transfer::child_moved_to(&shown, unit_to, unit_to_class),
+        common::today(),
+    )
+    .unwrap();
+    let child_uid = uid_of(&unit, "children", child).unwrap();
+    unit.exchange();
+    assert_eq!(other_unit.exchange().pulled.conflicts, 0);
+    let arrived = count_where(&other_unit, format!("SELECT id FROM children WHERE lower(hex(uid)) = '{child_uid}'"));
+    assert!(arrived > 0, "the child reached the other unit's PC");
+    assert_eq!(count_where(&other_unit, format!("SELECT class_id FROM children WHERE id = {arrived}")), unit_to_class);
+    assert_eq!(
+        count_where(&other_unit, format!("SELECT count(*) FROM child_contacts WHERE child_id = {arrived}")),
+        count_where(&unit, format!("SELECT count(*) FROM child_contacts WHERE child_id = {child}")),
+    );
+    let day = medicine::medicines_for_day(&other_unit.db, &admin, unit_to, common::today()).unwrap();
+    let course_here = day.iter().find(|m| m.order.child_id == arrived).expect("the course came along");
+    assert_eq!(course_here.doses.len(), 1, "the morning's dose came along");
+    assert_eq!(course_here.still_due, 1);
+
+    // Only the moved people came: of the old facilities' people, the other centre's and
+    // unit's PCs hold what their copies of the demo city held before, and no more.
+    assert_eq!((foreign(&other, from), foreign(&other_unit, unit_from)), held_before);
+    let relayed: i64 = owner
+        .query_one(
+            "SELECT count(*) FROM hub.changes WHERE facility_id = $1 AND pc = $2::text::uuid",
+            &[&(to as i32), &centre.pc],
+        )
+        .unwrap()
+        .get(0);
+    assert!(relayed > 0);
+    for pc in [&mut centre, &mut other, &mut unit, &mut other_unit] {
+        pc.exchange();
+    }
+    for pc in [&centre, &other, &unit, &other_unit] {
+        let status = sync::status(&pc.db, Locale::En).unwrap();
+        assert_eq!((status.pending, status.conflicts), (0, 0));
+    }
 }
 
 #[test]

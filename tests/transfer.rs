@@ -18,7 +18,7 @@ use chrono::{Days, NaiveDate};
 use common::{at, code, count, fixture, today};
 
 /// The form as the client's page shows it, moved to `facility_id`.
-fn client_moved_to(client: &people::Client, facility_id: i64) -> ClientInput {
+pub(crate) fn client_moved_to(client: &people::Client, facility_id: i64) -> ClientInput {
     ClientInput {
         name: client.name.clone(),
         identity: IdentityInput { id_number: None, sex: Some(client.sex), birth_date: Some(client.birth_date.clone()) },
@@ -41,7 +41,7 @@ fn client_moved_to(client: &people::Client, facility_id: i64) -> ClientInput {
     }
 }
 
-fn child_moved_to(child: &people::Child, facility_id: i64, class_id: i64) -> ChildInput {
+pub(crate) fn child_moved_to(child: &people::Child, facility_id: i64, class_id: i64) -> ChildInput {
     ChildInput { facility_id, class_id: Some(class_id), ..fixture::child_form_as_shown(child) }
 }
 

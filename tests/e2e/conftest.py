@@ -207,6 +207,14 @@ class App:
         # Any single WebDriver call that takes longer than this has hung: fail the test, not CI.
         config = ClientConfig(remote_server_addr=url, timeout=120)
         self.driver = self._session(url, options, config)
+        if not self._on_own_database():
+            # A session asked for while another app still ran reached that app (see
+            # `wait_until_gone`): end it, let that app end, and ask again.
+            wrong = self._database()
+            self.driver.quit()
+            self._wait_for_others()
+            self.driver = self._session(url, options, config)
+            assert self._on_own_database(), f"the session reached the app on {wrong}, then on {self._database()}"
         # The app runs on this machine: a file input takes a local path as typed, with no
         # upload through the Selenium Grid endpoint (which WebKitWebDriver does not have).
         self.driver.file_detector = UselessFileDetector()
@@ -223,6 +231,21 @@ class App:
                 if attempt == attempts - 1:
                     raise
                 time.sleep(2)
+
+    def _database(self):
+        """The database the app this session drives has open, by the app's own word."""
+        return self.driver.execute_async_script(
+            "const done = arguments[arguments.length - 1];"
+            "window.__TAURI_INTERNALS__.invoke('app_info').then(i => done(i.db_path), e => done(String(e)))")
+
+    def _on_own_database(self):
+        return Path(self._database()).resolve() == Path(self.db).resolve()
+
+    def _wait_for_others(self, seconds=60):
+        """Waits until no app runs on another database than this one."""
+        deadline = time.time() + seconds
+        while time.time() < deadline and any(db != self.db.encode() for db in running_apps()):
+            time.sleep(0.2)
 
     def el(self, testid):
         return self.wait.until(EC.visibility_of_element_located((By.CSS_SELECTOR, f'[data-testid="{testid}"]')))
@@ -342,19 +365,24 @@ class App:
         database would not be the one driven."""
         deadline = time.time() + seconds
         while time.time() < deadline:
-            running = False
-            for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
-                try:
-                    args = cmdline.read_bytes().split(b"\0")
-                except OSError:
-                    continue
-                if self.db.encode() in args and any(a.endswith(b"carecircle") for a in args):
-                    running = True
-                    break
-            if not running:
+            if self.db.encode() not in running_apps():
                 return
             time.sleep(0.2)
         raise RuntimeError(f"the app on {self.db} did not end within {seconds} s")
+
+
+def running_apps():
+    """The databases of the CareCircle apps running on this machine (the argument after
+    `--db` of each process of the app's binary)."""
+    found = []
+    for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
+        try:
+            args = cmdline.read_bytes().split(b"\0")
+        except OSError:
+            continue
+        if any(a.endswith(b"carecircle") for a in args) and b"--db" in args[:-1]:
+            found.append(args[args.index(b"--db") + 1])
+    return found
 
 
 @pytest.fixture

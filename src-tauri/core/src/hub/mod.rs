@@ -16,11 +16,12 @@ use serde::Serialize;
 use crate::error::{CoreError, Invalid, Result};
 
 /// The hub schema's version after [`migrate`].
-pub const HUB_VERSION: i32 = 3;
+pub const HUB_VERSION: i32 = 4;
 
 /// Each step of the schema, in order; step `n` takes version `n - 1` to `n`. Never edited once
 /// released: a change is a new step.
-const STEPS: &[&str] = &[include_str!("v1.sql"), include_str!("v2.sql"), include_str!("v3.sql")];
+const STEPS: &[&str] =
+    &[include_str!("v1.sql"), include_str!("v2.sql"), include_str!("v3.sql"), include_str!("v4.sql")];
 
 /// Connects with a libpq connection string (`host=… port=… user=… dbname=…`).
 ///
@@ -118,7 +119,7 @@ pub fn address(url: &str) -> String {
 
 /// PostgreSQL's error with the causes under it ("error performing TLS handshake: …
 /// certificate verify failed"): the top line alone does not say what to fix.
-fn hub_error(e: postgres::Error) -> CoreError {
+pub(crate) fn hub_error(e: postgres::Error) -> CoreError {
     let mut detail = e.to_string();
     let mut source = std::error::Error::source(&e);
     while let Some(cause) = source {

@@ -345,7 +345,7 @@ fn to_local(
 ) -> Result<Sql> {
     let table = match reference {
         None => return Ok(json_to_value(value)),
-        Some(Reference::Table(t)) => t.clone(),
+        Some(Reference::Table(t) | Reference::Soft(t)) => t.clone(),
         Some(Reference::Person(kind_column)) => {
             let kind = match fields.get(*kind_column).and_then(Value::as_str) {
                 Some(k) => k.to_string(),
@@ -375,7 +375,14 @@ fn to_local(
         .prepare_cached(&format!("SELECT id FROM \"{table}\" WHERE uid = ?1"))?
         .query_row([uid], |r| r.get(0))
         .optional()?;
-    Ok(id.map_or(Sql::Null, Sql::Integer))
+    Ok(match (id, reference) {
+        (Some(id), _) => Sql::Integer(id),
+        // Someone this PC does not hold: another facility's account, on a record that came
+        // with a person who moved here. The record keeps their name in its own column;
+        // the reference says "nobody here", as the demo's 0 does.
+        (None, Some(Reference::Soft(_))) => Sql::Integer(0),
+        (None, _) => Sql::Null,
+    })
 }
 
 pub(crate) fn decode_hex(hex: &str) -> Option<Vec<u8>> {

@@ -9,6 +9,7 @@ use ts_rs::TS;
 
 use super::apply::{self, Incoming};
 use crate::error::{CoreError, Invalid, Result};
+pub(super) use crate::hub::hub_error;
 use crate::store::{utc_stamp, Db};
 
 /// Changes per batch: one hub transaction, one SQLite transaction.
@@ -17,10 +18,6 @@ const BATCH: i64 = 2000;
 /// Pushes serialise at the hub, so the log's ids are handed out in the order the pushes
 /// commit: a PC pulling "after id N" never skips a change committed later with a smaller id.
 const PUSH_LOCK: i64 = 43_435_244;
-
-pub(super) fn hub_error(e: postgres::Error) -> CoreError {
-    CoreError::Invalid(Invalid::new("hub.failed", "hub").with("detail", e))
-}
 
 struct Outgoing {
     seq: i64,
@@ -34,10 +31,6 @@ struct Outgoing {
     seen: i64,
 }
 
-fn my_pc(db: &Db) -> Result<String> {
-    Ok(me(db)?.0)
-}
-
 /// This PC's id at the hub and its facility (None: the city office); refused before joining.
 fn me(db: &Db) -> Result<(String, Option<i64>)> {
     let (pc, facility): (Option<String>, Option<i64>) =
@@ -47,7 +40,8 @@ fn me(db: &Db) -> Result<(String, Option<i64>)> {
 
 /// Sends the outbox, oldest first. Returns how many changes were sent.
 pub fn push(db: &Db, client: &mut Client) -> Result<usize> {
-    let pc = my_pc(db)?;
+    let (pc, mine) = me(db)?;
+    let mine: Option<i32> = mine.map(|f| f as i32);
     // The hub's last number for this PC: only a batch that starts at or below it (a resend,
     // or a PC restored from a backup) needs its contents compared with the hub's.
     let mut hub_top: i64 = client
@@ -101,16 +95,26 @@ pub fn push(db: &Db, client: &mut Client) -> Result<usize> {
         let fields: Vec<&str> = batch.iter().map(|o| o.fields.as_str()).collect();
         let op: Vec<&str> = batch.iter().map(|o| o.op.as_str()).collect();
         let seen: Vec<i64> = batch.iter().map(|o| o.seen).collect();
-        tx.execute(
-            "INSERT INTO hub.changes (facility_id, pc, seq, hlc, entity, uid, fields, op, seen)
-             SELECT f, $2::text::uuid, s, h, e, u::uuid, j::jsonb, o, n
-             FROM unnest($1::int[], $3::bigint[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::bigint[])
-                  AS t(f, s, h, e, u, j, o, n)
-             ORDER BY s
-             ON CONFLICT (pc, seq) DO NOTHING",
-            &[&facility, &pc, &seq, &hlc, &entity, &uid, &fields, &op, &seen],
-        )
-        .map_err(hub_error)?;
+        // This PC's facility's changes first, then those sent under another facility (a
+        // moved person's records): the hub takes those only for records this facility's log
+        // holds already, and a person added and moved between two exchanges needs the first
+        // statement's rows. A change the hub holds already (a resend) is left out by its
+        // number, not by ON CONFLICT: with ON CONFLICT, PostgreSQL 15's check of the policy
+        // did not see the rows the transaction's previous statement had added (tried: the
+        // move was refused). The push lock keeps this PC's pushes one at a time.
+        for under_mine in [true, false] {
+            tx.execute(
+                "INSERT INTO hub.changes (facility_id, pc, seq, hlc, entity, uid, fields, op, seen)
+                 SELECT f, $2::text::uuid, s, h, e, u::uuid, j::jsonb, o, n
+                 FROM unnest($1::int[], $3::bigint[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::bigint[])
+                      AS t(f, s, h, e, u, j, o, n)
+                 WHERE (f IS NOT DISTINCT FROM $10) = $11
+                   AND NOT EXISTS (SELECT 1 FROM hub.changes c WHERE c.pc = $2::text::uuid AND c.seq = t.s)
+                 ORDER BY s",
+                &[&facility, &pc, &seq, &hlc, &entity, &uid, &fields, &op, &seen, &mine, &under_mine],
+            )
+            .map_err(hub_error)?;
+        }
         // Where each change stands in the log (one pushed before, by an attempt whose
         // answer was lost, keeps its first place).
         let placed: Vec<(i64, i64)> = tx

@@ -25,6 +25,7 @@ use crate::store::{Db, Tx};
 
 pub(crate) use audit::local_entity_id_sql as audit_entity_id_sql;
 pub use exchange::{exchange, pull, push, Exchanged, Pulled};
+pub(crate) use outbox::queue_move;
 
 /// The store's SQL functions the triggers use: the store's clock in milliseconds (never
 /// the machine's), and a new UUIDv7 by it. Registered on the writer.

@@ -4,16 +4,20 @@
 //! a tick of the hybrid logical clock. Written from the live schema when the PC joins and
 //! again at each open, so a migration that adds a column is followed.
 
-use rusqlite::Connection;
+use rusqlite::{params, Connection};
 
-use super::entities::{Entity, Target, ENTITIES};
+use super::entities::{self, Entity, Target, ENTITIES};
+use crate::domain::person::PersonKind;
 use crate::error::Result;
 
 /// What a column refers to, as the triggers and the apply step see it.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) enum Reference {
-    /// A row of this table (a foreign key, or a declared soft reference).
+    /// A row of this table, by a foreign key.
     Table(String),
+    /// A row of this table, by a declared soft reference (no foreign key: who recorded a
+    /// checkup, who gave a dose).
+    Soft(String),
     /// A client or a child, by the kind in this column of the same row.
     Person(&'static str),
 }
@@ -39,7 +43,7 @@ impl TableShape {
             .filter(|c| c != "id" && c != "uid" && !entity.local_columns.contains(&c.as_str()))
             .map(|c| {
                 let soft = entity.soft_refs.iter().find(|(name, _)| *name == c).map(|(_, target)| match target {
-                    Target::Table(t) => Reference::Table(t.to_string()),
+                    Target::Table(t) => Reference::Soft(t.to_string()),
                     Target::Person { kind_column } => Reference::Person(kind_column),
                 });
                 let reference = soft
@@ -59,7 +63,7 @@ impl TableShape {
                 "CASE WHEN typeof({row}.\"{column}\") = 'real' THEN printf('%!.17g', {row}.\"{column}\") ELSE {row}.\"{column}\" END"
             ),
             // A soft reference to no row (the demo's "nobody", 0) travels as it is.
-            Some(Reference::Table(t)) => {
+            Some(Reference::Table(t) | Reference::Soft(t)) => {
                 format!("coalesce((SELECT lower(hex(uid)) FROM \"{t}\" WHERE id = {row}.\"{column}\"), {row}.\"{column}\")")
             }
             Some(Reference::Person(kind)) => format!(
@@ -195,6 +199,67 @@ pub(crate) fn snapshot(conn: &Connection) -> Result<usize> {
                 belongs = entity.belongs_sql("r"),
             ),
             [facility],
+        )?;
+    }
+    Ok(queued)
+}
+
+/// What the new facility's PCs need of a person moved there, parents first, as
+/// (table, which rows): `?1` is the person, `?2` the new facility.
+const MOVED_CLIENT: &[(&str, &str)] = &[
+    ("clients", "r.id = ?1"),
+    ("client_contacts", "r.client_id = ?1"),
+    ("assessments", "r.client_id = ?1"),
+    // What the move carried over (services/people/transfer.rs).
+    ("care_plan_items", "r.client_id = ?1 AND r.facility_id = ?2"),
+    // An open alert goes with the client, with the checkup that raised it (which stays the
+    // old facility's: the new facility's nurses see what they follow up).
+    ("checkups", "r.id IN (SELECT checkup_id FROM alerts WHERE client_id = ?1 AND facility_id = ?2)"),
+    ("alerts", "r.client_id = ?1 AND r.facility_id = ?2"),
+];
+const MOVED_STAFF: &[(&str, &str)] = &[("staff", "r.id = ?1"), ("staff_leave", "r.staff_id = ?1")];
+const MOVED_CHILD: &[(&str, &str)] = &[
+    ("children", "r.id = ?1"),
+    ("child_contacts", "r.child_id = ?1"),
+    ("child_medicines", "r.child_id = ?1 AND r.facility_id = ?2"),
+    (
+        "child_medicine_doses",
+        "r.medicine_id IN (SELECT id FROM child_medicines WHERE child_id = ?1 AND facility_id = ?2)",
+    ),
+];
+
+/// Queues, under the facility `to`, the records of a person (client, child, member of
+/// staff) this facility's PC has just moved there, as inserts: the new facility's PCs read only their facility's changes and
+/// have never held the person (docs/sync.md, "A person who moves"). In the transaction of
+/// the move; nothing when the PC has not joined, while the hub's changes are applied, or at
+/// the city office (which sends no facility's records).
+pub(crate) fn queue_move(conn: &Connection, kind: PersonKind, person: i64, to: i64) -> Result<usize> {
+    let relaying: bool = conn.query_row(
+        "SELECT pc IS NOT NULL AND applying = 0 AND facility_id IS NOT NULL AND facility_id <> ?1 FROM sync_state",
+        [to],
+        |r| r.get(0),
+    )?;
+    if !relaying {
+        return Ok(0);
+    }
+    let rows = match kind {
+        PersonKind::Client => MOVED_CLIENT,
+        PersonKind::Child => MOVED_CHILD,
+        PersonKind::Staff => MOVED_STAFF,
+    };
+    let mut queued = 0;
+    for (table, which) in rows {
+        let entity = entities::find(table).expect("a synced table");
+        let shape = TableShape::read(conn, entity)?;
+        conn.execute_batch(TICK)?;
+        queued += conn.execute(
+            &format!(
+                "INSERT INTO sync_outbox (entity, uid, op, fields, hlc, facility_id, seen)
+                 SELECT '{table}', r.uid, 'i', {fields}, {HLC}, ?2, s.last_pulled
+                 FROM \"{table}\" r, sync_state s WHERE {which} AND r.uid IS NOT NULL ORDER BY r.rowid",
+                fields = shape.fields_sql("r"),
+            ),
+            params![person, to],
         )?;
     }
     Ok(queued)

@@ -180,6 +180,9 @@ pub fn update_staff(db: &Db, actor: &Actor, id: i64, input: &StaffInput, today: 
         check_references(c, actor, &fields, Some(id))?;
         let before = load_staff(c, id)?;
         staff_row(&fields).update(c, id)?;
+        if fields.facility_id != before.facility_id {
+            crate::sync::queue_move(c, PersonKind::Staff, id, fields.facility_id)?;
+        }
         let after = load_staff(c, id)?;
         Entry::new(AuditAction::Update, AuditEntity::Staff, id)
             .facility(Some(fields.facility_id))

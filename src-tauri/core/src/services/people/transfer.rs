@@ -6,7 +6,8 @@
 //!
 //! The move takes effect on the day it is saved: from that day the new facility plans,
 //! books and doses. Everything here runs in the transaction that saves the new facility,
-//! so a refused save moves nothing.
+//! so a refused save moves nothing. Once the PC syncs, the person's records go to the new
+//! facility's PCs too (docs/sync.md, "A person who moves").
 
 use chrono::{Days, NaiveDate};
 use rusqlite::params;
@@ -18,6 +19,7 @@ use crate::error::Result;
 use crate::services::audit::{AuditAction, AuditEntity, Entry};
 use crate::services::meals::standing::stop_client_meals;
 use crate::store::Tx;
+use crate::sync;
 
 /// What a move carried over or ended, by row id: the audit entry of the move.
 #[derive(Debug, Default, Serialize)]
@@ -61,6 +63,7 @@ pub(crate) fn move_client(c: &Tx, actor: &Actor, client_id: i64, from: i64, to: 
         params![client_id, from, to],
     )?;
     carried.checked_out = check_out(c, actor, PersonKind::Client, client_id)?;
+    sync::queue_move(c, PersonKind::Client, client_id, to)?;
     write_entry(c, actor, AuditEntity::Client, client_id, &carried)
 }
 
@@ -69,6 +72,7 @@ pub(crate) fn move_child(c: &Tx, actor: &Actor, child_id: i64, from: i64, to: i6
     let mut carried = Carried { from_facility: from, to_facility: to, ..Carried::default() };
     carry_medicines(c, child_id, from, to, today, &mut carried)?;
     carried.checked_out = check_out(c, actor, PersonKind::Child, child_id)?;
+    sync::queue_move(c, PersonKind::Child, child_id, to)?;
     write_entry(c, actor, AuditEntity::Child, child_id, &carried)
 }
 
