@@ -19,7 +19,7 @@ use carecircle_core::services::visits::plans::{self, PlanItemInput};
 use carecircle_core::services::{audit, frontdesk, people, sessions};
 use carecircle_core::store::Db;
 use carecircle_core::sync::{self, Keep};
-use carecircle_core::Locale;
+use carecircle_core::{CoreError, Locale};
 use chrono::Duration;
 use common::pg::{PgCluster, OWNER};
 
@@ -205,6 +205,22 @@ fn a_centres_pcs_and_the_city_office_stay_in_sync_and_a_manager_settles_an_aller
         assert_eq!(sessions::idle_minutes(&pc.db).unwrap(), 20);
     }
     assert_eq!((common::count(&a.db, account), common::count(&b.db, account)), (1, 1));
+
+    // The city office's copy of a facility's records is for reading: a change made there
+    // would reach nobody and part the copy from the facility's records, so it is refused in
+    // words and changes nothing.
+    let someone = common::count(&city.db, &format!("SELECT min(id) FROM clients WHERE facility_id = {centre}"));
+    let shown = people::get_client(&city.db, &admin, someone, common::today()).unwrap();
+    let form = ClientInput { phone: Some("13700000000".into()), ..crate::transfer::client_moved_to(&shown, centre) };
+    let refused = people::update_client(&city.db, &admin, someone, &form, common::today()).unwrap_err();
+    assert!(matches!(&refused, CoreError::Invalid(v) if v.code == "sync.city_read_only"), "{refused:?}");
+    assert!(refused.to_payload(Locale::ZhCn).message.contains("市局"), "{}", refused.to_payload(Locale::ZhCn).message);
+    assert_eq!(people::get_client(&city.db, &admin, someone, common::today()).unwrap().phone, shown.phone);
+    assert!(city
+        .db
+        .write(|tx| Ok(tx.execute_batch(&format!("DELETE FROM client_contacts WHERE client_id = {someone}"))?))
+        .is_err());
+    assert_eq!(sync::status(&city.db, Locale::En).unwrap().pending, 0);
     assert_eq!(common::count(&other.db, account), 0, "another centre's account");
     assert!(accounts::sign_in(&b.db, "city_made_nurse", "nurse-pass-1").is_ok(), "the nurse signs in at the centre");
 
@@ -344,10 +360,7 @@ fn a_centres_pcs_and_the_city_office_stay_in_sync_and_a_manager_settles_an_aller
     assert_eq!((duplicate[0].entity.as_str(), duplicate[0].field.as_str()), ("attendance", "*"));
     assert_eq!(duplicate[0].facility_id, Some(centre));
     let refused = sync::resolve(&b.db, &admin, duplicate[0].id, Keep::Remote).unwrap_err();
-    assert!(
-        matches!(&refused, carecircle_core::CoreError::Invalid(v) if v.code == "sync.duplicate_kept_here"),
-        "{refused:?}"
-    );
+    assert!(matches!(&refused, CoreError::Invalid(v) if v.code == "sync.duplicate_kept_here"), "{refused:?}");
     sync::resolve(&b.db, &admin, duplicate[0].id, Keep::Local).unwrap();
     assert!(sync::conflicts(&b.db, &admin).unwrap().is_empty());
     a.sql(&format!("UPDATE clients SET notes = '之后' WHERE id = {client}"));
@@ -387,7 +400,7 @@ fn a_centres_pcs_and_the_city_office_stay_in_sync_and_a_manager_settles_an_aller
     b.sql("UPDATE sync_state SET audit_pulled = 0");
     let kept = common::count(&b.db, "SELECT count(*) FROM audit_remote");
     let forged = sync::exchange(&b.db, &mut b.hub).unwrap_err();
-    assert!(matches!(&forged, carecircle_core::CoreError::Invalid(v) if v.code == "sync.audit_forged"), "{forged:?}");
+    assert!(matches!(&forged, CoreError::Invalid(v) if v.code == "sync.audit_forged"), "{forged:?}");
     assert_eq!(common::count(&b.db, "SELECT count(*) FROM audit_remote"), kept);
     let said = sync::status(&b.db, Locale::ZhCn).unwrap().last_error.expect("the status line says why");
     assert_eq!(said.code, "sync.audit_forged");
@@ -595,10 +608,10 @@ fn a_hub_stopped_mid_push_and_a_batch_cut_short_lose_nothing_and_double_nothing(
     let mut b = hub_city.pc("b", Some(centre));
     // A new connection is kept only when the hub knows it as this same PC.
     let refused = sync::reconnect(&b.db, &hub_city.admin, &a.hub_url).unwrap_err();
-    assert!(matches!(&refused, carecircle_core::CoreError::Invalid(v) if v.code == "sync.other_pc"), "{refused:?}");
+    assert!(matches!(&refused, CoreError::Invalid(v) if v.code == "sync.other_pc"), "{refused:?}");
     b.sql("UPDATE sync_state SET hub = NULL");
     let lost = sync::sync_now(&b.db).unwrap_err();
-    assert!(matches!(&lost, carecircle_core::CoreError::Invalid(v) if v.code == "sync.no_connection"), "{lost:?}");
+    assert!(matches!(&lost, CoreError::Invalid(v) if v.code == "sync.no_connection"), "{lost:?}");
     sync::reconnect(&b.db, &hub_city.admin, &b.hub_url).unwrap();
     sync::sync_now(&b.db).unwrap();
     let City { cluster, master, admin, .. } = hub_city;
@@ -675,7 +688,7 @@ fn a_hub_stopped_mid_push_and_a_batch_cut_short_lose_nothing_and_double_nothing(
     let before_pull = b.rows(centre);
     let last = common::count(&b.db, "SELECT last_pulled FROM sync_state");
     let cut = sync::exchange(&b.db, &mut b.hub).unwrap_err();
-    assert!(matches!(&cut, carecircle_core::CoreError::Invalid(v) if v.code == "sync.apply_failed"), "{cut:?}");
+    assert!(matches!(&cut, CoreError::Invalid(v) if v.code == "sync.apply_failed"), "{cut:?}");
     assert_same(&b.rows(centre), &before_pull);
     assert_eq!(common::count(&b.db, "SELECT last_pulled FROM sync_state"), last);
     assert!(sync::status(&b.db, Locale::En).unwrap().last_error.is_some());

@@ -99,6 +99,10 @@ impl From<rusqlite::Error> for CoreError {
     fn from(e: rusqlite::Error) -> Self {
         match e.sqlite_error_code() {
             Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked) => CoreError::Busy,
+            // The city office's copy of a facility's records refused a change (sync/outbox.rs).
+            Some(rusqlite::ErrorCode::ConstraintViolation) if matches!(&e, rusqlite::Error::SqliteFailure(_, Some(m)) if m == crate::sync::CITY_READ_ONLY) => {
+                CoreError::Invalid(Invalid::new(crate::sync::CITY_READ_ONLY, "facility"))
+            }
             _ => CoreError::Sqlite(e),
         }
     }

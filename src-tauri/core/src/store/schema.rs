@@ -72,6 +72,12 @@ pub fn check_compatible(conn: &Connection, path: &str) -> Result<()> {
 pub fn migrate(conn: &mut Connection, path: &str) -> Result<()> {
     check_compatible(conn, path)?;
     conn.set_transaction_behavior(rusqlite::TransactionBehavior::Immediate);
+    if user_version(conn)? < LATEST_VERSION {
+        // A step changes every PC's database alike: it is not a change of this PC's to send,
+        // nor one the city office's guards refuse. The sync triggers are written again
+        // after the open (sync::after_open).
+        crate::sync::drop_triggers(conn)?;
+    }
     let migrations = Migrations::new(steps());
     // The version is read again before each step: a second window opening the same file
     // at the same moment may have taken some steps already (never ask for a step back).

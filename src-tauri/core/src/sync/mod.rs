@@ -25,7 +25,7 @@ use crate::store::{Db, Tx};
 
 pub(crate) use audit::local_entity_id_sql as audit_entity_id_sql;
 pub use exchange::{exchange, pull, push, Exchanged, Pulled};
-pub(crate) use outbox::queue_move;
+pub(crate) use outbox::{drop_all as drop_triggers, queue_move, CITY_READ_ONLY};
 
 /// The store's SQL functions the triggers use: the store's clock in milliseconds (never
 /// the machine's), and a new UUIDv7 by it. Registered on the writer.

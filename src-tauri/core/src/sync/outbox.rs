@@ -6,7 +6,7 @@
 
 use rusqlite::{params, Connection};
 
-use super::entities::{self, Entity, Target, ENTITIES};
+use super::entities::{self, Entity, Scope, Target, ENTITIES};
 use crate::domain::person::PersonKind;
 use crate::error::Result;
 
@@ -102,8 +102,13 @@ const HLC: &str = "printf('%013d.%05d.%s', s.hlc_ms, s.hlc_n, s.pc)";
 /// Changes are recorded once the PC has joined, and not while the hub's are applied.
 const RECORDING: &str = "(SELECT pc IS NOT NULL AND applying = 0 FROM sync_state)";
 
-fn trigger_names(table: &str) -> [String; 3] {
-    ["i", "u", "d"].map(|op| format!("sync_{table}_{op}"))
+/// At the city office's PC, outside of applying the hub's changes: its copy of a facility's
+/// records is read-only (docs/sync.md, "Who writes what").
+const AT_CITY_OFFICE: &str = "(SELECT pc IS NOT NULL AND facility_id IS NULL AND applying = 0 FROM sync_state)";
+
+/// The recording triggers (insert, update, delete), then the city office's guards.
+fn trigger_names(table: &str) -> [String; 6] {
+    ["i", "u", "d", "ro_i", "ro_u", "ro_d"].map(|op| format!("sync_{table}_{op}"))
 }
 
 /// (Re)writes the triggers of every synced table from the live schema.
@@ -112,7 +117,7 @@ pub(crate) fn install(conn: &Connection) -> Result<()> {
     for entity in ENTITIES {
         let shape = TableShape::read(conn, entity)?;
         let t = entity.table;
-        let [ins, upd, del] = trigger_names(t);
+        let [ins, upd, del, ro_ins, ro_upd, ro_del] = trigger_names(t);
         let (new_f, old_f) = (entity.sent_under_sql("NEW"), entity.sent_under_sql("OLD"));
         let row_f = entity.sent_under_sql("r");
         conn.execute_batch(&format!(
@@ -143,9 +148,29 @@ pub(crate) fn install(conn: &Connection) -> Result<()> {
             new_sent = entity.sent_here_sql("NEW"),
             old_sent = entity.sent_here_sql("OLD"),
         ))?;
+        // The city office sends only the city's rows and the accounts it makes: a change it
+        // made to a facility's record would stay on its PC alone, and its copy would no
+        // longer be the facility's. Refused in words instead.
+        if !entity.city_sends && !matches!(entity.scope, Scope::City) {
+            let owned = |row: &str| format!("{} IS NOT NULL", entity.facility_sql(row));
+            for (name, op, rows) in [
+                (ro_ins, "INSERT", owned("NEW")),
+                (ro_upd, "UPDATE", format!("{} OR {}", owned("OLD"), owned("NEW"))),
+                (ro_del, "DELETE", owned("OLD")),
+            ] {
+                conn.execute_batch(&format!(
+                    "CREATE TRIGGER {name} BEFORE {op} ON \"{t}\" WHEN {AT_CITY_OFFICE} AND ({rows}) BEGIN
+                       SELECT RAISE(ABORT, '{CITY_READ_ONLY}');
+                     END;"
+                ))?;
+            }
+        }
     }
     Ok(())
 }
+
+/// The message of the city office's guards, which the store turns into the user's words.
+pub(crate) const CITY_READ_ONLY: &str = "sync.city_read_only";
 
 pub(crate) fn drop_all(conn: &Connection) -> Result<()> {
     for entity in ENTITIES {
