@@ -99,9 +99,10 @@ pub fn push(db: &Db, client: &mut Client) -> Result<usize> {
         // moved person's records): the hub takes those only for records this facility's log
         // holds already, and a person added and moved between two exchanges needs the first
         // statement's rows. A change the hub holds already (a resend) is left out by its
-        // number, not by ON CONFLICT: with ON CONFLICT, PostgreSQL 15's check of the policy
-        // did not see the rows the transaction's previous statement had added (tried: the
-        // move was refused). The push lock keeps this PC's pushes one at a time.
+        // number, not by ON CONFLICT: under ON CONFLICT, PostgreSQL 15 refused the moved
+        // records that the transaction's first statement had made acceptable (tried; the
+        // same statement without it takes them). The push lock keeps pushes one at a time,
+        // and (pc, seq) stays unique at the hub.
         for under_mine in [true, false] {
             tx.execute(
                 "INSERT INTO hub.changes (facility_id, pc, seq, hlc, entity, uid, fields, op, seen)

@@ -103,7 +103,7 @@ const HLC: &str = "printf('%013d.%05d.%s', s.hlc_ms, s.hlc_n, s.pc)";
 const RECORDING: &str = "(SELECT pc IS NOT NULL AND applying = 0 FROM sync_state)";
 
 /// At the city office's PC, outside of applying the hub's changes: its copy of a facility's
-/// records is read-only (docs/sync.md, "Who writes what").
+/// records is read-only (docs/sync.md, "Recording changes").
 const AT_CITY_OFFICE: &str = "(SELECT pc IS NOT NULL AND facility_id IS NULL AND applying = 0 FROM sync_state)";
 
 /// The recording triggers (insert, update, delete), then the city office's guards.
@@ -254,10 +254,11 @@ const MOVED_CHILD: &[(&str, &str)] = &[
 ];
 
 /// Queues, under the facility `to`, the records of a person (client, child, member of
-/// staff) this facility's PC has just moved there, as inserts: the new facility's PCs read only their facility's changes and
-/// have never held the person (docs/sync.md, "A person who moves"). In the transaction of
-/// the move; nothing when the PC has not joined, while the hub's changes are applied, or at
-/// the city office (which sends no facility's records).
+/// staff) this facility's PC has just moved there, as inserts: the new facility's PCs read
+/// only their facility's changes and have never held the person (docs/sync.md, "A person
+/// who moves"). In the transaction of the move; nothing when the PC has not joined or
+/// while the hub's changes are applied (the city office's PC moves nobody: its copy of a
+/// facility's records is read-only).
 pub(crate) fn queue_move(conn: &Connection, kind: PersonKind, person: i64, to: i64) -> Result<usize> {
     let relaying: bool = conn.query_row(
         "SELECT pc IS NOT NULL AND applying = 0 AND facility_id IS NOT NULL AND facility_id <> ?1 FROM sync_state",
