@@ -87,22 +87,33 @@ pub fn push(db: &Db, client: &mut Client) -> Result<usize> {
         }
         let mut tx = client.transaction().map_err(hub_error)?;
         tx.execute("SELECT pg_advisory_xact_lock($1)", &[&PUSH_LOCK]).map_err(hub_error)?;
-        let facility: Vec<Option<i32>> = batch.iter().map(|o| o.facility_id.map(|f| f as i32)).collect();
-        let seq: Vec<i64> = batch.iter().map(|o| o.seq).collect();
-        let hlc: Vec<&str> = batch.iter().map(|o| o.hlc.as_str()).collect();
-        let entity: Vec<&str> = batch.iter().map(|o| o.entity.as_str()).collect();
-        let uid: Vec<&str> = batch.iter().map(|o| o.uid_hex.as_str()).collect();
-        let fields: Vec<&str> = batch.iter().map(|o| o.fields.as_str()).collect();
-        let op: Vec<&str> = batch.iter().map(|o| o.op.as_str()).collect();
-        let seen: Vec<i64> = batch.iter().map(|o| o.seen).collect();
+        // A change the hub holds already (sent by an attempt whose answer was lost) is left
+        // out here, by its number, rather than by ON CONFLICT: under ON CONFLICT, PostgreSQL
+        // 15 refused the moved records that the transaction's first statement had made
+        // acceptable (tried; the same statement without it takes them). The push lock keeps
+        // pushes one at a time, and (pc, seq) stays unique at the hub.
+        let held: std::collections::HashSet<i64> = tx
+            .query(
+                "SELECT seq FROM hub.changes WHERE pc = $1::text::uuid AND seq BETWEEN $2 AND $3",
+                &[&pc, &first, &last],
+            )
+            .map_err(hub_error)?
+            .iter()
+            .map(|r| r.get(0))
+            .collect();
+        let fresh: Vec<&Outgoing> = batch.iter().filter(|o| !held.contains(&o.seq)).collect();
+        let facility: Vec<Option<i32>> = fresh.iter().map(|o| o.facility_id.map(|f| f as i32)).collect();
+        let seq: Vec<i64> = fresh.iter().map(|o| o.seq).collect();
+        let hlc: Vec<&str> = fresh.iter().map(|o| o.hlc.as_str()).collect();
+        let entity: Vec<&str> = fresh.iter().map(|o| o.entity.as_str()).collect();
+        let uid: Vec<&str> = fresh.iter().map(|o| o.uid_hex.as_str()).collect();
+        let fields: Vec<&str> = fresh.iter().map(|o| o.fields.as_str()).collect();
+        let op: Vec<&str> = fresh.iter().map(|o| o.op.as_str()).collect();
+        let seen: Vec<i64> = fresh.iter().map(|o| o.seen).collect();
         // This PC's facility's changes first, then those sent under another facility (a
         // moved person's records): the hub takes those only for records this facility's log
         // holds already, and a person added and moved between two exchanges needs the first
-        // statement's rows. A change the hub holds already (a resend) is left out by its
-        // number, not by ON CONFLICT: under ON CONFLICT, PostgreSQL 15 refused the moved
-        // records that the transaction's first statement had made acceptable (tried; the
-        // same statement without it takes them). The push lock keeps pushes one at a time,
-        // and (pc, seq) stays unique at the hub.
+        // statement's rows.
         for under_mine in [true, false] {
             tx.execute(
                 "INSERT INTO hub.changes (facility_id, pc, seq, hlc, entity, uid, fields, op, seen)
@@ -110,7 +121,6 @@ pub fn push(db: &Db, client: &mut Client) -> Result<usize> {
                  FROM unnest($1::int[], $3::bigint[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::bigint[])
                       AS t(f, s, h, e, u, j, o, n)
                  WHERE (f IS NOT DISTINCT FROM $10) = $11
-                   AND NOT EXISTS (SELECT 1 FROM hub.changes c WHERE c.pc = $2::text::uuid AND c.seq = t.s)
                  ORDER BY s",
                 &[&facility, &pc, &seq, &hlc, &entity, &uid, &fields, &op, &seen, &mine, &under_mine],
             )
