@@ -4,7 +4,7 @@ use std::path::Path;
 
 use crate::common;
 use carecircle_core::clock::Clock;
-use carecircle_core::domain::account::Actor;
+use carecircle_core::domain::account::{Action, Actor};
 use carecircle_core::domain::facility::Service;
 use carecircle_core::domain::person::PersonKind;
 use carecircle_core::domain::person::{ClientInput, ContactInput, IdentityInput};
@@ -221,6 +221,16 @@ fn a_centres_pcs_and_the_city_office_stay_in_sync_and_a_manager_settles_an_aller
         .write(|tx| Ok(tx.execute_batch(&format!("DELETE FROM client_contacts WHERE client_id = {someone}"))?))
         .is_err());
     assert_eq!(sync::status(&city.db, Locale::En).unwrap().pending, 0);
+    // The window at the city office is not offered what its copy refuses; the same account
+    // at the centre's PC is.
+    let offered = |pc: &Pc| accounts::Session::at(&pc.db, admin.clone()).unwrap().actions;
+    let (at_city, at_centre) = (offered(&city), offered(&a));
+    for action in [Action::EditPeople, Action::CheckInOut, Action::BookMeals, Action::PlanSchedules] {
+        assert!(!at_city.contains(&action) && at_centre.contains(&action), "{action:?}");
+    }
+    for action in [Action::ManageAccounts, Action::EditFacility, Action::SetSubsidyRates, Action::PrintReports] {
+        assert!(at_city.contains(&action), "{action:?}");
+    }
     assert_eq!(common::count(&other.db, account), 0, "another centre's account");
     assert!(accounts::sign_in(&b.db, "city_made_nurse", "nurse-pass-1").is_ok(), "the nurse signs in at the centre");
 

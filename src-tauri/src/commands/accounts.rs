@@ -34,7 +34,7 @@ pub async fn set_up(
     // Checked before anything is made: the new file is sealed with this password.
     accounts::check_first_admin(&username, &display_name, &password).map_err(|e| e.to_payload(locale))?;
     let (_, recovery) = state.create(&username, &password)?;
-    let actor = state
+    let session = state
         .with_db(move |db| {
             let actor = accounts::set_up_city_admin(db, &username, &display_name, &password)?;
             if load_demo && demo::is_empty(db)? {
@@ -42,11 +42,11 @@ pub async fn set_up(
                     let _ = on_progress.send(p);
                 })?;
             }
-            Ok(actor)
+            Session::at(db, actor)
         })
         .await?;
-    state.set_actor(Some(actor.clone()));
-    Ok(SessionOpened { session: Session::of(actor), recovery_key: recovery.map(|r| r.as_str().to_string()) })
+    state.set_actor(Some(session.actor.clone()));
+    Ok(SessionOpened { session, recovery_key: recovery.map(|r| r.as_str().to_string()) })
 }
 
 /// Signs in; the first sign-in of a run opens the encrypted database with the key the
@@ -73,7 +73,8 @@ pub async fn sign_in<R: tauri::Runtime>(
     };
     state.set_actor(Some(actor.clone()));
     state.warm_search();
-    Ok(SessionOpened { session: Session::of(actor), recovery_key: recovery.map(|r| r.as_str().to_string()) })
+    let session = state.with_db(move |db| Session::at(db, actor)).await?;
+    Ok(SessionOpened { session, recovery_key: recovery.map(|r| r.as_str().to_string()) })
 }
 
 #[tauri::command]
@@ -102,8 +103,9 @@ pub async fn idle_minutes_set(state: State<'_, AppState>, minutes: u32) -> Resul
 }
 
 #[tauri::command]
-pub fn current_actor(state: State<'_, AppState>) -> Option<Session> {
-    state.actor().map(Session::of)
+pub async fn current_actor(state: State<'_, AppState>) -> Result<Option<Session>, ErrorPayload> {
+    let Some(actor) = state.actor() else { return Ok(None) };
+    state.with_db(move |db| Session::at(db, actor)).await.map(Some)
 }
 
 #[tauri::command]

@@ -87,6 +87,28 @@ code_enum! {
 }
 
 impl Action {
+    /// Whether the action changes a facility's records (its people, meals, visits, checks):
+    /// not offered at the city office's PC, whose copy of them is read-only once it syncs
+    /// with the hub (docs/sync.md, "Recording changes").
+    pub fn changes_facility_records(self) -> bool {
+        matches!(
+            self,
+            Action::EditPeople
+                | Action::EditStaff
+                | Action::Assess
+                | Action::CheckInOut
+                | Action::ManagePickup
+                | Action::ReinstateClient
+                | Action::ManageMenus
+                | Action::BookMeals
+                | Action::ServeMeals
+                | Action::ManageCarePlans
+                | Action::ScheduleVisits
+                | Action::PlanSchedules
+                | Action::RecordVisits
+        )
+    }
+
     fn allowed_for(self, role: Role) -> bool {
         use Role::*;
         match self {

@@ -41,6 +41,17 @@ impl Session {
         let assignable_roles = Role::ALL.iter().copied().filter(|&r| may_grant_somewhere(&actor, r)).collect();
         Session { actor, actions, assignable_roles }
     }
+
+    /// The session of `actor` at the PC of `db`. At the city office's PC, once it syncs with
+    /// the hub, its copy of the facilities' records is read-only (the store refuses a change
+    /// in words): the window is not offered the actions that would change them.
+    pub fn at(db: &Db, actor: Actor) -> Result<Session> {
+        let mut session = Session::of(actor);
+        if crate::sync::is_city_office(db)? {
+            session.actions.retain(|a| !a.changes_facility_records());
+        }
+        Ok(session)
+    }
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, TS)]

@@ -66,6 +66,12 @@ pub(crate) fn after_open(conn: &Connection) -> Result<()> {
     Ok(())
 }
 
+/// Whether this is the city office's PC joined to the hub: its copy of the facilities'
+/// records is read-only (docs/sync.md, "Recording changes").
+pub fn is_city_office(db: &Db) -> Result<bool> {
+    db.read(|c| Ok(c.query_row("SELECT pc IS NOT NULL AND facility_id IS NULL FROM sync_state", [], |r| r.get(0))?))
+}
+
 /// This PC's id at the hub, once it has joined.
 fn joined(conn: &Connection) -> Result<Option<String>> {
     Ok(conn.query_row("SELECT pc FROM sync_state", [], |r| r.get(0)).optional()?.flatten())
