@@ -54,8 +54,10 @@ class Hub:
         return f"{url} password={password}" if password else url
 
     def enrol(self, facility_id):
-        """The city office enrols a PC of the facility: its role, and the connection to hand over."""
-        out = subprocess.run([CLI, "hub", "enrol", "--url", self.url(OWNER), "--facility", str(facility_id)],
+        """The city office enrols a PC of the facility (None: its own PC): its role, and the
+        connection to hand over."""
+        whose = ["--city"] if facility_id is None else ["--facility", str(facility_id)]
+        out = subprocess.run([CLI, "hub", "enrol", "--url", self.url(OWNER), *whose],
                              input="pc-pass-1\n", capture_output=True, text=True, timeout=60)
         assert out.returncode == 0, out.stderr
         role = json.loads(out.stdout)["role"]
@@ -261,3 +263,26 @@ def test_an_allergy_changed_at_two_pcs_waits_for_a_manager_who_keeps_one(sync_by
     a.el("audit-synced-hint")
     a.screenshot("audit")
     a.quit()
+
+
+def test_the_city_office_reads_a_facilitys_records_and_is_not_offered_to_change_them(launch, demo_db, hub):
+    """Joined to the hub, the city office's PC keeps a read-only copy of the facilities'
+    records (docs/sync.md, "Recording changes"): a client's page shows no edit button there,
+    while the facility record and the accounts stay the city office's to change."""
+    centre_id = first_centre(demo_db)
+    with connect(demo_db) as c:
+        client_id, name = c.execute(
+            "SELECT id, name FROM clients WHERE facility_id = ? AND status = 'active' ORDER BY id LIMIT 1",
+            (centre_id,)).fetchone()
+    cli(demo_db, "sync", "join", "--url", hub.enrol(None))
+    app = launch(demo_db)
+    app.sign_in()
+    app.el("nav-people")
+    app.driver.execute_script("window.location.hash = arguments[0]", f"#/people/client/{client_id}")
+    app.wait_text("person-title", name)
+    assert not app.driver.find_elements(By.CSS_SELECTOR, '[data-testid="client-edit"]')
+    app.screenshot("client-read-only")
+    app.click("nav-accounts")
+    app.el("account-new")
+    app.quit()
+
