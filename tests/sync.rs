@@ -5,17 +5,15 @@ use std::path::Path;
 use crate::common;
 use carecircle_core::clock::Clock;
 use carecircle_core::domain::account::{Action, Actor};
-use carecircle_core::domain::facility::Service;
 use carecircle_core::domain::person::PersonKind;
 use carecircle_core::domain::person::{ClientInput, ContactInput, IdentityInput};
-use carecircle_core::domain::visits::CarePlace;
 use carecircle_core::domain::vitals::VitalsInput;
 use carecircle_core::hub;
 use carecircle_core::services::accounts::{self, NewAccount};
 use carecircle_core::services::child_health::{self as medicine, DoseInput, MedicineInput};
 use carecircle_core::services::health::{self, CheckupInput};
 use carecircle_core::services::meals::subsidy::{self, SubsidyCategory};
-use carecircle_core::services::visits::plans::{self, PlanItemInput};
+use carecircle_core::services::visits::plans;
 use carecircle_core::services::{audit, frontdesk, people, sessions};
 use carecircle_core::store::Db;
 use carecircle_core::sync::{self, Keep};
@@ -416,26 +414,11 @@ fn a_centres_pcs_and_the_city_office_stay_in_sync_and_a_manager_settles_an_aller
     assert_eq!(said.code, "sync.audit_forged");
 }
 
-/// The first two childcare units with a class, with a class of the second.
-fn two_units(db: &Db) -> ((i64, i64), (i64, i64)) {
-    let units: Vec<(i64, i64)> = db
-        .read(|c| {
-            let mut stmt = c.prepare(
-                "SELECT f.id, min(cc.id) FROM facilities f JOIN child_classes cc ON cc.facility_id = f.id
-                  WHERE f.kind = 'childcare' GROUP BY f.id ORDER BY f.id LIMIT 2",
-            )?;
-            let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
-            Ok(rows.collect::<rusqlite::Result<_>>()?)
-        })
-        .unwrap();
-    (units[0], units[1])
-}
-
 #[test]
 fn a_person_moved_to_another_facility_reaches_its_pcs_with_what_went_with_them() {
     let mut hub_city = City::with_copies(&["centre", "other", "unit", "other_unit"]);
     let (from, to) = two_centres(&hub_city.master.db);
-    let ((unit_from, _), (unit_to, unit_to_class)) = two_units(&hub_city.master.db);
+    let ((unit_from, _), (unit_to, unit_to_class)) = crate::transfer::two_units(&hub_city.master.db);
     let mut centre = hub_city.pc("centre", Some(from));
     let mut other = hub_city.pc("other", Some(to));
     let mut unit = hub_city.pc("unit", Some(unit_from));
@@ -469,26 +452,7 @@ fn a_person_moved_to_another_facility_reaches_its_pcs_with_what_went_with_them()
         ..crate::transfer::client_moved_to(&shown, from)
     };
     let client = people::create_client(&centre.db, &admin, &form, common::today()).unwrap().id;
-    plans::create_plan_item(
-        &centre.db,
-        &admin,
-        &PlanItemInput {
-            client_id: client,
-            service: Service::Rehabilitation,
-            title: "康复训练".into(),
-            visits_per_week: 1,
-            duration_min: 45,
-            preferred_days: vec![3],
-            window_start: "09:00".into(),
-            window_end: "11:00".into(),
-            skill: None,
-            place: CarePlace::Centre,
-            starts_on: common::today(),
-            ends_on: None,
-            note: None,
-        },
-    )
-    .unwrap();
+    plans::create_plan_item(&centre.db, &admin, &common::fixture::weekly_rehab(client, common::today())).unwrap();
     let nurse = common::account(&centre.db, &admin, "nurse-from", carecircle_core::Role::Nurse, Some(from));
     let urgent = CheckupInput {
         vitals: VitalsInput { systolic: Some(185), diastolic: Some(112), ..Default::default() },

@@ -2,17 +2,15 @@
 //! or ends, the old facility keeps its history and loses sight of the person
 //! (docs/domain.md, "Moving to another facility").
 use crate::common;
-use carecircle_core::domain::facility::Service;
 use carecircle_core::domain::person::PersonKind;
 use carecircle_core::domain::person::{ChildInput, ClientInput, ContactInput, IdentityInput};
-use carecircle_core::domain::visits::CarePlace;
 use carecircle_core::domain::vitals::VitalsInput;
 use carecircle_core::services::child_health::{self as medicine, DoseInput, MedicineInput};
 use carecircle_core::services::frontdesk;
 use carecircle_core::services::health::{self, CheckupInput};
 use carecircle_core::services::people;
 use carecircle_core::services::visits::edit::{self, NewVisit};
-use carecircle_core::services::visits::plans::{self, PlanItemInput};
+use carecircle_core::services::visits::plans;
 use carecircle_core::{CoreError, Db, Role};
 use chrono::{Days, NaiveDate};
 use common::{at, code, count, fixture, today};
@@ -43,6 +41,21 @@ pub(crate) fn client_moved_to(client: &people::Client, facility_id: i64) -> Clie
 
 pub(crate) fn child_moved_to(child: &people::Child, facility_id: i64, class_id: i64) -> ChildInput {
     ChildInput { facility_id, class_id: Some(class_id), ..fixture::child_form_as_shown(child) }
+}
+
+/// The first two childcare units with a class, each with its first class.
+pub(crate) fn two_units(db: &Db) -> ((i64, i64), (i64, i64)) {
+    let units: Vec<(i64, i64)> = db
+        .read(|c| {
+            let mut stmt = c.prepare(
+                "SELECT f.id, min(cc.id) FROM facilities f JOIN child_classes cc ON cc.facility_id = f.id
+                  WHERE f.kind = 'childcare' GROUP BY f.id ORDER BY f.id LIMIT 2",
+            )?;
+            let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+            Ok(rows.collect::<rusqlite::Result<_>>()?)
+        })
+        .unwrap();
+    (units[0], units[1])
 }
 
 fn one(db: &Db, sql: &str, p: impl rusqlite::Params) -> i64 {
@@ -85,26 +98,7 @@ fn a_client_who_moves_takes_what_is_to_come_and_leaves_the_history() {
         &NewVisit { plan_item_id: running, day: later(1), start: "09:00".into(), staff_id: None },
     )
     .unwrap();
-    let next_month = plans::create_plan_item(
-        &t.db,
-        &admin,
-        &PlanItemInput {
-            client_id: client,
-            service: Service::Rehabilitation,
-            title: "康复训练".into(),
-            visits_per_week: 1,
-            duration_min: 45,
-            preferred_days: vec![3],
-            window_start: "09:00".into(),
-            window_end: "11:00".into(),
-            skill: None,
-            place: CarePlace::Centre,
-            starts_on: later(30),
-            ends_on: None,
-            note: None,
-        },
-    )
-    .unwrap();
+    let next_month = plans::create_plan_item(&t.db, &admin, &fixture::weekly_rehab(client, later(30))).unwrap();
     let nurse = common::account(&t.db, &admin, "nurse-old", Role::Nurse, Some(from));
     let urgent = CheckupInput {
         vitals: VitalsInput { systolic: Some(185), diastolic: Some(112), ..Default::default() },
@@ -226,17 +220,7 @@ fn a_client_who_moves_takes_what_is_to_come_and_leaves_the_history() {
 #[test]
 fn a_child_who_moves_takes_the_course_of_medicine_and_the_doses_of_the_day() {
     let (t, admin) = common::seeded();
-    let units: Vec<(i64, i64)> =
-        t.db.read(|c| {
-            let mut stmt = c.prepare(
-                "SELECT f.id, min(cc.id) FROM facilities f JOIN child_classes cc ON cc.facility_id = f.id
-                  WHERE f.kind = 'childcare' GROUP BY f.id ORDER BY f.id LIMIT 2",
-            )?;
-            let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
-            Ok(rows.collect::<rusqlite::Result<_>>()?)
-        })
-        .unwrap();
-    let ((from, _), (to, to_class)) = (units[0], units[1]);
+    let ((from, _), (to, to_class)) = two_units(&t.db);
     let child = one(
         &t.db,
         "SELECT min(id) FROM children WHERE facility_id = ?1 AND left_on IS NULL AND consent_on IS NOT NULL",

@@ -9,9 +9,11 @@ use carecircle_core::domain::person::{
     StaffJob,
 };
 use carecircle_core::domain::resident_id::Sex;
+use carecircle_core::domain::visits::CarePlace;
 use carecircle_core::services::accounts;
 use carecircle_core::services::meals::dishes::{self, DishInput};
 use carecircle_core::services::meals::menus::{self, MenuItemInput};
+use carecircle_core::services::visits::plans::PlanItemInput;
 use carecircle_core::services::{people, registry};
 use carecircle_core::{Actor, Db};
 use chrono::NaiveDate;
@@ -212,5 +214,24 @@ pub fn child_form_as_shown(child: &people::Child) -> ChildInput {
             .collect(),
         consent: child.consent_on.is_some(),
         notes: child.notes.clone(),
+    }
+}
+
+/// A weekly rehabilitation session at the centre, Wednesdays 09:00–11:00, from `starts_on`.
+pub fn weekly_rehab(client_id: i64, starts_on: NaiveDate) -> PlanItemInput {
+    PlanItemInput {
+        client_id,
+        service: Service::Rehabilitation,
+        title: "康复训练".into(),
+        visits_per_week: 1,
+        duration_min: 45,
+        preferred_days: vec![3],
+        window_start: "09:00".into(),
+        window_end: "11:00".into(),
+        skill: None,
+        place: CarePlace::Centre,
+        starts_on,
+        ends_on: None,
+        note: None,
     }
 }

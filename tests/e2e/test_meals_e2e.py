@@ -7,7 +7,7 @@ from datetime import date, timedelta
 
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
-from selenium.common.exceptions import TimeoutException
+from selenium.common.exceptions import StaleElementReferenceException, TimeoutException
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import WebDriverWait
 
@@ -62,8 +62,18 @@ def publish_lunch(app, monday, dishes):
     app.click(f"menu-cell-{monday.isoformat()}-lunch")
     app.el("menu-dishes").click()
     for name in dishes:
-        app.wait.until(EC.element_to_be_clickable(
-            (By.XPATH, f'//li[contains(@class, "el-select-dropdown__item")][normalize-space() = "{name}"]'))).click()
+        # On a loaded machine a click can land while the list is still settling and pick
+        # nothing (CI saw the first dish missing): look for the tick, and click again once.
+        xpath = f'//li[contains(@class, "el-select-dropdown__item")][normalize-space() = "{name}"]'
+        for attempt in range(2):
+            app.wait.until(EC.element_to_be_clickable((By.XPATH, xpath))).click()
+            try:
+                WebDriverWait(app.driver, 5, ignored_exceptions=[StaleElementReferenceException]).until(
+                    lambda d: "is-selected" in (d.find_element(By.XPATH, xpath).get_attribute("class") or ""))
+                break
+            except TimeoutException:
+                if attempt:
+                    raise
     app.keys(Keys.ESCAPE)
     app.click("menu-meal-save")
     app.wait_inner_text(f"menu-cell-{monday.isoformat()}-lunch", dishes[0])

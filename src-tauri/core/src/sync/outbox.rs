@@ -214,19 +214,21 @@ pub(crate) fn snapshot(conn: &Connection) -> Result<usize> {
     let mut queued = 0;
     for entity in ENTITIES {
         let shape = TableShape::read(conn, entity)?;
-        let t = entity.table;
-        queued += conn.execute(
-            &format!(
-                "INSERT INTO sync_outbox (entity, uid, op, fields, hlc, facility_id, seen)
-                 SELECT '{t}', r.uid, 'i', {fields}, {HLC}, ?1, s.last_pulled
-                 FROM \"{t}\" r, sync_state s WHERE {belongs} ORDER BY r.rowid",
-                fields = shape.fields_sql("r"),
-                belongs = entity.belongs_sql("r"),
-            ),
-            [facility],
-        )?;
+        queued += conn.execute(&queue_rows_sql(entity, &shape, "?1", &entity.belongs_sql("r")), [facility])?;
     }
     Ok(queued)
+}
+
+/// SQL that queues the rows of `entity` that `which` names (over the row `r`) as inserts,
+/// under the facility `under` (SQL), in the order they were made.
+fn queue_rows_sql(entity: &Entity, shape: &TableShape, under: &str, which: &str) -> String {
+    let t = entity.table;
+    format!(
+        "INSERT INTO sync_outbox (entity, uid, op, fields, hlc, facility_id, seen)
+         SELECT '{t}', r.uid, 'i', {fields}, {HLC}, {under}, s.last_pulled
+         FROM \"{t}\" r, sync_state s WHERE {which} ORDER BY r.rowid",
+        fields = shape.fields_sql("r"),
+    )
 }
 
 /// What the new facility's PCs need of a person moved there, parents first, as
@@ -278,15 +280,8 @@ pub(crate) fn queue_move(conn: &Connection, kind: PersonKind, person: i64, to: i
         let entity = entities::find(table).expect("a synced table");
         let shape = TableShape::read(conn, entity)?;
         conn.execute_batch(TICK)?;
-        queued += conn.execute(
-            &format!(
-                "INSERT INTO sync_outbox (entity, uid, op, fields, hlc, facility_id, seen)
-                 SELECT '{table}', r.uid, 'i', {fields}, {HLC}, ?2, s.last_pulled
-                 FROM \"{table}\" r, sync_state s WHERE {which} AND r.uid IS NOT NULL ORDER BY r.rowid",
-                fields = shape.fields_sql("r"),
-            ),
-            params![person, to],
-        )?;
+        let which = format!("{which} AND r.uid IS NOT NULL");
+        queued += conn.execute(&queue_rows_sql(entity, &shape, "?2", &which), params![person, to])?;
     }
     Ok(queued)
 }
