@@ -407,3 +407,38 @@ fn a_handled_alert_is_shown_on_its_checkup_with_who_handled_it_when_and_the_note
     assert_eq!(shown.handled_note.as_deref(), Some("已转诊至市医院"));
     assert!(!shown.closed_by_correction);
 }
+
+/// The follow-up planner reads a checkup's blood pressure and fasting glucose from the stored
+/// values (the city's monthly report reads every checkup); the levels it gets must be those
+/// the checkup's findings say, for every checkup of the demo city and for a corrected one.
+#[test]
+fn the_planners_levels_from_the_stored_values_are_the_findings_levels() {
+    use carecircle_core::domain::vitals::{blood_pressure_level, fasting_glucose_level, Finding, Measure};
+    let (t, admin) = common::seeded();
+    let (centre, _) = common::two_elder_facilities(&t.db);
+    let client = a_consenting_client(&t, centre);
+    let nurse = common::account(&t.db, &admin, "nurse", Role::Nurse, Some(centre));
+    let slip = health::record_checkup(&t.db, &nurse, client, &bp(185, 112), at("2026-11-29T01:00:00Z")).unwrap();
+    health::correct_checkup(&t.db, &nurse, slip.id, &bp(145, 92), at("2026-11-29T01:30:00Z")).unwrap();
+
+    type Stored = (i64, Option<u16>, Option<u16>, Option<f64>, String);
+    let rows: Vec<Stored> =
+        t.db.read(|c| {
+            let mut stmt = c.prepare("SELECT id, systolic, diastolic, glucose_fasting, findings_json FROM checkups")?;
+            let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))?;
+            Ok(rows.collect::<rusqlite::Result<_>>()?)
+        })
+        .unwrap();
+    assert!(rows.len() > 10_000, "{} checkups", rows.len());
+    let (mut pressures, mut glucoses) = (0, 0);
+    for (id, s, d, g, findings) in rows {
+        let findings: Vec<Finding> = serde_json::from_str(&findings).unwrap();
+        let found = |m: Measure| findings.iter().find(|f| f.measure == m).map(|f| f.level);
+        let bp = s.zip(d).map(|(s, d)| blood_pressure_level(s, d));
+        assert_eq!(bp, found(Measure::BloodPressure), "checkup {id}");
+        assert_eq!(g.map(fasting_glucose_level), found(Measure::GlucoseFasting), "checkup {id}");
+        pressures += usize::from(bp.is_some());
+        glucoses += usize::from(g.is_some());
+    }
+    assert!(pressures > 1000 && glucoses > 1000, "{pressures} pressures, {glucoses} glucoses");
+}

@@ -127,7 +127,7 @@ impl VitalsInput {
             out.push(heart_rate(hr, self.diabetes));
         }
         if let Some(g) = self.glucose_fasting {
-            out.push(glucose(Measure::GlucoseFasting, g, 7.0));
+            out.push(glucose(Measure::GlucoseFasting, g, FASTING_RAISED_FROM));
         }
         if let Some(g) = self.glucose_random {
             out.push(glucose(Measure::GlucoseRandom, g, 11.1));
@@ -212,7 +212,12 @@ pub const DIABETIC_URGENT_HEART_RATE_ABOVE: u16 = 100;
 /// ≥180 or ≥110: refer at once; ≥140 and/or ≥90: raised (recheck on another day);
 /// 120–139 and/or 80–89: high-normal (中国高血压防治指南). The worse of the two numbers decides.
 fn blood_pressure(s: u16, d: u16) -> Finding {
-    let (level, code) = if s >= 180 || d >= 110 {
+    let (level, code) = blood_pressure_reading(s, d);
+    finding(Measure::BloodPressure, level, code, format!("{s}/{d}"))
+}
+
+fn blood_pressure_reading(s: u16, d: u16) -> (Level, &'static str) {
+    if s >= 180 || d >= 110 {
         (Level::Urgent, "bp.urgent")
     } else if s >= 140 || d >= 90 {
         (Level::Raised, "bp.raised")
@@ -220,9 +225,22 @@ fn blood_pressure(s: u16, d: u16) -> Finding {
         (Level::HighNormal, "bp.high_normal")
     } else {
         (Level::Normal, "bp.normal")
-    };
-    finding(Measure::BloodPressure, level, code, format!("{s}/{d}"))
+    }
 }
+
+/// The level of a stored blood pressure, as `classify` read it: the follow-up planner reads
+/// the stored values rather than each checkup's findings (the city's report reads them all).
+pub fn blood_pressure_level(s: u16, d: u16) -> Level {
+    blood_pressure_reading(s, d).0
+}
+
+/// The level of a stored fasting glucose (mmol/L), as `classify` read it.
+pub fn fasting_glucose_level(g: f64) -> Level {
+    glucose_reading(g, FASTING_RAISED_FROM).0
+}
+
+/// Fasting glucose from which a reading is raised (mmol/L).
+const FASTING_RAISED_FROM: f64 = 7.0;
 
 /// 60–100 beats a minute is normal; outside it, raised. For a diabetic client a rate over 100
 /// is an urgent referral: the nurse counts it at rest, so a fast rate at the checkup is taken
@@ -257,7 +275,12 @@ fn temperature(t: f64, diabetes: bool) -> Finding {
 
 /// Any glucose ≥16.7 or ≤3.9 mmol/L is urgent; otherwise fasting ≥7.0 or random ≥11.1 is raised.
 fn glucose(measure: Measure, g: f64, raised_from: f64) -> Finding {
-    let (level, code) = if g >= 16.7 {
+    let (level, code) = glucose_reading(g, raised_from);
+    finding(measure, level, code, format!("{g:.1}"))
+}
+
+fn glucose_reading(g: f64, raised_from: f64) -> (Level, &'static str) {
+    if g >= 16.7 {
         (Level::Urgent, "glucose.very_high")
     } else if g <= 3.9 {
         (Level::Urgent, "glucose.low")
@@ -265,8 +288,7 @@ fn glucose(measure: Measure, g: f64, raised_from: f64) -> Finding {
         (Level::Raised, "glucose.raised")
     } else {
         (Level::Normal, "glucose.normal")
-    };
-    finding(measure, level, code, format!("{g:.1}"))
+    }
 }
 
 #[cfg(test)]

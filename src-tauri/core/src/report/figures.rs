@@ -5,6 +5,7 @@
 //! Days are local (Asia/Shanghai): stored instants (checkups, registrations) are shifted
 //! by eight hours before their date is taken, as the rest of the app does.
 
+use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 
 use chrono::NaiveDate;
@@ -12,11 +13,14 @@ use rusqlite::{params, Connection};
 
 use crate::clock::local_offset;
 use crate::domain::facility::FacilityKind;
+use crate::domain::meals::{clashes, DishFacts, EaterFacts};
 use crate::domain::month::Month;
+use crate::domain::person::{months_between, DietNeed};
 use crate::error::Result;
 use crate::services::health::{DueFollowUp, FollowUpBook};
-use crate::services::meals::childcare::build_allergy_list;
-use crate::services::meals::subsidy::{month_totals_in, MonthTotals};
+use crate::services::meals::dish_facts;
+use crate::services::meals::subsidy::{month_totals_by_facility, MonthTotals};
+use crate::store::read;
 use crate::store::utc_stamp;
 
 /// Where a facility stands in the city.
@@ -179,8 +183,8 @@ pub fn gather(
     let span = Span::new(facility, month.first(), as_of);
     let days = month.days().count();
     let rolls = rolls(c, &span)?;
-    let attendance = attendance(c, &span, month.first(), days)?;
-    let served = served_clients(c, &span)?;
+    let (attendance, came) = attendance(c, &span, month.first(), days)?;
+    let served = served_clients(c, &span, came)?;
     let substitutions = substitutions(c, &span)?;
     let visits = visits(c, &span)?;
     let checkups = checkups(c, &span)?;
@@ -188,6 +192,8 @@ pub fn gather(
     let checks = child_checks(c, &span)?;
     let growth = growth(c, &span)?;
     let samples = samples(c, &span)?;
+    let mut books = FollowUpBook::read_range(c, span.lo, span.hi)?;
+    let mut meals = month_totals_by_facility(c, span.lo, span.hi, month.first(), as_of + chrono::Days::new(1))?;
     let total = places.len();
     let mut out = Vec::with_capacity(total);
     for (i, place) in places.into_iter().enumerate() {
@@ -201,10 +207,15 @@ pub fn gather(
                 roll,
                 served: served.get(&id).copied().unwrap_or(0),
                 attendance,
-                meals: month_totals_in(c, Some(id), month.first(), as_of + chrono::Days::new(1))?,
+                meals: meals.remove(&id).unwrap_or_else(|| MonthTotals::empty(Some(id), month.first())),
                 substitutions: substitutions.get(&id).copied().unwrap_or(0),
                 visits: visits.get(&id).cloned().unwrap_or_default(),
-                health: follow_ups(c, id, month, as_of, checkups.get(&id).cloned().unwrap_or_default())?,
+                health: follow_ups(
+                    books.remove(&id).unwrap_or_default(),
+                    month,
+                    as_of,
+                    checkups.get(&id).cloned().unwrap_or_default(),
+                ),
                 capability: capability.get(&id).cloned().unwrap_or_default(),
             }))
         } else {
@@ -260,6 +271,31 @@ impl Span {
             from_utc: midnight(first),
             until_utc: midnight(last + chrono::Days::new(1)),
         }
+    }
+
+    /// `sql` as this span reads best. For one facility SQLite takes the rows from the
+    /// (facility, day) indexes; over many, it is told to pass over the table in the order
+    /// it is stored (`+facility_id`: no index for that term), some three times faster than
+    /// a jump into the table for each row an index lists.
+    fn sql<'q>(&self, sql: &'q str) -> Cow<'q, str> {
+        const TERM: &str = " BETWEEN :lo AND :hi";
+        if self.lo == self.hi || !sql.contains(TERM) {
+            return Cow::Borrowed(sql);
+        }
+        let mut out = String::with_capacity(sql.len() + 8);
+        let mut rest = sql;
+        while let Some(at) = rest.find(TERM) {
+            // The column before the term, alias and all (`b.facility_id`).
+            let column = rest[..at]
+                .rfind(|ch: char| !(ch.is_ascii_alphanumeric() || ch == '_' || ch == '.'))
+                .map_or(0, |i| i + 1);
+            out.push_str(&rest[..column]);
+            out.push('+');
+            out.push_str(&rest[column..at + TERM.len()]);
+            rest = &rest[at + TERM.len()..];
+        }
+        out.push_str(rest);
+        Cow::Owned(out)
     }
 
     /// The parameters `stmt` names (a query uses some of them).
@@ -322,7 +358,7 @@ where
     T: Default,
 {
     let mut out: HashMap<i64, T> = HashMap::new();
-    let mut stmt = c.prepare_cached(sql)?;
+    let mut stmt = c.prepare_cached(&span.sql(sql))?;
     let params = span.bind(&stmt);
     let mut rows = stmt.query(&*params)?;
     while let Some(r) = rows.next()? {
@@ -362,53 +398,70 @@ fn rolls(c: &Connection, span: &Span) -> Result<HashMap<i64, Roll>> {
     Ok(out)
 }
 
-fn attendance(c: &Connection, span: &Span, first: NaiveDate, days: usize) -> Result<HashMap<i64, Attendance>> {
-    let mut out = by_facility(
+/// Each facility's clients seen in the month.
+type ClientsSeen = HashMap<i64, HashSet<i64>>;
+
+/// Check-ins at the door of each facility, and the clients who came (for `served_clients`):
+/// one pass over the month's attendance, each person counted once a day.
+fn attendance(
+    c: &Connection,
+    span: &Span,
+    first: NaiveDate,
+    days: usize,
+) -> Result<(HashMap<i64, Attendance>, ClientsSeen)> {
+    #[derive(Default)]
+    struct Seen {
+        daily: HashSet<(usize, bool, i64)>,
+        people: HashSet<(bool, i64)>,
+        clients: HashSet<i64>,
+    }
+    let seen = by_facility(
         c,
-        "SELECT facility_id, day, count(DISTINCT person_kind || person_id) FROM attendance
-         WHERE facility_id BETWEEN :lo AND :hi AND day BETWEEN :first AND :last GROUP BY facility_id, day",
+        "SELECT facility_id, day, person_kind = 'client', person_id FROM attendance
+         WHERE facility_id BETWEEN :lo AND :hi AND day BETWEEN :first AND :last",
         span,
-        |a: &mut Attendance, r| {
-            if a.daily.is_empty() {
-                a.daily = vec![0; days];
+        |seen: &mut Seen, r| {
+            let Ok(day) = read::text(r, 1)?.parse::<NaiveDate>() else { return Ok(()) };
+            let i = (day - first).num_days() as usize;
+            let (client, person): (bool, i64) = (r.get(2)?, r.get(3)?);
+            if i < days {
+                seen.daily.insert((i, client, person));
+                seen.people.insert((client, person));
             }
-            let day: String = r.get(1)?;
-            let count = n(r, 2)?;
-            if let Ok(d) = day.parse::<NaiveDate>() {
-                let i = (d - first).num_days() as usize;
-                if let Some(slot) = a.daily.get_mut(i) {
-                    *slot += count;
-                    a.person_days += count;
-                }
+            if client {
+                seen.clients.insert(person);
             }
             Ok(())
         },
     )?;
-    let people = counts(
-        c,
-        "SELECT facility_id, count(DISTINCT person_kind || person_id) FROM attendance
-         WHERE facility_id BETWEEN :lo AND :hi AND day BETWEEN :first AND :last GROUP BY facility_id",
-        span,
-    )?;
-    for (id, n) in people {
-        out.entry(id).or_insert_with(|| Attendance { daily: vec![0; days], ..Default::default() }).people = n;
+    let mut out = HashMap::new();
+    let mut came = HashMap::new();
+    for (id, seen) in seen {
+        let mut daily = vec![0; days];
+        for (i, _, _) in &seen.daily {
+            daily[*i] += 1;
+        }
+        let attendance = Attendance { person_days: seen.daily.len() as i64, people: seen.people.len() as i64, daily };
+        out.insert(id, attendance);
+        came.insert(id, seen.clients);
     }
-    Ok(out)
+    Ok((out, came))
 }
 
-fn served_clients(c: &Connection, span: &Span) -> Result<HashMap<i64, i64>> {
-    counts(
-        c,
-        "SELECT facility_id, count(DISTINCT client_id) FROM (
-             SELECT facility_id, person_id AS client_id FROM attendance
-             WHERE person_kind = 'client' AND facility_id BETWEEN :lo AND :hi AND day BETWEEN :first AND :last
-             UNION SELECT facility_id, client_id FROM bookings
-             WHERE status = 'served' AND facility_id BETWEEN :lo AND :hi AND day BETWEEN :first AND :last
-             UNION SELECT facility_id, client_id FROM visits
-             WHERE status = 'done' AND facility_id BETWEEN :lo AND :hi AND day BETWEEN :first AND :last)
-         GROUP BY facility_id",
-        span,
-    )
+/// Clients who came in (`came`, from `attendance`), were served a meal or had a visit done.
+fn served_clients(c: &Connection, span: &Span, mut came: ClientsSeen) -> Result<HashMap<i64, i64>> {
+    let mut stmt = c.prepare_cached(&span.sql(
+        "SELECT facility_id, client_id FROM bookings
+         WHERE status = 'served' AND facility_id BETWEEN :lo AND :hi AND day BETWEEN :first AND :last
+         UNION ALL SELECT facility_id, client_id FROM visits
+         WHERE status = 'done' AND facility_id BETWEEN :lo AND :hi AND day BETWEEN :first AND :last",
+    ))?;
+    let params = span.bind(&stmt);
+    let mut rows = stmt.query(&*params)?;
+    while let Some(r) = rows.next()? {
+        came.entry(r.get(0)?).or_default().insert(r.get(1)?);
+    }
+    Ok(came.into_iter().map(|(id, clients)| (id, clients.len() as i64)).collect())
 }
 
 fn substitutions(c: &Connection, span: &Span) -> Result<HashMap<i64, i64>> {
@@ -519,18 +572,12 @@ impl FollowUpCounts {
     }
 }
 
-fn follow_ups(
-    c: &Connection,
-    facility_id: i64,
-    month: Month,
-    as_of: NaiveDate,
-    mut h: HealthFigures,
-) -> Result<HealthFigures> {
-    let counts = FollowUpCounts::of(&FollowUpBook::read(c, facility_id)?, month, as_of);
+fn follow_ups(book: FollowUpBook, month: Month, as_of: NaiveDate, mut h: HealthFigures) -> HealthFigures {
+    let counts = FollowUpCounts::of(&book, month, as_of);
     h.follow_ups_due = counts.due;
     h.follow_ups_done = counts.done;
     h.follow_ups_overdue = counts.overdue;
-    Ok(h)
+    h
 }
 
 /// People on a facility's roll today, as `gather` counts them for the month so far: the
@@ -548,37 +595,49 @@ pub(crate) fn samples_missing_on(c: &Connection, facility_id: i64, today: NaiveD
 }
 
 fn capability(c: &Connection, span: &Span) -> Result<HashMap<i64, CapabilityFigures>> {
-    let mut out = by_facility(
+    // Each client's latest assessment by the month's end (the later day, then the later
+    // record), and how many each had in the month: one pass over the assessments.
+    let mut latest: HashMap<i64, (String, i64, Option<i64>)> = HashMap::new();
+    let mut in_month: HashMap<i64, i64> = HashMap::new();
+    let mut stmt = c.prepare_cached(&span.sql(
+        "SELECT client_id, assessed_on, id, level FROM assessments
+         WHERE assessed_on <= :last AND client_id IN (SELECT id FROM clients WHERE facility_id BETWEEN :lo AND :hi)",
+    ))?;
+    let params = span.bind(&stmt);
+    let mut rows = stmt.query(&*params)?;
+    while let Some(r) = rows.next()? {
+        let (client, on, id): (i64, &str, i64) = (r.get(0)?, read::text(r, 1)?, r.get(2)?);
+        if on >= span.first.as_str() {
+            *in_month.entry(client).or_default() += 1;
+        }
+        match latest.get_mut(&client) {
+            Some(l) if (l.0.as_str(), l.1) >= (on, id) => {}
+            Some(l) => *l = (on.to_string(), id, r.get(3)?),
+            None => {
+                latest.insert(client, (on.to_string(), id, r.get(3)?));
+            }
+        }
+    }
+    // The clients registered at the month's end (as `rolls` counts them) by their latest
+    // level; every client's assessments of the month where the client is now.
+    by_facility(
         c,
-        // Each client's latest assessment: SQLite takes the bare columns from the row max()
-        // picks, one pass over the assessments instead of a lookup per client.
-        "SELECT cl.facility_id, latest.level, count(*)
-         FROM clients cl
-         LEFT JOIN (SELECT client_id, level, max(assessed_on || '#' || printf('%012d', id))
-                    FROM assessments WHERE assessed_on <= :last GROUP BY client_id) latest ON latest.client_id = cl.id
-         WHERE cl.facility_id BETWEEN :lo AND :hi AND cl.created_at < :until
-           AND NOT (cl.status IN ('moved', 'deceased') AND coalesce(cl.status_since, '') <= :last)
-         GROUP BY cl.facility_id, latest.level",
+        "SELECT facility_id, id,
+                created_at < :until AND NOT (status IN ('moved', 'deceased') AND coalesce(status_since, '') <= :last)
+         FROM clients WHERE facility_id BETWEEN :lo AND :hi",
         span,
         |f: &mut CapabilityFigures, r| {
-            let count = n(r, 2)?;
-            match r.get::<_, Option<i64>>(1)? {
-                Some(level @ 0..=4) => f.levels[level as usize] = count,
-                _ => f.not_assessed += count,
+            let client: i64 = r.get(1)?;
+            f.assessed_in_month += in_month.get(&client).copied().unwrap_or(0);
+            if r.get(2)? {
+                match latest.get(&client).and_then(|l| l.2) {
+                    Some(level @ 0..=4) => f.levels[level as usize] += 1,
+                    _ => f.not_assessed += 1,
+                }
             }
             Ok(())
         },
-    )?;
-    let assessed = counts(
-        c,
-        "SELECT cl.facility_id, count(*) FROM assessments a JOIN clients cl ON cl.id = a.client_id
-         WHERE cl.facility_id BETWEEN :lo AND :hi AND a.assessed_on BETWEEN :first AND :last GROUP BY cl.facility_id",
-        span,
-    )?;
-    for (id, n) in assessed {
-        out.entry(id).or_default().assessed_in_month = n;
-    }
-    Ok(out)
+    )
 }
 
 fn child_checks(c: &Connection, span: &Span) -> Result<HashMap<i64, CheckFigures>> {
@@ -666,20 +725,88 @@ fn samples(c: &Connection, span: &Span) -> Result<HashMap<i64, (i64, i64)>> {
     )
 }
 
-/// Dishes a child must not have, summed over the month's days up to `as_of` on which the
-/// facility had a published menu: each is a substitute plate the kitchen made.
+/// Dishes a child must not have (an allergy, or salt and sugar under one), summed over the
+/// month's days up to `as_of` on which the unit had a published menu: each is a substitute
+/// plate the kitchen made. Each day counts what that day's allergy list
+/// (`build_allergy_list`) shows as refused; the month is read at once, and a child's
+/// answer for a dish is worked out once (it changes only with the first birthday).
 fn allergy_substitutions(c: &Connection, facility_id: i64, month: Month, as_of: NaiveDate) -> Result<i64> {
-    let mut menu_days = c.prepare_cached(
-        "SELECT DISTINCT i.day FROM menu_items i JOIN menus m ON m.id = i.menu_id
+    let (first, last) = (month.first().to_string(), as_of.to_string());
+    let mut dishes: HashMap<i64, DishFacts> = HashMap::new();
+    let mut served: Vec<(NaiveDate, i64)> = Vec::new();
+    let mut stmt = c.prepare_cached(
+        "SELECT i.day, d.* FROM menu_items i JOIN menus m ON m.id = i.menu_id JOIN dishes d ON d.id = i.dish_id
          WHERE m.facility_id = ?1 AND m.status = 'published' AND i.day BETWEEN ?2 AND ?3",
     )?;
-    let days: Vec<String> = menu_days
-        .query_map(params![facility_id, month.first().to_string(), as_of.to_string()], |r| r.get(0))?
+    let mut rows = stmt.query(params![facility_id, first, last])?;
+    while let Some(r) = rows.next()? {
+        let dish: i64 = r.get("id")?;
+        if let std::collections::hash_map::Entry::Vacant(slot) = dishes.entry(dish) {
+            slot.insert(dish_facts(r)?);
+        }
+        served.push((read::day(r, 0)?, dish));
+    }
+    if served.is_empty() {
+        return Ok(0);
+    }
+    // The children enrolled on any day of the span, as the day's list reads them.
+    struct Child {
+        enrolled_on: NaiveDate,
+        left_on: Option<NaiveDate>,
+        birth_date: NaiveDate,
+        allergies: Vec<String>,
+        diet_needs: Vec<DietNeed>,
+    }
+    let children: Vec<Child> = c
+        .prepare_cached(
+            "SELECT enrolled_on, left_on, birth_date, allergies, diet_needs FROM children
+             WHERE facility_id = ?1 AND enrolled_on <= ?3 AND (left_on IS NULL OR left_on >= ?2)",
+        )?
+        .query_map(params![facility_id, first, last], |r| {
+            Ok(Child {
+                enrolled_on: read::day(r, 0)?,
+                left_on: read::opt_day(r, 1)?,
+                birth_date: read::day(r, 2)?,
+                allergies: read::json(r, 3)?,
+                diet_needs: read::json(r, 4)?,
+            })
+        })?
         .collect::<rusqlite::Result<_>>()?;
+    let mut answers: HashMap<(usize, i64, bool), i64> = HashMap::new();
     let mut total = 0;
-    for day in days {
-        let Ok(day) = day.parse::<NaiveDate>() else { continue };
-        total += build_allergy_list(c, facility_id, day)?.needs.iter().filter(|n| n.refuses).count() as i64;
+    for (day, dish) in served {
+        for (i, child) in children.iter().enumerate() {
+            if child.enrolled_on > day || child.left_on.is_some_and(|l| l < day) {
+                continue;
+            }
+            let age_months = months_between(child.birth_date, day);
+            total += *answers.entry((i, dish, age_months < 12)).or_insert_with(|| {
+                let eater = EaterFacts {
+                    allergies: child.allergies.clone(),
+                    diet_needs: child.diet_needs.clone(),
+                    age_months: Some(age_months),
+                };
+                clashes(&eater, &dishes[&dish]).iter().filter(|clash| clash.refuses()).count() as i64
+            });
+        }
     }
     Ok(total)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_city_wide_span_passes_over_tables_and_one_facility_uses_its_index() {
+        let day = NaiveDate::from_ymd_opt(2026, 10, 1).unwrap();
+        let sql = "SELECT b.facility_id FROM bookings b JOIN x ON b.facility_id BETWEEN :lo AND :hi
+                   WHERE facility_id BETWEEN :lo AND :hi AND day BETWEEN :first AND :last";
+        assert_eq!(Span::new(Some(7), day, day).sql(sql), sql);
+        assert_eq!(
+            Span::new(None, day, day).sql(sql),
+            "SELECT b.facility_id FROM bookings b JOIN x ON +b.facility_id BETWEEN :lo AND :hi
+                   WHERE +facility_id BETWEEN :lo AND :hi AND day BETWEEN :first AND :last"
+        );
+    }
 }

@@ -19,10 +19,10 @@ use crate::domain::followup::{self, ClientFacts, DueReason, PastCheckup, Purpose
 use crate::domain::person::PersonKind;
 use crate::domain::resident_id::Sex;
 use crate::domain::text;
-use crate::domain::vitals::{Finding, Level, Measure, VitalsInput};
+use crate::domain::vitals::{self, Finding, Level, VitalsInput};
 use crate::error::{CoreError, Invalid, Result};
 use crate::services::scope::{facility_for, Owned};
-use crate::store::{parse_utc_stamp, utc_stamp, Db, Tx};
+use crate::store::{parse_utc_stamp, read, utc_stamp, Db, Tx};
 
 /// The checkup form: the values (any subset) and a note.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, TS)]
@@ -566,62 +566,112 @@ pub fn due_follow_ups(
 /// A facility's consenting active clients with their checkup history, read once so the
 /// follow-ups can be worked out as of several days (the monthly report asks as of a month's
 /// first and last day).
+#[derive(Default)]
 pub(crate) struct FollowUpBook {
-    /// (id, name, facts); `registered_on` is filled in per question when the record has no
-    /// registration day the app wrote (due from "today").
-    clients: Vec<(i64, String, ClientFacts, Option<NaiveDate>)>,
-    history: HashMap<i64, Vec<PastCheckup>>,
-    /// Each client's latest checkup: (taken at, nurse's account id, nurse's name).
-    last_nurse: HashMap<i64, (String, i64, String)>,
+    clients: Vec<BookedClient>,
+}
+
+struct BookedClient {
+    id: i64,
+    name: String,
+    facts: ClientFacts,
+    /// Filled in per question when the record has no registration day the app wrote (due
+    /// from "today").
+    registered_on: Option<NaiveDate>,
+    history: Vec<PastCheckup>,
+    /// The latest checkup (taken at, its row): its nurse follows up.
+    latest: Option<(DateTime<Utc>, i64)>,
+    /// That nurse (account id, name), once read (`read`; the report has no use for it).
+    nurse: Option<(i64, String)>,
 }
 
 impl FollowUpBook {
+    /// One facility's book, with each client's nurse.
     pub(crate) fn read(c: &rusqlite::Connection, facility_id: i64) -> Result<FollowUpBook> {
-        let mut history: HashMap<i64, Vec<PastCheckup>> = HashMap::new();
-        let mut last_nurse: HashMap<i64, (String, i64, String)> = HashMap::new();
-        let mut rows = c.prepare_cached(
-            // A client's whole history, wherever it was taken: one who moved here keeps
-            // their follow-ups (docs/domain.md, "Moving to another facility").
-            "SELECT k.client_id, k.taken_at, k.purpose, k.findings_json, k.recorded_by, k.recorded_by_name
-             FROM checkups k JOIN clients cl ON cl.id = k.client_id WHERE cl.facility_id = ?1",
-        )?;
-        let mut rows = rows.query([facility_id])?;
-        while let Some(r) = rows.next()? {
-            let client_id: i64 = r.get(0)?;
-            let taken_at: String = r.get(1)?;
-            let Some(day) = parse_utc_stamp(&taken_at).map(local_day) else { continue };
-            let findings: Vec<Finding> = serde_json::from_str(&r.get::<_, String>(3)?).unwrap_or_default();
-            let level_of = |m: Measure| findings.iter().find(|f| f.measure == m).map(|f| f.level);
-            history.entry(client_id).or_default().push(PastCheckup {
-                day,
-                purpose: r.get(2)?,
-                bp: level_of(Measure::BloodPressure),
-                fasting_glucose: level_of(Measure::GlucoseFasting),
-            });
-            let nurse = last_nurse.entry(client_id).or_insert_with(|| (String::new(), 0, String::new()));
-            if taken_at > nurse.0 {
-                *nurse = (taken_at, r.get(4)?, r.get(5)?);
+        let mut book = Self::read_range(c, facility_id, facility_id)?.remove(&facility_id).unwrap_or_default();
+        let mut nurse = c.prepare_cached("SELECT recorded_by, recorded_by_name FROM checkups WHERE id = ?1")?;
+        for client in &mut book.clients {
+            if let Some((_, checkup)) = client.latest {
+                client.nurse = Some(nurse.query_row([checkup], |r| Ok((r.get(0)?, r.get(1)?)))?);
             }
         }
-        let mut clients = Vec::new();
-        let mut rows = c.prepare_cached(
-            "SELECT id, name, birth_date, chronic_conditions, created_at FROM clients
-             WHERE facility_id = ?1 AND status = 'active' AND consent_on IS NOT NULL",
-        )?;
-        let mut rows = rows.query([facility_id])?;
+        Ok(book)
+    }
+
+    /// The books of every facility from `lo` to `hi` (ids), from one pass over the clients
+    /// and one over the checkups (the city's monthly report reads all 88 centres'); without
+    /// the nurses.
+    pub(crate) fn read_range(c: &rusqlite::Connection, lo: i64, hi: i64) -> Result<HashMap<i64, FollowUpBook>> {
+        let mut books: HashMap<i64, FollowUpBook> = HashMap::new();
+        // Where each client the books list (active, with consent) is: facility and place.
+        let mut at: HashMap<i64, (i64, usize)> = HashMap::new();
+        // One facility's clients by the index on facility; many in one pass over the table.
+        let mut rows = c.prepare_cached(if lo == hi {
+            "SELECT facility_id, id, name, birth_date, chronic_conditions, created_at FROM clients
+             WHERE facility_id BETWEEN ?1 AND ?2 AND status = 'active' AND consent_on IS NOT NULL"
+        } else {
+            "SELECT facility_id, id, name, birth_date, chronic_conditions, created_at FROM clients
+             WHERE +facility_id BETWEEN ?1 AND ?2 AND status = 'active' AND consent_on IS NOT NULL"
+        })?;
+        let mut rows = rows.query([lo, hi])?;
         while let Some(r) = rows.next()? {
-            let Ok(birth_date) = r.get::<_, String>(2)?.parse::<NaiveDate>() else { continue };
-            let conditions = conditions_of(&r.get::<_, String>(3)?)?;
-            let registered_on = parse_utc_stamp(&r.get::<_, String>(4)?).map(local_day);
+            let Ok(birth_date) = read::text(r, 3)?.parse::<NaiveDate>() else { continue };
+            let conditions = conditions_of(read::text(r, 4)?)?;
+            let registered_on = parse_utc_stamp(read::text(r, 5)?).map(local_day);
             let facts = ClientFacts {
                 birth_date,
                 hypertension: conditions.iter().any(|c| c == "hypertension"),
                 diabetes: conditions.iter().any(|c| c == "diabetes"),
                 registered_on: registered_on.unwrap_or(birth_date),
             };
-            clients.push((r.get(0)?, r.get(1)?, facts, registered_on));
+            let (facility, id): (i64, i64) = (r.get(0)?, r.get(1)?);
+            let book = books.entry(facility).or_default();
+            at.insert(id, (facility, book.clients.len()));
+            book.clients.push(BookedClient {
+                id,
+                name: r.get(2)?,
+                facts,
+                registered_on,
+                history: Vec::new(),
+                latest: None,
+                nurse: None,
+            });
         }
-        Ok(FollowUpBook { clients, history, last_nurse })
+        // A client's whole history, wherever it was taken: one who moved here keeps their
+        // follow-ups (docs/domain.md, "Moving to another facility"). One facility's clients'
+        // by the index on client; many facilities' in one pass over the table.
+        // The levels are those `classify` gave the stored values when the checkup was
+        // taken (its findings say the same: tests/health.rs holds them together), read
+        // from the values rather than from each checkup's findings.
+        let sql = if lo == hi {
+            "SELECT k.client_id, k.taken_at, k.purpose, k.systolic, k.diastolic, k.glucose_fasting, k.id
+             FROM clients cl JOIN checkups k ON k.client_id = cl.id
+             WHERE cl.facility_id = ?1 AND cl.status = 'active' AND cl.consent_on IS NOT NULL"
+        } else {
+            "SELECT client_id, taken_at, purpose, systolic, diastolic, glucose_fasting, id FROM checkups
+             WHERE ?1 IS NOT NULL"
+        };
+        let mut rows = c.prepare_cached(sql)?;
+        let mut rows = rows.query([lo])?;
+        while let Some(r) = rows.next()? {
+            let Some(&(facility, i)) = at.get(&r.get::<_, i64>(0)?) else { continue };
+            let Some(taken_at) = parse_utc_stamp(read::text(r, 1)?) else { continue };
+            let client = &mut books.get_mut(&facility).expect("a book for every client's facility").clients[i];
+            let bp = match (r.get::<_, Option<u16>>(3)?, r.get::<_, Option<u16>>(4)?) {
+                (Some(s), Some(d)) => Some(vitals::blood_pressure_level(s, d)),
+                _ => None,
+            };
+            client.history.push(PastCheckup {
+                day: local_day(taken_at),
+                purpose: r.get(2)?,
+                bp,
+                fasting_glucose: r.get::<_, Option<f64>>(5)?.map(vitals::fasting_glucose_level),
+            });
+            if client.latest.is_none_or(|(latest, _)| taken_at > latest) {
+                client.latest = Some((taken_at, r.get(6)?));
+            }
+        }
+        Ok(books)
     }
 
     /// The follow-ups due on or before `horizon` as of `today`, optionally of one nurse's
@@ -635,34 +685,33 @@ impl FollowUpBook {
         seen_until: Option<NaiveDate>,
     ) -> Vec<DueFollowUp> {
         let mut out = Vec::new();
-        for (client_id, name, facts, registered_on) in &self.clients {
-            let nurse = self.last_nurse.get(client_id);
-            if nurse_id.is_some() && nurse.map(|n| n.1) != nurse_id {
+        for client in &self.clients {
+            let nurse = client.nurse.as_ref();
+            if nurse_id.is_some() && nurse.map(|n| n.0) != nurse_id {
                 continue;
             }
-            if seen_until.is_some_and(|u| registered_on.is_some_and(|r| r > u)) {
+            if seen_until.is_some_and(|u| client.registered_on.is_some_and(|r| r > u)) {
                 continue;
             }
             // A record the app did not write has no registration day: due from today.
-            let facts = ClientFacts { registered_on: registered_on.unwrap_or(today), ..facts.clone() };
-            let all = self.history.get(client_id).map(Vec::as_slice).unwrap_or_default();
+            let facts = ClientFacts { registered_on: client.registered_on.unwrap_or(today), ..client.facts.clone() };
             let seen: Cow<[PastCheckup]> = match seen_until {
-                Some(u) => Cow::Owned(all.iter().filter(|p| p.day <= u).copied().collect()),
-                None => Cow::Borrowed(all),
+                Some(u) => Cow::Owned(client.history.iter().filter(|p| p.day <= u).copied().collect()),
+                None => Cow::Borrowed(&client.history),
             };
             for due in followup::plan(&facts, &seen, today) {
                 if due.due_on > horizon {
                     continue;
                 }
                 out.push(DueFollowUp {
-                    client_id: *client_id,
-                    client_name: name.clone(),
+                    client_id: client.id,
+                    client_name: client.name.clone(),
                     reason: due.reason,
                     due_on: due.due_on,
                     overdue: due.due_on < today,
                     last_on: due.last_on,
-                    nurse_id: nurse.map(|n| n.1),
-                    nurse_name: nurse.map(|n| n.2.clone()),
+                    nurse_id: nurse.map(|n| n.0),
+                    nurse_name: nurse.map(|n| n.1.clone()),
                 });
             }
         }

@@ -33,6 +33,11 @@ pub fn bad_value(column: &str, value: &str, expected: &'static str) -> rusqlite:
     )
 }
 
+/// A text column read in place, without a copy (a pass over many rows).
+pub fn text<'r>(r: &'r Row, i: usize) -> rusqlite::Result<&'r str> {
+    r.get_ref(i)?.as_str().map_err(|e| rusqlite::Error::FromSqlConversionFailure(i, Type::Text, Box::new(e)))
+}
+
 /// A day stored as `YYYY-MM-DD`.
 pub fn day<I: RowIndex + Display + Copy>(r: &Row, column: I) -> rusqlite::Result<NaiveDate> {
     let raw: String = r.get(column)?;

@@ -27,7 +27,7 @@ use crate::domain::meals::{Meal, MealMode};
 use crate::domain::person::{age_on, DietNeed};
 use crate::error::{CoreError, Invalid, Result};
 use crate::services::audit::{AuditAction, AuditEntity, Entry};
-use crate::store::read;
+use crate::store::read::{self, text};
 use crate::store::Db;
 
 /// ¥100 a meal: far above any subsidy, low enough to catch yuan typed as fen×100.
@@ -181,18 +181,13 @@ pub struct MonthTotals {
     pub by_category: Vec<CategoryTotal>,
 }
 
-const MONTH_SQL_FACILITY: &str = "SELECT client_id, meal, mode, status, subsidy_category, subsidy_fen FROM bookings
-     WHERE facility_id = ?1 AND day >= ?2 AND day < ?3";
-
-const MONTH_SQL_CITY: &str = "SELECT client_id, meal, mode, status, subsidy_category, subsidy_fen FROM bookings
-     WHERE ?1 IS NULL AND facility_id IN (SELECT id FROM facilities) AND day >= ?2 AND day < ?3";
-
-/// A text column read in place, without a copy.
-fn text<'r>(r: &'r rusqlite::Row, i: usize) -> rusqlite::Result<&'r str> {
-    r.get_ref(i)?
-        .as_str()
-        .map_err(|e| rusqlite::Error::FromSqlConversionFailure(i, rusqlite::types::Type::Text, Box::new(e)))
-}
+/// The month's bookings of the facilities from ?1 to ?2: of one, by the (facility, day)
+/// index; of many, in one pass over the table in its stored order (`+facility_id`: no index
+/// for that term), some three times faster than a jump into it for each booking.
+const MONTH_SQL_ONE: &str = "SELECT facility_id, client_id, meal, mode, status, subsidy_category, subsidy_fen
+     FROM bookings WHERE facility_id BETWEEN ?1 AND ?2 AND day >= ?3 AND day < ?4";
+const MONTH_SQL_MANY: &str = "SELECT facility_id, client_id, meal, mode, status, subsidy_category, subsidy_fen
+     FROM bookings WHERE +facility_id BETWEEN ?1 AND ?2 AND day >= ?3 AND day < ?4";
 
 fn add(t: &mut Tally, status: &str, n: i64) {
     match status {
@@ -219,17 +214,36 @@ pub fn month_totals(db: &Db, actor: &Actor, facility_id: Option<i64>, year: i32,
     db.read(|c| month_totals_in(c, facility_id, first, next))
 }
 
-/// The month from `first` up to `next` (excluded), inside the caller's transaction: the
-/// monthly report reads it with its other figures.
+/// The month from `first` up to `next` (excluded), inside the caller's transaction, of one
+/// facility or (None) the whole city.
 pub(crate) fn month_totals_in(
     c: &Connection,
     facility_id: Option<i64>,
     first: NaiveDate,
     next: NaiveDate,
 ) -> Result<MonthTotals> {
-    let (from, to) = (first.to_string(), next.to_string());
-    {
-        let mut out = MonthTotals {
+    let (lo, hi) = facility_id.map_or((0, i64::MAX), |f| (f, f));
+    let whole = tally_month(c, lo, hi, first, next, |_| facility_id)?;
+    Ok(whole.into_values().next().unwrap_or_else(|| MonthTotals::empty(facility_id, first)))
+}
+
+/// The month's totals of each facility from `lo` to `hi` (ids) that booked anything, from one
+/// pass over their bookings: the monthly report reads them with its other figures.
+pub(crate) fn month_totals_by_facility(
+    c: &Connection,
+    lo: i64,
+    hi: i64,
+    first: NaiveDate,
+    next: NaiveDate,
+) -> Result<HashMap<i64, MonthTotals>> {
+    let tallies = tally_month(c, lo, hi, first, next, Some)?;
+    Ok(tallies.into_iter().filter_map(|(f, t)| Some((f?, t))).collect())
+}
+
+impl MonthTotals {
+    /// Nothing booked: every tally present, at zero.
+    pub(crate) fn empty(facility_id: Option<i64>, first: NaiveDate) -> MonthTotals {
+        MonthTotals {
             facility_id,
             year: first.year(),
             month: first.month(),
@@ -239,61 +253,78 @@ pub(crate) fn month_totals_in(
             by_diet: DietNeed::ALL.iter().map(|&need| DietTally { need, counts: Tally::default() }).collect(),
             subsidy_fen: 0,
             by_category: Vec::new(),
-        };
-        // One pass over the month's bookings, tallied here; the city's form walks the
-        // (facility, day) index facility by facility rather than every month ever booked.
-        let sql = match facility_id {
-            Some(_) => MONTH_SQL_FACILITY,
-            None => MONTH_SQL_CITY,
-        };
-        let mut per_client: HashMap<i64, Tally> = HashMap::new();
-        let mut stmt = c.prepare_cached(sql)?;
-        let mut rows = stmt.query(params![facility_id, from, to])?;
-        while let Some(r) = rows.next()? {
-            let status = text(r, 3)?;
-            add(&mut out.all, status, 1);
-            add(per_client.entry(r.get(0)?).or_default(), status, 1);
-            let meal = text(r, 1)?;
-            if let Some(t) = out.by_meal.iter_mut().find(|t| t.meal.as_str() == meal) {
-                add(&mut t.counts, status, 1);
-            }
-            let mode = text(r, 2)?;
-            if let Some(t) = out.by_mode.iter_mut().find(|t| t.mode.as_str() == mode) {
-                add(&mut t.counts, status, 1);
-            }
-            if status != "served" {
-                continue;
-            }
-            let category =
-                r.get_ref(4)?.as_str().ok().and_then(SubsidyCategory::parse).unwrap_or(SubsidyCategory::Standard);
-            let fen: i64 = r.get::<_, Option<i64>>(5)?.unwrap_or(0);
-            out.subsidy_fen += fen;
-            match out.by_category.iter_mut().find(|t| t.category == category) {
-                Some(t) => {
-                    t.meals += 1;
-                    t.fen += fen;
-                }
-                None => out.by_category.push(CategoryTotal { category, meals: 1, fen }),
-            }
         }
-        // Diet needs as recorded on the clients now; most clients have none.
-        let mut clients = c.prepare_cached(match facility_id {
-            Some(_) => "SELECT id, diet_needs FROM clients WHERE facility_id = ?1 AND diet_needs != '[]'",
-            None => "SELECT id, diet_needs FROM clients WHERE ?1 IS NULL AND diet_needs != '[]'",
-        })?;
-        let mut clients = clients.query(params![facility_id])?;
-        while let Some(r) = clients.next()? {
-            let Some(tally) = per_client.get(&r.get::<_, i64>(0)?) else { continue };
-            let needs: Vec<DietNeed> = read::json(r, 1)?;
-            for t in out.by_diet.iter_mut().filter(|t| needs.contains(&t.need)) {
-                t.counts.booked += tally.booked;
-                t.counts.served += tally.served;
-                t.counts.cancelled += tally.cancelled;
-            }
-        }
-        out.by_category.sort_by_key(|t| t.category);
-        Ok(out)
     }
+}
+
+/// The month's bookings of the facilities from `lo` to `hi`, tallied under the key `group`
+/// gives each facility (itself, or one key for all).
+fn tally_month(
+    c: &Connection,
+    lo: i64,
+    hi: i64,
+    first: NaiveDate,
+    next: NaiveDate,
+    group: impl Fn(i64) -> Option<i64>,
+) -> Result<HashMap<Option<i64>, MonthTotals>> {
+    let mut out: HashMap<Option<i64>, MonthTotals> = HashMap::new();
+    // Each client's tally under each key, for the diet needs below.
+    let mut per_client: HashMap<(Option<i64>, i64), Tally> = HashMap::new();
+    let mut stmt = c.prepare_cached(if lo == hi { MONTH_SQL_ONE } else { MONTH_SQL_MANY })?;
+    let mut rows = stmt.query(params![lo, hi, first.to_string(), next.to_string()])?;
+    while let Some(r) = rows.next()? {
+        let facility: i64 = r.get(0)?;
+        let key = group(facility);
+        let totals = out.entry(key).or_insert_with(|| MonthTotals::empty(key, first));
+        let status = text(r, 4)?;
+        add(&mut totals.all, status, 1);
+        add(per_client.entry((key, r.get(1)?)).or_default(), status, 1);
+        let meal = text(r, 2)?;
+        if let Some(t) = totals.by_meal.iter_mut().find(|t| t.meal.as_str() == meal) {
+            add(&mut t.counts, status, 1);
+        }
+        let mode = text(r, 3)?;
+        if let Some(t) = totals.by_mode.iter_mut().find(|t| t.mode.as_str() == mode) {
+            add(&mut t.counts, status, 1);
+        }
+        if status != "served" {
+            continue;
+        }
+        let category =
+            r.get_ref(5)?.as_str().ok().and_then(SubsidyCategory::parse).unwrap_or(SubsidyCategory::Standard);
+        let fen: i64 = r.get::<_, Option<i64>>(6)?.unwrap_or(0);
+        totals.subsidy_fen += fen;
+        match totals.by_category.iter_mut().find(|t| t.category == category) {
+            Some(t) => {
+                t.meals += 1;
+                t.fen += fen;
+            }
+            None => totals.by_category.push(CategoryTotal { category, meals: 1, fen }),
+        }
+    }
+    // Diet needs as recorded on the clients now, counted where they are now; most clients
+    // have none.
+    let mut clients = c.prepare_cached(if lo == hi {
+        "SELECT facility_id, id, diet_needs FROM clients WHERE facility_id BETWEEN ?1 AND ?2 AND diet_needs != '[]'"
+    } else {
+        "SELECT facility_id, id, diet_needs FROM clients WHERE +facility_id BETWEEN ?1 AND ?2 AND diet_needs != '[]'"
+    })?;
+    let mut clients = clients.query(params![lo, hi])?;
+    while let Some(r) = clients.next()? {
+        let key = group(r.get(0)?);
+        let Some(tally) = per_client.get(&(key, r.get(1)?)) else { continue };
+        let Some(totals) = out.get_mut(&key) else { continue };
+        let needs: Vec<DietNeed> = read::json(r, 2)?;
+        for t in totals.by_diet.iter_mut().filter(|t| needs.contains(&t.need)) {
+            t.counts.booked += tally.booked;
+            t.counts.served += tally.served;
+            t.counts.cancelled += tally.cancelled;
+        }
+    }
+    for totals in out.values_mut() {
+        totals.by_category.sort_by_key(|t| t.category);
+    }
+    Ok(out)
 }
 
 /// Parses a category code from a form or the command line.
