@@ -251,18 +251,32 @@ class App:
         return self.wait.until(EC.visibility_of_element_located((By.CSS_SELECTOR, f'[data-testid="{testid}"]')))
 
     def click(self, testid):
-        """Clicks as soon as nothing covers the element (a loading mask may for a moment)."""
+        """Clicks as soon as the element stands still and nothing covers it (a loading mask
+        may for a moment). A dialog grows into place: a click aimed at a button while it
+        moves lands beside it, on nothing, as a person's would not."""
         locator = (By.CSS_SELECTOR, f'[data-testid="{testid}"]')
 
         def clicked(driver):
             try:
-                driver.find_element(*locator).click()
+                element = driver.find_element(*locator)
+                if not self._still(element):
+                    return False
+                element.click()
                 return True
             except (ElementClickInterceptedException, ElementNotInteractableException, NoSuchElementException,
                     StaleElementReferenceException):
                 return False
 
         self.wait.until(clicked)
+
+    def _still(self, element):
+        """Whether the element is where it was a frame ago (no transition moves it)."""
+        return self.driver.execute_async_script(
+            "const [el, done] = [arguments[0], arguments[arguments.length - 1]];"
+            "const box = () => JSON.stringify(el.getBoundingClientRect());"
+            "const before = box();"
+            "requestAnimationFrame(() => requestAnimationFrame(() => done(el.isConnected && box() === before)))",
+            element)
 
     def type(self, testid, text, clear=True):
         field = self.el(testid)
