@@ -2,6 +2,7 @@
 WebKitWebDriver under Xvfb (scripts/test.sh starts Xvfb). Each test gets its own database
 and its own data folders, so runs never touch the user's files or each other."""
 
+import contextlib
 import datetime
 import json
 import os
@@ -148,13 +149,20 @@ def db_key(db, user="admin", password=ADMIN_PASSWORD):
     return _KEYS[(text, user)]
 
 
+@contextlib.contextmanager
 def connect(db):
     """Opens a test's database to check what the app wrote, as Python's sqlite3 would: with
-    its key when it is encrypted (SQLCipher, through sqlcipher3), as it is when it is not."""
+    its key when it is encrypted (SQLCipher, through sqlcipher3), as it is when it is not.
+    `with connect(db) as c:` commits what it wrote and closes the connection: the test
+    process holds no database open while the apps and the CLI use it."""
     conn = sqlcipher3.connect(str(db))
-    if Path(f"{db}.keys").exists():
-        conn.execute(f"PRAGMA key = \"x'{db_key(db)}'\"")
-    return conn
+    try:
+        if Path(f"{db}.keys").exists():
+            conn.execute(f"PRAGMA key = \"x'{db_key(db)}'\"")
+        with conn:
+            yield conn
+    finally:
+        conn.close()
 
 
 @pytest.fixture

@@ -84,6 +84,28 @@ def checked_in(db, client_id):
                          (client_id,)).fetchone()[0]
 
 
+def keep_files(db, folder):
+    """Copies the database's files (main, write-ahead log, shared memory, key file) into
+    `folder`, as they are now."""
+    folder.mkdir()
+    for suffix in ("", "-wal", "-shm", ".keys"):
+        if Path(f"{db}{suffix}").exists():
+            shutil.copyfile(f"{db}{suffix}", folder / f"carecircle.db{suffix}")
+    return folder
+
+
+def attendance_story(db, client_id):
+    """What a PC holds of the client's attendance and its sync state, for a failure's message."""
+    with connect(db) as c:
+        rows = c.execute("SELECT id, hex(uid), in_at, out_at, in_by FROM attendance WHERE person_kind = 'client' "
+                         "AND person_id = ? ORDER BY id", (client_id,)).fetchall()
+        state = c.execute("SELECT pc, acked_seq, last_pulled FROM sync_state").fetchall()
+        outbox = c.execute("SELECT count(*), min(seq), max(seq) FROM sync_outbox").fetchall()
+        newest = c.execute("SELECT id, hex(uid), person_kind, person_id, in_at, out_at FROM attendance "
+                           "ORDER BY id DESC LIMIT 3").fetchall()
+    return f"rows {rows}; sync_state {state}; outbox {outbox}; newest attendance {newest}"
+
+
 def first_centre(db):
     with connect(db) as c:
         return c.execute("SELECT id FROM facilities WHERE kind = 'elder_centre' ORDER BY id LIMIT 1").fetchone()[0]
@@ -149,10 +171,13 @@ def test_a_check_in_at_one_pc_shows_on_the_other_pcs_board(launch, demo_db, hub,
     WebDriverWait(a.driver, 60).until(lambda d: not d.find_elements(By.CSS_SELECTOR, '[data-testid="sync-line-pending"]'))
     a.screenshot("sent")
     a.quit()
+    # The files as the app left them, before anything else opens them: if the check-in is
+    # missing below, they show whether it ever reached PC A's write-ahead log.
+    left = keep_files(pc_a, tmp_path / "pc-a-as-left")
     # What the status line said is what the PC holds: synced, nothing waiting.
     status = json.loads(cli(pc_a, "sync", "status"))
     assert status["last_sync_at"] and status["pending"] == 0 and status["last_error"] is None, status
-    assert checked_in(pc_a, client_id) == 1
+    assert checked_in(pc_a, client_id) == 1, f"{attendance_story(pc_a, client_id)}; as the app left it: {left}"
 
     # At PC B nobody presses anything: the desk's board shows the check-in once the app's
     # background sync has brought it.
@@ -163,7 +188,7 @@ def test_a_check_in_at_one_pc_shows_on_the_other_pcs_board(launch, demo_db, hub,
     b.wait_text("sync-line-text", "已同步")
     b.screenshot("board")
     b.quit()
-    assert checked_in(pc_b, client_id) == 1
+    assert checked_in(pc_b, client_id) == 1, attendance_story(pc_b, client_id)
 
 
 @pytest.fixture
