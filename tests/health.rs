@@ -234,6 +234,15 @@ fn a_diabetic_clients_fast_heart_rate_and_high_fever_are_urgent_whatever_the_for
 }
 
 /// A client of the centre with consent on file, and none of the demo's checkups or alerts.
+/// The demo city, its first elder centre, a consenting client there and the centre's nurse.
+fn centre_client_and_nurse() -> (common::TestDb, carecircle_core::Actor, i64, i64, carecircle_core::Actor) {
+    let (t, admin) = common::seeded();
+    let (centre, _) = common::two_elder_facilities(&t.db);
+    let client = a_consenting_client(&t, centre);
+    let nurse = common::account(&t.db, &admin, "nurse", Role::Nurse, Some(centre));
+    (t, admin, centre, client, nurse)
+}
+
 fn a_consenting_client(t: &common::TestDb, centre: i64) -> i64 {
     t.db.write(|c| {
         let id: i64 = c.query_row(
@@ -263,10 +272,7 @@ fn alerts_of(t: &common::TestDb, checkup_id: i64) -> Vec<(String, String, bool, 
 
 #[test]
 fn a_corrected_checkup_is_read_again_and_its_alerts_follow_the_correction() {
-    let (t, admin) = common::seeded();
-    let (centre, _) = common::two_elder_facilities(&t.db);
-    let client = a_consenting_client(&t, centre);
-    let nurse = common::account(&t.db, &admin, "nurse", Role::Nurse, Some(centre));
+    let (t, _, centre, client, nurse) = centre_client_and_nurse();
     let taken = at("2026-11-29T01:00:00Z");
     let slip = health::record_checkup(&t.db, &nurse, client, &bp(185, 112), taken).unwrap();
     assert_eq!(alerts_of(&t, slip.id), vec![("bp.urgent".into(), "185/112".into(), true, false, None)]);
@@ -321,10 +327,7 @@ fn a_corrected_checkup_is_read_again_and_its_alerts_follow_the_correction() {
 
 #[test]
 fn a_reading_still_urgent_after_correction_keeps_its_open_alert_with_the_corrected_value() {
-    let (t, admin) = common::seeded();
-    let (centre, _) = common::two_elder_facilities(&t.db);
-    let client = a_consenting_client(&t, centre);
-    let nurse = common::account(&t.db, &admin, "nurse", Role::Nurse, Some(centre));
+    let (t, _, _, client, nurse) = centre_client_and_nurse();
     let urgent = health::record_checkup(&t.db, &nurse, client, &bp(185, 112), at("2026-11-29T01:00:00Z")).unwrap();
     health::correct_checkup(&t.db, &nurse, urgent.id, &bp(190, 115), at("2026-11-29T01:05:00Z")).unwrap();
     assert_eq!(alerts_of(&t, urgent.id), vec![("bp.urgent".into(), "190/115".into(), true, false, None)]);
@@ -332,10 +335,7 @@ fn a_reading_still_urgent_after_correction_keeps_its_open_alert_with_the_correct
 
 #[test]
 fn a_correction_is_validated_as_a_new_checkup_and_a_refused_one_changes_nothing() {
-    let (t, admin) = common::seeded();
-    let (centre, _) = common::two_elder_facilities(&t.db);
-    let client = a_consenting_client(&t, centre);
-    let nurse = common::account(&t.db, &admin, "nurse", Role::Nurse, Some(centre));
+    let (t, _, _, client, nurse) = centre_client_and_nurse();
     let now = at("2026-11-29T01:00:00Z");
     let urgent = health::record_checkup(&t.db, &nurse, client, &bp(185, 112), now).unwrap();
     let audits = || common::count(&t.db, "SELECT count(*) FROM audit_log WHERE action = 'correct'");
@@ -388,10 +388,7 @@ fn only_its_nurse_or_a_manager_of_its_facility_may_correct_a_checkup() {
 
 #[test]
 fn a_handled_alert_is_shown_on_its_checkup_with_who_handled_it_when_and_the_note() {
-    let (t, admin) = common::seeded();
-    let (centre, _) = common::two_elder_facilities(&t.db);
-    let client = a_consenting_client(&t, centre);
-    let nurse = common::account(&t.db, &admin, "nurse", Role::Nurse, Some(centre));
+    let (t, _, centre, client, nurse) = centre_client_and_nurse();
     let urgent = health::record_checkup(&t.db, &nurse, client, &bp(185, 112), at("2026-11-29T01:00:00Z")).unwrap();
     assert_eq!(urgent.alerts.len(), 1, "the new checkup carries its open alert");
     assert_eq!(urgent.alerts[0].handled_at, None);
@@ -414,10 +411,7 @@ fn a_handled_alert_is_shown_on_its_checkup_with_who_handled_it_when_and_the_note
 #[test]
 fn the_planners_levels_from_the_stored_values_are_the_findings_levels() {
     use carecircle_core::domain::vitals::{blood_pressure_level, fasting_glucose_level, Finding, Measure};
-    let (t, admin) = common::seeded();
-    let (centre, _) = common::two_elder_facilities(&t.db);
-    let client = a_consenting_client(&t, centre);
-    let nurse = common::account(&t.db, &admin, "nurse", Role::Nurse, Some(centre));
+    let (t, _, _, client, nurse) = centre_client_and_nurse();
     let slip = health::record_checkup(&t.db, &nurse, client, &bp(185, 112), at("2026-11-29T01:00:00Z")).unwrap();
     health::correct_checkup(&t.db, &nurse, slip.id, &bp(145, 92), at("2026-11-29T01:30:00Z")).unwrap();
 

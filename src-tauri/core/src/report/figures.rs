@@ -273,29 +273,9 @@ impl Span {
         }
     }
 
-    /// `sql` as this span reads best. For one facility SQLite takes the rows from the
-    /// (facility, day) indexes; over many, it is told to pass over the table in the order
-    /// it is stored (`+facility_id`: no index for that term), some three times faster than
-    /// a jump into the table for each row an index lists.
+    /// `sql` as this span reads best (`read::facility_range`).
     fn sql<'q>(&self, sql: &'q str) -> Cow<'q, str> {
-        const TERM: &str = " BETWEEN :lo AND :hi";
-        if self.lo == self.hi || !sql.contains(TERM) {
-            return Cow::Borrowed(sql);
-        }
-        let mut out = String::with_capacity(sql.len() + 8);
-        let mut rest = sql;
-        while let Some(at) = rest.find(TERM) {
-            // The column before the term, alias and all (`b.facility_id`).
-            let column = rest[..at]
-                .rfind(|ch: char| !(ch.is_ascii_alphanumeric() || ch == '_' || ch == '.'))
-                .map_or(0, |i| i + 1);
-            out.push_str(&rest[..column]);
-            out.push('+');
-            out.push_str(&rest[column..at + TERM.len()]);
-            rest = &rest[at + TERM.len()..];
-        }
-        out.push_str(rest);
-        Cow::Owned(out)
+        read::facility_range(sql, self.lo, self.hi)
     }
 
     /// The parameters `stmt` names (a query uses some of them).
@@ -733,7 +713,7 @@ fn samples(c: &Connection, span: &Span) -> Result<HashMap<i64, (i64, i64)>> {
 fn allergy_substitutions(c: &Connection, facility_id: i64, month: Month, as_of: NaiveDate) -> Result<i64> {
     let (first, last) = (month.first().to_string(), as_of.to_string());
     let mut dishes: HashMap<i64, DishFacts> = HashMap::new();
-    let mut served: Vec<(NaiveDate, i64)> = Vec::new();
+    let mut on_menu: Vec<(NaiveDate, i64)> = Vec::new();
     let mut stmt = c.prepare_cached(
         "SELECT i.day, d.* FROM menu_items i JOIN menus m ON m.id = i.menu_id JOIN dishes d ON d.id = i.dish_id
          WHERE m.facility_id = ?1 AND m.status = 'published' AND i.day BETWEEN ?2 AND ?3",
@@ -744,9 +724,9 @@ fn allergy_substitutions(c: &Connection, facility_id: i64, month: Month, as_of: 
         if let std::collections::hash_map::Entry::Vacant(slot) = dishes.entry(dish) {
             slot.insert(dish_facts(r)?);
         }
-        served.push((read::day(r, 0)?, dish));
+        on_menu.push((read::day(r, 0)?, dish));
     }
-    if served.is_empty() {
+    if on_menu.is_empty() {
         return Ok(0);
     }
     // The children enrolled on any day of the span, as the day's list reads them.
@@ -774,7 +754,7 @@ fn allergy_substitutions(c: &Connection, facility_id: i64, month: Month, as_of: 
         .collect::<rusqlite::Result<_>>()?;
     let mut answers: HashMap<(usize, i64, bool), i64> = HashMap::new();
     let mut total = 0;
-    for (day, dish) in served {
+    for (day, dish) in on_menu {
         for (i, child) in children.iter().enumerate() {
             if child.enrolled_on > day || child.left_on.is_some_and(|l| l < day) {
                 continue;
@@ -791,22 +771,4 @@ fn allergy_substitutions(c: &Connection, facility_id: i64, month: Month, as_of: 
         }
     }
     Ok(total)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_city_wide_span_passes_over_tables_and_one_facility_uses_its_index() {
-        let day = NaiveDate::from_ymd_opt(2026, 10, 1).unwrap();
-        let sql = "SELECT b.facility_id FROM bookings b JOIN x ON b.facility_id BETWEEN :lo AND :hi
-                   WHERE facility_id BETWEEN :lo AND :hi AND day BETWEEN :first AND :last";
-        assert_eq!(Span::new(Some(7), day, day).sql(sql), sql);
-        assert_eq!(
-            Span::new(None, day, day).sql(sql),
-            "SELECT b.facility_id FROM bookings b JOIN x ON +b.facility_id BETWEEN :lo AND :hi
-                   WHERE +facility_id BETWEEN :lo AND :hi AND day BETWEEN :first AND :last"
-        );
-    }
 }

@@ -589,11 +589,19 @@ impl FollowUpBook {
     /// One facility's book, with each client's nurse.
     pub(crate) fn read(c: &rusqlite::Connection, facility_id: i64) -> Result<FollowUpBook> {
         let mut book = Self::read_range(c, facility_id, facility_id)?.remove(&facility_id).unwrap_or_default();
-        let mut nurse = c.prepare_cached("SELECT recorded_by, recorded_by_name FROM checkups WHERE id = ?1")?;
+        // The latest checkups' ids as a JSON list, for one query.
+        let latest: Vec<String> =
+            book.clients.iter().filter_map(|client| client.latest.map(|(_, id)| id.to_string())).collect();
+        let mut nurses: HashMap<i64, (i64, String)> = HashMap::new();
+        let mut stmt = c.prepare_cached(
+            "SELECT id, recorded_by, recorded_by_name FROM checkups WHERE id IN (SELECT value FROM json_each(?1))",
+        )?;
+        let mut rows = stmt.query([format!("[{}]", latest.join(","))])?;
+        while let Some(r) = rows.next()? {
+            nurses.insert(r.get(0)?, (r.get(1)?, r.get(2)?));
+        }
         for client in &mut book.clients {
-            if let Some((_, checkup)) = client.latest {
-                client.nurse = Some(nurse.query_row([checkup], |r| Ok((r.get(0)?, r.get(1)?)))?);
-            }
+            client.nurse = client.latest.and_then(|(_, checkup)| nurses.remove(&checkup));
         }
         Ok(book)
     }
@@ -605,15 +613,13 @@ impl FollowUpBook {
         let mut books: HashMap<i64, FollowUpBook> = HashMap::new();
         // Where each client the books list (active, with consent) is: facility and place.
         let mut at: HashMap<i64, (i64, usize)> = HashMap::new();
-        // One facility's clients by the index on facility; many in one pass over the table.
-        let mut rows = c.prepare_cached(if lo == hi {
+        let mut rows = c.prepare_cached(&read::facility_range(
             "SELECT facility_id, id, name, birth_date, chronic_conditions, created_at FROM clients
-             WHERE facility_id BETWEEN ?1 AND ?2 AND status = 'active' AND consent_on IS NOT NULL"
-        } else {
-            "SELECT facility_id, id, name, birth_date, chronic_conditions, created_at FROM clients
-             WHERE +facility_id BETWEEN ?1 AND ?2 AND status = 'active' AND consent_on IS NOT NULL"
-        })?;
-        let mut rows = rows.query([lo, hi])?;
+             WHERE facility_id BETWEEN :lo AND :hi AND status = 'active' AND consent_on IS NOT NULL",
+            lo,
+            hi,
+        ))?;
+        let mut rows = rows.query(rusqlite::named_params! { ":lo": lo, ":hi": hi })?;
         while let Some(r) = rows.next()? {
             let Ok(birth_date) = read::text(r, 3)?.parse::<NaiveDate>() else { continue };
             let conditions = conditions_of(read::text(r, 4)?)?;

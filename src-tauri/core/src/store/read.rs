@@ -33,6 +33,31 @@ pub fn bad_value(column: &str, value: &str, expected: &'static str) -> rusqlite:
     )
 }
 
+/// `sql` as it reads the facilities `:lo` to `:hi` best, its range written
+/// `column BETWEEN :lo AND :hi`. For one facility SQLite takes the rows from the facility
+/// indexes; over many, it is told to pass over the table in the order it is stored
+/// (`+column`: no index for that term), some three times faster at city scale than a jump
+/// into the table for each row an index lists (bench_report).
+pub(crate) fn facility_range(sql: &str, lo: i64, hi: i64) -> std::borrow::Cow<'_, str> {
+    const TERM: &str = " BETWEEN :lo AND :hi";
+    if lo == hi || !sql.contains(TERM) {
+        return std::borrow::Cow::Borrowed(sql);
+    }
+    let mut out = String::with_capacity(sql.len() + 8);
+    let mut rest = sql;
+    while let Some(at) = rest.find(TERM) {
+        // The column before the term, alias and all (`b.facility_id`).
+        let column =
+            rest[..at].rfind(|ch: char| !(ch.is_ascii_alphanumeric() || ch == '_' || ch == '.')).map_or(0, |i| i + 1);
+        out.push_str(&rest[..column]);
+        out.push('+');
+        out.push_str(&rest[column..at + TERM.len()]);
+        rest = &rest[at + TERM.len()..];
+    }
+    out.push_str(rest);
+    std::borrow::Cow::Owned(out)
+}
+
 /// A text column read in place, without a copy (a pass over many rows).
 pub fn text<'r>(r: &'r Row, i: usize) -> rusqlite::Result<&'r str> {
     r.get_ref(i)?.as_str().map_err(|e| rusqlite::Error::FromSqlConversionFailure(i, Type::Text, Box::new(e)))
@@ -89,6 +114,18 @@ pub fn exists<P: Params>(c: &Connection, sql: &str, params: P) -> Result<bool> {
 mod tests {
     use super::*;
     use crate::domain::meals::Allergen;
+
+    #[test]
+    fn many_facilities_pass_over_tables_and_one_uses_its_index() {
+        let sql = "SELECT b.facility_id FROM bookings b JOIN x ON b.facility_id BETWEEN :lo AND :hi
+                   WHERE facility_id BETWEEN :lo AND :hi AND day BETWEEN :first AND :last";
+        assert_eq!(facility_range(sql, 7, 7), sql);
+        assert_eq!(
+            facility_range(sql, 0, i64::MAX),
+            "SELECT b.facility_id FROM bookings b JOIN x ON +b.facility_id BETWEEN :lo AND :hi
+                   WHERE +facility_id BETWEEN :lo AND :hi AND day BETWEEN :first AND :last"
+        );
+    }
 
     fn with_row<T>(value: &str, f: impl FnOnce(&Row) -> rusqlite::Result<T>) -> rusqlite::Result<T> {
         let c = Connection::open_in_memory().unwrap();
