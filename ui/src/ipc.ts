@@ -30,12 +30,26 @@ export class ApiError extends Error {
   }
 }
 
+/**
+ * Calls to the core under way, shown on the page's root element as `data-calls`: the end-to-end
+ * tests and the UI benchmark (bench/ui.py) read it to tell when the window has every answer it
+ * asked for.
+ */
+let underWay = 0
+function underWayBy(delta: number) {
+  underWay += delta
+  document.documentElement.dataset.calls = String(underWay)
+}
+
 export async function call<T>(command: string, args?: Record<string, unknown>): Promise<T> {
+  underWayBy(1)
   try {
     return await invoke<T>(command, args)
   } catch (e) {
     if (e && typeof e === 'object' && 'code' in e && 'message' in e) throw new ApiError(e as ErrorPayload)
     throw e
+  } finally {
+    underWayBy(-1)
   }
 }
 
