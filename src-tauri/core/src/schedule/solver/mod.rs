@@ -1,6 +1,9 @@
 //! The week's plan: a first plan by regret insertion, then ruin and recreate with simulated
-//! annealing until the time limit, the iteration budget, or a long run without a better plan.
-//! The iteration budget, not the clock, drives the search (its cooling and its end), so a
+//! annealing until the time limit, the iteration budget, or a long run without a better plan;
+//! then, while time is left, the same search again from the first plan with the next seeds,
+//! up to `RUNS` searches (fewer when one ends exactly where the best did), and the best plan
+//! of all is kept.
+//! The iteration budget, not the clock, drives each search (its cooling and its end), so a
 //! seed gives the same plan on every run of a build, unless the time limit cuts it short.
 
 mod alns;
@@ -74,6 +77,11 @@ impl Solution {
 /// bench's weeks: 60,000 gain a few tenths of a percent more for half as much time again.
 const ITERATIONS: u64 = 40_000;
 const STALL: u64 = 15_000;
+/// Searches at most, each from its own seed: one settles where another, seeded otherwise,
+/// often does better on the busiest weeks. On bench/visits' twelve weeks the best of four
+/// seeds was up to 4.6 % below the first seed's objective (a week of 140 visits), and never
+/// above it; a small week's searches take well under the second a plan is given.
+const RUNS: u64 = 4;
 
 /// Plans the week of a validated instance.
 pub fn solve(instance: &Instance, options: &SolveOptions) -> Solution {
@@ -93,11 +101,34 @@ pub fn solve(instance: &Instance, options: &SolveOptions) -> Solution {
             }
         }
     };
-    let mut best = Search::new(&p, options.seed).improve(first, &limits, &mut report);
-    alns::exchange_routes(&p, &mut best);
-    alns::fill(&p, &mut best);
+    let mut best: Option<(f64, State)> = None;
+    for run in 0..RUNS {
+        if run > 0 && Instant::now() >= limits.deadline {
+            break;
+        }
+        let mut share_of_run = |share: f32| report((run as f32 + share) / RUNS as f32);
+        let plan = search(&p, &first, options.seed.wrapping_add(run), &limits, &mut share_of_run);
+        let cost = plan.cost(&p);
+        match &best {
+            // A second seed that ends where the first did: the week is an easy one, and more
+            // searches would only take time.
+            Some((best_cost, _)) if (cost - best_cost).abs() < 1e-9 => break,
+            Some((best_cost, _)) if cost > *best_cost => {}
+            _ => best = Some((cost, plan)),
+        }
+    }
     report(1.0);
+    let (_, best) = best.expect("at least one search runs");
     solution(instance, &best)
+}
+
+/// One search from the first plan, and what it leaves finished: routes exchanged where that
+/// helps, and what still fits placed.
+fn search(p: &Problem, first: &State, seed: u64, limits: &Limits, progress: &mut dyn FnMut(f32)) -> State {
+    let mut plan = Search::new(p, seed).improve(first.clone(), limits, progress);
+    alns::exchange_routes(p, &mut plan);
+    alns::fill(p, &mut plan);
+    plan
 }
 
 /// The plan as the app and the benchmark read it, timed and scored by the format's rules.
@@ -285,6 +316,32 @@ mod tests {
         let heard = heard.take();
         assert_eq!(heard.last(), Some(&1.0));
         assert!(heard.windows(2).all(|w| w[0] <= w[1]), "progress only grows");
+    }
+
+    #[test]
+    fn several_searches_keep_the_best_plan() {
+        // Tight, 56 visits for 2 carers: the four seeds end in four different places, and the
+        // first seed's is not the best.
+        let instance = week(2, 28);
+        let p = Problem::new(&instance);
+        let mut first = State::empty(&p);
+        let placeable = first.placeable_unplaced(&p);
+        construct::regret_insertion(&p, &mut first, &placeable);
+        let limits =
+            Limits { deadline: Instant::now() + Duration::from_secs(20), iterations: ITERATIONS, stall: STALL };
+        let alone: Vec<f64> =
+            (1..1 + RUNS).map(|seed| search(&p, &first, seed, &limits, &mut |_| {}).cost(&p)).collect();
+        assert!(alone.windows(2).any(|w| w[0] != w[1]), "the seeds differ on this week: {alone:?}");
+        // The best, up to the first seed that ends exactly where the best did.
+        let mut best = alone[0];
+        for &cost in &alone[1..] {
+            if (cost - best).abs() < 1e-9 {
+                break;
+            }
+            best = best.min(cost);
+        }
+        assert!(best < alone[0], "{alone:?}");
+        assert_eq!(solve(&instance, &quick()).score.objective, best, "{alone:?}");
     }
 
     #[test]

@@ -67,7 +67,8 @@ const OVERTIME_WEIGHT: f64 = 2.0;
 const CONTINUITY_WEIGHT: f64 = 10.0;
 /// Weeks looked back for a client's usual caregiver.
 const USUAL_CARER_WEEKS: u64 = 4;
-/// The scheduler's time for one facility: it stops earlier when it stops improving.
+/// The scheduler's time for one facility's week (`solve_week` shares it out): it stops
+/// earlier when its searches stop improving.
 pub const DEFAULT_TIME_LIMIT: Duration = Duration::from_millis(800);
 
 /// A visit the scheduler could not place, and why.
@@ -473,7 +474,15 @@ fn solve_week(at: &PlanAt, week: WeekToPlan, time_limit: Duration, tick: &dyn Fn
     let WeekToPlan { items, mut instance, mut origins, replaced } = week;
     let week_start = at.week_start;
     let kept = origins.iter().filter(|o| matches!(o, Origin::Kept { .. })).count() as u32;
-    let options = SolveOptions { time_limit, seed: week_start.num_days_from_ce() as u64, progress: Some(tick) };
+    // The week's time: three fifths for the first plan (the solver searches again from other
+    // seeds while it has time), the rest for solving again below, each time at least a fifth.
+    let began = Instant::now();
+    let left = || time_limit.saturating_sub(began.elapsed()).max(time_limit / 5);
+    let options = SolveOptions {
+        time_limit: time_limit * 3 / 5,
+        seed: week_start.num_days_from_ce() as u64,
+        progress: Some(tick),
+    };
     let mut solution = schedule::solve(&instance, &options);
     // A weekly visit nobody could cover at its time may move within its item's window that
     // day, clear of the client's other kept visits; the week is solved again once.
@@ -514,7 +523,7 @@ fn solve_week(at: &PlanAt, week: WeekToPlan, time_limit: Duration, tick: &dyn Fn
         }
     }
     if widened_any {
-        solution = schedule::solve(&instance, &options);
+        solution = schedule::solve(&instance, &SolveOptions { time_limit: left(), ..options });
     }
     // The benchmark's problem does not know that a client receives one visit at a time:
     // a new visit that lands on another of the same client's is kept out of that time and
@@ -542,7 +551,7 @@ fn solve_week(at: &PlanAt, week: WeekToPlan, time_limit: Duration, tick: &dyn Fn
                 visit.windows = windows;
             }
         }
-        solution = schedule::solve(&instance, &options);
+        solution = schedule::solve(&instance, &SolveOptions { time_limit: left(), ..options });
     }
     let client_busy: Vec<usize> = client_clashes(&instance, &solution, &origins).into_iter().map(|c| c.0).collect();
 
