@@ -23,6 +23,7 @@ const STEP_SQL: &[&str] = &[
     include_str!("migrations/012_sync.sql"),
     include_str!("migrations/013_sync_hub.sql"),
     include_str!("migrations/014_sync_audit.sql"),
+    include_str!("migrations/015_attendance_by_person.sql"),
 ];
 
 /// The steps: their SQL, and for a step that must compute what SQL cannot, the Rust that
