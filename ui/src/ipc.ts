@@ -31,9 +31,9 @@ export class ApiError extends Error {
 }
 
 /**
- * Calls to the core under way, shown on the page's root element as `data-calls`: the end-to-end
- * tests and the UI benchmark (bench/ui.py) read it to tell when the window has every answer it
- * asked for.
+ * Calls to the core under way, shown on the page's root element as `data-calls`: the UI
+ * benchmark (bench/ui.py) reads it to tell when the window has every answer it asked for, and
+ * how long it waited on the core.
  */
 let underWay = 0
 function underWayBy(delta: number) {

@@ -110,8 +110,8 @@ pub fn solve(instance: &Instance, options: &SolveOptions) -> Solution {
         let plan = search(&p, &first, options.seed.wrapping_add(run), &limits, &mut share_of_run);
         let cost = plan.cost(&p);
         match &best {
-            // A second seed that ends where the first did: the week is an easy one, and more
-            // searches would only take time.
+            // A search that ends exactly where the best did: the week is an easy one, and
+            // more searches would only take time.
             Some((best_cost, _)) if (cost - best_cost).abs() < 1e-9 => break,
             Some((best_cost, _)) if cost > *best_cost => {}
             _ => best = Some((cost, plan)),
