@@ -527,3 +527,42 @@ fn follow_ups_add_up_in_every_facility_and_month() {
         }
     }
 }
+
+#[test]
+fn the_city_s_row_of_a_facility_is_its_own_report() {
+    let (t, _) = seeded();
+    // Two blood pressures on one day, the later one (controlled) written first: the
+    // day's latest reading is the later one, in whatever order the rows are stored. A
+    // client with hypertension, consent and an October checkup with a blood pressure.
+    let (id, taken_at): (i64, String) = t
+        .db
+        .read(|c| {
+            Ok(c.query_row(
+                "SELECT k.id, k.taken_at FROM checkups k JOIN clients cl ON cl.id = k.client_id
+                 WHERE cl.status = 'active' AND cl.consent_on IS NOT NULL AND cl.chronic_conditions LIKE '%hypertension%'
+                   AND k.systolic IS NOT NULL AND k.taken_at BETWEEN '2026-10-05T02:00:00Z' AND '2026-10-25T02:00:00Z'
+                 ORDER BY k.id LIMIT 1",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )?)
+        })
+        .unwrap();
+    let earlier = (taken_at.parse::<DateTime<Utc>>().unwrap() - Duration::minutes(30)).format("%Y-%m-%dT%H:%M:%SZ");
+    let raw = rusqlite::Connection::open(t.dir.path().join("carecircle.db")).unwrap();
+    raw.execute("UPDATE checkups SET systolic = 122, diastolic = 78 WHERE id = ?1", [id]).unwrap();
+    raw.execute_batch(&format!(
+        "CREATE TEMP TABLE k AS SELECT * FROM checkups WHERE id = {id};
+         UPDATE k SET id = (SELECT max(id) + 1 FROM checkups), taken_at = '{earlier}', systolic = 176, diastolic = 98,
+                      worst_level = 'raised', uid = randomblob(16);
+         INSERT INTO checkups SELECT * FROM k;"
+    ))
+    .unwrap();
+    drop(raw);
+
+    let city = gather(&t.db, None);
+    for fm in &city {
+        let own = gather(&t.db, Some(fm.place.id));
+        assert_eq!(own.len(), 1);
+        assert_eq!(own[0], *fm, "{}: the city's row and the facility's own report", fm.place.name);
+    }
+}

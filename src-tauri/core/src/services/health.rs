@@ -3,8 +3,7 @@
 //! stays there until someone records what was done. A checkup typed wrong is corrected in
 //! place (by its nurse or a manager) and read again, its alerts following the new reading.
 
-use std::borrow::Cow;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::types::Value;
@@ -578,6 +577,8 @@ struct BookedClient {
     /// Filled in per question when the record has no registration day the app wrote (due
     /// from "today").
     registered_on: Option<NaiveDate>,
+    /// In the order they were taken (the planner takes the last of a day's readings as
+    /// the day's).
     history: Vec<PastCheckup>,
     /// The latest checkup (taken at, its row): its nurse follows up.
     latest: Option<(DateTime<Utc>, i64)>,
@@ -611,8 +612,8 @@ impl FollowUpBook {
     /// the nurses.
     pub(crate) fn read_range(c: &rusqlite::Connection, lo: i64, hi: i64) -> Result<HashMap<i64, FollowUpBook>> {
         let mut books: HashMap<i64, FollowUpBook> = HashMap::new();
-        // Where each client the books list (active, with consent) is: facility and place.
-        let mut at: HashMap<i64, (i64, usize)> = HashMap::new();
+        // The clients the books list (active, with consent).
+        let mut booked: HashSet<i64> = HashSet::new();
         let mut rows = c.prepare_cached(&read::facility_range(
             "SELECT facility_id, id, name, birth_date, chronic_conditions, created_at FROM clients
              WHERE facility_id BETWEEN :lo AND :hi AND status = 'active' AND consent_on IS NOT NULL",
@@ -632,7 +633,7 @@ impl FollowUpBook {
             };
             let (facility, id): (i64, i64) = (r.get(0)?, r.get(1)?);
             let book = books.entry(facility).or_default();
-            at.insert(id, (facility, book.clients.len()));
+            booked.insert(id);
             book.clients.push(BookedClient {
                 id,
                 name: r.get(2)?,
@@ -657,25 +658,33 @@ impl FollowUpBook {
             "SELECT client_id, taken_at, purpose, systolic, diastolic, glucose_fasting, id FROM checkups
              WHERE ?1 IS NOT NULL"
         };
+        let mut taken: HashMap<i64, Vec<(DateTime<Utc>, i64, PastCheckup)>> = HashMap::new();
         let mut rows = c.prepare_cached(sql)?;
         let mut rows = rows.query([lo])?;
         while let Some(r) = rows.next()? {
-            let Some(&(facility, i)) = at.get(&r.get::<_, i64>(0)?) else { continue };
+            let client_id: i64 = r.get(0)?;
+            if !booked.contains(&client_id) {
+                continue;
+            }
             let Some(taken_at) = parse_utc_stamp(read::text(r, 1)?) else { continue };
-            let client = &mut books.get_mut(&facility).expect("a book for every client's facility").clients[i];
             let bp = match (r.get::<_, Option<u16>>(3)?, r.get::<_, Option<u16>>(4)?) {
                 (Some(s), Some(d)) => Some(vitals::blood_pressure_level(s, d)),
                 _ => None,
             };
-            client.history.push(PastCheckup {
+            let checkup = PastCheckup {
                 day: local_day(taken_at),
                 purpose: r.get(2)?,
                 bp,
                 fasting_glucose: r.get::<_, Option<f64>>(5)?.map(vitals::fasting_glucose_level),
-            });
-            if client.latest.is_none_or(|(latest, _)| taken_at > latest) {
-                client.latest = Some((taken_at, r.get(6)?));
-            }
+            };
+            taken.entry(client_id).or_default().push((taken_at, r.get(6)?, checkup));
+        }
+        // Each history in the order the checkups were taken, however the rows came.
+        for client in books.values_mut().flat_map(|book| &mut book.clients) {
+            let Some(mut readings) = taken.remove(&client.id) else { continue };
+            readings.sort_by_key(|(at, id, _)| (*at, *id));
+            client.latest = readings.last().map(|(at, id, _)| (*at, *id));
+            client.history = readings.into_iter().map(|(_, _, checkup)| checkup).collect();
         }
         Ok(books)
     }
@@ -696,16 +705,7 @@ impl FollowUpBook {
             if nurse_id.is_some() && nurse.map(|n| n.0) != nurse_id {
                 continue;
             }
-            if seen_until.is_some_and(|u| client.registered_on.is_some_and(|r| r > u)) {
-                continue;
-            }
-            // A record the app did not write has no registration day: due from today.
-            let facts = ClientFacts { registered_on: client.registered_on.unwrap_or(today), ..client.facts.clone() };
-            let seen: Cow<[PastCheckup]> = match seen_until {
-                Some(u) => Cow::Owned(client.history.iter().filter(|p| p.day <= u).copied().collect()),
-                None => Cow::Borrowed(&client.history),
-            };
-            for due in followup::plan(&facts, &seen, today) {
+            for due in client.plan(today, seen_until).unwrap_or_default() {
                 if due.due_on > horizon {
                     continue;
                 }
@@ -723,5 +723,34 @@ impl FollowUpBook {
         }
         out.sort_by(|a, b| (!a.overdue, a.due_on, &a.client_name).cmp(&(!b.overdue, b.due_on, &b.client_name)));
         out
+    }
+
+    /// Each client's follow-ups (as `due` works them out, every one however far off) as of
+    /// two days, each from what was known that day: `None` where the client was not
+    /// registered yet. The monthly counts compare a client's two plans.
+    pub(crate) fn plans_on(
+        &self,
+        earlier: NaiveDate,
+        later: NaiveDate,
+    ) -> impl Iterator<Item = (Option<Vec<followup::Due>>, Option<Vec<followup::Due>>)> + '_ {
+        self.clients.iter().map(move |client| (client.plan(earlier, Some(earlier)), client.plan(later, Some(later))))
+    }
+}
+
+impl BookedClient {
+    /// The client's follow-ups as of `today`; with `seen_until`, from what was known that
+    /// day (`None` if the client was registered after it).
+    fn plan(&self, today: NaiveDate, seen_until: Option<NaiveDate>) -> Option<Vec<followup::Due>> {
+        if seen_until.is_some_and(|u| self.registered_on.is_some_and(|r| r > u)) {
+            return None;
+        }
+        // A record the app did not write has no registration day: due from today.
+        let facts = ClientFacts { registered_on: self.registered_on.unwrap_or(today), ..self.facts.clone() };
+        // The history is in the order it was taken: what was known is a prefix of it.
+        let seen = match seen_until {
+            Some(u) => &self.history[..self.history.partition_point(|p| p.day <= u)],
+            None => &self.history[..],
+        };
+        Some(followup::plan(&facts, seen, today))
     }
 }

@@ -6,6 +6,7 @@
 
 use chrono::NaiveDate;
 use rusqlite::types::Type;
+use std::borrow::Cow;
 use std::fmt::Display;
 
 use rusqlite::{Connection, OptionalExtension, Params, Row, RowIndex};
@@ -33,29 +34,55 @@ pub fn bad_value(column: &str, value: &str, expected: &'static str) -> rusqlite:
     )
 }
 
-/// `sql` as it reads the facilities `:lo` to `:hi` best, its range written
-/// `column BETWEEN :lo AND :hi`. For one facility SQLite takes the rows from the facility
-/// indexes; over many, it is told to pass over the table in the order it is stored
-/// (`+column`: no index for that term), some three times faster at city scale than a jump
-/// into the table for each row an index lists (bench_report).
-pub(crate) fn facility_range(sql: &str, lo: i64, hi: i64) -> std::borrow::Cow<'_, str> {
-    const TERM: &str = " BETWEEN :lo AND :hi";
-    if lo == hi || !sql.contains(TERM) {
-        return std::borrow::Cow::Borrowed(sql);
+/// `sql` as it reads the facilities `:lo` to `:hi` best when it takes every row of theirs
+/// (the clients, the children), its range written `column BETWEEN :lo AND :hi`. For one
+/// facility SQLite takes the rows from the facility indexes; over many, it is told to pass
+/// over the table in the order it is stored (`+column`: no index for that term), some three
+/// times faster at city scale than a jump into the table for each row an index lists
+/// (bench_report).
+pub(crate) fn facility_range(sql: &str, lo: i64, hi: i64) -> Cow<'_, str> {
+    rewrite_range(sql, lo, hi, |column, out| {
+        out.push('+');
+        out.push_str(column);
+        out.push_str(RANGE);
+    })
+}
+
+/// `sql` as it reads the facilities `:lo` to `:hi` best when it takes some days of theirs
+/// (a month's bookings, visits, check-ins), its range written `column BETWEEN :lo AND :hi`
+/// and its days bounded after it. Over many facilities, a range on the first column of a
+/// (facility, day) index would leave the days unused and every row of every day be looked
+/// at; the range becomes the list of the facilities instead, one seek per facility into
+/// its days: at city scale each of the month's tables reads in a third to a half less time
+/// than in a pass over it (bench_report).
+pub(crate) fn facility_days(sql: &str, lo: i64, hi: i64) -> Cow<'_, str> {
+    rewrite_range(sql, lo, hi, |column, out| {
+        out.push_str(column);
+        out.push_str(" IN (SELECT id FROM facilities WHERE id");
+        out.push_str(RANGE);
+        out.push(')');
+    })
+}
+
+const RANGE: &str = " BETWEEN :lo AND :hi";
+
+/// `sql` with each `column BETWEEN :lo AND :hi` as `term` writes it, over many facilities.
+fn rewrite_range(sql: &str, lo: i64, hi: i64, term: impl Fn(&str, &mut String)) -> Cow<'_, str> {
+    if lo == hi || !sql.contains(RANGE) {
+        return Cow::Borrowed(sql);
     }
-    let mut out = String::with_capacity(sql.len() + 8);
+    let mut out = String::with_capacity(sql.len() + 64);
     let mut rest = sql;
-    while let Some(at) = rest.find(TERM) {
+    while let Some(at) = rest.find(RANGE) {
         // The column before the term, alias and all (`b.facility_id`).
         let column =
             rest[..at].rfind(|ch: char| !(ch.is_ascii_alphanumeric() || ch == '_' || ch == '.')).map_or(0, |i| i + 1);
         out.push_str(&rest[..column]);
-        out.push('+');
-        out.push_str(&rest[column..at + TERM.len()]);
-        rest = &rest[at + TERM.len()..];
+        term(&rest[column..at], &mut out);
+        rest = &rest[at + RANGE.len()..];
     }
     out.push_str(rest);
-    std::borrow::Cow::Owned(out)
+    Cow::Owned(out)
 }
 
 /// A text column read in place, without a copy (a pass over many rows).
@@ -124,6 +151,12 @@ mod tests {
             facility_range(sql, 0, i64::MAX),
             "SELECT b.facility_id FROM bookings b JOIN x ON +b.facility_id BETWEEN :lo AND :hi
                    WHERE +facility_id BETWEEN :lo AND :hi AND day BETWEEN :first AND :last"
+        );
+        assert_eq!(facility_days(sql, 7, 7), sql);
+        assert_eq!(
+            facility_days(sql, 0, i64::MAX),
+            "SELECT b.facility_id FROM bookings b JOIN x ON b.facility_id IN (SELECT id FROM facilities WHERE id BETWEEN :lo AND :hi)
+                   WHERE facility_id IN (SELECT id FROM facilities WHERE id BETWEEN :lo AND :hi) AND day BETWEEN :first AND :last"
         );
     }
 

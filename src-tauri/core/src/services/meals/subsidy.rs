@@ -181,7 +181,7 @@ pub struct MonthTotals {
     pub by_category: Vec<CategoryTotal>,
 }
 
-/// The month's bookings of the facilities `:lo` to `:hi` (`read::facility_range`).
+/// The month's bookings of the facilities `:lo` to `:hi` (`read::facility_days`).
 const MONTH_SQL: &str = "SELECT facility_id, client_id, meal, mode, status, subsidy_category, subsidy_fen
      FROM bookings WHERE facility_id BETWEEN :lo AND :hi AND day >= :first AND day < :next";
 
@@ -266,7 +266,7 @@ fn tally_month(
     let mut out: HashMap<Option<i64>, MonthTotals> = HashMap::new();
     // Each client's tally under each key, for the diet needs below.
     let mut per_client: HashMap<(Option<i64>, i64), Tally> = HashMap::new();
-    let mut stmt = c.prepare_cached(&read::facility_range(MONTH_SQL, lo, hi))?;
+    let mut stmt = c.prepare_cached(&read::facility_days(MONTH_SQL, lo, hi))?;
     let mut rows =
         stmt.query(named_params! { ":lo": lo, ":hi": hi, ":first": first.to_string(), ":next": next.to_string() })?;
     while let Some(r) = rows.next()? {
