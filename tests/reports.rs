@@ -566,3 +566,16 @@ fn the_city_s_row_of_a_facility_is_its_own_report() {
         assert_eq!(own[0], *fm, "{}: the city's row and the facility's own report", fm.place.name);
     }
 }
+
+#[test]
+fn the_city_read_on_two_readers_is_the_city_read_on_one() {
+    let (t, _) = seeded();
+    let together = t
+        .db
+        .read_together(2, |readers| {
+            assert_eq!(readers.len(), 2);
+            figures::gather_together(readers, None, october(), common::today(), &mut |_, _| {})
+        })
+        .unwrap();
+    assert_eq!(together, gather(&t.db, None));
+}

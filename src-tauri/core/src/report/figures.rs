@@ -180,61 +180,145 @@ pub fn gather(
     progress: &mut dyn FnMut(usize, usize),
 ) -> Result<Vec<FacilityMonth>> {
     let places = places(c, facility)?;
-    let as_of = last_day_counted(month, today);
-    let span = Span::new(facility, month.first(), as_of);
-    let days = month.days().count();
-    let rolls = rolls(c, &span)?;
-    let (attendance, came) = attendance(c, &span, month.first(), days)?;
-    let served = served_clients(c, &span, came)?;
-    let substitutions = substitutions(c, &span)?;
-    let visits = visits(c, &span)?;
-    let checkups = checkups(c, &span)?;
-    let capability = capability(c, &span)?;
-    let checks = child_checks(c, &span)?;
-    let growth = growth(c, &span)?;
-    let samples = samples(c, &span)?;
-    let mut books = FollowUpBook::read_range(c, span.lo, span.hi)?;
-    let mut meals = month_totals_by_facility(c, span.lo, span.hi, month.first(), as_of + chrono::Days::new(1))?;
+    let span = Span::new(facility, month, today);
+    let people = people_and_health(c, &span)?;
+    let activity = activity(c, &span, &places)?;
+    Ok(assemble(places, &span, people, activity, progress))
+}
+
+/// `gather` on the readers of one snapshot (`Db::read_together`, at least one): with
+/// two or more, the people and their health on one and what was done in the month on
+/// another, side by side; one reads both in turn.
+pub fn gather_together(
+    readers: &mut [Connection],
+    facility: Option<i64>,
+    month: Month,
+    today: NaiveDate,
+    progress: &mut dyn FnMut(usize, usize),
+) -> Result<Vec<FacilityMonth>> {
+    let [first, second, ..] = readers else {
+        let one = readers.first().expect("a reader to gather the figures on");
+        return gather(one, facility, month, today, progress);
+    };
+    let places = places(first, facility)?;
+    let span = Span::new(facility, month, today);
+    let (people, activity) = std::thread::scope(|s| {
+        let span = &span;
+        let people = s.spawn(move || people_and_health(second, span));
+        let activity = activity(first, span, &places);
+        (people.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)), activity)
+    });
+    Ok(assemble(places, &span, people?, activity?, progress))
+}
+
+/// Who is on the rolls and how they are: registrations, capability, follow-ups, growth,
+/// food samples.
+struct PeopleAndHealth {
+    rolls: HashMap<i64, Roll>,
+    capability: HashMap<i64, CapabilityFigures>,
+    follow_ups: HashMap<i64, FollowUpCounts>,
+    growth: HashMap<i64, GrowthFigures>,
+    samples: HashMap<i64, (i64, i64)>,
+}
+
+fn people_and_health(c: &Connection, span: &Span) -> Result<PeopleAndHealth> {
+    let follow_ups = FollowUpBook::read_range(c, span.lo, span.hi)?
+        .into_iter()
+        .map(|(id, book)| (id, FollowUpCounts::of(&book, span.month, span.as_of)))
+        .collect();
+    Ok(PeopleAndHealth {
+        rolls: rolls(c, span)?,
+        capability: capability(c, span)?,
+        follow_ups,
+        growth: growth(c, span)?,
+        samples: samples(c, span)?,
+    })
+}
+
+/// What was done in the month: days in, meals, visits, checkups, children's checks and
+/// the substitute plates of each childcare unit among `places`.
+struct Activity {
+    attendance: HashMap<i64, Attendance>,
+    served: HashMap<i64, i64>,
+    meals: HashMap<i64, MonthTotals>,
+    substitutions: HashMap<i64, i64>,
+    visits: HashMap<i64, VisitFigures>,
+    checkups: HashMap<i64, HealthFigures>,
+    checks: HashMap<i64, CheckFigures>,
+    allergy_substitutions: HashMap<i64, i64>,
+}
+
+fn activity(c: &Connection, span: &Span, places: &[FacilityPlace]) -> Result<Activity> {
+    let (attendance, came) = attendance(c, span)?;
+    let allergy_substitutions = places
+        .iter()
+        .filter(|place| !place.kind.is_elder())
+        .map(|place| Ok((place.id, allergy_substitutions(c, place.id, span.month, span.as_of)?)))
+        .collect::<Result<_>>()?;
+    Ok(Activity {
+        attendance,
+        served: served_clients(c, span, came)?,
+        meals: month_totals_by_facility(c, span.lo, span.hi, span.month.first(), span.as_of + chrono::Days::new(1))?,
+        substitutions: substitutions(c, span)?,
+        visits: visits(c, span)?,
+        checkups: checkups(c, span)?,
+        checks: child_checks(c, span)?,
+        allergy_substitutions,
+    })
+}
+
+/// Each place's figures from what was read, in the places' order.
+fn assemble(
+    places: Vec<FacilityPlace>,
+    span: &Span,
+    mut people: PeopleAndHealth,
+    mut activity: Activity,
+    progress: &mut dyn FnMut(usize, usize),
+) -> Vec<FacilityMonth> {
+    let days = span.month.days().count();
     let total = places.len();
     let mut out = Vec::with_capacity(total);
     for (i, place) in places.into_iter().enumerate() {
         progress(i, total);
         let id = place.id;
-        let roll = rolls.get(&id).cloned().unwrap_or_default();
-        let attendance =
-            attendance.get(&id).cloned().unwrap_or_else(|| Attendance { daily: vec![0; days], ..Default::default() });
+        let roll = people.rolls.remove(&id).unwrap_or_default();
+        let attendance = activity
+            .attendance
+            .remove(&id)
+            .unwrap_or_else(|| Attendance { daily: vec![0; days], ..Default::default() });
         let figures = if place.kind.is_elder() {
+            let follow_ups = people.follow_ups.remove(&id).unwrap_or_default();
             Figures::Elder(Box::new(ElderFigures {
                 roll,
-                served: served.get(&id).copied().unwrap_or(0),
+                served: activity.served.get(&id).copied().unwrap_or(0),
                 attendance,
-                meals: meals.remove(&id).unwrap_or_else(|| MonthTotals::empty(Some(id), month.first())),
-                substitutions: substitutions.get(&id).copied().unwrap_or(0),
-                visits: visits.get(&id).cloned().unwrap_or_default(),
-                health: follow_ups(
-                    books.remove(&id).unwrap_or_default(),
-                    month,
-                    as_of,
-                    checkups.get(&id).cloned().unwrap_or_default(),
-                ),
-                capability: capability.get(&id).cloned().unwrap_or_default(),
+                meals: activity.meals.remove(&id).unwrap_or_else(|| MonthTotals::empty(Some(id), span.month.first())),
+                substitutions: activity.substitutions.get(&id).copied().unwrap_or(0),
+                visits: activity.visits.remove(&id).unwrap_or_default(),
+                health: HealthFigures {
+                    follow_ups_due: follow_ups.due,
+                    follow_ups_done: follow_ups.done,
+                    follow_ups_overdue: follow_ups.overdue,
+                    ..activity.checkups.remove(&id).unwrap_or_default()
+                },
+                capability: people.capability.remove(&id).unwrap_or_default(),
             }))
         } else {
-            let (samples_kept, samples_missing) = samples.get(&id).copied().unwrap_or((0, 0));
+            let (samples_kept, samples_missing) = people.samples.get(&id).copied().unwrap_or((0, 0));
             Figures::Child(Box::new(ChildFigures {
                 roll,
                 attendance,
-                checks: checks.get(&id).cloned().unwrap_or_default(),
-                growth: growth.get(&id).cloned().unwrap_or_default(),
+                checks: activity.checks.remove(&id).unwrap_or_default(),
+                growth: people.growth.remove(&id).unwrap_or_default(),
                 samples_kept,
                 samples_missing,
-                allergy_substitutions: allergy_substitutions(c, id, month, as_of)?,
+                allergy_substitutions: activity.allergy_substitutions.get(&id).copied().unwrap_or(0),
             }))
         };
         out.push(FacilityMonth { place, figures });
     }
     progress(total, total);
-    Ok(out)
+    out
 }
 
 /// The month's last day, or today in the current month: days still to come have nothing to
@@ -251,6 +335,9 @@ pub fn last_day_counted(month: Month, today: NaiveDate) -> NaiveDate {
 struct Span {
     lo: i64,
     hi: i64,
+    month: Month,
+    /// The last day counted (`last_day_counted`).
+    as_of: NaiveDate,
     first: String,
     last: String,
     from_utc: String,
@@ -258,15 +345,19 @@ struct Span {
 }
 
 impl Span {
-    fn new(facility: Option<i64>, first: NaiveDate, last: NaiveDate) -> Span {
+    /// The facility (or every one) in `month`, counted up to `today` in the current month.
+    fn new(facility: Option<i64>, month: Month, today: NaiveDate) -> Span {
         let midnight = |d: NaiveDate| {
             let local = d.and_hms_opt(0, 0, 0).expect("midnight exists");
             utc_stamp(local.and_local_timezone(local_offset()).single().expect("a fixed offset").to_utc())
         };
         let (lo, hi) = facility.map_or((0, i64::MAX), |f| (f, f));
+        let (first, last) = (month.first(), last_day_counted(month, today));
         Span {
             lo,
             hi,
+            month,
+            as_of: last,
             first: first.to_string(),
             last: last.to_string(),
             from_utc: midnight(first),
@@ -395,12 +486,8 @@ type ClientsSeen = HashMap<i64, HashSet<i64>>;
 
 /// Check-ins at the door of each facility, and the clients who came (for `served_clients`):
 /// one pass over the month's attendance, each person counted once a day.
-fn attendance(
-    c: &Connection,
-    span: &Span,
-    first: NaiveDate,
-    days: usize,
-) -> Result<(HashMap<i64, Attendance>, ClientsSeen)> {
+fn attendance(c: &Connection, span: &Span) -> Result<(HashMap<i64, Attendance>, ClientsSeen)> {
+    let (first, days) = (span.month.first(), span.month.days().count());
     #[derive(Default)]
     struct Seen {
         daily: HashSet<(usize, bool, i64)>,
@@ -544,7 +631,7 @@ fn checkups(c: &Connection, span: &Span) -> Result<HashMap<i64, HealthFigures>> 
 /// due, every follow-up that fell due by the month's end (as the month began, and any that
 /// arose in it); done, those whose next due day moved on (a qualifying checkup was taken);
 /// overdue, those not done and past their day at the month's end (or today).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct FollowUpCounts {
     pub due: i64,
     pub done: i64,
@@ -577,25 +664,17 @@ impl FollowUpCounts {
     }
 }
 
-fn follow_ups(book: FollowUpBook, month: Month, as_of: NaiveDate, mut h: HealthFigures) -> HealthFigures {
-    let counts = FollowUpCounts::of(&book, month, as_of);
-    h.follow_ups_due = counts.due;
-    h.follow_ups_done = counts.done;
-    h.follow_ups_overdue = counts.overdue;
-    h
-}
-
 /// People on a facility's roll today, as `gather` counts them for the month so far: the
 /// home page shows this figure without reading the rest of the month's report.
 pub(crate) fn registered_on(c: &Connection, facility_id: i64, today: NaiveDate) -> Result<i64> {
-    let span = Span::new(Some(facility_id), Month::of(today).first(), today);
+    let span = Span::new(Some(facility_id), Month::of(today), today);
     Ok(rolls(c, &span)?.get(&facility_id).map_or(0, |r| r.registered))
 }
 
 /// Dishes a childcare unit served this month up to today with no food sample kept, as
 /// `gather` counts them.
 pub(crate) fn samples_missing_on(c: &Connection, facility_id: i64, today: NaiveDate) -> Result<i64> {
-    let span = Span::new(Some(facility_id), Month::of(today).first(), today);
+    let span = Span::new(Some(facility_id), Month::of(today), today);
     Ok(samples(c, &span)?.get(&facility_id).map_or(0, |(_, missing)| *missing))
 }
 

@@ -403,6 +403,52 @@ impl Db {
         })
     }
 
+    /// Runs `f` on `n` readers of its own (at least one), each in a read transaction of
+    /// one snapshot, for work split across threads that must see one database (the city
+    /// report). The snapshots are taken while no write can commit: this store's writer
+    /// held, and SQLite's write lock taken (an IMMEDIATE transaction) against other
+    /// processes. A store opened read-only has no writer to hold, and lends one reader.
+    pub fn read_together<T>(&self, n: usize, f: impl FnOnce(&mut [Connection]) -> Result<T>) -> Result<T> {
+        let n = if self.writer.is_some() { n.max(1) } else { 1 };
+        let mut readers = Vec::with_capacity(n);
+        for _ in 0..n {
+            let taken = lock(&self.idle_readers).pop();
+            readers.push(match taken {
+                Some(conn) => conn,
+                None => self.new_reader()?,
+            });
+        }
+        let out = self.begin_together(&readers).and_then(|()| f(&mut readers));
+        let mut idle = lock(&self.idle_readers);
+        // Back in reverse, so the next call is lent the same readers in the same order:
+        // each keeps in its page cache the tables its share of the work reads.
+        for reader in readers.into_iter().rev() {
+            // Read-only: ending the transaction either way changes nothing. A reader that
+            // cannot end it is not lent again.
+            let ended = reader.is_autocommit() || reader.execute_batch("ROLLBACK").is_ok();
+            if ended && idle.len() < IDLE_READERS {
+                idle.push(reader);
+            }
+        }
+        out
+    }
+
+    /// Begins a read transaction on each reader, all on the snapshot of the same moment.
+    fn begin_together(&self, readers: &[Connection]) -> Result<()> {
+        // A read transaction takes its snapshot at its first read.
+        let begin = |reader: &Connection| -> Result<()> {
+            reader.execute_batch("BEGIN")?;
+            reader.query_row("SELECT count(*) FROM sqlite_schema", [], |_| Ok(()))?;
+            Ok(())
+        };
+        let [_, _, ..] = readers else { return readers.iter().try_for_each(begin) };
+        let writer = lock(self.writer()?);
+        writer.execute_batch("BEGIN IMMEDIATE")?;
+        let begun = readers.iter().try_for_each(begin);
+        writer.execute_batch("ROLLBACK")?;
+        begun
+    }
+
     /// Runs `f` in an IMMEDIATE transaction, committed only if `f` returns `Ok`.
     pub fn write<T>(&self, f: impl FnOnce(&Tx) -> Result<T>) -> Result<T> {
         let mut conn = lock(self.writer()?);
@@ -532,6 +578,30 @@ mod tests {
         let (stamp, today) = db.write(|tx| Ok((tx.stamp(), tx.today()))).unwrap();
         assert_eq!(stamp, "2026-11-29T02:00:00Z", "10:00 in Wuhai is 02:00 UTC");
         assert_eq!(today, NaiveDate::from_ymd_opt(2026, 11, 29).unwrap());
+    }
+
+    #[test]
+    fn readers_together_see_one_snapshot() {
+        let (_dir, db) = fresh();
+        let count = |c: &Connection| -> Result<i64> {
+            Ok(c.query_row("SELECT count(*) FROM living_circles", [], |r| r.get(0))?)
+        };
+        let (first, second) = db
+            .read_together(2, |readers| {
+                assert_eq!(readers.len(), 2);
+                let first = count(&readers[0])?;
+                // A write between the two readers' first looks at the table: both began
+                // before it, so neither sees it.
+                db.write(|c| Ok(c.execute("INSERT INTO living_circles (district_id, name) VALUES (1, 'y')", [])?))?;
+                Ok((first, count(&readers[1])?))
+            })
+            .unwrap();
+        assert_eq!(first, second);
+        assert_eq!(db.read(|c| count(c)).unwrap(), first + 1, "the write went in");
+        // The readers went back to the pool with their transactions ended: lent again,
+        // both see the write.
+        let again = db.read_together(2, |readers| Ok((count(&readers[0])?, count(&readers[1])?))).unwrap();
+        assert_eq!(again, (first + 1, first + 1));
     }
 
     #[test]
