@@ -570,9 +570,8 @@ fn the_city_s_row_of_a_facility_is_its_own_report() {
 #[test]
 fn the_city_read_on_two_readers_is_the_city_read_on_one() {
     let (t, _) = seeded();
-    let together = t
-        .db
-        .read_together(2, |readers| {
+    let together =
+        t.db.read_together(2, |readers| {
             assert_eq!(readers.len(), 2);
             figures::gather_together(readers, None, october(), common::today(), &mut |_, _| {})
         })
