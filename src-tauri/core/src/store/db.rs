@@ -442,11 +442,10 @@ impl Db {
             Ok(())
         };
         let [_, _, ..] = readers else { return readers.iter().try_for_each(begin) };
-        let writer = lock(self.writer()?);
-        writer.execute_batch("BEGIN IMMEDIATE")?;
-        let begun = readers.iter().try_for_each(begin);
-        writer.execute_batch("ROLLBACK")?;
-        begun
+        let mut writer = lock(self.writer()?);
+        // Held, not written: rolled back when dropped, whatever the readers did.
+        let _hold = writer.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        readers.iter().try_for_each(begin)
     }
 
     /// Runs `f` in an IMMEDIATE transaction, committed only if `f` returns `Ok`.
