@@ -32,6 +32,8 @@ mod frontdesk;
 mod health;
 #[path = "hub.rs"]
 mod hub;
+#[path = "incidents.rs"]
+mod incidents;
 #[path = "meals_bookings.rs"]
 mod meals_bookings;
 #[path = "meals_menus.rs"]

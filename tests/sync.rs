@@ -5,6 +5,7 @@ use std::path::Path;
 use crate::common;
 use carecircle_core::clock::Clock;
 use carecircle_core::domain::account::{Action, Actor};
+use carecircle_core::domain::incident::{IncidentInput, IncidentKind, Severity};
 use carecircle_core::domain::person::PersonKind;
 use carecircle_core::domain::person::{ClientInput, ContactInput, IdentityInput};
 use carecircle_core::domain::vitals::VitalsInput;
@@ -14,7 +15,7 @@ use carecircle_core::services::child_health::{self as medicine, DoseInput, Medic
 use carecircle_core::services::health::{self, CheckupInput};
 use carecircle_core::services::meals::subsidy::{self, SubsidyCategory};
 use carecircle_core::services::visits::plans;
-use carecircle_core::services::{audit, frontdesk, people, sessions};
+use carecircle_core::services::{audit, frontdesk, incidents, people, sessions};
 use carecircle_core::store::Db;
 use carecircle_core::sync::{self, Keep};
 use carecircle_core::{CoreError, Locale};
@@ -252,6 +253,41 @@ fn a_centres_pcs_and_the_city_office_stay_in_sync_and_a_manager_settles_an_aller
     assert_eq!(common::count(&city.db, &on_b), client);
     other.exchange();
     assert_eq!(common::count(&other.db, &format!("SELECT count(*) FROM attendance WHERE hex(uid) = '{uid}'")), 0);
+
+    // An incident reported at the desk reaches the nurse station, where a manager closes it;
+    // the closing reaches the desk. The person is the same client on both PCs.
+    let wall = |pc: &Pc| carecircle_core::clock::local_time(pc.clock.now()).format("%Y-%m-%d %H:%M").to_string();
+    let report = IncidentInput {
+        person_kind: PersonKind::Client,
+        person_id: client,
+        kind: IncidentKind::Fall,
+        severity: Severity::Unhurt,
+        occurred_at: wall(&a),
+        place: "大厅".into(),
+        what_happened: "签到时绊倒".into(),
+        injury: None,
+        action_taken: "扶起，护士查看无碍".into(),
+        to_hospital: false,
+        hospital: None,
+        witnesses: None,
+        family_told_at: Some(wall(&a)),
+        family_told_who: Some("儿子".into()),
+        family_told_how: Some("电话".into()),
+    };
+    let report = incidents::report(&a.db, &admin, &report, a.clock.now()).unwrap();
+    let incident_uid = a.text(&format!("SELECT hex(uid) FROM incidents WHERE id = {}", report.id)).unwrap();
+    a.exchange();
+    b.exchange();
+    let b_id = common::count(&b.db, &format!("SELECT id FROM incidents WHERE hex(uid) = '{incident_uid}'"));
+    assert_eq!(common::count(&b.db, &format!("SELECT person_id FROM incidents WHERE id = {b_id}")), client);
+    incidents::close(&b.db, &admin, b_id, "门口地垫已固定", b.clock.now()).unwrap();
+    b.exchange();
+    a.exchange();
+    let closed = a.text(&format!("SELECT review_note FROM incidents WHERE id = {}", report.id));
+    assert_eq!(closed.as_deref(), Some("门口地垫已固定"));
+    city.exchange();
+    other.exchange();
+    assert_eq!(common::count(&other.db, "SELECT count(*) FROM incidents"), 0, "not to the other centre");
 
     // The check-in's audit entry travels too, as a's PC sealed it: to the centre's other PC
     // and the city office, where the audit page shows it with the PC that wrote it and the

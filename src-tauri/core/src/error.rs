@@ -93,16 +93,26 @@ pub enum CoreError {
     Pdf(#[from] crate::report::pdf::PdfError),
 }
 
+/// What the schema's triggers refuse with, and the field each names: the city office's
+/// read-only copy of a facility's records (sync/outbox.rs), a closed or deleted incident
+/// report (migration 017).
+const TRIGGER_CODES: &[(&str, &str)] =
+    &[(crate::sync::CITY_READ_ONLY, "facility"), ("incident.closed", "id"), ("incident.kept", "id")];
+
 impl From<rusqlite::Error> for CoreError {
     /// "Busy" is its own error: the clerk can do something about it (wait, close the
     /// other window), unlike a generic database failure.
     fn from(e: rusqlite::Error) -> Self {
         match e.sqlite_error_code() {
             Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked) => CoreError::Busy,
-            // The city office's copy of a facility's records refused a change (sync/outbox.rs).
-            Some(rusqlite::ErrorCode::ConstraintViolation) if matches!(&e, rusqlite::Error::SqliteFailure(_, Some(m)) if m == crate::sync::CITY_READ_ONLY) => {
-                CoreError::Invalid(Invalid::new(crate::sync::CITY_READ_ONLY, "facility"))
-            }
+            // A trigger's refusal (`RAISE(ABORT, code)`) in the user's words.
+            Some(rusqlite::ErrorCode::ConstraintViolation) => match &e {
+                rusqlite::Error::SqliteFailure(_, Some(m)) => match TRIGGER_CODES.iter().find(|(code, _)| code == m) {
+                    Some(&(code, field)) => CoreError::Invalid(Invalid::new(code, field)),
+                    None => CoreError::Sqlite(e),
+                },
+                _ => CoreError::Sqlite(e),
+            },
             _ => CoreError::Sqlite(e),
         }
     }

@@ -80,6 +80,11 @@ code_enum! {
         RecordVisits = "record_visits",
         /// Print a facility's monthly report (the city office also the city's) and its Excel.
         PrintReports = "print_reports",
+        /// Report an incident (a fall, choking…) of a client or child, and complete the report
+        /// while it is open: whoever is on duty.
+        ReportIncidents = "report_incidents",
+        /// Review an incident report and close it.
+        ReviewIncidents = "review_incidents",
         /// Give a client or child a copy of everything held about them (PIPL Art. 45): a
         /// facility's managers for its people, the city office for anyone.
         ExportPersonData = "export_person_data",
@@ -106,6 +111,8 @@ impl Action {
                 | Action::ScheduleVisits
                 | Action::PlanSchedules
                 | Action::RecordVisits
+                | Action::ReportIncidents
+                | Action::ReviewIncidents
         )
     }
 
@@ -130,7 +137,8 @@ impl Action {
             Action::ManageCarePlans => matches!(role, Nurse | FacilityManager | CityAdmin),
             Action::ScheduleVisits => matches!(role, FrontDesk | Nurse | FacilityManager | CityAdmin),
             Action::PlanSchedules => matches!(role, FacilityManager | CityAdmin),
-            Action::RecordVisits => true,
+            Action::RecordVisits | Action::ReportIncidents => true,
+            Action::ReviewIncidents => matches!(role, FacilityManager | CityAdmin),
             Action::PrintReports | Action::ExportPersonData => matches!(role, FacilityManager | CityAdmin),
         }
     }

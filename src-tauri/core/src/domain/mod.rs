@@ -6,6 +6,7 @@ pub mod assessment;
 pub mod facility;
 pub mod followup;
 pub mod growth;
+pub mod incident;
 pub mod meals;
 pub mod month;
 pub mod person;

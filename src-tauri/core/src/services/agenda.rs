@@ -297,13 +297,16 @@ fn city_day(c: &Connection, today: NaiveDate) -> Result<CityDay> {
     Ok(CityDay { last_month: last_month.to_string(), not_reported, facilities, circles })
 }
 
-/// Urgent readings nobody has handled, in the actor's reach: their facility, or the city.
-/// The badge on 健康 and in the window title.
+/// Urgent readings nobody has handled and serious incidents not yet closed, in the actor's
+/// reach: their facility, or the city. The badge on 健康 and in the window title.
 pub fn open_alert_count(db: &Db, actor: &Actor) -> Result<u32> {
     actor.require(Action::ViewPeople)?;
     db.read(|c| {
         Ok(c.prepare_cached(
-            "SELECT count(*) FROM alerts WHERE handled_at IS NULL AND (?1 IS NULL OR facility_id = ?1)",
+            "SELECT (SELECT count(*) FROM alerts WHERE handled_at IS NULL AND (?1 IS NULL OR facility_id = ?1))
+                  + (SELECT count(*) FROM incidents
+                      WHERE closed_at IS NULL AND (severity = 'serious' OR to_hospital = 1)
+                        AND (?1 IS NULL OR facility_id = ?1))",
         )?
         .query_row([actor.facility_id], |r| r.get(0))?)
     })

@@ -7,10 +7,12 @@ use serde::Serialize;
 use ts_rs::TS;
 
 use super::audit::{audited_read, AuditAction, AuditEntity, Entry};
+use crate::dates::parse_day;
 use crate::domain::account::{Action, Actor};
 use crate::domain::assessment::{AssessmentInput, AssessmentScores};
 use crate::domain::person::PersonKind;
 use crate::error::{Invalid, Result};
+use crate::services::incidents;
 use crate::services::scope::facility_for;
 use crate::store::Db;
 
@@ -69,7 +71,8 @@ pub(crate) fn write_assessment(
     Ok(c.last_insert_rowid())
 }
 
-/// Records an assessment for a client of the assessor's facility.
+/// Records an assessment for a client of the assessor's facility. Its care-risk events of
+/// the last 30 days are those the incident reports hold, whatever the form says.
 pub fn add(
     db: &Db,
     actor: &Actor,
@@ -78,9 +81,13 @@ pub fn add(
     today: NaiveDate,
 ) -> Result<AssessmentRecord> {
     actor.require(Action::Assess)?;
-    let scores = input.validate(today)?;
+    let checked = input.validate(today)?;
     db.write(|c| {
         let facility_id = facility_for(c, actor, Action::Assess, PersonKind::Client, client_id)?;
+        // The care-risk events are counted from the incident reports, not typed.
+        let assessed_on = parse_day(&checked.assessed_on, "assessed_on")?;
+        let risk_events_30d = incidents::risk_events_30d(c, client_id, assessed_on)?;
+        let scores = AssessmentInput { risk_events_30d, ..input.clone() }.validate(today)?;
         // Health data is processed only with the client's separate consent on file (PIPL).
         let (birth, consent): (String, Option<String>) =
             c.query_row("SELECT birth_date, consent_on FROM clients WHERE id = ?1", [client_id], |r| {

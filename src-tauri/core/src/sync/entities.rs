@@ -100,6 +100,14 @@ pub const ENTITIES: &[Entity] = &[
         ..facility("child_medicines")
     },
     Entity { soft_refs: &[("given_by", ACCOUNT)], ..via("child_medicine_doses", "medicine_id", "child_medicines") },
+    Entity {
+        soft_refs: &[
+            ("person_id", Target::Person { kind_column: "person_kind" }),
+            ("reported_by", ACCOUNT),
+            ("closed_by", ACCOUNT),
+        ],
+        ..facility("incidents")
+    },
 ];
 
 /// The city's reference data.

@@ -120,6 +120,9 @@ code_enum! {
         GrowthMeasurement = "growth_measurement",
         GrowthMeasurements = "growth_measurements",
         Home = "home",
+        Incident = "incident",
+        /// A facility's incident book for a month, or a person's incidents.
+        Incidents = "incidents",
         /// The city hub this PC exchanges changes with.
         Hub = "hub",
         KitchenSheet = "kitchen_sheet",
