@@ -107,6 +107,20 @@ export function formatDateTime(iso: string | null | undefined, locale: string): 
   }).format(date)
 }
 
+/** An instant (UTC, ISO-8601) as a Wuhai wall time "YYYY-MM-DD HH:mm", as a form's
+ * date-and-time field holds it. */
+export function wallOf(iso: string): string {
+  const ms = Date.parse(iso)
+  if (Number.isNaN(ms)) return iso
+  const wall = wuhaiWall(ms)
+  return `${isoOfWall(wall)} ${pad(wall.getUTCHours())}:${pad(wall.getUTCMinutes())}`
+}
+
+/** Now in Wuhai, "YYYY-MM-DD HH:mm". */
+export function nowWall(): string {
+  return wallOf(new Date(nowMs()).toISOString())
+}
+
 /** "HH:mm" in Wuhai, for the day's board. */
 export function formatTime(iso: string | null | undefined): string {
   if (!iso) return ''

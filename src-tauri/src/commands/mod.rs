@@ -12,6 +12,7 @@ pub mod backups;
 pub mod child_health;
 pub mod frontdesk;
 pub mod health;
+pub mod incidents;
 pub mod meals;
 pub mod people;
 pub mod registry;

@@ -4,4 +4,4 @@
  * What an account may do. Each service names the action it performs; the window is
  * sent the list for the signed-in account and offers only those (see `Actor::actions`).
  */
-export type Action = "view_facility" | "edit_facility" | "create_facility" | "manage_accounts" | "view_audit" | "administer" | "back_up" | "view_people" | "edit_people" | "edit_staff" | "reveal_id" | "export_ids" | "assess" | "check_in_out" | "manage_pickup" | "reinstate_client" | "manage_menus" | "book_meals" | "serve_meals" | "set_subsidy_rates" | "manage_care_plans" | "schedule_visits" | "plan_schedules" | "record_visits" | "print_reports" | "export_person_data";
+export type Action = "view_facility" | "edit_facility" | "create_facility" | "manage_accounts" | "view_audit" | "administer" | "back_up" | "view_people" | "edit_people" | "edit_staff" | "reveal_id" | "export_ids" | "assess" | "check_in_out" | "manage_pickup" | "reinstate_client" | "manage_menus" | "book_meals" | "serve_meals" | "set_subsidy_rates" | "manage_care_plans" | "schedule_visits" | "plan_schedules" | "record_visits" | "print_reports" | "report_incidents" | "review_incidents" | "export_person_data";

@@ -51,6 +51,8 @@ import type { GeoPoint } from './GeoPoint'
 import type { GrowthMeasurement } from './GrowthMeasurement'
 import type { GrowthMeasurementInput } from './GrowthMeasurementInput'
 import type { ImportReport } from './ImportReport'
+import type { Incident } from './Incident'
+import type { IncidentInput } from './IncidentInput'
 import type { Indicator } from './Indicator'
 import type { Joined } from './Joined'
 import type { KitchenSheet } from './KitchenSheet'
@@ -245,6 +247,21 @@ export const alertHandle = (alertId: number, note: string): Promise<void> => cal
 
 /** Overdue first; `nurseId` keeps only the clients whose last checkup that nurse took. */
 export const followUpsDue = (facilityId: number, nurseId: number | null, horizonDays: number): Promise<DueFollowUp[]> => call('follow_ups_due', { facilityId, nurseId, horizonDays })
+
+export const incidentReport = (input: IncidentInput): Promise<Incident> => call('incident_report', { input })
+
+/** Completes an open report (the family told, the injury as the doctor found it). */
+export const incidentUpdate = (id: number, input: IncidentInput): Promise<Incident> => call('incident_update', { id, input })
+
+export const incidentClose = (id: number, reviewNote: string): Promise<Incident> => call('incident_close', { id, reviewNote })
+
+/** The facility's open reports, then those of `month` (`YYYY-MM`). */
+export const incidentsList = (facilityId: number, month: string): Promise<Incident[]> => call('incidents_list', { facilityId, month })
+
+export const incidentsOfPerson = (personKind: PersonKind, personId: number): Promise<Incident[]> => call('incidents_of_person', { personKind, personId })
+
+/** The care-risk events an assessment of `client_id` on `day` will count. */
+export const incidentRiskEvents = (clientId: number, day: string): Promise<number> => call('incident_risk_events', { clientId, day })
 
 export const dishesList = (facilityId: number, includeRetired: boolean): Promise<Dish[]> => call('dishes_list', { facilityId, includeRetired })
 

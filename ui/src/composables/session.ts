@@ -43,6 +43,10 @@ export const canExportIds = may('export_ids')
 /** A person's copy of their data (PIPL Art. 45): a facility's managers, the city office. */
 export const canExportPersonData = may('export_person_data')
 export const canAssess = may('assess')
+/** Reports an incident and completes it while open: whoever is on duty. */
+export const canReportIncidents = may('report_incidents')
+/** Reviews and closes incident reports (managers, the city office). */
+export const canReviewIncidents = may('review_incidents')
 
 /** The first screen after signing in: the front desk works at the desk. */
 export function landingRoute(): { name: string } {
