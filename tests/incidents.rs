@@ -115,6 +115,7 @@ fn a_bad_report_changes_nothing_and_other_facilities_are_out_of_reach() {
     let desk = common::account(&t.db, &admin, "desk", Role::FrontDesk, Some(a));
     let now = common::clock().now();
     let rows = || common::count(&t.db, "SELECT count(*) FROM incidents");
+    let demo = rows();
 
     assert!(matches!(
         incidents::report(&t.db, &elsewhere, &fall(client, "2026-11-28"), now),
@@ -133,14 +134,14 @@ fn a_bad_report_changes_nothing_and_other_facilities_are_out_of_reach() {
     assert_eq!(code(incidents::report(&t.db, &desk, &empty, now).unwrap_err()), "incident.place_required");
     let nobody = IncidentInput { person_id: 999_999, ..fall(client, "2026-11-28") };
     assert!(matches!(incidents::report(&t.db, &desk, &nobody, now), Err(CoreError::NotFound { .. })));
-    assert_eq!(rows(), 0);
+    assert_eq!(rows(), demo);
 
     // The front desk may report what it saw; the person of a report stays who it was.
     let report = incidents::report(&t.db, &desk, &fall(client, "2026-11-28"), now).unwrap();
     let other = client_of(&t, a) + 1;
     let moved = IncidentInput { person_id: other, ..fall(client, "2026-11-28") };
     assert_eq!(code(incidents::update(&t.db, &desk, report.id, &moved, now).unwrap_err()), "incident.person_fixed");
-    assert_eq!(rows(), 1);
+    assert_eq!(rows(), demo + 1);
 }
 
 #[test]
@@ -150,6 +151,9 @@ fn the_assessment_counts_the_reports_of_the_last_30_days_not_what_was_typed() {
     let client = client_of(&t, a);
     let nurse = common::account(&t.db, &admin, "nurse", Role::Nurse, Some(a));
     let clock = common::clock();
+    // The demo's own reports of the client, if any.
+    let demo = |day| incidents::risk_events(&t.db, &nurse, client, common::day(day)).unwrap();
+    let (demo_29, demo_30, demo_15) = (demo("2026-11-29"), demo("2026-11-30"), demo("2026-10-15"));
     // One fall 40 days ago (reported then), two in the last 30 days.
     clock.set(common::at("2026-10-20T04:00:00Z"));
     incidents::report(&t.db, &nurse, &fall(client, "2026-10-20"), clock.now()).unwrap();
@@ -158,16 +162,16 @@ fn the_assessment_counts_the_reports_of_the_last_30_days_not_what_was_typed() {
     let choking = IncidentInput { kind: IncidentKind::Choking, ..fall(client, "2026-11-28") };
     incidents::report(&t.db, &nurse, &choking, clock.now()).unwrap();
 
-    assert_eq!(incidents::risk_events(&t.db, &nurse, client, common::day("2026-11-29")).unwrap(), 2);
+    assert_eq!(demo("2026-11-29"), demo_29 + 2);
     // 30 days up to and including 29 November begin on 31 October.
-    assert_eq!(incidents::risk_events(&t.db, &nurse, client, common::day("2026-11-30")).unwrap(), 1);
+    assert_eq!(demo("2026-11-30"), demo_30 + 1);
 
     let typed = AssessmentInput { risk_events_30d: 7, ..healthy("2026-11-29") };
     let record = assessments::add(&t.db, &nurse, client, &typed, common::today()).unwrap();
-    assert_eq!(record.scores.risk_events_30d, 2);
+    assert_eq!(record.scores.risk_events_30d, demo_29 + 2);
     assert!(record.scores.adjustments.contains(&LevelAdjustment::RiskEvents));
     let none_then = assessments::add(&t.db, &nurse, client, &healthy("2026-10-15"), common::today()).unwrap();
-    assert_eq!(none_then.scores.risk_events_30d, 0);
+    assert_eq!(none_then.scores.risk_events_30d, demo_15);
 }
 
 fn healthy(date: &str) -> AssessmentInput {
@@ -211,15 +215,21 @@ fn a_serious_incident_stays_on_the_alert_count_until_closed_and_the_book_shows_t
 
     incidents::close(&t.db, &manager, minor.id, "复核：地面已改防滑", now).unwrap();
     let november = Month::parse("2026-11").unwrap();
+    let mine = |book: &[incidents::Incident]| {
+        book.iter().filter(|i| [serious.id, minor.id].contains(&i.id)).map(|i| i.id).collect::<Vec<_>>()
+    };
     let book = incidents::list(&t.db, &nurse, a, november).unwrap();
-    assert_eq!(book.iter().map(|i| i.id).collect::<Vec<_>>(), [serious.id, minor.id], "the open one first");
-    assert_eq!(book[0].person_name, book[1].person_name);
+    assert_eq!(mine(&book), [serious.id, minor.id], "the open one first");
+    let first_closed = book.iter().position(|i| i.closed_at.is_some()).unwrap_or(book.len());
+    assert!(book[first_closed..].iter().all(|i| i.closed_at.is_some()), "every open report before the closed");
+    assert!(book.iter().all(|i| i.facility_id == a));
     // December's book still shows what is open, not what was closed in November.
     let december = incidents::list(&t.db, &nurse, a, november.next()).unwrap();
-    assert_eq!(december.iter().map(|i| i.id).collect::<Vec<_>>(), [serious.id]);
+    assert_eq!(mine(&december), [serious.id]);
 
     incidents::close(&t.db, &manager, serious.id, "髋部骨折住院；夜间加床栏", now).unwrap();
     assert_eq!(open_alert_count(&t.db, &nurse).unwrap(), before);
-    let mine = incidents::for_person(&t.db, &nurse, PersonKind::Client, client).unwrap();
-    assert_eq!(mine.len(), 2);
+    let theirs = incidents::for_person(&t.db, &nurse, PersonKind::Client, client).unwrap();
+    assert!(theirs.iter().all(|i| i.person_id == client));
+    assert_eq!(mine(&theirs).len(), 2);
 }

@@ -4,10 +4,12 @@
 use std::process::Command;
 
 use crate::common;
+use carecircle_core::domain::incident::{IncidentInput, IncidentKind, Severity};
+use carecircle_core::domain::month::Month;
 use carecircle_core::domain::person::PersonKind;
 use carecircle_core::report::document::{Block, Document};
 use carecircle_core::report::person_data;
-use carecircle_core::services::{health, people};
+use carecircle_core::services::{health, incidents, people};
 use carecircle_core::{CoreError, Db, Locale, Role};
 use common::{at, code};
 
@@ -75,6 +77,26 @@ fn a_client_s_copy_holds_every_record_and_who_looked_at_it() {
     // A nurse opens the record and the alert list: both are in the copy.
     people::get_client(&t.db, &nurse, client, common::today()).unwrap();
     health::open_alerts(&t.db, &nurse, facility).unwrap();
+    // She reports a fall and opens the incident book, which lists it: both are in the copy.
+    let fall = IncidentInput {
+        person_kind: PersonKind::Client,
+        person_id: client,
+        kind: IncidentKind::Fall,
+        severity: Severity::Unhurt,
+        occurred_at: "2026-11-28 09:30".into(),
+        place: "走廊".into(),
+        what_happened: "行走时跌倒".into(),
+        injury: None,
+        action_taken: "扶起观察".into(),
+        to_hospital: false,
+        hospital: None,
+        witnesses: None,
+        family_told_at: None,
+        family_told_who: None,
+        family_told_how: None,
+    };
+    incidents::report(&t.db, &nurse, &fall, common::clock().now()).unwrap();
+    incidents::list(&t.db, &nurse, facility, Month::parse("2026-11").unwrap()).unwrap();
 
     let doc = person_data::build(&t.db, &manager, PersonKind::Client, client, Locale::ZhCn, at("2026-11-29T02:00:00Z"))
         .unwrap();
@@ -93,11 +115,19 @@ fn a_client_s_copy_holds_every_record_and_who_looked_at_it() {
         table_rows(&doc, "出入记录").len(),
         count("SELECT count(*) FROM attendance WHERE person_kind = 'client' AND person_id = ?1")
     );
+    let their_incidents = table_rows(&doc, "意外事件");
+    assert_eq!(
+        their_incidents.len(),
+        count("SELECT count(*) FROM incidents WHERE person_kind = 'client' AND person_id = ?1")
+    );
+    assert!(their_incidents.iter().any(|r| r[1] == "跌倒" && r[3] == "走廊" && r[4] == "行走时跌倒"));
     let trail = table_rows(&doc, "查看与修改记录");
     let by_nurse: Vec<&Vec<String>> = trail.iter().filter(|r| r[2].contains("(nurse)")).collect();
     assert!(by_nurse.iter().any(|r| r[3] == "查看" && r[4] == "服务对象"), "the record view: {by_nurse:?}");
+    assert!(by_nurse.iter().any(|r| r[4] == "意外事件报告"), "the report: {by_nurse:?}");
+    assert!(by_nurse.iter().any(|r| r[3] == "查看" && r[4] == "意外事件记录"), "the book: {by_nurse:?}");
     let listed = one(&t.db, "SELECT count(*) FROM alerts WHERE client_id = ?1 AND handled_at IS NULL", client) > 0;
-    assert_eq!(by_nurse.len(), if listed { 2 } else { 1 }, "the alert list counts only if it named them: {by_nurse:?}");
+    assert_eq!(by_nurse.len(), if listed { 4 } else { 3 }, "the alert list counts only if it named them: {by_nurse:?}");
 
     // Written as both files, each whole, and the export is on the log.
     let pdf = t.dir.path().join("copy.pdf");

@@ -9,10 +9,13 @@ use std::collections::{HashMap, HashSet};
 use std::path::Path;
 use std::process::Command;
 
+use carecircle_core::domain::incident::{IncidentInput, IncidentKind, Severity};
 use carecircle_core::domain::month::Month;
+use carecircle_core::domain::person::PersonKind;
 use carecircle_core::report::document::{Block, Cell, Document, RowKind};
-use carecircle_core::report::figures::{self, FacilityMonth, Figures};
+use carecircle_core::report::figures::{self, FacilityMonth, Figures, IncidentFigures};
 use carecircle_core::report::{self, ReportFormat};
+use carecircle_core::services::incidents;
 use carecircle_core::{CoreError, Db, Locale, Role};
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use common::{account, count, seeded};
@@ -257,7 +260,7 @@ fn the_city_report_has_every_facility_once_and_totals_that_add_up() {
     let doc = report::build(&t.db, &admin, None, october(), Locale::ZhCn, now(), &mut |_| {}).unwrap();
     let tables: Vec<_> =
         doc.blocks.iter().filter_map(|b| if let Block::Table(t) = b { Some(t) } else { None }).collect();
-    assert_eq!(tables.len(), 2, "one table of elder facilities, one of childcare units");
+    assert_eq!(tables.len(), 3, "one table of elder facilities, one of childcare units, one of incidents");
     for (table, kind) in tables.iter().zip(["elder", "childcare"]) {
         let facility_rows: Vec<_> = table.rows.iter().filter(|r| r.kind == RowKind::Normal).collect();
         let expected = count(
@@ -577,4 +580,120 @@ fn the_city_read_on_two_readers_is_the_city_read_on_one() {
         })
         .unwrap();
     assert_eq!(together, gather(&t.db, None));
+}
+
+/// Reports `kind` of the first client (or child) of `facility` at `when` (a Wuhai wall time,
+/// or a day at 09:30), an hour later; `hospital` sends them to one.
+fn incident(db: &Db, admin: &carecircle_core::Actor, facility: i64, when: &str, kind: IncidentKind, hospital: bool) {
+    let when = if when.len() == 10 { format!("{when} 09:30") } else { when.to_string() };
+    let child = count(db, &format!("SELECT kind = 'childcare' FROM facilities WHERE id = {facility}")) == 1;
+    let (table, person_kind) = if child { ("children", PersonKind::Child) } else { ("clients", PersonKind::Client) };
+    let person = count(db, &format!("SELECT min(id) FROM {table} WHERE facility_id = {facility}"));
+    let input = IncidentInput {
+        person_kind,
+        person_id: person,
+        kind,
+        severity: if hospital { Severity::Serious } else { Severity::Unhurt },
+        occurred_at: when.clone(),
+        place: "活动室".into(),
+        what_happened: "经过".into(),
+        injury: hospital.then(|| "伤情".into()),
+        action_taken: "处置".into(),
+        to_hospital: hospital,
+        hospital: hospital.then(|| "乌海市人民医院".into()),
+        witnesses: None,
+        family_told_at: None,
+        family_told_who: None,
+        family_told_how: None,
+    };
+    let wall = chrono::NaiveDateTime::parse_from_str(&when, "%Y-%m-%d %H:%M").unwrap();
+    let at = carecircle_core::clock::from_local(wall) + Duration::hours(1);
+    incidents::report(db, admin, &input, at).unwrap();
+}
+
+/// Every facility's incident figures of October.
+fn incident_figures(db: &Db) -> HashMap<i64, IncidentFigures> {
+    gather(db, None)
+        .into_iter()
+        .map(|fm| match fm.figures {
+            Figures::Elder(e) => (fm.place.id, e.incidents),
+            Figures::Child(c) => (fm.place.id, c.incidents),
+        })
+        .collect()
+}
+
+#[test]
+fn incidents_are_counted_by_kind_in_the_facilitys_report_and_the_citys() {
+    let (t, admin) = seeded();
+    let centre = first_of(&t.db, "elder_centre");
+    let unit = first_of(&t.db, "childcare");
+    let before = incident_figures(&t.db);
+    incident(&t.db, &admin, centre, "2026-10-03", IncidentKind::Fall, false);
+    incident(&t.db, &admin, centre, "2026-10-20", IncidentKind::Fall, true);
+    incident(&t.db, &admin, centre, "2026-10-21", IncidentKind::Choking, false);
+    incident(&t.db, &admin, unit, "2026-10-08", IncidentKind::Fall, false);
+    // The evening of 31 October in Wuhai is October's (15:30 UTC); 1 November's morning is not.
+    incident(&t.db, &admin, centre, "2026-10-31 23:30", IncidentKind::Wandering, false);
+    incident(&t.db, &admin, centre, "2026-11-01 00:10", IncidentKind::Fall, false);
+    let after = incident_figures(&t.db);
+
+    // What the reports added, exactly.
+    let at = |kind: IncidentKind| IncidentKind::ALL.iter().position(|k| *k == kind).unwrap();
+    let added = |id: i64, kind: IncidentKind| after[&id].by_kind[at(kind)] - before[&id].by_kind[at(kind)];
+    let (falls, choking, wandering) = (
+        added(centre, IncidentKind::Fall),
+        added(centre, IncidentKind::Choking),
+        added(centre, IncidentKind::Wandering),
+    );
+    assert_eq!((falls, choking, wandering, after[&centre].total() - before[&centre].total()), (2, 1, 1, 4));
+    assert_eq!(after[&centre].serious - before[&centre].serious, 1);
+    assert_eq!(after[&centre].to_hospital - before[&centre].to_hospital, 1);
+    assert_eq!(after[&centre].open - before[&centre].open, 4, "none of them closed");
+    assert_eq!(after[&unit].total() - before[&unit].total(), 1);
+
+    // Every facility's figures against the table, counted apart in SQL.
+    for (id, f) in &after {
+        for (i, kind) in IncidentKind::ALL.iter().enumerate() {
+            let n = count(
+                &t.db,
+                &format!(
+                    "SELECT count(*) FROM incidents WHERE facility_id = {id} AND kind = '{kind}'
+                     AND occurred_at >= '2026-09-30T16:00:00Z' AND occurred_at < '2026-10-31T16:00:00Z'"
+                ),
+            );
+            assert_eq!(f.by_kind[i], n, "facility {id}, {kind}");
+        }
+    }
+    let october_sql = "FROM incidents i JOIN facilities f ON f.id = i.facility_id
+         WHERE i.occurred_at >= '2026-09-30T16:00:00Z' AND i.occurred_at < '2026-10-31T16:00:00Z'";
+
+    // The city's table by kind: a row per kind that happened, elder and children apart.
+    let doc = report::build(&t.db, &admin, None, october(), Locale::ZhCn, now(), &mut |_| {}).unwrap();
+    let table = doc
+        .blocks
+        .iter()
+        .filter_map(|b| if let Block::Table(t) = b { Some(t) } else { None })
+        .find(|t| t.sheet == "意外事件")
+        .unwrap();
+    let rows: Vec<Vec<String>> = table.rows.iter().map(|r| r.cells.iter().map(Cell::display).collect()).collect();
+    let mut expected = Vec::new();
+    for kind in IncidentKind::ALL {
+        let of = |childcare: bool| {
+            count(
+                &t.db,
+                &format!(
+                    "SELECT count(*) {october_sql} AND i.kind = '{kind}' AND (f.kind = 'childcare') = {childcare}"
+                ),
+            )
+        };
+        let (elder, child) = (of(false), of(true));
+        if elder + child > 0 {
+            let name = carecircle_core::i18n::lookup(Locale::ZhCn, &format!("incidents.kinds.{kind}")).unwrap();
+            expected.push(vec![name.to_string(), elder.to_string(), child.to_string(), (elder + child).to_string()]);
+        }
+    }
+    let total = count(&t.db, &format!("SELECT count(*) {october_sql}"));
+    let children = count(&t.db, &format!("SELECT count(*) {october_sql} AND f.kind = 'childcare'"));
+    expected.push(vec!["全市合计".into(), (total - children).to_string(), children.to_string(), total.to_string()]);
+    assert_eq!(rows, expected);
 }

@@ -27,7 +27,11 @@ pub async fn incident_update(
 }
 
 #[tauri::command]
-pub async fn incident_close(state: State<'_, AppState>, id: i64, review_note: String) -> Result<Incident, ErrorPayload> {
+pub async fn incident_close(
+    state: State<'_, AppState>,
+    id: i64,
+    review_note: String,
+) -> Result<Incident, ErrorPayload> {
     state.as_actor(move |db, actor| incidents::close(db, actor, id, &review_note, db.clock().now())).await
 }
 

@@ -7,7 +7,8 @@
 //!   collected at five by an adult allowed to, or earlier when sent home.
 //! - 85 % of the clients with consent on file were assessed in the last year (a fifth of
 //!   them twice, six months apart), their levels spread as a city's elderly are: most
-//!   intact or mildly disabled, a few fully.
+//!   intact or mildly disabled, a few fully; their care-risk events are the incident
+//!   reports of the 30 days before (demo/incidents.rs).
 
 use chrono::Days;
 use rand::rngs::SmallRng;
@@ -17,6 +18,7 @@ use super::{SeedReport, Seeder};
 use crate::domain::assessment::{AssessmentInput, PARTS};
 use crate::error::Result;
 use crate::services::assessments::write_assessment;
+use crate::services::incidents::risk_events_30d;
 use crate::store::utc_stamp;
 
 /// Level mix of the assessed: the share of each capability band and its item-score factor.
@@ -112,7 +114,7 @@ impl Seeder<'_> {
                     senses: part(3),
                     coma: false,
                     dementia_or_mental_disorder: factor < 0.5 && rng.random_bool(0.3),
-                    risk_events_30d: if factor < 0.7 { rng.random_range(0..3) } else { 0 },
+                    risk_events_30d: risk_events_30d(self.conn, client_id, day)?,
                     notes: None,
                 };
                 let scores = input.validate(self.today).expect("demo scores are within each item's range");

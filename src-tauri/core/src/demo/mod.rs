@@ -8,6 +8,7 @@ mod child_health;
 mod city;
 mod health;
 mod history;
+mod incidents;
 mod meals;
 mod names;
 mod visits;
@@ -72,6 +73,7 @@ pub struct SeedReport {
     pub visits: u64,
     pub attendance: u64,
     pub assessments: u64,
+    pub incidents: u64,
 }
 
 struct PlacedFacility {
@@ -683,6 +685,8 @@ pub fn seed(db: &Db, actor: &Actor, scale: u32, progress: &mut dyn FnMut(SeedPro
         progress(SeedProgress { stage: "visits".into(), done: 0, total: 1 });
         s.care_visits(&mut report, progress)?;
         progress(SeedProgress { stage: "attendance".into(), done: 0, total: 1 });
+        // Incidents first: an assessment counts the care-risk events they hold.
+        s.incidents(&mut report)?;
         s.door_and_assessments(&mut report)?;
         Entry::new(AuditAction::SeedDemo, AuditEntity::Database, "demo").after(&report).write(conn, actor)?;
         progress(SeedProgress { stage: "done".into(), done: 1, total: 1 });

@@ -14,20 +14,21 @@ use crate::domain::text;
 use crate::error::Invalid;
 
 code_enum! {
-    /// What happened: GB 38600-2019's nine risks (服务防护), then anything else.
+    /// What happened: GB 38600-2019's nine risks (服务防护), falls first as the commonest,
+    /// then anything else. The order is the form's and the reports'.
     IncidentKind {
+        /// 跌倒
+        Fall = "fall",
+        /// 坠床
+        BedFall = "bed_fall",
         /// 噎食
         Choking = "choking",
         /// 食品药品误食: food or medicine taken by mistake.
         WrongIntake = "wrong_intake",
-        /// 压疮
-        PressureInjury = "pressure_injury",
         /// 烫伤
         Scald = "scald",
-        /// 坠床
-        BedFall = "bed_fall",
-        /// 跌倒
-        Fall = "fall",
+        /// 压疮
+        PressureInjury = "pressure_injury",
         /// 他伤和自伤: hurt by another, or self-harm.
         Harm = "harm",
         /// 走失

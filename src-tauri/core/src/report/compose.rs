@@ -1,12 +1,13 @@
 //! Puts the figures into documents: a facility's monthly report (elder or childcare) and
 //! the city's, with every word from the i18n catalogue's `report` section.
 
+use crate::domain::incident::IncidentKind;
 use crate::domain::month::Month;
 use crate::i18n::{fill, lookup, Locale};
 use crate::services::meals::subsidy::Tally;
 
 use super::document::*;
-use super::figures::{ChildFigures, ElderFigures, FacilityMonth, FacilityPlace, Figures, SIGNS};
+use super::figures::{ChildFigures, ElderFigures, FacilityMonth, FacilityPlace, Figures, IncidentFigures, SIGNS};
 
 /// Words of the reader's language.
 #[derive(Clone, Copy)]
@@ -298,6 +299,44 @@ fn elder_blocks(w: Words, f: &ElderFigures, month: Month, out: &mut Vec<Block>) 
         one_line: false,
     }));
     out.push(Block::Facts(vec![w.fact("assessed_in_month", cap.assessed_in_month)]));
+    incident_blocks(w, "elder.incidents", &f.incidents, out);
+}
+
+/// The month's incidents: how many, how serious, and by kind (the kinds that happened).
+fn incident_blocks(w: Words, heading: &str, f: &IncidentFigures, out: &mut Vec<Block>) {
+    out.push(Block::Heading(w.get(heading)));
+    out.push(Block::Facts(vec![
+        w.fact("incidents.total", f.total()),
+        w.fact("incidents.serious", f.serious),
+        w.fact("incidents.to_hospital", f.to_hospital),
+        w.fact("incidents.open", f.open),
+    ]));
+    if f.total() > 0 {
+        out.push(Block::Table(Table {
+            sheet: w.get("sheet.incidents"),
+            columns: vec![w.col("incidents.kind", 2.0, Align::Left), w.num("count")],
+            rows: kind_rows(w, |i| vec![f.by_kind[i]]),
+            one_line: false,
+        }));
+    }
+}
+
+/// A row per kind of incident that happened: its name, then `counts(i)` for the kind at `i`
+/// in `IncidentKind::ALL`.
+fn kind_rows(w: Words, counts: impl Fn(usize) -> Vec<i64>) -> Vec<Row> {
+    IncidentKind::ALL
+        .iter()
+        .enumerate()
+        .filter_map(|(i, kind)| {
+            let n = counts(i);
+            (n.iter().sum::<i64>() > 0).then(|| Row {
+                kind: RowKind::Normal,
+                cells: std::iter::once(w.other(&format!("incidents.kinds.{kind}")).into())
+                    .chain(n.into_iter().map(Cell::from))
+                    .collect(),
+            })
+        })
+        .collect()
 }
 
 fn child_blocks(w: Words, f: &ChildFigures, month: Month, out: &mut Vec<Block>) {
@@ -364,6 +403,7 @@ fn child_blocks(w: Words, f: &ChildFigures, month: Month, out: &mut Vec<Block>) 
         w.fact("child.samples_missing", f.samples_missing),
         w.fact("child.allergy_substitutions", f.allergy_substitutions),
     ]));
+    incident_blocks(w, "child.incidents", &f.incidents, out);
 }
 
 /// The columns of the city's elder table and one facility's (or a total's) cells.
@@ -388,6 +428,7 @@ fn elder_columns(w: Words) -> Vec<Column> {
         "health.follow_ups_done",
         "health.follow_ups_overdue",
         "disabled_2_4",
+        "incidents",
     ] {
         cols.push(Column { weight: if key == "subsidy_yuan" { 1.4 } else { 1.0 }, ..w.num(&format!("short.{key}")) });
     }
@@ -416,6 +457,7 @@ fn elder_cells(f: &ElderFigures) -> Vec<Cell> {
         h.follow_ups_done.into(),
         h.follow_ups_overdue.into(),
         f.capability.levels[2..].iter().sum::<i64>().into(),
+        f.incidents.total().into(),
     ]
 }
 
@@ -436,6 +478,7 @@ fn child_columns(w: Words) -> Vec<Column> {
         "child.samples_kept",
         "child.samples_missing",
         "child.allergy_substitutions",
+        "incidents",
     ] {
         cols.push(w.num(&format!("short.{key}")));
     }
@@ -458,6 +501,7 @@ fn child_cells(f: &ChildFigures) -> Vec<Cell> {
         f.samples_kept.into(),
         f.samples_missing.into(),
         f.allergy_substitutions.into(),
+        f.incidents.total().into(),
     ]
 }
 
@@ -566,6 +610,8 @@ pub fn city_report(w: Words, all: &[FacilityMonth], month: Month, signed: &Signe
         w.fact("city_section.child_attendance", csum(&|c| c.attendance.person_days)),
         w.fact("city_section.child_signs", csum(&|c| c.checks.with_signs)),
         w.fact("child.below_share", share(csum(&|c| c.growth.below_minus_2sd), csum(&|c| c.growth.with_measurement))),
+        w.fact("incidents.total", sum(&|e| e.incidents.total()) + csum(&|c| c.incidents.total())),
+        w.fact("incidents.serious", sum(&|e| e.incidents.serious) + csum(&|c| c.incidents.serious)),
     ]));
 
     let days = month.days().count();
@@ -623,6 +669,26 @@ pub fn city_report(w: Words, all: &[FacilityMonth], month: Month, signed: &Signe
         let int = |c: &Cell| if let Cell::Int(n) = c { *n } else { 0 };
         cells[9] = share(int(&cells[8]), int(&cells[7]));
     })));
+    doc.blocks.push(Block::Heading(w.get("city_section.incidents")));
+    let elder_kinds = |i: usize| elder.iter().map(|(_, e)| e.incidents.by_kind[i]).sum::<i64>();
+    let child_kinds = |i: usize| child.iter().map(|(_, c)| c.incidents.by_kind[i]).sum::<i64>();
+    let mut rows = kind_rows(w, |i| vec![elder_kinds(i), child_kinds(i), elder_kinds(i) + child_kinds(i)]);
+    let (elder_all, child_all) = (sum(&|e| e.incidents.total()), csum(&|c| c.incidents.total()));
+    rows.push(Row {
+        kind: RowKind::Total,
+        cells: vec![w.get("city_total").into(), elder_all.into(), child_all.into(), (elder_all + child_all).into()],
+    });
+    doc.blocks.push(Block::Table(Table {
+        sheet: w.get("sheet.incidents"),
+        columns: vec![
+            w.col("incidents.kind", 2.0, Align::Left),
+            w.num("chart.elder"),
+            w.num("chart.children"),
+            w.num("incidents.total"),
+        ],
+        rows,
+        one_line: false,
+    }));
     doc.blocks.push(signatures(w));
     doc
 }

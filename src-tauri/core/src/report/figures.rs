@@ -14,6 +14,7 @@ use rusqlite::{params, Connection};
 use crate::clock::local_offset;
 use crate::domain::facility::FacilityKind;
 use crate::domain::followup::{Due, DueReason};
+use crate::domain::incident::IncidentKind;
 use crate::domain::meals::{clashes, DishFacts, EaterFacts, PREPARED};
 use crate::domain::month::Month;
 use crate::domain::person::{months_between, DietNeed};
@@ -100,6 +101,27 @@ pub struct CapabilityFigures {
     pub assessed_in_month: i64,
 }
 
+/// The month's incident reports (docs/domain.md, "Incidents"): those that happened in it.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct IncidentFigures {
+    /// Per kind, in `IncidentKind::ALL` order.
+    pub by_kind: [i64; INCIDENT_KINDS],
+    /// A serious injury or a hospital transfer.
+    pub serious: i64,
+    pub to_hospital: i64,
+    /// Not yet closed at the month's end (or now, in the current month).
+    pub open: i64,
+}
+
+/// How many kinds an incident can be of.
+pub const INCIDENT_KINDS: usize = IncidentKind::ALL.len();
+
+impl IncidentFigures {
+    pub fn total(&self) -> i64 {
+        self.by_kind.iter().sum()
+    }
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct ElderFigures {
     pub roll: Roll,
@@ -112,6 +134,7 @@ pub struct ElderFigures {
     pub visits: VisitFigures,
     pub health: HealthFigures,
     pub capability: CapabilityFigures,
+    pub incidents: IncidentFigures,
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -155,6 +178,7 @@ pub struct ChildFigures {
     /// A child's dish that must be replaced (allergy, or salt and sugar under one), over
     /// the month's menu days.
     pub allergy_substitutions: i64,
+    pub incidents: IncidentFigures,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -246,6 +270,7 @@ struct Activity {
     checkups: HashMap<i64, HealthFigures>,
     checks: HashMap<i64, CheckFigures>,
     allergy_substitutions: HashMap<i64, i64>,
+    incidents: HashMap<i64, IncidentFigures>,
 }
 
 fn activity(c: &Connection, span: &Span, places: &[FacilityPlace]) -> Result<Activity> {
@@ -264,6 +289,7 @@ fn activity(c: &Connection, span: &Span, places: &[FacilityPlace]) -> Result<Act
         checkups: checkups(c, span)?,
         checks: child_checks(c, span)?,
         allergy_substitutions,
+        incidents: incidents(c, span)?,
     })
 }
 
@@ -302,6 +328,7 @@ fn assemble(
                     ..activity.checkups.remove(&id).unwrap_or_default()
                 },
                 capability: people.capability.remove(&id).unwrap_or_default(),
+                incidents: activity.incidents.remove(&id).unwrap_or_default(),
             }))
         } else {
             let (samples_kept, samples_missing) = people.samples.get(&id).copied().unwrap_or((0, 0));
@@ -313,6 +340,7 @@ fn assemble(
                 samples_kept,
                 samples_missing,
                 allergy_substitutions: activity.allergy_substitutions.get(&id).copied().unwrap_or(0),
+                incidents: activity.incidents.remove(&id).unwrap_or_default(),
             }))
         };
         out.push(FacilityMonth { place, figures });
@@ -622,6 +650,31 @@ fn checkups(c: &Connection, span: &Span) -> Result<HashMap<i64, HealthFigures>> 
             h.clients_checked = n(r, 2)?;
             h.abnormal = n(r, 3)?;
             h.urgent = n(r, 4)?;
+            Ok(())
+        },
+    )
+}
+
+/// The incident reports of the month's days, by kind; open is as of the end of the last day
+/// counted, so a month's report reads the same when made again after a later closing.
+fn incidents(c: &Connection, span: &Span) -> Result<HashMap<i64, IncidentFigures>> {
+    by_facility(
+        c,
+        &span.days(
+            "SELECT facility_id, kind, count(*), sum(severity = 'serious' OR to_hospital = 1), sum(to_hospital),
+                    sum(closed_at IS NULL OR closed_at >= :until)
+             FROM incidents
+             WHERE facility_id BETWEEN :lo AND :hi AND occurred_at >= :from AND occurred_at < :until
+             GROUP BY facility_id, kind",
+        ),
+        span,
+        |f: &mut IncidentFigures, r| {
+            let kind: IncidentKind = r.get(1)?;
+            let at = IncidentKind::ALL.iter().position(|k| *k == kind).expect("a kind of ALL");
+            f.by_kind[at] += n(r, 2)?;
+            f.serious += n(r, 3)?;
+            f.to_hospital += n(r, 4)?;
+            f.open += n(r, 5)?;
             Ok(())
         },
     )

@@ -57,6 +57,7 @@ pub fn build(
             _ => child(c, &mut out, id)?,
         };
         attendance(c, &mut out, kind, id)?;
+        incidents(c, &mut out, kind, id)?;
         audit_trail(c, &mut out, kind, id)?;
         let at = now.with_timezone(&local_offset()).format("%Y-%m-%d %H:%M").to_string();
         let mut blocks = vec![Block::Paragraph(w.get("person.intro"))];
@@ -811,6 +812,63 @@ fn attendance(c: &Connection, s: &mut Sections, kind: PersonKind, id: i64) -> Re
     Ok(())
 }
 
+/// The person's incident reports, whole: what happened, what was done, who was told, the
+/// review.
+fn incidents(c: &Connection, s: &mut Sections, kind: PersonKind, id: i64) -> Result<()> {
+    let mut stmt = c.prepare(
+        "SELECT i.occurred_at, i.kind, i.severity, i.place, i.what_happened, i.injury, i.action_taken, i.hospital,
+                i.witnesses, i.family_told_at, i.family_told_who, i.family_told_how, i.reported_by_name,
+                i.closed_at, i.review_note, f.name
+           FROM incidents i JOIN facilities f ON f.id = i.facility_id
+          WHERE i.person_kind = ?1 AND i.person_id = ?2 ORDER BY i.occurred_at, i.id",
+    )?;
+    let list = stmt
+        .query_map(rusqlite::params![kind.as_str(), id], |r| {
+            let told = match r.get::<_, Option<String>>(9)? {
+                Some(at) => {
+                    let (who, how): (String, String) = (r.get(10)?, r.get(11)?);
+                    text(format!("{} {who} ({how})", local(Some(at)).display()))
+                }
+                None => Cell::Empty,
+            };
+            Ok(vec![
+                local(r.get(0)?),
+                text(s.word("incidents.kinds", &r.get::<_, String>(1)?)),
+                text(s.word("incidents.severities", &r.get::<_, String>(2)?)),
+                text(r.get::<_, String>(3)?),
+                text(r.get::<_, String>(4)?),
+                opt(r.get(5)?),
+                text(r.get::<_, String>(6)?),
+                opt(r.get(7)?),
+                opt(r.get(8)?),
+                told,
+                text(r.get::<_, String>(12)?),
+                local(r.get(13)?),
+                opt(r.get(14)?),
+                text(r.get::<_, String>(15)?),
+            ])
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    let columns = [
+        ("at", 1.3),
+        ("kind", 1.0),
+        ("severity", 0.9),
+        ("place", 1.0),
+        ("what", 2.0),
+        ("injury", 1.4),
+        ("action", 1.6),
+        ("hospital", 1.2),
+        ("witnesses", 1.0),
+        ("told", 1.8),
+        ("reported_by", 1.0),
+        ("closed_at", 1.3),
+        ("review", 1.8),
+        ("facility", 1.6),
+    ];
+    s.table("incidents", &columns, list);
+    Ok(())
+}
+
 /// Who viewed or changed the person's records: entries about the person, about each of
 /// their records, and the facility lists that named them.
 fn audit_trail(c: &Connection, s: &mut Sections, kind: PersonKind, id: i64) -> Result<()> {
@@ -823,8 +881,10 @@ fn audit_trail(c: &Connection, s: &mut Sections, kind: PersonKind, id: i64) -> R
              OR (a.entity = 'visit' AND a.entity_id IN (SELECT CAST(id AS TEXT) FROM visits WHERE client_id = ?1))
              OR (a.entity = 'booking' AND a.entity_id IN (SELECT CAST(id AS TEXT) FROM bookings WHERE client_id = ?1))
              OR (a.entity = 'standing_order' AND a.entity_id IN (SELECT CAST(id AS TEXT) FROM standing_orders WHERE client_id = ?1))
-             OR (a.entity = 'alert' AND a.entity_id IN (SELECT CAST(id AS TEXT) FROM alerts WHERE client_id = ?1))",
-            "a.entity IN ('alerts', 'follow_ups') AND a.action = 'view'
+             OR (a.entity = 'alert' AND a.entity_id IN (SELECT CAST(id AS TEXT) FROM alerts WHERE client_id = ?1))
+             OR (a.entity = 'incident' AND a.entity_id IN (SELECT CAST(id AS TEXT) FROM incidents
+                     WHERE person_kind = 'client' AND person_id = ?1))",
+            "a.entity IN ('alerts', 'follow_ups', 'incidents') AND a.action = 'view'
              AND EXISTS (SELECT 1 FROM json_each(a.after_json, '$.clients') j WHERE j.value = ?1)",
         ),
         _ => (
@@ -833,8 +893,10 @@ fn audit_trail(c: &Connection, s: &mut Sections, kind: PersonKind, id: i64) -> R
              OR (a.entity = 'growth_measurement' AND a.entity_id IN (SELECT CAST(id AS TEXT) FROM growth_measurements WHERE child_id = ?1))
              OR (a.entity = 'child_medicine' AND a.entity_id IN (SELECT CAST(id AS TEXT) FROM child_medicines WHERE child_id = ?1))
              OR (a.entity = 'medicine_dose' AND a.entity_id IN (SELECT CAST(d.id AS TEXT) FROM child_medicine_doses d
-                     JOIN child_medicines m ON m.id = d.medicine_id WHERE m.child_id = ?1))",
-            "a.entity IN ('medicines', 'exams_due') AND a.action = 'view'
+                     JOIN child_medicines m ON m.id = d.medicine_id WHERE m.child_id = ?1))
+             OR (a.entity = 'incident' AND a.entity_id IN (SELECT CAST(id AS TEXT) FROM incidents
+                     WHERE person_kind = 'child' AND person_id = ?1))",
+            "a.entity IN ('medicines', 'exams_due', 'incidents') AND a.action = 'view'
              AND EXISTS (SELECT 1 FROM json_each(a.after_json, '$.children') j WHERE j.value = ?1)",
         ),
     };
