@@ -71,3 +71,8 @@ SELECT m.facility_id, count(s.id), count(*) - count(s.id)
 FROM menu_items i JOIN menus m ON m.id = i.menu_id
 LEFT JOIN food_samples s ON s.facility_id = m.facility_id AND s.day = i.day AND s.meal = i.meal AND s.dish_id = i.dish_id
 WHERE m.status = 'published' AND i.day BETWEEN :first AND :last GROUP BY m.facility_id;
+
+-- Incidents of the month, by kind.
+SELECT facility_id, kind, count(*), sum(severity = 'serious' OR to_hospital = 1), sum(to_hospital),
+       sum(closed_at IS NULL OR closed_at >= :until)
+FROM incidents WHERE occurred_at >= :from AND occurred_at < :until GROUP BY facility_id, kind;
