@@ -11,7 +11,7 @@ use carecircle_core::report::{self, ReportFormat};
 use carecircle_core::services::agenda::{self, open_alert_count};
 use carecircle_core::services::people::set_client_status;
 use carecircle_core::services::visits::week;
-use carecircle_core::services::{health, registry};
+use carecircle_core::services::{health, incidents, registry};
 use carecircle_core::Role;
 
 #[test]
@@ -46,7 +46,13 @@ fn each_roles_home_page_agrees_with_the_report_of_the_same_day() {
     assert_eq!(i64::from(nurse_day.follow_ups_overdue), e.health.follow_ups_overdue);
     let listed = health::due_follow_ups(&t.db, &manager, centre, None, today, 7).unwrap();
     assert_eq!(nurse_day.follow_ups_this_week as usize, listed.iter().filter(|d| !d.overdue).count());
-    assert_eq!(nurse_day.open_alerts as usize, health::open_alerts(&t.db, &manager, centre).unwrap().len());
+    // The Health page's alerts tab: the urgent readings and the serious incidents still open.
+    let book = incidents::list(&t.db, &manager, centre, Month::of(today)).unwrap();
+    let serious_open = book.iter().filter(|i| i.serious && i.closed_at.is_none()).count();
+    assert_eq!(
+        nurse_day.open_alerts as usize,
+        health::open_alerts(&t.db, &manager, centre).unwrap().len() + serious_open
+    );
     let w = week::week(&t.db, &manager, centre, today).unwrap();
     let m = f.manager.as_ref().unwrap();
     assert_eq!(m.visit_conflicts as usize, w.conflicts.iter().filter(|k| k.day >= today).count());
@@ -91,16 +97,28 @@ fn each_roles_home_page_agrees_with_the_report_of_the_same_day() {
     let n = agenda::agenda(&t.db, &nurse, None, today).unwrap().facility.unwrap();
     assert!(n.desk.is_none() && n.manager.is_none() && n.nurse.is_some());
     assert_eq!(open_alert_count(&t.db, &nurse).unwrap(), nurse_day.open_alerts);
-    let city_alerts: u32 =
-        t.db.read(|c| Ok(c.query_row("SELECT count(*) FROM alerts WHERE handled_at IS NULL", [], |r| r.get(0))?))
-            .unwrap();
-    assert_eq!(open_alert_count(&t.db, &admin).unwrap(), city_alerts);
+    // Urgent readings and serious incidents not closed, counted apart.
+    let city_alerts = common::count(&t.db, "SELECT count(*) FROM alerts WHERE handled_at IS NULL")
+        + common::count(
+            &t.db,
+            "SELECT count(*) FROM incidents WHERE closed_at IS NULL AND (severity = 'serious' OR to_hospital = 1)",
+        );
+    assert_eq!(i64::from(open_alert_count(&t.db, &admin).unwrap()), city_alerts);
+    let childcare_incidents = common::count(
+        &t.db,
+        "SELECT count(*) FROM incidents i JOIN facilities f ON f.id = i.facility_id WHERE f.kind = 'childcare'
+           AND i.closed_at IS NULL AND (i.severity = 'serious' OR i.to_hospital = 1)",
+    );
 
     // The city office: every facility is unreported until its report of last month is made.
     let city = agenda::agenda(&t.db, &admin, None, today).unwrap().city.unwrap();
     assert_eq!(city.not_reported.len() as u32, city.facilities);
     let by_circle: u32 = city.circles.iter().map(|k| k.open_alerts).sum();
-    assert_eq!(by_circle, city_alerts);
+    assert_eq!(
+        i64::from(by_circle),
+        city_alerts - childcare_incidents,
+        "the circles' health is their elder facilities'"
+    );
     let out = t.dir.path().join("report.pdf");
     report::save(
         &t.db,

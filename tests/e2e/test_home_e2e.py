@@ -19,8 +19,11 @@ def test_each_role_lands_on_its_work_of_the_day(launch, demo_db):
         # At least one open urgent reading at the centre.
         c.execute("UPDATE alerts SET handled_at = NULL, handled_by = NULL, handled_note = NULL "
                   "WHERE id = (SELECT min(id) FROM alerts WHERE facility_id = ?)", (centre,))
-        open_alerts = c.execute("SELECT count(*) FROM alerts WHERE facility_id = ? AND handled_at IS NULL",
-                                (centre,)).fetchone()[0]
+        # Urgent readings and serious incidents not yet closed both wait on the nurses.
+        open_alerts = c.execute(
+            "SELECT (SELECT count(*) FROM alerts WHERE facility_id = ?1 AND handled_at IS NULL) + "
+            "(SELECT count(*) FROM incidents WHERE facility_id = ?1 AND closed_at IS NULL "
+            "AND (severity = 'serious' OR to_hospital = 1))", (centre,)).fetchone()[0]
         facilities = c.execute("SELECT count(*) FROM facilities").fetchone()[0]
     assert open_alerts > 0
     cli(demo_db, "accounts", "add", "--username", "nurse", "--display-name", "护士小高", "--role", "nurse",
@@ -31,7 +34,7 @@ def test_each_role_lands_on_its_work_of_the_day(launch, demo_db):
     app = launch(demo_db)
     app.sign_in("nurse", NURSE_PASSWORD)
     row = app.wait_text("today-nurse-openAlerts", str(open_alerts))
-    assert "紧急读数待处理" in row
+    assert "紧急读数和严重意外待处理" in row
     assert app.text_of("nav-health-alerts").strip() == str(open_alerts)
     app.wait.until(lambda d: f"（{open_alerts} 条紧急）" in d.title)
     assert not app.driver.find_elements(By.CSS_SELECTOR, '[data-testid="home-city"]'), "no city figures for a nurse"

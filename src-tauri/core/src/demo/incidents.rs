@@ -76,6 +76,17 @@ fn story(kind: IncidentKind, child: bool) -> (&'static [&'static str], &'static 
     }
 }
 
+/// Someone incidents may befall, on the days they were there to befall them.
+struct AtRisk {
+    kind: PersonKind,
+    id: i64,
+    facility_id: i64,
+    from: String,
+    to: String,
+    /// The family member to tell: (name, relation).
+    contact: Option<(String, String)>,
+}
+
 fn pick<T: Copy>(rng: &mut SmallRng, weighted: &[(T, u32)]) -> T {
     let total: u32 = weighted.iter().map(|(_, w)| w).sum();
     let mut at = rng.random_range(0..total);
@@ -92,7 +103,7 @@ impl Seeder<'_> {
     pub(super) fn incidents(&mut self, report: &mut SeedReport) -> Result<()> {
         let mut rng = SmallRng::seed_from_u64(self.rng.random());
         let start = self.today - Days::new(365);
-        let people: Vec<(PersonKind, i64, i64, String, String, Option<(String, String)>)> = {
+        let people: Vec<AtRisk> = {
             let mut stmt = self.conn.prepare(
                 "SELECT 'client', c.id, c.facility_id, ?1, ?2,
                         (SELECT name || char(31) || relation FROM client_contacts WHERE client_id = c.id ORDER BY position LIMIT 1)
@@ -106,19 +117,20 @@ impl Seeder<'_> {
             )?;
             let rows = stmt.query_map(params![start.to_string(), self.today.to_string()], |r| {
                 let contact: Option<String> = r.get(5)?;
-                Ok((
-                    r.get(0)?,
-                    r.get(1)?,
-                    r.get(2)?,
-                    r.get(3)?,
-                    r.get(4)?,
-                    contact.and_then(|c| c.split_once('\u{1f}').map(|(n, rel)| (n.to_string(), rel.to_string()))),
-                ))
+                Ok(AtRisk {
+                    kind: r.get(0)?,
+                    id: r.get(1)?,
+                    facility_id: r.get(2)?,
+                    from: r.get(3)?,
+                    to: r.get(4)?,
+                    contact: contact
+                        .and_then(|c| c.split_once('\u{1f}').map(|(n, rel)| (n.to_string(), rel.to_string()))),
+                })
             })?;
             rows.collect::<rusqlite::Result<_>>()?
         };
         let mut written = 0;
-        for (kind, id, facility_id, from, to, contact) in people {
+        for AtRisk { kind, id, facility_id, from, to, contact } in people {
             let child = kind == PersonKind::Child;
             let (Ok(from), Ok(to)) = (from.parse::<NaiveDate>(), to.parse::<NaiveDate>()) else { continue };
             let days = (to - from).num_days();
@@ -146,9 +158,10 @@ impl Seeder<'_> {
                 };
                 let (places, what, action) = story(kind_of, child);
                 let told_at = occurred_at + Duration::minutes(rng.random_range(10..90));
-                let family_told = contact.as_ref().map(|(name, relation)| FamilyTold {
+                // With no family on file, the community's grid worker is told.
+                let family_told = Some(FamilyTold {
                     at: told_at,
-                    who: format!("{relation} {name}"),
+                    who: contact.as_ref().map_or("社区网格员".to_string(), |(name, rel)| format!("{rel} {name}")),
                     how: if rng.random_bool(0.85) { "电话" } else { "当面" }.to_string(),
                 });
                 let fields = IncidentFields {
@@ -173,7 +186,7 @@ impl Seeder<'_> {
                 let reported_at = utc_stamp(occurred_at + Duration::minutes(rng.random_range(20..120)));
                 let incident = write_incident(self.conn, facility_id, &fields, (0, "演示护理员"), &reported_at)?;
                 // Reviewed within days, once the family knew; the last week's wait for it.
-                if fields.family_told.is_some() && day + Days::new(7) < self.today {
+                if day + Days::new(7) < self.today {
                     let closed_at = occurred_at + Duration::hours(rng.random_range(20..120));
                     self.conn
                         .prepare_cached(

@@ -8,6 +8,7 @@ pub mod followup;
 pub mod growth;
 pub mod incident;
 pub mod meals;
+pub mod money;
 pub mod month;
 pub mod person;
 pub mod resident_id;

@@ -189,11 +189,20 @@ fn desk_day(c: &Connection, facility_id: i64, kind: FacilityKind, today: NaiveDa
     Ok(DeskDay { clients_expected, children_expected, still_in })
 }
 
+/// What waits on the nurses of facility `?1` (NULL: of every facility): urgent readings not
+/// handled, and serious incidents not yet closed (services/incidents.rs).
+const OPEN_ALERTS: &str = "SELECT
+      (SELECT count(*) FROM alerts WHERE handled_at IS NULL AND (?1 IS NULL OR facility_id = ?1))
+    + (SELECT count(*) FROM incidents
+        WHERE closed_at IS NULL AND (severity = 'serious' OR to_hospital = 1) AND (?1 IS NULL OR facility_id = ?1))";
+
+fn open_alerts(c: &Connection, facility_id: Option<i64>) -> Result<u32> {
+    Ok(c.prepare_cached(OPEN_ALERTS)?.query_row([facility_id], |r| r.get(0))?)
+}
+
 fn nurse_day(c: &Connection, facility_id: i64, kind: FacilityKind, today: NaiveDate) -> Result<NurseDay> {
+    let open_alerts = open_alerts(c, Some(facility_id))?;
     if kind.is_elder() {
-        let open_alerts: u32 = c
-            .prepare_cached("SELECT count(*) FROM alerts WHERE facility_id = ?1 AND handled_at IS NULL")?
-            .query_row([facility_id], |r| r.get(0))?;
         // One read of the book for both figures; overdue as the month's report counts it.
         let book = FollowUpBook::read(c, facility_id)?;
         let overdue = FollowUpCounts::of(&book, Month::of(today), today).overdue;
@@ -210,7 +219,7 @@ fn nurse_day(c: &Connection, facility_id: i64, kind: FacilityKind, today: NaiveD
         let exams_due = super::child_health::growth_due_in(c, facility_id, today)?.len() as u32;
         let doses_still_due =
             super::child_health::medicines_in(c, facility_id, today)?.iter().map(|m| u32::from(m.still_due)).sum();
-        Ok(NurseDay { open_alerts: 0, follow_ups_overdue: 0, follow_ups_this_week: 0, exams_due, doses_still_due })
+        Ok(NurseDay { open_alerts, follow_ups_overdue: 0, follow_ups_this_week: 0, exams_due, doses_still_due })
     }
 }
 
@@ -269,6 +278,8 @@ fn city_day(c: &Connection, today: NaiveDate) -> Result<CityDay> {
     let mut elder = c.prepare_cached(
         "SELECT f.id, f.kind, lc.id, lc.name,
                 (SELECT count(*) FROM alerts a WHERE a.facility_id = f.id AND a.handled_at IS NULL)
+                + (SELECT count(*) FROM incidents i WHERE i.facility_id = f.id AND i.closed_at IS NULL
+                     AND (i.severity = 'serious' OR i.to_hospital = 1))
          FROM facilities f JOIN communities co ON co.id = f.community_id JOIN living_circles lc ON lc.id = co.circle_id
          ORDER BY f.id",
     )?;
@@ -301,13 +312,5 @@ fn city_day(c: &Connection, today: NaiveDate) -> Result<CityDay> {
 /// reach: their facility, or the city. The badge on 健康 and in the window title.
 pub fn open_alert_count(db: &Db, actor: &Actor) -> Result<u32> {
     actor.require(Action::ViewPeople)?;
-    db.read(|c| {
-        Ok(c.prepare_cached(
-            "SELECT (SELECT count(*) FROM alerts WHERE handled_at IS NULL AND (?1 IS NULL OR facility_id = ?1))
-                  + (SELECT count(*) FROM incidents
-                      WHERE closed_at IS NULL AND (severity = 'serious' OR to_hospital = 1)
-                        AND (?1 IS NULL OR facility_id = ?1))",
-        )?
-        .query_row([actor.facility_id], |r| r.get(0))?)
-    })
+    db.read(|c| open_alerts(c, actor.facility_id))
 }
