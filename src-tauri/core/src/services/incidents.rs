@@ -102,31 +102,46 @@ fn by_id(c: &Connection, id: i64) -> Result<Incident> {
         .ok_or(CoreError::NotFound { entity: AuditEntity::Incident, id: id.to_string() })
 }
 
-/// The person reported on, checked: a client or a child, of a facility where the actor
-/// may act. Returns the facility.
-fn person_facility(c: &Connection, actor: &Actor, action: Action, f: &IncidentFields) -> Result<i64> {
-    facility_for(c, actor, action, f.person_kind, f.person_id)
+/// A report's fields as they are stored: times as UTC stamps.
+struct Stored<'f> {
+    f: &'f IncidentFields,
+    occurred_at: String,
+    told_at: Option<String>,
+    told_who: Option<&'f str>,
+    told_how: Option<&'f str>,
 }
 
-/// The stored form of the report's fields, in the column order of [`write_incident`].
-fn field_params(f: &IncidentFields) -> [Box<dyn rusqlite::ToSql + '_>; 14] {
-    let told = f.family_told.as_ref();
-    [
-        Box::new(f.kind),
-        Box::new(f.severity),
-        Box::new(utc_stamp(f.occurred_at)),
-        Box::new(&f.place),
-        Box::new(&f.what_happened),
-        Box::new(&f.injury),
-        Box::new(&f.action_taken),
-        Box::new(f.to_hospital),
-        Box::new(&f.hospital),
-        Box::new(&f.witnesses),
-        Box::new(told.map(|t| utc_stamp(t.at))),
-        Box::new(told.map(|t| t.who.as_str())),
-        Box::new(told.map(|t| t.how.as_str())),
-        Box::new(f.person_id),
-    ]
+impl<'f> Stored<'f> {
+    fn of(f: &'f IncidentFields) -> Stored<'f> {
+        Stored {
+            f,
+            occurred_at: utc_stamp(f.occurred_at),
+            told_at: f.family_told.as_ref().map(|t| utc_stamp(t.at)),
+            told_who: f.family_told.as_ref().map(|t| t.who.as_str()),
+            told_how: f.family_told.as_ref().map(|t| t.how.as_str()),
+        }
+    }
+
+    /// The values of the columns the report's form sets, each named `:column`: what an
+    /// insert and an update both write.
+    fn params(&self) -> Vec<(&'static str, &dyn rusqlite::ToSql)> {
+        let f = self.f;
+        vec![
+            (":kind", &f.kind),
+            (":severity", &f.severity),
+            (":occurred_at", &self.occurred_at),
+            (":place", &f.place),
+            (":what_happened", &f.what_happened),
+            (":injury", &f.injury),
+            (":action_taken", &f.action_taken),
+            (":to_hospital", &f.to_hospital),
+            (":hospital", &f.hospital),
+            (":witnesses", &f.witnesses),
+            (":family_told_at", &self.told_at),
+            (":family_told_who", &self.told_who),
+            (":family_told_how", &self.told_how),
+        ]
+    }
 }
 
 /// Inserts a report by `reporter` (account id, name) at `at`: the one writer of new rows of
@@ -138,18 +153,20 @@ pub(crate) fn write_incident(
     reporter: (i64, &str),
     at: &str,
 ) -> Result<i64> {
-    let fields = field_params(f);
-    let mut values: Vec<&dyn rusqlite::ToSql> = fields.iter().map(|b| b.as_ref()).collect();
-    let (kind, account, name) = (f.person_kind, reporter.0, reporter.1);
-    values.extend([&facility_id as &dyn rusqlite::ToSql, &kind, &account, &name, &at]);
-    c.prepare_cached(
-        "INSERT INTO incidents (kind, severity, occurred_at, place, what_happened, injury, action_taken,
-                                to_hospital, hospital, witnesses, family_told_at, family_told_who,
-                                family_told_how, person_id, facility_id, person_kind, reported_by,
-                                reported_by_name, reported_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)",
-    )?
-    .execute(values.as_slice())?;
+    let stored = Stored::of(f);
+    let mut values = stored.params();
+    values.extend([
+        (":facility_id", &facility_id as &dyn rusqlite::ToSql),
+        (":person_kind", &f.person_kind),
+        (":person_id", &f.person_id),
+        (":reported_by", &reporter.0),
+        (":reported_by_name", &reporter.1),
+        (":reported_at", &at),
+    ]);
+    let columns: Vec<&str> = values.iter().map(|(name, _)| &name[1..]).collect();
+    let names: Vec<&str> = values.iter().map(|(name, _)| *name).collect();
+    c.prepare_cached(&format!("INSERT INTO incidents ({}) VALUES ({})", columns.join(", "), names.join(", ")))?
+        .execute(values.as_slice())?;
     Ok(c.last_insert_rowid())
 }
 
@@ -159,7 +176,7 @@ pub fn report(db: &Db, actor: &Actor, input: &IncidentInput, now: DateTime<Utc>)
     actor.require(Action::ReportIncidents)?;
     let f = input.validate(now)?;
     db.write(|c| {
-        let facility_id = person_facility(c, actor, Action::ReportIncidents, &f)?;
+        let facility_id = facility_for(c, actor, Action::ReportIncidents, f.person_kind, f.person_id)?;
         let id = write_incident(c, facility_id, &f, (actor.account_id, &actor.display_name), &utc_stamp(now))?;
         let incident = by_id(c, id)?;
         Entry::new(AuditAction::Create, AuditEntity::Incident, id)
@@ -186,18 +203,14 @@ pub fn update(db: &Db, actor: &Actor, id: i64, input: &IncidentInput, now: DateT
         // The window for reporting counts from when it was first reported.
         let reported = crate::store::parse_utc_stamp(&before.reported_at).unwrap_or(now);
         let f = input.validate_since(now, reported)?;
-        let fields = field_params(&f);
-        let mut values: Vec<&dyn rusqlite::ToSql> = fields.iter().map(|b| b.as_ref()).collect();
+        let stored = Stored::of(&f);
         let stamp = utc_stamp(now);
-        values.extend([&stamp as &dyn rusqlite::ToSql, &id]);
-        c.prepare_cached(
-            "UPDATE incidents SET kind = ?1, severity = ?2, occurred_at = ?3, place = ?4, what_happened = ?5,
-                    injury = ?6, action_taken = ?7, to_hospital = ?8, hospital = ?9, witnesses = ?10,
-                    family_told_at = ?11, family_told_who = ?12, family_told_how = ?13, person_id = ?14,
-                    updated_at = ?15
-             WHERE id = ?16",
-        )?
-        .execute(values.as_slice())?;
+        let mut values = stored.params();
+        values.push((":updated_at", &stamp));
+        let set: Vec<String> = values.iter().map(|(name, _)| format!("{} = {name}", &name[1..])).collect();
+        values.push((":id", &id));
+        c.prepare_cached(&format!("UPDATE incidents SET {} WHERE id = :id", set.join(", ")))?
+            .execute(values.as_slice())?;
         let after = by_id(c, id)?;
         Entry::new(AuditAction::Update, AuditEntity::Incident, id)
             .facility(Some(before.facility_id))
