@@ -38,6 +38,8 @@ mod incidents;
 mod meals_bookings;
 #[path = "meals_menus.rs"]
 mod meals_menus;
+#[path = "payments.rs"]
+mod payments;
 #[path = "people.rs"]
 mod people;
 #[path = "person_data.rs"]

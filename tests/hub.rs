@@ -40,10 +40,13 @@ fn each_facility_reads_and_adds_only_its_own_changes_and_the_city_reads_all() {
     let a2 = hub::enrol(&mut owner, Some(1), PC_A2, "pass-a2").unwrap();
     let b = hub::enrol(&mut owner, Some(2), PC_B, "pass-b").unwrap();
     let city = hub::enrol(&mut owner, None, PC_CITY, "pass-city").unwrap();
+    // Each facility numbers its PCs from 2 (1 is a PC that has not joined), for receipts.
+    assert_eq!((a.number, a2.number, b.number, city.number), (2, 3, 2, 2));
     let mut a = hub::connect(&cluster.url(&a.role)).unwrap();
     let mut a2 = hub::connect(&cluster.url(&a2.role)).unwrap();
     let mut b = hub::connect(&cluster.url(&b.role)).unwrap();
     let mut city = hub::connect(&cluster.url(&city.role)).unwrap();
+    assert_eq!(hub::whoami(&mut a2).unwrap().number, 3, "the PC asks the hub its number");
 
     // Each adds its own; the same batch again adds nothing.
     assert_eq!(push(&mut a, Some(1), PC_A, 1).unwrap(), 1);

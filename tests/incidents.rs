@@ -103,7 +103,7 @@ fn a_report_is_completed_while_open_closed_once_the_family_is_told_and_then_kept
             Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
         })
         .unwrap();
-    assert_eq!(actions, ["create", "update", "close"]);
+    assert_eq!(actions, ["create", "update", "review"]);
 }
 
 #[test]

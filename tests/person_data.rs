@@ -9,6 +9,7 @@ use carecircle_core::domain::month::Month;
 use carecircle_core::domain::person::PersonKind;
 use carecircle_core::report::document::{Block, Document};
 use carecircle_core::report::person_data;
+use carecircle_core::services::payments::{self, PayMethod, PaymentInput, PaymentPurpose};
 use carecircle_core::services::{health, incidents, people};
 use carecircle_core::{CoreError, Db, Locale, Role};
 use common::{at, code};
@@ -97,6 +98,19 @@ fn a_client_s_copy_holds_every_record_and_who_looked_at_it() {
     };
     incidents::report(&t.db, &nurse, &fall, common::clock().now()).unwrap();
     incidents::list(&t.db, &nurse, facility, Month::parse("2026-11").unwrap()).unwrap();
+    // The desk takes the month's meal money, on the wrong receipt first: both are in the copy.
+    let money = PaymentInput {
+        person_kind: PersonKind::Client,
+        person_id: client,
+        payer_name: "王丽".into(),
+        purpose: PaymentPurpose::Meals,
+        note: Some("11月餐费".into()),
+        amount_fen: 36_000,
+        method: PayMethod::Cash,
+    };
+    let wrong = payments::record(&t.db, &manager, &money, common::clock().now()).unwrap();
+    payments::void(&t.db, &manager, wrong.id, "收款事由写错", common::clock().now()).unwrap();
+    payments::record(&t.db, &manager, &money, common::clock().now()).unwrap();
 
     let doc = person_data::build(&t.db, &manager, PersonKind::Client, client, Locale::ZhCn, at("2026-11-29T02:00:00Z"))
         .unwrap();
@@ -121,6 +135,10 @@ fn a_client_s_copy_holds_every_record_and_who_looked_at_it() {
         count("SELECT count(*) FROM incidents WHERE person_kind = 'client' AND person_id = ?1")
     );
     assert!(their_incidents.iter().any(|r| r[1] == "跌倒" && r[3] == "走廊" && r[4] == "行走时跌倒"));
+    let paid = table_rows(&doc, "收款记录");
+    assert_eq!(paid.len(), 2);
+    assert_eq!(paid[0][1..5], ["2026-01-000001", "王丽", "餐费 · 11月餐费", "360.00"]);
+    assert!(paid[0][7].ends_with("收款事由写错") && paid[1][7].is_empty(), "{paid:?}");
     let trail = table_rows(&doc, "查看与修改记录");
     let by_nurse: Vec<&Vec<String>> = trail.iter().filter(|r| r[2].contains("(nurse)")).collect();
     assert!(by_nurse.iter().any(|r| r[3] == "查看" && r[4] == "服务对象"), "the record view: {by_nurse:?}");

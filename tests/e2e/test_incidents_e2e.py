@@ -108,7 +108,7 @@ def test_a_fall_is_reported_completed_with_the_family_told_and_closed(launch, de
             "SELECT action FROM audit_log WHERE entity = 'incident' AND entity_id = ? ORDER BY id",
             (str(report),)).fetchall()]
     assert closed == ("主任老周", "地面湿滑：餐厅加铺防滑垫，取餐时护理员陪同")
-    assert actions == ["create", "update", "close"]
+    assert actions == ["create", "update", "review"]
     # Nothing left to do on a closed report.
     assert not app.driver.find_elements(By.CSS_SELECTOR, f'[data-testid="incident-close-{report}"]')
 

@@ -105,6 +105,7 @@ declare module 'vue' {
     MealBookings: typeof import('./components/meals/MealBookings.vue')['default']
     MealMonth: typeof import('./components/meals/MealMonth.vue')['default']
     MedicineToday: typeof import('./components/health/MedicineToday.vue')['default']
+    PaymentsSection: typeof import('./components/people/PaymentsSection.vue')['default']
     PersonDataButton: typeof import('./components/people/PersonDataButton.vue')['default']
     PersonIncidents: typeof import('./components/health/PersonIncidents.vue')['default']
     PersonKindTag: typeof import('./components/people/PersonKindTag.vue')['default']

@@ -25,6 +25,22 @@ export function parseTypedNumber(raw: string): number | null {
   return /^-?(\d+(\.\d*)?|\.\d+)$/.test(text) ? Number(text) : Number.NaN
 }
 
+/** Fen as yuan with two decimals: 36050 → "360.50". */
+export function yuan(fen: number): string {
+  return (fen / 100).toFixed(2)
+}
+
+/**
+ * Yuan as typed (see `parseTypedNumber`) in whole fen; `null` when it is not an amount with
+ * at most two decimals. Zero and below pass: the core says why they are refused.
+ */
+export function fenOf(raw: string): number | null {
+  const n = parseTypedNumber(raw)
+  if (n == null || Number.isNaN(n)) return null
+  const fen = Math.round(n * 100)
+  return Math.abs(n * 100 - fen) < 1e-6 ? fen : null
+}
+
 /** A child's age in whole months as people say it: "23 月龄" under two, "4岁3个月" after. */
 export function formatAgeMonths(months: number, t: (key: string, params?: Record<string, unknown>) => string): string {
   if (months < 24) return t('common.ageMonths', { n: months })

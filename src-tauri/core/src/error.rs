@@ -95,9 +95,13 @@ pub enum CoreError {
 
 /// What the schema's triggers refuse with, and the field each names: the city office's
 /// read-only copy of a facility's records (sync/outbox.rs), a closed or deleted incident
-/// report (migration 017).
-const TRIGGER_CODES: &[(&str, &str)] =
-    &[(crate::sync::CITY_READ_ONLY, "facility"), ("incident.closed", "id"), ("incident.kept", "id")];
+/// report (migration 017), a payment changed or deleted (migration 018).
+const TRIGGER_CODES: &[(&str, &str)] = &[
+    (crate::sync::CITY_READ_ONLY, "facility"),
+    ("incident.closed", "id"),
+    ("incident.kept", "id"),
+    ("payment.kept", "id"),
+];
 
 impl From<rusqlite::Error> for CoreError {
     /// "Busy" is its own error: the clerk can do something about it (wait, close the

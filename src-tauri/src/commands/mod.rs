@@ -14,6 +14,7 @@ pub mod frontdesk;
 pub mod health;
 pub mod incidents;
 pub mod meals;
+pub mod payments;
 pub mod people;
 pub mod registry;
 pub mod reports;

@@ -76,6 +76,8 @@ import type { MorningCheckInput } from './MorningCheckInput'
 import type { NewAccount } from './NewAccount'
 import type { NewVisit } from './NewVisit'
 import type { Page } from './Page'
+import type { Payment } from './Payment'
+import type { PaymentInput } from './PaymentInput'
 import type { PersonDataFiles } from './PersonDataFiles'
 import type { PersonHit } from './PersonHit'
 import type { PersonKind } from './PersonKind'
@@ -331,6 +333,13 @@ export const kitchenSheetExport = (facilityId: number, day: string, meal: Meal):
 
 /** One facility's month, or (no facility, city office) the whole city's. */
 export const mealMonthTotals = (facilityId: number | null, year: number, month: number): Promise<MonthTotals> => call('meal_month_totals', { facilityId, year, month })
+
+export const paymentRecord = (input: PaymentInput): Promise<Payment> => call('payment_record', { input })
+
+/** Voids a receipt given in error; it keeps its number. */
+export const paymentVoid = (id: number, reason: string): Promise<Payment> => call('payment_void', { id, reason })
+
+export const paymentsOfPerson = (personKind: PersonKind, personId: number): Promise<Payment[]> => call('payments_of_person', { personKind, personId })
 
 export const clientsList = (query: ListQuery): Promise<Page<ClientSummary>> => call('clients_list', { query })
 

@@ -47,6 +47,10 @@ export const canAssess = may('assess')
 export const canReportIncidents = may('report_incidents')
 /** Reviews and closes incident reports (managers, the city office). */
 export const canReviewIncidents = may('review_incidents')
+/** Takes payments at the desk (front desk, managers). */
+export const canTakePayments = may('take_payments')
+/** Voids a receipt given in error (managers). */
+export const canVoidReceipts = may('void_receipts')
 
 /** The first screen after signing in: the front desk works at the desk. */
 export function landingRoute(): { name: string } {

@@ -85,6 +85,10 @@ code_enum! {
         ReportIncidents = "report_incidents",
         /// Review an incident report and close it.
         ReviewIncidents = "review_incidents",
+        /// Take a payment at the desk and print its receipt.
+        TakePayments = "take_payments",
+        /// Void a receipt given in error.
+        VoidReceipts = "void_receipts",
         /// Give a client or child a copy of everything held about them (PIPL Art. 45): a
         /// facility's managers for its people, the city office for anyone.
         ExportPersonData = "export_person_data",
@@ -113,6 +117,8 @@ impl Action {
                 | Action::RecordVisits
                 | Action::ReportIncidents
                 | Action::ReviewIncidents
+                | Action::TakePayments
+                | Action::VoidReceipts
         )
     }
 
@@ -138,7 +144,8 @@ impl Action {
             Action::ScheduleVisits => matches!(role, FrontDesk | Nurse | FacilityManager | CityAdmin),
             Action::PlanSchedules => matches!(role, FacilityManager | CityAdmin),
             Action::RecordVisits | Action::ReportIncidents => true,
-            Action::ReviewIncidents => matches!(role, FacilityManager | CityAdmin),
+            Action::ReviewIncidents | Action::VoidReceipts => matches!(role, FacilityManager | CityAdmin),
+            Action::TakePayments => matches!(role, FrontDesk | FacilityManager | CityAdmin),
             Action::PrintReports | Action::ExportPersonData => matches!(role, FacilityManager | CityAdmin),
         }
     }

@@ -16,12 +16,17 @@ use serde::Serialize;
 use crate::error::{CoreError, Invalid, Result};
 
 /// The hub schema's version after [`migrate`].
-pub const HUB_VERSION: i32 = 4;
+pub const HUB_VERSION: i32 = 5;
 
 /// Each step of the schema, in order; step `n` takes version `n - 1` to `n`. Never edited once
 /// released: a change is a new step.
-const STEPS: &[&str] =
-    &[include_str!("v1.sql"), include_str!("v2.sql"), include_str!("v3.sql"), include_str!("v4.sql")];
+const STEPS: &[&str] = &[
+    include_str!("v1.sql"),
+    include_str!("v2.sql"),
+    include_str!("v3.sql"),
+    include_str!("v4.sql"),
+    include_str!("v5.sql"),
+];
 
 /// Connects with a libpq connection string (`host=… port=… user=… dbname=…`).
 ///
@@ -161,6 +166,9 @@ pub struct Enrolment {
     pub role: String,
     pub facility_id: Option<i64>,
     pub pc: String,
+    /// The PC's number within its facility (from 2: 1 is a PC that has not joined), which its
+    /// receipts carry (docs/money.md).
+    pub number: i64,
 }
 
 /// A new PC id: a UUIDv7 stamped with `now` (the caller's clock), random otherwise.
@@ -190,23 +198,32 @@ pub fn enrol(client: &mut Client, facility_id: Option<i64>, pc: &str, password: 
     // quoted by PostgreSQL's own quote_literal.
     let quoted: String = tx.query_one("SELECT quote_literal($1)", &[&password]).map_err(hub_error)?.get(0);
     tx.batch_execute(&format!("CREATE ROLE {role} LOGIN PASSWORD {quoted} IN ROLE {group}")).map_err(hub_error)?;
-    tx.execute(
-        "INSERT INTO hub.pcs (role_name, facility_id, pc) VALUES ($1, $2, $3::text::uuid)",
-        &[&role, &facility_id.map(|f| f as i32), &pc],
-    )
-    .map_err(hub_error)?;
+    // The next number of the facility's PCs; the lock keeps two enrolments from taking one.
+    tx.batch_execute("LOCK TABLE hub.pcs IN EXCLUSIVE MODE").map_err(hub_error)?;
+    let number: i32 = tx
+        .query_one(
+            "INSERT INTO hub.pcs (role_name, facility_id, pc, number)
+             VALUES ($1, $2, $3::text::uuid,
+                     (SELECT 1 + coalesce(max(number), 1) FROM hub.pcs WHERE facility_id IS NOT DISTINCT FROM $2))
+             RETURNING number",
+            &[&role, &facility_id.map(|f| f as i32), &pc],
+        )
+        .map_err(hub_error)?
+        .get(0);
     tx.commit().map_err(hub_error)?;
-    Ok(Enrolment { role, facility_id, pc })
+    Ok(Enrolment { role, facility_id, pc, number: i64::from(number) })
 }
 
 /// Who the hub says this connection is: the enrolment of the PC whose role signed in.
 /// Refused when the role is not an enrolled PC's (the hub's owner, say).
 pub fn whoami(client: &mut Client) -> Result<Enrolment> {
-    let row =
-        client.query_one("SELECT session_user::text, hub.my_pc()::text, hub.my_facility()", &[]).map_err(hub_error)?;
-    let (role, pc, facility): (String, Option<String>, Option<i32>) = (row.get(0), row.get(1), row.get(2));
+    let row = client
+        .query_one("SELECT session_user::text, hub.my_pc()::text, hub.my_facility(), hub.my_number()", &[])
+        .map_err(hub_error)?;
+    let (role, pc, facility, number): (String, Option<String>, Option<i32>, Option<i32>) =
+        (row.get(0), row.get(1), row.get(2), row.get(3));
     let pc = pc.ok_or_else(|| Invalid::new("hub.not_enrolled", "url").with("role", &role))?;
-    Ok(Enrolment { role, facility_id: facility.map(i64::from), pc })
+    Ok(Enrolment { role, facility_id: facility.map(i64::from), pc, number: number.map_or(1, i64::from) })
 }
 
 #[cfg(test)]

@@ -23,6 +23,7 @@ use crate::domain::person::PersonKind;
 use crate::error::{Invalid, Result};
 use crate::i18n::{lookup, Locale};
 use crate::services::audit::{AuditAction, AuditEntity, Entry};
+use crate::services::payments::receipt_no;
 use crate::services::scope::facility_for;
 use crate::store::{parse_utc_stamp, Db};
 
@@ -58,6 +59,7 @@ pub fn build(
         };
         attendance(c, &mut out, kind, id)?;
         incidents(c, &mut out, kind, id)?;
+        payments(c, &mut out, kind, id)?;
         audit_trail(c, &mut out, kind, id)?;
         let at = now.with_timezone(&local_offset()).format("%Y-%m-%d %H:%M").to_string();
         let mut blocks = vec![Block::Paragraph(w.get("person.intro"))];
@@ -869,6 +871,53 @@ fn incidents(c: &Connection, s: &mut Sections, kind: PersonKind, id: i64) -> Res
     Ok(())
 }
 
+/// The person's payments and their receipts, void ones with why.
+fn payments(c: &Connection, s: &mut Sections, kind: PersonKind, id: i64) -> Result<()> {
+    let mut stmt = c.prepare(
+        "SELECT p.received_at, p.receipt_year, p.receipt_pc, p.receipt_seq, p.payer_name, p.purpose, p.note,
+                p.amount_fen, p.method, p.received_by_name, p.voided_at, p.void_reason, f.name
+           FROM payments p JOIN facilities f ON f.id = p.facility_id
+          WHERE p.person_kind = ?1 AND p.person_id = ?2 ORDER BY p.received_at, p.id",
+    )?;
+    let list = stmt
+        .query_map(rusqlite::params![kind.as_str(), id], |r| {
+            let purpose = s.word("payments.purposes", &r.get::<_, String>(5)?);
+            let purpose = match r.get::<_, Option<String>>(6)? {
+                Some(note) => format!("{purpose} · {note}"),
+                None => purpose,
+            };
+            let void = match r.get::<_, Option<String>>(10)? {
+                Some(at) => text(format!("{} {}", local(Some(at)).display(), r.get::<_, String>(11)?)),
+                None => Cell::Empty,
+            };
+            Ok(vec![
+                local(r.get(0)?),
+                text(receipt_no(r.get(1)?, r.get(2)?, r.get(3)?)),
+                text(r.get::<_, String>(4)?),
+                text(purpose),
+                Cell::Fen(r.get(7)?),
+                text(s.word("payments.methods", &r.get::<_, String>(8)?)),
+                text(r.get::<_, String>(9)?),
+                void,
+                text(r.get::<_, String>(12)?),
+            ])
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    let columns = [
+        ("at", 1.3),
+        ("receipt_no", 1.4),
+        ("payer", 1.0),
+        ("purpose", 1.8),
+        ("amount", 1.0),
+        ("method", 0.8),
+        ("received_by", 1.0),
+        ("void", 1.6),
+        ("facility", 1.6),
+    ];
+    s.table("payments", &columns, list);
+    Ok(())
+}
+
 /// Who viewed or changed the person's records: entries about the person, about each of
 /// their records, and the facility lists that named them.
 fn audit_trail(c: &Connection, s: &mut Sections, kind: PersonKind, id: i64) -> Result<()> {
@@ -883,7 +932,11 @@ fn audit_trail(c: &Connection, s: &mut Sections, kind: PersonKind, id: i64) -> R
              OR (a.entity = 'standing_order' AND a.entity_id IN (SELECT CAST(id AS TEXT) FROM standing_orders WHERE client_id = ?1))
              OR (a.entity = 'alert' AND a.entity_id IN (SELECT CAST(id AS TEXT) FROM alerts WHERE client_id = ?1))
              OR (a.entity = 'incident' AND a.entity_id IN (SELECT CAST(id AS TEXT) FROM incidents
-                     WHERE person_kind = 'client' AND person_id = ?1))",
+                     WHERE person_kind = 'client' AND person_id = ?1))
+             OR (a.entity = 'payment' AND a.entity_id IN (SELECT CAST(id AS TEXT) FROM payments
+                     WHERE person_kind = 'client' AND person_id = ?1))
+             OR (a.entity = 'payments' AND a.entity_id = CAST(?1 AS TEXT)
+                 AND json_extract(a.after_json, '$.person_kind') = 'client')",
             "a.entity IN ('alerts', 'follow_ups', 'incidents') AND a.action = 'view'
              AND EXISTS (SELECT 1 FROM json_each(a.after_json, '$.clients') j WHERE j.value = ?1)",
         ),
@@ -895,7 +948,11 @@ fn audit_trail(c: &Connection, s: &mut Sections, kind: PersonKind, id: i64) -> R
              OR (a.entity = 'medicine_dose' AND a.entity_id IN (SELECT CAST(d.id AS TEXT) FROM child_medicine_doses d
                      JOIN child_medicines m ON m.id = d.medicine_id WHERE m.child_id = ?1))
              OR (a.entity = 'incident' AND a.entity_id IN (SELECT CAST(id AS TEXT) FROM incidents
-                     WHERE person_kind = 'child' AND person_id = ?1))",
+                     WHERE person_kind = 'child' AND person_id = ?1))
+             OR (a.entity = 'payment' AND a.entity_id IN (SELECT CAST(id AS TEXT) FROM payments
+                     WHERE person_kind = 'child' AND person_id = ?1))
+             OR (a.entity = 'payments' AND a.entity_id = CAST(?1 AS TEXT)
+                 AND json_extract(a.after_json, '$.person_kind') = 'child')",
             "a.entity IN ('medicines', 'exams_due', 'incidents') AND a.action = 'view'
              AND EXISTS (SELECT 1 FROM json_each(a.after_json, '$.children') j WHERE j.value = ?1)",
         ),

@@ -241,7 +241,7 @@ pub fn close(db: &Db, actor: &Actor, id: i64, review_note: &str, now: DateTime<U
         )?
         .execute(params![utc_stamp(now), actor.account_id, actor.display_name, note, id])?;
         let after = by_id(c, id)?;
-        Entry::new(AuditAction::Close, AuditEntity::Incident, id)
+        Entry::new(AuditAction::Review, AuditEntity::Incident, id)
             .facility(Some(before.facility_id))
             .after(&serde_json::json!({ "review_note": note }))
             .write(c, actor)?;
@@ -263,7 +263,8 @@ pub fn list(db: &Db, actor: &Actor, facility_id: i64, month: Month) -> Result<Ve
             ))?
             .query_map(params![facility_id, from, to], Incident::from_row)?
             .collect::<rusqlite::Result<_>>()?;
-        Ok((rows.clone(), viewed(facility_id, &rows)))
+        let entry = viewed(facility_id, &rows);
+        Ok((rows, entry))
     })
 }
 
@@ -278,7 +279,8 @@ pub fn for_person(db: &Db, actor: &Actor, kind: PersonKind, person_id: i64) -> R
             ))?
             .query_map(params![kind, person_id], Incident::from_row)?
             .collect::<rusqlite::Result<_>>()?;
-        Ok((rows.clone(), viewed(facility_id, &rows)))
+        let entry = viewed(facility_id, &rows);
+        Ok((rows, entry))
     })
 }
 

@@ -11,6 +11,7 @@ pub mod frontdesk;
 pub mod health;
 pub mod incidents;
 pub mod meals;
+pub mod payments;
 pub mod people;
 pub mod registry;
 pub(crate) mod scope;

@@ -26,6 +26,7 @@ const STEP_SQL: &[&str] = &[
     include_str!("migrations/015_attendance_by_person.sql"),
     include_str!("migrations/016_covering_client_indexes.sql"),
     include_str!("migrations/017_incidents.sql"),
+    include_str!("migrations/018_payments.sql"),
 ];
 
 /// The steps: their SQL, and for a step that must compute what SQL cannot, the Rust that

@@ -108,6 +108,14 @@ pub const ENTITIES: &[Entity] = &[
         ],
         ..facility("incidents")
     },
+    Entity {
+        soft_refs: &[
+            ("person_id", Target::Person { kind_column: "person_kind" }),
+            ("received_by", ACCOUNT),
+            ("voided_by", ACCOUNT),
+        ],
+        ..facility("payments")
+    },
 ];
 
 /// The city's reference data.

@@ -317,6 +317,7 @@ pub struct Exchanged {
 pub fn exchange(db: &Db, client: &mut Client) -> Result<Exchanged> {
     let mut both = || -> Result<Exchanged> {
         let (pc, facility) = me(db)?;
+        learn_number(db, client)?;
         let pushed = push(db, client)?;
         let audit_sent = super::audit::push(db, client, &pc, facility)?;
         let pulled = pull(db, client)?;
@@ -329,4 +330,18 @@ pub fn exchange(db: &Db, client: &mut Client) -> Result<Exchanged> {
         Err(e) => super::note_exchange(db, Some(e))?,
     }
     done
+}
+
+/// A PC that joined before the hub numbered its PCs (hub schema 5) learns its number at its
+/// next exchange: its receipts carry it (docs/money.md).
+fn learn_number(db: &Db, client: &mut Client) -> Result<()> {
+    let known: Option<i64> = db.read(|c| Ok(c.query_row("SELECT pc_number FROM sync_state", [], |r| r.get(0))?))?;
+    if known.is_none() {
+        let number: Option<i32> =
+            client.query_one("SELECT hub.my_number()", &[]).map_err(crate::hub::hub_error)?.get(0);
+        if let Some(number) = number {
+            db.write(|tx| Ok(tx.execute("UPDATE sync_state SET pc_number = ?1", [i64::from(number)]).map(|_| ())?))?;
+        }
+    }
+    Ok(())
 }

@@ -185,8 +185,15 @@ fn join_as(db: &Db, actor: &Actor, enrolment: &Enrolment, hub_url: Option<&str>)
             return Err(Invalid::new("sync.already_joined", "pc").with("pc", pc).into());
         }
         tx.execute(
-            "UPDATE sync_state SET pc = ?1, facility_id = ?2, role = ?3, joined_at = ?4, hub = ?5",
-            params![enrolment.pc, enrolment.facility_id, enrolment.role, crate::store::utc_stamp(tx.now()), hub_url],
+            "UPDATE sync_state SET pc = ?1, facility_id = ?2, role = ?3, joined_at = ?4, hub = ?5, pc_number = ?6",
+            params![
+                enrolment.pc,
+                enrolment.facility_id,
+                enrolment.role,
+                crate::store::utc_stamp(tx.now()),
+                hub_url,
+                enrolment.number
+            ],
         )?;
         outbox::assign_uids(tx)?;
         outbox::install(tx)?;

@@ -64,6 +64,8 @@ code_enum! {
         Restore = "restore",
         RestoreReplaced = "restore_replaced",
         Retire = "retire",
+        /// An incident report reviewed by a manager and closed.
+        Review = "review",
         RevealId = "reveal_id",
         SeedDemo = "seed_demo",
         Serve = "serve",
@@ -79,6 +81,8 @@ code_enum! {
         Update = "update",
         UpdatePublished = "update_published",
         View = "view",
+        /// A receipt given in error, voided (作废): it keeps its number.
+        Void = "void",
     }
 }
 
@@ -132,6 +136,10 @@ code_enum! {
         Medicines = "medicines",
         Menu = "menu",
         MonthlyReport = "monthly_report",
+        /// A payment and its receipt.
+        Payment = "payment",
+        /// A client's or child's payments, as the desk opened them.
+        Payments = "payments",
         PlanItem = "plan_item",
         Staff = "staff",
         StandingOrder = "standing_order",
