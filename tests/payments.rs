@@ -113,6 +113,10 @@ fn a_bad_payment_writes_nothing_and_only_the_desk_and_managers_take_money() {
         (lunch_money(client, 10_000_001), "payment.amount_too_large"),
         (PaymentInput { payer_name: "  ".into(), ..lunch_money(client, 100) }, "payment.payer_required"),
         (PaymentInput { person_kind: PersonKind::Staff, ..lunch_money(client, 100) }, "payment.person_kind"),
+        (
+            PaymentInput { purpose: PaymentPurpose::ChildcareFee, ..lunch_money(client, 100) },
+            "payment.purpose_not_for_person",
+        ),
     ] {
         assert_eq!(code(payments::record(&t.db, &desk, &input, now).unwrap_err()), expected);
     }

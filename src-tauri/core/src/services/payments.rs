@@ -37,6 +37,19 @@ code_enum! {
     }
 }
 
+impl PaymentPurpose {
+    /// Whether a payment for `person` may be for this: a childcare unit's fees are a child's,
+    /// meals and home visits a client's (a child's meals are its unit's meal money).
+    pub fn fits(self, person: PersonKind) -> bool {
+        use PaymentPurpose::*;
+        match person {
+            PersonKind::Client => matches!(self, Meals | Visits | Other),
+            PersonKind::Child => matches!(self, ChildcareFee | ChildcareMeals | Other),
+            PersonKind::Staff => false,
+        }
+    }
+}
+
 code_enum! {
     /// How it was paid: recorded, not processed (no payment provider).
     PayMethod { Cash = "cash", Wechat = "wechat", Alipay = "alipay", Card = "card" }
@@ -141,6 +154,9 @@ impl PaymentInput {
     fn validate(&self) -> Result<(String, Option<String>), Invalid> {
         if self.person_kind == PersonKind::Staff {
             return Err(Invalid::new("payment.person_kind", "person_kind"));
+        }
+        if !self.purpose.fits(self.person_kind) {
+            return Err(Invalid::new("payment.purpose_not_for_person", "purpose"));
         }
         if self.amount_fen <= 0 {
             return Err(Invalid::new("payment.amount_positive", "amount_fen"));

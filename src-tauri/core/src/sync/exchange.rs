@@ -333,13 +333,15 @@ pub fn exchange(db: &Db, client: &mut Client) -> Result<Exchanged> {
 }
 
 /// A PC that joined before the hub numbered its PCs (hub schema 5) learns its number at its
-/// next exchange: its receipts carry it (docs/money.md).
+/// next exchange: its receipts carry it (docs/money.md). A hub not yet upgraded has none to
+/// give: the exchange goes on, and the PC takes no money until it has one.
 fn learn_number(db: &Db, client: &mut Client) -> Result<()> {
     let known: Option<i64> = db.read(|c| Ok(c.query_row("SELECT pc_number FROM sync_state", [], |r| r.get(0))?))?;
-    if known.is_none() {
-        let number: Option<i32> =
-            client.query_one("SELECT hub.my_number()", &[]).map_err(crate::hub::hub_error)?.get(0);
-        if let Some(number) = number {
+    if known.is_some() {
+        return Ok(());
+    }
+    if let Ok(row) = client.query_one("SELECT hub.my_number()", &[]) {
+        if let Some(number) = row.get::<_, Option<i32>>(0) {
             db.write(|tx| Ok(tx.execute("UPDATE sync_state SET pc_number = ?1", [i64::from(number)]).map(|_| ())?))?;
         }
     }
