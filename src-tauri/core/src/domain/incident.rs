@@ -136,6 +136,9 @@ pub fn is_serious(severity: Severity, to_hospital: bool) -> bool {
     severity == Severity::Serious || to_hospital
 }
 
+/// [`is_serious`] over a row of `incidents`, for the queries that count serious reports.
+pub const SERIOUS_SQL: &str = "(severity = 'serious' OR to_hospital = 1)";
+
 /// A wall time in Wuhai as the form sends it (`YYYY-MM-DD HH:MM`, seconds allowed).
 pub fn parse_wall_time(raw: &str, field: &'static str) -> Result<DateTime<Utc>, Invalid> {
     let raw = raw.trim();

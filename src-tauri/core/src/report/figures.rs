@@ -14,7 +14,7 @@ use rusqlite::{params, Connection};
 use crate::clock::local_offset;
 use crate::domain::facility::FacilityKind;
 use crate::domain::followup::{Due, DueReason};
-use crate::domain::incident::IncidentKind;
+use crate::domain::incident::{IncidentKind, SERIOUS_SQL};
 use crate::domain::meals::{clashes, DishFacts, EaterFacts, PREPARED};
 use crate::domain::month::Month;
 use crate::domain::person::{months_between, DietNeed};
@@ -660,13 +660,13 @@ fn checkups(c: &Connection, span: &Span) -> Result<HashMap<i64, HealthFigures>> 
 fn incidents(c: &Connection, span: &Span) -> Result<HashMap<i64, IncidentFigures>> {
     by_facility(
         c,
-        &span.days(
-            "SELECT facility_id, kind, count(*), sum(severity = 'serious' OR to_hospital = 1), sum(to_hospital),
+        &span.days(&format!(
+            "SELECT facility_id, kind, count(*), sum({SERIOUS_SQL}), sum(to_hospital),
                     sum(closed_at IS NULL OR closed_at >= :until)
              FROM incidents
              WHERE facility_id BETWEEN :lo AND :hi AND occurred_at >= :from AND occurred_at < :until
-             GROUP BY facility_id, kind",
-        ),
+             GROUP BY facility_id, kind"
+        )),
         span,
         |f: &mut IncidentFigures, r| {
             let kind: IncidentKind = r.get(1)?;

@@ -21,6 +21,7 @@ use ts_rs::TS;
 use super::visits::week;
 use crate::domain::account::{Action, Actor, Role};
 use crate::domain::facility::FacilityKind;
+use crate::domain::incident::SERIOUS_SQL;
 use crate::domain::month::Month;
 use crate::domain::visits::ConflictKind;
 use crate::error::Result;
@@ -189,15 +190,15 @@ fn desk_day(c: &Connection, facility_id: i64, kind: FacilityKind, today: NaiveDa
     Ok(DeskDay { clients_expected, children_expected, still_in })
 }
 
-/// What waits on the nurses of facility `?1` (NULL: of every facility): urgent readings not
-/// handled, and serious incidents not yet closed (services/incidents.rs).
-const OPEN_ALERTS: &str = "SELECT
-      (SELECT count(*) FROM alerts WHERE handled_at IS NULL AND (?1 IS NULL OR facility_id = ?1))
-    + (SELECT count(*) FROM incidents
-        WHERE closed_at IS NULL AND (severity = 'serious' OR to_hospital = 1) AND (?1 IS NULL OR facility_id = ?1))";
-
+/// What waits on the nurses of facility `facility_id` (None: of every facility): urgent
+/// readings not handled, and serious incidents not yet closed (services/incidents.rs).
 fn open_alerts(c: &Connection, facility_id: Option<i64>) -> Result<u32> {
-    Ok(c.prepare_cached(OPEN_ALERTS)?.query_row([facility_id], |r| r.get(0))?)
+    let sql = format!(
+        "SELECT (SELECT count(*) FROM alerts WHERE handled_at IS NULL AND (?1 IS NULL OR facility_id = ?1))
+              + (SELECT count(*) FROM incidents WHERE closed_at IS NULL AND {SERIOUS_SQL}
+                   AND (?1 IS NULL OR facility_id = ?1))"
+    );
+    Ok(c.prepare_cached(&sql)?.query_row([facility_id], |r| r.get(0))?)
 }
 
 fn nurse_day(c: &Connection, facility_id: i64, kind: FacilityKind, today: NaiveDate) -> Result<NurseDay> {
@@ -275,14 +276,14 @@ fn city_day(c: &Connection, today: NaiveDate) -> Result<CityDay> {
         .collect::<rusqlite::Result<_>>()?;
     let facilities: u32 = c.query_row("SELECT count(*) FROM facilities", [], |r| r.get(0))?;
     let mut circles: BTreeMap<i64, CircleHealth> = BTreeMap::new();
-    let mut elder = c.prepare_cached(
+    let mut elder = c.prepare_cached(&format!(
         "SELECT f.id, f.kind, lc.id, lc.name,
                 (SELECT count(*) FROM alerts a WHERE a.facility_id = f.id AND a.handled_at IS NULL)
                 + (SELECT count(*) FROM incidents i WHERE i.facility_id = f.id AND i.closed_at IS NULL
-                     AND (i.severity = 'serious' OR i.to_hospital = 1))
+                     AND {SERIOUS_SQL})
          FROM facilities f JOIN communities co ON co.id = f.community_id JOIN living_circles lc ON lc.id = co.circle_id
-         ORDER BY f.id",
-    )?;
+         ORDER BY f.id"
+    ))?;
     let rows: Vec<(i64, FacilityKind, i64, String, u32)> = elder
         .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))?
         .collect::<rusqlite::Result<_>>()?;
