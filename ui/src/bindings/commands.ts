@@ -6,6 +6,7 @@ import type { Agenda } from './Agenda'
 import type { Alert } from './Alert'
 import type { AllergyList } from './AllergyList'
 import type { AppInfo } from './AppInfo'
+import type { Arrear } from './Arrear'
 import type { AssessmentForm } from './AssessmentForm'
 import type { AssessmentInput } from './AssessmentInput'
 import type { AssessmentRecord } from './AssessmentRecord'
@@ -45,6 +46,8 @@ import type { FacilityFilter } from './FacilityFilter'
 import type { FacilityInput } from './FacilityInput'
 import type { FacilityKind } from './FacilityKind'
 import type { FacilitySummary } from './FacilitySummary'
+import type { FeeSetting } from './FeeSetting'
+import type { FeeSettingInput } from './FeeSettingInput'
 import type { Finding } from './Finding'
 import type { FoodSample } from './FoodSample'
 import type { GeoPoint } from './GeoPoint'
@@ -86,6 +89,7 @@ import type { PlanItem } from './PlanItem'
 import type { PlanItemInput } from './PlanItemInput'
 import type { PlanProgress } from './PlanProgress'
 import type { PlanReport } from './PlanReport'
+import type { ReceiptPaper } from './ReceiptPaper'
 import type { ReportFormat } from './ReportFormat'
 import type { ReportProgress } from './ReportProgress'
 import type { RestoreReport } from './RestoreReport'
@@ -103,6 +107,7 @@ import type { Staff } from './Staff'
 import type { StaffInput } from './StaffInput'
 import type { StandingOrder } from './StandingOrder'
 import type { StandingOrderInput } from './StandingOrderInput'
+import type { Statement } from './Statement'
 import type { SubstituteOption } from './SubstituteOption'
 import type { SyncConflict } from './SyncConflict'
 import type { SyncOverview } from './SyncOverview'
@@ -221,6 +226,27 @@ export const growthDue = (facilityId: number): Promise<DueCheck[]> => call('grow
 
 /** The WHO curves (−3…+3 SD) to draw a chart; public data, no session needed. */
 export const growthCurves = (indicator: Indicator, sex: Sex, ageDays: number): Promise<Curve[]> => call('growth_curves', { indicator, sex, ageDays })
+
+/** Every price and rule of a facility, past, current and to come. */
+export const feeSettings = (facilityId: number): Promise<FeeSetting[]> => call('fee_settings', { facilityId })
+
+/** Sets a price or rule from a first day no charge has used yet. */
+export const feeSet = (input: FeeSettingInput): Promise<FeeSetting> => call('fee_set', { input })
+
+/** A client's or child's statement of a month ("2026-11"). */
+export const statementOfPerson = (personKind: PersonKind, personId: number, month: string): Promise<Statement> => call('statement_of_person', { personKind, personId, month })
+
+/** The statement as a PDF to print or hand over. */
+export const statementPrint = (personKind: PersonKind, personId: number, month: string): Promise<SavedReport> => call('statement_print', { personKind, personId, month })
+
+/**
+ * A payment's receipt as a PDF, on A5 or an 80 mm roll; printing again is allowed (and
+ * audited).
+ */
+export const receiptPrint = (id: number, paper: ReceiptPaper): Promise<SavedReport> => call('receipt_print', { id, paper })
+
+/** Who owes money at the facility at the end of a month (today, for this month). */
+export const arrearsList = (facilityId: number, month: string): Promise<Arrear[]> => call('arrears_list', { facilityId, month })
 
 export const checkIn = (kind: PersonKind, id: number): Promise<BoardEntry> => call('check_in', { kind, id })
 

@@ -6,6 +6,7 @@
 
 mod child_health;
 mod city;
+mod fees;
 mod health;
 mod history;
 mod incidents;
@@ -74,6 +75,8 @@ pub struct SeedReport {
     pub attendance: u64,
     pub assessments: u64,
     pub incidents: u64,
+    pub fee_settings: u64,
+    pub payments: u64,
 }
 
 struct PlacedFacility {
@@ -688,6 +691,8 @@ pub fn seed(db: &Db, actor: &Actor, scale: u32, progress: &mut dyn FnMut(SeedPro
         // Incidents first: an assessment counts the care-risk events they hold.
         s.incidents(&mut report)?;
         s.door_and_assessments(&mut report)?;
+        progress(SeedProgress { stage: "fees".into(), done: 0, total: 1 });
+        s.fees(&mut report)?;
         Entry::new(AuditAction::SeedDemo, AuditEntity::Database, "demo").after(&report).write(conn, actor)?;
         progress(SeedProgress { stage: "done".into(), done: 1, total: 1 });
         Ok(report)

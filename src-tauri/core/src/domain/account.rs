@@ -89,6 +89,8 @@ code_enum! {
         TakePayments = "take_payments",
         /// Void a receipt given in error.
         VoidReceipts = "void_receipts",
+        /// Set a facility's prices and its rule for crediting absent days.
+        SetFees = "set_fees",
         /// Give a client or child a copy of everything held about them (PIPL Art. 45): a
         /// facility's managers for its people, the city office for anyone.
         ExportPersonData = "export_person_data",
@@ -119,6 +121,7 @@ impl Action {
                 | Action::ReviewIncidents
                 | Action::TakePayments
                 | Action::VoidReceipts
+                | Action::SetFees
         )
     }
 
@@ -144,7 +147,9 @@ impl Action {
             Action::ScheduleVisits => matches!(role, FrontDesk | Nurse | FacilityManager | CityAdmin),
             Action::PlanSchedules => matches!(role, FacilityManager | CityAdmin),
             Action::RecordVisits | Action::ReportIncidents => true,
-            Action::ReviewIncidents | Action::VoidReceipts => matches!(role, FacilityManager | CityAdmin),
+            Action::ReviewIncidents | Action::VoidReceipts | Action::SetFees => {
+                matches!(role, FacilityManager | CityAdmin)
+            }
             Action::TakePayments => matches!(role, FrontDesk | FacilityManager | CityAdmin),
             Action::PrintReports | Action::ExportPersonData => matches!(role, FacilityManager | CityAdmin),
         }

@@ -63,14 +63,7 @@ fn hours(minutes: i64) -> Cell {
     Cell::Decimal(minutes as f64 / 60.0, 1)
 }
 
-fn document(
-    w: Words,
-    title: String,
-    header_left: String,
-    month: Month,
-    signed: &Signed,
-    orientation: Orientation,
-) -> Document {
+fn document(w: Words, title: String, header_left: String, month: Month, signed: &Signed, paper: Paper) -> Document {
     // A month not over yet says so at the top of every page and under the title.
     let partial = signed.through < month.last();
     let through = || signed.through.format("%Y-%m-%d").to_string();
@@ -83,7 +76,7 @@ fn document(
         if partial { vec![Block::Paragraph(w.with("partial_note", &[("day", through())]))] } else { Vec::new() };
     Document {
         title,
-        orientation,
+        paper,
         header_left,
         header_right,
         page_label: w.get("page"),
@@ -112,7 +105,7 @@ pub fn facility_report(w: Words, fm: &FacilityMonth, month: Month, signed: &Sign
     let p = &fm.place;
     let title = w.with("title.facility", &[("facility", p.name.clone()), ("month", w.month(month))]);
     let header = format!("{} · {} · {}", p.district, p.circle, p.name);
-    let mut doc = document(w, title, header, month, signed, Orientation::Portrait);
+    let mut doc = document(w, title, header, month, signed, Paper::Portrait);
     match &fm.figures {
         Figures::Elder(f) => elder_blocks(w, f, month, &mut doc.blocks),
         Figures::Child(f) => child_blocks(w, f, month, &mut doc.blocks),
@@ -573,7 +566,7 @@ fn grouped_table(
 /// The whole city's monthly report: summary, charts, and a row per facility.
 pub fn city_report(w: Words, all: &[FacilityMonth], month: Month, signed: &Signed) -> Document {
     let title = w.with("title.city", &[("month", w.month(month))]);
-    let mut doc = document(w, title, w.get("city"), month, signed, Orientation::Landscape);
+    let mut doc = document(w, title, w.get("city"), month, signed, Paper::Landscape);
     let elder: Vec<(&FacilityPlace, &ElderFigures)> = all
         .iter()
         .filter_map(|fm| match &fm.figures {

@@ -2,18 +2,22 @@
 //! and footer texts. The figures module fills it in the reader's language; the PDF and the
 //! Excel writers each render it, so both show the same tables.
 
-/// How a page is turned: the facility report is portrait, the city's wide table landscape.
+/// The paper a document is set on: A4 (the facility report portrait, the city's wide table
+/// landscape), A5 landscape (a receipt, a statement), or a receipt printer's 80 mm roll, as
+/// long as its content.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Orientation {
+pub enum Paper {
     Portrait,
     Landscape,
+    A5,
+    Roll80,
 }
 
 #[derive(Debug, Clone)]
 pub struct Document {
     /// The document's title, also the PDF's title metadata, e.g. "海勃湾区滨河养老服务中心 2026年10月 月报".
     pub title: String,
-    pub orientation: Orientation,
+    pub paper: Paper,
     /// Running header on every page: left (facility or city) and right (the month).
     pub header_left: String,
     pub header_right: String,

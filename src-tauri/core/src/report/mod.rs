@@ -7,6 +7,7 @@ pub mod document;
 pub mod figures;
 pub mod font;
 pub mod layout;
+pub mod money;
 pub mod pdf;
 pub mod person_data;
 pub mod xlsx;

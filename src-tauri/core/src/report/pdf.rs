@@ -200,7 +200,7 @@ impl Canvas for PdfCanvas {
 /// 18 columns). Deterministic: the same documents every time.
 pub mod sample {
     use crate::report::document::{
-        Align, Block, Cell, Chart, ChartKind, Column, Document, Fact, Orientation, Row, RowKind, Series, Table,
+        Align, Block, Cell, Chart, ChartKind, Column, Document, Fact, Paper, Row, RowKind, Series, Table,
     };
 
     const SURNAMES: &[&str] = &["王", "李", "张", "刘", "陈", "杨", "马", "白", "关", "欧阳", "司马", "佟", "郝", "乔"];
@@ -270,7 +270,7 @@ pub mod sample {
         let mut rng = Lcg(202_610);
         Document {
             title: "海勃湾区滨河养老服务中心 2026年10月 月报".into(),
-            orientation: Orientation::Portrait,
+            paper: Paper::Portrait,
             header_left: "海勃湾区滨河养老服务中心".into(),
             header_right: "2026年10月".into(),
             page_label: "第 {page} 页 / 共 {pages} 页".into(),
@@ -412,7 +412,7 @@ pub mod sample {
         let mut rng = Lcg(0x5eed);
         Document {
             title: "乌海市 2026年10月 养老与托育服务月报（全市汇总）".into(),
-            orientation: Orientation::Landscape,
+            paper: Paper::Landscape,
             header_left: "乌海市民政局 · 养老与托育服务".into(),
             header_right: "2026年10月".into(),
             page_label: "第 {page} 页 / 共 {pages} 页".into(),
@@ -517,7 +517,7 @@ pub mod sample {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::report::document::{Block, Orientation};
+    use crate::report::document::{Block, Paper};
     use crate::report::layout::DrawOp;
 
     /// The BaseFont and FontName entries of the written document, read with lopdf (printpdf's
@@ -603,7 +603,7 @@ mod tests {
     #[test]
     fn characters_the_font_lacks_print_as_counted_question_marks() {
         let mut doc = sample::facility_month(3);
-        doc.orientation = Orientation::Landscape;
+        doc.paper = Paper::Landscape;
         doc.blocks.insert(0, Block::Paragraph("刘\u{20000}与 🙂 SpO₂".into()));
         let rendered = render(&doc).unwrap();
         assert_eq!(rendered.replaced_chars, 3);

@@ -14,7 +14,7 @@ use serde::Serialize;
 use ts_rs::TS;
 
 use super::compose::Words;
-use super::document::{Align, Block, Cell, Column, Document, Fact, Orientation, Row as TableRow, RowKind, Table};
+use super::document::{Align, Block, Cell, Column, Document, Fact, Paper, Row as TableRow, RowKind, Table};
 use super::{ReportFormat, SavedReport};
 use crate::clock::{local_offset, local_time};
 use crate::domain::account::{Action, Actor};
@@ -66,7 +66,7 @@ pub fn build(
         blocks.append(&mut out.blocks);
         Ok(Document {
             title: w.with("person.title", &[("name", name.clone())]),
-            orientation: Orientation::Landscape,
+            paper: Paper::Landscape,
             header_left: name,
             header_right: w.get("person.header"),
             page_label: w.get("page"),
@@ -132,7 +132,7 @@ pub fn save(
     Ok(files)
 }
 
-fn write_whole(path: &Path, format: ReportFormat, bytes: &[u8]) -> Result<()> {
+pub(super) fn write_whole(path: &Path, format: ReportFormat, bytes: &[u8]) -> Result<()> {
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
         std::fs::create_dir_all(dir)?;
     }

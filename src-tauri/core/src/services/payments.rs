@@ -240,6 +240,15 @@ pub fn void(db: &Db, actor: &Actor, id: i64, reason: &str, now: DateTime<Utc>) -
     })
 }
 
+/// One payment, to print its receipt again: for the desk and managers of its facility.
+pub fn by_id_for(db: &Db, actor: &Actor, id: i64) -> Result<Payment> {
+    db.read(|c| {
+        let payment = by_id(c, id)?;
+        actor.require_at(Action::TakePayments, payment.facility_id)?;
+        Ok(payment)
+    })
+}
+
 /// A client's or child's payments, newest first. Audited: what a family paid is theirs.
 pub fn for_person(db: &Db, actor: &Actor, kind: PersonKind, person_id: i64) -> Result<Vec<Payment>> {
     actor.require(Action::ViewPeople)?;

@@ -27,6 +27,7 @@ const STEP_SQL: &[&str] = &[
     include_str!("migrations/016_covering_client_indexes.sql"),
     include_str!("migrations/017_incidents.sql"),
     include_str!("migrations/018_payments.sql"),
+    include_str!("migrations/019_fees.sql"),
 ];
 
 /// The steps: their SQL, and for a step that must compute what SQL cannot, the Rust that

@@ -8,7 +8,7 @@ use std::borrow::Cow;
 use super::text::{baseline_in, fit_line, line_height, measure, wrap};
 use super::{chart, table};
 use super::{palette, Canvas, Geometry, Laidout, Page, RecordingCanvas, TextStyle, HAIRLINE, MIN_SIZE};
-use crate::report::document::{Block, Cell, Document, Fact};
+use crate::report::document::{Block, Cell, Document, Fact, Paper};
 use crate::report::font::sanitize;
 
 const TITLE: TextStyle = TextStyle::new(18.0, palette::TEXT).bold();
@@ -89,7 +89,7 @@ impl Flow {
 /// Lays out the whole document: title, blocks, then headers and footers on every page.
 pub fn layout_document(doc: &Document) -> Laidout {
     let (doc, replaced_chars) = sanitized(doc);
-    let mut flow = Flow::new(Geometry::for_orientation(doc.orientation));
+    let mut flow = Flow::new(Geometry::for_paper(doc.paper));
     title(&mut flow, &doc.title, &doc.generated);
     for (i, block) in doc.blocks.iter().enumerate() {
         match block {
@@ -104,7 +104,11 @@ pub fn layout_document(doc: &Document) -> Laidout {
             Block::Signatures(labels) => signatures(&mut flow, labels),
         }
     }
-    let geom = flow.geom;
+    let mut geom = flow.geom;
+    if doc.paper == Paper::Roll80 && flow.done.is_empty() {
+        // The roll is cut where its content ends, with the footer under it.
+        geom.height = flow.y + geom.margin * 2.0;
+    }
     let canvases = flow.into_pages();
     let count = canvases.len();
     let pages = canvases.into_iter().enumerate().map(|(i, c)| finish_page(&doc, geom, c, i + 1, count)).collect();
@@ -313,13 +317,16 @@ fn with_colon(label: &str) -> String {
 /// Running header, then the page's content, then the footer "第 N 页 / 共 M 页".
 fn finish_page(doc: &Document, geom: Geometry, content: RecordingCanvas, number: usize, count: usize) -> Page {
     let mut page = RecordingCanvas::default();
-    let half = geom.content_width() / 2.0 - 6.0;
-    let (left, size) = fit_line(&doc.header_left, RUNNING, MIN_SIZE, half);
-    page.text(geom.left, Geometry::HEADER_BASELINE, &left, RUNNING.sized(size));
-    let (right, size) = fit_line(&doc.header_right, RUNNING, MIN_SIZE, half);
-    let right_w = measure(&right, RUNNING.sized(size));
-    page.text(geom.right - right_w, Geometry::HEADER_BASELINE, &right, RUNNING.sized(size));
-    page.line(geom.left, Geometry::HEADER_RULE, geom.right, Geometry::HEADER_RULE, HAIRLINE, palette::GRID);
+    // A roll has no running header: it is one page.
+    if doc.paper != Paper::Roll80 {
+        let half = geom.content_width() / 2.0 - 6.0;
+        let (left, size) = fit_line(&doc.header_left, RUNNING, MIN_SIZE, half);
+        page.text(geom.left, geom.header_baseline(), &left, RUNNING.sized(size));
+        let (right, size) = fit_line(&doc.header_right, RUNNING, MIN_SIZE, half);
+        let right_w = measure(&right, RUNNING.sized(size));
+        page.text(geom.right - right_w, geom.header_baseline(), &right, RUNNING.sized(size));
+        page.line(geom.left, geom.header_rule(), geom.right, geom.header_rule(), HAIRLINE, palette::GRID);
+    }
 
     page.ops.extend(content.ops);
 
@@ -333,13 +340,12 @@ fn finish_page(doc: &Document, geom: Geometry, content: RecordingCanvas, number:
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::report::document::Orientation;
     use crate::report::layout::{DrawOp, MARGIN};
 
-    fn doc(orientation: Orientation, blocks: Vec<Block>) -> Document {
+    fn doc(paper: Paper, blocks: Vec<Block>) -> Document {
         Document {
             title: "乌海市 2026年10月 月报".into(),
-            orientation,
+            paper,
             header_left: "乌海市民政局".into(),
             header_right: "2026年10月".into(),
             page_label: "第 {page} 页 / 共 {pages} 页".into(),
@@ -358,7 +364,7 @@ mod tests {
     fn every_page_has_the_running_header_and_its_footer() {
         let blocks =
             (0..80).map(|i| Block::Paragraph(format!("第{i}段：本月服务情况良好，未发生安全事故。"))).collect();
-        let laid = layout_document(&doc(Orientation::Portrait, blocks));
+        let laid = layout_document(&doc(Paper::Portrait, blocks));
         let count = laid.pages.len();
         assert!(count >= 2);
         for (i, page) in laid.pages.iter().enumerate() {
@@ -375,13 +381,13 @@ mod tests {
 
     #[test]
     fn a_heading_is_never_left_alone_at_the_foot_of_a_page() {
-        let geom = Geometry::for_orientation(Orientation::Portrait);
+        let geom = Geometry::for_paper(Paper::Portrait);
         // Fill the first page almost to the bottom, then a heading and a paragraph.
         for filler in 20..40 {
             let mut blocks: Vec<Block> = (0..filler).map(|_| Block::Paragraph("填充内容。".into())).collect();
             blocks.push(Block::Heading("二、服务对象明细".into()));
             blocks.push(Block::Paragraph("本节列出全部服务对象。".repeat(8)));
-            let pages = layout_document(&doc(Orientation::Portrait, blocks)).pages;
+            let pages = layout_document(&doc(Paper::Portrait, blocks)).pages;
             for page in &pages {
                 let body: Vec<_> = texts(page).into_iter().filter(|t| t.1 > geom.top && t.1 < geom.bottom).collect();
                 if let Some(i) = body.iter().position(|t| t.2 == "二、服务对象明细") {
@@ -404,8 +410,8 @@ mod tests {
                 value: if i == 5 { Cell::Fen(123_456_789_012_345) } else { Cell::Int(i * 1000) },
             })
             .collect();
-        for (orientation, per_row) in [(Orientation::Portrait, 3), (Orientation::Landscape, 4)] {
-            let pages = layout_document(&doc(orientation, vec![Block::Facts(facts.clone())])).pages;
+        for (paper, per_row) in [(Paper::Portrait, 3), (Paper::Landscape, 4)] {
+            let pages = layout_document(&doc(paper, vec![Block::Facts(facts.clone())])).pages;
             let boxes: Vec<(f32, f32, f32, f32)> = pages[0]
                 .ops
                 .iter()
@@ -415,7 +421,7 @@ mod tests {
                 })
                 .collect();
             assert_eq!(boxes.len(), 8);
-            assert_eq!(boxes.iter().filter(|b| b.1 == boxes[0].1).count(), per_row, "{orientation:?}");
+            assert_eq!(boxes.iter().filter(|b| b.1 == boxes[0].1).count(), per_row, "{paper:?}");
             for (x, y, text, style) in texts(&pages[0]) {
                 let inside = |b: &&(f32, f32, f32, f32)| y > b.1 && y < b.1 + b.3 && x >= b.0 && x < b.0 + b.2;
                 let Some(b) = boxes.iter().find(inside) else { continue };
@@ -427,10 +433,43 @@ mod tests {
     }
 
     #[test]
+    fn a_roll_is_one_page_cut_to_its_content_with_every_text_inside_it() {
+        use crate::report::document::{Align, Column, Row, RowKind, Table};
+        use crate::report::layout::{ROLL_LONG, ROLL_WIDTH};
+        let rows = (0..8)
+            .map(|i| Row {
+                kind: RowKind::Normal,
+                cells: vec![Cell::Text(format!("金额（大写）{i}")), Cell::Text("人民币叁佰陆拾元零伍角整".into())],
+            })
+            .collect();
+        let table = Table {
+            sheet: String::new(),
+            columns: vec![
+                Column { label: String::new(), weight: 1.4, align: Align::Left },
+                Column { label: String::new(), weight: 2.6, align: Align::Left },
+            ],
+            rows,
+            one_line: false,
+        };
+        let blocks = vec![Block::Table(table), Block::Signatures(vec!["交款人签字".into()])];
+        let pages = layout_document(&Document { page_label: String::new(), ..doc(Paper::Roll80, blocks) }).pages;
+        assert_eq!(pages.len(), 1);
+        let page = &pages[0];
+        assert_eq!(page.width, ROLL_WIDTH);
+        assert!(page.height < ROLL_LONG / 4.0, "cut to its content: {}", page.height);
+        for (x, y, text, style) in texts(page) {
+            assert!(x >= 0.0 && x + measure(&text, style) <= ROLL_WIDTH + 0.01 && y < page.height, "{text} at {x},{y}");
+        }
+        // A table without column labels has no header row: its first row is the first text.
+        assert!(!page.texts().any(|t| t.is_empty()));
+        assert!(!texts(page).iter().any(|t| t.2 == "乌海市民政局"), "no running header on a roll");
+    }
+
+    #[test]
     fn signatures_stay_together_on_one_line() {
         let mut blocks: Vec<Block> = (0..44).map(|_| Block::Paragraph("填充内容。".into())).collect();
         blocks.push(Block::Signatures(vec!["制表人".into(), "负责人：".into(), "Date".into()]));
-        let pages = layout_document(&doc(Orientation::Portrait, blocks)).pages;
+        let pages = layout_document(&doc(Paper::Portrait, blocks)).pages;
         let page = pages.iter().find(|p| p.texts().any(|t| t == "制表人：")).unwrap();
         let sig: Vec<_> =
             texts(page).into_iter().filter(|t| ["制表人：", "负责人：", "Date:"].contains(&t.2.as_str())).collect();
@@ -441,7 +480,7 @@ mod tests {
     #[test]
     fn undrawable_characters_are_counted_once_each() {
         let blocks = vec![Block::Heading("王\u{20000}".into()), Block::Signatures(vec!["签名😀".into()])];
-        let laid = layout_document(&doc(Orientation::Portrait, blocks));
+        let laid = layout_document(&doc(Paper::Portrait, blocks));
         assert_eq!(laid.replaced_chars, 2);
         assert!(laid.pages[0].texts().any(|t| t == "王?"));
         assert!(laid.pages[0].texts().any(|t| t == "签名?："));

@@ -19,7 +19,7 @@ mod flow;
 mod table;
 pub mod text;
 
-use crate::report::document::{Document, Orientation};
+use crate::report::document::{Document, Paper};
 
 pub use flow::layout_document;
 
@@ -200,11 +200,12 @@ pub struct Laidout {
     pub replaced_chars: usize,
 }
 
-/// Where things go on a page of the document's orientation.
+/// Where things go on a page of the document's paper.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Geometry {
     pub width: f32,
     pub height: f32,
+    pub margin: f32,
     pub left: f32,
     pub right: f32,
     /// The first baseline area below the running header.
@@ -213,17 +214,32 @@ pub struct Geometry {
     pub bottom: f32,
 }
 
-impl Geometry {
-    /// Running header: text baseline and the rule under it.
-    pub const HEADER_BASELINE: f32 = MARGIN - 8.0;
-    pub const HEADER_RULE: f32 = MARGIN - 3.0;
+/// A5 in points.
+pub const A5_SHORT: f32 = 419.53;
+/// 80 mm, a receipt printer's roll; its text is 72 mm wide, as those printers print.
+pub const ROLL_WIDTH: f32 = 226.77;
+/// A roll's page before it is cut to its content.
+pub const ROLL_LONG: f32 = 2000.0;
 
-    pub fn for_orientation(orientation: Orientation) -> Geometry {
-        let (width, height) = match orientation {
-            Orientation::Portrait => (A4_SHORT, A4_LONG),
-            Orientation::Landscape => (A4_LONG, A4_SHORT),
+impl Geometry {
+    pub fn for_paper(paper: Paper) -> Geometry {
+        let (width, height, margin) = match paper {
+            Paper::Portrait => (A4_SHORT, A4_LONG, MARGIN),
+            Paper::Landscape => (A4_LONG, A4_SHORT, MARGIN),
+            Paper::A5 => (A4_SHORT, A5_SHORT, 28.0),
+            Paper::Roll80 => (ROLL_WIDTH, ROLL_LONG, 11.0),
         };
-        Geometry { width, height, left: MARGIN, right: width - MARGIN, top: MARGIN + 10.0, bottom: height - MARGIN }
+        let top = if paper == Paper::Roll80 { margin } else { margin + 10.0 };
+        Geometry { width, height, margin, left: margin, right: width - margin, top, bottom: height - margin }
+    }
+
+    /// Running header: text baseline and the rule under it.
+    pub fn header_baseline(&self) -> f32 {
+        self.margin - 8.0
+    }
+
+    pub fn header_rule(&self) -> f32 {
+        self.margin - 3.0
     }
 
     pub fn content_width(&self) -> f32 {
@@ -232,7 +248,7 @@ impl Geometry {
 
     /// Footer baseline, centred in the bottom margin.
     pub fn footer_baseline(&self) -> f32 {
-        self.height - MARGIN / 2.0 + 3.0
+        self.height - self.margin / 2.0 + 3.0
     }
 }
 

@@ -146,9 +146,17 @@ fn cell_areas<'t>(texts: &'t [(String, bool)], cols: &[ColumnBox]) -> Vec<(Colum
     areas.into_iter().map(|(area, text, _)| (area, text)).collect()
 }
 
-fn header_box(table: &Table, cols: &[ColumnBox], base: TextStyle) -> RowBox {
+/// The header row; none when every column's label is empty (a receipt's label–value lines).
+fn header_box(table: &Table, cols: &[ColumnBox], base: TextStyle) -> Option<RowBox> {
+    if table.columns.iter().all(|c| c.label.is_empty()) {
+        return None;
+    }
     let labels: Vec<(String, bool)> = table.columns.iter().map(|c| (c.label.clone(), false)).collect();
-    row_box(Kind::Header, &labels, cols, base, false, HEADER_MAX_LINES)
+    Some(row_box(Kind::Header, &labels, cols, base, false, HEADER_MAX_LINES))
+}
+
+fn height_of(header: &Option<RowBox>) -> f32 {
+    header.as_ref().map_or(0.0, |h| h.height)
 }
 
 fn body_box(row: &Row, table: &Table, cols: &[ColumnBox], base: TextStyle, max_lines: usize) -> RowBox {
@@ -163,8 +171,8 @@ fn body_box(row: &Row, table: &Table, cols: &[ColumnBox], base: TextStyle, max_l
 }
 
 /// The most lines a body cell may have so that header and row fit on one page.
-fn max_body_lines(geom: &Geometry, header: &RowBox, base: TextStyle) -> usize {
-    let room = geom.bottom - geom.top - header.height - 2.0 * PAD_Y;
+fn max_body_lines(geom: &Geometry, header: &Option<RowBox>, base: TextStyle) -> usize {
+    let room = geom.bottom - geom.top - height_of(header) - 2.0 * PAD_Y;
     ((room / line_height(base.size)).floor() as usize).max(1)
 }
 
@@ -175,7 +183,7 @@ pub fn lead_height(geom: &Geometry, table: &Table) -> f32 {
     let header = header_box(table, &cols, base);
     let max_lines = max_body_lines(geom, &header, base);
     let first = table.rows.first().map_or(0.0, |r| body_box(r, table, &cols, base, max_lines).height);
-    header.height + first
+    height_of(&header) + first
 }
 
 /// Draws `table` at the flow's cursor, breaking across pages between rows.
@@ -190,16 +198,25 @@ pub(super) fn draw(flow: &mut Flow, table: &Table) {
     let rows: Vec<RowBox> = table.rows.iter().map(|r| body_box(r, table, &cols, base, max_lines)).collect();
 
     // The most a page holds under the header: a longer run is not kept together.
-    let page_room = flow.geom.bottom - flow.geom.top - header.height;
-    flow.ensure(header.height + kept_with(&rows, 0, page_room));
-    put_row(flow, &cols, &header, base);
+    let page_room = flow.geom.bottom - flow.geom.top - height_of(&header);
+    flow.ensure(height_of(&header) + kept_with(&rows, 0, page_room));
+    match &header {
+        Some(header) => put_row(flow, &cols, header, base),
+        None => {
+            // No header to frame the top: the first row's own rule above it.
+            let (left, right, y) = (cols[0].x, cols[cols.len() - 1].x + cols[cols.len() - 1].w, flow.y);
+            flow.canvas().line(left, y, right, y, 0.8, palette::RULE);
+        }
+    }
     // The group (district, living circle) the rows are in, repeated under the header on a
     // continued page so its rows are not read without it.
     let mut group: Option<&RowBox> = None;
     for (i, row) in rows.iter().enumerate() {
         if kept_with(&rows, i, page_room) > flow.remaining() + 0.01 {
             flow.new_page();
-            put_row(flow, &cols, &header, base);
+            if let Some(header) = &header {
+                put_row(flow, &cols, header, base);
+            }
             if let Some(g) = group.filter(|_| row.kind != Kind::Body(RowKind::Group)) {
                 put_row(flow, &cols, g, base);
             }
@@ -283,14 +300,14 @@ fn aligned_x(col: &ColumnBox, text_w: f32) -> f32 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::report::document::{Block, Column, Document, Orientation};
+    use crate::report::document::{Block, Column, Document, Paper};
     use crate::report::font::report_font;
     use crate::report::layout::{layout_document, layout_pages, DrawOp, Page};
 
-    fn doc(orientation: Orientation, table: Table) -> Document {
+    fn doc(paper: Paper, table: Table) -> Document {
         Document {
             title: "海勃湾区滨河养老服务中心 2026年10月 月报".into(),
-            orientation,
+            paper,
             header_left: "海勃湾区滨河养老服务中心".into(),
             header_right: "2026年10月".into(),
             page_label: "第 {page} 页 / 共 {pages} 页".into(),
@@ -357,8 +374,8 @@ mod tests {
     #[test]
     fn a_long_table_breaks_across_pages_repeating_its_header() {
         let table = long_table();
-        let pages = layout_pages(&doc(Orientation::Portrait, table.clone()));
-        let geom = Geometry::for_orientation(Orientation::Portrait);
+        let pages = layout_pages(&doc(Paper::Portrait, table.clone()));
+        let geom = Geometry::for_paper(Paper::Portrait);
         assert!(pages.len() >= 5, "300 rows on {} pages", pages.len());
         let labels: Vec<&str> = table.columns.iter().map(|c| c.label.as_str()).collect();
         for page in &pages[1..] {
@@ -395,8 +412,8 @@ mod tests {
             rows,
             one_line: false,
         };
-        let pages = layout_pages(&doc(Orientation::Portrait, table));
-        let geom = Geometry::for_orientation(Orientation::Portrait);
+        let pages = layout_pages(&doc(Paper::Portrait, table));
+        let geom = Geometry::for_paper(Paper::Portrait);
         assert!(pages.len() >= 3, "{} pages", pages.len());
         for (n, page) in pages.iter().enumerate().skip(1) {
             let texts = texts_below_header(page, &geom);
@@ -414,12 +431,12 @@ mod tests {
 
     #[test]
     fn no_content_is_drawn_outside_the_page_body() {
-        let laid = layout_document(&doc(Orientation::Portrait, long_table()));
-        let geom = Geometry::for_orientation(Orientation::Portrait);
+        let laid = layout_document(&doc(Paper::Portrait, long_table()));
+        let geom = Geometry::for_paper(Paper::Portrait);
         for page in &laid.pages {
             for op in &page.ops {
                 if let DrawOp::Line { y1, y2, .. } = op {
-                    assert!(*y1 >= Geometry::HEADER_RULE - 0.01 && *y2 <= geom.bottom + 0.01, "{op:?}");
+                    assert!(*y1 >= geom.header_rule() - 0.01 && *y2 <= geom.bottom + 0.01, "{op:?}");
                 }
             }
         }
@@ -466,15 +483,15 @@ mod tests {
 
     /// Every text of the table lies inside one cell: within one column's box (from the
     /// weights, computed here independently) and crossing none of the drawn rules.
-    fn assert_no_overflow(orientation: Orientation, table: Table) {
-        let geom = Geometry::for_orientation(orientation);
+    fn assert_no_overflow(paper: Paper, table: Table) {
+        let geom = Geometry::for_paper(paper);
         let total: f32 = table.columns.iter().map(|c| c.weight).sum();
         let mut edges = vec![geom.left];
         for c in &table.columns {
             edges.push(edges.last().unwrap() + geom.content_width() * c.weight / total);
         }
         let (ascent, descent) = (report_font().ascent_em(), report_font().descent_em());
-        let laid = layout_document(&doc(orientation, table));
+        let laid = layout_document(&doc(paper, table));
         assert_eq!(laid.replaced_chars, 0);
         let mut checked = 0;
         for page in &laid.pages {
@@ -517,19 +534,19 @@ mod tests {
 
     #[test]
     fn no_text_leaves_its_cell_in_one_line_tables() {
-        assert_no_overflow(Orientation::Landscape, hostile_table(true, 18, 60));
-        assert_no_overflow(Orientation::Portrait, hostile_table(true, 8, 60));
+        assert_no_overflow(Paper::Landscape, hostile_table(true, 18, 60));
+        assert_no_overflow(Paper::Portrait, hostile_table(true, 8, 60));
     }
 
     #[test]
     fn no_text_leaves_its_cell_in_wrapped_tables() {
-        assert_no_overflow(Orientation::Landscape, hostile_table(false, 18, 40));
-        assert_no_overflow(Orientation::Portrait, hostile_table(false, 6, 40));
+        assert_no_overflow(Paper::Landscape, hostile_table(false, 18, 40));
+        assert_no_overflow(Paper::Portrait, hostile_table(false, 6, 40));
     }
 
     #[test]
     fn one_line_cells_shrink_before_they_truncate() {
-        let geom = Geometry::for_orientation(Orientation::Landscape);
+        let geom = Geometry::for_paper(Paper::Landscape);
         let table = hostile_table(true, 18, 3);
         let cols = columns(&geom, &table);
         let base = body_style(&geom);
@@ -545,7 +562,7 @@ mod tests {
 
     #[test]
     fn wrapped_cells_grow_the_row_and_stay_below_a_page() {
-        let geom = Geometry::for_orientation(Orientation::Portrait);
+        let geom = Geometry::for_paper(Paper::Portrait);
         let mut table = hostile_table(false, 6, 1);
         let cols = columns(&geom, &table);
         let base = body_style(&geom);
@@ -559,12 +576,12 @@ mod tests {
         let r = body_box(&table.rows[0], &table, &cols, base, max);
         assert_eq!(r.cells[0].lines.len(), max);
         assert!(r.cells[0].lines.last().unwrap().0.ends_with('…'));
-        assert!(header.height + r.height <= geom.bottom - geom.top);
+        assert!(header.unwrap().height + r.height <= geom.bottom - geom.top);
     }
 
     #[test]
     fn a_group_label_runs_over_the_empty_cells_after_it() {
-        let geom = Geometry::for_orientation(Orientation::Portrait);
+        let geom = Geometry::for_paper(Paper::Portrait);
         let table = long_table();
         let cols = columns(&geom, &table);
         let base = body_style(&geom);
@@ -584,7 +601,7 @@ mod tests {
 
     #[test]
     fn column_widths_follow_the_weights() {
-        let geom = Geometry::for_orientation(Orientation::Portrait);
+        let geom = Geometry::for_paper(Paper::Portrait);
         let table = long_table();
         let cols = columns(&geom, &table);
         let total: f32 = table.columns.iter().map(|c| c.weight).sum();

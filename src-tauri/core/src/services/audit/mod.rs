@@ -117,8 +117,12 @@ code_enum! {
         Dish = "dish",
         /// A unit's list of children due an examination.
         ExamsDue = "exams_due",
+        /// A facility's list of who owes money.
+        Arrears = "arrears",
         Facilities = "facilities",
         Facility = "facility",
+        /// A facility's price or fee rule.
+        FeeSetting = "fee_setting",
         FollowUps = "follow_ups",
         FoodSample = "food_sample",
         GrowthMeasurement = "growth_measurement",
@@ -144,6 +148,8 @@ code_enum! {
         Staff = "staff",
         StandingOrder = "standing_order",
         StandingOrders = "standing_orders",
+        /// A client's or child's monthly statement.
+        Statement = "statement",
         SubsidyRate = "subsidy_rate",
         /// A care-critical field two PCs changed without seeing each other.
         SyncConflict = "sync_conflict",

@@ -122,6 +122,22 @@ pub(crate) fn subsidy_for(c: &Connection, client_id: i64, day: NaiveDate) -> Res
     Ok((category, rate_of(c, category)?))
 }
 
+/// The category of a client's visit on `day` and the share of its price the city pays, in
+/// percent: fixed on the visit when it is recorded done (docs/money.md). The city buys home
+/// visits only; a visit at the centre is the client's to pay.
+pub(crate) fn visit_share(
+    c: &Connection,
+    client_id: i64,
+    day: NaiveDate,
+    home: bool,
+) -> Result<(SubsidyCategory, i64)> {
+    let (category, _) = subsidy_for(c, client_id, day)?;
+    let percent: i64 = c
+        .prepare_cached("SELECT coalesce(max(visit_percent), 0) FROM subsidy_rates WHERE category = ?1")?
+        .query_row([category.as_str()], |r| r.get(0))?;
+    Ok((category, if home { percent } else { 0 }))
+}
+
 // ---------------------------------------------------------------------------------------
 // Month totals.
 

@@ -22,6 +22,7 @@ use crate::domain::account::{Action, Actor};
 use crate::domain::visits::{parse_clock, CarePlace, VisitReason, VisitSource, VisitStatus};
 use crate::error::{CoreError, Invalid, Result};
 use crate::services::audit::{AuditAction, AuditEntity, Entry};
+use crate::services::meals::subsidy::visit_share;
 use crate::services::scope::{facility_for, Owned};
 use crate::store::{Db, Tx};
 
@@ -84,11 +85,17 @@ pub(crate) struct VisitRecordRow {
 /// Writes one visit row, `stamp` its creation; its id.
 pub(crate) fn write_visit(c: &Connection, row: &VisitRow, stamp: &str) -> Result<i64> {
     let record = row.record.as_ref();
+    let share = match row.status {
+        VisitStatus::Done => Some(visit_share(c, row.client_id, row.day, row.place == CarePlace::Home)?),
+        _ => None,
+    };
     c.prepare_cached(
         "INSERT INTO visits (facility_id, client_id, plan_item_id, series_id, series_day, staff_id, day, start_min,
              duration_min, place, source, locked, status, done_start_min, done_end_min, reason, recorded_by,
-             recorded_by_name, recorded_at, makes_up_for, is_demo, created_at, updated_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?22)",
+             recorded_by_name, recorded_at, makes_up_for, is_demo, created_at, updated_at, subsidy_category,
+             city_percent)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?22,
+                 ?23, ?24)",
     )?
     .execute(params![
         row.facility_id,
@@ -113,6 +120,8 @@ pub(crate) fn write_visit(c: &Connection, row: &VisitRow, stamp: &str) -> Result
         row.makes_up_for,
         row.is_demo,
         stamp,
+        share.map(|s| s.0),
+        share.map(|s| s.1),
     ])?;
     Ok(c.last_insert_rowid())
 }

@@ -24,6 +24,7 @@ use crate::domain::text;
 use crate::domain::visits::{parse_clock, VisitReason, VisitStatus};
 use crate::error::{Invalid, Result};
 use crate::services::audit::{AuditAction, AuditEntity, Entry};
+use crate::services::meals::subsidy::visit_share;
 use crate::services::scope::facility_for;
 use crate::store::Db;
 
@@ -127,6 +128,17 @@ pub fn record_visit(db: &Db, actor: &Actor, id: i64, outcome: &VisitOutcome) -> 
             actor.display_name,
             c.stamp(),
         ])?;
+        let share = match f.status {
+            VisitStatus::Done => Some(visit_share(
+                c,
+                before.client_id,
+                before.day,
+                before.place == crate::domain::visits::CarePlace::Home,
+            )?),
+            _ => None,
+        };
+        c.prepare_cached("UPDATE visits SET subsidy_category = ?2, city_percent = ?3 WHERE id = ?1")?
+            .execute(params![id, share.map(|s| s.0), share.map(|s| s.1)])?;
         let after = load_visit(c, id)?;
         let action = if before.status == VisitStatus::Planned { AuditAction::Record } else { AuditAction::Correct };
         Entry::new(action, AuditEntity::Visit, id)

@@ -1,0 +1,339 @@
+//! Money on paper: a payment's receipt (收款收据), on A5 or a receipt printer's 80 mm roll,
+//! and a client's or child's monthly statement (对账单). docs/money.md.
+//!
+//! A receipt shows the amount twice, in figures and in capital words, the receipt's number,
+//! who paid and who received, and that it is a receipt, not a tax invoice; a voided receipt
+//! prints with its void mark, reason and who voided it. Every printing, first or again, is
+//! on the audit log.
+
+use std::path::Path;
+
+use super::compose::Words;
+use super::document::{format_yuan, Align, Block, Cell, Column, Document, Fact, Paper, Row, RowKind, Table};
+use super::person_data::write_whole;
+use super::{ReportFormat, SavedReport};
+use crate::clock::local_offset;
+use crate::codes::code_enum;
+use crate::domain::account::{Action, Actor};
+use crate::domain::month::Month;
+use crate::domain::person::PersonKind;
+use crate::error::Result;
+use crate::services::audit::{AuditAction, AuditEntity, Entry};
+use crate::services::fees::ledger::{self, Posting, PostingKind, Statement, What};
+use crate::services::payments::{self, Payment};
+use crate::services::scope::facility_for;
+use crate::store::{parse_utc_stamp, Db};
+use chrono::{DateTime, Utc};
+
+code_enum! {
+    /// The paper a receipt is printed on.
+    ReceiptPaper {
+        /// A5 landscape, for an office printer.
+        A5 = "a5",
+        /// A receipt printer's 80 mm roll.
+        Roll80 = "roll80",
+    }
+}
+
+fn local(stamp: &str) -> String {
+    parse_utc_stamp(stamp)
+        .map(|t| t.with_timezone(&local_offset()).format("%Y-%m-%d %H:%M").to_string())
+        .unwrap_or_else(|| stamp.to_string())
+}
+
+fn person_name(c: &rusqlite::Connection, kind: PersonKind, id: i64) -> Result<String> {
+    let table = if kind == PersonKind::Child { "children" } else { "clients" };
+    Ok(c.query_row(&format!("SELECT name FROM {table} WHERE id = ?1"), [id], |r| r.get(0))?)
+}
+
+fn label_rows(rows: Vec<(String, String)>, paper: ReceiptPaper) -> Table {
+    // On a roll the labels take a wider share, so "金额（大写）" stays on one line.
+    let label = if paper == ReceiptPaper::Roll80 { 1.4 } else { 1.0 };
+    Table {
+        sheet: String::new(),
+        columns: vec![
+            Column { label: String::new(), weight: label, align: Align::Left },
+            Column { label: String::new(), weight: 2.6, align: Align::Left },
+        ],
+        rows: rows
+            .into_iter()
+            .map(|(label, value)| Row { kind: RowKind::Normal, cells: vec![Cell::Text(label), Cell::Text(value)] })
+            .collect(),
+        one_line: false,
+    }
+}
+
+/// A payment's receipt as a document, in the reader's language.
+pub fn receipt(
+    db: &Db,
+    actor: &Actor,
+    payment_id: i64,
+    paper: ReceiptPaper,
+    w: Words,
+    now: DateTime<Utc>,
+) -> Result<(Document, Payment)> {
+    actor.require(Action::TakePayments)?;
+    let payment = payments::by_id_for(db, actor, payment_id)?;
+    let (facility, person) = db.read(|c| {
+        let facility: String =
+            c.query_row("SELECT name FROM facilities WHERE id = ?1", [payment.facility_id], |r| r.get(0))?;
+        Ok((facility, person_name(c, payment.person_kind, payment.person_id)?))
+    })?;
+    let purpose = w.other(&format!("payments.purposes.{}", payment.purpose.as_str()));
+    let purpose = match &payment.note {
+        Some(note) => format!("{purpose}（{note}）"),
+        None => purpose,
+    };
+    let rows = vec![
+        (w.get("receipt.payer"), payment.payer_name.clone()),
+        (w.get(&format!("receipt.for_{}", payment.person_kind.as_str())), person),
+        (w.get("receipt.purpose"), purpose),
+        (w.get("receipt.in_words"), payment.amount_words.clone()),
+        (w.get("receipt.in_figures"), format!("￥{}", format_yuan(payment.amount_fen))),
+        (w.get("receipt.method"), w.other(&format!("payments.methods.{}", payment.method.as_str()))),
+        (w.get("receipt.at"), local(&payment.received_at)),
+        (w.get("receipt.received_by"), payment.received_by_name.clone()),
+    ];
+    let mut blocks = Vec::new();
+    if let (Some(at), Some(by)) = (&payment.voided_at, &payment.voided_by_name) {
+        blocks.push(Block::Heading(w.with(
+            "receipt.void",
+            &[("at", local(at)), ("by", by.clone()), ("reason", payment.void_reason.clone().unwrap_or_default())],
+        )));
+    }
+    blocks.push(Block::Table(label_rows(rows, paper)));
+    blocks.push(Block::Paragraph(w.get("receipt.not_invoice")));
+    // A roll is too narrow for two lines to sign on side by side: the payer's alone.
+    blocks.push(Block::Signatures(match paper {
+        ReceiptPaper::A5 => vec![w.get("receipt.stamp"), w.get("receipt.payer_sign")],
+        ReceiptPaper::Roll80 => vec![w.get("receipt.payer_sign")],
+    }));
+    let no = w.with("receipt.no", &[("no", payment.receipt_no.clone())]);
+    let doc = Document {
+        title: w.with("receipt.title", &[("facility", facility.clone())]),
+        paper: match paper {
+            ReceiptPaper::A5 => Paper::A5,
+            ReceiptPaper::Roll80 => Paper::Roll80,
+        },
+        header_left: facility,
+        header_right: no.clone(),
+        page_label: String::new(),
+        generated: no,
+        made_at: now,
+        blocks,
+    };
+    Ok((doc, payment))
+}
+
+/// Prints a payment's receipt to `path` (a PDF) and records the printing.
+pub fn save_receipt(
+    db: &Db,
+    actor: &Actor,
+    payment_id: i64,
+    paper: ReceiptPaper,
+    w: Words,
+    now: DateTime<Utc>,
+    path: &Path,
+) -> Result<SavedReport> {
+    let (doc, payment) = receipt(db, actor, payment_id, paper, w, now)?;
+    let saved = write_pdf(&doc, w, path)?;
+    db.write(|c| {
+        Entry::new(AuditAction::Export, AuditEntity::Payment, payment.id)
+            .facility(Some(payment.facility_id))
+            .after(&serde_json::json!({ "receipt_no": payment.receipt_no, "paper": paper, "file": saved.path }))
+            .write(c, actor)
+    })?;
+    Ok(saved)
+}
+
+fn write_pdf(doc: &Document, w: Words, path: &Path) -> Result<SavedReport> {
+    let bytes = super::render(doc, ReportFormat::Pdf, w.0)?;
+    write_whole(path, ReportFormat::Pdf, &bytes)?;
+    Ok(SavedReport { path: path.display().to_string(), title: doc.title.clone(), bytes: bytes.len() as u64 })
+}
+
+/// What a ledger line is, in words: 午餐, 生活照料 45 分钟, 2026年11月保育费, 收据 2026-01-000003…
+fn what(w: Words, p: &Posting) -> String {
+    match &p.what {
+        What::Meal { meal } => w.other(&format!("meals.meals.{}", meal.as_str())),
+        What::Visit { service, minutes, fen_per_hour } => w.with(
+            "statement.visit",
+            &[
+                ("service", w.other(&format!("services.long.{}", service.as_str()))),
+                ("minutes", minutes.to_string()),
+                ("rate", format_yuan(*fen_per_hour)),
+            ],
+        ),
+        What::MonthlyFee { month } => w.with("statement.monthly_fee", &[("month", month.clone())]),
+        What::MealDay => w.get("statement.meal_day"),
+        What::AbsentDay => w.get("statement.absent_day"),
+        What::Payment { receipt_no, method } => w.with(
+            "statement.payment",
+            &[("no", receipt_no.clone()), ("method", w.other(&format!("payments.methods.{}", method.as_str())))],
+        ),
+        What::Void { receipt_no } => w.with("statement.void", &[("no", receipt_no.clone())]),
+    }
+}
+
+fn purpose_word(w: Words, purpose: Option<payments::PaymentPurpose>) -> String {
+    match purpose {
+        Some(p) => w.other(&format!("payments.purposes.{}", p.as_str())),
+        None => w.get("total"),
+    }
+}
+
+/// A statement as a document: the month's figures, the purposes apart, then every line.
+pub fn statement_document(st: &Statement, w: Words, by: &str, now: DateTime<Utc>) -> Document {
+    let month = Month::parse(&st.month).ok();
+    let month_words = month.map_or(st.month.clone(), |m| {
+        w.with("month", &[("year", m.year().to_string()), ("month", m.number().to_string())])
+    });
+    let t = &st.total;
+    let fact = |key: &str, fen: i64| Fact { label: w.get(key), value: Cell::Fen(fen) };
+    let mut blocks = vec![Block::Facts(vec![
+        fact("statement.opening", t.opening_fen),
+        fact("statement.charged", t.charged_fen),
+        fact("statement.credited", t.credited_fen),
+        fact("statement.paid", t.paid_fen),
+        fact("statement.closing", t.closing_fen),
+        fact("statement.city", t.city_fen),
+    ])];
+    if st.partial {
+        blocks.push(Block::Paragraph(w.get("statement.partial")));
+    }
+    let col = |key: &str, weight: f32, align: Align| Column { label: w.get(key), weight, align };
+    let money = |key: &str| col(key, 1.0, Align::Right);
+    let mut rows: Vec<Row> = st
+        .by_purpose
+        .iter()
+        .map(|p| Row {
+            kind: RowKind::Normal,
+            cells: vec![
+                Cell::Text(purpose_word(w, p.purpose)),
+                Cell::Fen(p.opening_fen),
+                Cell::Fen(p.charged_fen),
+                Cell::Fen(p.credited_fen),
+                Cell::Fen(p.paid_fen),
+                Cell::Fen(p.closing_fen),
+                Cell::Fen(p.city_fen),
+            ],
+        })
+        .collect();
+    rows.push(Row {
+        kind: RowKind::Total,
+        cells: vec![
+            Cell::Text(w.get("total")),
+            Cell::Fen(t.opening_fen),
+            Cell::Fen(t.charged_fen),
+            Cell::Fen(t.credited_fen),
+            Cell::Fen(t.paid_fen),
+            Cell::Fen(t.closing_fen),
+            Cell::Fen(t.city_fen),
+        ],
+    });
+    blocks.push(Block::Heading(w.get("statement.by_purpose")));
+    blocks.push(Block::Table(Table {
+        sheet: w.get("statement.by_purpose"),
+        columns: vec![
+            col("statement.purpose", 1.2, Align::Left),
+            money("statement.opening"),
+            money("statement.charged"),
+            money("statement.credited"),
+            money("statement.paid"),
+            money("statement.closing"),
+            money("statement.city"),
+        ],
+        rows,
+        one_line: true,
+    }));
+    blocks.push(Block::Heading(w.get("statement.lines")));
+    if st.lines.is_empty() {
+        blocks.push(Block::Paragraph(w.get("statement.no_lines")));
+    } else {
+        let lines = st
+            .lines
+            .iter()
+            .map(|p| Row {
+                kind: RowKind::Normal,
+                cells: vec![
+                    Cell::Text(p.day.format("%m-%d").to_string()),
+                    Cell::Text(purpose_word(w, Some(p.purpose))),
+                    Cell::Text(w.get(&format!("statement.kind.{}", p.kind.as_str()))),
+                    Cell::Text(what(w, p)),
+                    p.price_fen.map_or(Cell::Empty, Cell::Fen),
+                    if p.kind == PostingKind::Charge { Cell::Fen(p.city_fen) } else { Cell::Empty },
+                    Cell::Fen(p.own_fen),
+                ],
+            })
+            .collect();
+        blocks.push(Block::Table(Table {
+            sheet: w.get("statement.lines"),
+            columns: vec![
+                col("statement.day", 0.7, Align::Left),
+                col("statement.purpose", 1.0, Align::Left),
+                col("statement.kind_column", 0.8, Align::Left),
+                col("statement.what", 2.4, Align::Left),
+                money("statement.price"),
+                money("statement.city"),
+                money("statement.own"),
+            ],
+            rows: lines,
+            one_line: false,
+        }));
+    }
+    blocks.push(Block::Signatures(vec![w.get("statement.made_by"), w.get("statement.family_sign")]));
+    let at = now.with_timezone(&local_offset()).format("%Y-%m-%d %H:%M").to_string();
+    Document {
+        title: w.with("statement.title", &[("name", st.name.clone()), ("month", month_words.clone())]),
+        paper: Paper::Portrait,
+        header_left: st.facility_name.clone(),
+        header_right: month_words,
+        page_label: w.get("page"),
+        generated: w.with("generated", &[("at", at), ("by", by.to_string())]),
+        made_at: now,
+        blocks,
+    }
+}
+
+/// Prints a client's or child's statement of `month` to `path` (a PDF); audited.
+#[allow(clippy::too_many_arguments)]
+pub fn save_statement(
+    db: &Db,
+    actor: &Actor,
+    kind: PersonKind,
+    person_id: i64,
+    month: Month,
+    w: Words,
+    now: DateTime<Utc>,
+    path: &Path,
+) -> Result<SavedReport> {
+    let st = ledger::statement(db, actor, kind, person_id, month)?;
+    let doc = statement_document(&st, w, &actor.display_name, now);
+    let saved = write_pdf(&doc, w, path)?;
+    db.write(|c| {
+        let facility = facility_for(c, actor, Action::ViewPeople, kind, person_id)?;
+        Entry::new(AuditAction::Export, AuditEntity::Statement, person_id)
+            .facility(Some(facility))
+            .after(&serde_json::json!({ "person_kind": kind, "month": st.month, "file": saved.path }))
+            .write(c, actor)
+    })?;
+    Ok(saved)
+}
+
+/// What a receipt's file is called (before its date stamp): its number, no names, which a
+/// file listing would show to anyone at the PC.
+pub fn receipt_file_title(w: Words, receipt_no: &str) -> String {
+    w.with("receipt.file", &[("no", receipt_no.to_string())])
+}
+
+/// What a statement's file is called: the kind and id of the person, and the month.
+pub fn statement_file_title(w: Words, kind: PersonKind, id: i64, month: Month) -> String {
+    w.with(
+        "statement.file",
+        &[
+            ("kind", w.other(&format!("entities.{}", kind.as_str()))),
+            ("id", id.to_string()),
+            ("month", month.to_string()),
+        ],
+    )
+}
