@@ -18,6 +18,7 @@ use carecircle_core::domain::resident_id::{ResidentId, Sex};
 use carecircle_core::domain::vitals::VitalsInput;
 use carecircle_core::error::Invalid;
 use carecircle_core::hub;
+use carecircle_core::report::money::{self, ReceiptPaper};
 use carecircle_core::report::{self, ReportFormat};
 use carecircle_core::roster::{self, RosterKind};
 use carecircle_core::schedule::{self, Instance, SolveOptions};
@@ -219,6 +220,30 @@ enum Command {
         /// The person's id (see `search`).
         id: i64,
         /// The PDF to write; the workbook is written beside it, ending in .xlsx.
+        #[arg(long, value_name = "PATH")]
+        out: PathBuf,
+    },
+    /// Print a payment's receipt (收款收据) as a PDF, on A5 or a receipt printer's 80 mm roll;
+    /// the printing is on the audit log.
+    Receipt {
+        /// The payment's id.
+        id: i64,
+        /// a5 or roll80.
+        #[arg(long, default_value = "a5")]
+        paper: String,
+        #[arg(long, value_name = "PATH")]
+        out: PathBuf,
+    },
+    /// A client's or child's statement (对账单) of a month as a PDF: brought forward, every
+    /// charge, credit and payment, and the balance due.
+    Statement {
+        /// client or child.
+        kind: String,
+        /// The person's id (see `search`).
+        id: i64,
+        /// The month, e.g. 2026-10.
+        #[arg(long)]
+        month: String,
         #[arg(long, value_name = "PATH")]
         out: PathBuf,
     },
@@ -721,6 +746,19 @@ fn run(cli: Cli, clock: Clock, locale: Locale) -> Result<(), CoreError> {
             let (pdf, xlsx) = (out.with_extension("pdf"), out.with_extension("xlsx"));
             let files = report::person_data::save(&db, &actor, kind, id, locale, db.clock().now(), &pdf, &xlsx)?;
             print_json(&files);
+        }
+        Command::Receipt { id, paper, out } => {
+            let paper = ReceiptPaper::parse(&paper)
+                .ok_or_else(|| CoreError::from(Invalid::new("receipt.paper_unknown", "paper").with("paper", paper)))?;
+            let words = report::compose::Words(locale);
+            print_json(&money::save_receipt(&db, &actor, id, paper, words, db.clock().now(), &out)?);
+        }
+        Command::Statement { kind, id, month, out } => {
+            let kind = PersonKind::parse(&kind)
+                .ok_or_else(|| CoreError::from(Invalid::new("search.kind_unknown", "kind").with("kind", kind)))?;
+            let month = Month::parse(&month)?;
+            let words = report::compose::Words(locale);
+            print_json(&money::save_statement(&db, &actor, kind, id, month, words, db.clock().now(), &out)?);
         }
         Command::Subsidy { command: SubsidyCommand::List } => print_json(&subsidy::subsidy_rates(&db, &actor)?),
         Command::Subsidy { command: SubsidyCommand::Set { category, fen } } => {

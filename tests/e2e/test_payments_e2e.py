@@ -1,7 +1,7 @@
 """Payments: the front desk takes a client's meal money on the client's page. An amount with
 three decimals is refused in the form with nothing written; 360.50 paid by WeChat gets
-receipt 2026-01-000001 (this PC has not joined the hub), then the next payment the next
-number. A manager voids the first receipt with a reason: it stays on the list under its
+the next receipt of this PC's series for the year (PC 1: it has not joined the hub; the
+demo's year of payments came before), then the next payment the next number. A manager voids the first receipt with a reason: it stays on the list under its
 number, struck through, and the void is on the audit log."""
 
 from datetime import datetime, timedelta, timezone
@@ -26,6 +26,10 @@ def test_the_desk_takes_meal_money_and_a_manager_voids_a_wrong_receipt(launch, d
     cli(demo_db, "accounts", "add", "--username", "zhuren", "--display-name", "主任老周", "--role", "facility_manager",
         "--facility", str(centre), stdin=MANAGER_PASSWORD + "\n")
     year = datetime.now(timezone(timedelta(hours=8))).year
+    with connect(demo_db) as c:
+        last = c.execute("SELECT coalesce(max(receipt_seq), 0) FROM payments WHERE facility_id = ? AND receipt_year = ? "
+                         "AND receipt_pc = 1", (centre, year)).fetchone()[0]
+        before = c.execute("SELECT count(*) FROM payments").fetchone()[0]
 
     app = launch(demo_db)
     app.sign_in("desk", DESK_PASSWORD)
@@ -40,7 +44,7 @@ def test_the_desk_takes_meal_money_and_a_manager_voids_a_wrong_receipt(launch, d
     app.wait.until(EC.visibility_of_element_located(
         (By.XPATH, '//*[@data-testid="payment-form"]//*[contains(@class, "el-form-item__error")][contains(., "两位小数")]')))
     with connect(demo_db) as c:
-        assert c.execute("SELECT count(*) FROM payments").fetchone()[0] == 0
+        assert c.execute("SELECT count(*) FROM payments").fetchone()[0] == before
 
     app.type("payment-amount", "360.50")
     app.type("payment-note", "12月餐费")
@@ -48,20 +52,24 @@ def test_the_desk_takes_meal_money_and_a_manager_voids_a_wrong_receipt(launch, d
     app.type("payment-payer", "女儿 王丽")
     app.screenshot("payment-form")
     app.click("payment-save")
-    first_no = f"{year}-01-000001"
+    first_no = f"{year}-01-{last + 1:06d}"
+    # The receipt is offered for printing at once; this desk prints later.
+    app.click("receipt-later")
     listed = app.wait_inner_text("payment-list", first_no)
     assert "360.50" in listed and "微信" in listed and "12月餐费" in listed
 
     app.click("payment-new")
     app.type("payment-amount", "15")
     app.click("payment-save")
-    app.wait_inner_text("payment-list", f"{year}-01-000002")
+    app.click("receipt-later")
+    app.wait_inner_text("payment-list", f"{year}-01-{last + 2:06d}")
     # The desk takes money; voiding is a manager's.
     assert not app.driver.find_elements(By.CSS_SELECTOR, '[data-testid^="payment-void-"]')
     with connect(demo_db) as c:
         rows = c.execute("SELECT id, receipt_seq, amount_fen, method, payer_name, received_by_name FROM payments "
-                         "ORDER BY id").fetchall()
-    assert [r[1:] for r in rows] == [(1, 36050, "wechat", "女儿 王丽", "前台小周"), (2, 1500, "cash", name, "前台小周")]
+                         "WHERE id > (SELECT max(id) FROM payments) - 2 ORDER BY id").fetchall()
+    assert [r[1:] for r in rows] == [(last + 1, 36050, "wechat", "女儿 王丽", "前台小周"),
+                                     (last + 2, 1500, "cash", name, "前台小周")]
 
     app.click("sign-out")
     app.sign_in("zhuren", MANAGER_PASSWORD)

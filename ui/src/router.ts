@@ -39,6 +39,7 @@ export const router = createRouter({
         { path: 'meals', name: 'meals', component: () => import('./views/Meals.vue') },
         { path: 'visits', name: 'visits', component: () => import('./views/Visits.vue') },
         { path: 'health', name: 'health', component: () => import('./views/Health.vue') },
+        { path: 'fees', name: 'fees', component: () => import('./views/Fees.vue') },
         { path: 'registry', name: 'registry', component: () => import('./views/Registry.vue') },
         { path: 'facility/new', name: 'facility-new', component: () => import('./views/FacilityPage.vue') },
         { path: 'facility/:id(\\d+)', name: 'facility', component: () => import('./views/FacilityPage.vue') },

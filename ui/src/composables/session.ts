@@ -51,6 +51,8 @@ export const canReviewIncidents = may('review_incidents')
 export const canTakePayments = may('take_payments')
 /** Voids a receipt given in error (managers). */
 export const canVoidReceipts = may('void_receipts')
+/** Sets a facility's prices and its rule for absent days (managers). */
+export const canSetFees = may('set_fees')
 
 /** The first screen after signing in: the front desk works at the desk. */
 export function landingRoute(): { name: string } {
