@@ -56,6 +56,8 @@ mod reports;
 mod roster;
 #[path = "search.rs"]
 mod search;
+#[path = "settlement.rs"]
+mod settlement;
 #[path = "store_schema.rs"]
 mod store_schema;
 #[path = "sync.rs"]

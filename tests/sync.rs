@@ -925,3 +925,56 @@ fn the_city_offices_replica_makes_the_same_city_report_as_one_database_holding_e
         assert_eq!(made(&city.db), made(&master.db), "{month:?}");
     }
 }
+
+#[test]
+fn a_centre_signs_its_sheet_and_the_city_offices_decisions_and_lock_come_back() {
+    use carecircle_core::domain::month::Month;
+    use carecircle_core::services::settlement::{self, Decision, LineKind, SettlementStatus};
+
+    let mut hub_city = City::with_copies(&["city", "a"]);
+    let (centre, _) = two_centres(&hub_city.master.db);
+    let mut city = hub_city.pc("city", None);
+    let mut a = hub_city.pc("a", Some(centre));
+    let City { admin, .. } = hub_city;
+    for pc in [&mut city, &mut a] {
+        pc.exchange();
+    }
+    let (november, december) = (Month::new(2026, 11).unwrap(), Clock::at_local(2026, 12, 2, 10, 0).now());
+    let signed = settlement::sign(&a.db, &admin, centre, november, december).unwrap();
+    assert!(signed.totals.lines > 0);
+    a.exchange();
+    city.exchange();
+
+    // The city office sees the sheet as signed, line for line, and decides it at its PC.
+    let at_city = settlement::sheet(&city.db, &admin, centre, november).unwrap();
+    assert_eq!((at_city.status, &at_city.totals), (SettlementStatus::Signed, &signed.totals));
+    let sources = |lines: &[settlement::SettlementLine], pc: &Pc| -> Vec<String> {
+        let mut out: Vec<String> = lines
+            .iter()
+            .map(|l| {
+                let uid =
+                    pc.text(&format!("SELECT lower(hex(uid)) FROM {} WHERE id = {}", l.source_table, l.source_id));
+                format!("{}|{}|{}", l.source_table, uid.unwrap_or_default(), l.amount_fen)
+            })
+            .collect();
+        out.sort();
+        out
+    };
+    assert_eq!(sources(&at_city.lines, &city), sources(&signed.lines, &a), "each line names the same record");
+    let ids: Vec<i64> = at_city.lines.iter().filter_map(|l| l.id).collect();
+    settlement::decide(&city.db, &admin, centre, november, &ids[..1], Decision::Rejected, Some("缺少签字"), december)
+        .unwrap();
+    settlement::decide(&city.db, &admin, centre, november, &ids[1..], Decision::Approved, None, december).unwrap();
+    settlement::lock(&city.db, &admin, centre, november, december).unwrap();
+    city.exchange();
+    a.exchange();
+
+    // Back at the centre: decided, locked, and the month's visits refuse a change.
+    let back = settlement::sheet(&a.db, &admin, centre, november).unwrap();
+    assert_eq!(back.status, SettlementStatus::Locked);
+    assert_eq!(back.totals.approved_fen + back.totals.rejected_fen, signed.totals.amount_fen);
+    assert_eq!(back.lines.iter().filter(|l| l.decision == Decision::Rejected).count(), 1);
+    let visit = back.lines.iter().find(|l| l.kind == LineKind::Visit).unwrap().source_id;
+    let refused = a.db.write(|c| Ok(c.execute(&format!("UPDATE visits SET note = 'x' WHERE id = {visit}"), [])?));
+    assert_eq!(common::code(refused.unwrap_err()), "settlement.month_locked");
+}

@@ -247,6 +247,18 @@ enum Command {
         #[arg(long, value_name = "PATH")]
         out: PathBuf,
     },
+    /// A facility's settlement sheet (政府购买服务结算单) of a month: a PDF to sign, or an
+    /// Excel workbook for the finance office when OUT ends in .xlsx.
+    Settlement {
+        /// The elder facility's id (see `facilities list`).
+        #[arg(long)]
+        facility: i64,
+        /// The month, e.g. 2026-10.
+        #[arg(long)]
+        month: String,
+        #[arg(long, value_name = "PATH")]
+        out: PathBuf,
+    },
     /// The city hub (PostgreSQL, docs/sync.md), as its owner; needs no CareCircle database.
     Hub {
         #[command(subcommand)]
@@ -759,6 +771,11 @@ fn run(cli: Cli, clock: Clock, locale: Locale) -> Result<(), CoreError> {
             let month = Month::parse(&month)?;
             let words = report::compose::Words(locale);
             print_json(&money::save_statement(&db, &actor, kind, id, month, words, db.clock().now(), &out)?);
+        }
+        Command::Settlement { facility, month, out } => {
+            let month = Month::parse(&month)?;
+            let words = report::compose::Words(locale);
+            print_json(&money::save_settlement(&db, &actor, facility, month, words, db.clock().now(), &out)?);
         }
         Command::Subsidy { command: SubsidyCommand::List } => print_json(&subsidy::subsidy_rates(&db, &actor)?),
         Command::Subsidy { command: SubsidyCommand::Set { category, fen } } => {

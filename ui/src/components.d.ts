@@ -125,6 +125,7 @@ declare module 'vue' {
     RouterLink: typeof import('vue-router')['RouterLink']
     RouterView: typeof import('vue-router')['RouterView']
     ServiceTags: typeof import('./components/ServiceTags.vue')['default']
+    SettlementSheet: typeof import('./components/fees/SettlementSheet.vue')['default']
     StaffForm: typeof import('./components/people/StaffForm.vue')['default']
     StaffLeave: typeof import('./components/visits/StaffLeave.vue')['default']
     StaffTable: typeof import('./components/people/StaffTable.vue')['default']

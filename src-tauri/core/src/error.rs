@@ -101,6 +101,8 @@ const TRIGGER_CODES: &[(&str, &str)] = &[
     ("incident.closed", "id"),
     ("incident.kept", "id"),
     ("payment.kept", "id"),
+    ("settlement.locked", "month"),
+    ("settlement.month_locked", "day"),
 ];
 
 impl From<rusqlite::Error> for CoreError {

@@ -2,6 +2,7 @@
 // Do not edit: change the command, and `cargo test` writes this file again.
 import { call, progress } from '../ipc'
 import type { AccountSummary } from './AccountSummary'
+import type { AdjustmentInput } from './AdjustmentInput'
 import type { Agenda } from './Agenda'
 import type { Alert } from './Alert'
 import type { AllergyList } from './AllergyList'
@@ -33,6 +34,7 @@ import type { ClientStatus } from './ClientStatus'
 import type { ClientSummary } from './ClientSummary'
 import type { ClockReading } from './ClockReading'
 import type { Curve } from './Curve'
+import type { Decision } from './Decision'
 import type { Dish } from './Dish'
 import type { DishInput } from './DishInput'
 import type { DistrictNode } from './DistrictNode'
@@ -103,6 +105,7 @@ import type { Session } from './Session'
 import type { SessionOpened } from './SessionOpened'
 import type { SessionStatus } from './SessionStatus'
 import type { Sex } from './Sex'
+import type { Sheet } from './Sheet'
 import type { Staff } from './Staff'
 import type { StaffInput } from './StaffInput'
 import type { StandingOrder } from './StandingOrder'
@@ -247,6 +250,24 @@ export const receiptPrint = (id: number, paper: ReceiptPaper): Promise<SavedRepo
 
 /** Who owes money at the facility at the end of a month (today, for this month). */
 export const arrearsList = (facilityId: number, month: string): Promise<Arrear[]> => call('arrears_list', { facilityId, month })
+
+/** A facility's settlement sheet of a month: as signed and decided, or the draft. */
+export const settlementSheet = (facilityId: number, month: string): Promise<Sheet> => call('settlement_sheet', { facilityId, month })
+
+/** The manager signs off a month that is over. */
+export const settlementSign = (facilityId: number, month: string): Promise<Sheet> => call('settlement_sign', { facilityId, month })
+
+/** The city office approves or rejects lines of a signed sheet (a rejection with its reason). */
+export const settlementDecide = (facilityId: number, month: string, lineIds: number[], decision: Decision, reason: string | null): Promise<Sheet> => call('settlement_decide', { facilityId, month, lineIds, decision, reason })
+
+/** The city office locks a month whose lines are all decided. */
+export const settlementLock = (facilityId: number, month: string): Promise<Sheet> => call('settlement_lock', { facilityId, month })
+
+/** An adjustment on a month's draft, correcting a line of a locked month. */
+export const settlementAdjust = (input: AdjustmentInput): Promise<Sheet> => call('settlement_adjust', { input })
+
+/** The sheet as a PDF to sign or a workbook for the finance office. */
+export const settlementExport = (facilityId: number, month: string, format: ReportFormat): Promise<SavedReport> => call('settlement_export', { facilityId, month, format })
 
 export const checkIn = (kind: PersonKind, id: number): Promise<BoardEntry> => call('check_in', { kind, id })
 

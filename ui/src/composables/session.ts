@@ -53,6 +53,10 @@ export const canTakePayments = may('take_payments')
 export const canVoidReceipts = may('void_receipts')
 /** Sets a facility's prices and its rule for absent days (managers). */
 export const canSetFees = may('set_fees')
+/** Sees and signs off a facility's settlement sheet (managers; the city office sees them). */
+export const canSettle = may('settle')
+/** Approves or rejects settlement lines and locks the month (the city office). */
+export const canReviewSettlements = may('review_settlements')
 
 /** The first screen after signing in: the front desk works at the desk. */
 export function landingRoute(): { name: string } {

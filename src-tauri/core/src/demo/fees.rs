@@ -4,6 +4,11 @@
 //! of its own: most in full, some in part, a few not at all (the arrears list has them).
 //! Now and then a receipt is made out wrong, voided and made out again.
 //!
+//! The city settled every month with every elder facility up to the month before last:
+//! signed off by the facility, each line approved (now and then one rejected, with the
+//! reason), and locked. Last month's sheet waits for the city office at half of them and
+//! for the manager's signature at the others.
+//!
 //! Prices are the demo's, in the range of Inner Mongolia's 助餐 canteens and 托育 units,
 //! not any facility's.
 
@@ -23,6 +28,7 @@ use crate::error::Result;
 use crate::services::fees::ledger::{self, Whom};
 use crate::services::fees::FeeItem;
 use crate::services::payments::{PayMethod, PaymentPurpose};
+use crate::services::settlement;
 use crate::store::utc_stamp;
 
 /// Fen per hour of each home-care service, before a facility's own rounding.
@@ -107,7 +113,54 @@ impl Seeder<'_> {
             let paid = self.month_payments(facility, start, &mut rng)?;
             report.payments += self.write_payments(facility, paid)? as u64;
         }
+        for &(facility, kind) in &facilities {
+            if kind.is_elder() {
+                report.settlements += self.settlements(facility, start, &mut rng)?;
+            }
+        }
         Ok(())
+    }
+
+    /// Every month from `start` to the month before last signed, decided and locked; last
+    /// month's signed and waiting for the city office at half the facilities, still a draft
+    /// for the manager to sign at the others.
+    fn settlements(&self, facility: i64, start: Month, rng: &mut SmallRng) -> Result<u64> {
+        let last = Month::of(self.today).previous();
+        let signs_last = facility % 2 == 0;
+        let mut month = start;
+        let mut written = 0;
+        while month < last || (month == last && signs_last) {
+            let signed_at = from_local(month.next().first().and_time(NaiveTime::MIN) + chrono::Duration::hours(10));
+            let id = settlement::write_signed(self.conn, facility, month, self.today, "演示站长", signed_at)?;
+            written += 1;
+            if month < last {
+                let decided = utc_stamp(signed_at + chrono::Duration::days(5));
+                self.conn.execute(
+                    "UPDATE settlement_lines SET decision = 'approved', decided_by_name = '市民政局', decided_at = ?2
+                      WHERE settlement_id = ?1",
+                    params![id, decided],
+                )?;
+                let lines: i64 = self.conn.query_row(
+                    "SELECT count(*) FROM settlement_lines WHERE settlement_id = ?1",
+                    [id],
+                    |r| r.get(0),
+                )?;
+                if lines > 0 && rng.random_bool(0.3) {
+                    self.conn.execute(
+                        "UPDATE settlement_lines SET decision = 'rejected', reason = '服务记录缺少服务对象签字'
+                          WHERE id = (SELECT id FROM settlement_lines WHERE settlement_id = ?1 AND kind = 'visit'
+                                      ORDER BY id LIMIT 1 OFFSET ?2)",
+                        params![id, rng.random_range(0..lines.max(1))],
+                    )?;
+                }
+                self.conn.execute(
+                    "UPDATE settlements SET status = 'locked', locked_by_name = '市民政局', locked_at = ?2 WHERE id = ?1",
+                    params![id, decided],
+                )?;
+            }
+            month = month.next();
+        }
+        Ok(written)
     }
 
     /// Each month's balances paid early the next month, item by item.

@@ -77,6 +77,7 @@ pub struct SeedReport {
     pub incidents: u64,
     pub fee_settings: u64,
     pub payments: u64,
+    pub settlements: u64,
 }
 
 struct PlacedFacility {

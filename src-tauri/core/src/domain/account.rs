@@ -91,6 +91,10 @@ code_enum! {
         VoidReceipts = "void_receipts",
         /// Set a facility's prices and its rule for crediting absent days.
         SetFees = "set_fees",
+        /// See a facility's settlement sheet (政府购买服务结算), sign it off, add adjustments.
+        Settle = "settle",
+        /// Approve or reject a settlement sheet's lines and lock the month: the city office.
+        ReviewSettlements = "review_settlements",
         /// Give a client or child a copy of everything held about them (PIPL Art. 45): a
         /// facility's managers for its people, the city office for anyone.
         ExportPersonData = "export_person_data",
@@ -147,9 +151,10 @@ impl Action {
             Action::ScheduleVisits => matches!(role, FrontDesk | Nurse | FacilityManager | CityAdmin),
             Action::PlanSchedules => matches!(role, FacilityManager | CityAdmin),
             Action::RecordVisits | Action::ReportIncidents => true,
-            Action::ReviewIncidents | Action::VoidReceipts | Action::SetFees => {
+            Action::ReviewIncidents | Action::VoidReceipts | Action::SetFees | Action::Settle => {
                 matches!(role, FacilityManager | CityAdmin)
             }
+            Action::ReviewSettlements => role == CityAdmin,
             Action::TakePayments => matches!(role, FrontDesk | FacilityManager | CityAdmin),
             Action::PrintReports | Action::ExportPersonData => matches!(role, FacilityManager | CityAdmin),
         }

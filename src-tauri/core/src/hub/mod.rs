@@ -16,7 +16,7 @@ use serde::Serialize;
 use crate::error::{CoreError, Invalid, Result};
 
 /// The hub schema's version after [`migrate`].
-pub const HUB_VERSION: i32 = 5;
+pub const HUB_VERSION: i32 = 6;
 
 /// Each step of the schema, in order; step `n` takes version `n - 1` to `n`. Never edited once
 /// released: a change is a new step.
@@ -26,6 +26,7 @@ const STEPS: &[&str] = &[
     include_str!("v3.sql"),
     include_str!("v4.sql"),
     include_str!("v5.sql"),
+    include_str!("v6.sql"),
 ];
 
 /// Connects with a libpq connection string (`host=… port=… user=… dbname=…`).

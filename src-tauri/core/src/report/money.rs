@@ -22,6 +22,7 @@ use crate::services::audit::{AuditAction, AuditEntity, Entry};
 use crate::services::fees::ledger::{self, Posting, PostingKind, Statement, What};
 use crate::services::payments::{self, Payment};
 use crate::services::scope::facility_for;
+use crate::services::settlement::{self, Decision, LineKind, Sheet};
 use crate::store::{parse_utc_stamp, Db};
 use chrono::{DateTime, Utc};
 
@@ -336,4 +337,204 @@ pub fn statement_file_title(w: Words, kind: PersonKind, id: i64, month: Month) -
             ("month", month.to_string()),
         ],
     )
+}
+
+/// A settlement sheet as a document: the status and signatures, the totals, the totals by
+/// category, what was left out, then every line with its decision.
+pub fn settlement_document(sheet: &Sheet, w: Words, by: &str, now: DateTime<Utc>) -> Document {
+    let month = Month::parse(&sheet.month).ok();
+    let month_words = month.map_or(sheet.month.clone(), |m| {
+        w.with("month", &[("year", m.year().to_string()), ("month", m.number().to_string())])
+    });
+    let t = &sheet.totals;
+    let status = match (&sheet.signed_by_name, &sheet.locked_by_name) {
+        (_, Some(locked)) => w.with(
+            "settlement.locked",
+            &[("by", locked.clone()), ("at", sheet.locked_at.as_deref().map(local).unwrap_or_default())],
+        ),
+        (Some(signed), None) => w.with(
+            "settlement.signed",
+            &[("by", signed.clone()), ("at", sheet.signed_at.as_deref().map(local).unwrap_or_default())],
+        ),
+        (None, None) => w.get("settlement.draft"),
+    };
+    let fen = |key: &str, v: i64| Fact { label: w.get(key), value: Cell::Fen(v) };
+    let int = |key: &str, v: i64| Fact { label: w.get(key), value: Cell::Int(v) };
+    let mut blocks = vec![
+        Block::Paragraph(status),
+        Block::Facts(vec![
+            int("settlement.meals", t.meals),
+            fen("settlement.meals_fen", t.meals_fen),
+            int("settlement.visits", t.visits),
+            fen("settlement.visits_fen", t.visits_fen),
+            fen("settlement.adjustments_fen", t.adjustments_fen),
+            fen("settlement.amount_fen", t.amount_fen),
+            fen("settlement.approved_fen", t.approved_fen),
+            fen("settlement.rejected_fen", t.rejected_fen),
+            int("settlement.pending", t.pending),
+        ]),
+    ];
+    let l = &sheet.left_out;
+    blocks.push(Block::Paragraph(w.with(
+        "settlement.left_out",
+        &[
+            ("missed", l.missed_visits.to_string()),
+            ("refused", l.refused_visits.to_string()),
+            ("cancelled", l.cancelled_visits.to_string()),
+            ("meals", l.cancelled_meals.to_string()),
+            ("unsubsidised", l.unsubsidised_meals.to_string()),
+        ],
+    )));
+    // By category: how many meals and visits, and what they come to.
+    let mut by_category: std::collections::BTreeMap<String, [i64; 4]> = std::collections::BTreeMap::new();
+    for line in &sheet.lines {
+        let e = by_category.entry(line.category.clone()).or_default();
+        match line.kind {
+            LineKind::Meal => {
+                e[0] += 1;
+                e[1] += line.amount_fen;
+            }
+            LineKind::Visit => {
+                e[2] += 1;
+                e[3] += line.amount_fen;
+            }
+            LineKind::Adjustment => {}
+        }
+    }
+    let col = |key: &str, weight: f32, align: Align| Column { label: w.get(key), weight, align };
+    let category = |code: &str| w.other(&format!("meals.month.categories.{code}"));
+    let mut rows: Vec<Row> = by_category
+        .iter()
+        .map(|(code, v)| Row {
+            kind: RowKind::Normal,
+            cells: vec![
+                Cell::Text(category(code)),
+                Cell::Int(v[0]),
+                Cell::Fen(v[1]),
+                Cell::Int(v[2]),
+                Cell::Fen(v[3]),
+                Cell::Fen(v[1] + v[3]),
+            ],
+        })
+        .collect();
+    rows.push(Row {
+        kind: RowKind::Total,
+        cells: vec![
+            Cell::Text(w.get("total")),
+            Cell::Int(t.meals),
+            Cell::Fen(t.meals_fen),
+            Cell::Int(t.visits),
+            Cell::Fen(t.visits_fen),
+            Cell::Fen(t.meals_fen + t.visits_fen),
+        ],
+    });
+    blocks.push(Block::Heading(w.get("settlement.by_category")));
+    blocks.push(Block::Table(Table {
+        sheet: w.get("settlement.by_category"),
+        columns: vec![
+            col("settlement.category", 1.4, Align::Left),
+            col("settlement.meals", 1.0, Align::Right),
+            col("settlement.meals_fen", 1.0, Align::Right),
+            col("settlement.visits", 1.0, Align::Right),
+            col("settlement.visits_fen", 1.0, Align::Right),
+            col("settlement.amount_fen", 1.0, Align::Right),
+        ],
+        rows,
+        one_line: true,
+    }));
+    blocks.push(Block::Heading(w.get("settlement.lines")));
+    let what = |line: &settlement::SettlementLine| match line.kind {
+        LineKind::Meal => w.other(&format!("meals.meals.{}", line.what)),
+        LineKind::Visit => w.other(&format!("services.long.{}", line.what)),
+        LineKind::Adjustment => w.with(
+            "settlement.adjustment",
+            &[
+                ("line", line.corrects_line_id.unwrap_or_default().to_string()),
+                ("note", line.note.clone().unwrap_or_default()),
+            ],
+        ),
+    };
+    let decision = |line: &settlement::SettlementLine| match (line.decision, &line.reason) {
+        (Decision::Rejected, Some(reason)) => format!("{}：{reason}", w.get("settlement.decision.rejected")),
+        (d, _) => w.get(&format!("settlement.decision.{}", d.as_str())),
+    };
+    let lines: Vec<Row> = sheet
+        .lines
+        .iter()
+        .enumerate()
+        .map(|(i, line)| Row {
+            kind: RowKind::Normal,
+            cells: vec![
+                Cell::Int(line.id.unwrap_or(i as i64 + 1)),
+                Cell::Text(line.day.format("%m-%d").to_string()),
+                Cell::Text(line.client_name.clone()),
+                Cell::Text(category(&line.category)),
+                Cell::Text(what(line)),
+                line.minutes.map_or(Cell::Empty, Cell::Int),
+                Cell::Fen(line.unit_fen),
+                Cell::Fen(line.amount_fen),
+                Cell::Text(decision(line)),
+            ],
+        })
+        .collect();
+    blocks.push(Block::Table(Table {
+        sheet: w.get("settlement.lines"),
+        columns: vec![
+            col("settlement.no", 0.6, Align::Right),
+            col("statement.day", 0.6, Align::Left),
+            col("settlement.client", 1.0, Align::Left),
+            col("settlement.category", 1.0, Align::Left),
+            col("settlement.what", 1.6, Align::Left),
+            col("settlement.minutes", 0.6, Align::Right),
+            col("settlement.unit", 0.8, Align::Right),
+            col("settlement.amount", 0.8, Align::Right),
+            col("settlement.decision_column", 1.4, Align::Left),
+        ],
+        rows: lines,
+        one_line: false,
+    }));
+    blocks.push(Block::Signatures(vec![w.get("settlement.facility_sign"), w.get("settlement.city_sign")]));
+    let at = now.with_timezone(&local_offset()).format("%Y-%m-%d %H:%M").to_string();
+    Document {
+        title: w.with("settlement.title", &[("facility", sheet.facility_name.clone()), ("month", month_words.clone())]),
+        paper: Paper::Portrait,
+        header_left: sheet.facility_name.clone(),
+        header_right: month_words,
+        page_label: w.get("page"),
+        generated: w.with("generated", &[("at", at), ("by", by.to_string())]),
+        made_at: now,
+        blocks,
+    }
+}
+
+/// Writes a facility's settlement sheet of `month` as a PDF (for signatures) or a workbook
+/// (for the finance office), by `path`'s extension; audited.
+#[allow(clippy::too_many_arguments)]
+pub fn save_settlement(
+    db: &Db,
+    actor: &Actor,
+    facility_id: i64,
+    month: Month,
+    w: Words,
+    now: DateTime<Utc>,
+    path: &Path,
+) -> Result<SavedReport> {
+    let format = ReportFormat::of_path(path)?;
+    let sheet = settlement::sheet(db, actor, facility_id, month)?;
+    let doc = settlement_document(&sheet, w, &actor.display_name, now);
+    let bytes = super::render(&doc, format, w.0)?;
+    write_whole(path, format, &bytes)?;
+    let saved = SavedReport { path: path.display().to_string(), title: doc.title.clone(), bytes: bytes.len() as u64 };
+    db.write(|c| {
+        Entry::new(AuditAction::Export, AuditEntity::Settlement, facility_id)
+            .facility(Some(facility_id))
+            .after(&serde_json::json!({ "month": sheet.month, "file": saved.path }))
+            .write(c, actor)
+    })?;
+    Ok(saved)
+}
+
+/// What a settlement sheet's file is called: the facility's id and the month.
+pub fn settlement_file_title(w: Words, facility_id: i64, month: Month) -> String {
+    w.with("settlement.file", &[("facility", facility_id.to_string()), ("month", month.to_string())])
 }

@@ -18,4 +18,5 @@ pub mod registry;
 pub(crate) mod scope;
 pub mod search;
 pub mod sessions;
+pub mod settlement;
 pub mod visits;

@@ -28,6 +28,7 @@ const STEP_SQL: &[&str] = &[
     include_str!("migrations/017_incidents.sql"),
     include_str!("migrations/018_payments.sql"),
     include_str!("migrations/019_fees.sql"),
+    include_str!("migrations/020_settlements.sql"),
 ];
 
 /// The steps: their SQL, and for a step that must compute what SQL cannot, the Rust that

@@ -346,7 +346,7 @@ fn to_local(
     let table = match reference {
         None => return Ok(json_to_value(value)),
         Some(Reference::Table(t) | Reference::Soft(t)) => t.clone(),
-        Some(Reference::Person(kind_column)) => {
+        Some(Reference::OneOf(kind_column, tables)) => {
             let kind = match fields.get(*kind_column).and_then(Value::as_str) {
                 Some(k) => k.to_string(),
                 None => match row {
@@ -358,10 +358,9 @@ fn to_local(
                     None => return Ok(Sql::Null),
                 },
             };
-            match kind.as_str() {
-                "client" => "clients".to_string(),
-                "child" => "children".to_string(),
-                _ => return Ok(Sql::Null),
+            match tables.iter().find(|(value, _)| *value == kind) {
+                Some((_, t)) => t.to_string(),
+                None => return Ok(Sql::Null),
             }
         }
     };

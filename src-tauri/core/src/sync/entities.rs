@@ -19,8 +19,10 @@ pub enum Scope {
 pub enum Target {
     /// A row of this table, by id.
     Table(&'static str),
-    /// A client or a child, by the kind in this column of the same row.
-    Person { kind_column: &'static str },
+    /// A row of one of several tables, by the value in `kind_column` of the same row:
+    /// (value, table) pairs (a client or a child by `person_kind`; a settlement line's
+    /// booking or visit by `source_table`).
+    OneOf { kind_column: &'static str, tables: &'static [(&'static str, &'static str)] },
 }
 
 /// A synced table.
@@ -45,6 +47,9 @@ pub struct Entity {
 }
 
 const ACCOUNT: Target = Target::Table("accounts");
+/// A client or a child, by the row's `person_kind`.
+const PERSON: Target =
+    Target::OneOf { kind_column: "person_kind", tables: &[("client", "clients"), ("child", "children")] };
 
 /// Every synced table, parents first.
 pub const ENTITIES: &[Entity] = &[
@@ -82,14 +87,7 @@ pub const ENTITIES: &[Entity] = &[
     // Keyed by the booking and the dish, with no id of its own: found by its rowid here.
     via("booking_substitutions", "booking_id", "bookings"),
     facility("food_samples"),
-    Entity {
-        soft_refs: &[
-            ("person_id", Target::Person { kind_column: "person_kind" }),
-            ("in_by", ACCOUNT),
-            ("out_by", ACCOUNT),
-        ],
-        ..facility("attendance")
-    },
+    Entity { soft_refs: &[("person_id", PERSON), ("in_by", ACCOUNT), ("out_by", ACCOUNT)], ..facility("attendance") },
     Entity { soft_refs: &[("recorded_by", ACCOUNT)], ..facility("checkups") },
     facility("alerts"),
     Entity { soft_refs: &[("checked_by", ACCOUNT)], ..facility("child_checks") },
@@ -101,20 +99,26 @@ pub const ENTITIES: &[Entity] = &[
     },
     Entity { soft_refs: &[("given_by", ACCOUNT)], ..via("child_medicine_doses", "medicine_id", "child_medicines") },
     Entity {
-        soft_refs: &[
-            ("person_id", Target::Person { kind_column: "person_kind" }),
-            ("reported_by", ACCOUNT),
-            ("closed_by", ACCOUNT),
-        ],
+        soft_refs: &[("person_id", PERSON), ("reported_by", ACCOUNT), ("closed_by", ACCOUNT)],
         ..facility("incidents")
     },
     Entity {
-        soft_refs: &[
-            ("person_id", Target::Person { kind_column: "person_kind" }),
-            ("received_by", ACCOUNT),
-            ("voided_by", ACCOUNT),
-        ],
+        soft_refs: &[("person_id", PERSON), ("received_by", ACCOUNT), ("voided_by", ACCOUNT)],
         ..facility("payments")
+    },
+    // The manager signs the sheet at the facility; the city office decides its lines and
+    // locks it at its own PC: both send.
+    Entity { city_sends: true, ..facility("settlements") },
+    Entity {
+        soft_refs: &[(
+            "source_id",
+            Target::OneOf {
+                kind_column: "source_table",
+                tables: &[("bookings", "bookings"), ("visits", "visits"), ("settlement_lines", "settlement_lines")],
+            },
+        )],
+        city_sends: true,
+        ..via("settlement_lines", "settlement_id", "settlements")
     },
 ];
 

@@ -18,8 +18,9 @@ pub(crate) enum Reference {
     /// A row of this table, by a declared soft reference (no foreign key: who recorded a
     /// checkup, who gave a dose).
     Soft(String),
-    /// A client or a child, by the kind in this column of the same row.
-    Person(&'static str),
+    /// A row of one of several tables, by the value in this column of the same row:
+    /// (value, table) pairs.
+    OneOf(&'static str, &'static [(&'static str, &'static str)]),
 }
 
 /// A synced table's columns that travel (not `id`, `uid` or the PC's own state).
@@ -44,7 +45,7 @@ impl TableShape {
             .map(|c| {
                 let soft = entity.soft_refs.iter().find(|(name, _)| *name == c).map(|(_, target)| match target {
                     Target::Table(t) => Reference::Soft(t.to_string()),
-                    Target::Person { kind_column } => Reference::Person(kind_column),
+                    Target::OneOf { kind_column, tables } => Reference::OneOf(kind_column, tables),
                 });
                 let reference = soft
                     .or_else(|| foreign.iter().find(|(from, _)| *from == c).map(|(_, t)| Reference::Table(t.clone())));
@@ -66,10 +67,15 @@ impl TableShape {
             Some(Reference::Table(t) | Reference::Soft(t)) => {
                 format!("coalesce((SELECT lower(hex(uid)) FROM \"{t}\" WHERE id = {row}.\"{column}\"), {row}.\"{column}\")")
             }
-            Some(Reference::Person(kind)) => format!(
-                "CASE {row}.\"{kind}\" WHEN 'client' THEN (SELECT lower(hex(uid)) FROM clients WHERE id = {row}.\"{column}\") \
-                 WHEN 'child' THEN (SELECT lower(hex(uid)) FROM children WHERE id = {row}.\"{column}\") END"
-            ),
+            Some(Reference::OneOf(kind, tables)) => {
+                let arms: Vec<String> = tables
+                    .iter()
+                    .map(|(value, t)| {
+                        format!("WHEN '{value}' THEN (SELECT lower(hex(uid)) FROM \"{t}\" WHERE id = {row}.\"{column}\")")
+                    })
+                    .collect();
+                format!("CASE {row}.\"{kind}\" {} END", arms.join(" "))
+            }
         }
     }
 

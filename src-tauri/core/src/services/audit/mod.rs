@@ -66,6 +66,10 @@ code_enum! {
         Retire = "retire",
         /// An incident report reviewed by a manager and closed.
         Review = "review",
+        /// A manager signed off a settlement sheet.
+        Sign = "sign",
+        /// The city office locked a settled month.
+        Lock = "lock",
         RevealId = "reveal_id",
         SeedDemo = "seed_demo",
         Serve = "serve",
@@ -147,6 +151,8 @@ code_enum! {
         PlanItem = "plan_item",
         Staff = "staff",
         StandingOrder = "standing_order",
+        /// A facility's settlement sheet of a month.
+        Settlement = "settlement",
         StandingOrders = "standing_orders",
         /// A client's or child's monthly statement.
         Statement = "statement",
