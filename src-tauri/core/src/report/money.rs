@@ -183,12 +183,39 @@ fn purpose_word(w: Words, purpose: Option<payments::PaymentPurpose>) -> String {
     }
 }
 
+/// "2026-11" as the reader says it ("2026年11月").
+fn month_in_words(w: Words, month: &str) -> String {
+    Month::parse(month).map_or(month.to_string(), |m| {
+        w.with("month", &[("year", m.year().to_string()), ("month", m.number().to_string())])
+    })
+}
+
+/// A portrait document of a facility's month: its header, page numbers and who made it.
+fn month_document(
+    w: Words,
+    title: String,
+    facility: &str,
+    month_words: String,
+    by: &str,
+    now: DateTime<Utc>,
+    blocks: Vec<Block>,
+) -> Document {
+    let at = now.with_timezone(&local_offset()).format("%Y-%m-%d %H:%M").to_string();
+    Document {
+        title,
+        paper: Paper::Portrait,
+        header_left: facility.to_string(),
+        header_right: month_words,
+        page_label: w.get("page"),
+        generated: w.with("generated", &[("at", at), ("by", by.to_string())]),
+        made_at: now,
+        blocks,
+    }
+}
+
 /// A statement as a document: the month's figures, the purposes apart, then every line.
 pub fn statement_document(st: &Statement, w: Words, by: &str, now: DateTime<Utc>) -> Document {
-    let month = Month::parse(&st.month).ok();
-    let month_words = month.map_or(st.month.clone(), |m| {
-        w.with("month", &[("year", m.year().to_string()), ("month", m.number().to_string())])
-    });
+    let month_words = month_in_words(w, &st.month);
     let t = &st.total;
     let fact = |key: &str, fen: i64| Fact { label: w.get(key), value: Cell::Fen(fen) };
     let mut blocks = vec![Block::Facts(vec![
@@ -283,17 +310,8 @@ pub fn statement_document(st: &Statement, w: Words, by: &str, now: DateTime<Utc>
         }));
     }
     blocks.push(Block::Signatures(vec![w.get("statement.made_by"), w.get("statement.family_sign")]));
-    let at = now.with_timezone(&local_offset()).format("%Y-%m-%d %H:%M").to_string();
-    Document {
-        title: w.with("statement.title", &[("name", st.name.clone()), ("month", month_words.clone())]),
-        paper: Paper::Portrait,
-        header_left: st.facility_name.clone(),
-        header_right: month_words,
-        page_label: w.get("page"),
-        generated: w.with("generated", &[("at", at), ("by", by.to_string())]),
-        made_at: now,
-        blocks,
-    }
+    let title = w.with("statement.title", &[("name", st.name.clone()), ("month", month_words.clone())]);
+    month_document(w, title, &st.facility_name, month_words, by, now, blocks)
 }
 
 /// Prints a client's or child's statement of `month` to `path` (a PDF); audited.
@@ -342,10 +360,7 @@ pub fn statement_file_title(w: Words, kind: PersonKind, id: i64, month: Month) -
 /// A settlement sheet as a document: the status and signatures, the totals, the totals by
 /// category, what was left out, then every line with its decision.
 pub fn settlement_document(sheet: &Sheet, w: Words, by: &str, now: DateTime<Utc>) -> Document {
-    let month = Month::parse(&sheet.month).ok();
-    let month_words = month.map_or(sheet.month.clone(), |m| {
-        w.with("month", &[("year", m.year().to_string()), ("month", m.number().to_string())])
-    });
+    let month_words = month_in_words(w, &sheet.month);
     let t = &sheet.totals;
     let status = match (&sheet.signed_by_name, &sheet.locked_by_name) {
         (_, Some(locked)) => w.with(
@@ -494,17 +509,9 @@ pub fn settlement_document(sheet: &Sheet, w: Words, by: &str, now: DateTime<Utc>
         one_line: false,
     }));
     blocks.push(Block::Signatures(vec![w.get("settlement.facility_sign"), w.get("settlement.city_sign")]));
-    let at = now.with_timezone(&local_offset()).format("%Y-%m-%d %H:%M").to_string();
-    Document {
-        title: w.with("settlement.title", &[("facility", sheet.facility_name.clone()), ("month", month_words.clone())]),
-        paper: Paper::Portrait,
-        header_left: sheet.facility_name.clone(),
-        header_right: month_words,
-        page_label: w.get("page"),
-        generated: w.with("generated", &[("at", at), ("by", by.to_string())]),
-        made_at: now,
-        blocks,
-    }
+    let title =
+        w.with("settlement.title", &[("facility", sheet.facility_name.clone()), ("month", month_words.clone())]);
+    month_document(w, title, &sheet.facility_name, month_words, by, now, blocks)
 }
 
 /// Writes a facility's settlement sheet of `month` as a PDF (for signatures) or a workbook
