@@ -102,6 +102,8 @@ pub const ENTITIES: &[Entity] = &[
         soft_refs: &[("person_id", PERSON), ("reported_by", ACCOUNT), ("closed_by", ACCOUNT)],
         ..facility("incidents")
     },
+    // A facility's prices: every PC of it charges with the same ones (docs/money.md).
+    facility("fee_settings"),
     Entity {
         soft_refs: &[("person_id", PERSON), ("received_by", ACCOUNT), ("voided_by", ACCOUNT)],
         ..facility("payments")
