@@ -2,17 +2,22 @@
 //! the charges and credits an independent count (plain SQL over the same records) gives;
 //! the unit's rule for absent days credits exactly the days it says; prices are never
 //! changed under a charge that used them; a statement's lines add up to its balances, month
-//! to month, and the arrears list owes what the statements say.
+//! to month, and the arrears list owes what the statements say; the monthly report's fees
+//! (PDF and workbook) are every statement added up, kept or derived.
 
 use crate::common;
 
+use std::collections::{HashMap, HashSet};
+
 use carecircle_core::domain::month::Month;
 use carecircle_core::domain::person::PersonKind;
+use carecircle_core::report::document::{Block, Cell, Document, RowKind};
+use carecircle_core::report::{self, ReportFormat};
 use carecircle_core::services::fees::ledger::{self, PostingKind, Whom};
-use carecircle_core::services::fees::{self, FeeItem, FeeSettingInput};
+use carecircle_core::services::fees::{self, months, FeeItem, FeeSettingInput};
 use carecircle_core::services::payments::{self, PayMethod, PaymentInput, PaymentPurpose};
 use carecircle_core::store::Db;
-use carecircle_core::Role;
+use carecircle_core::{Locale, Role};
 use chrono::NaiveDate;
 use common::{code, day};
 
@@ -403,4 +408,170 @@ fn a_visits_city_share_is_fixed_when_it_is_recorded_done() {
     .unwrap();
     assert_eq!(line(&t.db), Some(paid_by_city));
     let _ = admin;
+}
+
+/// The fees section's table and facts of a facility's report: the total row's money cells
+/// (charged, credited, city, paid) and the fact values by label.
+fn report_money(doc: &Document) -> (Vec<Cell>, HashMap<String, Cell>) {
+    let table = doc
+        .blocks
+        .iter()
+        .find_map(|b| match b {
+            Block::Table(t) if t.sheet == "收费" => Some(t),
+            _ => None,
+        })
+        .expect("the report has its fees table");
+    let total = table.rows.last().expect("a total row");
+    assert_eq!(total.kind, RowKind::Total);
+    let facts = doc
+        .blocks
+        .iter()
+        .flat_map(|b| match b {
+            Block::Facts(f) => f.iter().map(|f| (f.label.clone(), f.value.clone())).collect::<Vec<_>>(),
+            _ => Vec::new(),
+        })
+        .collect();
+    (total.cells[1..].to_vec(), facts)
+}
+
+#[test]
+fn the_report_s_fees_are_every_statement_added_up_in_the_pdf_the_workbook_and_the_months_kept() {
+    let (t, admin) = common::seeded();
+    let (elder, _) = common::two_elder_facilities(&t.db);
+    let unit = unit_with_children(&t.db);
+    let october = Month::new(2026, 10).unwrap();
+    let kept = |f: i64| {
+        common::count(
+            &t.db,
+            &format!("SELECT count(*) FROM ledger_months_done WHERE facility_id = {f} AND month = '2026-10'"),
+        ) == 1
+    };
+    assert!(kept(elder) && kept(unit), "the demo keeps the months that are over");
+    // New prices from a year back: every month of both is derived again.
+    set_prices(&t.db, elder, unit);
+    assert!(!kept(elder) && !kept(unit), "a change of price takes the months it prices off");
+
+    for facility in [elder, unit] {
+        let today = common::today();
+        let derived = t.db.read(|c| months::month_money(c, facility, october, today)).unwrap();
+        let doc =
+            report::build(&t.db, &admin, Some(facility), october, Locale::ZhCn, common::clock().now(), &mut |_| {})
+                .unwrap();
+        assert!(kept(facility), "the report keeps the month it read");
+        let from_kept = t.db.read(|c| months::month_money(c, facility, october, today)).unwrap();
+        assert_eq!(from_kept, derived, "kept or derived, the same figures");
+
+        // Independently: every person with a line up to October's end, their statements added up.
+        let people: HashSet<(PersonKind, i64)> =
+            t.db.read(|c| ledger::postings(c, facility, day("2025-01-01"), october.last(), Whom::Everyone, today))
+                .unwrap()
+                .into_iter()
+                .map(|p| (p.person_kind, p.person_id))
+                .collect();
+        assert!(people.len() > 10, "{} people", people.len());
+        let (mut charged, mut credited, mut city, mut paid) = (0, 0, 0, 0);
+        let (mut owing, mut owed, mut in_hand) = (0, 0, 0);
+        for &(kind, id) in &people {
+            let st = ledger::statement(&t.db, &admin, kind, id, october).unwrap();
+            charged += st.total.charged_fen;
+            credited += st.total.credited_fen;
+            city += st.total.city_fen;
+            paid += st.total.paid_fen;
+            match st.total.closing_fen {
+                fen if fen > 0 => {
+                    owing += 1;
+                    owed += fen;
+                }
+                fen => in_hand -= fen,
+            }
+        }
+        let total = derived.total();
+        assert!(charged > 0 && paid > 0, "charged {charged}, paid {paid}");
+        assert_eq!(
+            (total.charged_fen, total.credited_fen, total.city_fen, total.paid_fen),
+            (charged, credited, city, paid)
+        );
+        assert_eq!((derived.owing, derived.owed_fen, derived.in_hand_fen), (owing, owed, in_hand));
+        let list = ledger::arrears(&t.db, &admin, facility, october.last()).unwrap();
+        assert_eq!((list.len() as i64, list.iter().map(|a| a.owed_fen).sum::<i64>()), (owing, owed));
+        if facility == unit {
+            assert!(credited > 0, "absent days are credited");
+        }
+
+        let (cells, facts) = report_money(&doc);
+        assert_eq!(cells, vec![Cell::Fen(charged), Cell::Fen(credited), Cell::Fen(city), Cell::Fen(paid)]);
+        assert_eq!(facts["月末欠费人数"], Cell::Int(owing));
+        assert_eq!(facts["月末欠费金额"], Cell::Fen(owed));
+        assert_eq!(facts["月末预交余额"], Cell::Fen(in_hand));
+
+        // The workbook's sheet of the same table: yuan to the fen.
+        let path = t.dir.path().join(format!("report-{facility}.xlsx"));
+        std::fs::write(&path, report::render(&doc, ReportFormat::Xlsx, Locale::ZhCn).unwrap()).unwrap();
+        use calamine::{open_workbook, DataType, Reader, Xlsx};
+        let mut book: Xlsx<_> = open_workbook(&path).unwrap();
+        let sheet = book.worksheet_range("收费").unwrap();
+        let last = sheet.rows().next_back().unwrap();
+        assert_eq!(last[0].to_string(), "合计");
+        let fen = |i: usize| (last[i].as_f64().expect("a number") * 100.0).round() as i64;
+        assert_eq!((fen(1), fen(2), fen(3), fen(4)), (charged, credited, city, paid));
+    }
+
+    // A meal of October served by mistake, put right: October is derived again and owes less.
+    let before = t.db.read(|c| months::month_money(c, elder, october, common::today())).unwrap();
+    let booking = common::count(
+        &t.db,
+        &format!(
+            "SELECT b.id FROM bookings b WHERE b.facility_id = {elder} AND b.status = 'served'
+               AND b.day = '2026-10-20' AND b.meal = 'lunch' ORDER BY b.id LIMIT 1"
+        ),
+    );
+    t.db.write(|c| Ok(c.execute("UPDATE bookings SET status = 'cancelled' WHERE id = ?1", [booking])?)).unwrap();
+    assert!(
+        common::count(
+            &t.db,
+            &format!("SELECT count(*) FROM ledger_months_done WHERE facility_id = {elder} AND month >= '2026-10'")
+        ) == 0,
+        "the month changed and every later one are taken off"
+    );
+    let after = t.db.read(|c| months::month_money(c, elder, october, common::today())).unwrap();
+    let subsidy = common::count(&t.db, &format!("SELECT coalesce(subsidy_fen, 0) FROM bookings WHERE id = {booking}"));
+    assert_eq!(before.total().charged_fen - after.total().charged_fen, (1500 - subsidy).max(0), "one lunch at ¥15");
+    t.db.write(|c| months::keep(c, Some(elder), october, common::today())).unwrap();
+    assert!(kept(elder));
+    assert_eq!(t.db.read(|c| months::month_money(c, elder, october, common::today())).unwrap(), after);
+}
+
+#[test]
+fn the_city_report_s_fees_row_is_each_facility_s_month_and_the_total_their_sum() {
+    let (t, admin) = common::seeded();
+    let october = Month::new(2026, 10).unwrap();
+    let doc = report::build(&t.db, &admin, None, october, Locale::ZhCn, common::clock().now(), &mut |_| {}).unwrap();
+    let table = doc
+        .blocks
+        .iter()
+        .find_map(|b| match b {
+            Block::Table(t) if t.sheet == "收费" => Some(t),
+            _ => None,
+        })
+        .expect("the city's fees table");
+    let ids: Vec<(i64, String)> =
+        t.db.read(|c| {
+            let mut stmt = c.prepare("SELECT id, name FROM facilities")?;
+            let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<rusqlite::Result<_>>()?;
+            Ok(rows)
+        })
+        .unwrap();
+    let (mut paid, mut owed) = (0, 0);
+    for (id, name) in &ids {
+        let m = t.db.read(|c| months::month_money(c, *id, october, common::today())).unwrap();
+        let row = table.rows.iter().find(|r| r.cells[0] == Cell::Text(name.clone())).expect("a row per facility");
+        assert_eq!(row.cells[4], Cell::Fen(m.total().paid_fen), "{name}");
+        assert_eq!(row.cells[6], Cell::Fen(m.owed_fen), "{name}");
+        paid += m.total().paid_fen;
+        owed += m.owed_fen;
+    }
+    let city = table.rows.last().unwrap();
+    assert_eq!(city.cells[0], Cell::Text("全市合计".into()));
+    assert_eq!((city.cells[4].clone(), city.cells[6].clone()), (Cell::Fen(paid), Cell::Fen(owed)));
+    assert!(paid > 0 && owed > 0);
 }

@@ -260,12 +260,15 @@ fn the_city_report_has_every_facility_once_and_totals_that_add_up() {
     let doc = report::build(&t.db, &admin, None, october(), Locale::ZhCn, now(), &mut |_| {}).unwrap();
     let tables: Vec<_> =
         doc.blocks.iter().filter_map(|b| if let Block::Table(t) = b { Some(t) } else { None }).collect();
-    assert_eq!(tables.len(), 3, "one table of elder facilities, one of childcare units, one of incidents");
-    for (table, kind) in tables.iter().zip(["elder", "childcare"]) {
+    assert_eq!(tables.len(), 4, "a table of elder facilities, one of childcare units, one of incidents, one of fees");
+    for (table, kind) in [(tables[0], "elder"), (tables[1], "childcare"), (tables[3], "every")] {
         let facility_rows: Vec<_> = table.rows.iter().filter(|r| r.kind == RowKind::Normal).collect();
         let expected = count(
             &t.db,
-            &format!("SELECT count(*) FROM facilities WHERE (kind = 'childcare') = ('{kind}' = 'childcare')"),
+            &format!(
+                "SELECT count(*) FROM facilities
+                  WHERE '{kind}' = 'every' OR (kind = 'childcare') = ('{kind}' = 'childcare')"
+            ),
         );
         assert_eq!(facility_rows.len() as i64, expected);
         let names: HashSet<String> = facility_rows.iter().map(|r| r.cells[0].display()).collect();

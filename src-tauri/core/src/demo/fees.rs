@@ -26,7 +26,7 @@ use crate::domain::month::Month;
 use crate::domain::person::PersonKind;
 use crate::error::Result;
 use crate::services::fees::ledger::{self, Whom};
-use crate::services::fees::FeeItem;
+use crate::services::fees::{months, FeeItem};
 use crate::services::payments::{PayMethod, PaymentPurpose};
 use crate::services::settlement;
 use crate::store::utc_stamp;
@@ -118,6 +118,8 @@ impl Seeder<'_> {
                 report.settlements += self.settlements(facility, start, &mut rng)?;
             }
         }
+        // The months that are over kept, as the first report would keep them.
+        report.ledger_months += months::keep(self.conn, None, Month::of(self.today).previous(), self.today)? as u64;
         Ok(())
     }
 

@@ -78,6 +78,8 @@ pub struct SeedReport {
     pub fee_settings: u64,
     pub payments: u64,
     pub settlements: u64,
+    /// Months of facilities' fees kept for the reports (services::fees::months).
+    pub ledger_months: u64,
 }
 
 struct PlacedFacility {

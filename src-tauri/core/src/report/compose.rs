@@ -8,6 +8,7 @@ use crate::services::meals::subsidy::Tally;
 
 use super::document::*;
 use super::figures::{ChildFigures, ElderFigures, FacilityMonth, FacilityPlace, Figures, IncidentFigures, SIGNS};
+use crate::services::fees::months::{MonthMoney, PurposeMonth};
 
 /// Words of the reader's language.
 #[derive(Clone, Copy)]
@@ -293,6 +294,52 @@ fn elder_blocks(w: Words, f: &ElderFigures, month: Month, out: &mut Vec<Block>) 
     }));
     out.push(Block::Facts(vec![w.fact("assessed_in_month", cap.assessed_in_month)]));
     incident_blocks(w, "elder.incidents", &f.incidents, out);
+    money_blocks(w, "money.elder_heading", &f.money, out);
+}
+
+/// The month's fees: by item what the people were charged, credited and paid and what the
+/// city pays, then who owes at the end. The same figures as the statements and the ledger
+/// (services::fees::months).
+fn money_blocks(w: Words, heading: &str, m: &MonthMoney, out: &mut Vec<Block>) {
+    out.push(Block::Heading(w.get(heading)));
+    if m.by_purpose.is_empty() {
+        out.push(Block::Paragraph(w.get("money.none")));
+    } else {
+        let row = |kind, label: String, p: &PurposeMonth| Row {
+            kind,
+            cells: vec![
+                label.into(),
+                Cell::Fen(p.charged_fen),
+                Cell::Fen(p.credited_fen),
+                Cell::Fen(p.city_fen),
+                Cell::Fen(p.paid_fen),
+            ],
+        };
+        let mut rows: Vec<Row> = m
+            .by_purpose
+            .iter()
+            .map(|p| row(RowKind::Normal, w.other(&format!("payments.purposes.{}", p.purpose)), p))
+            .collect();
+        rows.push(row(RowKind::Total, w.get("total"), &m.total()));
+        out.push(Block::Table(Table {
+            sheet: w.get("sheet.money"),
+            columns: vec![
+                w.col("money.purpose", 2.0, Align::Left),
+                w.num("money.charged"),
+                w.num("money.credited"),
+                w.num("money.city"),
+                w.num("money.paid"),
+            ],
+            rows,
+            one_line: false,
+        }));
+    }
+    out.push(Block::Facts(vec![
+        w.fact("money.owing", m.owing),
+        w.fact("money.owed", Cell::Fen(m.owed_fen)),
+        w.fact("money.in_hand", Cell::Fen(m.in_hand_fen)),
+    ]));
+    out.push(Block::Paragraph(w.get("money.note")));
 }
 
 /// The month's incidents: how many, how serious, and by kind (the kinds that happened).
@@ -397,6 +444,7 @@ fn child_blocks(w: Words, f: &ChildFigures, month: Month, out: &mut Vec<Block>) 
         w.fact("child.allergy_substitutions", f.allergy_substitutions),
     ]));
     incident_blocks(w, "child.incidents", &f.incidents, out);
+    money_blocks(w, "money.child_heading", &f.money, out);
 }
 
 /// The columns of the city's elder table and one facility's (or a total's) cells.
@@ -605,6 +653,8 @@ pub fn city_report(w: Words, all: &[FacilityMonth], month: Month, signed: &Signe
         w.fact("child.below_share", share(csum(&|c| c.growth.below_minus_2sd), csum(&|c| c.growth.with_measurement))),
         w.fact("incidents.total", sum(&|e| e.incidents.total()) + csum(&|c| c.incidents.total())),
         w.fact("incidents.serious", sum(&|e| e.incidents.serious) + csum(&|c| c.incidents.serious)),
+        w.fact("city_section.paid", Cell::Fen(all.iter().map(|fm| money_of(fm).total().paid_fen).sum())),
+        w.fact("city_section.owed", Cell::Fen(all.iter().map(|fm| money_of(fm).owed_fen).sum())),
     ]));
 
     let days = month.days().count();
@@ -682,6 +732,35 @@ pub fn city_report(w: Words, all: &[FacilityMonth], month: Month, signed: &Signe
         rows,
         one_line: false,
     }));
+    doc.blocks.push(Block::Heading(w.get("city_section.money")));
+    let rows: Vec<(&FacilityPlace, Vec<Cell>)> = all.iter().map(|fm| (&fm.place, money_cells(money_of(fm)))).collect();
+    let mut columns = vec![w.col("facility", 3.2, Align::Left)];
+    columns.extend(
+        ["money.charged", "money.credited", "money.city", "money.paid", "money.owing", "money.owed"]
+            .map(|key| w.num(key)),
+    );
+    doc.blocks.push(Block::Table(grouped_table(w, w.get("sheet.city_money"), columns, &rows, &|_| {})));
+    doc.blocks.push(Block::Paragraph(w.get("money.note")));
     doc.blocks.push(signatures(w));
     doc
+}
+
+fn money_of(fm: &FacilityMonth) -> &MonthMoney {
+    match &fm.figures {
+        Figures::Elder(f) => &f.money,
+        Figures::Child(f) => &f.money,
+    }
+}
+
+/// A facility's row of the city's fees table.
+fn money_cells(m: &MonthMoney) -> Vec<Cell> {
+    let t = m.total();
+    vec![
+        Cell::Fen(t.charged_fen),
+        Cell::Fen(t.credited_fen),
+        Cell::Fen(t.city_fen),
+        Cell::Fen(t.paid_fen),
+        Cell::Int(m.owing),
+        Cell::Fen(m.owed_fen),
+    ]
 }

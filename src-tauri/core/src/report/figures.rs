@@ -19,6 +19,7 @@ use crate::domain::meals::{clashes, DishFacts, EaterFacts, PREPARED};
 use crate::domain::month::Month;
 use crate::domain::person::{months_between, DietNeed};
 use crate::error::Result;
+use crate::services::fees::months::{month_money, MonthMoney};
 use crate::services::health::FollowUpBook;
 use crate::services::meals::dish_facts;
 use crate::services::meals::subsidy::{month_totals_by_facility, MonthTotals};
@@ -135,6 +136,8 @@ pub struct ElderFigures {
     pub health: HealthFigures,
     pub capability: CapabilityFigures,
     pub incidents: IncidentFigures,
+    /// What its people were charged and paid, and what they owe at the end.
+    pub money: MonthMoney,
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -179,6 +182,8 @@ pub struct ChildFigures {
     /// the month's menu days.
     pub allergy_substitutions: i64,
     pub incidents: IncidentFigures,
+    /// What its families were charged and paid, and what they owe at the end.
+    pub money: MonthMoney,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -259,8 +264,8 @@ fn people_and_health(c: &Connection, span: &Span) -> Result<PeopleAndHealth> {
     })
 }
 
-/// What was done in the month: days in, meals, visits, checkups, children's checks and
-/// the substitute plates of each childcare unit among `places`.
+/// What was done in the month: days in, meals, visits, checkups, children's checks, the
+/// substitute plates of each childcare unit among `places`, and each one's fees.
 struct Activity {
     attendance: HashMap<i64, Attendance>,
     served: HashMap<i64, i64>,
@@ -271,6 +276,7 @@ struct Activity {
     checks: HashMap<i64, CheckFigures>,
     allergy_substitutions: HashMap<i64, i64>,
     incidents: HashMap<i64, IncidentFigures>,
+    money: HashMap<i64, MonthMoney>,
 }
 
 fn activity(c: &Connection, span: &Span, places: &[FacilityPlace]) -> Result<Activity> {
@@ -290,6 +296,10 @@ fn activity(c: &Connection, span: &Span, places: &[FacilityPlace]) -> Result<Act
         checks: child_checks(c, span)?,
         allergy_substitutions,
         incidents: incidents(c, span)?,
+        money: places
+            .iter()
+            .map(|place| Ok((place.id, month_money(c, place.id, span.month, span.today)?)))
+            .collect::<Result<_>>()?,
     })
 }
 
@@ -329,6 +339,7 @@ fn assemble(
                 },
                 capability: people.capability.remove(&id).unwrap_or_default(),
                 incidents: activity.incidents.remove(&id).unwrap_or_default(),
+                money: activity.money.remove(&id).unwrap_or_default(),
             }))
         } else {
             let (samples_kept, samples_missing) = people.samples.get(&id).copied().unwrap_or((0, 0));
@@ -341,6 +352,7 @@ fn assemble(
                 samples_missing,
                 allergy_substitutions: activity.allergy_substitutions.get(&id).copied().unwrap_or(0),
                 incidents: activity.incidents.remove(&id).unwrap_or_default(),
+                money: activity.money.remove(&id).unwrap_or_default(),
             }))
         };
         out.push(FacilityMonth { place, figures });
@@ -366,6 +378,8 @@ struct Span {
     month: Month,
     /// The last day counted (`last_day_counted`).
     as_of: NaiveDate,
+    /// The day in Wuhai: the fees of a month that is over are read as kept.
+    today: NaiveDate,
     first: String,
     last: String,
     from_utc: String,
@@ -386,6 +400,7 @@ impl Span {
             hi,
             month,
             as_of: last,
+            today,
             first: first.to_string(),
             last: last.to_string(),
             from_utc: midnight(first),

@@ -24,6 +24,7 @@ use crate::domain::month::Month;
 use crate::error::{CoreError, Invalid, Result};
 use crate::i18n::Locale;
 use crate::services::audit::{AuditAction, AuditEntity, Entry};
+use crate::services::fees::months;
 use crate::store::Db;
 use compose::{Signed, Words};
 use document::Document;
@@ -99,6 +100,9 @@ pub fn build(
     if month.first() > today {
         return Err(Invalid::new("report.month_future", "month").with("month", month).into());
     }
+    // The fees of months that are over are read from the months kept (services::fees::months),
+    // made here for those not kept yet: after the first report, a year of them is a few rows.
+    db.write(|c| months::keep(c, facility_id, month, today))?;
     // The city's figures read on two readers side by side where there are two cores to
     // read on (bench_report); a facility's take a blink on one.
     let readers = match facility_id {

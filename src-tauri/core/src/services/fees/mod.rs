@@ -17,6 +17,7 @@
 //!   read one computation.
 
 pub mod ledger;
+pub mod months;
 
 use chrono::{DateTime, Days, NaiveDate, Utc};
 use rusqlite::{params, Connection, OptionalExtension};
