@@ -13,7 +13,6 @@ CREATE INDEX IF NOT EXISTS floor_visits ON visits(day, facility_id, status, clie
 CREATE INDEX IF NOT EXISTS floor_checkups ON checkups(client_id, taken_at, purpose, systolic, diastolic, glucose_fasting, worst_level, facility_id);
 CREATE INDEX IF NOT EXISTS floor_assessments ON assessments(client_id, assessed_on, id, level);
 CREATE INDEX IF NOT EXISTS floor_child_checks ON child_checks(day, facility_id, session);
-CREATE INDEX IF NOT EXISTS floor_ledger_balances ON ledger_balances(month, facility_id, balance_fen);
 -- (end of indexes)
 
 -- Rolls: clients, then children.
@@ -82,5 +81,4 @@ FROM incidents WHERE occurred_at >= :from AND occurred_at < :until GROUP BY faci
 -- balances owed and paid ahead at the month's end.
 SELECT facility_id, purpose, charged_fen, credited_fen, paid_fen, city_fen
 FROM ledger_months WHERE month = substr(:first, 1, 7);
-SELECT facility_id, sum(balance_fen > 0), sum(max(balance_fen, 0)), -sum(min(balance_fen, 0))
-FROM ledger_balances WHERE month = substr(:first, 1, 7) GROUP BY facility_id;
+SELECT facility_id, owing, owed_fen, in_hand_fen FROM ledger_months_done WHERE month = substr(:first, 1, 7);

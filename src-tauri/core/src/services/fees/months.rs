@@ -94,8 +94,10 @@ fn is_over(month: Month, today: NaiveDate) -> bool {
 /// The facility's `month` (up to `today` in the current month), from the rows kept when
 /// they are, derived from the ledger otherwise.
 pub fn month_money(c: &Connection, facility_id: i64, month: Month, today: NaiveDate) -> Result<MonthMoney> {
-    if is_over(month, today) && is_kept(c, facility_id, month)? {
-        return read_kept(c, facility_id, month);
+    if is_over(month, today) {
+        if let Some(kept) = read_kept(c, facility_id, month)? {
+            return Ok(kept);
+        }
     }
     let Some(start) = ledger_start(c, facility_id)? else { return Ok(MonthMoney::default()) };
     let (mut balances, from) = match last_kept(c, facility_id, month.previous())? {
@@ -129,6 +131,7 @@ pub fn keep(c: &Connection, facility: Option<i64>, through: Month, today: NaiveD
     for f in ids {
         let Some(start) = ledger_start(c, f)? else { continue };
         let (mut month, mut balances) = match last_kept(c, f, through)? {
+            Some(kept) if kept == through => continue,
             Some(kept) => (kept.next(), read_balances(c, f, kept)?),
             None => (Month::of(start), Balances::new()),
         };
@@ -184,14 +187,12 @@ fn write(c: &Connection, facility_id: i64, month: Month, money: &MonthMoney, bal
     for (&(kind, id), &fen) in balances.iter().filter(|(_, fen)| **fen != 0) {
         balance.execute(params![facility_id, m, kind, id, fen])?;
     }
-    c.prepare_cached("INSERT OR IGNORE INTO ledger_months_done (facility_id, month) VALUES (?1, ?2)")?
-        .execute(params![facility_id, m])?;
+    c.prepare_cached(
+        "INSERT OR REPLACE INTO ledger_months_done (facility_id, month, owing, owed_fen, in_hand_fen)
+         VALUES (?1, ?2, ?3, ?4, ?5)",
+    )?
+    .execute(params![facility_id, m, money.owing, money.owed_fen, money.in_hand_fen])?;
     Ok(())
-}
-
-fn is_kept(c: &Connection, facility_id: i64, month: Month) -> Result<bool> {
-    Ok(c.prepare_cached("SELECT EXISTS (SELECT 1 FROM ledger_months_done WHERE facility_id = ?1 AND month = ?2)")?
-        .query_row(params![facility_id, month.to_string()], |r| r.get(0))?)
 }
 
 /// The last month kept on or before `month`. The months kept are always an unbroken run
@@ -215,8 +216,18 @@ fn read_balances(c: &Connection, facility_id: i64, month: Month) -> Result<Balan
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
-fn read_kept(c: &Connection, facility_id: i64, month: Month) -> Result<MonthMoney> {
+/// The month as kept, if it is.
+fn read_kept(c: &Connection, facility_id: i64, month: Month) -> Result<Option<MonthMoney>> {
     let m = month.to_string();
+    let Some((owing, owed_fen, in_hand_fen)) = c
+        .prepare_cached(
+            "SELECT owing, owed_fen, in_hand_fen FROM ledger_months_done WHERE facility_id = ?1 AND month = ?2",
+        )?
+        .query_row(params![facility_id, m], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .optional()?
+    else {
+        return Ok(None);
+    };
     let mut stmt = c.prepare_cached(
         "SELECT purpose, charged_fen, credited_fen, paid_fen, city_fen FROM ledger_months
           WHERE facility_id = ?1 AND month = ?2",
@@ -232,12 +243,5 @@ fn read_kept(c: &Connection, facility_id: i64, month: Month) -> Result<MonthMone
     })?;
     let mut by_purpose: Vec<PurposeMonth> = rows.collect::<rusqlite::Result<_>>()?;
     by_purpose.sort_by_key(|p| p.purpose);
-    let (owing, owed_fen, in_hand_fen) = c
-        .prepare_cached(
-            "SELECT coalesce(sum(balance_fen > 0), 0), coalesce(sum(max(balance_fen, 0)), 0),
-                    coalesce(-sum(min(balance_fen, 0)), 0)
-               FROM ledger_balances WHERE facility_id = ?1 AND month = ?2",
-        )?
-        .query_row(params![facility_id, m], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
-    Ok(MonthMoney { by_purpose, owing, owed_fen, in_hand_fen })
+    Ok(Some(MonthMoney { by_purpose, owing, owed_fen, in_hand_fen }))
 }

@@ -30,9 +30,14 @@ CREATE TABLE ledger_balances (
     PRIMARY KEY (facility_id, month, person_kind, person_id)
 ) STRICT, WITHOUT ROWID;
 
+-- The months kept, with their balances summed up: how many people owe at the month's end,
+-- what they owe, and what others have paid ahead (a positive amount).
 CREATE TABLE ledger_months_done (
     facility_id INTEGER NOT NULL,
     month       TEXT NOT NULL,
+    owing       INTEGER NOT NULL,
+    owed_fen    INTEGER NOT NULL,
+    in_hand_fen INTEGER NOT NULL,
     PRIMARY KEY (facility_id, month)
 ) STRICT, WITHOUT ROWID;
 
