@@ -11,7 +11,7 @@ use std::collections::{HashMap, HashSet};
 
 use carecircle_core::domain::month::Month;
 use carecircle_core::domain::person::PersonKind;
-use carecircle_core::report::document::{Block, Cell, Document, RowKind};
+use carecircle_core::report::document::{Block, Cell, Document, RowKind, Table};
 use carecircle_core::report::{self, ReportFormat};
 use carecircle_core::services::fees::ledger::{self, PostingKind, Whom};
 use carecircle_core::services::fees::{self, months, FeeItem, FeeSettingInput};
@@ -410,17 +410,21 @@ fn a_visits_city_share_is_fixed_when_it_is_recorded_done() {
     let _ = admin;
 }
 
-/// The fees section's table and facts of a facility's report: the total row's money cells
-/// (charged, credited, city, paid) and the fact values by label.
-fn report_money(doc: &Document) -> (Vec<Cell>, HashMap<String, Cell>) {
-    let table = doc
-        .blocks
+/// The report's table of fees (its sheet in the workbook: 收费).
+fn fees_table(doc: &Document) -> &Table {
+    doc.blocks
         .iter()
         .find_map(|b| match b {
             Block::Table(t) if t.sheet == "收费" => Some(t),
             _ => None,
         })
-        .expect("the report has its fees table");
+        .expect("the report has its fees table")
+}
+
+/// The fees section's table and facts of a facility's report: the total row's money cells
+/// (charged, credited, city, paid) and the fact values by label.
+fn report_money(doc: &Document) -> (Vec<Cell>, HashMap<String, Cell>) {
+    let table = fees_table(doc);
     let total = table.rows.last().expect("a total row");
     assert_eq!(total.kind, RowKind::Total);
     let facts = doc
@@ -546,14 +550,7 @@ fn the_city_report_s_fees_row_is_each_facility_s_month_and_the_total_their_sum()
     let (t, admin) = common::seeded();
     let october = Month::new(2026, 10).unwrap();
     let doc = report::build(&t.db, &admin, None, october, Locale::ZhCn, common::clock().now(), &mut |_| {}).unwrap();
-    let table = doc
-        .blocks
-        .iter()
-        .find_map(|b| match b {
-            Block::Table(t) if t.sheet == "收费" => Some(t),
-            _ => None,
-        })
-        .expect("the city's fees table");
+    let table = fees_table(&doc);
     let ids: Vec<(i64, String)> =
         t.db.read(|c| {
             let mut stmt = c.prepare("SELECT id, name FROM facilities")?;

@@ -515,16 +515,26 @@ pub struct PurposeTotals {
     pub city_fen: i64,
 }
 
+impl Posting {
+    /// What the line adds to a total's (charged, credited, paid, city's share): a charge
+    /// its own and the city's share, a credit what it takes off, a payment what it brings
+    /// in (a void's reversal takes it back out).
+    pub(crate) fn parts(&self) -> [i64; 4] {
+        match self.kind {
+            PostingKind::Charge => [self.own_fen, 0, 0, self.city_fen],
+            PostingKind::Credit => [0, -self.own_fen, 0, 0],
+            PostingKind::Payment | PostingKind::Reversal => [0, 0, -self.own_fen, 0],
+        }
+    }
+}
+
 impl PurposeTotals {
     fn add(&mut self, p: &Posting) {
-        match p.kind {
-            PostingKind::Charge => {
-                self.charged_fen += p.own_fen;
-                self.city_fen += p.city_fen;
-            }
-            PostingKind::Credit => self.credited_fen -= p.own_fen,
-            PostingKind::Payment | PostingKind::Reversal => self.paid_fen -= p.own_fen,
-        }
+        let [charged, credited, paid, city] = p.parts();
+        self.charged_fen += charged;
+        self.credited_fen += credited;
+        self.paid_fen += paid;
+        self.city_fen += city;
         self.closing_fen += p.own_fen;
     }
 }

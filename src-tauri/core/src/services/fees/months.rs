@@ -16,7 +16,7 @@ use std::collections::HashMap;
 use chrono::NaiveDate;
 use rusqlite::{params, Connection, OptionalExtension};
 
-use super::ledger::{ledger_start, postings, Posting, PostingKind, Whom};
+use super::ledger::{ledger_start, postings, Posting, Whom};
 use crate::domain::month::Month;
 use crate::domain::person::PersonKind;
 use crate::error::Result;
@@ -43,14 +43,11 @@ impl PurposeMonth {
     }
 
     fn add(&mut self, p: &Posting) {
-        match p.kind {
-            PostingKind::Charge => {
-                self.charged_fen += p.own_fen;
-                self.city_fen += p.city_fen;
-            }
-            PostingKind::Credit => self.credited_fen -= p.own_fen,
-            PostingKind::Payment | PostingKind::Reversal => self.paid_fen -= p.own_fen,
-        }
+        let [charged, credited, paid, city] = p.parts();
+        self.charged_fen += charged;
+        self.credited_fen += credited;
+        self.paid_fen += paid;
+        self.city_fen += city;
     }
 
     fn is_nil(&self) -> bool {
