@@ -30,6 +30,7 @@ const STEP_SQL: &[&str] = &[
     include_str!("migrations/019_fees.sql"),
     include_str!("migrations/020_settlements.sql"),
     include_str!("migrations/021_ledger_months.sql"),
+    include_str!("migrations/022_client_rolls_index.sql"),
 ];
 
 /// The steps: their SQL, and for a step that must compute what SQL cannot, the Rust that
