@@ -85,3 +85,40 @@ fn a_new_database_is_marked_as_ours_with_the_three_districts() {
     assert_eq!(id, APPLICATION_ID);
     assert_eq!(common::count(&t.db, "SELECT count(*) FROM districts WHERE code IN ('150302','150303','150304')"), 3);
 }
+
+/// Deleting a parent row looks up the rows that refer to it: each foreign key's column must
+/// be found through an index, or every such delete scans the child table (migration 023).
+#[test]
+fn every_foreign_key_is_found_through_an_index() {
+    let t = common::temp_db();
+    let unindexed =
+        t.db.read(|c| {
+            let tables: Vec<String> = c
+                .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")?
+                .query_map([], |r| r.get(0))?
+                .collect::<rusqlite::Result<_>>()?;
+            let mut unindexed = Vec::new();
+            let mut keys = 0;
+            for table in tables {
+                let columns: Vec<String> = c
+                    .prepare(&format!("SELECT \"from\" FROM pragma_foreign_key_list('{table}')"))?
+                    .query_map([], |r| r.get(0))?
+                    .collect::<rusqlite::Result<_>>()?;
+                for column in columns {
+                    keys += 1;
+                    // The look-up SQLite makes for a deleted parent: the rows with its key.
+                    let plan: Vec<String> = c
+                        .prepare(&format!("EXPLAIN QUERY PLAN SELECT 1 FROM \"{table}\" WHERE \"{column}\" = ?1"))?
+                        .query_map([1], |r| r.get::<_, String>(3))?
+                        .collect::<rusqlite::Result<_>>()?;
+                    if !plan.iter().any(|step| step.contains("USING") && step.contains("INDEX")) {
+                        unindexed.push(format!("{table}.{column}: {plan:?}"));
+                    }
+                }
+            }
+            assert!(keys > 40, "the schema's foreign keys were read ({keys})");
+            Ok(unindexed)
+        })
+        .unwrap();
+    assert!(unindexed.is_empty(), "foreign keys scanned without an index:\n{}", unindexed.join("\n"));
+}

@@ -31,6 +31,7 @@ const STEP_SQL: &[&str] = &[
     include_str!("migrations/020_settlements.sql"),
     include_str!("migrations/021_ledger_months.sql"),
     include_str!("migrations/022_client_rolls_index.sql"),
+    include_str!("migrations/023_foreign_key_indexes.sql"),
 ];
 
 /// The steps: their SQL, and for a step that must compute what SQL cannot, the Rust that
