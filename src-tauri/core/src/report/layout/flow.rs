@@ -218,7 +218,8 @@ fn heading(flow: &mut Flow, text: &str, lead: f32) {
     let lines = wrap(text, HEADING, width);
     let height = lines.len() as f32 * lh + 4.0;
     flow.gap(HEADING_GAP);
-    flow.ensure(height + lead);
+    // The heading, the space under it, and the start of what it heads.
+    flow.ensure(height + 4.0 + lead);
     let (x, top) = (flow.geom.left, flow.y);
     flow.canvas().rect(x, top + 3.0, HEADING_BAR, height - 6.0, Some(palette::ACCENT), None);
     for (i, line) in lines.iter().enumerate() {
@@ -382,17 +383,25 @@ mod tests {
     #[test]
     fn a_heading_is_never_left_alone_at_the_foot_of_a_page() {
         let geom = Geometry::for_paper(Paper::Portrait);
-        // Fill the first page almost to the bottom, then a heading and a paragraph.
-        for filler in 20..40 {
-            let mut blocks: Vec<Block> = (0..filler).map(|_| Block::Paragraph("填充内容。".into())).collect();
+        // Fill the first page almost to the bottom, then a heading and a paragraph of several
+        // lines, or of one (a family member's "nothing this month").
+        // Paragraphs and headings of other heights as filler, so the heading lands at every
+        // few points of the page's foot.
+        let fillers = (20..40).flat_map(|f| (0..6).map(move |h| (f, h)));
+        for ((filler, headings), repeat) in fillers.flat_map(|f| [(f, 8), (f, 1)]) {
+            let mut blocks: Vec<Block> = (0..headings).map(|_| Block::Heading("填充".into())).collect();
+            blocks.extend((0..filler).map(|_| Block::Paragraph("填充内容。".into())));
             blocks.push(Block::Heading("二、服务对象明细".into()));
-            blocks.push(Block::Paragraph("本节列出全部服务对象。".repeat(8)));
+            blocks.push(Block::Paragraph("本节列出全部服务对象。".repeat(repeat)));
             let pages = layout_document(&doc(Paper::Portrait, blocks)).pages;
             for page in &pages {
                 let body: Vec<_> = texts(page).into_iter().filter(|t| t.1 > geom.top && t.1 < geom.bottom).collect();
                 if let Some(i) = body.iter().position(|t| t.2 == "二、服务对象明细") {
                     let after = body.len() - i - 1;
-                    assert!(after >= 2, "filler {filler}: the heading has {after} lines after it on its page");
+                    assert!(
+                        after >= 2.min(repeat),
+                        "filler {filler}, {headings}, {repeat}: the heading has {after} lines after it on its page"
+                    );
                 }
             }
         }
