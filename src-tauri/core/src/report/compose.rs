@@ -111,6 +111,8 @@ pub fn facility_report(w: Words, fm: &FacilityMonth, month: Month, signed: &Sign
         Figures::Elder(f) => elder_blocks(w, f, month, &mut doc.blocks),
         Figures::Child(f) => child_blocks(w, f, month, &mut doc.blocks),
     }
+    // Both kinds end with their fees.
+    doc.blocks.push(money_note(w, month, signed));
     doc.blocks.push(signatures(w));
     doc
 }
@@ -339,7 +341,16 @@ fn money_blocks(w: Words, heading: &str, m: &MonthMoney, out: &mut Vec<Block>) {
         w.fact("money.owed", Cell::Fen(m.owed_fen)),
         w.fact("money.in_hand", Cell::Fen(m.in_hand_fen)),
     ]));
-    out.push(Block::Paragraph(w.get("money.note")));
+}
+
+/// What the fees' figures count: own shares, receipts net of voids, and each person's
+/// balance at the month's end, or on the report's last day while the month is not over.
+fn money_note(w: Words, month: Month, signed: &Signed) -> Block {
+    if signed.through < month.last() {
+        Block::Paragraph(w.with("money.note_partial", &[("day", signed.through.format("%Y-%m-%d").to_string())]))
+    } else {
+        Block::Paragraph(w.get("money.note"))
+    }
 }
 
 /// The month's incidents: how many, how serious, and by kind (the kinds that happened).
@@ -740,7 +751,7 @@ pub fn city_report(w: Words, all: &[FacilityMonth], month: Month, signed: &Signe
             .map(|key| w.num(key)),
     );
     doc.blocks.push(Block::Table(grouped_table(w, w.get("sheet.city_money"), columns, &rows, &|_| {})));
-    doc.blocks.push(Block::Paragraph(w.get("money.note")));
+    doc.blocks.push(money_note(w, month, signed));
     doc.blocks.push(signatures(w));
     doc
 }
