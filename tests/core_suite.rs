@@ -26,6 +26,8 @@ mod demo;
 mod durability;
 #[path = "encryption.rs"]
 mod encryption;
+#[path = "families.rs"]
+mod families;
 #[path = "fees.rs"]
 mod fees;
 #[path = "frontdesk.rs"]

@@ -158,6 +158,9 @@ fn the_demo_fills_every_column_the_writers_fill() {
         // Copied in bulk by SQLite from the served bookings and the morning checks, into the
         // front desk's columns.
         ("attendance", &[]),
+        // Couples at elder facilities and siblings at childcare units.
+        ("families", &[]),
+        ("family_members", &[]),
     ];
     for &(table, empty) in people {
         assert_eq!(columns_the_demo_leaves_empty(&t, table, empty), Vec::<String>::new(), "{table}");

@@ -9,6 +9,7 @@ use carecircle_core::domain::month::Month;
 use carecircle_core::domain::person::PersonKind;
 use carecircle_core::report::document::{Block, Document};
 use carecircle_core::report::person_data;
+use carecircle_core::services::families::{self, FamilyInput};
 use carecircle_core::services::payments::{self, PayMethod, PaymentInput, PaymentPurpose};
 use carecircle_core::services::{health, incidents, people};
 use carecircle_core::{CoreError, Db, Locale, Role};
@@ -98,6 +99,37 @@ fn a_client_s_copy_holds_every_record_and_who_looked_at_it() {
     };
     incidents::report(&t.db, &nurse, &fall, common::clock().now()).unwrap();
     incidents::list(&t.db, &nurse, facility, Month::parse("2026-11").unwrap()).unwrap();
+    // The client and another of the facility are paid for by their son: he is in the copy.
+    let spouse = common::count(
+        &t.db,
+        &format!(
+            "SELECT min(id) FROM clients c WHERE facility_id = {facility} AND id != {client}
+                AND NOT EXISTS (SELECT 1 FROM family_members m WHERE m.person_kind = 'client' AND m.person_id = c.id)"
+        ),
+    );
+    let (spouse_name, facility_name): (String, String) =
+        t.db.read(|c| {
+            Ok(c.query_row(
+                "SELECT c.name, f.name FROM clients c JOIN facilities f ON f.id = c.facility_id WHERE c.id = ?1",
+                [spouse],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )?)
+        })
+        .unwrap();
+    t.db.write(|c| {
+        Ok(c.execute("DELETE FROM family_members WHERE person_kind = 'client' AND person_id = ?1", [client])?)
+    })
+    .unwrap();
+    let input = FamilyInput {
+        facility_id: facility,
+        name: "周家".into(),
+        payer_name: "周强".into(),
+        payer_phone: Some("13900001111".into()),
+    };
+    let family = families::create(&t.db, &manager, &input).unwrap();
+    for person in [client, spouse] {
+        families::add_member(&t.db, &manager, family.id, PersonKind::Client, person).unwrap();
+    }
     // The desk takes the month's meal money, on the wrong receipt first: both are in the copy.
     let money = PaymentInput {
         person_kind: PersonKind::Client,
@@ -135,6 +167,8 @@ fn a_client_s_copy_holds_every_record_and_who_looked_at_it() {
         count("SELECT count(*) FROM incidents WHERE person_kind = 'client' AND person_id = ?1")
     );
     assert!(their_incidents.iter().any(|r| r[1] == "跌倒" && r[3] == "走廊" && r[4] == "行走时跌倒"));
+    let family = table_rows(&doc, "家庭（合并结算）");
+    assert_eq!(family, vec![vec!["周家".to_string(), "周强".into(), "13900001111".into(), spouse_name, facility_name]]);
     let paid = table_rows(&doc, "收款记录");
     assert_eq!(paid.len(), count("SELECT count(*) FROM payments WHERE person_kind = 'client' AND person_id = ?1"));
     let row = paid.iter().position(|r| r[1] == wrong.receipt_no).expect("the wrong receipt is in the copy");

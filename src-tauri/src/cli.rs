@@ -247,6 +247,17 @@ enum Command {
         #[arg(long, value_name = "PATH")]
         out: PathBuf,
     },
+    /// A family's statement (家庭对账单) of a month as a PDF: each member's lines under
+    /// their name, and what they come to together.
+    FamilyStatement {
+        /// The family's id.
+        id: i64,
+        /// The month, e.g. 2026-10.
+        #[arg(long)]
+        month: String,
+        #[arg(long, value_name = "PATH")]
+        out: PathBuf,
+    },
     /// A facility's settlement sheet (政府购买服务结算单) of a month: a PDF to sign, or an
     /// Excel workbook for the finance office when OUT ends in .xlsx.
     Settlement {
@@ -771,6 +782,11 @@ fn run(cli: Cli, clock: Clock, locale: Locale) -> Result<(), CoreError> {
             let month = Month::parse(&month)?;
             let words = report::compose::Words(locale);
             print_json(&money::save_statement(&db, &actor, kind, id, month, words, db.clock().now(), &out)?);
+        }
+        Command::FamilyStatement { id, month, out } => {
+            let month = Month::parse(&month)?;
+            let words = report::compose::Words(locale);
+            print_json(&money::save_family_statement(&db, &actor, id, month, words, db.clock().now(), &out)?);
         }
         Command::Settlement { facility, month, out } => {
             let month = Month::parse(&month)?;

@@ -84,8 +84,7 @@ def test_prices_arrears_statement_and_a_printed_receipt(launch, demo_db, export_
     client = int(link.get_attribute("data-testid").rsplit("-", 1)[1])
     name = dict(rows)[client]
     assert name in listed
-    owed_text = app.driver.execute_script(
-        "return arguments[0].closest('tr').querySelectorAll('td')[2].innerText", link).strip()
+    owed_text = app.text_of(f"arrear-owed-client-{client}").strip()
     link.click()
     app.wait_text("person-title", name)
     # The statement of this month owes what the list said.

@@ -94,6 +94,7 @@ declare module 'vue' {
     FacilityForm: typeof import('./components/FacilityForm.vue')['default']
     FacilitySelect: typeof import('./components/people/FacilitySelect.vue')['default']
     FacilityView: typeof import('./components/FacilityView.vue')['default']
+    FamilyAccounts: typeof import('./components/fees/FamilyAccounts.vue')['default']
     FeeSettings: typeof import('./components/fees/FeeSettings.vue')['default']
     FoodSamples: typeof import('./components/meals/FoodSamples.vue')['default']
     GrowthChart: typeof import('./components/health/GrowthChart.vue')['default']

@@ -10,6 +10,7 @@ pub mod agenda;
 pub mod app;
 pub mod backups;
 pub mod child_health;
+pub mod families;
 pub mod fees;
 pub mod frontdesk;
 pub mod health;

@@ -8,4 +8,8 @@ export type Arrear = { person_kind: PersonKind, person_id: number, name: string,
 /**
  * The last payment's local day, if any.
  */
-last_paid: string | null, };
+last_paid: string | null, 
+/**
+ * The family that pays for the person, if any: the desk asks its payer.
+ */
+family: string | null, };

@@ -48,6 +48,9 @@ import type { FacilityFilter } from './FacilityFilter'
 import type { FacilityInput } from './FacilityInput'
 import type { FacilityKind } from './FacilityKind'
 import type { FacilitySummary } from './FacilitySummary'
+import type { Family } from './Family'
+import type { FamilyInput } from './FamilyInput'
+import type { FamilyStatement } from './FamilyStatement'
 import type { FeeSetting } from './FeeSetting'
 import type { FeeSettingInput } from './FeeSettingInput'
 import type { Finding } from './Finding'
@@ -229,6 +232,33 @@ export const growthDue = (facilityId: number): Promise<DueCheck[]> => call('grow
 
 /** The WHO curves (−3…+3 SD) to draw a chart; public data, no session needed. */
 export const growthCurves = (indicator: Indicator, sex: Sex, ageDays: number): Promise<Curve[]> => call('growth_curves', { indicator, sex, ageDays })
+
+/** A facility's families, by name, each with its members. */
+export const familyList = (facilityId: number): Promise<Family[]> => call('family_list', { facilityId })
+
+/** The family a client or child belongs to, if any. */
+export const familyOfPerson = (personKind: PersonKind, personId: number): Promise<Family | null> => call('family_of_person', { personKind, personId })
+
+/** A new family, without members yet. */
+export const familyCreate = (input: FamilyInput): Promise<Family> => call('family_create', { input })
+
+/** A family renamed, or its payer changed. */
+export const familyUpdate = (id: number, input: FamilyInput): Promise<Family> => call('family_update', { id, input })
+
+/** A client or child of the family's facility added to it. */
+export const familyAddMember = (id: number, personKind: PersonKind, personId: number): Promise<Family> => call('family_add_member', { id, personKind, personId })
+
+/** A member taken out of the family. */
+export const familyRemoveMember = (id: number, personKind: PersonKind, personId: number): Promise<Family> => call('family_remove_member', { id, personKind, personId })
+
+/** A family dissolved: its members belong to none, their ledgers untouched. */
+export const familyDelete = (id: number): Promise<void> => call('family_delete', { id })
+
+/** A family's statement of a month ("2026-11"): each member's and their sum. */
+export const familyStatement = (id: number, month: string): Promise<FamilyStatement> => call('family_statement', { id, month })
+
+/** The family's statement as a PDF to print or hand to the payer. */
+export const familyStatementPrint = (id: number, month: string): Promise<SavedReport> => call('family_statement_print', { id, month })
 
 /** Every price and rule of a facility, past, current and to come. */
 export const feeSettings = (facilityId: number): Promise<FeeSetting[]> => call('fee_settings', { facilityId })

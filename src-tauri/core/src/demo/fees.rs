@@ -118,9 +118,77 @@ impl Seeder<'_> {
                 report.settlements += self.settlements(facility, start, &mut rng)?;
             }
         }
+        report.families += self.families()?;
         // The months that are over kept, as the first report would keep them.
         report.ledger_months += months::keep(self.conn, None, Month::of(self.today).previous(), self.today)? as u64;
         Ok(())
+    }
+
+    /// A few families at every facility, for the desk's family statements: at an elder
+    /// facility up to three couples (a man and a woman of it who live with their spouse, in
+    /// the same community, and eat its meals or have its visits), paid for by the man's
+    /// first contact; at a childcare unit up to
+    /// two pairs of siblings (children of one surname), paid for by the elder's first
+    /// guardian.
+    fn families(&self) -> Result<u64> {
+        let stamp = utc_stamp(from_local(self.today.and_time(NaiveTime::MIN)));
+        let couples = "WITH spouses AS (
+                 SELECT id, facility_id, community_id, sex, name,
+                        row_number() OVER (PARTITION BY facility_id, community_id, sex ORDER BY id) AS n
+                   FROM clients c WHERE is_demo = 1 AND living_situation = 'with_spouse'
+                    AND (EXISTS (SELECT 1 FROM bookings b WHERE b.client_id = c.id AND b.status = 'served')
+                         OR EXISTS (SELECT 1 FROM visits v WHERE v.client_id = c.id AND v.status = 'done'))),
+               pairs AS (
+                 SELECT m.facility_id, m.id AS first, w.id AS second, m.name,
+                        row_number() OVER (PARTITION BY m.facility_id ORDER BY m.id) AS k
+                   FROM spouses m JOIN spouses w
+                     ON w.facility_id = m.facility_id AND w.community_id = m.community_id
+                    AND w.n = m.n AND m.sex = 'M' AND w.sex = 'F')
+             SELECT p.facility_id, 'client', p.first, p.second, p.name || '家',
+                    coalesce(k.name, p.name), k.phone
+               FROM pairs p
+               LEFT JOIN client_contacts k ON k.client_id = p.first
+                    AND k.position = (SELECT min(position) FROM client_contacts WHERE client_id = p.first)
+              WHERE p.k <= 3";
+        let siblings = "WITH kids AS (
+                 SELECT id, facility_id, substr(name, 1, 1) AS surname,
+                        row_number() OVER (PARTITION BY facility_id, substr(name, 1, 1) ORDER BY id) AS n
+                   FROM children WHERE is_demo = 1 AND left_on IS NULL),
+               pairs AS (
+                 SELECT a.facility_id, a.id AS first, b.id AS second,
+                        row_number() OVER (PARTITION BY a.facility_id ORDER BY a.id) AS k
+                   FROM kids a JOIN kids b ON b.facility_id = a.facility_id AND b.surname = a.surname
+                    AND a.n % 2 = 1 AND b.n = a.n + 1)
+             SELECT p.facility_id, 'child', p.first, p.second, g.name || '家', g.name, g.phone
+               FROM pairs p
+               JOIN child_contacts g ON g.child_id = p.first
+                AND g.position = (SELECT min(position) FROM child_contacts WHERE child_id = p.first AND is_guardian = 1)
+              WHERE p.k <= 2";
+        let mut written = 0;
+        for sql in [couples, siblings] {
+            type Pair = (i64, String, i64, i64, String, String, Option<String>);
+            let pairs: Vec<Pair> = self
+                .conn
+                .prepare(sql)?
+                .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?)))?
+                .collect::<rusqlite::Result<_>>()?;
+            for (facility, kind, first, second, name, payer, phone) in pairs {
+                self.conn.execute(
+                    "INSERT INTO families (facility_id, name, payer_name, payer_phone, created_at, updated_at)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?5)",
+                    params![facility, name, payer, phone, stamp],
+                )?;
+                let family = self.conn.last_insert_rowid();
+                for person in [first, second] {
+                    self.conn.execute(
+                        "INSERT INTO family_members (family_id, person_kind, person_id, added_at) VALUES (?1, ?2, ?3, ?4)",
+                        params![family, kind, person, stamp],
+                    )?;
+                }
+                written += 1;
+            }
+        }
+        Ok(written)
     }
 
     /// Every month from `start` to the month before last signed, decided and locked; last

@@ -77,6 +77,8 @@ pub struct SeedReport {
     pub incidents: u64,
     pub fee_settings: u64,
     pub payments: u64,
+    /// Families paying for two people of a facility together.
+    pub families: u64,
     pub settlements: u64,
     /// Months of facilities' fees kept for the reports (services::fees::months).
     pub ledger_months: u64,

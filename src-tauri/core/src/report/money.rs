@@ -1,5 +1,5 @@
 //! Money on paper: a payment's receipt (收款收据), on A5 or a receipt printer's 80 mm roll,
-//! and a client's or child's monthly statement (对账单). docs/money.md.
+//! and a client's, child's or family's monthly statement (对账单). docs/money.md.
 //!
 //! A receipt shows the amount twice, in figures and in capital words, the receipt's number,
 //! who paid and who received, and that it is a receipt, not a tax invoice; a voided receipt
@@ -19,7 +19,8 @@ use crate::domain::month::Month;
 use crate::domain::person::PersonKind;
 use crate::error::Result;
 use crate::services::audit::{AuditAction, AuditEntity, Entry};
-use crate::services::fees::ledger::{self, Posting, PostingKind, Statement, What};
+use crate::services::families::{self, FamilyStatement};
+use crate::services::fees::ledger::{self, Posting, PostingKind, PurposeTotals, Statement, What};
 use crate::services::payments::{self, Payment};
 use crate::services::scope::facility_for;
 use crate::services::settlement::{self, Decision, LineKind, Sheet};
@@ -213,44 +214,26 @@ fn month_document(
     }
 }
 
-/// A statement as a document: the month's figures, the purposes apart, then every line.
-pub fn statement_document(st: &Statement, w: Words, by: &str, now: DateTime<Utc>) -> Document {
-    let month_words = month_in_words(w, &st.month);
-    let t = &st.total;
+/// The figures of a statement's month, as facts: brought forward, charged, credited, paid,
+/// carried, and the city's share beside.
+fn month_facts(w: Words, t: &PurposeTotals) -> Block {
     let fact = |key: &str, fen: i64| Fact { label: w.get(key), value: Cell::Fen(fen) };
-    let mut blocks = vec![Block::Facts(vec![
+    Block::Facts(vec![
         fact("statement.opening", t.opening_fen),
         fact("statement.charged", t.charged_fen),
         fact("statement.credited", t.credited_fen),
         fact("statement.paid", t.paid_fen),
         fact("statement.closing", t.closing_fen),
         fact("statement.city", t.city_fen),
-    ])];
-    if st.partial {
-        blocks.push(Block::Paragraph(w.get("statement.partial")));
-    }
-    let col = |key: &str, weight: f32, align: Align| Column { label: w.get(key), weight, align };
-    let money = |key: &str| col(key, 1.0, Align::Right);
-    let mut rows: Vec<Row> = st
-        .by_purpose
-        .iter()
-        .map(|p| Row {
-            kind: RowKind::Normal,
-            cells: vec![
-                Cell::Text(purpose_word(w, p.purpose)),
-                Cell::Fen(p.opening_fen),
-                Cell::Fen(p.charged_fen),
-                Cell::Fen(p.credited_fen),
-                Cell::Fen(p.paid_fen),
-                Cell::Fen(p.closing_fen),
-                Cell::Fen(p.city_fen),
-            ],
-        })
-        .collect();
-    rows.push(Row {
-        kind: RowKind::Total,
+    ])
+}
+
+/// A row of month figures under `label` (a purpose, a family member, the total).
+fn totals_row(kind: RowKind, label: String, t: &PurposeTotals) -> Row {
+    Row {
+        kind,
         cells: vec![
-            Cell::Text(w.get("total")),
+            Cell::Text(label),
             Cell::Fen(t.opening_fen),
             Cell::Fen(t.charged_fen),
             Cell::Fen(t.credited_fen),
@@ -258,12 +241,23 @@ pub fn statement_document(st: &Statement, w: Words, by: &str, now: DateTime<Utc>
             Cell::Fen(t.closing_fen),
             Cell::Fen(t.city_fen),
         ],
-    });
-    blocks.push(Block::Heading(w.get("statement.by_purpose")));
-    blocks.push(Block::Table(Table {
-        sheet: w.get("statement.by_purpose"),
+    }
+}
+
+fn col(w: Words, key: &str, weight: f32, align: Align) -> Column {
+    Column { label: w.get(key), weight, align }
+}
+
+/// A table of month figures, one row per `rows` and the total under them, its first
+/// column headed `first`.
+fn totals_table(w: Words, sheet: String, first: &str, rows: Vec<Row>, total: &PurposeTotals) -> Block {
+    let money = |key: &str| col(w, key, 1.0, Align::Right);
+    let mut rows = rows;
+    rows.push(totals_row(RowKind::Total, w.get("total"), total));
+    Block::Table(Table {
+        sheet,
         columns: vec![
-            col("statement.purpose", 1.2, Align::Left),
+            col(w, first, 1.2, Align::Left),
             money("statement.opening"),
             money("statement.charged"),
             money("statement.credited"),
@@ -273,44 +267,92 @@ pub fn statement_document(st: &Statement, w: Words, by: &str, now: DateTime<Utc>
         ],
         rows,
         one_line: true,
-    }));
-    blocks.push(Block::Heading(w.get("statement.lines")));
-    if st.lines.is_empty() {
-        blocks.push(Block::Paragraph(w.get("statement.no_lines")));
-    } else {
-        let lines = st
-            .lines
-            .iter()
-            .map(|p| Row {
-                kind: RowKind::Normal,
-                cells: vec![
-                    Cell::Text(p.day.format("%m-%d").to_string()),
-                    Cell::Text(purpose_word(w, Some(p.purpose))),
-                    Cell::Text(w.get(&format!("statement.kind.{}", p.kind.as_str()))),
-                    Cell::Text(what(w, p)),
-                    p.price_fen.map_or(Cell::Empty, Cell::Fen),
-                    if p.kind == PostingKind::Charge { Cell::Fen(p.city_fen) } else { Cell::Empty },
-                    Cell::Fen(p.own_fen),
-                ],
-            })
-            .collect();
-        blocks.push(Block::Table(Table {
-            sheet: w.get("statement.lines"),
-            columns: vec![
-                col("statement.day", 0.7, Align::Left),
-                col("statement.purpose", 1.0, Align::Left),
-                col("statement.kind_column", 0.8, Align::Left),
-                col("statement.what", 2.4, Align::Left),
-                money("statement.price"),
-                money("statement.city"),
-                money("statement.own"),
-            ],
-            rows: lines,
-            one_line: false,
-        }));
+    })
+}
+
+/// Every line of a statement's month, or a sentence that there were none.
+fn lines_block(w: Words, sheet: String, lines: &[Posting]) -> Block {
+    if lines.is_empty() {
+        return Block::Paragraph(w.get("statement.no_lines"));
     }
+    let money = |key: &str| col(w, key, 1.0, Align::Right);
+    let rows = lines
+        .iter()
+        .map(|p| Row {
+            kind: RowKind::Normal,
+            cells: vec![
+                Cell::Text(p.day.format("%m-%d").to_string()),
+                Cell::Text(purpose_word(w, Some(p.purpose))),
+                Cell::Text(w.get(&format!("statement.kind.{}", p.kind.as_str()))),
+                Cell::Text(what(w, p)),
+                p.price_fen.map_or(Cell::Empty, Cell::Fen),
+                if p.kind == PostingKind::Charge { Cell::Fen(p.city_fen) } else { Cell::Empty },
+                Cell::Fen(p.own_fen),
+            ],
+        })
+        .collect();
+    Block::Table(Table {
+        sheet,
+        columns: vec![
+            col(w, "statement.day", 0.7, Align::Left),
+            col(w, "statement.purpose", 1.0, Align::Left),
+            col(w, "statement.kind_column", 0.8, Align::Left),
+            col(w, "statement.what", 2.4, Align::Left),
+            money("statement.price"),
+            money("statement.city"),
+            money("statement.own"),
+        ],
+        rows,
+        one_line: false,
+    })
+}
+
+/// A statement as a document: the month's figures, the purposes apart, then every line.
+pub fn statement_document(st: &Statement, w: Words, by: &str, now: DateTime<Utc>) -> Document {
+    let month_words = month_in_words(w, &st.month);
+    let mut blocks = vec![month_facts(w, &st.total)];
+    if st.partial {
+        blocks.push(Block::Paragraph(w.get("statement.partial")));
+    }
+    let rows = st.by_purpose.iter().map(|p| totals_row(RowKind::Normal, purpose_word(w, p.purpose), p)).collect();
+    blocks.push(Block::Heading(w.get("statement.by_purpose")));
+    blocks.push(totals_table(w, w.get("statement.by_purpose"), "statement.purpose", rows, &st.total));
+    blocks.push(Block::Heading(w.get("statement.lines")));
+    blocks.push(lines_block(w, w.get("statement.lines"), &st.lines));
     blocks.push(Block::Signatures(vec![w.get("statement.made_by"), w.get("statement.family_sign")]));
     let title = w.with("statement.title", &[("name", st.name.clone()), ("month", month_words.clone())]);
+    month_document(w, title, &st.facility_name, month_words, by, now, blocks)
+}
+
+/// A family's statement as a document: the family's figures and payer, a row per member,
+/// then each member's lines under their name.
+pub fn family_statement_document(st: &FamilyStatement, w: Words, by: &str, now: DateTime<Utc>) -> Document {
+    let month_words = month_in_words(w, &st.month);
+    let f = &st.family;
+    let payer = match &f.payer_phone {
+        Some(phone) => format!("{}（{phone}）", f.payer_name),
+        None => f.payer_name.clone(),
+    };
+    let mut blocks = vec![
+        Block::Facts(vec![Fact { label: w.get("statement.payer"), value: Cell::Text(payer) }]),
+        month_facts(w, &st.total),
+    ];
+    if st.partial {
+        blocks.push(Block::Paragraph(w.get("statement.partial")));
+    }
+    let rows = st.members.iter().map(|m| totals_row(RowKind::Normal, m.name.clone(), &m.total)).collect();
+    blocks.push(Block::Heading(w.get("statement.by_member")));
+    blocks.push(totals_table(w, w.get("statement.by_member"), "statement.member", rows, &st.total));
+    if st.members.is_empty() {
+        blocks.push(Block::Paragraph(w.get("statement.no_members")));
+    }
+    for m in &st.members {
+        let heading = w.with("statement.member_lines", &[("name", m.name.clone())]);
+        blocks.push(Block::Heading(heading.clone()));
+        blocks.push(lines_block(w, heading, &m.lines));
+    }
+    blocks.push(Block::Signatures(vec![w.get("statement.made_by"), w.get("statement.family_sign")]));
+    let title = w.with("statement.title", &[("name", f.name.clone()), ("month", month_words.clone())]);
     month_document(w, title, &st.facility_name, month_words, by, now, blocks)
 }
 
@@ -339,6 +381,28 @@ pub fn save_statement(
     Ok(saved)
 }
 
+/// Prints a family's statement of `month` to `path` (a PDF); audited.
+pub fn save_family_statement(
+    db: &Db,
+    actor: &Actor,
+    family_id: i64,
+    month: Month,
+    w: Words,
+    now: DateTime<Utc>,
+    path: &Path,
+) -> Result<SavedReport> {
+    let st = families::statement(db, actor, family_id, month)?;
+    let doc = family_statement_document(&st, w, &actor.display_name, now);
+    let saved = write_pdf(&doc, w, path)?;
+    db.write(|c| {
+        Entry::new(AuditAction::Export, AuditEntity::Statement, family_id)
+            .facility(Some(st.family.facility_id))
+            .after(&serde_json::json!({ "family": family_id, "month": st.month, "file": saved.path }))
+            .write(c, actor)
+    })?;
+    Ok(saved)
+}
+
 /// What a receipt's file is called (before its date stamp): its number, no names, which a
 /// file listing would show to anyone at the PC.
 pub fn receipt_file_title(w: Words, receipt_no: &str) -> String {
@@ -355,6 +419,11 @@ pub fn statement_file_title(w: Words, kind: PersonKind, id: i64, month: Month) -
             ("month", month.to_string()),
         ],
     )
+}
+
+/// What a family's statement file is called: the family's number and the month, no names.
+pub fn family_statement_file_title(w: Words, family_id: i64, month: Month) -> String {
+    w.with("statement.family_file", &[("id", family_id.to_string()), ("month", month.to_string())])
 }
 
 /// A settlement sheet as a document: the status and signatures, the totals, the totals by

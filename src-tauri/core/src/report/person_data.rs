@@ -60,6 +60,7 @@ pub fn build(
         attendance(c, &mut out, kind, id)?;
         incidents(c, &mut out, kind, id)?;
         payments(c, &mut out, kind, id)?;
+        family(c, &mut out, kind, id)?;
         audit_trail(c, &mut out, kind, id)?;
         let at = now.with_timezone(&local_offset()).format("%Y-%m-%d %H:%M").to_string();
         let mut blocks = vec![Block::Paragraph(w.get("person.intro"))];
@@ -915,6 +916,34 @@ fn payments(c: &Connection, s: &mut Sections, kind: PersonKind, id: i64) -> Resu
         ("facility", 1.6),
     ];
     s.table("payments", &columns, list);
+    Ok(())
+}
+
+/// The family the person is paid for with: its name, its payer and the other members.
+fn family(c: &Connection, s: &mut Sections, kind: PersonKind, id: i64) -> Result<()> {
+    let mut stmt = c.prepare(
+        "SELECT f.name, f.payer_name, f.payer_phone,
+                (SELECT group_concat(CASE o.person_kind WHEN 'child' THEN (SELECT name FROM children WHERE id = o.person_id)
+                                                        ELSE (SELECT name FROM clients WHERE id = o.person_id) END, '、')
+                   FROM family_members o
+                  WHERE o.family_id = f.id AND NOT (o.person_kind = m.person_kind AND o.person_id = m.person_id)),
+                fa.name
+           FROM family_members m JOIN families f ON f.id = m.family_id JOIN facilities fa ON fa.id = f.facility_id
+          WHERE m.person_kind = ?1 AND m.person_id = ?2",
+    )?;
+    let list = stmt
+        .query_map(rusqlite::params![kind.as_str(), id], |r| {
+            Ok(vec![
+                text(r.get::<_, String>(0)?),
+                text(r.get::<_, String>(1)?),
+                r.get::<_, Option<String>>(2)?.map_or(Cell::Empty, text),
+                r.get::<_, Option<String>>(3)?.map_or(Cell::Empty, text),
+                text(r.get::<_, String>(4)?),
+            ])
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    let columns = [("family", 1.2), ("payer", 1.0), ("payer_phone", 1.0), ("others", 2.0), ("facility", 1.6)];
+    s.table("family", &columns, list);
     Ok(())
 }
 

@@ -7,6 +7,7 @@ pub mod assessments;
 pub mod audit;
 pub mod backups;
 pub mod child_health;
+pub mod families;
 pub mod fees;
 pub mod frontdesk;
 pub mod health;

@@ -32,6 +32,7 @@ const STEP_SQL: &[&str] = &[
     include_str!("migrations/021_ledger_months.sql"),
     include_str!("migrations/022_client_rolls_index.sql"),
     include_str!("migrations/023_foreign_key_indexes.sql"),
+    include_str!("migrations/024_families.sql"),
 ];
 
 /// The steps: their SQL, and for a step that must compute what SQL cannot, the Rust that

@@ -108,6 +108,9 @@ pub const ENTITIES: &[Entity] = &[
         soft_refs: &[("person_id", PERSON), ("received_by", ACCOUNT), ("voided_by", ACCOUNT)],
         ..facility("payments")
     },
+    // Who pays for whom: the desk keeps them at the facility (docs/money.md).
+    facility("families"),
+    Entity { soft_refs: &[("person_id", PERSON)], ..via("family_members", "family_id", "families") },
     // The manager signs the sheet at the facility; the city office decides its lines and
     // locks it at its own PC: both send.
     Entity { city_sends: true, ..facility("settlements") },

@@ -55,9 +55,13 @@ code_enum! {
         PlanWeek = "plan_week",
         /// A visit given to another caregiver (by the scheduler), at the same time.
         Reassign = "reassign",
+        /// A client or child added to a family (who pays for them together).
+        AddMember = "add_member",
         Publish = "publish",
         Reactivate = "reactivate",
         Record = "record",
+        /// A client or child taken out of a family.
+        RemoveMember = "remove_member",
         ResetPassword = "reset_password",
         /// A manager's pick between two PCs' values of a care-critical field.
         ResolveConflict = "resolve_conflict",
@@ -124,6 +128,8 @@ code_enum! {
         /// A facility's list of who owes money.
         Arrears = "arrears",
         Facilities = "facilities",
+        /// Who pays for several people of a facility together.
+        Family = "family",
         Facility = "facility",
         /// A facility's price or fee rule.
         FeeSetting = "fee_setting",

@@ -529,6 +529,20 @@ impl Posting {
 }
 
 impl PurposeTotals {
+    /// Totals added up, under no purpose: a statement's purposes, a family's members.
+    pub(crate) fn sum<'a>(parts: impl IntoIterator<Item = &'a PurposeTotals>) -> PurposeTotals {
+        let mut total = PurposeTotals::default();
+        for t in parts {
+            total.opening_fen += t.opening_fen;
+            total.charged_fen += t.charged_fen;
+            total.credited_fen += t.credited_fen;
+            total.paid_fen += t.paid_fen;
+            total.closing_fen += t.closing_fen;
+            total.city_fen += t.city_fen;
+        }
+        total
+    }
+
     fn add(&mut self, p: &Posting) {
         let [charged, credited, paid, city] = p.parts();
         self.charged_fen += charged;
@@ -615,15 +629,7 @@ pub(crate) fn statement_in(
         .filter(|t| *t != PurposeTotals { purpose: t.purpose, ..Default::default() })
         .collect();
     by_purpose.sort_by_key(|t| t.purpose);
-    let mut total = PurposeTotals::default();
-    for t in &by_purpose {
-        total.opening_fen += t.opening_fen;
-        total.charged_fen += t.charged_fen;
-        total.credited_fen += t.credited_fen;
-        total.paid_fen += t.paid_fen;
-        total.closing_fen += t.closing_fen;
-        total.city_fen += t.city_fen;
-    }
+    let total = PurposeTotals::sum(&by_purpose);
     Ok(Statement {
         person_kind: kind,
         person_id,
@@ -649,6 +655,8 @@ pub struct Arrear {
     /// The last payment's local day, if any.
     #[ts(type = "string | null")]
     pub last_paid: Option<NaiveDate>,
+    /// The family that pays for the person, if any: the desk asks its payer.
+    pub family: Option<String>,
 }
 
 /// Everyone of a facility who owes money at the end of `as_of` (the month's last day, or
@@ -675,6 +683,13 @@ pub(crate) fn arrears_in(c: &Connection, facility_id: i64, as_of: NaiveDate, tod
             e.1 = Some(p.day);
         }
     }
+    let families: HashMap<(PersonKind, i64), String> = c
+        .prepare_cached(
+            "SELECT m.person_kind, m.person_id, f.name FROM family_members m JOIN families f ON f.id = m.family_id
+              WHERE f.facility_id = ?1",
+        )?
+        .query_map([facility_id], |r| Ok(((r.get(0)?, r.get(1)?), r.get(2)?)))?
+        .collect::<rusqlite::Result<_>>()?;
     let mut list = Vec::new();
     for ((kind, id), (fen, last_paid)) in owed.into_iter().filter(|(_, (fen, _))| *fen > 0) {
         let table = if kind == PersonKind::Child { "children" } else { "clients" };
@@ -688,6 +703,7 @@ pub(crate) fn arrears_in(c: &Connection, facility_id: i64, as_of: NaiveDate, tod
             name: name.unwrap_or_default(),
             owed_fen: fen,
             last_paid,
+            family: families.get(&(kind, id)).cloned(),
         });
     }
     list.sort_by(|a, b| b.owed_fen.cmp(&a.owed_fen).then(a.name.cmp(&b.name)));

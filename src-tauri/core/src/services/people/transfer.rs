@@ -17,6 +17,7 @@ use crate::domain::account::Actor;
 use crate::domain::person::PersonKind;
 use crate::error::Result;
 use crate::services::audit::{AuditAction, AuditEntity, Entry};
+use crate::services::families;
 use crate::services::meals::standing::stop_client_meals;
 use crate::store::Tx;
 use crate::sync;
@@ -48,6 +49,9 @@ pub(crate) struct Carried {
     medicines_moved: Vec<i64>,
     /// Checked out of the old facility if still in.
     checked_out: bool,
+    /// The family of the old facility the person was taken out of (a family pays at one
+    /// facility; the new one may make another).
+    family_left: Option<i64>,
 }
 
 /// Carries a client's future from `from` to `to` and audits what moved.
@@ -63,6 +67,7 @@ pub(crate) fn move_client(c: &Tx, actor: &Actor, client_id: i64, from: i64, to: 
         params![client_id, from, to],
     )?;
     carried.checked_out = check_out(c, actor, PersonKind::Client, client_id)?;
+    carried.family_left = families::leave(c, PersonKind::Client, client_id)?;
     sync::queue_move(c, PersonKind::Client, client_id, to)?;
     write_entry(c, actor, AuditEntity::Client, client_id, &carried)
 }
@@ -72,6 +77,7 @@ pub(crate) fn move_child(c: &Tx, actor: &Actor, child_id: i64, from: i64, to: i6
     let mut carried = Carried { from_facility: from, to_facility: to, ..Carried::default() };
     carry_medicines(c, child_id, from, to, today, &mut carried)?;
     carried.checked_out = check_out(c, actor, PersonKind::Child, child_id)?;
+    carried.family_left = families::leave(c, PersonKind::Child, child_id)?;
     sync::queue_move(c, PersonKind::Child, child_id, to)?;
     write_entry(c, actor, AuditEntity::Child, child_id, &carried)
 }
