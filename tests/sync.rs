@@ -860,7 +860,8 @@ fn the_city_offices_replica_makes_the_same_city_report_as_one_database_holding_e
     use carecircle_core::domain::month::Month;
     use carecircle_core::sync::entities::{Scope, ENTITIES};
     use carecircle_core::{report, Locale};
-    let City { cluster, mut owner, master, admin } = City::with_copies(&["city", "facility"]);
+    let players = ["facility", "facility-2"];
+    let City { cluster, mut owner, master, admin } = City::with_copies(&["city", players[0], players[1]]);
     let dir = master.dir.path();
     // The city office's PC holds the city's structure and accounts, no facility's records.
     {
@@ -884,8 +885,9 @@ fn the_city_offices_replica_makes_the_same_city_report_as_one_database_holding_e
     let mut city = Pc::join(&cluster, &mut owner, &dir.join("city.db"), None, &admin);
     city.exchange();
 
-    // Each facility's PC sends what it holds. (One copy of the city plays each of the 113 in
-    // turn, its sync state cleared between turns: what 113 PCs would send.)
+    // Each facility's PC sends what it holds. (Two copies of the city play the 113 in turn,
+    // side by side as PCs push at once, each copy's sync state cleared between turns: what
+    // 113 PCs would send.)
     let facilities: Vec<i64> = master
         .db
         .read(|c| {
@@ -895,23 +897,38 @@ fn the_city_offices_replica_makes_the_same_city_report_as_one_database_holding_e
         })
         .unwrap();
     assert_eq!(facilities.len(), 113);
-    let clock = common::clock();
-    let playing = Db::open(dir.join("facility.db"), clock.clone()).unwrap();
-    let mut sent = 0;
-    for f in &facilities {
-        playing
-            .write(|tx| {
-                Ok(tx.execute_batch(
-                    "UPDATE sync_state SET pc = NULL, facility_id = NULL, role = NULL, last_pulled = 0;
-                     DELETE FROM sync_outbox; DELETE FROM sync_field_clock;",
-                )?)
+    let sent: usize = std::thread::scope(|s| {
+        let plays: Vec<_> = players
+            .iter()
+            .enumerate()
+            .map(|(i, name)| {
+                let (cluster, admin, facilities) = (&cluster, &admin, &facilities);
+                let path = dir.join(format!("{name}.db"));
+                s.spawn(move || {
+                    let clock = common::clock();
+                    let playing = Db::open(path, clock.clone()).unwrap();
+                    let mut owner = hub::connect(&cluster.url(OWNER)).unwrap();
+                    let mut sent = 0;
+                    for f in facilities.iter().skip(i).step_by(players.len()) {
+                        playing
+                            .write(|tx| {
+                                Ok(tx.execute_batch(
+                                    "UPDATE sync_state SET pc = NULL, facility_id = NULL, role = NULL, last_pulled = 0;
+                                     DELETE FROM sync_outbox; DELETE FROM sync_field_clock;",
+                                )?)
+                            })
+                            .unwrap();
+                        let enrolment = hub::enrol(&mut owner, Some(*f), &hub::new_pc_id(clock.now()), "pass").unwrap();
+                        sync::join(&playing, admin, &enrolment).unwrap();
+                        let mut as_pc = hub::connect(&cluster.url(&enrolment.role)).unwrap();
+                        sent += sync::push(&playing, &mut as_pc).unwrap();
+                    }
+                    sent
+                })
             })
-            .unwrap();
-        let enrolment = hub::enrol(&mut owner, Some(*f), &hub::new_pc_id(clock.now()), "pass").unwrap();
-        sync::join(&playing, &admin, &enrolment).unwrap();
-        let mut as_pc = hub::connect(&cluster.url(&enrolment.role)).unwrap();
-        sent += sync::push(&playing, &mut as_pc).unwrap();
-    }
+            .collect();
+        plays.into_iter().map(|p| p.join().unwrap()).sum()
+    });
 
     // The city office pulls it all; its city report is the one database's, figure for figure.
     let got = city.exchange();
