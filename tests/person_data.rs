@@ -10,6 +10,7 @@ use carecircle_core::domain::person::PersonKind;
 use carecircle_core::report::document::{Block, Document};
 use carecircle_core::report::person_data;
 use carecircle_core::services::families::{self, FamilyInput};
+use carecircle_core::services::fees::ledger;
 use carecircle_core::services::payments::{self, PayMethod, PaymentInput, PaymentPurpose};
 use carecircle_core::services::{health, incidents, people};
 use carecircle_core::{CoreError, Db, Locale, Role};
@@ -143,6 +144,21 @@ fn a_client_s_copy_holds_every_record_and_who_looked_at_it() {
     let wrong = payments::record(&t.db, &manager, &money, common::clock().now()).unwrap();
     payments::void(&t.db, &manager, wrong.id, "收款事由写错", common::clock().now()).unwrap();
     payments::record(&t.db, &manager, &money, common::clock().now()).unwrap();
+    // The nurse reads the client's statement and the family's: both are in the copy; another
+    // family's statement, which does not name the client, is not.
+    let november = Month::parse("2026-11").unwrap();
+    ledger::statement(&t.db, &nurse, PersonKind::Client, client, november).unwrap();
+    families::statement(&t.db, &nurse, family.id, november).unwrap();
+    let neighbour = common::count(
+        &t.db,
+        &format!(
+            "SELECT min(id) FROM clients c WHERE facility_id = {facility} AND id NOT IN ({client}, {spouse})
+                AND NOT EXISTS (SELECT 1 FROM family_members m WHERE m.person_kind = 'client' AND m.person_id = c.id)"
+        ),
+    );
+    let next_door = families::create(&t.db, &manager, &FamilyInput { name: "邻家".into(), ..input.clone() }).unwrap();
+    families::add_member(&t.db, &manager, next_door.id, PersonKind::Client, neighbour).unwrap();
+    families::statement(&t.db, &nurse, next_door.id, november).unwrap();
 
     let doc = person_data::build(&t.db, &manager, PersonKind::Client, client, Locale::ZhCn, at("2026-11-29T02:00:00Z"))
         .unwrap();
@@ -179,8 +195,16 @@ fn a_client_s_copy_holds_every_record_and_who_looked_at_it() {
     assert!(by_nurse.iter().any(|r| r[3] == "查看" && r[4] == "服务对象"), "the record view: {by_nurse:?}");
     assert!(by_nurse.iter().any(|r| r[4] == "意外事件报告"), "the report: {by_nurse:?}");
     assert!(by_nurse.iter().any(|r| r[3] == "查看" && r[4] == "意外事件记录"), "the book: {by_nurse:?}");
+    assert!(by_nurse.iter().any(|r| r[3] == "查看" && r[4] == "对账单"), "the statement: {by_nurse:?}");
+    assert!(by_nurse.iter().any(|r| r[3] == "查看" && r[4] == "家庭"), "the family's statement: {by_nurse:?}");
     let listed = one(&t.db, "SELECT count(*) FROM alerts WHERE client_id = ?1 AND handled_at IS NULL", client) > 0;
-    assert_eq!(by_nurse.len(), if listed { 4 } else { 3 }, "the alert list counts only if it named them: {by_nurse:?}");
+    assert_eq!(by_nurse.len(), if listed { 6 } else { 5 }, "the alert list counts only if it named them: {by_nurse:?}");
+    let by_manager: Vec<&Vec<String>> = trail.iter().filter(|r| r[2].contains("(mgr)")).collect();
+    assert_eq!(
+        by_manager.iter().filter(|r| r[3] == "加入家庭").count(),
+        1,
+        "the client joining 周家, not the neighbour joining 邻家: {by_manager:?}"
+    );
 
     // Written as both files, each whole, and the export is on the log.
     let pdf = t.dir.path().join("copy.pdf");

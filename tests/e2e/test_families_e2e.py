@@ -104,7 +104,7 @@ def test_a_family_is_made_filled_and_its_statement_printed(launch, demo_db, expo
     for expected in ("李明家", "李明（13800001234）", free[0][1], free[1][1], closing):
         assert expected in text, expected
     with connect(demo_db) as c:
-        assert c.execute("SELECT count(*) FROM audit_log WHERE entity = 'statement' AND action = 'export' "
+        assert c.execute("SELECT count(*) FROM audit_log WHERE entity = 'family' AND action = 'export' "
                          "AND entity_id = ?", (str(family),)).fetchone()[0] == 1
 
     # On a member's page, the statement names the family that pays.

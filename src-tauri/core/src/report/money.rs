@@ -395,9 +395,9 @@ pub fn save_family_statement(
     let doc = family_statement_document(&st, w, &actor.display_name, now);
     let saved = write_pdf(&doc, w, path)?;
     db.write(|c| {
-        Entry::new(AuditAction::Export, AuditEntity::Statement, family_id)
+        Entry::new(AuditAction::Export, AuditEntity::Family, family_id)
             .facility(Some(st.family.facility_id))
-            .after(&serde_json::json!({ "family": family_id, "month": st.month, "file": saved.path }))
+            .after(&st.family.read_by_month(&st.month, Some(saved.path.as_str())))
             .write(c, actor)
     })?;
     Ok(saved)

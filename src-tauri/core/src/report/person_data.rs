@@ -948,7 +948,8 @@ fn family(c: &Connection, s: &mut Sections, kind: PersonKind, id: i64) -> Result
 }
 
 /// Who viewed or changed the person's records: entries about the person, about each of
-/// their records, and the facility lists that named them.
+/// their records (their statements and payments among them), their joining or leaving a
+/// family, and the facility lists and family statements that named them.
 fn audit_trail(c: &Connection, s: &mut Sections, kind: PersonKind, id: i64) -> Result<()> {
     let (own, records, listed) = match kind {
         PersonKind::Client => (
@@ -964,9 +965,12 @@ fn audit_trail(c: &Connection, s: &mut Sections, kind: PersonKind, id: i64) -> R
                      WHERE person_kind = 'client' AND person_id = ?1))
              OR (a.entity = 'payment' AND a.entity_id IN (SELECT CAST(id AS TEXT) FROM payments
                      WHERE person_kind = 'client' AND person_id = ?1))
-             OR (a.entity = 'payments' AND a.entity_id = CAST(?1 AS TEXT)
-                 AND json_extract(a.after_json, '$.person_kind') = 'client')",
-            "a.entity IN ('alerts', 'follow_ups', 'incidents') AND a.action = 'view'
+             OR (a.entity IN ('payments', 'statement') AND a.entity_id = CAST(?1 AS TEXT)
+                 AND json_extract(a.after_json, '$.person_kind') = 'client')
+             OR (a.entity = 'family' AND json_extract(a.after_json, '$.person_kind') = 'client'
+                 AND json_extract(a.after_json, '$.person_id') = ?1)",
+            "(a.entity IN ('alerts', 'follow_ups', 'incidents') AND a.action = 'view'
+              OR a.entity = 'family' AND a.action IN ('view', 'export'))
              AND EXISTS (SELECT 1 FROM json_each(a.after_json, '$.clients') j WHERE j.value = ?1)",
         ),
         _ => (
@@ -980,9 +984,12 @@ fn audit_trail(c: &Connection, s: &mut Sections, kind: PersonKind, id: i64) -> R
                      WHERE person_kind = 'child' AND person_id = ?1))
              OR (a.entity = 'payment' AND a.entity_id IN (SELECT CAST(id AS TEXT) FROM payments
                      WHERE person_kind = 'child' AND person_id = ?1))
-             OR (a.entity = 'payments' AND a.entity_id = CAST(?1 AS TEXT)
-                 AND json_extract(a.after_json, '$.person_kind') = 'child')",
-            "a.entity IN ('medicines', 'exams_due', 'incidents') AND a.action = 'view'
+             OR (a.entity IN ('payments', 'statement') AND a.entity_id = CAST(?1 AS TEXT)
+                 AND json_extract(a.after_json, '$.person_kind') = 'child')
+             OR (a.entity = 'family' AND json_extract(a.after_json, '$.person_kind') = 'child'
+                 AND json_extract(a.after_json, '$.person_id') = ?1)",
+            "(a.entity IN ('medicines', 'exams_due', 'incidents') AND a.action = 'view'
+              OR a.entity = 'family' AND a.action IN ('view', 'export'))
              AND EXISTS (SELECT 1 FROM json_each(a.after_json, '$.children') j WHERE j.value = ?1)",
         ),
     };

@@ -98,6 +98,26 @@ pub struct FamilyStatement {
     pub partial: bool,
 }
 
+impl Family {
+    /// What an audit entry of reading the family's statement of `month` (or printing it to
+    /// `file`) records: the members by kind, so each one's copy of their data lists it
+    /// (report/person_data.rs).
+    pub(crate) fn read_by_month(&self, month: &str, file: Option<&str>) -> serde_json::Value {
+        let ids = |kind: PersonKind| -> Vec<i64> {
+            self.members.iter().filter(|m| m.person_kind == kind).map(|m| m.person_id).collect()
+        };
+        let mut read = serde_json::json!({
+            "month": month,
+            "clients": ids(PersonKind::Client),
+            "children": ids(PersonKind::Child),
+        });
+        if let Some(file) = file {
+            read["file"] = file.into();
+        }
+        read
+    }
+}
+
 fn not_found(id: i64) -> CoreError {
     CoreError::NotFound { entity: AuditEntity::Family, id: id.to_string() }
 }
@@ -314,9 +334,9 @@ pub fn statement(db: &Db, actor: &Actor, id: i64, month: Month) -> Result<Family
     audited_read(db, actor, |c| {
         let family = family_for(c, actor, Action::ViewPeople, id)?;
         let st = statement_in_family(c, family, month, today)?;
-        let entry = Entry::new(AuditAction::View, AuditEntity::Statement, id)
+        let entry = Entry::new(AuditAction::View, AuditEntity::Family, id)
             .facility(Some(st.family.facility_id))
-            .after(&serde_json::json!({ "family": id, "month": st.month, "members": st.members.len() }));
+            .after(&st.family.read_by_month(&st.month, None));
         Ok((st, entry))
     })
 }
