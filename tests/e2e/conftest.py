@@ -255,8 +255,12 @@ class App:
         while time.time() < deadline and any(db != self.db.encode() for db in running_apps()):
             time.sleep(0.2)
 
-    def el(self, testid):
-        return self.wait.until(EC.visibility_of_element_located((By.CSS_SELECTOR, f'[data-testid="{testid}"]')))
+    def el(self, testid, seconds=None):
+        """The element once visible; `seconds` for a step known to take longer than the usual
+        wait."""
+        wait = self.wait if seconds is None else WebDriverWait(
+            self.driver, seconds, ignored_exceptions=[StaleElementReferenceException])
+        return wait.until(EC.visibility_of_element_located((By.CSS_SELECTOR, f'[data-testid="{testid}"]')))
 
     def click(self, testid):
         """Clicks as soon as the element stands still and nothing covers it (a loading mask

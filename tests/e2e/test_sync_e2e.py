@@ -205,7 +205,9 @@ def allergies(db, client_id):
 
 
 def edit_allergy(app, client_id, allergy):
-    app.el("current-user")
+    # The first sign-in after launch opens the whole database: on the debug build, with the
+    # other worker's app busy on the same two cores, it once took over the usual 20 s.
+    app.el("current-user", seconds=90)
     app.driver.execute_script(f"location.hash = '#/people/client/{client_id}'")
     app.click("client-edit")
     app.type("client-allergies", allergy, clear=False)
