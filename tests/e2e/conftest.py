@@ -335,8 +335,11 @@ class App:
         return self.driver.execute_script(
             "return document.querySelector(arguments[0]).innerText", f'[data-testid="{testid}"]')
 
-    def wait_inner_text(self, testid, fragment):
-        self.wait.until(lambda d: fragment in self.inner_text(testid))
+    def wait_inner_text(self, testid, fragment, seconds=None):
+        """Waits for `fragment` in the element's rendered text; `seconds` as for `el`."""
+        wait = self.wait if seconds is None else WebDriverWait(
+            self.driver, seconds, ignored_exceptions=[StaleElementReferenceException])
+        wait.until(lambda d: fragment in self.inner_text(testid))
         return self.inner_text(testid)
 
     def choose(self, text, exact=False):

@@ -103,9 +103,13 @@ def test_a_family_is_made_filled_and_its_statement_printed(launch, demo_db, expo
     text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
     for expected in ("李明家", "李明（13800001234）", free[0][1], free[1][1], closing):
         assert expected in text, expected
-    with connect(demo_db) as c:
-        assert c.execute("SELECT count(*) FROM audit_log WHERE entity = 'family' AND action = 'export' "
-                         "AND entity_id = ?", (str(family),)).fetchone()[0] == 1
+    # The file is written, then the export's audit entry: the test may look in between.
+    def exports_logged(driver):
+        with connect(demo_db) as c:
+            return c.execute("SELECT count(*) FROM audit_log WHERE entity = 'family' AND action = 'export' "
+                             "AND entity_id = ?", (str(family),)).fetchone()[0]
+    app.wait.until(exports_logged)
+    assert exports_logged(None) == 1
 
     # On a member's page, the statement names the family that pays.
     close_dialog(app)
