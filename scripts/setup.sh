@@ -61,6 +61,13 @@ if $want_test; then
   for part in fmt clippy; do
     cargo "$part" --version >/dev/null 2>&1 || { echo "The tests need cargo $part: rustup component add ${part/fmt/rustfmt}" >&2; exit 1; }
   done
+  # The cargo tests run under nextest: one pool of test processes across every test
+  # binary, the slowest started first (.config/nextest.toml). The machine image has it;
+  # elsewhere it comes from crates.io (minutes, once).
+  if ! command -v cargo-nextest >/dev/null; then
+    echo "== installing cargo-nextest"
+    cargo install cargo-nextest --locked --quiet
+  fi
   if ! command -v tauri-driver >/dev/null; then
     echo "== installing tauri-driver"
     cargo install tauri-driver --locked --quiet

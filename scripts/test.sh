@@ -12,17 +12,25 @@ cargo fmt --all --check
 cargo clippy --workspace --all-targets --quiet -- -D warnings
 
 echo "== cargo test ($(date -u +%H:%M:%S) UTC)"
-cargo test --workspace --no-fail-fast 2>&1 | tee "${TMPDIR:-/tmp}/carecircle-cargo-test.log"
+# Under nextest (.config/nextest.toml): every test binary's tests in one pool, slowest first.
+cargo nextest run --workspace 2>&1 | tee "${TMPDIR:-/tmp}/carecircle-cargo-test.log"
+# nextest leaves doc-tests out; cargo runs them.
+cargo test --workspace --doc --quiet
 
-# The same tests at two other dates that stress the calendar: a year's last minutes in
-# Wuhai (the day turns during the run) and a leap day, on a UTC machine. No test may
-# depend on the day it runs. Cargo builds as usual; only the test binaries (and the CLI
-# they start) run under libfaketime, through the runner.
+# The tests that read the machine's clock, again at two other dates that stress the
+# calendar: a year's last minutes in Wuhai (the day turns during the run) and a leap day,
+# on a UTC machine. No test may depend on the day it runs. The core never reads the
+# machine's clock (a unit test holds its sources to that: clock.rs), so its own tests, on
+# the tests' fixed clock, would only repeat the run above; the app's crate is where the
+# machine's clock enters, through the CLI and the app. Cargo builds as usual; only the test
+# binaries (and the CLI they start) run under libfaketime, through the runner. (The
+# workspace is built as above, whose features differ from the app crate's alone: --package
+# would rebuild.)
 for when in "Asia/Shanghai|@2027-12-31 23:50:00" "UTC|@2028-02-29 12:00:00"; do
-  echo "== cargo test at ${when#*@} (${when%%|*}), started $(date -u +%H:%M:%S) UTC"
+  echo "== cargo test of the app's crate at ${when#*@} (${when%%|*}), started $(date -u +%H:%M:%S) UTC"
   TZ="${when%%|*}" FAKETIME="${when#*|}" \
     CARGO_TARGET_X86_64_UNKNOWN_LINUX_GNU_RUNNER="$PWD/scripts/faketime-runner.sh" \
-    cargo test --workspace --no-fail-fast 2>&1 | tee "${TMPDIR:-/tmp}/carecircle-cargo-test-faketime.log"
+    cargo nextest run --workspace -E 'package(carecircle)' 2>&1 | tee "${TMPDIR:-/tmp}/carecircle-cargo-test-faketime.log"
 done
 
 # The TypeScript types are generated from Rust by the test run above: they must match

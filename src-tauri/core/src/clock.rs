@@ -144,6 +144,69 @@ impl std::fmt::Debug for Clock {
 mod tests {
     use super::*;
 
+    /// What makes the "never reads the machine's clock" above true, and lets CI leave the
+    /// core's tests out of its runs at other dates (scripts/test.sh): outside this file, no
+    /// source of the core asks Rust, SQLite or PostgreSQL for the time. (`Instant` measures
+    /// how long work took; it tells no date.) The one exception is the hub's PostgreSQL
+    /// stamping when it received a batch or a PC (`DEFAULT now()`), a record of the city's
+    /// server that the core never reads back.
+    #[test]
+    fn no_source_of_the_core_reads_the_machines_clock() {
+        fn sources(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+            for entry in std::fs::read_dir(dir).unwrap().flatten() {
+                let path = entry.path();
+                if path.is_dir() {
+                    sources(&path, out);
+                } else if path.extension().is_some_and(|e| e == "rs" || e == "sql") {
+                    out.push(path);
+                }
+            }
+        }
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+        let mut files = Vec::new();
+        sources(&root, &mut files);
+        assert!(files.len() > 100, "the core's sources were found ({})", files.len());
+        // Rust's clocks, and SQL's (SQLite's 'now' and CURRENT_*, PostgreSQL's now() and
+        // *_timestamp()); this file holds none of them but spelled in pieces.
+        let rust = ["Utc", "Local", "SystemTime"].map(|t| format!("{t}::now"));
+        let sql = [
+            format!("'{}'", "now"),
+            format!("current_{}", "time"),
+            format!("clock_{}", "timestamp"),
+            format!("statement_{}", "timestamp"),
+            format!("transaction_{}", "timestamp"),
+        ];
+        let bare_now = format!("{}(", "now");
+        let received_stamp = format!("default {bare_now})");
+        let mut found = Vec::new();
+        for file in files.iter().filter(|f| !f.ends_with("clock.rs")) {
+            let text = std::fs::read_to_string(file).unwrap();
+            let is_sql = file.extension().is_some_and(|e| e == "sql");
+            let hub_sql = is_sql && file.parent().is_some_and(|d| d.ends_with("hub"));
+            for (n, line) in text.lines().enumerate() {
+                let code = line.trim_start();
+                if code.starts_with("//") || code.starts_with("--") {
+                    continue;
+                }
+                let lower = code.to_lowercase();
+                // A word of SQL's, not the end of a Rust name (`current_timeline`) or a
+                // method (`clock.now()`, `Instant::now()`).
+                let sql_word = |p: &str| {
+                    lower.match_indices(p).any(|(i, _)| {
+                        let before = &lower[..i];
+                        !before.ends_with(|c: char| c.is_alphanumeric() || c == '_' || c == '.' || c == ':')
+                    })
+                };
+                // (A bare `now()` in Rust is a test's own helper; in SQL files it is PostgreSQL's.)
+                let sql_now = is_sql && sql_word(&bare_now) && !(hub_sql && lower.contains(&received_stamp));
+                if rust.iter().any(|p| code.contains(p.as_str())) || sql.iter().any(|p| sql_word(p)) || sql_now {
+                    found.push(format!("{}:{}: {}", file.strip_prefix(&root).unwrap().display(), n + 1, code));
+                }
+            }
+        }
+        assert!(found.is_empty(), "the core reads the machine's clock:\n{}", found.join("\n"));
+    }
+
     #[test]
     fn the_day_turns_at_midnight_in_wuhai_not_in_utc() {
         // 15:59 UTC is 23:59 in Wuhai; a minute later it is the next day there.
