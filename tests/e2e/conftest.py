@@ -249,7 +249,7 @@ class App:
     def _on_own_database(self):
         return Path(self._database()).resolve() == Path(self.db).resolve()
 
-    def _wait_for_others(self, seconds=60):
+    def _wait_for_others(self, seconds=100):
         """Waits until no app runs on another database than this one."""
         deadline = time.time() + seconds
         while time.time() < deadline and any(db != self.db.encode() for db in running_apps()):
@@ -387,11 +387,13 @@ class App:
             self.driver.quit()
             self.wait_until_gone()
 
-    def wait_until_gone(self, seconds=60):
-        """Waits for this app's process to end. The session ends before the app does, and a
-        WebDriver session asked for while an app still runs reaches that app (it opens a
-        window of its own, on the old app's database): the next app launched on another
-        database would not be the one driven."""
+    def wait_until_gone(self, seconds=100):
+        """Waits for this app's process to end: at exit the app waits up to 30 s for a sync
+        under way and 60 s for the day's backup (at the lowest priority, slow on a busy
+        machine). The session ends before the app does, and a WebDriver session asked for
+        while an app still runs reaches that app (it opens a window of its own, on the old
+        app's database): the next app launched on another database would not be the one
+        driven."""
         deadline = time.time() + seconds
         while time.time() < deadline:
             if self.db.encode() not in running_apps():
