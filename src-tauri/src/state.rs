@@ -75,18 +75,18 @@ enum DailyBackup {
     Failed(Arc<CoreError>),
 }
 
-/// A lock whose holder panicked guards a plain value that is still whole: take it.
 /// Gives the calling thread the lowest CPU priority (nice 19), so it runs on what the
 /// window and the commands leave. Linux keeps a nice value per thread: only this thread is
 /// lowered. Elsewhere (Windows) the thread keeps its priority. Best effort: a system that
 /// refuses leaves the work at normal priority, which is slower for others, not wrong.
-pub(crate) fn yield_the_cpu() {
+fn yield_the_cpu() {
     #[cfg(target_os = "linux")]
     {
         let _ = rustix::process::setpriority_process(Some(rustix::thread::gettid()), 19);
     }
 }
 
+/// A lock whose holder panicked guards a plain value that is still whole: take it.
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|e| e.into_inner())
 }
