@@ -227,7 +227,15 @@ class App:
         # upload through the Selenium Grid endpoint (which WebKitWebDriver does not have).
         self.driver.file_detector = UselessFileDetector()
         # The page re-renders while a condition is polled: an element gone stale is polled again.
-        self.wait = WebDriverWait(self.driver, 20, ignored_exceptions=[StaleElementReferenceException])
+        self.wait = self.waiting(20)
+
+    def waiting(self, seconds, poll=0.5):
+        """A wait of `seconds` on this window (None: the usual one), polling every `poll`
+        seconds, that polls again an element gone stale."""
+        if seconds is None:
+            return self.wait
+        return WebDriverWait(self.driver, seconds, poll_frequency=poll,
+                             ignored_exceptions=[StaleElementReferenceException])
 
     @staticmethod
     def _session(url, options, config, attempts=3):
@@ -258,8 +266,7 @@ class App:
     def el(self, testid, seconds=None):
         """The element once visible; `seconds` for a step known to take longer than the usual
         wait."""
-        wait = self.wait if seconds is None else WebDriverWait(
-            self.driver, seconds, ignored_exceptions=[StaleElementReferenceException])
+        wait = self.waiting(seconds)
         return wait.until(EC.visibility_of_element_located((By.CSS_SELECTOR, f'[data-testid="{testid}"]')))
 
     def click(self, testid):
@@ -306,8 +313,7 @@ class App:
     def wait_text(self, testid, fragment, seconds=None):
         """Waits for `fragment` in the element's text; `seconds` for a step known to take
         longer than the usual wait (encrypting a whole database)."""
-        wait = self.wait if seconds is None else WebDriverWait(
-            self.driver, seconds, ignored_exceptions=[StaleElementReferenceException])
+        wait = self.waiting(seconds)
         try:
             wait.until(EC.text_to_be_present_in_element((By.CSS_SELECTOR, f'[data-testid="{testid}"]'), fragment))
         except TimeoutException:
@@ -337,8 +343,7 @@ class App:
 
     def wait_inner_text(self, testid, fragment, seconds=None):
         """Waits for `fragment` in the element's rendered text; `seconds` as for `el`."""
-        wait = self.wait if seconds is None else WebDriverWait(
-            self.driver, seconds, ignored_exceptions=[StaleElementReferenceException])
+        wait = self.waiting(seconds)
         wait.until(lambda d: fragment in self.inner_text(testid))
         return self.inner_text(testid)
 

@@ -4,10 +4,8 @@ the data back, with the replaced database kept aside."""
 
 from pathlib import Path
 
-from selenium.common.exceptions import (ElementClickInterceptedException, ElementNotInteractableException,
-                                        StaleElementReferenceException)
+from selenium.common.exceptions import ElementClickInterceptedException, ElementNotInteractableException
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support.ui import WebDriverWait
 
 from conftest import connect
 
@@ -30,7 +28,7 @@ def test_the_day_s_backup_is_shown_and_a_restore_brings_the_data_back(launch, de
             pass  # the page is still loading what the last click asked for
         return False
 
-    WebDriverWait(app.driver, 120, poll_frequency=2, ignored_exceptions=[StaleElementReferenceException]).until(shown)
+    app.waiting(120, poll=2).until(shown)
     app.screenshot("home-backup")
     backups = Path(demo_db).parent / "backups"
     assert [p.name for p in backups.glob("daily-*.db")], list(backups.iterdir())
