@@ -7,6 +7,7 @@ due shown on screen. On a member's page, the statement says which family pays.""
 
 import subprocess
 
+from selenium.common.exceptions import ElementClickInterceptedException, ElementNotInteractableException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
 
@@ -20,7 +21,10 @@ def close_dialog(app):
     def closed(driver):
         shown = [b for b in driver.find_elements(By.CSS_SELECTOR, ".el-dialog__headerbtn") if b.is_displayed()]
         if shown:
-            shown[0].click()
+            try:
+                shown[0].click()
+            except (ElementNotInteractableException, ElementClickInterceptedException):
+                pass  # still growing into place or folding away: look again
             return False
         return True
     app.wait.until(closed)
